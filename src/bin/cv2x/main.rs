@@ -1,0 +1,4 @@
+//! `cv2x`: the command-line tool.
+fn main() {
+    std::process::exit(2);
+}
