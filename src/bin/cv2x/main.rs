@@ -1,4 +1,29 @@
-//! `cv2x`: the command-line tool.
-fn main() {
-    std::process::exit(2);
+//! `cv2x`: the command-line tool. Each subcommand family lives in its own module; every module
+//! exposes `run(cmd, args) -> Result<ExitCode, String>`.
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cv2x <command> [args]\n\
+commands:\n";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let _ = rest;
+    let result: Result<ExitCode, String> = match cmd.as_str() {
+        "-h" | "--help" | "help" => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => Err(format!("unknown command `{cmd}`\n{USAGE}")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("cv2x: {msg}");
+            ExitCode::from(2)
+        }
+    }
 }
