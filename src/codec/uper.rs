@@ -629,9 +629,7 @@ impl<'a> BitWriter<'a> {
         let octets = bits.div_ceil(8).max(1);
         if octets >= FRAG {
             let mut tmp = Vec::with_capacity(octets);
-            let mut w = BitWriter::new_vec(&mut tmp);
-            f(&mut w)?;
-            drop(w);
+            f(&mut BitWriter::new_vec(&mut tmp))?;
             tmp.resize(octets, 0);
             return self.write_octets_unbounded(&tmp);
         }
