@@ -70,7 +70,7 @@ impl FieldPath {
         self.rev.iter().rev().copied()
     }
 
-    fn push_outer(&mut self, seg: &'static str) {
+    pub(crate) fn push_outer(&mut self, seg: &'static str) {
         self.rev.push(seg);
     }
 }

@@ -352,6 +352,389 @@ impl<'a> BitReader<'a> {
     }
 }
 
+
+/// The character sets of the restricted string types, as UPER encodes them without a
+/// permitted-alphabet constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharSet {
+    /// IA5String: 7 bits a character, 0..=127.
+    Ia5,
+    /// VisibleString: 7 bits a character, 32..=126.
+    Visible,
+    /// PrintableString: 7 bits a character, the X.680 printable set.
+    Printable,
+    /// NumericString: 4 bits a character, space and digits.
+    Numeric,
+    /// UTF8String: octets with an unconstrained length determinant.
+    Utf8,
+}
+
+impl CharSet {
+    fn permits(self, c: u8) -> bool {
+        match self {
+            Self::Ia5 => c < 128,
+            Self::Visible => (32..=126).contains(&c),
+            Self::Printable => {
+                c.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&c)
+            }
+            Self::Numeric => c == b' ' || c.is_ascii_digit(),
+            Self::Utf8 => true,
+        }
+    }
+}
+
+/// Presence bitmap of a SEQUENCE's extension additions (X.691 19.7).
+#[derive(Debug, Clone, Default)]
+pub struct ExtBitmap {
+    len: usize,
+    first: u64,
+    more: Vec<usize>,
+}
+
+impl ExtBitmap {
+    /// Reads the bitmap's length and bits.
+    pub fn read(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let at = r.position();
+        let len = r.read_normally_small()? as usize + 1;
+        if len > r.remaining() {
+            return Err(r.error_at(DK::LengthExceedsInput, at));
+        }
+        let mut bm = ExtBitmap {
+            len,
+            first: 0,
+            more: Vec::new(),
+        };
+        let head = len.min(64) as u32;
+        bm.first = r.read_bits(head)? << (64 - head);
+        for i in 64..len {
+            if r.read_bit()? {
+                bm.more.push(i);
+            }
+        }
+        Ok(bm)
+    }
+
+    /// Number of addition slots the encoder declared.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the bitmap declares no slot (never true for a decoded bitmap).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Indices of the present additions, ascending.
+    pub fn present(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.len.min(64))
+            .filter(|i| self.first & (1u64 << (63 - i)) != 0)
+            .chain(self.more.iter().copied())
+    }
+}
+
+/// Extension additions of a SEQUENCE that this version of the modules does not know, kept with
+/// their encoded content so that a re-encoding is byte-identical.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct UnknownExtensions {
+    /// The length of the presence bitmap as received, when it differs from the known count.
+    pub bitmap_len: Option<usize>,
+    /// (addition index, open-type content) of each unknown addition, ascending by index.
+    pub items: Vec<(usize, Vec<u8>)>,
+}
+
+impl UnknownExtensions {
+    /// Whether nothing unknown was received.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.bitmap_len.is_none()
+    }
+
+    /// Records the received bitmap length if it differs from `known`.
+    pub fn set_len(&mut self, len: usize, known: usize) {
+        self.bitmap_len = (len != known).then_some(len);
+    }
+
+    /// The bitmap length to encode: as received, else the known count, and always enough to
+    /// cover every present addition.
+    pub fn encode_len(&self, known: usize, highest_present: Option<usize>) -> usize {
+        let base = self.bitmap_len.unwrap_or(known);
+        let unknown_top = self.items.last().map(|(i, _)| i + 1).unwrap_or(0);
+        base.max(unknown_top)
+            .max(highest_present.map_or(0, |h| h + 1))
+            .max(1)
+    }
+
+    /// The content of unknown addition `i`, if present.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        self.items
+            .iter()
+            .find(|(j, _)| *j == i)
+            .map(|(_, b)| b.as_slice())
+    }
+}
+
+/// A BIT STRING whose length is not fixed, or an extended value of an extensible one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct BitBuf {
+    /// Length in bits.
+    pub len_bits: usize,
+    /// The bits, most significant first, padded with zero bits to whole octets.
+    pub data: Vec<u8>,
+}
+
+/// An alternative of an extensible CHOICE that this version of the modules does not know.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct UnknownAlternative {
+    /// Index among the extension alternatives.
+    pub index: usize,
+    /// The open-type content.
+    pub content: Vec<u8>,
+}
+
+/// Decodes the content of an open type with `f`: the content must be one complete value followed
+/// only by zero padding.
+pub fn decode_open_with<T>(
+    r: &mut BitReader<'_>,
+    f: impl FnOnce(&mut BitReader<'_>) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    let mut sub = r.open_type()?;
+    let start = sub.position();
+    let v = f(&mut sub)?;
+    sub.finish(start)
+        .map_err(|e| DecodeError::new(DK::InvalidOpenType, e.bit_offset))?;
+    Ok(v)
+}
+
+impl BitReader<'_> {
+    /// Reads an INTEGER of an extensible range `lb..=ub` (X.691 13.2.6).
+    pub fn read_int_ext(&mut self, lb: i64, ub: i64) -> Result<i64, DecodeError> {
+        if self.read_bit()? {
+            self.read_unconstrained()
+        } else {
+            self.read_constrained(lb, ub)
+        }
+    }
+
+    /// Reads `N` octets (a fixed-size OCTET STRING).
+    pub fn read_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let mut b = [0u8; N];
+        self.read_bytes_into(&mut b)?;
+        Ok(b)
+    }
+
+    /// Reads a length (or count) determinant for `SIZE(lb..ub)` with optional extension marker.
+    /// Counts of at least 64K use the general form; fragmented counts are rejected.
+    pub fn read_count(
+        &mut self,
+        lb: usize,
+        ub: Option<usize>,
+        ext: bool,
+        min_bits_each: usize,
+    ) -> Result<usize, DecodeError> {
+        let at = self.pos;
+        let n = if ext && self.read_bit()? {
+            self.read_length_unfragmented()?
+        } else {
+            match ub {
+                Some(ub) if ub < 65536 => self.read_length_constrained(lb, ub)?,
+                _ => {
+                    let n = self.read_length_unfragmented()?;
+                    if n < lb || ub.is_some_and(|u| n > u) {
+                        return Err(self.error_at(DK::SizeOutOfRange, at));
+                    }
+                    n
+                }
+            }
+        };
+        if n.saturating_mul(min_bits_each) > self.remaining() {
+            return Err(self.error_at(DK::LengthExceedsInput, at));
+        }
+        Ok(n)
+    }
+
+    /// Reads a variable-size OCTET STRING with `SIZE(lb..ub)`.
+    pub fn read_octets(
+        &mut self,
+        lb: usize,
+        ub: Option<usize>,
+        ext: bool,
+    ) -> Result<Vec<u8>, DecodeError> {
+        let at = self.pos;
+        if (ext && self.read_bit()?) || ub.is_none_or(|u| u >= 65536) {
+            let v = self.read_octets_unbounded(usize::MAX)?;
+            if !ext && (v.len() < lb || ub.is_some_and(|u| v.len() > u)) {
+                return Err(self.error_at(DK::SizeOutOfRange, at));
+            }
+            return Ok(v);
+        }
+        let n = self.read_count(lb, ub, false, 8)?;
+        self.read_bytes_vec(n)
+    }
+
+    /// Reads a BIT STRING of variable size `SIZE(lb..ub)`.
+    pub fn read_bitbuf(
+        &mut self,
+        lb: usize,
+        ub: Option<usize>,
+        ext: bool,
+    ) -> Result<BitBuf, DecodeError> {
+        let len_bits = self.read_count(lb, ub, ext, 1)?;
+        let data = self.read_bits_vec(len_bits)?;
+        Ok(BitBuf { len_bits, data })
+    }
+
+    /// Reads a restricted character string with `SIZE(lb..ub)`.
+    pub fn read_string(
+        &mut self,
+        cs: CharSet,
+        lb: usize,
+        ub: Option<usize>,
+        ext: bool,
+    ) -> Result<alloc::string::String, DecodeError> {
+        if cs == CharSet::Utf8 {
+            let at = self.pos;
+            let b = self.read_octets(lb, ub, ext)?;
+            return alloc::string::String::from_utf8(b)
+                .map_err(|_| self.error_at(DK::InvalidCharacter, at));
+        }
+        let bits = if cs == CharSet::Numeric { 4 } else { 7 };
+        let n = self.read_count(lb, ub, ext, bits)?;
+        let mut s = alloc::string::String::with_capacity(n);
+        for _ in 0..n {
+            let at = self.pos;
+            let v = self.read_bits(bits as u32)? as u8;
+            let c = if cs == CharSet::Numeric {
+                match v {
+                    0 => b' ',
+                    1..=10 => b'0' + v - 1,
+                    _ => return Err(self.error_at(DK::InvalidCharacter, at)),
+                }
+            } else {
+                v
+            };
+            if !cs.permits(c) {
+                return Err(self.error_at(DK::InvalidCharacter, at));
+            }
+            s.push(char::from(c));
+        }
+        Ok(s)
+    }
+}
+
+impl BitWriter<'_> {
+    /// Writes an INTEGER of an extensible range `lb..=ub`.
+    pub fn write_int_ext(&mut self, v: i64, lb: i64, ub: i64) -> Result<(), EncodeError> {
+        if (lb..=ub).contains(&v) {
+            self.write_bit(false)?;
+            self.write_constrained(v, lb, ub)
+        } else {
+            self.write_bit(true)?;
+            self.write_unconstrained(v)
+        }
+    }
+
+    /// Writes a count determinant for `SIZE(lb..ub)` with optional extension marker.
+    pub fn write_count(
+        &mut self,
+        n: usize,
+        lb: usize,
+        ub: Option<usize>,
+        ext: bool,
+    ) -> Result<(), EncodeError> {
+        let in_root = n >= lb && ub.is_none_or(|u| n <= u);
+        if ext {
+            self.write_bit(!in_root)?;
+            if !in_root {
+                return self.write_length_general(n);
+            }
+        } else if !in_root {
+            return Err(EncodeError::new(EK::SizeOutOfRange));
+        }
+        match ub {
+            Some(ub) if ub < 65536 => self.write_length_constrained(n, lb, ub),
+            _ => self.write_length_general(n),
+        }
+    }
+
+    /// Writes a variable-size OCTET STRING with `SIZE(lb..ub)`.
+    pub fn write_octets(
+        &mut self,
+        b: &[u8],
+        lb: usize,
+        ub: Option<usize>,
+        ext: bool,
+    ) -> Result<(), EncodeError> {
+        let in_root = b.len() >= lb && ub.is_none_or(|u| b.len() <= u);
+        if ext {
+            self.write_bit(!in_root)?;
+            if !in_root {
+                return self.write_octets_unbounded(b);
+            }
+        } else if !in_root {
+            return Err(EncodeError::new(EK::SizeOutOfRange));
+        }
+        if ub.is_none_or(|u| u >= 65536) {
+            return self.write_octets_unbounded(b);
+        }
+        self.write_count(b.len(), lb, ub, false)?;
+        self.write_bytes(b)
+    }
+
+    /// Writes a BIT STRING of variable size.
+    pub fn write_bitbuf(
+        &mut self,
+        b: &BitBuf,
+        lb: usize,
+        ub: Option<usize>,
+        ext: bool,
+    ) -> Result<(), EncodeError> {
+        if b.data.len() * 8 < b.len_bits {
+            return Err(EncodeError::new(EK::Unrepresentable));
+        }
+        self.write_count(b.len_bits, lb, ub, ext)?;
+        self.write_bits_from(&b.data, b.len_bits)
+    }
+
+    /// Writes a restricted character string with `SIZE(lb..ub)`.
+    pub fn write_string(
+        &mut self,
+        s: &str,
+        cs: CharSet,
+        lb: usize,
+        ub: Option<usize>,
+        ext: bool,
+    ) -> Result<(), EncodeError> {
+        if cs == CharSet::Utf8 {
+            return self.write_octets(s.as_bytes(), lb, ub, ext);
+        }
+        if !s.bytes().all(|c| cs.permits(c)) {
+            return Err(EncodeError::new(EK::InvalidCharacter));
+        }
+        self.write_count(s.len(), lb, ub, ext)?;
+        for c in s.bytes() {
+            if cs == CharSet::Numeric {
+                let v = if c == b' ' { 0 } else { c - b'0' + 1 };
+                self.write_bits(u64::from(v), 4)?;
+            } else {
+                self.write_bits(u64::from(c), 7)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the extension-addition presence bitmap: its length, then one bit a slot.
+    pub fn write_ext_bitmap(
+        &mut self,
+        len: usize,
+        present: impl Fn(usize) -> bool,
+    ) -> Result<(), EncodeError> {
+        self.write_normally_small(len as u64 - 1)?;
+        for i in 0..len {
+            self.write_bit(present(i))?;
+        }
+        Ok(())
+    }
+}
+
 /// Where a [`BitWriter`] puts its bits.
 #[derive(Debug)]
 enum Sink<'a> {
