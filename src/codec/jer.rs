@@ -121,9 +121,7 @@ pub fn null(v: &Value) -> Result<(), JerError> {
 
 /// An INTEGER within optional bounds (bounds not checked when `ext`).
 pub fn int(v: &Value, lb: Option<i64>, ub: Option<i64>, ext: bool) -> Result<i64, JerError> {
-    let n = v
-        .as_i64()
-        .ok_or_else(|| err(JerErrorKind::OutOfRange))?;
+    let n = v.as_i64().ok_or_else(|| err(JerErrorKind::OutOfRange))?;
     if !ext && (lb.is_some_and(|l| n < l) || ub.is_some_and(|u| n > u)) {
         return Err(err(JerErrorKind::OutOfRange));
     }
@@ -132,9 +130,7 @@ pub fn int(v: &Value, lb: Option<i64>, ub: Option<i64>, ext: bool) -> Result<i64
 
 /// An INTEGER that needs the full unsigned 64-bit range.
 pub fn uint(v: &Value, lb: u64, ub: u64) -> Result<u64, JerError> {
-    let n = v
-        .as_u64()
-        .ok_or_else(|| err(JerErrorKind::OutOfRange))?;
+    let n = v.as_u64().ok_or_else(|| err(JerErrorKind::OutOfRange))?;
     if n < lb || n > ub {
         return Err(err(JerErrorKind::OutOfRange));
     }
@@ -180,8 +176,7 @@ pub fn unhex(v: &Value) -> Result<Vec<u8>, JerError> {
 /// A fixed-size OCTET STRING.
 pub fn octets_fixed<const N: usize>(v: &Value) -> Result<[u8; N], JerError> {
     let b = unhex(v)?;
-    b.try_into()
-        .map_err(|_| err(JerErrorKind::SizeOutOfRange))
+    b.try_into().map_err(|_| err(JerErrorKind::SizeOutOfRange))
 }
 
 fn size_ok(n: usize, lb: usize, ub: Option<usize>, ext: bool) -> Result<(), JerError> {

@@ -352,7 +352,6 @@ impl<'a> BitReader<'a> {
     }
 }
 
-
 /// The character sets of the restricted string types, as UPER encodes them without a
 /// permitted-alphabet constraint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -374,9 +373,7 @@ impl CharSet {
         match self {
             Self::Ia5 => c < 128,
             Self::Visible => (32..=126).contains(&c),
-            Self::Printable => {
-                c.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&c)
-            }
+            Self::Printable => c.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&c),
             Self::Numeric => c == b' ' || c.is_ascii_digit(),
             Self::Utf8 => true,
         }

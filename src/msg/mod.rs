@@ -1,1 +1,89 @@
-//! Message types of the C-V2X message sets, generated from the ASN.1 modules in `asn1/`.
+//! Message types of the C-V2X message sets, generated from the ASN.1 modules in `asn1/` by
+//! `asn1/codegen`, plus the by-name registry the tools use.
+//!
+//! - [`v2020`]: T/CSAE 157-2020 (Day II), which contains T/CSAE 53-2020 = YD/T 3709-2020 (Day I)
+//!   with the Day II extension additions. One set decodes both.
+//!
+//! ```
+//! use cv2x::codec::Uper;
+//! use cv2x::msg::v2020::MessageFrame;
+//!
+//! # fn main() -> Result<(), cv2x::codec::Error> {
+//! let bytes = [0u8; 36];
+//! match MessageFrame::decode(&bytes) {
+//!     Ok(MessageFrame::BsmFrame(bsm)) => println!("BSM from {:02x?}", bsm.id),
+//!     Ok(other) => println!("{other:?}"),
+//!     Err(e) => println!("rejected: {e}"),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+pub mod v2020;
+
+#[cfg(feature = "jer")]
+pub mod conform;
+
+/// A message set: which ASN.1 modules a byte string is read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standard {
+    /// T/CSAE 53-2020 = YD/T 3709-2020 (Day I) and T/CSAE 157-2020 (Day II).
+    Csae53_2020,
+}
+
+impl Standard {
+    /// The command-line name: `csae53-2020`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Csae53_2020 => "csae53-2020",
+        }
+    }
+
+    /// Parses a command-line name.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "csae53-2020" | "csae157-2020" => Some(Self::Csae53_2020),
+            _ => None,
+        }
+    }
+
+    /// The standard of a conformance-vector folder name (`csae53_2020`, `csae157_2020_dayII`).
+    pub fn from_folder(s: &str) -> Option<Self> {
+        match s {
+            "csae53_2020" | "csae157_2020_dayII" => Some(Self::Csae53_2020),
+            _ => None,
+        }
+    }
+
+    /// The SEQUENCE and CHOICE type names of this set.
+    pub fn types(self) -> &'static [&'static str] {
+        match self {
+            Self::Csae53_2020 => v2020::TYPES,
+        }
+    }
+
+    /// Decodes `bytes` as type `ty`: its JER value and its re-encoding. `Ok(None)` when the
+    /// set has no type of that name.
+    #[cfg(feature = "jer")]
+    pub fn decode_named(
+        self,
+        ty: &str,
+        bytes: &[u8],
+    ) -> Result<Option<(crate::codec::jer::Value, alloc::vec::Vec<u8>)>, crate::codec::Error> {
+        match self {
+            Self::Csae53_2020 => v2020::decode_named(ty, bytes),
+        }
+    }
+
+    /// Encodes the JER value `j` of type `ty` in UPER. `Ok(None)` when the set has no type of
+    /// that name.
+    #[cfg(feature = "jer")]
+    pub fn encode_named(
+        self,
+        ty: &str,
+        j: &crate::codec::jer::Value,
+    ) -> Result<Option<alloc::vec::Vec<u8>>, crate::codec::Error> {
+        match self {
+            Self::Csae53_2020 => v2020::encode_named(ty, j),
+        }
+    }
+}

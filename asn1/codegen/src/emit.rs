@@ -2,9 +2,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::Set;
 use crate::model::{IntC, Member, Named, Schema, SizeC, StrKind, Ty};
 use crate::names;
-use crate::Set;
 
 type Res<T> = Result<T, String>;
 
@@ -121,7 +121,10 @@ impl<'a> Ctx<'a> {
         Ok(match t {
             Ty::Ref { name, int, size } => {
                 // a narrowed integer may need a different primitive than the alias
-                let n = self.s.get(name).ok_or_else(|| format!("unknown type {name}"))?;
+                let n = self
+                    .s
+                    .get(name)
+                    .ok_or_else(|| format!("unknown type {name}"))?;
                 if int.is_some() || size.is_some() {
                     if let Ok(Eff::Int(c)) = self.eff(t) {
                         let base = self.eff(&n.ty);
@@ -131,7 +134,9 @@ impl<'a> Ctx<'a> {
                             }
                         }
                     }
-                    if let (Ok(Eff::Octets(c)), Ok(Eff::Octets(bc))) = (self.eff(t), self.eff(&n.ty)) {
+                    if let (Ok(Eff::Octets(c)), Ok(Eff::Octets(bc))) =
+                        (self.eff(t), self.eff(&n.ty))
+                    {
                         if c.fixed() != bc.fixed() {
                             return Ok(octets_rust(&c));
                         }
@@ -159,7 +164,9 @@ impl<'a> Ctx<'a> {
             Ty::Null => 0,
             Ty::Int(c) => int_min_bits(c),
             Ty::Octets(c) => size_min_bits(c, 8),
-            Ty::Str { kind, size } => size_min_bits(size, if *kind == StrKind::Numeric { 4 } else { 7 }),
+            Ty::Str { kind, size } => {
+                size_min_bits(size, if *kind == StrKind::Numeric { 4 } else { 7 })
+            }
             Ty::Bits { size, .. } => size_min_bits(size, 1),
             Ty::SeqOf { elem, size } => {
                 size_len_bits(size) + size.lb * self.min_bits(elem, depth + 1)
@@ -251,7 +258,12 @@ impl<'a> Ctx<'a> {
             Eff::Int(c) => enc_int(&c, &rt, v),
             Eff::Octets(c) => match c.fixed() {
                 Some(_) => format!("w.write_bytes(&({v})[..])"),
-                None => format!("w.write_octets({v}, {}, {}, {})", c.lb, opt_usize(c.ub), c.ext),
+                None => format!(
+                    "w.write_octets({v}, {}, {}, {})",
+                    c.lb,
+                    opt_usize(c.ub),
+                    c.ext
+                ),
             },
             Eff::Str(k, c) => format!(
                 "w.write_string({v}, {}, {}, {}, {})",
@@ -310,7 +322,11 @@ impl<'a> Ctx<'a> {
                         Some(v) => format!("Some({v})"),
                         None => "None".into(),
                     };
-                    let conv = if rt == "i64" { String::new() } else { format!(".map(|v| v as {rt})") };
+                    let conv = if rt == "i64" {
+                        String::new()
+                    } else {
+                        format!(".map(|v| v as {rt})")
+                    };
                     format!("jer::int({j}, {}, {}, {}){conv}", b(c.lb), b(c.ub), c.ext)
                 }
             }
@@ -469,7 +485,9 @@ fn describe(s: &Schema, t: &Ty) -> String {
         Ty::Int(c) => format!("INTEGER {}", int_text(c)),
         Ty::Octets(c) => format!("OCTET STRING {}", size_text(c)),
         Ty::Str { size, .. } => format!("character string {}", size_text(size)),
-        Ty::SeqOf { elem, size } => format!("SEQUENCE {} OF {}", size_text(size), describe(s, elem)),
+        Ty::SeqOf { elem, size } => {
+            format!("SEQUENCE {} OF {}", size_text(size), describe(s, elem))
+        }
         Ty::Open { set, key } => format!("open type from `{set}`, selected by `{key}`"),
         _ => String::new(),
     }
@@ -506,7 +524,9 @@ impl Emitter<'_> {
         match &n.ty {
             Ty::Seq { members, ext } => self.seq(out, &rname, &n.name, &doc, members, *ext),
             Ty::Choice { alts, ext } => self.choice(out, &rname, &n.name, &doc, alts, *ext),
-            Ty::Enum { root, ext } => self.enumerated(out, &rname, &n.name, &doc, root, ext.as_deref()),
+            Ty::Enum { root, ext } => {
+                self.enumerated(out, &rname, &n.name, &doc, root, ext.as_deref())
+            }
             Ty::Bits { size, named } => self.bits(out, &rname, &n.name, &doc, size, named),
             other => {
                 out.push_str(&doc);
@@ -517,10 +537,23 @@ impl Emitter<'_> {
         }
     }
 
-    fn seq(&self, out: &mut String, rname: &str, aname: &str, doc: &str, members: &[Member], ext: Option<usize>) -> Res<()> {
+    fn seq(
+        &self,
+        out: &mut String,
+        rname: &str,
+        aname: &str,
+        doc: &str,
+        members: &[Member],
+        ext: Option<usize>,
+    ) -> Res<()> {
         let root_n = ext.unwrap_or(members.len());
         let (root, adds) = members.split_at(root_n);
-        let opt_idx: Vec<usize> = root.iter().enumerate().filter(|(_, m)| m.optional).map(|(i, _)| i).collect();
+        let opt_idx: Vec<usize> = root
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.optional)
+            .map(|(i, _)| i)
+            .collect();
         if opt_idx.len() > 64 {
             return Err(format!("{aname}: more than 64 optional members"));
         }
@@ -545,10 +578,23 @@ impl Emitter<'_> {
         }
         out.push_str(&open_enums);
         out.push_str(doc);
-        let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq)]\npub struct {rname} {{");
-        for (i, (m, (f, t))) in members.iter().zip(fields.iter().zip(&field_tys)).enumerate() {
+        let _ = writeln!(
+            out,
+            "#[derive(Debug, Clone, PartialEq)]\npub struct {rname} {{"
+        );
+        for (i, (m, (f, t))) in members
+            .iter()
+            .zip(fields.iter().zip(&field_tys))
+            .enumerate()
+        {
             let d = describe(self.cx.s, &m.ty);
-            let kind = if i >= root_n { " Extension addition." } else if m.optional { " Optional." } else { "" };
+            let kind = if i >= root_n {
+                " Extension addition."
+            } else if m.optional {
+                " Optional."
+            } else {
+                ""
+            };
             let _ = writeln!(out, "/// `{}`: {}.{kind}", m.name, d.trim_end_matches('.'));
             let opt = m.optional || i >= root_n;
             if opt {
@@ -558,12 +604,18 @@ impl Emitter<'_> {
             }
         }
         if ext.is_some() {
-            let _ = writeln!(out, "/// Extension additions this version does not know, kept for re-encoding.\npub unknown_ext: UnknownExtensions,");
+            let _ = writeln!(
+                out,
+                "/// Extension additions this version does not know, kept for re-encoding.\npub unknown_ext: UnknownExtensions,"
+            );
         }
         out.push_str("}\n\n");
 
         // ---- decode
-        let _ = writeln!(out, "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{");
+        let _ = writeln!(
+            out,
+            "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
+        );
         if ext.is_some() {
             out.push_str("let ext = r.read_bit()?;\n");
         }
@@ -584,7 +636,11 @@ impl Emitter<'_> {
                     m.name
                 );
             } else {
-                let _ = writeln!(out, "let {f} = {expr}.map_err(|e| e.within(\"{}\"))?;", m.name);
+                let _ = writeln!(
+                    out,
+                    "let {f} = {expr}.map_err(|e| e.within(\"{}\"))?;",
+                    m.name
+                );
             }
         }
         if ext.is_some() {
@@ -592,7 +648,9 @@ impl Emitter<'_> {
                 let _ = writeln!(out, "let mut {f} = None;");
             }
             out.push_str("let mut unknown_ext = UnknownExtensions::default();\n");
-            out.push_str("if ext {\nlet bm = ExtBitmap::read(r)?;\nfor i in bm.present() {\nmatch i {\n");
+            out.push_str(
+                "if ext {\nlet bm = ExtBitmap::read(r)?;\nfor i in bm.present() {\nmatch i {\n",
+            );
             for (j, m) in adds.iter().enumerate() {
                 let f = &fields[root_n + j];
                 let inner = self.member_dec(m, members, &field_tys[root_n + j])?;
@@ -602,16 +660,26 @@ impl Emitter<'_> {
                     m.name
                 );
             }
-            out.push_str("_ => { let b = r.open_type_bytes()?; unknown_ext.items.push((i, b)); }\n}\n}\n");
+            out.push_str(
+                "_ => { let b = r.open_type_bytes()?; unknown_ext.items.push((i, b)); }\n}\n}\n",
+            );
             let _ = writeln!(out, "unknown_ext.set_len(bm.len(), {});\n}}", adds.len());
         }
-        let _ = writeln!(out, "Ok(Self {{ {} {} }})", fields.join(", "), if ext.is_some() { ", unknown_ext" } else { "" });
+        let _ = writeln!(
+            out,
+            "Ok(Self {{ {} {} }})",
+            fields.join(", "),
+            if ext.is_some() { ", unknown_ext" } else { "" }
+        );
         out.push_str("}\n\n");
 
         // ---- encode
         out.push_str("fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {\n");
         if ext.is_some() {
-            let mut conds: Vec<String> = fields[root_n..].iter().map(|f| format!("self.{f}.is_some()")).collect();
+            let mut conds: Vec<String> = fields[root_n..]
+                .iter()
+                .map(|f| format!("self.{f}.is_some()"))
+                .collect();
             conds.push("!self.unknown_ext.is_empty()".into());
             let _ = writeln!(out, "let ext = {};\nw.write_bit(ext)?;", conds.join(" || "));
         }
@@ -619,7 +687,13 @@ impl Emitter<'_> {
             let parts: Vec<String> = opt_idx
                 .iter()
                 .enumerate()
-                .map(|(k, &i)| format!("(u64::from(self.{}.is_some()) << {})", fields[i], nopt - 1 - k))
+                .map(|(k, &i)| {
+                    format!(
+                        "(u64::from(self.{}.is_some()) << {})",
+                        fields[i],
+                        nopt - 1 - k
+                    )
+                })
                 .collect();
             let _ = writeln!(out, "w.write_bits({}, {nopt})?;", parts.join(" | "));
         }
@@ -627,7 +701,11 @@ impl Emitter<'_> {
             let f = &fields[i];
             if m.optional {
                 let e = self.member_enc(m, members, "x")?;
-                let _ = writeln!(out, "if let Some(x) = &self.{f} {{ {e}.map_err(|e| e.within(\"{}\"))?; }}", m.name);
+                let _ = writeln!(
+                    out,
+                    "if let Some(x) = &self.{f} {{ {e}.map_err(|e| e.within(\"{}\"))?; }}",
+                    m.name
+                );
             } else {
                 let e = self.member_enc(m, members, &format!("&self.{f}"))?;
                 let _ = writeln!(out, "{e}.map_err(|e| e.within(\"{}\"))?;", m.name);
@@ -646,12 +724,18 @@ impl Emitter<'_> {
                 "let highest: Option<usize> = {} {{ None }};",
                 highest.join("")
             );
-            let _ = writeln!(out, "let len = self.unknown_ext.encode_len({}, highest);", adds.len());
+            let _ = writeln!(
+                out,
+                "let len = self.unknown_ext.encode_len({}, highest);",
+                adds.len()
+            );
             out.push_str("w.write_ext_bitmap(len, |i| match i {\n");
             for (j, f) in fields[root_n..].iter().enumerate() {
                 let _ = writeln!(out, "{j} => self.{f}.is_some(),");
             }
-            out.push_str("_ => self.unknown_ext.get(i).is_some(),\n})?;\nfor i in 0..len {\nmatch i {\n");
+            out.push_str(
+                "_ => self.unknown_ext.get(i).is_some(),\n})?;\nfor i in 0..len {\nmatch i {\n",
+            );
             for (j, m) in adds.iter().enumerate() {
                 let f = &fields[root_n + j];
                 let e = self.member_enc(m, members, "x")?;
@@ -667,19 +751,34 @@ impl Emitter<'_> {
 
         // ---- JER
         let names_list: Vec<String> = members.iter().map(|m| format!("\"{}\"", m.name)).collect();
-        let _ = writeln!(out, "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\nlet mut m = Map::new();");
+        let _ = writeln!(
+            out,
+            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\nlet mut m = Map::new();"
+        );
         for (i, m) in members.iter().enumerate() {
             let f = &fields[i];
             let opt = m.optional || i >= root_n;
             let e = self.member_to_jer(m, "x")?;
             if opt {
-                let _ = writeln!(out, "if let Some(x) = &self.{f} {{ m.insert(\"{}\".into(), {e}); }}", m.name);
+                let _ = writeln!(
+                    out,
+                    "if let Some(x) = &self.{f} {{ m.insert(\"{}\".into(), {e}); }}",
+                    m.name
+                );
             } else {
-                let _ = writeln!(out, "{{ let x = &self.{f}; m.insert(\"{}\".into(), {e}); }}", m.name);
+                let _ = writeln!(
+                    out,
+                    "{{ let x = &self.{f}; m.insert(\"{}\".into(), {e}); }}",
+                    m.name
+                );
             }
         }
         out.push_str("Value::Object(m)\n}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {\n");
-        let _ = writeln!(out, "let o = jer::object(j, &[{}])?;", names_list.join(", "));
+        let _ = writeln!(
+            out,
+            "let o = jer::object(j, &[{}])?;",
+            names_list.join(", ")
+        );
         for (i, m) in members.iter().enumerate() {
             let f = &fields[i];
             let opt = m.optional || i >= root_n;
@@ -702,7 +801,11 @@ impl Emitter<'_> {
             out,
             "Ok(Self {{ {} {} }})\n}}\n}}\n",
             fields.join(", "),
-            if ext.is_some() { ", unknown_ext: UnknownExtensions::default()" } else { "" }
+            if ext.is_some() {
+                ", unknown_ext: UnknownExtensions::default()"
+            } else {
+                ""
+            }
         );
         Ok(())
     }
@@ -720,8 +823,15 @@ impl Emitter<'_> {
         match &m.ty {
             Ty::Open { set, key } => {
                 let (_, kf) = self.open_key(members, key)?;
-                let entries = self.cx.s.sets.get(set).ok_or_else(|| format!("unknown object set {set}"))?;
-                let mut s = format!("(|r: &mut BitReader<'_>| -> Result<{rust_ty}, DecodeError> {{ Ok(match i64::from({kf}) {{\n");
+                let entries = self
+                    .cx
+                    .s
+                    .sets
+                    .get(set)
+                    .ok_or_else(|| format!("unknown object set {set}"))?;
+                let mut s = format!(
+                    "(|r: &mut BitReader<'_>| -> Result<{rust_ty}, DecodeError> {{ Ok(match i64::from({kf}) {{\n"
+                );
                 for e in entries {
                     let v = names::camel(&e.ty);
                     let _ = writeln!(
@@ -731,7 +841,9 @@ impl Emitter<'_> {
                         names::ty(&e.ty)
                     );
                 }
-                s.push_str(&format!("_ => {rust_ty}::Unknown(r.open_type_bytes()?),\n}}) }})(r)"));
+                s.push_str(&format!(
+                    "_ => {rust_ty}::Unknown(r.open_type_bytes()?),\n}}) }})(r)"
+                ));
                 Ok(s)
             }
             t => self.cx.dec(t),
@@ -742,9 +854,16 @@ impl Emitter<'_> {
         match &m.ty {
             Ty::Open { set, key } => {
                 let (_, kf) = self.open_key(members, key)?;
-                let entries = self.cx.s.sets.get(set).ok_or_else(|| format!("unknown object set {set}"))?;
+                let entries = self
+                    .cx
+                    .s
+                    .sets
+                    .get(set)
+                    .ok_or_else(|| format!("unknown object set {set}"))?;
                 let en = format!("{}", self.open_enum_name(m, members)?);
-                let mut s = format!("(|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {{ match {v} {{\n");
+                let mut s = format!(
+                    "(|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {{ match {v} {{\n"
+                );
                 for e in entries {
                     let var = names::camel(&e.ty);
                     let _ = writeln!(
@@ -753,7 +872,9 @@ impl Emitter<'_> {
                         e.id
                     );
                 }
-                s.push_str(&format!("{en}::Unknown(b) => w.write_open_type_bytes(b),\n}} }})(w)"));
+                s.push_str(&format!(
+                    "{en}::Unknown(b) => w.write_open_type_bytes(b),\n}} }})(w)"
+                ));
                 Ok(s)
             }
             t => self.cx.enc(t, v),
@@ -782,50 +903,112 @@ impl Emitter<'_> {
     }
 
     fn open_enum(&self, out: &mut String, en: &str, set: &str) -> Res<()> {
-        let entries = self.cx.s.sets.get(set).ok_or_else(|| format!("unknown object set {set}"))?;
-        let _ = writeln!(out, "/// The open-type value of `{set}`, selected by the message id.\n#[derive(Debug, Clone, PartialEq)]\n#[allow(clippy::large_enum_variant)]\npub enum {en} {{");
+        let entries = self
+            .cx
+            .s
+            .sets
+            .get(set)
+            .ok_or_else(|| format!("unknown object set {set}"))?;
+        let _ = writeln!(
+            out,
+            "/// The open-type value of `{set}`, selected by the message id.\n#[derive(Debug, Clone, PartialEq)]\n#[allow(clippy::large_enum_variant)]\npub enum {en} {{"
+        );
         for e in entries {
-            let _ = writeln!(out, "/// Message id {}: `{}`.\n{}({}),", e.id, e.ty, names::camel(&e.ty), names::ty(&e.ty));
+            let _ = writeln!(
+                out,
+                "/// Message id {}: `{}`.\n{}({}),",
+                e.id,
+                e.ty,
+                names::camel(&e.ty),
+                names::ty(&e.ty)
+            );
         }
-        let _ = writeln!(out, "/// A message id this version does not know: the raw open-type content.\nUnknown(Vec<u8>),\n}}\n");
-        let _ = writeln!(out, "#[cfg(feature = \"jer\")]\nimpl {en} {{\n/// The JER value of the inner message (hex for an unknown id).\npub fn to_jer(&self) -> Value {{\nmatch self {{");
+        let _ = writeln!(
+            out,
+            "/// A message id this version does not know: the raw open-type content.\nUnknown(Vec<u8>),\n}}\n"
+        );
+        let _ = writeln!(
+            out,
+            "#[cfg(feature = \"jer\")]\nimpl {en} {{\n/// The JER value of the inner message (hex for an unknown id).\npub fn to_jer(&self) -> Value {{\nmatch self {{"
+        );
         for e in entries {
             let _ = writeln!(out, "Self::{}(x) => x.to_jer(),", names::camel(&e.ty));
         }
-        let _ = writeln!(out, "Self::Unknown(b) => jer::hex(b),\n}}\n}}\n\n/// Parses the JER value of the inner message of id `id`.\npub fn from_jer_keyed(id: i64, j: &Value) -> Result<Self, JerError> {{\nOk(match id {{");
+        let _ = writeln!(
+            out,
+            "Self::Unknown(b) => jer::hex(b),\n}}\n}}\n\n/// Parses the JER value of the inner message of id `id`.\npub fn from_jer_keyed(id: i64, j: &Value) -> Result<Self, JerError> {{\nOk(match id {{"
+        );
         for e in entries {
-            let _ = writeln!(out, "{} => Self::{}({}::from_jer(j)?),", e.id, names::camel(&e.ty), names::ty(&e.ty));
+            let _ = writeln!(
+                out,
+                "{} => Self::{}({}::from_jer(j)?),",
+                e.id,
+                names::camel(&e.ty),
+                names::ty(&e.ty)
+            );
         }
         out.push_str("_ => Self::Unknown(jer::unhex(j)?),\n})\n}\n}\n\n");
         Ok(())
     }
 
-    fn choice(&self, out: &mut String, rname: &str, aname: &str, doc: &str, alts: &[Member], ext: Option<usize>) -> Res<()> {
+    fn choice(
+        &self,
+        out: &mut String,
+        rname: &str,
+        aname: &str,
+        doc: &str,
+        alts: &[Member],
+        ext: Option<usize>,
+    ) -> Res<()> {
         let root_n = ext.unwrap_or(alts.len());
         let vars: Vec<String> = alts.iter().map(|a| names::camel(&a.name)).collect();
         if vars.iter().any(|v| v == "UnknownExt") {
             return Err(format!("{aname}: alternative clashes with UnknownExt"));
         }
         out.push_str(doc);
-        let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq)]\n#[allow(clippy::large_enum_variant)]\npub enum {rname} {{");
+        let _ = writeln!(
+            out,
+            "#[derive(Debug, Clone, PartialEq)]\n#[allow(clippy::large_enum_variant)]\npub enum {rname} {{"
+        );
         for (i, (a, v)) in alts.iter().zip(&vars).enumerate() {
-            let kind = if i >= root_n { " Extension alternative." } else { "" };
-            let _ = writeln!(out, "/// `{}`: {}.{kind}\n{v}({}),", a.name, describe(self.cx.s, &a.ty).trim_end_matches('.'), self.cx.rust_ty(&a.ty)?);
+            let kind = if i >= root_n {
+                " Extension alternative."
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "/// `{}`: {}.{kind}\n{v}({}),",
+                a.name,
+                describe(self.cx.s, &a.ty).trim_end_matches('.'),
+                self.cx.rust_ty(&a.ty)?
+            );
         }
         if ext.is_some() {
             out.push_str("/// An extension alternative this version does not know, kept for re-encoding.\nUnknownExt(UnknownAlternative),\n");
         }
         out.push_str("}\n\n");
-        let _ = writeln!(out, "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{");
+        let _ = writeln!(
+            out,
+            "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
+        );
         let root_dec = {
             let mut s = format!(
                 "let at = r.position();\nlet i = r.read_constrained(0, {})?;\nOk(match i {{\n",
                 root_n.saturating_sub(1)
             );
             for (i, a) in alts[..root_n].iter().enumerate() {
-                let _ = writeln!(s, "{i} => Self::{}({}.map_err(|e| e.within(\"{}\"))?),", vars[i], self.cx.dec(&a.ty)?, a.name);
+                let _ = writeln!(
+                    s,
+                    "{i} => Self::{}({}.map_err(|e| e.within(\"{}\"))?),",
+                    vars[i],
+                    self.cx.dec(&a.ty)?,
+                    a.name
+                );
             }
-            s.push_str("_ => return Err(r.error_at(DecodeErrorKind::InvalidChoiceIndex, at)),\n})\n");
+            s.push_str(
+                "_ => return Err(r.error_at(DecodeErrorKind::InvalidChoiceIndex, at)),\n})\n",
+            );
             s
         };
         if ext.is_some() {
@@ -846,7 +1029,11 @@ impl Emitter<'_> {
         for (i, a) in alts.iter().enumerate() {
             let e = self.cx.enc(&a.ty, "x")?;
             if i < root_n {
-                let pre = if ext.is_some() { "w.write_bit(false)?; " } else { "" };
+                let pre = if ext.is_some() {
+                    "w.write_bit(false)?; "
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     out,
                     "Self::{}(x) => {{ {pre}w.write_constrained({i}, 0, {})?; {e}.map_err(|e| e.within(\"{}\")) }}",
@@ -869,22 +1056,43 @@ impl Emitter<'_> {
         }
         out.push_str("}\n}\n}\n\n");
         // JER
-        let _ = writeln!(out, "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\nlet (k, v) = match self {{");
+        let _ = writeln!(
+            out,
+            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\nlet (k, v) = match self {{"
+        );
         for (a, v) in alts.iter().zip(&vars) {
-            let _ = writeln!(out, "Self::{v}(x) => (\"{}\", {}),", a.name, self.cx.to_jer(&a.ty, "x")?);
+            let _ = writeln!(
+                out,
+                "Self::{v}(x) => (\"{}\", {}),",
+                a.name,
+                self.cx.to_jer(&a.ty, "x")?
+            );
         }
         if ext.is_some() {
             out.push_str("Self::UnknownExt(u) => (\"\", jer::hex(&u.content)),\n");
         }
         out.push_str("};\nlet mut m = Map::new();\nm.insert(k.into(), v);\nValue::Object(m)\n}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {\nlet (k, x) = jer::choice(j)?;\nOk(match k {\n");
         for (a, v) in alts.iter().zip(&vars) {
-            let _ = writeln!(out, "\"{0}\" => Self::{v}({1}.map_err(|e| e.within(\"{0}\"))?),", a.name, self.cx.from_jer(&a.ty, "x")?);
+            let _ = writeln!(
+                out,
+                "\"{0}\" => Self::{v}({1}.map_err(|e| e.within(\"{0}\"))?),",
+                a.name,
+                self.cx.from_jer(&a.ty, "x")?
+            );
         }
         out.push_str("_ => return Err(JerError::new(JerErrorKind::BadChoice)),\n})\n}\n}\n\n");
         Ok(())
     }
 
-    fn enumerated(&self, out: &mut String, rname: &str, aname: &str, doc: &str, root: &[(String, i128)], ext: Option<&[(String, i128)]>) -> Res<()> {
+    fn enumerated(
+        &self,
+        out: &mut String,
+        rname: &str,
+        aname: &str,
+        doc: &str,
+        root: &[(String, i128)],
+        ext: Option<&[(String, i128)]>,
+    ) -> Res<()> {
         let all: Vec<&(String, i128)> = root.iter().chain(ext.unwrap_or(&[]).iter()).collect();
         let mut vars: Vec<String> = Vec::new();
         for (n, _) in &all {
@@ -906,7 +1114,10 @@ impl Emitter<'_> {
         }
         out.push_str("}\n\n");
         let rn = root.len();
-        let _ = writeln!(out, "impl {rname} {{\n/// The ASN.1 identifier.\npub fn as_str(&self) -> &'static str {{\nmatch self {{");
+        let _ = writeln!(
+            out,
+            "impl {rname} {{\n/// The ASN.1 identifier.\npub fn as_str(&self) -> &'static str {{\nmatch self {{"
+        );
         for ((n, _), v) in all.iter().zip(&vars) {
             let _ = writeln!(out, "Self::{v} => \"{n}\",");
         }
@@ -918,7 +1129,10 @@ impl Emitter<'_> {
             let _ = writeln!(out, "\"{n}\" => Some(Self::{v}),");
         }
         out.push_str("_ => None,\n}\n}\n}\n\n");
-        let _ = writeln!(out, "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{");
+        let _ = writeln!(
+            out,
+            "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
+        );
         if let Some(e) = ext {
             out.push_str("if r.read_bit()? {\nlet i = r.read_normally_small()? as usize;\nreturn Ok(match i {\n");
             for j in 0..e.len() {
@@ -926,64 +1140,137 @@ impl Emitter<'_> {
             }
             out.push_str("_ => Self::UnknownExt(i),\n});\n}\n");
         }
-        let _ = writeln!(out, "let at = r.position();\nOk(match r.read_constrained(0, {})? {{", rn.saturating_sub(1));
+        let _ = writeln!(
+            out,
+            "let at = r.position();\nOk(match r.read_constrained(0, {})? {{",
+            rn.saturating_sub(1)
+        );
         for (i, v) in vars[..rn].iter().enumerate() {
             let _ = writeln!(out, "{i} => Self::{v},");
         }
         out.push_str("_ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),\n})\n}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {\nmatch self {\n");
         for (i, v) in vars.iter().enumerate() {
             if i < rn {
-                let pre = if ext.is_some() { "w.write_bit(false)?; " } else { "" };
-                let _ = writeln!(out, "Self::{v} => {{ {pre}w.write_constrained({i}, 0, {}) }}", rn.saturating_sub(1));
+                let pre = if ext.is_some() {
+                    "w.write_bit(false)?; "
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "Self::{v} => {{ {pre}w.write_constrained({i}, 0, {}) }}",
+                    rn.saturating_sub(1)
+                );
             } else {
-                let _ = writeln!(out, "Self::{v} => {{ w.write_bit(true)?; w.write_normally_small({}) }}", i - rn);
+                let _ = writeln!(
+                    out,
+                    "Self::{v} => {{ w.write_bit(true)?; w.write_normally_small({}) }}",
+                    i - rn
+                );
             }
         }
         if ext.is_some() {
             out.push_str("Self::UnknownExt(i) => { w.write_bit(true)?; w.write_normally_small(*i as u64) }\n");
         }
         out.push_str("}\n}\n}\n\n");
-        let _ = writeln!(out, "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\nValue::String(self.as_str().into())\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\nSelf::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))\n}}\n}}\n");
+        let _ = writeln!(
+            out,
+            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\nValue::String(self.as_str().into())\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\nSelf::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))\n}}\n}}\n"
+        );
         Ok(())
     }
 
-    fn bits(&self, out: &mut String, rname: &str, aname: &str, doc: &str, size: &SizeC, named: &[(String, i128)]) -> Res<()> {
+    fn bits(
+        &self,
+        out: &mut String,
+        rname: &str,
+        aname: &str,
+        doc: &str,
+        size: &SizeC,
+        named: &[(String, i128)],
+    ) -> Res<()> {
         out.push_str(doc);
         let root_fixed = size.ub.filter(|&u| u == size.lb);
         let consts = |out: &mut String| {
             for (n, v) in named {
-                let _ = writeln!(out, "/// Bit `{n}`.\npub const {}: usize = {v};", names::constant(n));
+                let _ = writeln!(
+                    out,
+                    "/// Bit `{n}`.\npub const {}: usize = {v};",
+                    names::constant(n)
+                );
             }
         };
         match root_fixed {
             Some(n) if !size.ext => {
                 let nb = n.div_ceil(8);
-                let _ = writeln!(out, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]\npub struct {rname}(pub [u8; {nb}]);\n");
-                let _ = writeln!(out, "impl {rname} {{\n/// Size in bits.\npub const BITS: usize = {n};");
+                let _ = writeln!(
+                    out,
+                    "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]\npub struct {rname}(pub [u8; {nb}]);\n"
+                );
+                let _ = writeln!(
+                    out,
+                    "impl {rname} {{\n/// Size in bits.\npub const BITS: usize = {n};"
+                );
                 consts(out);
                 out.push_str("/// Whether bit `i` (0 = first, most significant) is set.\npub fn get(&self, i: usize) -> bool {\nself.0.get(i / 8).is_some_and(|b| b & (0x80 >> (i % 8)) != 0)\n}\n\n/// Sets or clears bit `i`; bits past the size are ignored.\npub fn set(&mut self, i: usize, on: bool) {\nif i >= Self::BITS { return; }\nif let Some(b) = self.0.get_mut(i / 8) {\nif on { *b |= 0x80 >> (i % 8) } else { *b &= !(0x80 >> (i % 8)) }\n}\n}\n}\n\n");
-                let _ = writeln!(out, "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nlet v = r.read_bits_vec({n})?;\nlet mut a = [0u8; {nb}];\na.copy_from_slice(&v);\nOk(Self(a))\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bits_from(&self.0, {n})\n}}\n}}\n");
-                let _ = writeln!(out, "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\njer::hex(&self.0)\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\njer::bits_fixed::<{nb}>(j, {n}).map(Self)\n}}\n}}\n");
+                let _ = writeln!(
+                    out,
+                    "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nlet v = r.read_bits_vec({n})?;\nlet mut a = [0u8; {nb}];\na.copy_from_slice(&v);\nOk(Self(a))\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bits_from(&self.0, {n})\n}}\n}}\n"
+                );
+                let _ = writeln!(
+                    out,
+                    "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\njer::hex(&self.0)\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\njer::bits_fixed::<{nb}>(j, {n}).map(Self)\n}}\n}}\n"
+                );
             }
             Some(n) => {
                 // SIZE(n, ...): the root value is fixed; extended values are kept whole
                 let nb = n.div_ceil(8);
-                let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]\npub struct {rname} {{\n/// The {n} root bits.\npub bits: [u8; {nb}],\n/// A value of another size (an extension of the size constraint), kept whole.\npub extended: Option<BitBuf>,\n}}\n");
-                let _ = writeln!(out, "impl {rname} {{\n/// Size in bits of a root value.\npub const BITS: usize = {n};");
+                let _ = writeln!(
+                    out,
+                    "#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]\npub struct {rname} {{\n/// The {n} root bits.\npub bits: [u8; {nb}],\n/// A value of another size (an extension of the size constraint), kept whole.\npub extended: Option<BitBuf>,\n}}\n"
+                );
+                let _ = writeln!(
+                    out,
+                    "impl {rname} {{\n/// Size in bits of a root value.\npub const BITS: usize = {n};"
+                );
                 consts(out);
                 out.push_str("/// Whether bit `i` (0 = first, most significant) of the root value is set.\npub fn get(&self, i: usize) -> bool {\nself.bits.get(i / 8).is_some_and(|b| b & (0x80 >> (i % 8)) != 0)\n}\n\n/// Sets or clears bit `i` of the root value; bits past the size are ignored.\npub fn set(&mut self, i: usize, on: bool) {\nif i >= Self::BITS { return; }\nif let Some(b) = self.bits.get_mut(i / 8) {\nif on { *b |= 0x80 >> (i % 8) } else { *b &= !(0x80 >> (i % 8)) }\n}\n}\n}\n\n");
-                let _ = writeln!(out, "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nif r.read_bit()? {{\nlet len_bits = r.read_count(0, None, false, 1)?;\nlet data = r.read_bits_vec(len_bits)?;\nreturn Ok(Self {{ bits: [0u8; {nb}], extended: Some(BitBuf {{ len_bits, data }}) }});\n}}\nlet v = r.read_bits_vec({n})?;\nlet mut a = [0u8; {nb}];\na.copy_from_slice(&v);\nOk(Self {{ bits: a, extended: None }})\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nmatch &self.extended {{\nSome(b) => {{ w.write_bit(true)?; w.write_count(b.len_bits, 0, None, false)?; w.write_bits_from(&b.data, b.len_bits) }}\nNone => {{ w.write_bit(false)?; w.write_bits_from(&self.bits, {n}) }}\n}}\n}}\n}}\n");
-                let _ = writeln!(out, "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\nmatch &self.extended {{\nSome(b) => jer::bitbuf_to(b),\nNone => jer::hex(&self.bits),\n}}\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\nif j.is_object() {{\nreturn Ok(Self {{ bits: [0u8; {nb}], extended: Some(jer::bitbuf_from(j, 0, None, true)?) }});\n}}\nOk(Self {{ bits: jer::bits_fixed::<{nb}>(j, {n})?, extended: None }})\n}}\n}}\n");
+                let _ = writeln!(
+                    out,
+                    "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nif r.read_bit()? {{\nlet len_bits = r.read_count(0, None, false, 1)?;\nlet data = r.read_bits_vec(len_bits)?;\nreturn Ok(Self {{ bits: [0u8; {nb}], extended: Some(BitBuf {{ len_bits, data }}) }});\n}}\nlet v = r.read_bits_vec({n})?;\nlet mut a = [0u8; {nb}];\na.copy_from_slice(&v);\nOk(Self {{ bits: a, extended: None }})\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nmatch &self.extended {{\nSome(b) => {{ w.write_bit(true)?; w.write_count(b.len_bits, 0, None, false)?; w.write_bits_from(&b.data, b.len_bits) }}\nNone => {{ w.write_bit(false)?; w.write_bits_from(&self.bits, {n}) }}\n}}\n}}\n}}\n"
+                );
+                let _ = writeln!(
+                    out,
+                    "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\nmatch &self.extended {{\nSome(b) => jer::bitbuf_to(b),\nNone => jer::hex(&self.bits),\n}}\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\nif j.is_object() {{\nreturn Ok(Self {{ bits: [0u8; {nb}], extended: Some(jer::bitbuf_from(j, 0, None, true)?) }});\n}}\nOk(Self {{ bits: jer::bits_fixed::<{nb}>(j, {n})?, extended: None }})\n}}\n}}\n"
+                );
             }
             None => {
-                let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]\npub struct {rname}(pub BitBuf);\n");
+                let _ = writeln!(
+                    out,
+                    "#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]\npub struct {rname}(pub BitBuf);\n"
+                );
                 if !named.is_empty() {
                     let _ = writeln!(out, "impl {rname} {{");
                     consts(out);
                     out.push_str("}\n\n");
                 }
-                let _ = writeln!(out, "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nr.read_bitbuf({}, {}, {}).map(Self)\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bitbuf(&self.0, {}, {}, {})\n}}\n}}\n", size.lb, opt_usize(size.ub), size.ext, size.lb, opt_usize(size.ub), size.ext);
-                let _ = writeln!(out, "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\njer::bitbuf_to(&self.0)\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\njer::bitbuf_from(j, {}, {}, {}).map(Self)\n}}\n}}\n", size.lb, opt_usize(size.ub), size.ext);
+                let _ = writeln!(
+                    out,
+                    "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nr.read_bitbuf({}, {}, {}).map(Self)\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bitbuf(&self.0, {}, {}, {})\n}}\n}}\n",
+                    size.lb,
+                    opt_usize(size.ub),
+                    size.ext,
+                    size.lb,
+                    opt_usize(size.ub),
+                    size.ext
+                );
+                let _ = writeln!(
+                    out,
+                    "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\njer::bitbuf_to(&self.0)\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\njer::bitbuf_from(j, {}, {}, {}).map(Self)\n}}\n}}\n",
+                    size.lb,
+                    opt_usize(size.ub),
+                    size.ext
+                );
             }
         }
         let _ = aname;
@@ -1004,7 +1291,8 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
     for n in &s.types {
         let out = by_module.entry(n.module.clone()).or_default();
         let mut code = String::new();
-        em.named(&mut code, n).map_err(|e| format!("{}: {e}", n.name))?;
+        em.named(&mut code, n)
+            .map_err(|e| format!("{}: {e}", n.name))?;
         // open types refer to their enum through placeholders resolved here
         if code.contains("Self::OPEN") || code.contains("OPENTY::") {
             let rname = names::ty(&n.name);
@@ -1012,7 +1300,9 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
                 for m in members {
                     if let Ty::Open { .. } = m.ty {
                         let en = format!("{rname}{}", names::camel(&m.name));
-                        code = code.replace("Self::OPEN", &en).replace("OPENTY::", &format!("{en}::"));
+                        code = code
+                            .replace("Self::OPEN", &en)
+                            .replace("OPENTY::", &format!("{en}::"));
                     }
                 }
             }
@@ -1024,7 +1314,10 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
     for (m, code) in &by_module {
         let f = module_file(m);
         let mut text = String::from(HEADER);
-        let _ = writeln!(text, "//! Types of ASN.1 module `{m}`.\n#![allow(clippy::all, unused_imports, unused_parens, unused_variables, unused_mut)]\n");
+        let _ = writeln!(
+            text,
+            "//! Types of ASN.1 module `{m}`.\n#![allow(clippy::all, unused_imports, unused_parens, unused_variables, unused_mut)]\n"
+        );
         text.push_str("use alloc::string::String;\nuse alloc::vec::Vec;\n\nuse super::*;\nuse crate::codec::uper::*;\nuse crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};\n#[cfg(feature = \"jer\")]\nuse crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};\n\n");
         text.push_str(code);
         files.push((format!("{f}.rs"), text));
@@ -1043,17 +1336,34 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
     let top: Vec<&Named> = s
         .types
         .iter()
-        .filter(|n| matches!(n.ty, Ty::Seq { .. } | Ty::Choice { .. }) && !n.name.contains(|c: char| c == '_'))
+        .filter(|n| {
+            matches!(n.ty, Ty::Seq { .. } | Ty::Choice { .. })
+                && !n.name.contains(|c: char| c == '_')
+        })
         .collect();
     let names_list: Vec<String> = top.iter().map(|n| format!("\"{}\"", n.name)).collect();
-    let _ = writeln!(modrs, "\n/// The SEQUENCE and CHOICE types of this set, by ASN.1 name (what `--type` accepts).\npub const TYPES: &[&str] = &[{}];\n", names_list.join(", "));
+    let _ = writeln!(
+        modrs,
+        "\n/// The SEQUENCE and CHOICE types of this set, by ASN.1 name (what `--type` accepts).\npub const TYPES: &[&str] = &[{}];\n",
+        names_list.join(", ")
+    );
     modrs.push_str("/// Decodes `bytes` as the type named `ty` and re-encodes it: (JER value, re-encoding).\n#[cfg(feature = \"jer\")]\npub fn decode_named(ty: &str, bytes: &[u8]) -> Result<Option<(crate::codec::jer::Value, alloc::vec::Vec<u8>)>, crate::codec::Error> {\nuse crate::codec::jer::Jer;\nuse crate::codec::uper::Uper;\nOk(Some(match ty {\n");
     for n in &top {
-        let _ = writeln!(modrs, "\"{}\" => {{ let v = {}::decode(bytes)?; (v.to_jer(), v.encode()?) }}", n.name, names::ty(&n.name));
+        let _ = writeln!(
+            modrs,
+            "\"{}\" => {{ let v = {}::decode(bytes)?; (v.to_jer(), v.encode()?) }}",
+            n.name,
+            names::ty(&n.name)
+        );
     }
     modrs.push_str("_ => return Ok(None),\n}))\n}\n\n/// Parses the JER value of the type named `ty` and encodes it in UPER.\n#[cfg(feature = \"jer\")]\npub fn encode_named(ty: &str, j: &crate::codec::jer::Value) -> Result<Option<alloc::vec::Vec<u8>>, crate::codec::Error> {\nuse crate::codec::jer::Jer;\nuse crate::codec::uper::Uper;\nOk(Some(match ty {\n");
     for n in &top {
-        let _ = writeln!(modrs, "\"{}\" => {}::from_jer(j)?.encode()?,", n.name, names::ty(&n.name));
+        let _ = writeln!(
+            modrs,
+            "\"{}\" => {}::from_jer(j)?.encode()?,",
+            n.name,
+            names::ty(&n.name)
+        );
     }
     modrs.push_str("_ => return Ok(None),\n}))\n}\n");
     files.push(("mod.rs".into(), modrs));

@@ -2,8 +2,8 @@
 //! needs (PER-visible bounds, extensibility, members), built from rasn-compiler's parse tree.
 use std::collections::BTreeMap;
 
-use rasn_compiler::prelude::ir::*;
 use rasn_compiler::prelude::ToplevelDefinition;
+use rasn_compiler::prelude::ir::*;
 
 /// Integer bounds (PER-visible).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,17 +51,42 @@ pub enum Ty {
     Bool,
     Null,
     Int(IntC),
-    Bits { size: SizeC, named: Vec<(String, i128)> },
+    Bits {
+        size: SizeC,
+        named: Vec<(String, i128)>,
+    },
     Octets(SizeC),
-    Str { kind: StrKind, size: SizeC },
-    Enum { root: Vec<(String, i128)>, ext: Option<Vec<(String, i128)>> },
-    Seq { members: Vec<Member>, ext: Option<usize> },
-    Choice { alts: Vec<Member>, ext: Option<usize> },
-    SeqOf { elem: Box<Ty>, size: SizeC },
+    Str {
+        kind: StrKind,
+        size: SizeC,
+    },
+    Enum {
+        root: Vec<(String, i128)>,
+        ext: Option<Vec<(String, i128)>>,
+    },
+    Seq {
+        members: Vec<Member>,
+        ext: Option<usize>,
+    },
+    Choice {
+        alts: Vec<Member>,
+        ext: Option<usize>,
+    },
+    SeqOf {
+        elem: Box<Ty>,
+        size: SizeC,
+    },
     /// A reference to a named type, possibly further constrained.
-    Ref { name: String, int: Option<IntC>, size: Option<SizeC> },
+    Ref {
+        name: String,
+        int: Option<IntC>,
+        size: Option<SizeC>,
+    },
     /// An open type whose actual type is chosen by `key` (a sibling member) in object set `set`.
-    Open { set: String, key: String },
+    Open {
+        set: String,
+        key: String,
+    },
 }
 
 /// One alternative of an information object set: key value and type name.
@@ -119,16 +144,26 @@ fn value_int(v: &ASN1Value, values: &BTreeMap<String, i128>) -> Res<i128> {
             .copied()
             .ok_or_else(|| format!("unknown value reference {identifier}")),
         ASN1Value::LinkedIntValue { value, .. } => Ok(*value),
+        ASN1Value::LinkedElsewhereDefinedValue { identifier, .. } => values
+            .get(identifier)
+            .copied()
+            .ok_or_else(|| format!("unknown value reference {identifier}")),
         other => Err(format!("unsupported value in constraint: {other:?}")),
     }
 }
 
 /// Collects (lb, ub, ext) from the constraints by a small interpretation of the subtype
 /// elements we meet in these modules: single values, ranges, SIZE, unions of them.
-fn bounds(cs: &[Constraint], want_size: bool, values: &BTreeMap<String, i128>) -> Res<Option<(Option<i128>, Option<i128>, bool)>> {
+fn bounds(
+    cs: &[Constraint],
+    want_size: bool,
+    values: &BTreeMap<String, i128>,
+) -> Res<Option<(Option<i128>, Option<i128>, bool)>> {
     let mut out: Option<(Option<i128>, Option<i128>, bool)> = None;
     for c in cs {
-        let Constraint::Subtype(spec) = c else { continue };
+        let Constraint::Subtype(spec) = c else {
+            continue;
+        };
         if let Some(b) = set_bounds(&spec.set, want_size, values)? {
             // serial application: the last PER-visible constraint decides
             out = Some((b.0, b.1, b.2 || spec.extensible));
@@ -148,11 +183,9 @@ fn set_bounds(
             let a = elem_bounds(&op.base, want_size, values)?;
             let b = set_bounds(&op.operant, want_size, values)?;
             Ok(match (a, b, &op.operator) {
-                (Some(a), Some(b), SetOperator::Union) => Some((
-                    min_opt(a.0, b.0),
-                    max_opt(a.1, b.1),
-                    a.2 || b.2,
-                )),
+                (Some(a), Some(b), SetOperator::Union) => {
+                    Some((min_opt(a.0, b.0), max_opt(a.1, b.1), a.2 || b.2))
+                }
                 (Some(a), Some(b), SetOperator::Intersection) => Some((
                     match (a.0, b.0) {
                         (Some(x), Some(y)) => Some(x.max(y)),
@@ -201,7 +234,11 @@ fn elem_bounds(
             let v = value_int(value, values)?;
             Ok(Some((Some(v), Some(v), *extensible)))
         }
-        SubtypeElements::ValueRange { min, max, extensible } => {
+        SubtypeElements::ValueRange {
+            min,
+            max,
+            extensible,
+        } => {
             let lo = match min {
                 Some(v) => Some(value_int(v, values)?),
                 None => None,
@@ -231,7 +268,11 @@ fn size_c(cs: &[Constraint], values: &BTreeMap<String, i128>) -> Res<Option<Size
     }))
 }
 
-const NO_SIZE: SizeC = SizeC { lb: 0, ub: None, ext: false };
+const NO_SIZE: SizeC = SizeC {
+    lb: 0,
+    ub: None,
+    ext: false,
+};
 
 pub struct Builder<'a> {
     pub values: &'a BTreeMap<String, i128>,
@@ -355,7 +396,10 @@ impl Builder<'_> {
             }
             if let Some(c) = size_c(extra, self.values)? {
                 match &mut ty {
-                    Ty::Octets(s) | Ty::Str { size: s, .. } | Ty::SeqOf { size: s, .. } | Ty::Bits { size: s, .. } => *s = c,
+                    Ty::Octets(s)
+                    | Ty::Str { size: s, .. }
+                    | Ty::SeqOf { size: s, .. }
+                    | Ty::Bits { size: s, .. } => *s = c,
                     Ty::Ref { size, .. } => *size = Some(c),
                     _ => {}
                 }
@@ -386,21 +430,21 @@ impl Builder<'_> {
             .classes
             .get(&f.class)
             .ok_or_else(|| format!("{owner}: unknown class {}", f.class))?;
-        let field_name = f
-            .field_path
-            .last()
-            .map(|p| match p {
-                ObjectFieldIdentifier::SingleValue(s) | ObjectFieldIdentifier::MultipleValue(s) => {
-                    s.clone()
-                }
-            })
-            .ok_or_else(|| format!("{owner}: empty field path"))?;
+        let field_name =
+            f.field_path
+                .last()
+                .map(|p| match p {
+                    ObjectFieldIdentifier::SingleValue(s)
+                    | ObjectFieldIdentifier::MultipleValue(s) => s.clone(),
+                })
+                .ok_or_else(|| format!("{owner}: empty field path"))?;
         let field = class
             .fields
             .iter()
             .find(|fl| {
                 let n = match &fl.identifier {
-                    ObjectFieldIdentifier::SingleValue(s) | ObjectFieldIdentifier::MultipleValue(s) => s,
+                    ObjectFieldIdentifier::SingleValue(s)
+                    | ObjectFieldIdentifier::MultipleValue(s) => s,
                 };
                 *n == field_name
             })
@@ -459,20 +503,26 @@ pub fn build(tlds: &[ToplevelDefinition]) -> Res<Schema> {
         ..Default::default()
     };
     for t in tlds {
-        let ToplevelDefinition::Object(o) = t else { continue };
-        let ASN1Information::ObjectSet(set) = &o.value else { continue };
+        let ToplevelDefinition::Object(o) = t else {
+            continue;
+        };
+        let ASN1Information::ObjectSet(set) = &o.value else {
+            continue;
+        };
         let mut entries = Vec::new();
         for v in &set.values {
-            let ObjectSetValue::Inline(fields) = v else { continue };
+            let ObjectSetValue::Inline(fields) = v else {
+                continue;
+            };
             let mut id = None;
             let mut ty = None;
             match fields {
                 InformationObjectFields::CustomSyntax(items) => {
                     for it in items {
                         match it {
-                            SyntaxApplication::TypeReference(ASN1Type::ElsewhereDeclaredType(d)) => {
-                                ty = Some(d.identifier.clone())
-                            }
+                            SyntaxApplication::TypeReference(ASN1Type::ElsewhereDeclaredType(
+                                d,
+                            )) => ty = Some(d.identifier.clone()),
                             SyntaxApplication::LiteralOrTypeReference(d) => {
                                 if ty.is_none() {
                                     ty = Some(d.identifier.clone())
@@ -503,13 +553,20 @@ pub fn build(tlds: &[ToplevelDefinition]) -> Res<Schema> {
             }
             match (id, ty) {
                 (Some(id), Some(ty)) => entries.push(SetEntry { id, ty }),
-                other => return Err(format!("object set {}: cannot read object {other:?}", o.name)),
+                other => {
+                    return Err(format!(
+                        "object set {}: cannot read object {other:?}",
+                        o.name
+                    ));
+                }
             }
         }
         schema.sets.insert(o.name.clone(), entries);
     }
     for t in tlds {
-        let ToplevelDefinition::Type(td) = t else { continue };
+        let ToplevelDefinition::Type(td) = t else {
+            continue;
+        };
         let module = td
             .module_header
             .as_ref()

@@ -42,7 +42,10 @@ fn words(s: &str) -> Vec<String> {
 
 /// `msgCnt` → `msg_cnt`, `type` → `r#type`.
 pub fn field(s: &str) -> String {
-    let w: Vec<String> = words(s).into_iter().map(|w| w.to_ascii_lowercase()).collect();
+    let w: Vec<String> = words(s)
+        .into_iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
     let mut id = w.join("_");
     if id.starts_with(|c: char| c.is_ascii_digit()) {
         id.insert(0, '_');
@@ -89,7 +92,10 @@ pub fn ty(s: &str) -> String {
 
 /// `bsmFrame` → `BSM_FRAME` style constant name.
 pub fn constant(s: &str) -> String {
-    let w: Vec<String> = words(s).into_iter().map(|w| w.to_ascii_uppercase()).collect();
+    let w: Vec<String> = words(s)
+        .into_iter()
+        .map(|w| w.to_ascii_uppercase())
+        .collect();
     let mut id = w.join("_");
     if id.starts_with(|c: char| c.is_ascii_digit()) {
         id.insert(0, '_');

@@ -1,9 +1,14 @@
 //! `cv2x`: the command-line tool. Each subcommand family lives in its own module; every module
 //! exposes `run(cmd, args) -> Result<ExitCode, String>`.
+mod codec;
+
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cv2x <command> [args]\n\
-commands:\n";
+commands:\n\
+  decode [--std S] [--type T] HEX      UPER hex -> JER\n\
+  encode [--std S] [--type T] JSON|-   JER -> UPER hex\n\
+  conform [--std S] PATH...            check conformance vectors (*.jsonl)\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -11,12 +16,12 @@ fn main() -> ExitCode {
         eprint!("{USAGE}");
         return ExitCode::from(2);
     };
-    let _ = rest;
     let result: Result<ExitCode, String> = match cmd.as_str() {
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
+        "decode" | "encode" | "conform" => codec::run(cmd, rest),
         _ => Err(format!("unknown command `{cmd}`\n{USAGE}")),
     };
     match result {
