@@ -221,6 +221,25 @@ fn main() -> ExitCode {
             println!("wrote {}", rel.display());
         }
     }
+    // files in an output folder that the modules no longer produce
+    for set in SETS {
+        let dir = root.join(set.out);
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let rel = Path::new(set.out).join(e.file_name());
+            if files.iter().any(|(p, _)| *p == rel) {
+                continue;
+            }
+            if check {
+                eprintln!("stale: {} (no longer generated)", rel.display());
+                stale += 1;
+            } else if fs::remove_file(e.path()).is_ok() {
+                println!("removed {}", rel.display());
+            }
+        }
+    }
     if stale > 0 {
         eprintln!("{stale} generated file(s) differ from asn1/: run `cargo run -p cv2x-codegen`");
         return ExitCode::FAILURE;

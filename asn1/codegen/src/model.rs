@@ -110,7 +110,6 @@ pub struct Schema {
     pub types: Vec<Named>,
     pub index: BTreeMap<String, usize>,
     pub sets: BTreeMap<String, Vec<SetEntry>>,
-    pub values: BTreeMap<String, i128>,
 }
 
 impl Schema {
@@ -498,10 +497,7 @@ pub fn build(tlds: &[ToplevelDefinition]) -> Res<Schema> {
             _ => {}
         }
     }
-    let mut schema = Schema {
-        values: values.clone(),
-        ..Default::default()
-    };
+    let mut schema = Schema::default();
     for t in tlds {
         let ToplevelDefinition::Object(o) = t else {
             continue;
