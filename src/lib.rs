@@ -29,3 +29,7 @@ extern crate alloc;
 
 pub mod codec;
 pub mod msg;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
