@@ -288,7 +288,7 @@ impl<'a> Ctx<'a> {
     // ---------- JER ----------
 
     /// Expression of type `Value` for value reference `v`.
-    fn to_jer(&self, t: &Ty, v: &str) -> Res<String> {
+    fn jer_value(&self, t: &Ty, v: &str) -> Res<String> {
         Ok(match self.eff(t)? {
             Eff::Named(_) => format!("({v}).to_jer()"),
             Eff::Bool => format!("Value::Bool(*({v}))"),
@@ -298,13 +298,13 @@ impl<'a> Ctx<'a> {
             Eff::Str(..) => format!("Value::String(({v}).clone())"),
             Eff::SeqOf(elem, _) => format!(
                 "Value::Array(({v}).iter().map(|x| {}).collect())",
-                self.to_jer(elem, "x")?
+                self.jer_value(elem, "x")?
             ),
         })
     }
 
     /// Expression of type `Result<T, JerError>` for JSON reference `j`.
-    fn from_jer(&self, t: &Ty, j: &str) -> Res<String> {
+    fn jer_parse(&self, t: &Ty, j: &str) -> Res<String> {
         let rt = self.rust_ty(t)?;
         Ok(match self.eff(t)? {
             Eff::Named(n) => format!("{n}::from_jer({j})"),
@@ -346,7 +346,7 @@ impl<'a> Ctx<'a> {
                 c.lb,
                 opt_usize(c.ub),
                 c.ext,
-                self.from_jer(elem, "x")?
+                self.jer_parse(elem, "x")?
             ),
         })
     }
@@ -860,7 +860,7 @@ impl Emitter<'_> {
                     .sets
                     .get(set)
                     .ok_or_else(|| format!("unknown object set {set}"))?;
-                let en = format!("{}", self.open_enum_name(m, members)?);
+                let en = self.open_enum_name(m, members)?;
                 let mut s = format!(
                     "(|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {{ match {v} {{\n"
                 );
@@ -888,7 +888,7 @@ impl Emitter<'_> {
     fn member_to_jer(&self, m: &Member, v: &str) -> Res<String> {
         match &m.ty {
             Ty::Open { .. } => Ok(format!("({v}).to_jer()")),
-            t => self.cx.to_jer(t, v),
+            t => self.cx.jer_value(t, v),
         }
     }
 
@@ -898,7 +898,7 @@ impl Emitter<'_> {
                 let (_, kf) = self.open_key(members, key)?;
                 Ok(format!("OPENTY::from_jer_keyed(i64::from({kf}), {j})"))
             }
-            t => self.cx.from_jer(t, j),
+            t => self.cx.jer_parse(t, j),
         }
     }
 
@@ -1065,7 +1065,7 @@ impl Emitter<'_> {
                 out,
                 "Self::{v}(x) => (\"{}\", {}),",
                 a.name,
-                self.cx.to_jer(&a.ty, "x")?
+                self.cx.jer_value(&a.ty, "x")?
             );
         }
         if ext.is_some() {
@@ -1077,7 +1077,7 @@ impl Emitter<'_> {
                 out,
                 "\"{0}\" => Self::{v}({1}.map_err(|e| e.within(\"{0}\"))?),",
                 a.name,
-                self.cx.from_jer(&a.ty, "x")?
+                self.cx.jer_parse(&a.ty, "x")?
             );
         }
         out.push_str("_ => return Err(JerError::new(JerErrorKind::BadChoice)),\n})\n}\n}\n\n");
@@ -1336,10 +1336,7 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
     let top: Vec<&Named> = s
         .types
         .iter()
-        .filter(|n| {
-            matches!(n.ty, Ty::Seq { .. } | Ty::Choice { .. })
-                && !n.name.contains(|c: char| c == '_')
-        })
+        .filter(|n| matches!(n.ty, Ty::Seq { .. } | Ty::Choice { .. }) && !n.name.contains('_'))
         .collect();
     let names_list: Vec<String> = top.iter().map(|n| format!("\"{}\"", n.name)).collect();
     let _ = writeln!(

@@ -135,6 +135,9 @@ impl Schema {
 
 pub type Res<T> = Result<T, String>;
 
+/// (lower bound, upper bound, extensible).
+type Bounds = (Option<i128>, Option<i128>, bool);
+
 fn value_int(v: &ASN1Value, values: &BTreeMap<String, i128>) -> Res<i128> {
     match v {
         ASN1Value::Integer(i) => Ok(*i),
@@ -157,8 +160,8 @@ fn bounds(
     cs: &[Constraint],
     want_size: bool,
     values: &BTreeMap<String, i128>,
-) -> Res<Option<(Option<i128>, Option<i128>, bool)>> {
-    let mut out: Option<(Option<i128>, Option<i128>, bool)> = None;
+) -> Res<Option<Bounds>> {
+    let mut out: Option<Bounds> = None;
     for c in cs {
         let Constraint::Subtype(spec) = c else {
             continue;
@@ -175,7 +178,7 @@ fn set_bounds(
     set: &ElementOrSetOperation,
     want_size: bool,
     values: &BTreeMap<String, i128>,
-) -> Res<Option<(Option<i128>, Option<i128>, bool)>> {
+) -> Res<Option<Bounds>> {
     match set {
         ElementOrSetOperation::Element(e) => elem_bounds(e, want_size, values),
         ElementOrSetOperation::SetOperation(op) => {
@@ -219,7 +222,7 @@ fn elem_bounds(
     e: &SubtypeElements,
     want_size: bool,
     values: &BTreeMap<String, i128>,
-) -> Res<Option<(Option<i128>, Option<i128>, bool)>> {
+) -> Res<Option<Bounds>> {
     match e {
         SubtypeElements::SizeConstraint(inner) => {
             if want_size {
@@ -519,10 +522,8 @@ pub fn build(tlds: &[ToplevelDefinition]) -> Res<Schema> {
                             SyntaxApplication::TypeReference(ASN1Type::ElsewhereDeclaredType(
                                 d,
                             )) => ty = Some(d.identifier.clone()),
-                            SyntaxApplication::LiteralOrTypeReference(d) => {
-                                if ty.is_none() {
-                                    ty = Some(d.identifier.clone())
-                                }
+                            SyntaxApplication::LiteralOrTypeReference(d) if ty.is_none() => {
+                                ty = Some(d.identifier.clone())
                             }
                             SyntaxApplication::ValueReference(val) => {
                                 id = Some(value_int(val, &values)?)
