@@ -142,3 +142,29 @@ fn encode_into_matches_encode_and_reports_small_buffers() {
     frame.encode_uper(&mut w).unwrap();
     assert_eq!(w.bit_len().div_ceil(8), n);
 }
+
+#[cfg(feature = "jer")]
+#[test]
+fn unknown_extensions_are_marked_in_jer_and_not_parsed_back() {
+    use cv2x::msg::Standard;
+    use cv2x::msg::v2020::RoadsideSafetyMessage;
+    // an RSM whose participant type is an extension value unknown to this version: JER has no
+    // form for it (found by fuzzing)
+    let text = include_str!("vectors/csae53_2020/RoadsideSafetyMessage.jsonl");
+    let line = text.lines().next().unwrap();
+    let start = line.find("\"uper_hex\":\"").unwrap() + 12;
+    let hex = &line[start..start + line[start..].find('"').unwrap()];
+    let mut rsm = RoadsideSafetyMessage::decode(&unhex(hex)).unwrap();
+    rsm.participants[0].ptc_type = ParticipantType::UnknownExt(3);
+    let bytes = rsm.encode().unwrap();
+    let (jer, again) = Standard::Csae53_2020
+        .decode_named("RoadsideSafetyMessage", &bytes)
+        .unwrap()
+        .unwrap();
+    assert_eq!(again, bytes);
+    assert!(jer.to_string().contains("$unknownExtension"), "{jer}");
+    assert!(matches!(
+        Standard::Csae53_2020.encode_named("RoadsideSafetyMessage", &jer),
+        Err(cv2x::codec::Error::Jer(_))
+    ));
+}

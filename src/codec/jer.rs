@@ -257,3 +257,34 @@ pub fn array(v: &Value, lb: usize, ub: Option<usize>, ext: bool) -> Result<&Vec<
     size_ok(a.len(), lb, ub, ext)?;
     Ok(a)
 }
+
+/// The marker JER value of an ENUMERATED extension value this version does not know. X.697 has
+/// no form for it; [`Jer::from_jer`] rejects it.
+pub fn unknown_value(index: usize) -> Value {
+    let mut m = Map::new();
+    m.insert("$unknownExtension".into(), Value::from(index as u64));
+    Value::Object(m)
+}
+
+/// The marker JER value of an unknown CHOICE extension alternative (rejected by `from_jer`).
+pub fn unknown_alternative(u: &super::uper::UnknownAlternative) -> Value {
+    let mut m = Map::new();
+    m.insert("index".into(), Value::from(u.index as u64));
+    m.insert("content".into(), hex(&u.content));
+    Value::Object(m)
+}
+
+/// The marker member listing unknown SEQUENCE extension additions (rejected by `from_jer`).
+pub fn unknown_extensions(u: &super::uper::UnknownExtensions) -> Value {
+    Value::Array(
+        u.items
+            .iter()
+            .map(|(i, b)| {
+                let mut m = Map::new();
+                m.insert("index".into(), Value::from(*i as u64));
+                m.insert("content".into(), hex(b));
+                Value::Object(m)
+            })
+            .collect(),
+    )
+}

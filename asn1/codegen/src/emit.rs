@@ -773,6 +773,9 @@ impl Emitter<'_> {
                 );
             }
         }
+        if ext.is_some() {
+            out.push_str("if !self.unknown_ext.is_empty() { m.insert(\"$unknownExtensions\".into(), jer::unknown_extensions(&self.unknown_ext)); }\n");
+        }
         out.push_str("Value::Object(m)\n}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {\n");
         let _ = writeln!(
             out,
@@ -1069,7 +1072,9 @@ impl Emitter<'_> {
             );
         }
         if ext.is_some() {
-            out.push_str("Self::UnknownExt(u) => (\"\", jer::hex(&u.content)),\n");
+            out.push_str(
+                "Self::UnknownExt(u) => (\"$unknownExtension\", jer::unknown_alternative(u)),\n",
+            );
         }
         out.push_str("};\nlet mut m = Map::new();\nm.insert(k.into(), v);\nValue::Object(m)\n}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {\nlet (k, x) = jer::choice(j)?;\nOk(match k {\n");
         for (a, v) in alts.iter().zip(&vars) {
@@ -1173,9 +1178,14 @@ impl Emitter<'_> {
             out.push_str("Self::UnknownExt(i) => { w.write_bit(true)?; w.write_normally_small(*i as u64) }\n");
         }
         out.push_str("}\n}\n}\n\n");
+        let unknown = if ext.is_some() {
+            "if let Self::UnknownExt(i) = self {\nreturn jer::unknown_value(*i);\n}\n"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\nValue::String(self.as_str().into())\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\nSelf::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))\n}}\n}}\n"
+            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\n{unknown}Value::String(self.as_str().into())\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\nSelf::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))\n}}\n}}\n"
         );
         Ok(())
     }

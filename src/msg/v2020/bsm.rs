@@ -311,6 +311,12 @@ impl Jer for BasicSafetyMessage {
         if let Some(x) = &self.emergency_ext {
             m.insert("emergencyExt".into(), (x).to_jer());
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 

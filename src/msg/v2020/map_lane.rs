@@ -487,6 +487,12 @@ impl Jer for Lane {
                 Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
             );
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 
@@ -1424,7 +1430,7 @@ impl Jer for LaneTypeAttributes {
             Self::Striping(x) => ("striping", (x).to_jer()),
             Self::TrackedVehicle(x) => ("trackedVehicle", (x).to_jer()),
             Self::Parking(x) => ("parking", (x).to_jer()),
-            Self::UnknownExt(u) => ("", jer::hex(&u.content)),
+            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);

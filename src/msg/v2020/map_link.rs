@@ -252,6 +252,12 @@ impl Jer for Link {
                 Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
             );
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 

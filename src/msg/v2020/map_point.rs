@@ -88,6 +88,12 @@ impl Jer for RoadPoint {
             let x = &self.pos_offset;
             m.insert("posOffset".into(), (x).to_jer());
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 

@@ -249,6 +249,9 @@ impl Uper for SpeedLimitType {
 #[cfg(feature = "jer")]
 impl Jer for SpeedLimitType {
     fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
         Value::String(self.as_str().into())
     }
 

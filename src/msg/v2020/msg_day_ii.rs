@@ -160,6 +160,12 @@ impl Jer for MessageFrameExt {
             let x = &self.value;
             m.insert("value".into(), (x).to_jer());
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 

@@ -122,7 +122,7 @@ impl Jer for MessageFrame {
             Self::SpatFrame(x) => ("spatFrame", (x).to_jer()),
             Self::RsiFrame(x) => ("rsiFrame", (x).to_jer()),
             Self::MsgFrameExt(x) => ("msgFrameExt", (x).to_jer()),
-            Self::UnknownExt(u) => ("", jer::hex(&u.content)),
+            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);

@@ -191,6 +191,9 @@ impl Uper for EventSource {
 #[cfg(feature = "jer")]
 impl Jer for EventSource {
     fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
         Value::String(self.as_str().into())
     }
 
@@ -601,6 +604,12 @@ impl Jer for RTEData {
         if let Some(x) = &self.event_confidence {
             m.insert("eventConfidence".into(), Value::from(*(x)));
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 
@@ -923,6 +932,12 @@ impl Jer for RTSData {
             m.insert(
                 "referenceLinks".into(),
                 Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
             );
         }
         Value::Object(m)
@@ -1456,6 +1471,12 @@ impl Jer for RoadSideInformation {
             m.insert(
                 "rtss".into(),
                 Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
             );
         }
         Value::Object(m)

@@ -275,6 +275,12 @@ impl Jer for ParticipantData {
         if let Some(x) = &self.vehicle_class {
             m.insert("vehicleClass".into(), (x).to_jer());
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 
@@ -477,6 +483,9 @@ impl Uper for ParticipantType {
 #[cfg(feature = "jer")]
 impl Jer for ParticipantType {
     fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
         Value::String(self.as_str().into())
     }
 
@@ -598,6 +607,12 @@ impl Jer for RoadsideSafetyMessage {
             m.insert(
                 "participants".into(),
                 Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
             );
         }
         Value::Object(m)
@@ -755,6 +770,9 @@ impl Uper for SourceType {
 #[cfg(feature = "jer")]
 impl Jer for SourceType {
     fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
         Value::String(self.as_str().into())
     }
 

@@ -229,6 +229,9 @@ impl Uper for RTCMRevision {
 #[cfg(feature = "jer")]
 impl Jer for RTCMRevision {
     fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
         Value::String(self.as_str().into())
     }
 
@@ -330,6 +333,12 @@ impl Jer for RTCMcorrections {
             m.insert(
                 "corrections".into(),
                 Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
             );
         }
         Value::Object(m)
@@ -461,6 +470,12 @@ impl Jer for RTCMmsg {
         {
             let x = &self.payload;
             m.insert("payload".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
         }
         Value::Object(m)
     }

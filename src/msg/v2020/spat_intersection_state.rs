@@ -181,6 +181,12 @@ impl Jer for IntersectionState {
                 Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
             );
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 
@@ -460,6 +466,9 @@ impl Uper for LightState {
 #[cfg(feature = "jer")]
 impl Jer for LightState {
     fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
         Value::String(self.as_str().into())
     }
 
@@ -638,6 +647,12 @@ impl Jer for PhaseState {
         if let Some(x) = &self.timing {
             m.insert("timing".into(), (x).to_jer());
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 
@@ -724,7 +739,7 @@ impl Jer for TimeChangeDetails {
         let (k, v) = match self {
             Self::Counting(x) => ("counting", (x).to_jer()),
             Self::UtcTiming(x) => ("utcTiming", (x).to_jer()),
-            Self::UnknownExt(u) => ("", jer::hex(&u.content)),
+            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);

@@ -97,6 +97,12 @@ impl Jer for TestMsg {
             let x = &self.user_data;
             m.insert("userData".into(), jer::hex(&(x)[..]));
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 

@@ -120,6 +120,12 @@ impl Jer for VehicleClassification {
         if let Some(x) = &self.fuel_type {
             m.insert("fuelType".into(), Value::from(*(x)));
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 

@@ -223,6 +223,9 @@ impl Uper for ResponseType {
 #[cfg(feature = "jer")]
 impl Jer for ResponseType {
     fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
         Value::String(self.as_str().into())
     }
 
@@ -403,6 +406,12 @@ impl Jer for VehicleEmergencyExtensions {
         }
         if let Some(x) = &self.lights_use {
             m.insert("lightsUse".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
         }
         Value::Object(m)
     }

@@ -200,6 +200,12 @@ impl Jer for FullPositionVector {
         if let Some(x) = &self.motion_cfd {
             m.insert("motionCfd".into(), (x).to_jer());
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 
@@ -458,6 +464,12 @@ impl Jer for PathHistory {
                 Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
             );
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 
@@ -631,6 +643,12 @@ impl Jer for PathHistoryPoint {
         if let Some(x) = &self.heading {
             m.insert("heading".into(), Value::from(*(x)));
         }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
         Value::Object(m)
     }
 
@@ -765,6 +783,12 @@ impl Jer for PathPrediction {
         {
             let x = &self.confidence;
             m.insert("confidence".into(), Value::from(*(x)));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
         }
         Value::Object(m)
     }
@@ -910,6 +934,12 @@ impl Jer for VehicleSafetyExtensions {
         }
         if let Some(x) = &self.lights {
             m.insert("lights".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
         }
         Value::Object(m)
     }
