@@ -29,3 +29,4 @@ extern crate alloc;
 
 pub mod codec;
 pub mod msg;
+pub mod net;
