@@ -26,7 +26,9 @@ fn payloads() -> Vec<Vec<u8>> {
     ]
 }
 
-fn element_sets() -> Vec<Option<Vec<(u8, Vec<u8>)>>> {
+type ElementSet = Option<Vec<(u8, Vec<u8>)>>;
+
+fn element_sets() -> Vec<ElementSet> {
     vec![
         None,
         Some(vec![]),

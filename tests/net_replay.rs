@@ -113,7 +113,7 @@ fn ethernet_pcap_with_skipped_frames() {
     frag[6] = 0x20; // more fragments
     let mut cut = good4.clone();
     cut.truncate(24);
-    let frames = vec![
+    let frames = [
         ethernet(0x0800, false, &good4),
         ethernet(0x86DD, true, &good6),
         ethernet(0x0800, false, &tcp),

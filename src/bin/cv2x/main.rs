@@ -2,8 +2,13 @@
 //! exposes `run(cmd, args) -> Result<ExitCode, String>`.
 use std::process::ExitCode;
 
+mod net;
+
 const USAGE: &str = "usage: cv2x <command> [args]\n\
-commands:\n";
+commands:\n\
+  listen [--group ADDR] --port P [--count N] [--timeout S] ...   print received DSMP messages as JSON lines\n\
+  send --port P [--group ADDR] [--rate HZ] FILE.jsonl ...         send vector lines wrapped in DSMP\n\
+  replay --port P [--group ADDR] [--speed X|--fast] FILE.pcap     replay a capture's UDP payloads\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +22,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
+        "listen" | "send" | "replay" => net::run(cmd, rest),
         _ => Err(format!("unknown command `{cmd}`\n{USAGE}")),
     };
     match result {
