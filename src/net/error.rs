@@ -33,7 +33,6 @@ pub enum Field {
 /// Packet errors carry no heap data and are cheap to return; the `std`-only variants wrap the
 /// underlying I/O and capture-file errors.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// The input ends inside the given field.
     #[error("packet truncated in {0:?}")]
