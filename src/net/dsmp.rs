@@ -15,9 +15,11 @@
 //! The first four rows and the length/data rows follow the DSM frame table of YD/T 3707-2020
 //! (field widths and order as published). The inner layout of the extension field is the one of
 //! its Annex B as implemented by deployed stacks (count, then ID / length / contents with 1-octet
-//! ID and length); the Annex text itself was not available to us, so the 1-octet element length
-//! (IEEE 1609.3 uses a variable-length one) is the point to confirm against the standard. Element
-//! values are carried opaquely; [`element`] names the IDs shared with IEEE 1609.3.
+//! ID and length); the Annex text itself was not available to us. IEEE 1609.3, which DSMP follows
+//! closely, codes the count and the element length in a variable-length form that agrees with
+//! one octet up to 127: counts or element lengths of 128 and more are the point to confirm
+//! against the standard. Element values are carried opaquely; [`element`] names the IDs shared
+//! with IEEE 1609.3.
 //!
 //! The adaptation layer below DSMP (YD/T 3707-2020 §4.2) prefixes one protocol-type octet
 //! (4 = DSMP, 0 = IPv6, 5 = IPv4); see [`strip_adaptation`] and [`ADAPTATION_DSMP`].
