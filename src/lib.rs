@@ -29,6 +29,7 @@ extern crate alloc;
 
 pub mod codec;
 pub mod msg;
+pub mod net;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -4,11 +4,16 @@ mod codec;
 
 use std::process::ExitCode;
 
+mod net;
+
 const USAGE: &str = "usage: cv2x <command> [args]\n\
 commands:\n\
   decode [--std S] [--type T] HEX      UPER hex -> JER\n\
   encode [--std S] [--type T] JSON|-   JER -> UPER hex\n\
-  conform [--std S] PATH...            check conformance vectors (*.jsonl)\n";
+  conform [--std S] PATH...            check conformance vectors (*.jsonl)\n\
+  listen [--group ADDR] --port P [--count N] [--timeout S] ...   print received DSMP messages as JSON lines\n\
+  send --port P [--group ADDR] [--rate HZ] FILE.jsonl ...         send vector lines wrapped in DSMP\n\
+  replay --port P [--group ADDR] [--speed X|--fast] FILE.pcap     replay a capture's UDP payloads\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +27,7 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         "decode" | "encode" | "conform" => codec::run(cmd, rest),
+        "listen" | "send" | "replay" => net::run(cmd, rest),
         _ => Err(format!("unknown command `{cmd}`\n{USAGE}")),
     };
     match result {
