@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Seeds the fuzz corpora from the committed conformance vectors (tests/vectors)."""
-import glob, json, os, hashlib
+"""Seeds the fuzz corpora: hand-made seeds from fuzz/seeds/<target>/, and the committed
+conformance vectors (tests/vectors) for the codec targets."""
+import glob, json, os, hashlib, shutil
 
 root = os.path.dirname(os.path.abspath(__file__))
 vec = os.path.join(root, '..', 'tests', 'vectors')
@@ -24,3 +25,10 @@ for folder in ('csae53_2020', 'csae157_2020_dayII'):
                 write('uper_decode_v2020', b)
             if v['type'] in types:
                 write('uper_named_v2020', bytes([types.index(v['type'])]) + b)
+
+for target in os.listdir(os.path.join(root, 'seeds')):
+    src = os.path.join(root, 'seeds', target)
+    dst = os.path.join(root, 'corpus', target)
+    os.makedirs(dst, exist_ok=True)
+    for name in os.listdir(src):
+        shutil.copy(os.path.join(src, name), os.path.join(dst, name))
