@@ -47,6 +47,13 @@ pub type OffsetLLB22 = i32;
 /// INTEGER (-8388608..8388607)
 pub type OffsetLLB24 = i32;
 
+/// Day II: closed area given by its corner points.
+///
+/// ASN.1 `Polygon` (module `DefPositionOffset`).
+///
+/// SEQUENCE (SIZE(4..32)) OF `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+pub type Polygon = Vec<PositionOffsetLLV>;
+
 /// ASN.1 `Position-LL-24B` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionLL24B {

@@ -156,6 +156,184 @@ impl Jer for ConnectingLane {
     }
 }
 
+/// ASN.1 `ConnectingLaneEx` (module `MapLane`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectingLaneEx {
+    /// `target-section`: `SectionId`.
+    pub target_section: SectionId,
+    /// `target-lane`: `LaneRefID`: Lane position relative to the reference line: negative left, positive right.
+    pub target_lane: LaneRefID,
+    /// `connectingLaneWidth`: `LaneWidth`: 1 cm. Optional.
+    pub connecting_lane_width: Option<LaneWidth>,
+    /// `connectingLanePoints`: `PointList`. Optional.
+    pub connecting_lane_points: Option<PointList>,
+    /// `isolatedConnectingLane`: BOOLEAN. Optional.
+    pub isolated_connecting_lane: Option<bool>,
+}
+
+impl Uper for ConnectingLaneEx {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let opt = r.read_bits(3)?;
+        let target_section = r
+            .read_constrained(1, 63)
+            .map(|v| v as SectionId)
+            .map_err(|e| e.within("target-section"))?;
+        let target_lane = r
+            .read_constrained(-31, 31)
+            .map(|v| v as LaneRefID)
+            .map_err(|e| e.within("target-lane"))?;
+        let connecting_lane_width = if opt & (1u64 << 2) != 0 {
+            Some(
+                r.read_constrained(0, 32767)
+                    .map(|v| v as LaneWidth)
+                    .map_err(|e| e.within("connectingLaneWidth"))?,
+            )
+        } else {
+            None
+        };
+        let connecting_lane_points = if opt & (1u64 << 1) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<RoadPoint>, DecodeError> {
+                    let n = r.read_count(2, Some(31), false, 5)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(RoadPoint::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("connectingLanePoints"))?,
+            )
+        } else {
+            None
+        };
+        let isolated_connecting_lane = if opt & (1u64 << 0) != 0 {
+            Some(
+                r.read_bit()
+                    .map_err(|e| e.within("isolatedConnectingLane"))?,
+            )
+        } else {
+            None
+        };
+        Ok(Self {
+            target_section,
+            target_lane,
+            connecting_lane_width,
+            connecting_lane_points,
+            isolated_connecting_lane,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        w.write_bits(
+            (u64::from(self.connecting_lane_width.is_some()) << 2)
+                | (u64::from(self.connecting_lane_points.is_some()) << 1)
+                | (u64::from(self.isolated_connecting_lane.is_some()) << 0),
+            3,
+        )?;
+        w.write_constrained(i64::from(*(&self.target_section)), 1, 63)
+            .map_err(|e| e.within("target-section"))?;
+        w.write_constrained(i64::from(*(&self.target_lane)), -31, 31)
+            .map_err(|e| e.within("target-lane"))?;
+        if let Some(x) = &self.connecting_lane_width {
+            w.write_constrained(i64::from(*(x)), 0, 32767)
+                .map_err(|e| e.within("connectingLaneWidth"))?;
+        }
+        if let Some(x) = &self.connecting_lane_points {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 2, Some(31), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("connectingLanePoints"))?;
+        }
+        if let Some(x) = &self.isolated_connecting_lane {
+            w.write_bit(*(x))
+                .map_err(|e| e.within("isolatedConnectingLane"))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for ConnectingLaneEx {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.target_section;
+            m.insert("target-section".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.target_lane;
+            m.insert("target-lane".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.connecting_lane_width {
+            m.insert("connectingLaneWidth".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.connecting_lane_points {
+            m.insert(
+                "connectingLanePoints".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.isolated_connecting_lane {
+            m.insert("isolatedConnectingLane".into(), Value::Bool(*(x)));
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "target-section",
+                "target-lane",
+                "connectingLaneWidth",
+                "connectingLanePoints",
+                "isolatedConnectingLane",
+            ],
+        )?;
+        let target_section = jer::member(o, "target-section")
+            .and_then(|x| jer::int(x, Some(1), Some(63), false).map(|v| v as SectionId))
+            .map_err(|e| e.within("target-section"))?;
+        let target_lane = jer::member(o, "target-lane")
+            .and_then(|x| jer::int(x, Some(-31), Some(31), false).map(|v| v as LaneRefID))
+            .map_err(|e| e.within("target-lane"))?;
+        let connecting_lane_width = match o.get("connectingLaneWidth") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(32767), false)
+                    .map(|v| v as LaneWidth)
+                    .map_err(|e| e.within("connectingLaneWidth"))?,
+            ),
+            None => None,
+        };
+        let connecting_lane_points = match o.get("connectingLanePoints") {
+            Some(x) => Some(
+                jer::array(x, 2, Some(31), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| RoadPoint::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("connectingLanePoints"))?,
+            ),
+            None => None,
+        };
+        let isolated_connecting_lane = match o.get("isolatedConnectingLane") {
+            Some(x) => Some(jer::boolean(x).map_err(|e| e.within("isolatedConnectingLane"))?),
+            None => None,
+        };
+        Ok(Self {
+            target_section,
+            target_lane,
+            connecting_lane_width,
+            connecting_lane_points,
+            isolated_connecting_lane,
+        })
+    }
+}
+
 /// ASN.1 `Connection` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
@@ -255,10 +433,366 @@ impl Jer for Connection {
     }
 }
 
+/// ASN.1 `ConnectionEx` (module `MapLane`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionEx {
+    /// `remoteIntersection`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    pub remote_intersection: NodeReferenceID,
+    /// `swl`: `SignalWaitingLane`: Waiting area inside the intersection. Optional.
+    pub swl: Option<SignalWaitingLane>,
+    /// `connectingLane`: SEQUENCE (SIZE(1..16)) OF `ConnectingLaneEx`. Optional.
+    pub connecting_lane: Option<Vec<ConnectingLaneEx>>,
+    /// `phaseId`: `PhaseID`. Optional.
+    pub phase_id: Option<PhaseID>,
+    /// `turn-direction`: `Maneuver`. Optional.
+    pub turn_direction: Option<Maneuver>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for ConnectionEx {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(4)?;
+        let remote_intersection =
+            NodeReferenceID::decode_uper(r).map_err(|e| e.within("remoteIntersection"))?;
+        let swl = if opt & (1u64 << 3) != 0 {
+            Some(SignalWaitingLane::decode_uper(r).map_err(|e| e.within("swl"))?)
+        } else {
+            None
+        };
+        let connecting_lane = if opt & (1u64 << 2) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<ConnectingLaneEx>, DecodeError> {
+                    let n = r.read_count(1, Some(16), false, 15)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(ConnectingLaneEx::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("connectingLane"))?,
+            )
+        } else {
+            None
+        };
+        let phase_id = if opt & (1u64 << 1) != 0 {
+            Some(
+                r.read_constrained(0, 255)
+                    .map(|v| v as PhaseID)
+                    .map_err(|e| e.within("phaseId"))?,
+            )
+        } else {
+            None
+        };
+        let turn_direction = if opt & (1u64 << 0) != 0 {
+            Some(Maneuver::decode_uper(r).map_err(|e| e.within("turn-direction"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            remote_intersection,
+            swl,
+            connecting_lane,
+            phase_id,
+            turn_direction,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.swl.is_some()) << 3)
+                | (u64::from(self.connecting_lane.is_some()) << 2)
+                | (u64::from(self.phase_id.is_some()) << 1)
+                | (u64::from(self.turn_direction.is_some()) << 0),
+            4,
+        )?;
+        (&self.remote_intersection)
+            .encode_uper(w)
+            .map_err(|e| e.within("remoteIntersection"))?;
+        if let Some(x) = &self.swl {
+            (x).encode_uper(w).map_err(|e| e.within("swl"))?;
+        }
+        if let Some(x) = &self.connecting_lane {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 1, Some(16), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("connectingLane"))?;
+        }
+        if let Some(x) = &self.phase_id {
+            w.write_constrained(i64::from(*(x)), 0, 255)
+                .map_err(|e| e.within("phaseId"))?;
+        }
+        if let Some(x) = &self.turn_direction {
+            (x).encode_uper(w).map_err(|e| e.within("turn-direction"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for ConnectionEx {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.remote_intersection;
+            m.insert("remoteIntersection".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.swl {
+            m.insert("swl".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.connecting_lane {
+            m.insert(
+                "connectingLane".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.phase_id {
+            m.insert("phaseId".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.turn_direction {
+            m.insert("turn-direction".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "remoteIntersection",
+                "swl",
+                "connectingLane",
+                "phaseId",
+                "turn-direction",
+            ],
+        )?;
+        let remote_intersection = jer::member(o, "remoteIntersection")
+            .and_then(|x| NodeReferenceID::from_jer(x))
+            .map_err(|e| e.within("remoteIntersection"))?;
+        let swl = match o.get("swl") {
+            Some(x) => Some(SignalWaitingLane::from_jer(x).map_err(|e| e.within("swl"))?),
+            None => None,
+        };
+        let connecting_lane = match o.get("connectingLane") {
+            Some(x) => Some(
+                jer::array(x, 1, Some(16), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| ConnectingLaneEx::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("connectingLane"))?,
+            ),
+            None => None,
+        };
+        let phase_id = match o.get("phaseId") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(255), false)
+                    .map(|v| v as PhaseID)
+                    .map_err(|e| e.within("phaseId"))?,
+            ),
+            None => None,
+        };
+        let turn_direction = match o.get("turn-direction") {
+            Some(x) => Some(Maneuver::from_jer(x).map_err(|e| e.within("turn-direction"))?),
+            None => None,
+        };
+        Ok(Self {
+            remote_intersection,
+            swl,
+            connecting_lane,
+            phase_id,
+            turn_direction,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `ConnectsToExList` (module `MapLane`).
+///
+/// SEQUENCE (SIZE(1..32)) OF `ConnectionEx`
+pub type ConnectsToExList = Vec<ConnectionEx>;
+
 /// ASN.1 `ConnectsToList` (module `MapLane`).
 ///
 /// SEQUENCE (SIZE(1..8)) OF `Connection`
 pub type ConnectsToList = Vec<Connection>;
+
+/// ASN.1 `Dotted-SolidMarkingLineType` (module `MapLane`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DottedSolidMarkingLineType {
+    /// `whiteDottedLine` (0)
+    WhiteDottedLine,
+    /// `whiteSolidLine` (1)
+    WhiteSolidLine,
+    /// `yellowDottedLine` (2)
+    YellowDottedLine,
+    /// `yellowSolidLine` (3)
+    YellowSolidLine,
+    /// `whiteDotted-solidLine` (4)
+    WhiteDottedSolidLine,
+    /// `whiteSotted-dottedLine` (5)
+    WhiteSottedDottedLine,
+    /// `yellowDotted-solidLine` (6)
+    YellowDottedSolidLine,
+    /// `yellowSotted-dottedLine` (7)
+    YellowSottedDottedLine,
+    /// An extension value this version does not know: its index among the extension values.
+    UnknownExt(usize),
+}
+
+impl DottedSolidMarkingLineType {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::WhiteDottedLine => "whiteDottedLine",
+            Self::WhiteSolidLine => "whiteSolidLine",
+            Self::YellowDottedLine => "yellowDottedLine",
+            Self::YellowSolidLine => "yellowSolidLine",
+            Self::WhiteDottedSolidLine => "whiteDotted-solidLine",
+            Self::WhiteSottedDottedLine => "whiteSotted-dottedLine",
+            Self::YellowDottedSolidLine => "yellowDotted-solidLine",
+            Self::YellowSottedDottedLine => "yellowSotted-dottedLine",
+            Self::UnknownExt(_) => "",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "whiteDottedLine" => Some(Self::WhiteDottedLine),
+            "whiteSolidLine" => Some(Self::WhiteSolidLine),
+            "yellowDottedLine" => Some(Self::YellowDottedLine),
+            "yellowSolidLine" => Some(Self::YellowSolidLine),
+            "whiteDotted-solidLine" => Some(Self::WhiteDottedSolidLine),
+            "whiteSotted-dottedLine" => Some(Self::WhiteSottedDottedLine),
+            "yellowDotted-solidLine" => Some(Self::YellowDottedSolidLine),
+            "yellowSotted-dottedLine" => Some(Self::YellowSottedDottedLine),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for DottedSolidMarkingLineType {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(i),
+            });
+        }
+        let at = r.position();
+        Ok(match r.read_constrained(0, 7)? {
+            0 => Self::WhiteDottedLine,
+            1 => Self::WhiteSolidLine,
+            2 => Self::YellowDottedLine,
+            3 => Self::YellowSolidLine,
+            4 => Self::WhiteDottedSolidLine,
+            5 => Self::WhiteSottedDottedLine,
+            6 => Self::YellowDottedSolidLine,
+            7 => Self::YellowSottedDottedLine,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::WhiteDottedLine => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 7)
+            }
+            Self::WhiteSolidLine => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 7)
+            }
+            Self::YellowDottedLine => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 7)
+            }
+            Self::YellowSolidLine => {
+                w.write_bit(false)?;
+                w.write_constrained(3, 0, 7)
+            }
+            Self::WhiteDottedSolidLine => {
+                w.write_bit(false)?;
+                w.write_constrained(4, 0, 7)
+            }
+            Self::WhiteSottedDottedLine => {
+                w.write_bit(false)?;
+                w.write_constrained(5, 0, 7)
+            }
+            Self::YellowDottedSolidLine => {
+                w.write_bit(false)?;
+                w.write_constrained(6, 0, 7)
+            }
+            Self::YellowSottedDottedLine => {
+                w.write_bit(false)?;
+                w.write_constrained(7, 0, 7)
+            }
+            Self::UnknownExt(i) => {
+                w.write_bit(true)?;
+                w.write_normally_small(*i as u64)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for DottedSolidMarkingLineType {
+    fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
 
 /// ASN.1 `Lane` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
@@ -1217,15 +1751,427 @@ impl Jer for LaneAttributesVehicle {
     }
 }
 
+/// ASN.1 `LaneEx` (module `MapLane`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaneEx {
+    /// `laneRefID`: `LaneRefID`: Lane position relative to the reference line: negative left, positive right.
+    pub lane_ref_id: LaneRefID,
+    /// `laneWidth`: `LaneWidth`: 1 cm. Optional.
+    pub lane_width: Option<LaneWidth>,
+    /// `laneAttributes`: `LaneAttributes`. Optional.
+    pub lane_attributes: Option<LaneAttributes>,
+    /// `maneuvers`: `AllowedManeuvers`. Optional.
+    pub maneuvers: Option<AllowedManeuvers>,
+    /// `connectsTo-ex`: `ConnectsToExList`. Optional.
+    pub connects_to_ex: Option<ConnectsToExList>,
+    /// `speedLimits`: `SpeedLimitList`. Optional.
+    pub speed_limits: Option<SpeedLimitList>,
+    /// `st-points`: `STPointList`: Day II: lane shape in the s-t frame of the link reference line, 1 cm. Optional.
+    pub st_points: Option<STPointList>,
+    /// `laneLineType`: `LaneLineType`. Optional.
+    pub lane_line_type: Option<LaneLineType>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for LaneEx {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(7)?;
+        let lane_ref_id = r
+            .read_constrained(-31, 31)
+            .map(|v| v as LaneRefID)
+            .map_err(|e| e.within("laneRefID"))?;
+        let lane_width = if opt & (1u64 << 6) != 0 {
+            Some(
+                r.read_constrained(0, 32767)
+                    .map(|v| v as LaneWidth)
+                    .map_err(|e| e.within("laneWidth"))?,
+            )
+        } else {
+            None
+        };
+        let lane_attributes = if opt & (1u64 << 5) != 0 {
+            Some(LaneAttributes::decode_uper(r).map_err(|e| e.within("laneAttributes"))?)
+        } else {
+            None
+        };
+        let maneuvers = if opt & (1u64 << 4) != 0 {
+            Some(AllowedManeuvers::decode_uper(r).map_err(|e| e.within("maneuvers"))?)
+        } else {
+            None
+        };
+        let connects_to_ex = if opt & (1u64 << 3) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<ConnectionEx>, DecodeError> {
+                    let n = r.read_count(1, Some(32), false, 22)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(ConnectionEx::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("connectsTo-ex"))?,
+            )
+        } else {
+            None
+        };
+        let speed_limits = if opt & (1u64 << 2) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<RegulatorySpeedLimit>, DecodeError> {
+                    let n = r.read_count(1, Some(9), false, 18)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(RegulatorySpeedLimit::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("speedLimits"))?,
+            )
+        } else {
+            None
+        };
+        let st_points = if opt & (1u64 << 1) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<STPoint>, DecodeError> {
+                    let n = r.read_count(2, Some(63), false, 34)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(STPoint::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("st-points"))?,
+            )
+        } else {
+            None
+        };
+        let lane_line_type = if opt & (1u64 << 0) != 0 {
+            Some(LaneLineType::decode_uper(r).map_err(|e| e.within("laneLineType"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            lane_ref_id,
+            lane_width,
+            lane_attributes,
+            maneuvers,
+            connects_to_ex,
+            speed_limits,
+            st_points,
+            lane_line_type,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.lane_width.is_some()) << 6)
+                | (u64::from(self.lane_attributes.is_some()) << 5)
+                | (u64::from(self.maneuvers.is_some()) << 4)
+                | (u64::from(self.connects_to_ex.is_some()) << 3)
+                | (u64::from(self.speed_limits.is_some()) << 2)
+                | (u64::from(self.st_points.is_some()) << 1)
+                | (u64::from(self.lane_line_type.is_some()) << 0),
+            7,
+        )?;
+        w.write_constrained(i64::from(*(&self.lane_ref_id)), -31, 31)
+            .map_err(|e| e.within("laneRefID"))?;
+        if let Some(x) = &self.lane_width {
+            w.write_constrained(i64::from(*(x)), 0, 32767)
+                .map_err(|e| e.within("laneWidth"))?;
+        }
+        if let Some(x) = &self.lane_attributes {
+            (x).encode_uper(w).map_err(|e| e.within("laneAttributes"))?;
+        }
+        if let Some(x) = &self.maneuvers {
+            (x).encode_uper(w).map_err(|e| e.within("maneuvers"))?;
+        }
+        if let Some(x) = &self.connects_to_ex {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 1, Some(32), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("connectsTo-ex"))?;
+        }
+        if let Some(x) = &self.speed_limits {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 1, Some(9), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("speedLimits"))?;
+        }
+        if let Some(x) = &self.st_points {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 2, Some(63), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("st-points"))?;
+        }
+        if let Some(x) = &self.lane_line_type {
+            (x).encode_uper(w).map_err(|e| e.within("laneLineType"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for LaneEx {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.lane_ref_id;
+            m.insert("laneRefID".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.lane_width {
+            m.insert("laneWidth".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.lane_attributes {
+            m.insert("laneAttributes".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.maneuvers {
+            m.insert("maneuvers".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.connects_to_ex {
+            m.insert(
+                "connectsTo-ex".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.speed_limits {
+            m.insert(
+                "speedLimits".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.st_points {
+            m.insert(
+                "st-points".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.lane_line_type {
+            m.insert("laneLineType".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "laneRefID",
+                "laneWidth",
+                "laneAttributes",
+                "maneuvers",
+                "connectsTo-ex",
+                "speedLimits",
+                "st-points",
+                "laneLineType",
+            ],
+        )?;
+        let lane_ref_id = jer::member(o, "laneRefID")
+            .and_then(|x| jer::int(x, Some(-31), Some(31), false).map(|v| v as LaneRefID))
+            .map_err(|e| e.within("laneRefID"))?;
+        let lane_width = match o.get("laneWidth") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(32767), false)
+                    .map(|v| v as LaneWidth)
+                    .map_err(|e| e.within("laneWidth"))?,
+            ),
+            None => None,
+        };
+        let lane_attributes = match o.get("laneAttributes") {
+            Some(x) => Some(LaneAttributes::from_jer(x).map_err(|e| e.within("laneAttributes"))?),
+            None => None,
+        };
+        let maneuvers = match o.get("maneuvers") {
+            Some(x) => Some(AllowedManeuvers::from_jer(x).map_err(|e| e.within("maneuvers"))?),
+            None => None,
+        };
+        let connects_to_ex = match o.get("connectsTo-ex") {
+            Some(x) => Some(
+                jer::array(x, 1, Some(32), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| ConnectionEx::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("connectsTo-ex"))?,
+            ),
+            None => None,
+        };
+        let speed_limits = match o.get("speedLimits") {
+            Some(x) => Some(
+                jer::array(x, 1, Some(9), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| RegulatorySpeedLimit::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("speedLimits"))?,
+            ),
+            None => None,
+        };
+        let st_points = match o.get("st-points") {
+            Some(x) => Some(
+                jer::array(x, 2, Some(63), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| STPoint::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("st-points"))?,
+            ),
+            None => None,
+        };
+        let lane_line_type = match o.get("laneLineType") {
+            Some(x) => Some(LaneLineType::from_jer(x).map_err(|e| e.within("laneLineType"))?),
+            None => None,
+        };
+        Ok(Self {
+            lane_ref_id,
+            lane_width,
+            lane_attributes,
+            maneuvers,
+            connects_to_ex,
+            speed_limits,
+            st_points,
+            lane_line_type,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `LaneExList` (module `MapLane`).
+///
+/// SEQUENCE (SIZE(1..32)) OF `LaneEx`
+pub type LaneExList = Vec<LaneEx>;
+
 /// ASN.1 `LaneID` (module `MapLane`).
 ///
 /// INTEGER (0..255)
 pub type LaneID = u8;
 
+/// ASN.1 `LaneLineType` (module `MapLane`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaneLineType {
+    /// `leftLaneLine`: `Dotted-SolidMarkingLineType`.
+    pub left_lane_line: DottedSolidMarkingLineType,
+    /// `rightLaneLine`: `Dotted-SolidMarkingLineType`.
+    pub right_lane_line: DottedSolidMarkingLineType,
+}
+
+impl Uper for LaneLineType {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let left_lane_line =
+            DottedSolidMarkingLineType::decode_uper(r).map_err(|e| e.within("leftLaneLine"))?;
+        let right_lane_line =
+            DottedSolidMarkingLineType::decode_uper(r).map_err(|e| e.within("rightLaneLine"))?;
+        Ok(Self {
+            left_lane_line,
+            right_lane_line,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        (&self.left_lane_line)
+            .encode_uper(w)
+            .map_err(|e| e.within("leftLaneLine"))?;
+        (&self.right_lane_line)
+            .encode_uper(w)
+            .map_err(|e| e.within("rightLaneLine"))?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for LaneLineType {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.left_lane_line;
+            m.insert("leftLaneLine".into(), (x).to_jer());
+        }
+        {
+            let x = &self.right_lane_line;
+            m.insert("rightLaneLine".into(), (x).to_jer());
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["leftLaneLine", "rightLaneLine"])?;
+        let left_lane_line = jer::member(o, "leftLaneLine")
+            .and_then(|x| DottedSolidMarkingLineType::from_jer(x))
+            .map_err(|e| e.within("leftLaneLine"))?;
+        let right_lane_line = jer::member(o, "rightLaneLine")
+            .and_then(|x| DottedSolidMarkingLineType::from_jer(x))
+            .map_err(|e| e.within("rightLaneLine"))?;
+        Ok(Self {
+            left_lane_line,
+            right_lane_line,
+        })
+    }
+}
+
 /// ASN.1 `LaneList` (module `MapLane`).
 ///
 /// SEQUENCE (SIZE(1..32)) OF `Lane`
 pub type LaneList = Vec<Lane>;
+
+/// Lane position relative to the reference line: negative left, positive right.
+///
+/// ASN.1 `LaneRefID` (module `MapLane`).
+///
+/// INTEGER (-31..31)
+pub type LaneRefID = i8;
 
 /// ASN.1 `LaneSharing` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1476,3 +2422,281 @@ impl Jer for LaneTypeAttributes {
 ///
 /// INTEGER (0..32767)
 pub type LaneWidth = u16;
+
+/// ASN.1 `PhaseIdList` (module `MapLane`).
+///
+/// SEQUENCE (SIZE(1..8)) OF `PhaseID`
+pub type PhaseIdList = Vec<PhaseID>;
+
+/// ASN.1 `Section` (module `MapLane`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// `secId`: `SectionId`.
+    pub sec_id: SectionId,
+    /// `lanes`: `LaneExList`.
+    pub lanes: LaneExList,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for Section {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let sec_id = r
+            .read_constrained(1, 63)
+            .map(|v| v as SectionId)
+            .map_err(|e| e.within("secId"))?;
+        let lanes = (|r: &mut BitReader<'_>| -> Result<Vec<LaneEx>, DecodeError> {
+            let n = r.read_count(1, Some(32), false, 14)?;
+            let mut v = Vec::with_capacity(n);
+            for _ in 0..n {
+                v.push(LaneEx::decode_uper(r)?);
+            }
+            Ok(v)
+        })(r)
+        .map_err(|e| e.within("lanes"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            sec_id,
+            lanes,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_constrained(i64::from(*(&self.sec_id)), 1, 63)
+            .map_err(|e| e.within("secId"))?;
+        (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+            w.write_count((&self.lanes).len(), 1, Some(32), false)?;
+            for x in (&self.lanes).iter() {
+                (x).encode_uper(w)?;
+            }
+            Ok(())
+        })(w)
+        .map_err(|e| e.within("lanes"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for Section {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.sec_id;
+            m.insert("secId".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.lanes;
+            m.insert(
+                "lanes".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["secId", "lanes"])?;
+        let sec_id = jer::member(o, "secId")
+            .and_then(|x| jer::int(x, Some(1), Some(63), false).map(|v| v as SectionId))
+            .map_err(|e| e.within("secId"))?;
+        let lanes = jer::member(o, "lanes")
+            .and_then(|x| {
+                jer::array(x, 1, Some(32), false).and_then(|a| {
+                    a.iter()
+                        .map(|x| LaneEx::from_jer(x))
+                        .collect::<Result<Vec<_>, JerError>>()
+                })
+            })
+            .map_err(|e| e.within("lanes"))?;
+        Ok(Self {
+            sec_id,
+            lanes,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `SectionId` (module `MapLane`).
+///
+/// INTEGER (1..63)
+pub type SectionId = u8;
+
+/// Day II: a section of a link and its lanes.
+///
+/// ASN.1 `SectionList` (module `MapLane`).
+///
+/// SEQUENCE (SIZE(1..16)) OF `Section`
+pub type SectionList = Vec<Section>;
+
+/// Waiting area inside the intersection.
+///
+/// ASN.1 `SignalWaitingLane` (module `MapLane`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalWaitingLane {
+    /// `laneWidth`: `LaneWidth`: 1 cm.
+    pub lane_width: LaneWidth,
+    /// `points`: `PointList`.
+    pub points: PointList,
+    /// `allowedPhaseIds`: `PhaseIdList`. Optional.
+    pub allowed_phase_ids: Option<PhaseIdList>,
+}
+
+impl Uper for SignalWaitingLane {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let opt = r.read_bits(1)?;
+        let lane_width = r
+            .read_constrained(0, 32767)
+            .map(|v| v as LaneWidth)
+            .map_err(|e| e.within("laneWidth"))?;
+        let points = (|r: &mut BitReader<'_>| -> Result<Vec<RoadPoint>, DecodeError> {
+            let n = r.read_count(2, Some(31), false, 5)?;
+            let mut v = Vec::with_capacity(n);
+            for _ in 0..n {
+                v.push(RoadPoint::decode_uper(r)?);
+            }
+            Ok(v)
+        })(r)
+        .map_err(|e| e.within("points"))?;
+        let allowed_phase_ids = if opt & (1u64 << 0) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<PhaseID>, DecodeError> {
+                    let n = r.read_count(1, Some(8), false, 8)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(r.read_constrained(0, 255).map(|v| v as PhaseID)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("allowedPhaseIds"))?,
+            )
+        } else {
+            None
+        };
+        Ok(Self {
+            lane_width,
+            points,
+            allowed_phase_ids,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        w.write_bits((u64::from(self.allowed_phase_ids.is_some()) << 0), 1)?;
+        w.write_constrained(i64::from(*(&self.lane_width)), 0, 32767)
+            .map_err(|e| e.within("laneWidth"))?;
+        (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+            w.write_count((&self.points).len(), 2, Some(31), false)?;
+            for x in (&self.points).iter() {
+                (x).encode_uper(w)?;
+            }
+            Ok(())
+        })(w)
+        .map_err(|e| e.within("points"))?;
+        if let Some(x) = &self.allowed_phase_ids {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 1, Some(8), false)?;
+                for x in (x).iter() {
+                    w.write_constrained(i64::from(*(x)), 0, 255)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("allowedPhaseIds"))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for SignalWaitingLane {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.lane_width;
+            m.insert("laneWidth".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.points;
+            m.insert(
+                "points".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.allowed_phase_ids {
+            m.insert(
+                "allowedPhaseIds".into(),
+                Value::Array((x).iter().map(|x| Value::from(*(x))).collect()),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["laneWidth", "points", "allowedPhaseIds"])?;
+        let lane_width = jer::member(o, "laneWidth")
+            .and_then(|x| jer::int(x, Some(0), Some(32767), false).map(|v| v as LaneWidth))
+            .map_err(|e| e.within("laneWidth"))?;
+        let points = jer::member(o, "points")
+            .and_then(|x| {
+                jer::array(x, 2, Some(31), false).and_then(|a| {
+                    a.iter()
+                        .map(|x| RoadPoint::from_jer(x))
+                        .collect::<Result<Vec<_>, JerError>>()
+                })
+            })
+            .map_err(|e| e.within("points"))?;
+        let allowed_phase_ids = match o.get("allowedPhaseIds") {
+            Some(x) => Some(
+                jer::array(x, 1, Some(8), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as PhaseID))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("allowedPhaseIds"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            lane_width,
+            points,
+            allowed_phase_ids,
+        })
+    }
+}

@@ -344,10 +344,453 @@ impl Jer for Link {
     }
 }
 
+/// ASN.1 `LinkEx` (module `MapLink`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkEx {
+    /// `name`: `DescriptiveName`. Optional.
+    pub name: Option<DescriptiveName>,
+    /// `upstreamNodeId`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    pub upstream_node_id: NodeReferenceID,
+    /// `speedLimits`: `SpeedLimitList`. Optional.
+    pub speed_limits: Option<SpeedLimitList>,
+    /// `linkWidth`: `LaneWidth`: 1 cm. Optional.
+    pub link_width: Option<LaneWidth>,
+    /// `refLine`: `PointList`. Optional.
+    pub ref_line: Option<PointList>,
+    /// `movements-ex`: `MovementExList`. Optional.
+    pub movements_ex: Option<MovementExList>,
+    /// `sections`: `SectionList`: Day II: a section of a link and its lanes.
+    pub sections: SectionList,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for LinkEx {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(5)?;
+        let name = if opt & (1u64 << 4) != 0 {
+            Some(
+                r.read_string(CharSet::Ia5, 1, Some(63), false)
+                    .map_err(|e| e.within("name"))?,
+            )
+        } else {
+            None
+        };
+        let upstream_node_id =
+            NodeReferenceID::decode_uper(r).map_err(|e| e.within("upstreamNodeId"))?;
+        let speed_limits = if opt & (1u64 << 3) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<RegulatorySpeedLimit>, DecodeError> {
+                    let n = r.read_count(1, Some(9), false, 18)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(RegulatorySpeedLimit::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("speedLimits"))?,
+            )
+        } else {
+            None
+        };
+        let link_width = if opt & (1u64 << 2) != 0 {
+            Some(
+                r.read_constrained(0, 32767)
+                    .map(|v| v as LaneWidth)
+                    .map_err(|e| e.within("linkWidth"))?,
+            )
+        } else {
+            None
+        };
+        let ref_line = if opt & (1u64 << 1) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<RoadPoint>, DecodeError> {
+                    let n = r.read_count(2, Some(31), false, 5)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(RoadPoint::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("refLine"))?,
+            )
+        } else {
+            None
+        };
+        let movements_ex = if opt & (1u64 << 0) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<MovementEx>, DecodeError> {
+                    let n = r.read_count(1, Some(32), false, 20)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(MovementEx::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("movements-ex"))?,
+            )
+        } else {
+            None
+        };
+        let sections = (|r: &mut BitReader<'_>| -> Result<Vec<Section>, DecodeError> {
+            let n = r.read_count(1, Some(16), false, 26)?;
+            let mut v = Vec::with_capacity(n);
+            for _ in 0..n {
+                v.push(Section::decode_uper(r)?);
+            }
+            Ok(v)
+        })(r)
+        .map_err(|e| e.within("sections"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            name,
+            upstream_node_id,
+            speed_limits,
+            link_width,
+            ref_line,
+            movements_ex,
+            sections,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.name.is_some()) << 4)
+                | (u64::from(self.speed_limits.is_some()) << 3)
+                | (u64::from(self.link_width.is_some()) << 2)
+                | (u64::from(self.ref_line.is_some()) << 1)
+                | (u64::from(self.movements_ex.is_some()) << 0),
+            5,
+        )?;
+        if let Some(x) = &self.name {
+            w.write_string(x, CharSet::Ia5, 1, Some(63), false)
+                .map_err(|e| e.within("name"))?;
+        }
+        (&self.upstream_node_id)
+            .encode_uper(w)
+            .map_err(|e| e.within("upstreamNodeId"))?;
+        if let Some(x) = &self.speed_limits {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 1, Some(9), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("speedLimits"))?;
+        }
+        if let Some(x) = &self.link_width {
+            w.write_constrained(i64::from(*(x)), 0, 32767)
+                .map_err(|e| e.within("linkWidth"))?;
+        }
+        if let Some(x) = &self.ref_line {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 2, Some(31), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("refLine"))?;
+        }
+        if let Some(x) = &self.movements_ex {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 1, Some(32), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("movements-ex"))?;
+        }
+        (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+            w.write_count((&self.sections).len(), 1, Some(16), false)?;
+            for x in (&self.sections).iter() {
+                (x).encode_uper(w)?;
+            }
+            Ok(())
+        })(w)
+        .map_err(|e| e.within("sections"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for LinkEx {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.name {
+            m.insert("name".into(), Value::String((x).clone()));
+        }
+        {
+            let x = &self.upstream_node_id;
+            m.insert("upstreamNodeId".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.speed_limits {
+            m.insert(
+                "speedLimits".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.link_width {
+            m.insert("linkWidth".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.ref_line {
+            m.insert(
+                "refLine".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.movements_ex {
+            m.insert(
+                "movements-ex".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        {
+            let x = &self.sections;
+            m.insert(
+                "sections".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "name",
+                "upstreamNodeId",
+                "speedLimits",
+                "linkWidth",
+                "refLine",
+                "movements-ex",
+                "sections",
+            ],
+        )?;
+        let name = match o.get("name") {
+            Some(x) => Some(
+                jer::string(x, CharSet::Ia5, 1, Some(63), false).map_err(|e| e.within("name"))?,
+            ),
+            None => None,
+        };
+        let upstream_node_id = jer::member(o, "upstreamNodeId")
+            .and_then(|x| NodeReferenceID::from_jer(x))
+            .map_err(|e| e.within("upstreamNodeId"))?;
+        let speed_limits = match o.get("speedLimits") {
+            Some(x) => Some(
+                jer::array(x, 1, Some(9), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| RegulatorySpeedLimit::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("speedLimits"))?,
+            ),
+            None => None,
+        };
+        let link_width = match o.get("linkWidth") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(32767), false)
+                    .map(|v| v as LaneWidth)
+                    .map_err(|e| e.within("linkWidth"))?,
+            ),
+            None => None,
+        };
+        let ref_line = match o.get("refLine") {
+            Some(x) => Some(
+                jer::array(x, 2, Some(31), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| RoadPoint::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("refLine"))?,
+            ),
+            None => None,
+        };
+        let movements_ex = match o.get("movements-ex") {
+            Some(x) => Some(
+                jer::array(x, 1, Some(32), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| MovementEx::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("movements-ex"))?,
+            ),
+            None => None,
+        };
+        let sections = jer::member(o, "sections")
+            .and_then(|x| {
+                jer::array(x, 1, Some(16), false).and_then(|a| {
+                    a.iter()
+                        .map(|x| Section::from_jer(x))
+                        .collect::<Result<Vec<_>, JerError>>()
+                })
+            })
+            .map_err(|e| e.within("sections"))?;
+        Ok(Self {
+            name,
+            upstream_node_id,
+            speed_limits,
+            link_width,
+            ref_line,
+            movements_ex,
+            sections,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// Day II: link described by sections of lanes.
+///
+/// ASN.1 `LinkExList` (module `MapLink`).
+///
+/// SEQUENCE (SIZE(1..32)) OF `LinkEx`
+pub type LinkExList = Vec<LinkEx>;
+
 /// ASN.1 `LinkList` (module `MapLink`).
 ///
 /// SEQUENCE (SIZE(1..32)) OF `Link`
 pub type LinkList = Vec<Link>;
+
+/// ASN.1 `Maneuver` (module `MapLink`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Maneuver {
+    /// `maneuverStraight` (0)
+    ManeuverStraight,
+    /// `maneuverLeftTurn` (1)
+    ManeuverLeftTurn,
+    /// `maneuverRightTurn` (2)
+    ManeuverRightTurn,
+    /// `maneuverUTurn` (3)
+    ManeuverUTurn,
+    /// An extension value this version does not know: its index among the extension values.
+    UnknownExt(usize),
+}
+
+impl Maneuver {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::ManeuverStraight => "maneuverStraight",
+            Self::ManeuverLeftTurn => "maneuverLeftTurn",
+            Self::ManeuverRightTurn => "maneuverRightTurn",
+            Self::ManeuverUTurn => "maneuverUTurn",
+            Self::UnknownExt(_) => "",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "maneuverStraight" => Some(Self::ManeuverStraight),
+            "maneuverLeftTurn" => Some(Self::ManeuverLeftTurn),
+            "maneuverRightTurn" => Some(Self::ManeuverRightTurn),
+            "maneuverUTurn" => Some(Self::ManeuverUTurn),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for Maneuver {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(i),
+            });
+        }
+        let at = r.position();
+        Ok(match r.read_constrained(0, 3)? {
+            0 => Self::ManeuverStraight,
+            1 => Self::ManeuverLeftTurn,
+            2 => Self::ManeuverRightTurn,
+            3 => Self::ManeuverUTurn,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::ManeuverStraight => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 3)
+            }
+            Self::ManeuverLeftTurn => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 3)
+            }
+            Self::ManeuverRightTurn => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 3)
+            }
+            Self::ManeuverUTurn => {
+                w.write_bit(false)?;
+                w.write_constrained(3, 0, 3)
+            }
+            Self::UnknownExt(i) => {
+                w.write_bit(true)?;
+                w.write_normally_small(*i as u64)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for Maneuver {
+    fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
 
 /// A movement towards a downstream node, with the signal phase controlling it.
 ///
@@ -426,6 +869,154 @@ impl Jer for Movement {
         })
     }
 }
+
+/// Day II: movement with the turn direction.
+///
+/// ASN.1 `MovementEx` (module `MapLink`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MovementEx {
+    /// `remoteIntersection`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    pub remote_intersection: NodeReferenceID,
+    /// `phaseId`: `PhaseID`. Optional.
+    pub phase_id: Option<PhaseID>,
+    /// `turn-direction`: `Maneuver`. Optional.
+    pub turn_direction: Option<Maneuver>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for MovementEx {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(2)?;
+        let remote_intersection =
+            NodeReferenceID::decode_uper(r).map_err(|e| e.within("remoteIntersection"))?;
+        let phase_id = if opt & (1u64 << 1) != 0 {
+            Some(
+                r.read_constrained(0, 255)
+                    .map(|v| v as PhaseID)
+                    .map_err(|e| e.within("phaseId"))?,
+            )
+        } else {
+            None
+        };
+        let turn_direction = if opt & (1u64 << 0) != 0 {
+            Some(Maneuver::decode_uper(r).map_err(|e| e.within("turn-direction"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            remote_intersection,
+            phase_id,
+            turn_direction,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.phase_id.is_some()) << 1)
+                | (u64::from(self.turn_direction.is_some()) << 0),
+            2,
+        )?;
+        (&self.remote_intersection)
+            .encode_uper(w)
+            .map_err(|e| e.within("remoteIntersection"))?;
+        if let Some(x) = &self.phase_id {
+            w.write_constrained(i64::from(*(x)), 0, 255)
+                .map_err(|e| e.within("phaseId"))?;
+        }
+        if let Some(x) = &self.turn_direction {
+            (x).encode_uper(w).map_err(|e| e.within("turn-direction"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for MovementEx {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.remote_intersection;
+            m.insert("remoteIntersection".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.phase_id {
+            m.insert("phaseId".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.turn_direction {
+            m.insert("turn-direction".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["remoteIntersection", "phaseId", "turn-direction"])?;
+        let remote_intersection = jer::member(o, "remoteIntersection")
+            .and_then(|x| NodeReferenceID::from_jer(x))
+            .map_err(|e| e.within("remoteIntersection"))?;
+        let phase_id = match o.get("phaseId") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(255), false)
+                    .map(|v| v as PhaseID)
+                    .map_err(|e| e.within("phaseId"))?,
+            ),
+            None => None,
+        };
+        let turn_direction = match o.get("turn-direction") {
+            Some(x) => Some(Maneuver::from_jer(x).map_err(|e| e.within("turn-direction"))?),
+            None => None,
+        };
+        Ok(Self {
+            remote_intersection,
+            phase_id,
+            turn_direction,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `MovementExList` (module `MapLink`).
+///
+/// SEQUENCE (SIZE(1..32)) OF `MovementEx`: Day II: movement with the turn direction.
+pub type MovementExList = Vec<MovementEx>;
 
 /// ASN.1 `MovementList` (module `MapLink`).
 ///

@@ -33,6 +33,10 @@ pub struct Node {
     pub ref_pos: Position3D,
     /// `inLinks`: `LinkList`. Optional.
     pub in_links: Option<LinkList>,
+    /// `inLinks-ex`: `LinkExList`: Day II: link described by sections of lanes. Extension addition.
+    pub in_links_ex: Option<LinkExList>,
+    /// `prohibitedzone`: `ProhibitedZone`: Day II: areas vehicles must not enter at the node. Extension addition.
+    pub prohibitedzone: Option<ProhibitedZone>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
 }
@@ -66,30 +70,57 @@ impl Uper for Node {
         } else {
             None
         };
+        let mut in_links_ex = None;
+        let mut prohibitedzone = None;
         let mut unknown_ext = UnknownExtensions::default();
         if ext {
             let bm = ExtBitmap::read(r)?;
             for i in bm.present() {
                 match i {
+                    0 => {
+                        in_links_ex = Some(
+                            decode_open_with(r, |r| {
+                                (|r: &mut BitReader<'_>| -> Result<Vec<LinkEx>, DecodeError> {
+                                    let n = r.read_count(1, Some(32), false, 53)?;
+                                    let mut v = Vec::with_capacity(n);
+                                    for _ in 0..n {
+                                        v.push(LinkEx::decode_uper(r)?);
+                                    }
+                                    Ok(v)
+                                })(r)
+                            })
+                            .map_err(|e| e.within("inLinks-ex"))?,
+                        )
+                    }
+                    1 => {
+                        prohibitedzone = Some(
+                            decode_open_with(r, |r| ProhibitedZone::decode_uper(r))
+                                .map_err(|e| e.within("prohibitedzone"))?,
+                        )
+                    }
                     _ => {
                         let b = r.open_type_bytes()?;
                         unknown_ext.items.push((i, b));
                     }
                 }
             }
-            unknown_ext.set_len(bm.len(), 0);
+            unknown_ext.set_len(bm.len(), 2);
         }
         Ok(Self {
             name,
             id,
             ref_pos,
             in_links,
+            in_links_ex,
+            prohibitedzone,
             unknown_ext,
         })
     }
 
     fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
-        let ext = !self.unknown_ext.is_empty();
+        let ext = self.in_links_ex.is_some()
+            || self.prohibitedzone.is_some()
+            || !self.unknown_ext.is_empty();
         w.write_bit(ext)?;
         w.write_bits(
             (u64::from(self.name.is_some()) << 1) | (u64::from(self.in_links.is_some()) << 0),
@@ -114,13 +145,41 @@ impl Uper for Node {
             .map_err(|e| e.within("inLinks"))?;
         }
         if ext {
-            let highest: Option<usize> = { None };
-            let len = self.unknown_ext.encode_len(0, highest);
+            let highest: Option<usize> = if self.prohibitedzone.is_some() {
+                Some(1)
+            } else if self.in_links_ex.is_some() {
+                Some(0)
+            } else {
+                None
+            };
+            let len = self.unknown_ext.encode_len(2, highest);
             w.write_ext_bitmap(len, |i| match i {
+                0 => self.in_links_ex.is_some(),
+                1 => self.prohibitedzone.is_some(),
                 _ => self.unknown_ext.get(i).is_some(),
             })?;
             for i in 0..len {
                 match i {
+                    0 => {
+                        if let Some(x) = &self.in_links_ex {
+                            w.write_open_type(|w| {
+                                (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                                    w.write_count((x).len(), 1, Some(32), false)?;
+                                    for x in (x).iter() {
+                                        (x).encode_uper(w)?;
+                                    }
+                                    Ok(())
+                                })(w)
+                            })
+                            .map_err(|e| e.within("inLinks-ex"))?;
+                        }
+                    }
+                    1 => {
+                        if let Some(x) = &self.prohibitedzone {
+                            w.write_open_type(|w| (x).encode_uper(w))
+                                .map_err(|e| e.within("prohibitedzone"))?;
+                        }
+                    }
                     _ => {
                         if let Some(b) = self.unknown_ext.get(i) {
                             w.write_open_type_bytes(b)?;
@@ -154,6 +213,15 @@ impl Jer for Node {
                 Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
             );
         }
+        if let Some(x) = &self.in_links_ex {
+            m.insert(
+                "inLinks-ex".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.prohibitedzone {
+            m.insert("prohibitedzone".into(), (x).to_jer());
+        }
         if !self.unknown_ext.is_empty() {
             m.insert(
                 "$unknownExtensions".into(),
@@ -164,7 +232,17 @@ impl Jer for Node {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["name", "id", "refPos", "inLinks"])?;
+        let o = jer::object(
+            j,
+            &[
+                "name",
+                "id",
+                "refPos",
+                "inLinks",
+                "inLinks-ex",
+                "prohibitedzone",
+            ],
+        )?;
         let name = match o.get("name") {
             Some(x) => Some(
                 jer::string(x, CharSet::Ia5, 1, Some(63), false).map_err(|e| e.within("name"))?,
@@ -189,11 +267,29 @@ impl Jer for Node {
             ),
             None => None,
         };
+        let in_links_ex = match o.get("inLinks-ex") {
+            Some(x) => Some(
+                jer::array(x, 1, Some(32), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| LinkEx::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("inLinks-ex"))?,
+            ),
+            None => None,
+        };
+        let prohibitedzone = match o.get("prohibitedzone") {
+            Some(x) => Some(ProhibitedZone::from_jer(x).map_err(|e| e.within("prohibitedzone"))?),
+            None => None,
+        };
         Ok(Self {
             name,
             id,
             ref_pos,
             in_links,
+            in_links_ex,
+            prohibitedzone,
             unknown_ext: UnknownExtensions::default(),
         })
     }
@@ -279,6 +375,267 @@ impl Jer for NodeReferenceID {
             .and_then(|x| jer::int(x, Some(0), Some(65535), false).map(|v| v as NodeID))
             .map_err(|e| e.within("id"))?;
         Ok(Self { region, id })
+    }
+}
+
+/// Day II: areas vehicles must not enter at the node.
+///
+/// ASN.1 `ProhibitedZone` (module `MapNode`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProhibitedZone {
+    /// `centralCircleProhibitedZone`: `Polygon`: Day II: closed area given by its corner points. Optional.
+    pub central_circle_prohibited_zone: Option<Polygon>,
+    /// `non-motorVehicleProhibitedZones`: SEQUENCE (SIZE(1..16)) OF `Polygon`: Day II: closed area given by its corner points. Optional.
+    pub non_motor_vehicle_prohibited_zones: Option<Vec<Polygon>>,
+    /// `gridLineMarkingProhibitedZones`: SEQUENCE (SIZE(2..16)) OF `Polygon`: Day II: closed area given by its corner points. Optional.
+    pub grid_line_marking_prohibited_zones: Option<Vec<Polygon>>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for ProhibitedZone {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(3)?;
+        let central_circle_prohibited_zone = if opt & (1u64 << 2) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<PositionOffsetLLV>, DecodeError> {
+                    let n = r.read_count(4, Some(32), false, 4)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(PositionOffsetLLV::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("centralCircleProhibitedZone"))?,
+            )
+        } else {
+            None
+        };
+        let non_motor_vehicle_prohibited_zones = if opt & (1u64 << 1) != 0 {
+            Some((|r: &mut BitReader<'_>| -> Result<Vec<Polygon>, DecodeError> {
+let n = r.read_count(1, Some(16), false, 21)?;
+let mut v = Vec::with_capacity(n);
+for _ in 0..n { v.push((|r: &mut BitReader<'_>| -> Result<Vec<PositionOffsetLLV>, DecodeError> {
+let n = r.read_count(4, Some(32), false, 4)?;
+let mut v = Vec::with_capacity(n);
+for _ in 0..n { v.push(PositionOffsetLLV::decode_uper(r)?); }
+Ok(v)
+})(r)?); }
+Ok(v)
+})(r).map_err(|e| e.within("non-motorVehicleProhibitedZones"))?)
+        } else {
+            None
+        };
+        let grid_line_marking_prohibited_zones = if opt & (1u64 << 0) != 0 {
+            Some((|r: &mut BitReader<'_>| -> Result<Vec<Polygon>, DecodeError> {
+let n = r.read_count(2, Some(16), false, 21)?;
+let mut v = Vec::with_capacity(n);
+for _ in 0..n { v.push((|r: &mut BitReader<'_>| -> Result<Vec<PositionOffsetLLV>, DecodeError> {
+let n = r.read_count(4, Some(32), false, 4)?;
+let mut v = Vec::with_capacity(n);
+for _ in 0..n { v.push(PositionOffsetLLV::decode_uper(r)?); }
+Ok(v)
+})(r)?); }
+Ok(v)
+})(r).map_err(|e| e.within("gridLineMarkingProhibitedZones"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            central_circle_prohibited_zone,
+            non_motor_vehicle_prohibited_zones,
+            grid_line_marking_prohibited_zones,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.central_circle_prohibited_zone.is_some()) << 2)
+                | (u64::from(self.non_motor_vehicle_prohibited_zones.is_some()) << 1)
+                | (u64::from(self.grid_line_marking_prohibited_zones.is_some()) << 0),
+            3,
+        )?;
+        if let Some(x) = &self.central_circle_prohibited_zone {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 4, Some(32), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("centralCircleProhibitedZone"))?;
+        }
+        if let Some(x) = &self.non_motor_vehicle_prohibited_zones {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 1, Some(16), false)?;
+                for x in (x).iter() {
+                    (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                        w.write_count((x).len(), 4, Some(32), false)?;
+                        for x in (x).iter() {
+                            (x).encode_uper(w)?;
+                        }
+                        Ok(())
+                    })(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("non-motorVehicleProhibitedZones"))?;
+        }
+        if let Some(x) = &self.grid_line_marking_prohibited_zones {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 2, Some(16), false)?;
+                for x in (x).iter() {
+                    (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                        w.write_count((x).len(), 4, Some(32), false)?;
+                        for x in (x).iter() {
+                            (x).encode_uper(w)?;
+                        }
+                        Ok(())
+                    })(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("gridLineMarkingProhibitedZones"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for ProhibitedZone {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.central_circle_prohibited_zone {
+            m.insert(
+                "centralCircleProhibitedZone".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.non_motor_vehicle_prohibited_zones {
+            m.insert(
+                "non-motorVehicleProhibitedZones".into(),
+                Value::Array(
+                    (x).iter()
+                        .map(|x| Value::Array((x).iter().map(|x| (x).to_jer()).collect()))
+                        .collect(),
+                ),
+            );
+        }
+        if let Some(x) = &self.grid_line_marking_prohibited_zones {
+            m.insert(
+                "gridLineMarkingProhibitedZones".into(),
+                Value::Array(
+                    (x).iter()
+                        .map(|x| Value::Array((x).iter().map(|x| (x).to_jer()).collect()))
+                        .collect(),
+                ),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "centralCircleProhibitedZone",
+                "non-motorVehicleProhibitedZones",
+                "gridLineMarkingProhibitedZones",
+            ],
+        )?;
+        let central_circle_prohibited_zone = match o.get("centralCircleProhibitedZone") {
+            Some(x) => Some(
+                jer::array(x, 4, Some(32), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| PositionOffsetLLV::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("centralCircleProhibitedZone"))?,
+            ),
+            None => None,
+        };
+        let non_motor_vehicle_prohibited_zones = match o.get("non-motorVehicleProhibitedZones") {
+            Some(x) => Some(
+                jer::array(x, 1, Some(16), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| {
+                                jer::array(x, 4, Some(32), false).and_then(|a| {
+                                    a.iter()
+                                        .map(|x| PositionOffsetLLV::from_jer(x))
+                                        .collect::<Result<Vec<_>, JerError>>()
+                                })
+                            })
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("non-motorVehicleProhibitedZones"))?,
+            ),
+            None => None,
+        };
+        let grid_line_marking_prohibited_zones = match o.get("gridLineMarkingProhibitedZones") {
+            Some(x) => Some(
+                jer::array(x, 2, Some(16), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| {
+                                jer::array(x, 4, Some(32), false).and_then(|a| {
+                                    a.iter()
+                                        .map(|x| PositionOffsetLLV::from_jer(x))
+                                        .collect::<Result<Vec<_>, JerError>>()
+                                })
+                            })
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("gridLineMarkingProhibitedZones"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            central_circle_prohibited_zone,
+            non_motor_vehicle_prohibited_zones,
+            grid_line_marking_prohibited_zones,
+            unknown_ext: UnknownExtensions::default(),
+        })
     }
 }
 

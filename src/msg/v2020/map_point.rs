@@ -108,3 +108,116 @@ impl Jer for RoadPoint {
         })
     }
 }
+
+/// ASN.1 `STPoint` (module `MapPoint`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct STPoint {
+    /// `s-axis`: INTEGER (-1024..65535).
+    pub s_axis: i32,
+    /// `t-axis`: INTEGER (-32768..32767).
+    pub t_axis: i16,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for STPoint {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let s_axis = r
+            .read_constrained(-1024, 65535)
+            .map(|v| v as i32)
+            .map_err(|e| e.within("s-axis"))?;
+        let t_axis = r
+            .read_constrained(-32768, 32767)
+            .map(|v| v as i16)
+            .map_err(|e| e.within("t-axis"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            s_axis,
+            t_axis,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_constrained(i64::from(*(&self.s_axis)), -1024, 65535)
+            .map_err(|e| e.within("s-axis"))?;
+        w.write_constrained(i64::from(*(&self.t_axis)), -32768, 32767)
+            .map_err(|e| e.within("t-axis"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for STPoint {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.s_axis;
+            m.insert("s-axis".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.t_axis;
+            m.insert("t-axis".into(), Value::from(*(x)));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["s-axis", "t-axis"])?;
+        let s_axis = jer::member(o, "s-axis")
+            .and_then(|x| jer::int(x, Some(-1024), Some(65535), false).map(|v| v as i32))
+            .map_err(|e| e.within("s-axis"))?;
+        let t_axis = jer::member(o, "t-axis")
+            .and_then(|x| jer::int(x, Some(-32768), Some(32767), false).map(|v| v as i16))
+            .map_err(|e| e.within("t-axis"))?;
+        Ok(Self {
+            s_axis,
+            t_axis,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// Day II: lane shape in the s-t frame of the link reference line, 1 cm.
+///
+/// ASN.1 `STPointList` (module `MapPoint`).
+///
+/// SEQUENCE (SIZE(2..63)) OF `STPoint`
+pub type STPointList = Vec<STPoint>;

@@ -30,12 +30,22 @@ pub mod map_speed_limit;
 pub mod msg_day_ii;
 /// ASN.1 module `MsgFrame`.
 pub mod msg_frame;
+/// ASN.1 module `PAM`.
+pub mod pam;
+/// ASN.1 module `Platooning`.
+pub mod platooning;
+/// ASN.1 module `PSM`.
+pub mod psm;
+/// ASN.1 module `RSC`.
+pub mod rsc;
 /// ASN.1 module `RSI`.
 pub mod rsi;
 /// ASN.1 module `RSM`.
 pub mod rsm;
 /// ASN.1 module `RTCM`.
 pub mod rtcm;
+/// ASN.1 module `SensorSharing`.
+pub mod sensor_sharing;
 /// ASN.1 module `SignalPhaseAndTiming`.
 pub mod signal_phase_and_timing;
 /// ASN.1 module `SPATIntersectionState`.
@@ -54,6 +64,10 @@ pub mod veh_safety_ext;
 pub mod veh_size;
 /// ASN.1 module `VehStatus`.
 pub mod veh_status;
+/// ASN.1 module `VIR`.
+pub mod vir;
+/// ASN.1 module `VPM`.
+pub mod vpm;
 
 pub use bsm::*;
 pub use def_acceleration::*;
@@ -69,9 +83,14 @@ pub use map_point::*;
 pub use map_speed_limit::*;
 pub use msg_day_ii::*;
 pub use msg_frame::*;
+pub use pam::*;
+pub use platooning::*;
+pub use psm::*;
+pub use rsc::*;
 pub use rsi::*;
 pub use rsm::*;
 pub use rtcm::*;
+pub use sensor_sharing::*;
 pub use signal_phase_and_timing::*;
 pub use spat_intersection_state::*;
 pub use test_msg::*;
@@ -81,6 +100,8 @@ pub use veh_emg_ext::*;
 pub use veh_safety_ext::*;
 pub use veh_size::*;
 pub use veh_status::*;
+pub use vir::*;
+pub use vpm::*;
 
 /// The SEQUENCE and CHOICE types of this set, by ASN.1 name (what `--type` accepts).
 pub const TYPES: &[&str] = &[
@@ -104,18 +125,49 @@ pub const TYPES: &[&str] = &[
     "DDateTime",
     "MapData",
     "ConnectingLane",
+    "ConnectingLaneEx",
     "Connection",
+    "ConnectionEx",
     "Lane",
     "LaneAttributes",
+    "LaneEx",
+    "LaneLineType",
     "LaneTypeAttributes",
+    "Section",
+    "SignalWaitingLane",
     "Link",
+    "LinkEx",
     "Movement",
+    "MovementEx",
     "Node",
     "NodeReferenceID",
+    "ProhibitedZone",
     "RoadPoint",
+    "STPoint",
     "RegulatorySpeedLimit",
     "MessageFrameExt",
     "MessageFrame",
+    "PAMData",
+    "PAMDrive",
+    "PAMNode",
+    "ParkingGuide",
+    "ParkingLotInfo",
+    "ParkingSlot",
+    "ParkingSlotPosition",
+    "Non-motorData",
+    "PersonalExtensions",
+    "PersonalRequest",
+    "PersonalSafetyMessage",
+    "PropelledInformation",
+    "RoadWorkerExtensions",
+    "CLPMM",
+    "MemberManagement",
+    "MemberNode",
+    "DriveSuggestion",
+    "LaneCoordination",
+    "RoadsideCoordination",
+    "VehicleCoordination",
+    "AuxiliarySign",
     "Description",
     "RSITimeDetails",
     "RTEData",
@@ -133,8 +185,32 @@ pub const TYPES: &[&str] = &[
     "TimeChangeDetails",
     "TimeCountingDown",
     "UTCTiming",
+    "AngularVelocity",
+    "AngularVelocityConfidence",
+    "Attitude",
+    "AttitudeConfidence",
+    "DetectedObstacleData",
+    "DetectedPTCData",
+    "MotorDataExtension",
+    "Non-motorDataExtension",
+    "ObjectSize",
+    "ObjectSizeConfidenceSet",
+    "Planning",
+    "SensorSharingMsg",
+    "TypeRelatedExt",
     "SPAT",
     "TestMsg",
+    "DriveRequest",
+    "IARData",
+    "PathPlanningPoint",
+    "Req-ClearTheWay",
+    "Req-LaneChange",
+    "Req-ParkingArea",
+    "Req-SensorSharing",
+    "Req-SignalPriority",
+    "ReqInfo",
+    "VehIntentionAndRequest",
+    "VehiclePaymentMessage",
     "BrakeSystemStatus",
     "VehicleClassification",
     "VehicleEmergencyExtensions",
@@ -235,8 +311,16 @@ pub fn decode_named(
             let v = ConnectingLane::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
+        "ConnectingLaneEx" => {
+            let v = ConnectingLaneEx::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
         "Connection" => {
             let v = Connection::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ConnectionEx" => {
+            let v = ConnectionEx::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
         "Lane" => {
@@ -247,16 +331,40 @@ pub fn decode_named(
             let v = LaneAttributes::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
+        "LaneEx" => {
+            let v = LaneEx::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "LaneLineType" => {
+            let v = LaneLineType::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
         "LaneTypeAttributes" => {
             let v = LaneTypeAttributes::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Section" => {
+            let v = Section::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "SignalWaitingLane" => {
+            let v = SignalWaitingLane::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
         "Link" => {
             let v = Link::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
+        "LinkEx" => {
+            let v = LinkEx::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
         "Movement" => {
             let v = Movement::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "MovementEx" => {
+            let v = MovementEx::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
         "Node" => {
@@ -267,8 +375,16 @@ pub fn decode_named(
             let v = NodeReferenceID::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
+        "ProhibitedZone" => {
+            let v = ProhibitedZone::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
         "RoadPoint" => {
             let v = RoadPoint::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "STPoint" => {
+            let v = STPoint::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
         "RegulatorySpeedLimit" => {
@@ -281,6 +397,90 @@ pub fn decode_named(
         }
         "MessageFrame" => {
             let v = MessageFrame::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PAMData" => {
+            let v = PAMData::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PAMDrive" => {
+            let v = PAMDrive::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PAMNode" => {
+            let v = PAMNode::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ParkingGuide" => {
+            let v = ParkingGuide::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ParkingLotInfo" => {
+            let v = ParkingLotInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ParkingSlot" => {
+            let v = ParkingSlot::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ParkingSlotPosition" => {
+            let v = ParkingSlotPosition::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Non-motorData" => {
+            let v = NonMotorData::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PersonalExtensions" => {
+            let v = PersonalExtensions::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PersonalRequest" => {
+            let v = PersonalRequest::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PersonalSafetyMessage" => {
+            let v = PersonalSafetyMessage::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PropelledInformation" => {
+            let v = PropelledInformation::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "RoadWorkerExtensions" => {
+            let v = RoadWorkerExtensions::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "CLPMM" => {
+            let v = CLPMM::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "MemberManagement" => {
+            let v = MemberManagement::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "MemberNode" => {
+            let v = MemberNode::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "DriveSuggestion" => {
+            let v = DriveSuggestion::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "LaneCoordination" => {
+            let v = LaneCoordination::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "RoadsideCoordination" => {
+            let v = RoadsideCoordination::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "VehicleCoordination" => {
+            let v = VehicleCoordination::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "AuxiliarySign" => {
+            let v = AuxiliarySign::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
         "Description" => {
@@ -351,12 +551,108 @@ pub fn decode_named(
             let v = UTCTiming::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
+        "AngularVelocity" => {
+            let v = AngularVelocity::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "AngularVelocityConfidence" => {
+            let v = AngularVelocityConfidence::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Attitude" => {
+            let v = Attitude::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "AttitudeConfidence" => {
+            let v = AttitudeConfidence::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "DetectedObstacleData" => {
+            let v = DetectedObstacleData::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "DetectedPTCData" => {
+            let v = DetectedPTCData::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "MotorDataExtension" => {
+            let v = MotorDataExtension::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Non-motorDataExtension" => {
+            let v = NonMotorDataExtension::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ObjectSize" => {
+            let v = ObjectSize::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ObjectSizeConfidenceSet" => {
+            let v = ObjectSizeConfidenceSet::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Planning" => {
+            let v = Planning::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "SensorSharingMsg" => {
+            let v = SensorSharingMsg::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "TypeRelatedExt" => {
+            let v = TypeRelatedExt::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
         "SPAT" => {
             let v = SPAT::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
         "TestMsg" => {
             let v = TestMsg::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "DriveRequest" => {
+            let v = DriveRequest::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "IARData" => {
+            let v = IARData::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PathPlanningPoint" => {
+            let v = PathPlanningPoint::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Req-ClearTheWay" => {
+            let v = ReqClearTheWay::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Req-LaneChange" => {
+            let v = ReqLaneChange::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Req-ParkingArea" => {
+            let v = ReqParkingArea::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Req-SensorSharing" => {
+            let v = ReqSensorSharing::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Req-SignalPriority" => {
+            let v = ReqSignalPriority::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ReqInfo" => {
+            let v = ReqInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "VehIntentionAndRequest" => {
+            let v = VehIntentionAndRequest::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "VehiclePaymentMessage" => {
+            let v = VehiclePaymentMessage::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
         "BrakeSystemStatus" => {
@@ -428,18 +724,49 @@ pub fn encode_named(
         "DDateTime" => DDateTime::from_jer(j)?.encode()?,
         "MapData" => MapData::from_jer(j)?.encode()?,
         "ConnectingLane" => ConnectingLane::from_jer(j)?.encode()?,
+        "ConnectingLaneEx" => ConnectingLaneEx::from_jer(j)?.encode()?,
         "Connection" => Connection::from_jer(j)?.encode()?,
+        "ConnectionEx" => ConnectionEx::from_jer(j)?.encode()?,
         "Lane" => Lane::from_jer(j)?.encode()?,
         "LaneAttributes" => LaneAttributes::from_jer(j)?.encode()?,
+        "LaneEx" => LaneEx::from_jer(j)?.encode()?,
+        "LaneLineType" => LaneLineType::from_jer(j)?.encode()?,
         "LaneTypeAttributes" => LaneTypeAttributes::from_jer(j)?.encode()?,
+        "Section" => Section::from_jer(j)?.encode()?,
+        "SignalWaitingLane" => SignalWaitingLane::from_jer(j)?.encode()?,
         "Link" => Link::from_jer(j)?.encode()?,
+        "LinkEx" => LinkEx::from_jer(j)?.encode()?,
         "Movement" => Movement::from_jer(j)?.encode()?,
+        "MovementEx" => MovementEx::from_jer(j)?.encode()?,
         "Node" => Node::from_jer(j)?.encode()?,
         "NodeReferenceID" => NodeReferenceID::from_jer(j)?.encode()?,
+        "ProhibitedZone" => ProhibitedZone::from_jer(j)?.encode()?,
         "RoadPoint" => RoadPoint::from_jer(j)?.encode()?,
+        "STPoint" => STPoint::from_jer(j)?.encode()?,
         "RegulatorySpeedLimit" => RegulatorySpeedLimit::from_jer(j)?.encode()?,
         "MessageFrameExt" => MessageFrameExt::from_jer(j)?.encode()?,
         "MessageFrame" => MessageFrame::from_jer(j)?.encode()?,
+        "PAMData" => PAMData::from_jer(j)?.encode()?,
+        "PAMDrive" => PAMDrive::from_jer(j)?.encode()?,
+        "PAMNode" => PAMNode::from_jer(j)?.encode()?,
+        "ParkingGuide" => ParkingGuide::from_jer(j)?.encode()?,
+        "ParkingLotInfo" => ParkingLotInfo::from_jer(j)?.encode()?,
+        "ParkingSlot" => ParkingSlot::from_jer(j)?.encode()?,
+        "ParkingSlotPosition" => ParkingSlotPosition::from_jer(j)?.encode()?,
+        "Non-motorData" => NonMotorData::from_jer(j)?.encode()?,
+        "PersonalExtensions" => PersonalExtensions::from_jer(j)?.encode()?,
+        "PersonalRequest" => PersonalRequest::from_jer(j)?.encode()?,
+        "PersonalSafetyMessage" => PersonalSafetyMessage::from_jer(j)?.encode()?,
+        "PropelledInformation" => PropelledInformation::from_jer(j)?.encode()?,
+        "RoadWorkerExtensions" => RoadWorkerExtensions::from_jer(j)?.encode()?,
+        "CLPMM" => CLPMM::from_jer(j)?.encode()?,
+        "MemberManagement" => MemberManagement::from_jer(j)?.encode()?,
+        "MemberNode" => MemberNode::from_jer(j)?.encode()?,
+        "DriveSuggestion" => DriveSuggestion::from_jer(j)?.encode()?,
+        "LaneCoordination" => LaneCoordination::from_jer(j)?.encode()?,
+        "RoadsideCoordination" => RoadsideCoordination::from_jer(j)?.encode()?,
+        "VehicleCoordination" => VehicleCoordination::from_jer(j)?.encode()?,
+        "AuxiliarySign" => AuxiliarySign::from_jer(j)?.encode()?,
         "Description" => Description::from_jer(j)?.encode()?,
         "RSITimeDetails" => RSITimeDetails::from_jer(j)?.encode()?,
         "RTEData" => RTEData::from_jer(j)?.encode()?,
@@ -457,8 +784,32 @@ pub fn encode_named(
         "TimeChangeDetails" => TimeChangeDetails::from_jer(j)?.encode()?,
         "TimeCountingDown" => TimeCountingDown::from_jer(j)?.encode()?,
         "UTCTiming" => UTCTiming::from_jer(j)?.encode()?,
+        "AngularVelocity" => AngularVelocity::from_jer(j)?.encode()?,
+        "AngularVelocityConfidence" => AngularVelocityConfidence::from_jer(j)?.encode()?,
+        "Attitude" => Attitude::from_jer(j)?.encode()?,
+        "AttitudeConfidence" => AttitudeConfidence::from_jer(j)?.encode()?,
+        "DetectedObstacleData" => DetectedObstacleData::from_jer(j)?.encode()?,
+        "DetectedPTCData" => DetectedPTCData::from_jer(j)?.encode()?,
+        "MotorDataExtension" => MotorDataExtension::from_jer(j)?.encode()?,
+        "Non-motorDataExtension" => NonMotorDataExtension::from_jer(j)?.encode()?,
+        "ObjectSize" => ObjectSize::from_jer(j)?.encode()?,
+        "ObjectSizeConfidenceSet" => ObjectSizeConfidenceSet::from_jer(j)?.encode()?,
+        "Planning" => Planning::from_jer(j)?.encode()?,
+        "SensorSharingMsg" => SensorSharingMsg::from_jer(j)?.encode()?,
+        "TypeRelatedExt" => TypeRelatedExt::from_jer(j)?.encode()?,
         "SPAT" => SPAT::from_jer(j)?.encode()?,
         "TestMsg" => TestMsg::from_jer(j)?.encode()?,
+        "DriveRequest" => DriveRequest::from_jer(j)?.encode()?,
+        "IARData" => IARData::from_jer(j)?.encode()?,
+        "PathPlanningPoint" => PathPlanningPoint::from_jer(j)?.encode()?,
+        "Req-ClearTheWay" => ReqClearTheWay::from_jer(j)?.encode()?,
+        "Req-LaneChange" => ReqLaneChange::from_jer(j)?.encode()?,
+        "Req-ParkingArea" => ReqParkingArea::from_jer(j)?.encode()?,
+        "Req-SensorSharing" => ReqSensorSharing::from_jer(j)?.encode()?,
+        "Req-SignalPriority" => ReqSignalPriority::from_jer(j)?.encode()?,
+        "ReqInfo" => ReqInfo::from_jer(j)?.encode()?,
+        "VehIntentionAndRequest" => VehIntentionAndRequest::from_jer(j)?.encode()?,
+        "VehiclePaymentMessage" => VehiclePaymentMessage::from_jer(j)?.encode()?,
         "BrakeSystemStatus" => BrakeSystemStatus::from_jer(j)?.encode()?,
         "VehicleClassification" => VehicleClassification::from_jer(j)?.encode()?,
         "VehicleEmergencyExtensions" => VehicleEmergencyExtensions::from_jer(j)?.encode()?,

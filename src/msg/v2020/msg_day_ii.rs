@@ -30,6 +30,20 @@ pub enum MessageFrameExtValue {
     TestMsg(TestMsg),
     /// Message id 10: `RTCMcorrections`.
     RtcMcorrections(RTCMcorrections),
+    /// Message id 14: `PAMData`.
+    PamData(PAMData),
+    /// Message id 16: `CLPMM`.
+    Clpmm(CLPMM),
+    /// Message id 15: `PersonalSafetyMessage`.
+    PersonalSafetyMessage(PersonalSafetyMessage),
+    /// Message id 11: `RoadsideCoordination`.
+    RoadsideCoordination(RoadsideCoordination),
+    /// Message id 12: `SensorSharingMsg`.
+    SensorSharingMsg(SensorSharingMsg),
+    /// Message id 13: `VehIntentionAndRequest`.
+    VehIntentionAndRequest(VehIntentionAndRequest),
+    /// Message id 17: `VehiclePaymentMessage`.
+    VehiclePaymentMessage(VehiclePaymentMessage),
     /// A message id this version does not know: the raw open-type content.
     Unknown(Vec<u8>),
 }
@@ -41,6 +55,13 @@ impl MessageFrameExtValue {
         match self {
             Self::TestMsg(x) => x.to_jer(),
             Self::RtcMcorrections(x) => x.to_jer(),
+            Self::PamData(x) => x.to_jer(),
+            Self::Clpmm(x) => x.to_jer(),
+            Self::PersonalSafetyMessage(x) => x.to_jer(),
+            Self::RoadsideCoordination(x) => x.to_jer(),
+            Self::SensorSharingMsg(x) => x.to_jer(),
+            Self::VehIntentionAndRequest(x) => x.to_jer(),
+            Self::VehiclePaymentMessage(x) => x.to_jer(),
             Self::Unknown(b) => jer::hex(b),
         }
     }
@@ -50,6 +71,13 @@ impl MessageFrameExtValue {
         Ok(match id {
             0 => Self::TestMsg(TestMsg::from_jer(j)?),
             10 => Self::RtcMcorrections(RTCMcorrections::from_jer(j)?),
+            14 => Self::PamData(PAMData::from_jer(j)?),
+            16 => Self::Clpmm(CLPMM::from_jer(j)?),
+            15 => Self::PersonalSafetyMessage(PersonalSafetyMessage::from_jer(j)?),
+            11 => Self::RoadsideCoordination(RoadsideCoordination::from_jer(j)?),
+            12 => Self::SensorSharingMsg(SensorSharingMsg::from_jer(j)?),
+            13 => Self::VehIntentionAndRequest(VehIntentionAndRequest::from_jer(j)?),
+            17 => Self::VehiclePaymentMessage(VehiclePaymentMessage::from_jer(j)?),
             _ => Self::Unknown(jer::unhex(j)?),
         })
     }
@@ -80,6 +108,25 @@ impl Uper for MessageFrameExt {
                 }
                 10 => MessageFrameExtValue::RtcMcorrections(decode_open_with(r, |r| {
                     RTCMcorrections::decode_uper(r)
+                })?),
+                14 => {
+                    MessageFrameExtValue::PamData(decode_open_with(r, |r| PAMData::decode_uper(r))?)
+                }
+                16 => MessageFrameExtValue::Clpmm(decode_open_with(r, |r| CLPMM::decode_uper(r))?),
+                15 => MessageFrameExtValue::PersonalSafetyMessage(decode_open_with(r, |r| {
+                    PersonalSafetyMessage::decode_uper(r)
+                })?),
+                11 => MessageFrameExtValue::RoadsideCoordination(decode_open_with(r, |r| {
+                    RoadsideCoordination::decode_uper(r)
+                })?),
+                12 => MessageFrameExtValue::SensorSharingMsg(decode_open_with(r, |r| {
+                    SensorSharingMsg::decode_uper(r)
+                })?),
+                13 => MessageFrameExtValue::VehIntentionAndRequest(decode_open_with(r, |r| {
+                    VehIntentionAndRequest::decode_uper(r)
+                })?),
+                17 => MessageFrameExtValue::VehiclePaymentMessage(decode_open_with(r, |r| {
+                    VehiclePaymentMessage::decode_uper(r)
                 })?),
                 _ => MessageFrameExtValue::Unknown(r.open_type_bytes()?),
             })
@@ -120,6 +167,48 @@ impl Uper for MessageFrameExt {
                 }
                 MessageFrameExtValue::RtcMcorrections(x) => {
                     if i64::from(self.message_id) != 10 {
+                        return Err(EncodeError::new(EncodeErrorKind::Unrepresentable));
+                    }
+                    w.write_open_type(|w| x.encode_uper(w))
+                }
+                MessageFrameExtValue::PamData(x) => {
+                    if i64::from(self.message_id) != 14 {
+                        return Err(EncodeError::new(EncodeErrorKind::Unrepresentable));
+                    }
+                    w.write_open_type(|w| x.encode_uper(w))
+                }
+                MessageFrameExtValue::Clpmm(x) => {
+                    if i64::from(self.message_id) != 16 {
+                        return Err(EncodeError::new(EncodeErrorKind::Unrepresentable));
+                    }
+                    w.write_open_type(|w| x.encode_uper(w))
+                }
+                MessageFrameExtValue::PersonalSafetyMessage(x) => {
+                    if i64::from(self.message_id) != 15 {
+                        return Err(EncodeError::new(EncodeErrorKind::Unrepresentable));
+                    }
+                    w.write_open_type(|w| x.encode_uper(w))
+                }
+                MessageFrameExtValue::RoadsideCoordination(x) => {
+                    if i64::from(self.message_id) != 11 {
+                        return Err(EncodeError::new(EncodeErrorKind::Unrepresentable));
+                    }
+                    w.write_open_type(|w| x.encode_uper(w))
+                }
+                MessageFrameExtValue::SensorSharingMsg(x) => {
+                    if i64::from(self.message_id) != 12 {
+                        return Err(EncodeError::new(EncodeErrorKind::Unrepresentable));
+                    }
+                    w.write_open_type(|w| x.encode_uper(w))
+                }
+                MessageFrameExtValue::VehIntentionAndRequest(x) => {
+                    if i64::from(self.message_id) != 13 {
+                        return Err(EncodeError::new(EncodeErrorKind::Unrepresentable));
+                    }
+                    w.write_open_type(|w| x.encode_uper(w))
+                }
+                MessageFrameExtValue::VehiclePaymentMessage(x) => {
+                    if i64::from(self.message_id) != 17 {
                         return Err(EncodeError::new(EncodeErrorKind::Unrepresentable));
                     }
                     w.write_open_type(|w| x.encode_uper(w))

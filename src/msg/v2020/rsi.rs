@@ -17,6 +17,367 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Day II: auxiliary sign panel (vehicle types and direction it applies to).
+///
+/// ASN.1 `AuxiliarySign` (module `RSI`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuxiliarySign {
+    /// `signWithVehicleType`: `AuxiliarySignVehicleType`. Optional.
+    pub sign_with_vehicle_type: Option<AuxiliarySignVehicleType>,
+    /// `signDirection`: `AuxiliarySignDirection`. Optional.
+    pub sign_direction: Option<AuxiliarySignDirection>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for AuxiliarySign {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(2)?;
+        let sign_with_vehicle_type = if opt & (1u64 << 1) != 0 {
+            Some(
+                AuxiliarySignVehicleType::decode_uper(r)
+                    .map_err(|e| e.within("signWithVehicleType"))?,
+            )
+        } else {
+            None
+        };
+        let sign_direction = if opt & (1u64 << 0) != 0 {
+            Some(AuxiliarySignDirection::decode_uper(r).map_err(|e| e.within("signDirection"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            sign_with_vehicle_type,
+            sign_direction,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.sign_with_vehicle_type.is_some()) << 1)
+                | (u64::from(self.sign_direction.is_some()) << 0),
+            2,
+        )?;
+        if let Some(x) = &self.sign_with_vehicle_type {
+            (x).encode_uper(w)
+                .map_err(|e| e.within("signWithVehicleType"))?;
+        }
+        if let Some(x) = &self.sign_direction {
+            (x).encode_uper(w).map_err(|e| e.within("signDirection"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for AuxiliarySign {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.sign_with_vehicle_type {
+            m.insert("signWithVehicleType".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.sign_direction {
+            m.insert("signDirection".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["signWithVehicleType", "signDirection"])?;
+        let sign_with_vehicle_type = match o.get("signWithVehicleType") {
+            Some(x) => Some(
+                AuxiliarySignVehicleType::from_jer(x)
+                    .map_err(|e| e.within("signWithVehicleType"))?,
+            ),
+            None => None,
+        };
+        let sign_direction = match o.get("signDirection") {
+            Some(x) => {
+                Some(AuxiliarySignDirection::from_jer(x).map_err(|e| e.within("signDirection"))?)
+            }
+            None => None,
+        };
+        Ok(Self {
+            sign_with_vehicle_type,
+            sign_direction,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `AuxiliarySignDirection` (module `RSI`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuxiliarySignDirection {
+    /// `straight` (0)
+    Straight,
+    /// `leftAndRight` (1)
+    LeftAndRight,
+    /// `right` (2)
+    Right,
+    /// `left` (3)
+    Left,
+    /// `leftFrontTurn` (4)
+    LeftFrontTurn,
+    /// `rightFronTurn` (5)
+    RightFronTurn,
+    /// `rightRearTurn` (6)
+    RightRearTurn,
+    /// `leftRearTurn` (7)
+    LeftRearTurn,
+    /// An extension value this version does not know: its index among the extension values.
+    UnknownExt(usize),
+}
+
+impl AuxiliarySignDirection {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Straight => "straight",
+            Self::LeftAndRight => "leftAndRight",
+            Self::Right => "right",
+            Self::Left => "left",
+            Self::LeftFrontTurn => "leftFrontTurn",
+            Self::RightFronTurn => "rightFronTurn",
+            Self::RightRearTurn => "rightRearTurn",
+            Self::LeftRearTurn => "leftRearTurn",
+            Self::UnknownExt(_) => "",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "straight" => Some(Self::Straight),
+            "leftAndRight" => Some(Self::LeftAndRight),
+            "right" => Some(Self::Right),
+            "left" => Some(Self::Left),
+            "leftFrontTurn" => Some(Self::LeftFrontTurn),
+            "rightFronTurn" => Some(Self::RightFronTurn),
+            "rightRearTurn" => Some(Self::RightRearTurn),
+            "leftRearTurn" => Some(Self::LeftRearTurn),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for AuxiliarySignDirection {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(i),
+            });
+        }
+        let at = r.position();
+        Ok(match r.read_constrained(0, 7)? {
+            0 => Self::Straight,
+            1 => Self::LeftAndRight,
+            2 => Self::Right,
+            3 => Self::Left,
+            4 => Self::LeftFrontTurn,
+            5 => Self::RightFronTurn,
+            6 => Self::RightRearTurn,
+            7 => Self::LeftRearTurn,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::Straight => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 7)
+            }
+            Self::LeftAndRight => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 7)
+            }
+            Self::Right => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 7)
+            }
+            Self::Left => {
+                w.write_bit(false)?;
+                w.write_constrained(3, 0, 7)
+            }
+            Self::LeftFrontTurn => {
+                w.write_bit(false)?;
+                w.write_constrained(4, 0, 7)
+            }
+            Self::RightFronTurn => {
+                w.write_bit(false)?;
+                w.write_constrained(5, 0, 7)
+            }
+            Self::RightRearTurn => {
+                w.write_bit(false)?;
+                w.write_constrained(6, 0, 7)
+            }
+            Self::LeftRearTurn => {
+                w.write_bit(false)?;
+                w.write_constrained(7, 0, 7)
+            }
+            Self::UnknownExt(i) => {
+                w.write_bit(true)?;
+                w.write_normally_small(*i as u64)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for AuxiliarySignDirection {
+    fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
+
+/// ASN.1 `AuxiliarySignVehicleType` (module `RSI`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct AuxiliarySignVehicleType {
+    /// The 5 root bits.
+    pub bits: [u8; 1],
+    /// A value of another size (an extension of the size constraint), kept whole.
+    pub extended: Option<BitBuf>,
+}
+
+impl AuxiliarySignVehicleType {
+    /// Size in bits of a root value.
+    pub const BITS: usize = 5;
+    /// Bit `restrictedFromBus`.
+    pub const RESTRICTED_FROM_BUS: usize = 0;
+    /// Bit `vehicle`.
+    pub const VEHICLE: usize = 1;
+    /// Bit `truck`.
+    pub const TRUCK: usize = 2;
+    /// Bit `tractor`.
+    pub const TRACTOR: usize = 3;
+    /// Bit `private`.
+    pub const PRIVATE: usize = 4;
+    /// Whether bit `i` (0 = first, most significant) of the root value is set.
+    pub fn get(&self, i: usize) -> bool {
+        self.bits
+            .get(i / 8)
+            .is_some_and(|b| b & (0x80 >> (i % 8)) != 0)
+    }
+
+    /// Sets or clears bit `i` of the root value; bits past the size are ignored.
+    pub fn set(&mut self, i: usize, on: bool) {
+        if i >= Self::BITS {
+            return;
+        }
+        if let Some(b) = self.bits.get_mut(i / 8) {
+            if on {
+                *b |= 0x80 >> (i % 8)
+            } else {
+                *b &= !(0x80 >> (i % 8))
+            }
+        }
+    }
+}
+
+impl Uper for AuxiliarySignVehicleType {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let len_bits = r.read_count(0, None, false, 1)?;
+            let data = r.read_bits_vec(len_bits)?;
+            return Ok(Self {
+                bits: [0u8; 1],
+                extended: Some(BitBuf { len_bits, data }),
+            });
+        }
+        let v = r.read_bits_vec(5)?;
+        let mut a = [0u8; 1];
+        a.copy_from_slice(&v);
+        Ok(Self {
+            bits: a,
+            extended: None,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match &self.extended {
+            Some(b) => {
+                w.write_bit(true)?;
+                w.write_count(b.len_bits, 0, None, false)?;
+                w.write_bits_from(&b.data, b.len_bits)
+            }
+            None => {
+                w.write_bit(false)?;
+                w.write_bits_from(&self.bits, 5)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for AuxiliarySignVehicleType {
+    fn to_jer(&self) -> Value {
+        match &self.extended {
+            Some(b) => jer::bitbuf_to(b),
+            None => jer::hex(&self.bits),
+        }
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if j.is_object() {
+            return Ok(Self {
+                bits: [0u8; 1],
+                extended: Some(jer::bitbuf_from(j, 0, None, true)?),
+            });
+        }
+        Ok(Self {
+            bits: jer::bits_fixed::<1>(j, 5)?,
+            extended: None,
+        })
+    }
+}
+
 /// ASN.1 `Description` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -738,6 +1099,8 @@ pub struct RTSData {
     pub reference_paths: Option<ReferencePathList>,
     /// `referenceLinks`: `ReferenceLinkList`. Optional.
     pub reference_links: Option<ReferenceLinkList>,
+    /// `auxiliarySign`: `AuxiliarySign`: Day II: auxiliary sign panel (vehicle types and direction it applies to). Extension addition.
+    pub auxiliary_sign: Option<AuxiliarySign>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
 }
@@ -804,18 +1167,25 @@ impl Uper for RTSData {
         } else {
             None
         };
+        let mut auxiliary_sign = None;
         let mut unknown_ext = UnknownExtensions::default();
         if ext {
             let bm = ExtBitmap::read(r)?;
             for i in bm.present() {
                 match i {
+                    0 => {
+                        auxiliary_sign = Some(
+                            decode_open_with(r, |r| AuxiliarySign::decode_uper(r))
+                                .map_err(|e| e.within("auxiliarySign"))?,
+                        )
+                    }
                     _ => {
                         let b = r.open_type_bytes()?;
                         unknown_ext.items.push((i, b));
                     }
                 }
             }
-            unknown_ext.set_len(bm.len(), 0);
+            unknown_ext.set_len(bm.len(), 1);
         }
         Ok(Self {
             rts_id,
@@ -826,12 +1196,13 @@ impl Uper for RTSData {
             priority,
             reference_paths,
             reference_links,
+            auxiliary_sign,
             unknown_ext,
         })
     }
 
     fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
-        let ext = !self.unknown_ext.is_empty();
+        let ext = self.auxiliary_sign.is_some() || !self.unknown_ext.is_empty();
         w.write_bit(ext)?;
         w.write_bits(
             (u64::from(self.sign_pos.is_some()) << 5)
@@ -879,13 +1250,24 @@ impl Uper for RTSData {
             .map_err(|e| e.within("referenceLinks"))?;
         }
         if ext {
-            let highest: Option<usize> = { None };
-            let len = self.unknown_ext.encode_len(0, highest);
+            let highest: Option<usize> = if self.auxiliary_sign.is_some() {
+                Some(0)
+            } else {
+                None
+            };
+            let len = self.unknown_ext.encode_len(1, highest);
             w.write_ext_bitmap(len, |i| match i {
+                0 => self.auxiliary_sign.is_some(),
                 _ => self.unknown_ext.get(i).is_some(),
             })?;
             for i in 0..len {
                 match i {
+                    0 => {
+                        if let Some(x) = &self.auxiliary_sign {
+                            w.write_open_type(|w| (x).encode_uper(w))
+                                .map_err(|e| e.within("auxiliarySign"))?;
+                        }
+                    }
                     _ => {
                         if let Some(b) = self.unknown_ext.get(i) {
                             w.write_open_type_bytes(b)?;
@@ -934,6 +1316,9 @@ impl Jer for RTSData {
                 Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
             );
         }
+        if let Some(x) = &self.auxiliary_sign {
+            m.insert("auxiliarySign".into(), (x).to_jer());
+        }
         if !self.unknown_ext.is_empty() {
             m.insert(
                 "$unknownExtensions".into(),
@@ -955,6 +1340,7 @@ impl Jer for RTSData {
                 "priority",
                 "referencePaths",
                 "referenceLinks",
+                "auxiliarySign",
             ],
         )?;
         let rts_id = jer::member(o, "rtsId")
@@ -1003,6 +1389,10 @@ impl Jer for RTSData {
             ),
             None => None,
         };
+        let auxiliary_sign = match o.get("auxiliarySign") {
+            Some(x) => Some(AuxiliarySign::from_jer(x).map_err(|e| e.within("auxiliarySign"))?),
+            None => None,
+        };
         Ok(Self {
             rts_id,
             sign_type,
@@ -1012,6 +1402,7 @@ impl Jer for RTSData {
             priority,
             reference_paths,
             reference_links,
+            auxiliary_sign,
             unknown_ext: UnknownExtensions::default(),
         })
     }

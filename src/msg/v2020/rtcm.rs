@@ -24,38 +24,38 @@ pub enum RTCMRevision {
     Unknown,
     /// `reserved` (1)
     Reserved,
-    /// `rtcmRev2-0` (2)
-    RtcmRev20,
-    /// `rtcmRev2-1` (3)
-    RtcmRev21,
-    /// `rtcmRev2-3` (4)
-    RtcmRev23,
-    /// `rtcmRev2-x` (5)
-    RtcmRev2X,
-    /// `rtcmRev3-0` (6)
-    RtcmRev30,
-    /// `rtcmRev3-1` (7)
-    RtcmRev31,
-    /// `rtcmRev3-2` (8)
-    RtcmRev32,
-    /// `rtcmCMR` (9)
+    /// `rtcmCMR` (2)
     RtcmCmr,
-    /// `rtcmCMR-Plus` (10)
+    /// `rtcmCMR-Plus` (3)
     RtcmCmrPlus,
-    /// `rtcmSAPOS` (11)
+    /// `rtcmSAPOS` (4)
     RtcmSapos,
-    /// `rtcmSAPOS-Adv` (12)
+    /// `rtcmSAPOS-Adv` (5)
     RtcmSaposAdv,
-    /// `rtcmRTCA` (13)
+    /// `rtcmRTCA` (6)
     RtcmRtca,
-    /// `rtcmRAW` (14)
+    /// `rtcmRAW` (7)
     RtcmRaw,
-    /// `rtcmRINEX` (15)
+    /// `rtcmRINEX` (8)
     RtcmRinex,
-    /// `rtcmSP3` (16)
+    /// `rtcmSP3` (9)
     RtcmSp3,
-    /// `rtcmBINEX` (17)
+    /// `rtcmBINEX` (10)
     RtcmBinex,
+    /// `rtcmRev2-x` (19)
+    RtcmRev2X,
+    /// `rtcmRev2-0` (20)
+    RtcmRev20,
+    /// `rtcmRev2-1` (21)
+    RtcmRev21,
+    /// `rtcmRev2-3` (23)
+    RtcmRev23,
+    /// `rtcmRev3-0` (30)
+    RtcmRev30,
+    /// `rtcmRev3-1` (31)
+    RtcmRev31,
+    /// `rtcmRev3-2` (32)
+    RtcmRev32,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
 }
@@ -66,13 +66,6 @@ impl RTCMRevision {
         match self {
             Self::Unknown => "unknown",
             Self::Reserved => "reserved",
-            Self::RtcmRev20 => "rtcmRev2-0",
-            Self::RtcmRev21 => "rtcmRev2-1",
-            Self::RtcmRev23 => "rtcmRev2-3",
-            Self::RtcmRev2X => "rtcmRev2-x",
-            Self::RtcmRev30 => "rtcmRev3-0",
-            Self::RtcmRev31 => "rtcmRev3-1",
-            Self::RtcmRev32 => "rtcmRev3-2",
             Self::RtcmCmr => "rtcmCMR",
             Self::RtcmCmrPlus => "rtcmCMR-Plus",
             Self::RtcmSapos => "rtcmSAPOS",
@@ -82,6 +75,13 @@ impl RTCMRevision {
             Self::RtcmRinex => "rtcmRINEX",
             Self::RtcmSp3 => "rtcmSP3",
             Self::RtcmBinex => "rtcmBINEX",
+            Self::RtcmRev2X => "rtcmRev2-x",
+            Self::RtcmRev20 => "rtcmRev2-0",
+            Self::RtcmRev21 => "rtcmRev2-1",
+            Self::RtcmRev23 => "rtcmRev2-3",
+            Self::RtcmRev30 => "rtcmRev3-0",
+            Self::RtcmRev31 => "rtcmRev3-1",
+            Self::RtcmRev32 => "rtcmRev3-2",
             Self::UnknownExt(_) => "",
         }
     }
@@ -91,13 +91,6 @@ impl RTCMRevision {
         match s {
             "unknown" => Some(Self::Unknown),
             "reserved" => Some(Self::Reserved),
-            "rtcmRev2-0" => Some(Self::RtcmRev20),
-            "rtcmRev2-1" => Some(Self::RtcmRev21),
-            "rtcmRev2-3" => Some(Self::RtcmRev23),
-            "rtcmRev2-x" => Some(Self::RtcmRev2X),
-            "rtcmRev3-0" => Some(Self::RtcmRev30),
-            "rtcmRev3-1" => Some(Self::RtcmRev31),
-            "rtcmRev3-2" => Some(Self::RtcmRev32),
             "rtcmCMR" => Some(Self::RtcmCmr),
             "rtcmCMR-Plus" => Some(Self::RtcmCmrPlus),
             "rtcmSAPOS" => Some(Self::RtcmSapos),
@@ -107,6 +100,13 @@ impl RTCMRevision {
             "rtcmRINEX" => Some(Self::RtcmRinex),
             "rtcmSP3" => Some(Self::RtcmSp3),
             "rtcmBINEX" => Some(Self::RtcmBinex),
+            "rtcmRev2-x" => Some(Self::RtcmRev2X),
+            "rtcmRev2-0" => Some(Self::RtcmRev20),
+            "rtcmRev2-1" => Some(Self::RtcmRev21),
+            "rtcmRev2-3" => Some(Self::RtcmRev23),
+            "rtcmRev3-0" => Some(Self::RtcmRev30),
+            "rtcmRev3-1" => Some(Self::RtcmRev31),
+            "rtcmRev3-2" => Some(Self::RtcmRev32),
             _ => None,
         }
     }
@@ -124,22 +124,22 @@ impl Uper for RTCMRevision {
         Ok(match r.read_constrained(0, 17)? {
             0 => Self::Unknown,
             1 => Self::Reserved,
-            2 => Self::RtcmRev20,
-            3 => Self::RtcmRev21,
-            4 => Self::RtcmRev23,
-            5 => Self::RtcmRev2X,
-            6 => Self::RtcmRev30,
-            7 => Self::RtcmRev31,
-            8 => Self::RtcmRev32,
-            9 => Self::RtcmCmr,
-            10 => Self::RtcmCmrPlus,
-            11 => Self::RtcmSapos,
-            12 => Self::RtcmSaposAdv,
-            13 => Self::RtcmRtca,
-            14 => Self::RtcmRaw,
-            15 => Self::RtcmRinex,
-            16 => Self::RtcmSp3,
-            17 => Self::RtcmBinex,
+            2 => Self::RtcmCmr,
+            3 => Self::RtcmCmrPlus,
+            4 => Self::RtcmSapos,
+            5 => Self::RtcmSaposAdv,
+            6 => Self::RtcmRtca,
+            7 => Self::RtcmRaw,
+            8 => Self::RtcmRinex,
+            9 => Self::RtcmSp3,
+            10 => Self::RtcmBinex,
+            11 => Self::RtcmRev2X,
+            12 => Self::RtcmRev20,
+            13 => Self::RtcmRev21,
+            14 => Self::RtcmRev23,
+            15 => Self::RtcmRev30,
+            16 => Self::RtcmRev31,
+            17 => Self::RtcmRev32,
             _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
         })
     }
@@ -154,67 +154,67 @@ impl Uper for RTCMRevision {
                 w.write_bit(false)?;
                 w.write_constrained(1, 0, 17)
             }
-            Self::RtcmRev20 => {
+            Self::RtcmCmr => {
                 w.write_bit(false)?;
                 w.write_constrained(2, 0, 17)
             }
-            Self::RtcmRev21 => {
+            Self::RtcmCmrPlus => {
                 w.write_bit(false)?;
                 w.write_constrained(3, 0, 17)
             }
-            Self::RtcmRev23 => {
+            Self::RtcmSapos => {
                 w.write_bit(false)?;
                 w.write_constrained(4, 0, 17)
             }
-            Self::RtcmRev2X => {
+            Self::RtcmSaposAdv => {
                 w.write_bit(false)?;
                 w.write_constrained(5, 0, 17)
             }
-            Self::RtcmRev30 => {
+            Self::RtcmRtca => {
                 w.write_bit(false)?;
                 w.write_constrained(6, 0, 17)
             }
-            Self::RtcmRev31 => {
+            Self::RtcmRaw => {
                 w.write_bit(false)?;
                 w.write_constrained(7, 0, 17)
             }
-            Self::RtcmRev32 => {
+            Self::RtcmRinex => {
                 w.write_bit(false)?;
                 w.write_constrained(8, 0, 17)
             }
-            Self::RtcmCmr => {
+            Self::RtcmSp3 => {
                 w.write_bit(false)?;
                 w.write_constrained(9, 0, 17)
             }
-            Self::RtcmCmrPlus => {
+            Self::RtcmBinex => {
                 w.write_bit(false)?;
                 w.write_constrained(10, 0, 17)
             }
-            Self::RtcmSapos => {
+            Self::RtcmRev2X => {
                 w.write_bit(false)?;
                 w.write_constrained(11, 0, 17)
             }
-            Self::RtcmSaposAdv => {
+            Self::RtcmRev20 => {
                 w.write_bit(false)?;
                 w.write_constrained(12, 0, 17)
             }
-            Self::RtcmRtca => {
+            Self::RtcmRev21 => {
                 w.write_bit(false)?;
                 w.write_constrained(13, 0, 17)
             }
-            Self::RtcmRaw => {
+            Self::RtcmRev23 => {
                 w.write_bit(false)?;
                 w.write_constrained(14, 0, 17)
             }
-            Self::RtcmRinex => {
+            Self::RtcmRev30 => {
                 w.write_bit(false)?;
                 w.write_constrained(15, 0, 17)
             }
-            Self::RtcmSp3 => {
+            Self::RtcmRev31 => {
                 w.write_bit(false)?;
                 w.write_constrained(16, 0, 17)
             }
-            Self::RtcmBinex => {
+            Self::RtcmRev32 => {
                 w.write_bit(false)?;
                 w.write_constrained(17, 0, 17)
             }

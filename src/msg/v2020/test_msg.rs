@@ -24,13 +24,10 @@ pub struct TestMsg {
     pub msg_cnt: MsgCount,
     /// `userData`: OCTET STRING (SIZE(1..2048)).
     pub user_data: Vec<u8>,
-    /// Extension additions this version does not know, kept for re-encoding.
-    pub unknown_ext: UnknownExtensions,
 }
 
 impl Uper for TestMsg {
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let ext = r.read_bit()?;
         let msg_cnt = r
             .read_constrained(0, 127)
             .map(|v| v as MsgCount)
@@ -38,49 +35,14 @@ impl Uper for TestMsg {
         let user_data = r
             .read_octets(1, Some(2048), false)
             .map_err(|e| e.within("userData"))?;
-        let mut unknown_ext = UnknownExtensions::default();
-        if ext {
-            let bm = ExtBitmap::read(r)?;
-            for i in bm.present() {
-                match i {
-                    _ => {
-                        let b = r.open_type_bytes()?;
-                        unknown_ext.items.push((i, b));
-                    }
-                }
-            }
-            unknown_ext.set_len(bm.len(), 0);
-        }
-        Ok(Self {
-            msg_cnt,
-            user_data,
-            unknown_ext,
-        })
+        Ok(Self { msg_cnt, user_data })
     }
 
     fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
-        let ext = !self.unknown_ext.is_empty();
-        w.write_bit(ext)?;
         w.write_constrained(i64::from(*(&self.msg_cnt)), 0, 127)
             .map_err(|e| e.within("msgCnt"))?;
         w.write_octets(&self.user_data, 1, Some(2048), false)
             .map_err(|e| e.within("userData"))?;
-        if ext {
-            let highest: Option<usize> = { None };
-            let len = self.unknown_ext.encode_len(0, highest);
-            w.write_ext_bitmap(len, |i| match i {
-                _ => self.unknown_ext.get(i).is_some(),
-            })?;
-            for i in 0..len {
-                match i {
-                    _ => {
-                        if let Some(b) = self.unknown_ext.get(i) {
-                            w.write_open_type_bytes(b)?;
-                        }
-                    }
-                }
-            }
-        }
         Ok(())
     }
 }
@@ -97,12 +59,6 @@ impl Jer for TestMsg {
             let x = &self.user_data;
             m.insert("userData".into(), jer::hex(&(x)[..]));
         }
-        if !self.unknown_ext.is_empty() {
-            m.insert(
-                "$unknownExtensions".into(),
-                jer::unknown_extensions(&self.unknown_ext),
-            );
-        }
         Value::Object(m)
     }
 
@@ -114,10 +70,6 @@ impl Jer for TestMsg {
         let user_data = jer::member(o, "userData")
             .and_then(|x| jer::octets(x, 1, Some(2048), false))
             .map_err(|e| e.within("userData"))?;
-        Ok(Self {
-            msg_cnt,
-            user_data,
-            unknown_ext: UnknownExtensions::default(),
-        })
+        Ok(Self { msg_cnt, user_data })
     }
 }
