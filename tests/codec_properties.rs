@@ -64,10 +64,10 @@ fn unknown_enumerated_value_survives_a_round_trip() {
 fn announced_lengths_beyond_the_input_fail_fast() {
     // MessageFrame extension alternative with an open type of 16383 octets announced
     let e = MessageFrame::decode(&[0x80, 0xbf, 0xff, 0x00]).unwrap_err();
-    assert_eq!(e.kind, DecodeErrorKind::LengthExceedsInput);
+    assert_eq!(e.kind(), DecodeErrorKind::LengthExceedsInput);
     // a fragmented length (4 x 16K) is not accepted for an open type
     let e = MessageFrame::decode(&[0x80, 0xc4, 0x00]).unwrap_err();
-    assert_eq!(e.kind, DecodeErrorKind::InvalidFragmentation);
+    assert_eq!(e.kind(), DecodeErrorKind::InvalidFragmentation);
     // an extension bitmap longer than the input
     let mut r = BitReader::new(&[0xff, 0xff]);
     assert!(cv2x::codec::uper::ExtBitmap::read(&mut r).is_err());
@@ -92,9 +92,9 @@ fn errors_name_the_field_and_the_bit() {
         bad[i / 8] |= 0x80 >> (i % 8);
     }
     let e = MessageFrame::decode(&bad).unwrap_err();
-    assert_eq!(e.kind, DecodeErrorKind::IntegerOutOfRange);
-    assert_eq!(e.path.to_string(), "bsmFrame.pos.lat");
-    assert_eq!(e.bit_offset, first);
+    assert_eq!(e.kind(), DecodeErrorKind::IntegerOutOfRange);
+    assert_eq!(e.path().to_string(), "bsmFrame.pos.lat");
+    assert_eq!(e.bit_offset(), first);
 }
 
 #[test]
@@ -102,7 +102,7 @@ fn trailing_data_and_padding_are_rejected() {
     let mut bytes = unhex(MIN_FRAME);
     bytes.push(0);
     assert_eq!(
-        MessageFrame::decode(&bytes).unwrap_err().kind,
+        MessageFrame::decode(&bytes).unwrap_err().kind(),
         DecodeErrorKind::TrailingBits
     );
     let mut bytes = unhex(MIN_FRAME);
@@ -111,7 +111,7 @@ fn trailing_data_and_padding_are_rejected() {
     assert_eq!(
         MessageFrame::decode(&unhex(&MIN_FRAME[..20]))
             .unwrap_err()
-            .kind,
+            .kind(),
         DecodeErrorKind::UnexpectedEnd
     );
 }
@@ -121,8 +121,8 @@ fn encode_checks_constraints() {
     let mut bsm = min_bsm();
     bsm.msg_cnt = 200; // MsgCount is 0..127
     let e = bsm.encode().unwrap_err();
-    assert_eq!(e.kind, EncodeErrorKind::IntegerOutOfRange);
-    assert_eq!(e.path.to_string(), "msgCnt");
+    assert_eq!(e.kind(), EncodeErrorKind::IntegerOutOfRange);
+    assert_eq!(e.path().to_string(), "msgCnt");
 }
 
 #[test]
@@ -134,7 +134,7 @@ fn encode_into_matches_encode_and_reports_small_buffers() {
     assert_eq!(&buf[..n], &v[..]);
     let mut small = [0u8; 8];
     assert_eq!(
-        frame.encode_into(&mut small).unwrap_err().kind,
+        frame.encode_into(&mut small).unwrap_err().kind(),
         EncodeErrorKind::BufferTooSmall
     );
     // counting writer agrees on the size

@@ -1,5 +1,6 @@
 //! Typed codec errors: what went wrong, where in the value (field path) and where in the input
 //! (bit offset).
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -87,33 +88,50 @@ impl fmt::Display for FieldPath {
     }
 }
 
-/// A decode failure: its kind, the field path and the bit offset in the input where the failing
-/// item starts.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} at bit {bit_offset} in `{path}`", kind = .kind.as_str())]
-pub struct DecodeError {
-    /// What went wrong.
-    pub kind: DecodeErrorKind,
-    /// Where in the value.
-    pub path: FieldPath,
-    /// Where in the input, in bits from the start of the outermost encoding.
-    pub bit_offset: usize,
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DecodeInner {
+    kind: DecodeErrorKind,
+    path: FieldPath,
+    bit_offset: usize,
 }
+
+/// A decode failure: its kind, the field path and the bit offset in the input where the failing
+/// item starts. One pointer wide, so that results stay small on the decoder's fast path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} at bit {bit_offset} in `{path}`", kind = .0.kind.as_str(), bit_offset = .0.bit_offset, path = .0.path)]
+pub struct DecodeError(Box<DecodeInner>);
 
 impl DecodeError {
     /// A new error at `bit_offset` with an empty path.
+    #[cold]
     pub fn new(kind: DecodeErrorKind, bit_offset: usize) -> Self {
-        Self {
+        Self(Box::new(DecodeInner {
             kind,
             path: FieldPath::default(),
             bit_offset,
-        }
+        }))
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> DecodeErrorKind {
+        self.0.kind
+    }
+
+    /// Where in the value.
+    pub fn path(&self) -> &FieldPath {
+        &self.0.path
+    }
+
+    /// Where in the input, in bits from the start of the outermost encoding.
+    pub fn bit_offset(&self) -> usize {
+        self.0.bit_offset
     }
 
     /// Adds the name of an enclosing field or type to the path.
     #[must_use]
+    #[cold]
     pub fn within(mut self, seg: &'static str) -> Self {
-        self.path.push_outer(seg);
+        self.0.path.push_outer(seg);
         self
     }
 }
@@ -130,8 +148,8 @@ pub enum EncodeErrorKind {
     InvalidCharacter,
     /// The output buffer is too small.
     BufferTooSmall,
-    /// A value is not representable (for example an unknown alternative with an index that the
-    /// encoding cannot carry).
+    /// A value is not representable (for example an open-type value whose variant does not
+    /// match its key).
     Unrepresentable,
 }
 
@@ -148,29 +166,42 @@ impl EncodeErrorKind {
     }
 }
 
-/// An encode failure: its kind and the field path.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} in `{path}`", kind = .kind.as_str())]
-pub struct EncodeError {
-    /// What went wrong.
-    pub kind: EncodeErrorKind,
-    /// Where in the value.
-    pub path: FieldPath,
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EncodeInner {
+    kind: EncodeErrorKind,
+    path: FieldPath,
 }
+
+/// An encode failure: its kind and the field path. One pointer wide.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} in `{path}`", kind = .0.kind.as_str(), path = .0.path)]
+pub struct EncodeError(Box<EncodeInner>);
 
 impl EncodeError {
     /// A new error with an empty path.
+    #[cold]
     pub fn new(kind: EncodeErrorKind) -> Self {
-        Self {
+        Self(Box::new(EncodeInner {
             kind,
             path: FieldPath::default(),
-        }
+        }))
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> EncodeErrorKind {
+        self.0.kind
+    }
+
+    /// Where in the value.
+    pub fn path(&self) -> &FieldPath {
+        &self.0.path
     }
 
     /// Adds the name of an enclosing field or type to the path.
     #[must_use]
+    #[cold]
     pub fn within(mut self, seg: &'static str) -> Self {
-        self.path.push_outer(seg);
+        self.0.path.push_outer(seg);
         self
     }
 }
@@ -186,7 +217,7 @@ mod tests {
             .within("pos")
             .within("bsmFrame")
             .within("MessageFrame");
-        assert_eq!(e.path.to_string(), "MessageFrame.bsmFrame.pos.lat");
+        assert_eq!(e.path().to_string(), "MessageFrame.bsmFrame.pos.lat");
         assert_eq!(
             e.to_string(),
             "integer out of range at bit 42 in `MessageFrame.bsmFrame.pos.lat`"

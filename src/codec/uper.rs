@@ -497,7 +497,7 @@ pub fn decode_open_with<T>(
     let start = sub.position();
     let v = f(&mut sub)?;
     sub.finish(start)
-        .map_err(|e| DecodeError::new(DK::InvalidOpenType, e.bit_offset))?;
+        .map_err(|e| DecodeError::new(DK::InvalidOpenType, e.bit_offset()))?;
     Ok(v)
 }
 
@@ -732,40 +732,46 @@ impl BitWriter<'_> {
     }
 }
 
-/// Where a [`BitWriter`] puts its bits.
+/// Where a [`BitWriter`] puts its octets.
 #[derive(Debug)]
 enum Sink<'a> {
-    Slice(&'a mut [u8]),
+    /// A caller's buffer and the number of octets written into it.
+    Slice(&'a mut [u8], usize),
     Vec(&'a mut Vec<u8>),
     Count,
 }
 
 /// A writer of bits, most significant first, into a caller's slice (no allocation), a vector,
-/// or nowhere (counting only, used to size open types).
+/// or nowhere (counting only, used to size open types). Bits gather in a 64-bit accumulator and
+/// leave it four octets at a time.
 #[derive(Debug)]
 pub struct BitWriter<'a> {
     sink: Sink<'a>,
-    base: usize,
+    /// Bits written since the writer was made.
     pos: usize,
+    acc: u64,
+    /// Bits pending in `acc` (the low `nacc` bits), always below 32 between calls.
+    nacc: u32,
 }
 
 impl<'a> BitWriter<'a> {
     /// A writer into `buf`; fails with [`EK::BufferTooSmall`] when it is full.
     pub fn new_slice(buf: &'a mut [u8]) -> Self {
         Self {
-            sink: Sink::Slice(buf),
-            base: 0,
+            sink: Sink::Slice(buf, 0),
             pos: 0,
+            acc: 0,
+            nacc: 0,
         }
     }
 
-    /// A writer appending to `buf` (starting at its current length, which is octet-aligned).
+    /// A writer appending to `buf`.
     pub fn new_vec(buf: &'a mut Vec<u8>) -> Self {
-        let base = buf.len() * 8;
         Self {
             sink: Sink::Vec(buf),
-            base,
-            pos: base,
+            pos: 0,
+            acc: 0,
+            nacc: 0,
         }
     }
 
@@ -773,36 +779,49 @@ impl<'a> BitWriter<'a> {
     pub fn counting() -> BitWriter<'static> {
         BitWriter {
             sink: Sink::Count,
-            base: 0,
             pos: 0,
+            acc: 0,
+            nacc: 0,
         }
     }
 
     /// Bits written so far.
     #[inline]
     pub fn bit_len(&self) -> usize {
-        self.pos - self.base
+        self.pos
     }
 
     #[inline]
-    fn reserve(&mut self, new_pos: usize) -> Result<Option<&mut [u8]>, EncodeError> {
-        let need = new_pos.div_ceil(8);
+    fn put(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
         match &mut self.sink {
-            Sink::Count => Ok(None),
-            Sink::Slice(s) => {
-                if s.len() < need {
-                    Err(EncodeError::new(EK::BufferTooSmall))
-                } else {
-                    Ok(Some(&mut s[..]))
-                }
-            }
+            Sink::Count => Ok(()),
             Sink::Vec(v) => {
-                if v.len() < need {
-                    v.resize(need, 0);
+                v.extend_from_slice(bytes);
+                Ok(())
+            }
+            Sink::Slice(s, at) => {
+                let end = *at + bytes.len();
+                match s.get_mut(*at..end) {
+                    Some(dst) => {
+                        dst.copy_from_slice(bytes);
+                        *at = end;
+                        Ok(())
+                    }
+                    None => Err(EncodeError::new(EK::BufferTooSmall)),
                 }
-                Ok(Some(&mut v[..]))
             }
         }
+    }
+
+    /// Moves whole octets out of the accumulator once 32 bits or more are pending.
+    #[inline]
+    fn drain(&mut self) -> Result<(), EncodeError> {
+        if self.nacc >= 32 {
+            self.nacc -= 32;
+            let word = (self.acc >> self.nacc) as u32;
+            self.put(&word.to_be_bytes())?;
+        }
+        Ok(())
     }
 
     /// Writes the low `n` (at most 64) bits of `v`, most significant first.
@@ -811,29 +830,28 @@ impl<'a> BitWriter<'a> {
         if n == 0 {
             return Ok(());
         }
-        if n > 64 {
-            return Err(EncodeError::new(EK::Unrepresentable));
-        }
-        let v = if n == 64 { v } else { v & ((1u64 << n) - 1) };
-        let start = self.pos;
-        let new_pos = start + n as usize;
-        if let Some(buf) = self.reserve(new_pos)? {
-            let mut p = start;
-            let mut left = n;
-            while left > 0 {
-                let off = (p % 8) as u32;
-                let free = 8 - off;
-                let take = free.min(left);
-                let bits = ((v >> (left - take)) & ((1u64 << take) - 1)) as u8;
-                let mask = (((1u16 << take) - 1) as u8) << (free - take);
-                if let Some(b) = buf.get_mut(p / 8) {
-                    *b = (*b & !mask) | (bits << (free - take));
-                }
-                left -= take;
-                p += take as usize;
+        if n > 32 {
+            if n > 64 {
+                return Err(EncodeError::new(EK::Unrepresentable));
             }
+            self.write_bits(v >> 32, n - 32)?;
+            return self.write_bits(v & 0xffff_ffff, 32);
         }
-        self.pos = new_pos;
+        let v = v & ((1u64 << n) - 1);
+        // nacc < 32 and n <= 32: the accumulator cannot overflow
+        self.acc = (self.acc << n) | v;
+        self.nacc += n;
+        self.pos += n as usize;
+        self.drain()
+    }
+
+    /// Flushes pending whole octets (the writer must be octet-aligned for a byte copy).
+    fn flush_octets(&mut self) -> Result<(), EncodeError> {
+        while self.nacc >= 8 {
+            self.nacc -= 8;
+            let b = (self.acc >> self.nacc) as u8;
+            self.put(&[b])?;
+        }
         Ok(())
     }
 
@@ -944,17 +962,16 @@ impl<'a> BitWriter<'a> {
     /// Writes octets.
     pub fn write_bytes(&mut self, b: &[u8]) -> Result<(), EncodeError> {
         if self.pos % 8 == 0 {
-            let start = self.pos;
-            let new_pos = start + b.len() * 8;
-            if let Some(buf) = self.reserve(new_pos)? {
-                if let Some(dst) = buf.get_mut(start / 8..start / 8 + b.len()) {
-                    dst.copy_from_slice(b);
-                }
-            }
-            self.pos = new_pos;
+            self.flush_octets()?;
+            self.put(b)?;
+            self.pos += b.len() * 8;
             return Ok(());
         }
-        for &x in b {
+        let mut chunks = b.chunks_exact(4);
+        for c in &mut chunks {
+            self.write_bits(u64::from(u32::from_be_bytes([c[0], c[1], c[2], c[3]])), 32)?;
+        }
+        for &x in chunks.remainder() {
             self.write_bits(u64::from(x), 8)?;
         }
         Ok(())
@@ -963,14 +980,16 @@ impl<'a> BitWriter<'a> {
     /// Writes the first `nbits` bits of `b` (left-aligned).
     pub fn write_bits_from(&mut self, b: &[u8], nbits: usize) -> Result<(), EncodeError> {
         let full = nbits / 8;
-        let head = b.get(..full).ok_or(EncodeError::new(EK::Unrepresentable))?;
+        let head = b
+            .get(..full)
+            .ok_or_else(|| EncodeError::new(EK::Unrepresentable))?;
         self.write_bytes(head)?;
         let rest = (nbits % 8) as u32;
         if rest > 0 {
             let last = b
                 .get(full)
                 .copied()
-                .ok_or(EncodeError::new(EK::Unrepresentable))?;
+                .ok_or_else(|| EncodeError::new(EK::Unrepresentable))?;
             self.write_bits(u64::from(last >> (8 - rest)), rest)?;
         }
         Ok(())
@@ -1009,7 +1028,9 @@ impl<'a> BitWriter<'a> {
         let octets = bits.div_ceil(8).max(1);
         if octets >= FRAG {
             let mut tmp = Vec::with_capacity(octets);
-            f(&mut BitWriter::new_vec(&mut tmp))?;
+            let mut w = BitWriter::new_vec(&mut tmp);
+            f(&mut w)?;
+            w.finish()?;
             tmp.resize(octets, 0);
             return self.write_octets_unbounded(&tmp);
         }
@@ -1023,14 +1044,15 @@ impl<'a> BitWriter<'a> {
         self.write_octets_unbounded(content)
     }
 
-    /// Pads to a whole octet; returns the number of octets written. An empty encoding becomes
-    /// one zero octet (X.691 11.1).
+    /// Pads to a whole octet and flushes; returns the number of octets written. An empty
+    /// encoding becomes one zero octet (X.691 11.1).
     pub fn finish(mut self) -> Result<usize, EncodeError> {
         if self.bit_len() == 0 {
             self.write_bits(0, 8)?;
         }
         let pad = (8 - self.pos % 8) % 8;
         self.write_bits(0, pad as u32)?;
+        self.flush_octets()?;
         Ok(self.bit_len() / 8)
     }
 }
@@ -1075,7 +1097,7 @@ pub fn decode_open<T: Uper>(r: &mut BitReader<'_>) -> Result<T, DecodeError> {
     let start = sub.position();
     let v = T::decode_uper(&mut sub)?;
     sub.finish(start)
-        .map_err(|e| DecodeError::new(DK::InvalidOpenType, e.bit_offset))?;
+        .map_err(|e| DecodeError::new(DK::InvalidOpenType, e.bit_offset()))?;
     Ok(v)
 }
 
@@ -1110,14 +1132,14 @@ mod tests {
         let mut v = Vec::new();
         let mut w = BitWriter::new_vec(&mut v);
         assert_eq!(
-            w.write_constrained(8, 0, 6).unwrap_err().kind,
+            w.write_constrained(8, 0, 6).unwrap_err().kind(),
             EK::IntegerOutOfRange
         );
         // 0..5 needs 3 bits; 7 is representable in 3 bits but out of range
         let b = [0b1110_0000];
         let mut r = BitReader::new(&b);
         assert_eq!(
-            r.read_constrained(0, 5).unwrap_err().kind,
+            r.read_constrained(0, 5).unwrap_err().kind(),
             DK::IntegerOutOfRange
         );
     }
@@ -1179,14 +1201,14 @@ mod tests {
         let b = [0xbf, 0xff, 0x00];
         let mut r = BitReader::new(&b);
         assert_eq!(
-            r.read_octets_unbounded(usize::MAX).unwrap_err().kind,
+            r.read_octets_unbounded(usize::MAX).unwrap_err().kind(),
             DK::LengthExceedsInput
         );
         let mut r = BitReader::new(&b);
-        assert_eq!(r.open_type().unwrap_err().kind, DK::LengthExceedsInput);
+        assert_eq!(r.open_type().unwrap_err().kind(), DK::LengthExceedsInput);
         let mut r = BitReader::new(&b);
         assert_eq!(
-            r.read_bytes_vec(1 << 40).unwrap_err().kind,
+            r.read_bytes_vec(1 << 40).unwrap_err().kind(),
             DK::LengthExceedsInput
         );
     }
@@ -1196,11 +1218,11 @@ mod tests {
         let b = [0b1010_0001];
         let mut r = BitReader::new(&b);
         r.read_bits(3).unwrap();
-        assert_eq!(r.finish(0).unwrap_err().kind, DK::TrailingBits);
+        assert_eq!(r.finish(0).unwrap_err().kind(), DK::TrailingBits);
         let b = [0b1010_0000, 0];
         let mut r = BitReader::new(&b);
         r.read_bits(3).unwrap();
-        assert_eq!(r.finish(0).unwrap_err().kind, DK::TrailingBits);
+        assert_eq!(r.finish(0).unwrap_err().kind(), DK::TrailingBits);
         let b = [0b1010_0000];
         let mut r = BitReader::new(&b);
         r.read_bits(3).unwrap();
@@ -1227,6 +1249,14 @@ mod tests {
         let mut buf = [0u8; 1];
         let mut w = BitWriter::new_slice(&mut buf);
         w.write_bits(0xff, 8).unwrap();
-        assert_eq!(w.write_bit(true).unwrap_err().kind, EK::BufferTooSmall);
+        w.write_bit(true).unwrap();
+        assert_eq!(w.finish().unwrap_err().kind(), EK::BufferTooSmall);
+        let mut buf = [0u8; 4];
+        let mut w = BitWriter::new_slice(&mut buf);
+        w.write_bits(0x1234_5678, 32).unwrap();
+        assert_eq!(
+            w.write_bits(0xff, 32).unwrap_err().kind(),
+            EK::BufferTooSmall
+        );
     }
 }

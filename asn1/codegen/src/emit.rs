@@ -1185,7 +1185,7 @@ impl Emitter<'_> {
         };
         let _ = writeln!(
             out,
-            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\n{unknown}Value::String(self.as_str().into())\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\nSelf::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))\n}}\n}}\n"
+            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\n{unknown}Value::String(self.as_str().into())\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\nSelf::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))\n}}\n}}\n"
         );
         Ok(())
     }

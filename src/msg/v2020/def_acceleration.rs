@@ -106,7 +106,7 @@ impl Jer for AccConfidence {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -412,7 +412,7 @@ impl Jer for AngularVConfidence {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 

@@ -127,7 +127,7 @@ impl Jer for HeadingConfidence {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -323,7 +323,7 @@ impl Jer for SpeedConfidence {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -399,6 +399,6 @@ impl Jer for SteeringWheelAngleConfidence {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }

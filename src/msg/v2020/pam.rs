@@ -128,7 +128,7 @@ impl Jer for AVPType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -1365,7 +1365,7 @@ impl Jer for ParkingLock {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -1961,7 +1961,7 @@ impl Jer for ParkingSpaceTheta {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -2058,6 +2058,6 @@ impl Jer for SlotStatus {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }

@@ -110,7 +110,7 @@ impl Jer for AnimalPropelledType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -234,7 +234,7 @@ impl Jer for Attachment {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -349,7 +349,7 @@ impl Jer for HumanPropelledType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -464,7 +464,7 @@ impl Jer for MotorizedPropelledType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -791,7 +791,7 @@ impl Jer for NumberOfParticipantsInCluster {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -991,7 +991,7 @@ impl Jer for PersonalCrossing {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -1206,7 +1206,7 @@ impl Jer for PersonalDeviceUserType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -2197,6 +2197,6 @@ impl Jer for RoadWorkerType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }

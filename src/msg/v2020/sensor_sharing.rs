@@ -1373,7 +1373,7 @@ impl Jer for DetectedPTCType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -1475,7 +1475,7 @@ impl Jer for EquipmentType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -2133,7 +2133,7 @@ impl Jer for ObstacleType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
@@ -2858,7 +2858,7 @@ impl Jer for SizeValueConfidence {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        Self::from_name(jer::ident(j)?).ok_or(JerError::new(JerErrorKind::UnknownEnumValue))
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
 
