@@ -40,34 +40,31 @@ def preprocess(text):
 
     asn1tools cannot parse an extension list that closes with a second
     ellipsis after extension additions (`{ a, ..., b, ... }`).  That closing
-    ellipsis never changes an encoding, so it is dropped here.
+    ellipsis never changes an encoding, so it is dropped here.  Only
+    ellipses directly inside braces count; those inside parentheses are
+    extensible constraints and stay.
     """
     out = []
-    depth_stack = []  # per brace level: number of '...' seen at that level
-    tokens = re.split(r'(\{|\}|\.\.\.|--[^\n]*|/\*.*?\*/)', text, flags=re.S)
-    pending = []
+    stack = []  # one entry per open bracket: [kind, ellipses seen]
+    tokens = re.split(r'(\{|\}|\(|\)|\.\.\.|--[^\n]*|/\*.*?\*/)', text, flags=re.S)
     for tok in tokens:
-        if tok == '{':
-            depth_stack.append(0)
-            out.append(tok)
-        elif tok == '}':
-            if depth_stack:
-                depth_stack.pop()
-            out.append(tok)
-        elif tok == '...':
-            if depth_stack:
-                depth_stack[-1] += 1
-                if depth_stack[-1] == 2:
-                    # remove the comma before this second ellipsis
-                    j = len(out) - 1
-                    while j >= 0 and (out[j].strip() == '' or out[j].startswith('--') or out[j].startswith('/*')):
-                        j -= 1
-                    if j >= 0:
-                        out[j] = re.sub(r',\s*$', '', out[j])
-                    continue
-            out.append(tok)
-        else:
-            out.append(tok)
+        if tok in ('{', '('):
+            stack.append([tok, 0])
+        elif tok in ('}', ')'):
+            if stack:
+                stack.pop()
+        elif tok == '...' and stack and stack[-1][0] == '{':
+            stack[-1][1] += 1
+            if stack[-1][1] == 2:
+                # drop this closing ellipsis and the comma before it
+                j = len(out) - 1
+                while j >= 0 and (out[j].strip() == '' or out[j].startswith('--')
+                                  or out[j].startswith('/*')):
+                    j -= 1
+                if j >= 0:
+                    out[j] = re.sub(r',\s*$', '', out[j])
+                continue
+        out.append(tok)
     return ''.join(out)
 
 
@@ -80,6 +77,27 @@ def compile_set(set_dir, codec):
         texts = [re.sub(r'[A-Za-z0-9-]+\.&Type\s*\(\s*\{[^}]*\}\s*\{[^}]*\}\s*\)',
                         'OCTET STRING', t) for t in texts]
     return asn1tools.compile_string('\n'.join(texts), codec)
+
+
+def open_type_table(set_dir):
+    """messageId -> type name, read from the MESSAGE-ID-AND-TYPE object set."""
+    text = '\n'.join(open(f, encoding='utf-8').read()
+                     for f in glob.glob(os.path.join(set_dir, '*.asn')))
+    values = {m.group(1): int(m.group(2))
+              for m in re.finditer(r'([a-z][\w-]*)\s+DSRCmsgID\s*::=\s*(\d+)', text)}
+    return {values[m.group(2)]: m.group(1)
+            for m in re.finditer(r'\{\s*([A-Z][\w-]*)\s+IDENTIFIED\s+BY\s+([a-z][\w-]*)\s*\}', text)
+            if m.group(2) in values}
+
+
+def decode_strict(uper, table, typ, data):
+    """Decode with constraints checked; a Day II frame's payload is decoded too."""
+    value = uper.decode(typ, data, check_constraints=True)
+    if typ == 'MessageFrame' and isinstance(value, tuple) and value[0] == 'msgFrameExt':
+        inner_type = table.get(value[1]['messageId'])
+        if inner_type is not None:
+            uper.decode(inner_type, bytes(value[1]['value']), check_constraints=True)
+    return value
 
 
 def to_jer(value):
@@ -119,7 +137,7 @@ def same(a, b):
     return type(a) is type(b) and a == b
 
 
-def check_valid(uper, jer, rec):
+def check_valid(uper, jer, rec, table=None):
     typ = rec['type']
     data = binascii.unhexlify(rec['uper_hex'])
     value = uper.decode(typ, data, check_constraints=True)
@@ -129,6 +147,8 @@ def check_valid(uper, jer, rec):
             return 'decoded alternative %s' % alt
         if ext['messageId'] != rec['messageId']:
             return 'messageId %s != %s' % (ext['messageId'], rec['messageId'])
+        if table is not None and table.get(ext['messageId']) != rec['inner_type']:
+            return 'object set maps messageId %s to %s' % (ext['messageId'], table.get(ext['messageId']))
         inner_bytes = bytes(ext['value'])
         if inner_bytes.hex() != rec['inner_uper_hex'].lower():
             return 'open type payload differs'
@@ -161,6 +181,7 @@ def check_folder(folder, vectors, verbose):
     set_dir = os.path.join(ASN1_DIR, SETS[folder])
     uper = compile_set(set_dir, 'uper')
     jer = compile_set(set_dir, 'jer')
+    table = open_type_table(set_dir)
     passed = failed = 0
     for path in sorted(glob.glob(os.path.join(vectors, folder, '*.jsonl'))):
         invalid = os.path.basename(path) == 'invalid.jsonl'
@@ -168,13 +189,13 @@ def check_folder(folder, vectors, verbose):
             rec = json.loads(line)
             if invalid:
                 try:
-                    uper.decode(rec['type'], binascii.unhexlify(rec['uper_hex']), check_constraints=True)
+                    decode_strict(uper, table, rec['type'], binascii.unhexlify(rec['uper_hex']))
                     err = 'decoded an invalid encoding'
                 except Exception:
                     err = None
             else:
                 try:
-                    err = check_valid(uper, jer, rec)
+                    err = check_valid(uper, jer, rec, table)
                 except Exception as e:  # noqa: BLE001 - report every failure
                     err = '%s: %s' % (type(e).__name__, e)
             if err is None:
