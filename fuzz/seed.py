@@ -13,18 +13,22 @@ def write(target, data):
         f.write(data)
 
 import re
-mod = open(os.path.join(root, '..', 'src', 'msg', 'v2020', 'mod.rs')).read()
-types = re.findall(r'"([^"]+)"', re.search(r'pub const TYPES: &\[&str\] = &\[(.*?)\];', mod, re.S).group(1))
 
-for folder in ('csae53_2020', 'csae157_2020_dayII'):
+def types_of(set_dir):
+    mod = open(os.path.join(root, '..', 'src', 'msg', set_dir, 'mod.rs')).read()
+    body = re.search(r'pub const TYPES: &\[&str\] = &\[(.*?)\];', mod, re.S).group(1)
+    return re.findall(r'"([^"]+)"', body)
+
+for folder, set_dir in (('csae53_2020', 'v2020'), ('csae157_2020_dayII', 'v2020'), ('csae53_2017', 'v2017')):
+    types = types_of(set_dir)
     for path in sorted(glob.glob(os.path.join(vec, folder, '*.jsonl'))):
         for line in open(path):
             v = json.loads(line)
             b = bytes.fromhex(v['uper_hex'])
             if v['type'] == 'MessageFrame':
-                write('uper_decode_v2020', b)
+                write('uper_decode_' + set_dir, b)
             if v['type'] in types:
-                write('uper_named_v2020', bytes([types.index(v['type'])]) + b)
+                write('uper_named_' + set_dir, bytes([types.index(v['type'])]) + b)
 
 for target in os.listdir(os.path.join(root, 'seeds')):
     src = os.path.join(root, 'seeds', target)

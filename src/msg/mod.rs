@@ -3,6 +3,7 @@
 //!
 //! - [`v2020`]: T/CSAE 157-2020 (Day II), which contains T/CSAE 53-2020 = YD/T 3709-2020 (Day I)
 //!   with the Day II extension additions. One set decodes both.
+//! - [`v2017`]: T/CSAE 53-2017, the original Day I.
 //!
 //! ```
 //! use cv2x::codec::Uper;
@@ -18,6 +19,7 @@
 //! # Ok(())
 //! # }
 //! ```
+pub mod v2017;
 pub mod v2020;
 
 #[cfg(feature = "jer")]
@@ -28,6 +30,8 @@ pub mod conform;
 pub enum Standard {
     /// T/CSAE 53-2020 = YD/T 3709-2020 (Day I) and T/CSAE 157-2020 (Day II).
     Csae53_2020,
+    /// T/CSAE 53-2017 (the original Day I).
+    Csae53_2017,
 }
 
 impl Standard {
@@ -35,6 +39,7 @@ impl Standard {
     pub fn name(self) -> &'static str {
         match self {
             Self::Csae53_2020 => "csae53-2020",
+            Self::Csae53_2017 => "csae53-2017",
         }
     }
 
@@ -42,6 +47,7 @@ impl Standard {
     pub fn from_name(s: &str) -> Option<Self> {
         match s {
             "csae53-2020" | "csae157-2020" => Some(Self::Csae53_2020),
+            "csae53-2017" => Some(Self::Csae53_2017),
             _ => None,
         }
     }
@@ -50,6 +56,7 @@ impl Standard {
     pub fn from_folder(s: &str) -> Option<Self> {
         match s {
             "csae53_2020" | "csae157_2020_dayII" => Some(Self::Csae53_2020),
+            "csae53_2017" => Some(Self::Csae53_2017),
             _ => None,
         }
     }
@@ -58,6 +65,7 @@ impl Standard {
     pub fn types(self) -> &'static [&'static str] {
         match self {
             Self::Csae53_2020 => v2020::TYPES,
+            Self::Csae53_2017 => v2017::TYPES,
         }
     }
 
@@ -71,6 +79,7 @@ impl Standard {
     ) -> Result<Option<(crate::codec::jer::Value, alloc::vec::Vec<u8>)>, crate::codec::Error> {
         match self {
             Self::Csae53_2020 => v2020::decode_named(ty, bytes),
+            Self::Csae53_2017 => v2017::decode_named(ty, bytes),
         }
     }
 
@@ -84,6 +93,7 @@ impl Standard {
     ) -> Result<Option<alloc::vec::Vec<u8>>, crate::codec::Error> {
         match self {
             Self::Csae53_2020 => v2020::encode_named(ty, j),
+            Self::Csae53_2017 => v2017::encode_named(ty, j),
         }
     }
 }

@@ -2,8 +2,8 @@
 """Builds the committed conformance subset from the full vector folders.
 
 usage: subset.py SRC_UPER_DIR DEST_DIR FOLDER...
-Keeps every realistic/min/max/allopt line, the first 20 random lines per type, and 100 invalid
-lines per folder (a spread over the file).
+Keeps every realistic line, the first 3 min, max and allopt lines and the first 20 random lines
+per type, and 100 invalid lines per folder (a spread over the file).
 """
 import json, os, sys
 
@@ -19,14 +19,12 @@ for folder in folders:
             step = max(1, len(lines) // 100)
             keep = lines[::step][:100]
         else:
-            random_seen = 0
+            limit = {'random': 20, 'min': 3, 'max': 3, 'allopt': 3}
+            seen = {}
             for l in lines:
                 kind = json.loads(l).get('kind')
-                if kind == 'random':
-                    if random_seen < 20:
-                        keep.append(l)
-                    random_seen += 1
-                else:
+                seen[kind] = seen.get(kind, 0) + 1
+                if seen[kind] <= limit.get(kind, 1 << 30):
                     keep.append(l)
         with open(os.path.join(dest, folder, name), 'w') as f:
             f.write('\n'.join(keep) + '\n')

@@ -78,7 +78,8 @@ pub const SETS: &[Set] = &[
 
 /// The Day II form `{ root..., ..., additions..., ... }` closes with a second ellipsis that the
 /// parser rejects; where nothing follows it, it has no effect on any encoding, so it is dropped
-/// (never a lone extension marker).
+/// (never a lone extension marker). Ellipses are counted per brace or parenthesis, so an
+/// extensible constraint such as `(SIZE (32, ...))` is not mistaken for an extension marker.
 fn drop_closing_ellipsis(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     let lines: Vec<&str> = src.lines().collect();
@@ -90,9 +91,9 @@ fn drop_closing_ellipsis(src: &str) -> String {
         let bytes = code.as_bytes();
         while i < bytes.len() {
             let c = bytes[i] as char;
-            if c == '{' {
+            if c == '{' || c == '(' {
                 depth_markers.push(0);
-            } else if c == '}' {
+            } else if c == '}' || c == ')' {
                 depth_markers.pop();
             } else if code[i..].starts_with("...") {
                 if let Some(n) = depth_markers.last_mut() {
@@ -245,4 +246,24 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drop_closing_ellipsis;
+
+    #[test]
+    fn drops_only_a_closing_ellipsis_after_additions() {
+        let src = "A ::= SEQUENCE { a INTEGER, ..., b INTEGER, ... }\n";
+        assert_eq!(
+            drop_closing_ellipsis(src),
+            "A ::= SEQUENCE { a INTEGER, ..., b INTEGER }\n"
+        );
+        // an extensible constraint is not an extension marker of the SEQUENCE
+        let src = "T ::= SEQUENCE { tc OCTET STRING (SIZE (32, ...)), ... }\n";
+        assert_eq!(drop_closing_ellipsis(src), src);
+        // a lone extension marker stays
+        let src = "E ::= ENUMERATED { a, b, ... }\n";
+        assert_eq!(drop_closing_ellipsis(src), src);
+    }
 }

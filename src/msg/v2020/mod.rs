@@ -210,6 +210,44 @@ pub const TYPES: &[&str] = &[
     "Req-SignalPriority",
     "ReqInfo",
     "VehIntentionAndRequest",
+    "AccountInfo",
+    "Action-Request",
+    "Action-Response",
+    "ApplicationParameter",
+    "ChannelRq",
+    "ChannelRs",
+    "Date",
+    "GBICCInfo",
+    "GetSecureRq",
+    "GetSecureRs",
+    "GetTollDataRq",
+    "GetTollDataRs",
+    "OBUInfo",
+    "OBUMotionStatus",
+    "OBUPaymentInfo",
+    "OBUPaymentInfoType1",
+    "PartOfFile",
+    "PassedPos",
+    "PassedSitesInfo",
+    "PaymentInfo",
+    "PaymentInfoType1",
+    "RST",
+    "RangeOfFile",
+    "SetMMIRq",
+    "SetTollDataRq",
+    "SetTollDataRs",
+    "SysInfo",
+    "TacPara",
+    "TollInfo",
+    "TollingNodeInfo",
+    "TollingPos",
+    "TransCredential",
+    "TransInfo",
+    "VPApplicationParameter",
+    "VSI",
+    "VehicleDimensions",
+    "VehicleInfo",
+    "VehiclePaymentMessagePayment",
     "VehiclePaymentMessage",
     "BrakeSystemStatus",
     "VehicleClassification",
@@ -651,6 +689,158 @@ pub fn decode_named(
             let v = VehIntentionAndRequest::decode(bytes)?;
             (v.to_jer(), v.encode()?)
         }
+        "AccountInfo" => {
+            let v = AccountInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Action-Request" => {
+            let v = ActionRequest::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Action-Response" => {
+            let v = ActionResponse::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ApplicationParameter" => {
+            let v = ApplicationParameter::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ChannelRq" => {
+            let v = ChannelRq::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "ChannelRs" => {
+            let v = ChannelRs::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "Date" => {
+            let v = Date::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "GBICCInfo" => {
+            let v = GBICCInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "GetSecureRq" => {
+            let v = GetSecureRq::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "GetSecureRs" => {
+            let v = GetSecureRs::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "GetTollDataRq" => {
+            let v = GetTollDataRq::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "GetTollDataRs" => {
+            let v = GetTollDataRs::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "OBUInfo" => {
+            let v = OBUInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "OBUMotionStatus" => {
+            let v = OBUMotionStatus::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "OBUPaymentInfo" => {
+            let v = OBUPaymentInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "OBUPaymentInfoType1" => {
+            let v = OBUPaymentInfoType1::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PartOfFile" => {
+            let v = PartOfFile::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PassedPos" => {
+            let v = PassedPos::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PassedSitesInfo" => {
+            let v = PassedSitesInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PaymentInfo" => {
+            let v = PaymentInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "PaymentInfoType1" => {
+            let v = PaymentInfoType1::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "RST" => {
+            let v = RST::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "RangeOfFile" => {
+            let v = RangeOfFile::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "SetMMIRq" => {
+            let v = SetMMIRq::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "SetTollDataRq" => {
+            let v = SetTollDataRq::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "SetTollDataRs" => {
+            let v = SetTollDataRs::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "SysInfo" => {
+            let v = SysInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "TacPara" => {
+            let v = TacPara::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "TollInfo" => {
+            let v = TollInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "TollingNodeInfo" => {
+            let v = TollingNodeInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "TollingPos" => {
+            let v = TollingPos::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "TransCredential" => {
+            let v = TransCredential::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "TransInfo" => {
+            let v = TransInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "VPApplicationParameter" => {
+            let v = VPApplicationParameter::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "VSI" => {
+            let v = VSI::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "VehicleDimensions" => {
+            let v = VehicleDimensions::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "VehicleInfo" => {
+            let v = VehicleInfo::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
+        "VehiclePaymentMessagePayment" => {
+            let v = VehiclePaymentMessagePayment::decode(bytes)?;
+            (v.to_jer(), v.encode()?)
+        }
         "VehiclePaymentMessage" => {
             let v = VehiclePaymentMessage::decode(bytes)?;
             (v.to_jer(), v.encode()?)
@@ -809,6 +999,44 @@ pub fn encode_named(
         "Req-SignalPriority" => ReqSignalPriority::from_jer(j)?.encode()?,
         "ReqInfo" => ReqInfo::from_jer(j)?.encode()?,
         "VehIntentionAndRequest" => VehIntentionAndRequest::from_jer(j)?.encode()?,
+        "AccountInfo" => AccountInfo::from_jer(j)?.encode()?,
+        "Action-Request" => ActionRequest::from_jer(j)?.encode()?,
+        "Action-Response" => ActionResponse::from_jer(j)?.encode()?,
+        "ApplicationParameter" => ApplicationParameter::from_jer(j)?.encode()?,
+        "ChannelRq" => ChannelRq::from_jer(j)?.encode()?,
+        "ChannelRs" => ChannelRs::from_jer(j)?.encode()?,
+        "Date" => Date::from_jer(j)?.encode()?,
+        "GBICCInfo" => GBICCInfo::from_jer(j)?.encode()?,
+        "GetSecureRq" => GetSecureRq::from_jer(j)?.encode()?,
+        "GetSecureRs" => GetSecureRs::from_jer(j)?.encode()?,
+        "GetTollDataRq" => GetTollDataRq::from_jer(j)?.encode()?,
+        "GetTollDataRs" => GetTollDataRs::from_jer(j)?.encode()?,
+        "OBUInfo" => OBUInfo::from_jer(j)?.encode()?,
+        "OBUMotionStatus" => OBUMotionStatus::from_jer(j)?.encode()?,
+        "OBUPaymentInfo" => OBUPaymentInfo::from_jer(j)?.encode()?,
+        "OBUPaymentInfoType1" => OBUPaymentInfoType1::from_jer(j)?.encode()?,
+        "PartOfFile" => PartOfFile::from_jer(j)?.encode()?,
+        "PassedPos" => PassedPos::from_jer(j)?.encode()?,
+        "PassedSitesInfo" => PassedSitesInfo::from_jer(j)?.encode()?,
+        "PaymentInfo" => PaymentInfo::from_jer(j)?.encode()?,
+        "PaymentInfoType1" => PaymentInfoType1::from_jer(j)?.encode()?,
+        "RST" => RST::from_jer(j)?.encode()?,
+        "RangeOfFile" => RangeOfFile::from_jer(j)?.encode()?,
+        "SetMMIRq" => SetMMIRq::from_jer(j)?.encode()?,
+        "SetTollDataRq" => SetTollDataRq::from_jer(j)?.encode()?,
+        "SetTollDataRs" => SetTollDataRs::from_jer(j)?.encode()?,
+        "SysInfo" => SysInfo::from_jer(j)?.encode()?,
+        "TacPara" => TacPara::from_jer(j)?.encode()?,
+        "TollInfo" => TollInfo::from_jer(j)?.encode()?,
+        "TollingNodeInfo" => TollingNodeInfo::from_jer(j)?.encode()?,
+        "TollingPos" => TollingPos::from_jer(j)?.encode()?,
+        "TransCredential" => TransCredential::from_jer(j)?.encode()?,
+        "TransInfo" => TransInfo::from_jer(j)?.encode()?,
+        "VPApplicationParameter" => VPApplicationParameter::from_jer(j)?.encode()?,
+        "VSI" => VSI::from_jer(j)?.encode()?,
+        "VehicleDimensions" => VehicleDimensions::from_jer(j)?.encode()?,
+        "VehicleInfo" => VehicleInfo::from_jer(j)?.encode()?,
+        "VehiclePaymentMessagePayment" => VehiclePaymentMessagePayment::from_jer(j)?.encode()?,
         "VehiclePaymentMessage" => VehiclePaymentMessage::from_jer(j)?.encode()?,
         "BrakeSystemStatus" => BrakeSystemStatus::from_jer(j)?.encode()?,
         "VehicleClassification" => VehicleClassification::from_jer(j)?.encode()?,

@@ -17,11 +17,6037 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// ASN.1 `AccountInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountInfo {
+    /// `account`: OCTET STRING (SIZE(2..32)).
+    pub account: Vec<u8>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for AccountInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let account = r
+            .read_octets(2, Some(32), false)
+            .map_err(|e| e.within("account"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            account,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_octets(&self.account, 2, Some(32), false)
+            .map_err(|e| e.within("account"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for AccountInfo {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.account;
+            m.insert("account".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["account"])?;
+        let account = jer::member(o, "account")
+            .and_then(|x| jer::octets(x, 2, Some(32), false))
+            .map_err(|e| e.within("account"))?;
+        Ok(Self {
+            account,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `Action-Request` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionRequest {
+    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    pub time: DDateTime,
+    /// `mode`: BOOLEAN.
+    pub mode: bool,
+    /// `sourceId`: OCTET STRING (SIZE(8..8)).
+    pub source_id: [u8; 8],
+    /// `targetId`: OCTET STRING (SIZE(8..8)). Optional.
+    pub target_id: Option<[u8; 8]>,
+    /// `paymentEntityId`: `PaymentEntityID`.
+    pub payment_entity_id: PaymentEntityID,
+    /// `actionParameter`: `TransInfo`.
+    pub action_parameter: TransInfo,
+    /// `accessCredentials`: OCTET STRING (SIZE(8..8)). Optional.
+    pub access_credentials: Option<[u8; 8]>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for ActionRequest {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(2)?;
+        let time = DDateTime::decode_uper(r).map_err(|e| e.within("time"))?;
+        let mode = r.read_bit().map_err(|e| e.within("mode"))?;
+        let source_id = r.read_array::<8>().map_err(|e| e.within("sourceId"))?;
+        let target_id = if opt & (1u64 << 1) != 0 {
+            Some(r.read_array::<8>().map_err(|e| e.within("targetId"))?)
+        } else {
+            None
+        };
+        let payment_entity_id =
+            PaymentEntityID::decode_uper(r).map_err(|e| e.within("paymentEntityId"))?;
+        let action_parameter =
+            TransInfo::decode_uper(r).map_err(|e| e.within("actionParameter"))?;
+        let access_credentials = if opt & (1u64 << 0) != 0 {
+            Some(
+                r.read_array::<8>()
+                    .map_err(|e| e.within("accessCredentials"))?,
+            )
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            time,
+            mode,
+            source_id,
+            target_id,
+            payment_entity_id,
+            action_parameter,
+            access_credentials,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.target_id.is_some()) << 1)
+                | (u64::from(self.access_credentials.is_some()) << 0),
+            2,
+        )?;
+        (&self.time).encode_uper(w).map_err(|e| e.within("time"))?;
+        w.write_bit(*(&self.mode)).map_err(|e| e.within("mode"))?;
+        w.write_bytes(&(&self.source_id)[..])
+            .map_err(|e| e.within("sourceId"))?;
+        if let Some(x) = &self.target_id {
+            w.write_bytes(&(x)[..]).map_err(|e| e.within("targetId"))?;
+        }
+        (&self.payment_entity_id)
+            .encode_uper(w)
+            .map_err(|e| e.within("paymentEntityId"))?;
+        (&self.action_parameter)
+            .encode_uper(w)
+            .map_err(|e| e.within("actionParameter"))?;
+        if let Some(x) = &self.access_credentials {
+            w.write_bytes(&(x)[..])
+                .map_err(|e| e.within("accessCredentials"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for ActionRequest {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.time;
+            m.insert("time".into(), (x).to_jer());
+        }
+        {
+            let x = &self.mode;
+            m.insert("mode".into(), Value::Bool(*(x)));
+        }
+        {
+            let x = &self.source_id;
+            m.insert("sourceId".into(), jer::hex(&(x)[..]));
+        }
+        if let Some(x) = &self.target_id {
+            m.insert("targetId".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.payment_entity_id;
+            m.insert("paymentEntityId".into(), (x).to_jer());
+        }
+        {
+            let x = &self.action_parameter;
+            m.insert("actionParameter".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.access_credentials {
+            m.insert("accessCredentials".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "time",
+                "mode",
+                "sourceId",
+                "targetId",
+                "paymentEntityId",
+                "actionParameter",
+                "accessCredentials",
+            ],
+        )?;
+        let time = jer::member(o, "time")
+            .and_then(|x| DDateTime::from_jer(x))
+            .map_err(|e| e.within("time"))?;
+        let mode = jer::member(o, "mode")
+            .and_then(|x| jer::boolean(x))
+            .map_err(|e| e.within("mode"))?;
+        let source_id = jer::member(o, "sourceId")
+            .and_then(|x| jer::octets_fixed::<8>(x))
+            .map_err(|e| e.within("sourceId"))?;
+        let target_id = match o.get("targetId") {
+            Some(x) => Some(jer::octets_fixed::<8>(x).map_err(|e| e.within("targetId"))?),
+            None => None,
+        };
+        let payment_entity_id = jer::member(o, "paymentEntityId")
+            .and_then(|x| PaymentEntityID::from_jer(x))
+            .map_err(|e| e.within("paymentEntityId"))?;
+        let action_parameter = jer::member(o, "actionParameter")
+            .and_then(|x| TransInfo::from_jer(x))
+            .map_err(|e| e.within("actionParameter"))?;
+        let access_credentials = match o.get("accessCredentials") {
+            Some(x) => Some(jer::octets_fixed::<8>(x).map_err(|e| e.within("accessCredentials"))?),
+            None => None,
+        };
+        Ok(Self {
+            time,
+            mode,
+            source_id,
+            target_id,
+            payment_entity_id,
+            action_parameter,
+            access_credentials,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `Action-Response` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionResponse {
+    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    pub time: DDateTime,
+    /// `sourceId`: OCTET STRING (SIZE(8..8)).
+    pub source_id: [u8; 8],
+    /// `targetId`: OCTET STRING (SIZE(8..8)). Optional.
+    pub target_id: Option<[u8; 8]>,
+    /// `paymentEntityId`: `PaymentEntityID`.
+    pub payment_entity_id: PaymentEntityID,
+    /// `responseParameter`: `TransInfo`. Optional.
+    pub response_parameter: Option<TransInfo>,
+    /// `ret`: `ReturnStatus`.
+    pub ret: ReturnStatus,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for ActionResponse {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(2)?;
+        let time = DDateTime::decode_uper(r).map_err(|e| e.within("time"))?;
+        let source_id = r.read_array::<8>().map_err(|e| e.within("sourceId"))?;
+        let target_id = if opt & (1u64 << 1) != 0 {
+            Some(r.read_array::<8>().map_err(|e| e.within("targetId"))?)
+        } else {
+            None
+        };
+        let payment_entity_id =
+            PaymentEntityID::decode_uper(r).map_err(|e| e.within("paymentEntityId"))?;
+        let response_parameter = if opt & (1u64 << 0) != 0 {
+            Some(TransInfo::decode_uper(r).map_err(|e| e.within("responseParameter"))?)
+        } else {
+            None
+        };
+        let ret = ReturnStatus::decode_uper(r).map_err(|e| e.within("ret"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            time,
+            source_id,
+            target_id,
+            payment_entity_id,
+            response_parameter,
+            ret,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.target_id.is_some()) << 1)
+                | (u64::from(self.response_parameter.is_some()) << 0),
+            2,
+        )?;
+        (&self.time).encode_uper(w).map_err(|e| e.within("time"))?;
+        w.write_bytes(&(&self.source_id)[..])
+            .map_err(|e| e.within("sourceId"))?;
+        if let Some(x) = &self.target_id {
+            w.write_bytes(&(x)[..]).map_err(|e| e.within("targetId"))?;
+        }
+        (&self.payment_entity_id)
+            .encode_uper(w)
+            .map_err(|e| e.within("paymentEntityId"))?;
+        if let Some(x) = &self.response_parameter {
+            (x).encode_uper(w)
+                .map_err(|e| e.within("responseParameter"))?;
+        }
+        (&self.ret).encode_uper(w).map_err(|e| e.within("ret"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for ActionResponse {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.time;
+            m.insert("time".into(), (x).to_jer());
+        }
+        {
+            let x = &self.source_id;
+            m.insert("sourceId".into(), jer::hex(&(x)[..]));
+        }
+        if let Some(x) = &self.target_id {
+            m.insert("targetId".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.payment_entity_id;
+            m.insert("paymentEntityId".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.response_parameter {
+            m.insert("responseParameter".into(), (x).to_jer());
+        }
+        {
+            let x = &self.ret;
+            m.insert("ret".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "time",
+                "sourceId",
+                "targetId",
+                "paymentEntityId",
+                "responseParameter",
+                "ret",
+            ],
+        )?;
+        let time = jer::member(o, "time")
+            .and_then(|x| DDateTime::from_jer(x))
+            .map_err(|e| e.within("time"))?;
+        let source_id = jer::member(o, "sourceId")
+            .and_then(|x| jer::octets_fixed::<8>(x))
+            .map_err(|e| e.within("sourceId"))?;
+        let target_id = match o.get("targetId") {
+            Some(x) => Some(jer::octets_fixed::<8>(x).map_err(|e| e.within("targetId"))?),
+            None => None,
+        };
+        let payment_entity_id = jer::member(o, "paymentEntityId")
+            .and_then(|x| PaymentEntityID::from_jer(x))
+            .map_err(|e| e.within("paymentEntityId"))?;
+        let response_parameter = match o.get("responseParameter") {
+            Some(x) => Some(TransInfo::from_jer(x).map_err(|e| e.within("responseParameter"))?),
+            None => None,
+        };
+        let ret = jer::member(o, "ret")
+            .and_then(|x| ReturnStatus::from_jer(x))
+            .map_err(|e| e.within("ret"))?;
+        Ok(Self {
+            time,
+            source_id,
+            target_id,
+            payment_entity_id,
+            response_parameter,
+            ret,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `ApduList` (module `VPM`).
+///
+/// SEQUENCE (SIZE(0..MAX)) OF `FileData`
+pub type ApduList = Vec<FileData>;
+
+/// ASN.1 `ApplicationParameter` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationParameter {
+    /// `pid`: `PaymentEntityID`.
+    pub pid: PaymentEntityID,
+    /// `paymentInfo`: `PaymentInfo`.
+    pub payment_info: PaymentInfo,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for ApplicationParameter {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let pid = PaymentEntityID::decode_uper(r).map_err(|e| e.within("pid"))?;
+        let payment_info = PaymentInfo::decode_uper(r).map_err(|e| e.within("paymentInfo"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            pid,
+            payment_info,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        (&self.pid).encode_uper(w).map_err(|e| e.within("pid"))?;
+        (&self.payment_info)
+            .encode_uper(w)
+            .map_err(|e| e.within("paymentInfo"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for ApplicationParameter {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.pid;
+            m.insert("pid".into(), (x).to_jer());
+        }
+        {
+            let x = &self.payment_info;
+            m.insert("paymentInfo".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["pid", "paymentInfo"])?;
+        let pid = jer::member(o, "pid")
+            .and_then(|x| PaymentEntityID::from_jer(x))
+            .map_err(|e| e.within("pid"))?;
+        let payment_info = jer::member(o, "paymentInfo")
+            .and_then(|x| PaymentInfo::from_jer(x))
+            .map_err(|e| e.within("paymentInfo"))?;
+        Ok(Self {
+            pid,
+            payment_info,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `ChannelID` (module `VPM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChannelID {
+    /// `obu` (0)
+    Obu,
+    /// `esam` (1)
+    Esam,
+    /// `icc` (2)
+    Icc,
+    /// `hmi` (3)
+    Hmi,
+    /// `beeper` (4)
+    Beeper,
+}
+
+impl ChannelID {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Obu => "obu",
+            Self::Esam => "esam",
+            Self::Icc => "icc",
+            Self::Hmi => "hmi",
+            Self::Beeper => "beeper",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "obu" => Some(Self::Obu),
+            "esam" => Some(Self::Esam),
+            "icc" => Some(Self::Icc),
+            "hmi" => Some(Self::Hmi),
+            "beeper" => Some(Self::Beeper),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for ChannelID {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let at = r.position();
+        Ok(match r.read_constrained(0, 4)? {
+            0 => Self::Obu,
+            1 => Self::Esam,
+            2 => Self::Icc,
+            3 => Self::Hmi,
+            4 => Self::Beeper,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::Obu => w.write_constrained(0, 0, 4),
+            Self::Esam => w.write_constrained(1, 0, 4),
+            Self::Icc => w.write_constrained(2, 0, 4),
+            Self::Hmi => w.write_constrained(3, 0, 4),
+            Self::Beeper => w.write_constrained(4, 0, 4),
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for ChannelID {
+    fn to_jer(&self) -> Value {
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
+
+/// ASN.1 `ChannelRq` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelRq {
+    /// `channelid`: `ChannelID`.
+    pub channelid: ChannelID,
+    /// `apdu`: `ApduList`.
+    pub apdu: ApduList,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for ChannelRq {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let channelid = ChannelID::decode_uper(r).map_err(|e| e.within("channelid"))?;
+        let apdu = (|r: &mut BitReader<'_>| -> Result<Vec<FileData>, DecodeError> {
+            let n = r.read_count(0, None, false, 1016)?;
+            let mut v = Vec::with_capacity(n);
+            for _ in 0..n {
+                v.push(r.read_array::<127>()?);
+            }
+            Ok(v)
+        })(r)
+        .map_err(|e| e.within("apdu"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            channelid,
+            apdu,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        (&self.channelid)
+            .encode_uper(w)
+            .map_err(|e| e.within("channelid"))?;
+        (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+            w.write_count((&self.apdu).len(), 0, None, false)?;
+            for x in (&self.apdu).iter() {
+                w.write_bytes(&(x)[..])?;
+            }
+            Ok(())
+        })(w)
+        .map_err(|e| e.within("apdu"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for ChannelRq {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.channelid;
+            m.insert("channelid".into(), (x).to_jer());
+        }
+        {
+            let x = &self.apdu;
+            m.insert(
+                "apdu".into(),
+                Value::Array((x).iter().map(|x| jer::hex(&(x)[..])).collect()),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["channelid", "apdu"])?;
+        let channelid = jer::member(o, "channelid")
+            .and_then(|x| ChannelID::from_jer(x))
+            .map_err(|e| e.within("channelid"))?;
+        let apdu = jer::member(o, "apdu")
+            .and_then(|x| {
+                jer::array(x, 0, None, false).and_then(|a| {
+                    a.iter()
+                        .map(|x| jer::octets_fixed::<127>(x))
+                        .collect::<Result<Vec<_>, JerError>>()
+                })
+            })
+            .map_err(|e| e.within("apdu"))?;
+        Ok(Self {
+            channelid,
+            apdu,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `ChannelRs` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelRs {
+    /// `channelid`: `ChannelID`.
+    pub channelid: ChannelID,
+    /// `apdu`: `ApduList`.
+    pub apdu: ApduList,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for ChannelRs {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let channelid = ChannelID::decode_uper(r).map_err(|e| e.within("channelid"))?;
+        let apdu = (|r: &mut BitReader<'_>| -> Result<Vec<FileData>, DecodeError> {
+            let n = r.read_count(0, None, false, 1016)?;
+            let mut v = Vec::with_capacity(n);
+            for _ in 0..n {
+                v.push(r.read_array::<127>()?);
+            }
+            Ok(v)
+        })(r)
+        .map_err(|e| e.within("apdu"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            channelid,
+            apdu,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        (&self.channelid)
+            .encode_uper(w)
+            .map_err(|e| e.within("channelid"))?;
+        (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+            w.write_count((&self.apdu).len(), 0, None, false)?;
+            for x in (&self.apdu).iter() {
+                w.write_bytes(&(x)[..])?;
+            }
+            Ok(())
+        })(w)
+        .map_err(|e| e.within("apdu"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for ChannelRs {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.channelid;
+            m.insert("channelid".into(), (x).to_jer());
+        }
+        {
+            let x = &self.apdu;
+            m.insert(
+                "apdu".into(),
+                Value::Array((x).iter().map(|x| jer::hex(&(x)[..])).collect()),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["channelid", "apdu"])?;
+        let channelid = jer::member(o, "channelid")
+            .and_then(|x| ChannelID::from_jer(x))
+            .map_err(|e| e.within("channelid"))?;
+        let apdu = jer::member(o, "apdu")
+            .and_then(|x| {
+                jer::array(x, 0, None, false).and_then(|a| {
+                    a.iter()
+                        .map(|x| jer::octets_fixed::<127>(x))
+                        .collect::<Result<Vec<_>, JerError>>()
+                })
+            })
+            .map_err(|e| e.within("apdu"))?;
+        Ok(Self {
+            channelid,
+            apdu,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `Date` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Date {
+    /// `year`: `DYear`.
+    pub year: DYear,
+    /// `month`: `DMonth`.
+    pub month: DMonth,
+    /// `day`: `DDay`.
+    pub day: DDay,
+}
+
+impl Uper for Date {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let year = r
+            .read_constrained(0, 4095)
+            .map(|v| v as DYear)
+            .map_err(|e| e.within("year"))?;
+        let month = r
+            .read_constrained(0, 12)
+            .map(|v| v as DMonth)
+            .map_err(|e| e.within("month"))?;
+        let day = r
+            .read_constrained(0, 31)
+            .map(|v| v as DDay)
+            .map_err(|e| e.within("day"))?;
+        Ok(Self { year, month, day })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        w.write_constrained(i64::from(*(&self.year)), 0, 4095)
+            .map_err(|e| e.within("year"))?;
+        w.write_constrained(i64::from(*(&self.month)), 0, 12)
+            .map_err(|e| e.within("month"))?;
+        w.write_constrained(i64::from(*(&self.day)), 0, 31)
+            .map_err(|e| e.within("day"))?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for Date {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.year;
+            m.insert("year".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.month;
+            m.insert("month".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.day;
+            m.insert("day".into(), Value::from(*(x)));
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["year", "month", "day"])?;
+        let year = jer::member(o, "year")
+            .and_then(|x| jer::int(x, Some(0), Some(4095), false).map(|v| v as DYear))
+            .map_err(|e| e.within("year"))?;
+        let month = jer::member(o, "month")
+            .and_then(|x| jer::int(x, Some(0), Some(12), false).map(|v| v as DMonth))
+            .map_err(|e| e.within("month"))?;
+        let day = jer::member(o, "day")
+            .and_then(|x| jer::int(x, Some(0), Some(31), false).map(|v| v as DDay))
+            .map_err(|e| e.within("day"))?;
+        Ok(Self { year, month, day })
+    }
+}
+
+/// ASN.1 `EquipmentClass` (module `VPM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EquipmentClass {
+    /// `onechipOBU` (0)
+    OnechipObu,
+    /// `iccOBU` (1)
+    IccObu,
+    /// `cpcOBU` (2)
+    CpcObu,
+    /// An extension value this version does not know: its index among the extension values.
+    UnknownExt(usize),
+}
+
+impl EquipmentClass {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::OnechipObu => "onechipOBU",
+            Self::IccObu => "iccOBU",
+            Self::CpcObu => "cpcOBU",
+            Self::UnknownExt(_) => "",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "onechipOBU" => Some(Self::OnechipObu),
+            "iccOBU" => Some(Self::IccObu),
+            "cpcOBU" => Some(Self::CpcObu),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for EquipmentClass {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(i),
+            });
+        }
+        let at = r.position();
+        Ok(match r.read_constrained(0, 2)? {
+            0 => Self::OnechipObu,
+            1 => Self::IccObu,
+            2 => Self::CpcObu,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::OnechipObu => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 2)
+            }
+            Self::IccObu => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 2)
+            }
+            Self::CpcObu => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 2)
+            }
+            Self::UnknownExt(i) => {
+                w.write_bit(true)?;
+                w.write_normally_small(*i as u64)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for EquipmentClass {
+    fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
+
+/// ASN.1 `FileData` (module `VPM`).
+///
+/// OCTET STRING (SIZE(127..127))
+pub type FileData = [u8; 127];
+
+/// Contents of the integrated circuit card (GB/T 38444 files).
+///
+/// ASN.1 `GBICCInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GBICCInfo {
+    /// `iccIssueInfo`: OCTET STRING (SIZE(0..MAX)).
+    pub icc_issue_info: Vec<u8>,
+    /// `iccUniTollInfo`: OCTET STRING (SIZE(0..MAX)).
+    pub icc_uni_toll_info: Vec<u8>,
+    /// `iccBalance`: OCTET STRING (SIZE(0..MAX)).
+    pub icc_balance: Vec<u8>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for GBICCInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let icc_issue_info = r
+            .read_octets(0, None, false)
+            .map_err(|e| e.within("iccIssueInfo"))?;
+        let icc_uni_toll_info = r
+            .read_octets(0, None, false)
+            .map_err(|e| e.within("iccUniTollInfo"))?;
+        let icc_balance = r
+            .read_octets(0, None, false)
+            .map_err(|e| e.within("iccBalance"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            icc_issue_info,
+            icc_uni_toll_info,
+            icc_balance,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_octets(&self.icc_issue_info, 0, None, false)
+            .map_err(|e| e.within("iccIssueInfo"))?;
+        w.write_octets(&self.icc_uni_toll_info, 0, None, false)
+            .map_err(|e| e.within("iccUniTollInfo"))?;
+        w.write_octets(&self.icc_balance, 0, None, false)
+            .map_err(|e| e.within("iccBalance"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for GBICCInfo {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.icc_issue_info;
+            m.insert("iccIssueInfo".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.icc_uni_toll_info;
+            m.insert("iccUniTollInfo".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.icc_balance;
+            m.insert("iccBalance".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["iccIssueInfo", "iccUniTollInfo", "iccBalance"])?;
+        let icc_issue_info = jer::member(o, "iccIssueInfo")
+            .and_then(|x| jer::octets(x, 0, None, false))
+            .map_err(|e| e.within("iccIssueInfo"))?;
+        let icc_uni_toll_info = jer::member(o, "iccUniTollInfo")
+            .and_then(|x| jer::octets(x, 0, None, false))
+            .map_err(|e| e.within("iccUniTollInfo"))?;
+        let icc_balance = jer::member(o, "iccBalance")
+            .and_then(|x| jer::octets(x, 0, None, false))
+            .map_err(|e| e.within("iccBalance"))?;
+        Ok(Self {
+            icc_issue_info,
+            icc_uni_toll_info,
+            icc_balance,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `GetSecureRq` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetSecureRq {
+    /// `vehicleInfo`: `RangeOfFile`.
+    pub vehicle_info: RangeOfFile,
+    /// `rndRsuForAuthen`: `RandStr8`.
+    pub rnd_rsu_for_authen: RandStr8,
+    /// `keyIdForAuthen`: INTEGER (0..255).
+    pub key_id_for_authen: u8,
+    /// `keyIdForEncrypt`: INTEGER (0..255). Optional.
+    pub key_id_for_encrypt: Option<u8>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for GetSecureRq {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(1)?;
+        let vehicle_info = RangeOfFile::decode_uper(r).map_err(|e| e.within("vehicleInfo"))?;
+        let rnd_rsu_for_authen = r
+            .read_array::<8>()
+            .map_err(|e| e.within("rndRsuForAuthen"))?;
+        let key_id_for_authen = r
+            .read_constrained(0, 255)
+            .map(|v| v as u8)
+            .map_err(|e| e.within("keyIdForAuthen"))?;
+        let key_id_for_encrypt = if opt & (1u64 << 0) != 0 {
+            Some(
+                r.read_constrained(0, 255)
+                    .map(|v| v as u8)
+                    .map_err(|e| e.within("keyIdForEncrypt"))?,
+            )
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            vehicle_info,
+            rnd_rsu_for_authen,
+            key_id_for_authen,
+            key_id_for_encrypt,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits((u64::from(self.key_id_for_encrypt.is_some()) << 0), 1)?;
+        (&self.vehicle_info)
+            .encode_uper(w)
+            .map_err(|e| e.within("vehicleInfo"))?;
+        w.write_bytes(&(&self.rnd_rsu_for_authen)[..])
+            .map_err(|e| e.within("rndRsuForAuthen"))?;
+        w.write_constrained(i64::from(*(&self.key_id_for_authen)), 0, 255)
+            .map_err(|e| e.within("keyIdForAuthen"))?;
+        if let Some(x) = &self.key_id_for_encrypt {
+            w.write_constrained(i64::from(*(x)), 0, 255)
+                .map_err(|e| e.within("keyIdForEncrypt"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for GetSecureRq {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.vehicle_info;
+            m.insert("vehicleInfo".into(), (x).to_jer());
+        }
+        {
+            let x = &self.rnd_rsu_for_authen;
+            m.insert("rndRsuForAuthen".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.key_id_for_authen;
+            m.insert("keyIdForAuthen".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.key_id_for_encrypt {
+            m.insert("keyIdForEncrypt".into(), Value::from(*(x)));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "vehicleInfo",
+                "rndRsuForAuthen",
+                "keyIdForAuthen",
+                "keyIdForEncrypt",
+            ],
+        )?;
+        let vehicle_info = jer::member(o, "vehicleInfo")
+            .and_then(|x| RangeOfFile::from_jer(x))
+            .map_err(|e| e.within("vehicleInfo"))?;
+        let rnd_rsu_for_authen = jer::member(o, "rndRsuForAuthen")
+            .and_then(|x| jer::octets_fixed::<8>(x))
+            .map_err(|e| e.within("rndRsuForAuthen"))?;
+        let key_id_for_authen = jer::member(o, "keyIdForAuthen")
+            .and_then(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as u8))
+            .map_err(|e| e.within("keyIdForAuthen"))?;
+        let key_id_for_encrypt = match o.get("keyIdForEncrypt") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(255), false)
+                    .map(|v| v as u8)
+                    .map_err(|e| e.within("keyIdForEncrypt"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            vehicle_info,
+            rnd_rsu_for_authen,
+            key_id_for_authen,
+            key_id_for_encrypt,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `GetSecureRs` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetSecureRs {
+    /// `file`: `RangeOfFile`.
+    pub file: RangeOfFile,
+    /// `authenticator`: OCTET STRING (SIZE(8..8)).
+    pub authenticator: [u8; 8],
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for GetSecureRs {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let file = RangeOfFile::decode_uper(r).map_err(|e| e.within("file"))?;
+        let authenticator = r.read_array::<8>().map_err(|e| e.within("authenticator"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            file,
+            authenticator,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        (&self.file).encode_uper(w).map_err(|e| e.within("file"))?;
+        w.write_bytes(&(&self.authenticator)[..])
+            .map_err(|e| e.within("authenticator"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for GetSecureRs {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.file;
+            m.insert("file".into(), (x).to_jer());
+        }
+        {
+            let x = &self.authenticator;
+            m.insert("authenticator".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["file", "authenticator"])?;
+        let file = jer::member(o, "file")
+            .and_then(|x| RangeOfFile::from_jer(x))
+            .map_err(|e| e.within("file"))?;
+        let authenticator = jer::member(o, "authenticator")
+            .and_then(|x| jer::octets_fixed::<8>(x))
+            .map_err(|e| e.within("authenticator"))?;
+        Ok(Self {
+            file,
+            authenticator,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `GetTollDataRq` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetTollDataRq {
+    /// `vehicleInfo`: `RangeOfFile`.
+    pub vehicle_info: RangeOfFile,
+    /// `tollInfo`: `RangeOfFile`. Optional.
+    pub toll_info: Option<RangeOfFile>,
+    /// `keyIdForAC`: INTEGER (0..255). Optional.
+    pub key_id_for_ac: Option<u8>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for GetTollDataRq {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(2)?;
+        let vehicle_info = RangeOfFile::decode_uper(r).map_err(|e| e.within("vehicleInfo"))?;
+        let toll_info = if opt & (1u64 << 1) != 0 {
+            Some(RangeOfFile::decode_uper(r).map_err(|e| e.within("tollInfo"))?)
+        } else {
+            None
+        };
+        let key_id_for_ac = if opt & (1u64 << 0) != 0 {
+            Some(
+                r.read_constrained(0, 255)
+                    .map(|v| v as u8)
+                    .map_err(|e| e.within("keyIdForAC"))?,
+            )
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            vehicle_info,
+            toll_info,
+            key_id_for_ac,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.toll_info.is_some()) << 1)
+                | (u64::from(self.key_id_for_ac.is_some()) << 0),
+            2,
+        )?;
+        (&self.vehicle_info)
+            .encode_uper(w)
+            .map_err(|e| e.within("vehicleInfo"))?;
+        if let Some(x) = &self.toll_info {
+            (x).encode_uper(w).map_err(|e| e.within("tollInfo"))?;
+        }
+        if let Some(x) = &self.key_id_for_ac {
+            w.write_constrained(i64::from(*(x)), 0, 255)
+                .map_err(|e| e.within("keyIdForAC"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for GetTollDataRq {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.vehicle_info;
+            m.insert("vehicleInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.toll_info {
+            m.insert("tollInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.key_id_for_ac {
+            m.insert("keyIdForAC".into(), Value::from(*(x)));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["vehicleInfo", "tollInfo", "keyIdForAC"])?;
+        let vehicle_info = jer::member(o, "vehicleInfo")
+            .and_then(|x| RangeOfFile::from_jer(x))
+            .map_err(|e| e.within("vehicleInfo"))?;
+        let toll_info = match o.get("tollInfo") {
+            Some(x) => Some(RangeOfFile::from_jer(x).map_err(|e| e.within("tollInfo"))?),
+            None => None,
+        };
+        let key_id_for_ac = match o.get("keyIdForAC") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(255), false)
+                    .map(|v| v as u8)
+                    .map_err(|e| e.within("keyIdForAC"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            vehicle_info,
+            toll_info,
+            key_id_for_ac,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `GetTollDataRs` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetTollDataRs {
+    /// `vehicleInfo`: `FileData`.
+    pub vehicle_info: FileData,
+    /// `tollInfo`: `FileData`. Optional.
+    pub toll_info: Option<FileData>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for GetTollDataRs {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(1)?;
+        let vehicle_info = r.read_array::<127>().map_err(|e| e.within("vehicleInfo"))?;
+        let toll_info = if opt & (1u64 << 0) != 0 {
+            Some(r.read_array::<127>().map_err(|e| e.within("tollInfo"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            vehicle_info,
+            toll_info,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits((u64::from(self.toll_info.is_some()) << 0), 1)?;
+        w.write_bytes(&(&self.vehicle_info)[..])
+            .map_err(|e| e.within("vehicleInfo"))?;
+        if let Some(x) = &self.toll_info {
+            w.write_bytes(&(x)[..]).map_err(|e| e.within("tollInfo"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for GetTollDataRs {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.vehicle_info;
+            m.insert("vehicleInfo".into(), jer::hex(&(x)[..]));
+        }
+        if let Some(x) = &self.toll_info {
+            m.insert("tollInfo".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["vehicleInfo", "tollInfo"])?;
+        let vehicle_info = jer::member(o, "vehicleInfo")
+            .and_then(|x| jer::octets_fixed::<127>(x))
+            .map_err(|e| e.within("vehicleInfo"))?;
+        let toll_info = match o.get("tollInfo") {
+            Some(x) => Some(jer::octets_fixed::<127>(x).map_err(|e| e.within("tollInfo"))?),
+            None => None,
+        };
+        Ok(Self {
+            vehicle_info,
+            toll_info,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `OBUInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OBUInfo {
+    /// `obuType`: `OBUType`.
+    pub obu_type: OBUType,
+    /// `obuMotionStatus`: `OBUMotionStatus`. Optional.
+    pub obu_motion_status: Option<OBUMotionStatus>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for OBUInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(1)?;
+        let obu_type = OBUType::decode_uper(r).map_err(|e| e.within("obuType"))?;
+        let obu_motion_status = if opt & (1u64 << 0) != 0 {
+            Some(OBUMotionStatus::decode_uper(r).map_err(|e| e.within("obuMotionStatus"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            obu_type,
+            obu_motion_status,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits((u64::from(self.obu_motion_status.is_some()) << 0), 1)?;
+        (&self.obu_type)
+            .encode_uper(w)
+            .map_err(|e| e.within("obuType"))?;
+        if let Some(x) = &self.obu_motion_status {
+            (x).encode_uper(w)
+                .map_err(|e| e.within("obuMotionStatus"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for OBUInfo {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.obu_type;
+            m.insert("obuType".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.obu_motion_status {
+            m.insert("obuMotionStatus".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["obuType", "obuMotionStatus"])?;
+        let obu_type = jer::member(o, "obuType")
+            .and_then(|x| OBUType::from_jer(x))
+            .map_err(|e| e.within("obuType"))?;
+        let obu_motion_status = match o.get("obuMotionStatus") {
+            Some(x) => Some(OBUMotionStatus::from_jer(x).map_err(|e| e.within("obuMotionStatus"))?),
+            None => None,
+        };
+        Ok(Self {
+            obu_type,
+            obu_motion_status,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `OBUMotionStatus` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OBUMotionStatus {
+    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m. Optional.
+    pub pos: Option<Position3D>,
+    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable. Optional.
+    pub heading: Option<Heading>,
+    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    pub speed: Option<Speed>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for OBUMotionStatus {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(3)?;
+        let pos = if opt & (1u64 << 2) != 0 {
+            Some(Position3D::decode_uper(r).map_err(|e| e.within("pos"))?)
+        } else {
+            None
+        };
+        let heading = if opt & (1u64 << 1) != 0 {
+            Some(
+                r.read_constrained(0, 28800)
+                    .map(|v| v as Heading)
+                    .map_err(|e| e.within("heading"))?,
+            )
+        } else {
+            None
+        };
+        let speed = if opt & (1u64 << 0) != 0 {
+            Some(
+                r.read_constrained(0, 8191)
+                    .map(|v| v as Speed)
+                    .map_err(|e| e.within("speed"))?,
+            )
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            pos,
+            heading,
+            speed,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.pos.is_some()) << 2)
+                | (u64::from(self.heading.is_some()) << 1)
+                | (u64::from(self.speed.is_some()) << 0),
+            3,
+        )?;
+        if let Some(x) = &self.pos {
+            (x).encode_uper(w).map_err(|e| e.within("pos"))?;
+        }
+        if let Some(x) = &self.heading {
+            w.write_constrained(i64::from(*(x)), 0, 28800)
+                .map_err(|e| e.within("heading"))?;
+        }
+        if let Some(x) = &self.speed {
+            w.write_constrained(i64::from(*(x)), 0, 8191)
+                .map_err(|e| e.within("speed"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for OBUMotionStatus {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.pos {
+            m.insert("pos".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.heading {
+            m.insert("heading".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.speed {
+            m.insert("speed".into(), Value::from(*(x)));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["pos", "heading", "speed"])?;
+        let pos = match o.get("pos") {
+            Some(x) => Some(Position3D::from_jer(x).map_err(|e| e.within("pos"))?),
+            None => None,
+        };
+        let heading = match o.get("heading") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(28800), false)
+                    .map(|v| v as Heading)
+                    .map_err(|e| e.within("heading"))?,
+            ),
+            None => None,
+        };
+        let speed = match o.get("speed") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(8191), false)
+                    .map(|v| v as Speed)
+                    .map_err(|e| e.within("speed"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            pos,
+            heading,
+            speed,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `OBUPaymentInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum OBUPaymentInfo {
+    /// `obuPaymentInfoType1`: `OBUPaymentInfoType1`.
+    ObuPaymentInfoType1(OBUPaymentInfoType1),
+    /// An extension alternative this version does not know, kept for re-encoding.
+    UnknownExt(UnknownAlternative),
+}
+
+impl Uper for OBUPaymentInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(UnknownAlternative {
+                    index: i,
+                    content: r.open_type_bytes()?,
+                }),
+            });
+        }
+        let at = r.position();
+        let i = r.read_constrained(0, 0)?;
+        Ok(match i {
+            0 => Self::ObuPaymentInfoType1(
+                OBUPaymentInfoType1::decode_uper(r).map_err(|e| e.within("obuPaymentInfoType1"))?,
+            ),
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidChoiceIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::ObuPaymentInfoType1(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 0)?;
+                (x).encode_uper(w)
+                    .map_err(|e| e.within("obuPaymentInfoType1"))
+            }
+            Self::UnknownExt(u) => {
+                w.write_bit(true)?;
+                w.write_normally_small(u.index as u64)?;
+                w.write_open_type_bytes(&u.content)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for OBUPaymentInfo {
+    fn to_jer(&self) -> Value {
+        let (k, v) = match self {
+            Self::ObuPaymentInfoType1(x) => ("obuPaymentInfoType1", (x).to_jer()),
+            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+        };
+        let mut m = Map::new();
+        m.insert(k.into(), v);
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let (k, x) = jer::choice(j)?;
+        Ok(match k {
+            "obuPaymentInfoType1" => Self::ObuPaymentInfoType1(
+                OBUPaymentInfoType1::from_jer(x).map_err(|e| e.within("obuPaymentInfoType1"))?,
+            ),
+            _ => return Err(JerError::new(JerErrorKind::BadChoice)),
+        })
+    }
+}
+
+/// ASN.1 `OBUPaymentInfoType1` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OBUPaymentInfoType1 {
+    /// `equipmentClass`: `EquipmentClass`. Optional.
+    pub equipment_class: Option<EquipmentClass>,
+    /// `gbiCCInfo`: `GBICCInfo`: Contents of the integrated circuit card (GB/T 38444 files). Optional.
+    pub gbi_cc_info: Option<GBICCInfo>,
+    /// `sysInfo`: `SysInfo`. Optional.
+    pub sys_info: Option<SysInfo>,
+    /// `vehicleInfo`: `VehicleInfo`. Optional.
+    pub vehicle_info: Option<VehicleInfo>,
+    /// `passedSitesInfo`: `PassedSitesInfo`. Optional.
+    pub passed_sites_info: Option<PassedSitesInfo>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for OBUPaymentInfoType1 {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(5)?;
+        let equipment_class = if opt & (1u64 << 4) != 0 {
+            Some(EquipmentClass::decode_uper(r).map_err(|e| e.within("equipmentClass"))?)
+        } else {
+            None
+        };
+        let gbi_cc_info = if opt & (1u64 << 3) != 0 {
+            Some(GBICCInfo::decode_uper(r).map_err(|e| e.within("gbiCCInfo"))?)
+        } else {
+            None
+        };
+        let sys_info = if opt & (1u64 << 2) != 0 {
+            Some(SysInfo::decode_uper(r).map_err(|e| e.within("sysInfo"))?)
+        } else {
+            None
+        };
+        let vehicle_info = if opt & (1u64 << 1) != 0 {
+            Some(VehicleInfo::decode_uper(r).map_err(|e| e.within("vehicleInfo"))?)
+        } else {
+            None
+        };
+        let passed_sites_info = if opt & (1u64 << 0) != 0 {
+            Some(PassedSitesInfo::decode_uper(r).map_err(|e| e.within("passedSitesInfo"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            equipment_class,
+            gbi_cc_info,
+            sys_info,
+            vehicle_info,
+            passed_sites_info,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.equipment_class.is_some()) << 4)
+                | (u64::from(self.gbi_cc_info.is_some()) << 3)
+                | (u64::from(self.sys_info.is_some()) << 2)
+                | (u64::from(self.vehicle_info.is_some()) << 1)
+                | (u64::from(self.passed_sites_info.is_some()) << 0),
+            5,
+        )?;
+        if let Some(x) = &self.equipment_class {
+            (x).encode_uper(w).map_err(|e| e.within("equipmentClass"))?;
+        }
+        if let Some(x) = &self.gbi_cc_info {
+            (x).encode_uper(w).map_err(|e| e.within("gbiCCInfo"))?;
+        }
+        if let Some(x) = &self.sys_info {
+            (x).encode_uper(w).map_err(|e| e.within("sysInfo"))?;
+        }
+        if let Some(x) = &self.vehicle_info {
+            (x).encode_uper(w).map_err(|e| e.within("vehicleInfo"))?;
+        }
+        if let Some(x) = &self.passed_sites_info {
+            (x).encode_uper(w)
+                .map_err(|e| e.within("passedSitesInfo"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for OBUPaymentInfoType1 {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.equipment_class {
+            m.insert("equipmentClass".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.gbi_cc_info {
+            m.insert("gbiCCInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.sys_info {
+            m.insert("sysInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.vehicle_info {
+            m.insert("vehicleInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.passed_sites_info {
+            m.insert("passedSitesInfo".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "equipmentClass",
+                "gbiCCInfo",
+                "sysInfo",
+                "vehicleInfo",
+                "passedSitesInfo",
+            ],
+        )?;
+        let equipment_class = match o.get("equipmentClass") {
+            Some(x) => Some(EquipmentClass::from_jer(x).map_err(|e| e.within("equipmentClass"))?),
+            None => None,
+        };
+        let gbi_cc_info = match o.get("gbiCCInfo") {
+            Some(x) => Some(GBICCInfo::from_jer(x).map_err(|e| e.within("gbiCCInfo"))?),
+            None => None,
+        };
+        let sys_info = match o.get("sysInfo") {
+            Some(x) => Some(SysInfo::from_jer(x).map_err(|e| e.within("sysInfo"))?),
+            None => None,
+        };
+        let vehicle_info = match o.get("vehicleInfo") {
+            Some(x) => Some(VehicleInfo::from_jer(x).map_err(|e| e.within("vehicleInfo"))?),
+            None => None,
+        };
+        let passed_sites_info = match o.get("passedSitesInfo") {
+            Some(x) => Some(PassedSitesInfo::from_jer(x).map_err(|e| e.within("passedSitesInfo"))?),
+            None => None,
+        };
+        Ok(Self {
+            equipment_class,
+            gbi_cc_info,
+            sys_info,
+            vehicle_info,
+            passed_sites_info,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `OBUType` (module `VPM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OBUType {
+    /// `oemObu` (0)
+    OemObu,
+    /// `aftermarketObu` (1)
+    AftermarketObu,
+    /// `mobilePhone` (2)
+    MobilePhone,
+    /// An extension value this version does not know: its index among the extension values.
+    UnknownExt(usize),
+}
+
+impl OBUType {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::OemObu => "oemObu",
+            Self::AftermarketObu => "aftermarketObu",
+            Self::MobilePhone => "mobilePhone",
+            Self::UnknownExt(_) => "",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "oemObu" => Some(Self::OemObu),
+            "aftermarketObu" => Some(Self::AftermarketObu),
+            "mobilePhone" => Some(Self::MobilePhone),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for OBUType {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(i),
+            });
+        }
+        let at = r.position();
+        Ok(match r.read_constrained(0, 2)? {
+            0 => Self::OemObu,
+            1 => Self::AftermarketObu,
+            2 => Self::MobilePhone,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::OemObu => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 2)
+            }
+            Self::AftermarketObu => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 2)
+            }
+            Self::MobilePhone => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 2)
+            }
+            Self::UnknownExt(i) => {
+                w.write_bit(true)?;
+                w.write_normally_small(*i as u64)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for OBUType {
+    fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
+
+/// ASN.1 `PartOfFile` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartOfFile {
+    /// `offset`: INTEGER (0..32767).
+    pub offset: u16,
+    /// `length`: INTEGER (0..127).
+    pub length: u8,
+    /// `fileContent`: `FileData`.
+    pub file_content: FileData,
+}
+
+impl Uper for PartOfFile {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let offset = r
+            .read_constrained(0, 32767)
+            .map(|v| v as u16)
+            .map_err(|e| e.within("offset"))?;
+        let length = r
+            .read_constrained(0, 127)
+            .map(|v| v as u8)
+            .map_err(|e| e.within("length"))?;
+        let file_content = r.read_array::<127>().map_err(|e| e.within("fileContent"))?;
+        Ok(Self {
+            offset,
+            length,
+            file_content,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        w.write_constrained(i64::from(*(&self.offset)), 0, 32767)
+            .map_err(|e| e.within("offset"))?;
+        w.write_constrained(i64::from(*(&self.length)), 0, 127)
+            .map_err(|e| e.within("length"))?;
+        w.write_bytes(&(&self.file_content)[..])
+            .map_err(|e| e.within("fileContent"))?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for PartOfFile {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.offset;
+            m.insert("offset".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.length;
+            m.insert("length".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.file_content;
+            m.insert("fileContent".into(), jer::hex(&(x)[..]));
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["offset", "length", "fileContent"])?;
+        let offset = jer::member(o, "offset")
+            .and_then(|x| jer::int(x, Some(0), Some(32767), false).map(|v| v as u16))
+            .map_err(|e| e.within("offset"))?;
+        let length = jer::member(o, "length")
+            .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
+            .map_err(|e| e.within("length"))?;
+        let file_content = jer::member(o, "fileContent")
+            .and_then(|x| jer::octets_fixed::<127>(x))
+            .map_err(|e| e.within("fileContent"))?;
+        Ok(Self {
+            offset,
+            length,
+            file_content,
+        })
+    }
+}
+
+/// ASN.1 `PassedPos` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassedPos {
+    /// `tollingPos`: `TollingPos`.
+    pub tolling_pos: TollingPos,
+    /// `tollingTime`: `DDateTime`: Full date and time; every component may be left out.
+    pub tolling_time: DDateTime,
+    /// `tollingAmount`: OCTET STRING (SIZE(4..4)). Optional.
+    pub tolling_amount: Option<[u8; 4]>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for PassedPos {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(1)?;
+        let tolling_pos = TollingPos::decode_uper(r).map_err(|e| e.within("tollingPos"))?;
+        let tolling_time = DDateTime::decode_uper(r).map_err(|e| e.within("tollingTime"))?;
+        let tolling_amount = if opt & (1u64 << 0) != 0 {
+            Some(r.read_array::<4>().map_err(|e| e.within("tollingAmount"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            tolling_pos,
+            tolling_time,
+            tolling_amount,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits((u64::from(self.tolling_amount.is_some()) << 0), 1)?;
+        (&self.tolling_pos)
+            .encode_uper(w)
+            .map_err(|e| e.within("tollingPos"))?;
+        (&self.tolling_time)
+            .encode_uper(w)
+            .map_err(|e| e.within("tollingTime"))?;
+        if let Some(x) = &self.tolling_amount {
+            w.write_bytes(&(x)[..])
+                .map_err(|e| e.within("tollingAmount"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for PassedPos {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.tolling_pos;
+            m.insert("tollingPos".into(), (x).to_jer());
+        }
+        {
+            let x = &self.tolling_time;
+            m.insert("tollingTime".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.tolling_amount {
+            m.insert("tollingAmount".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["tollingPos", "tollingTime", "tollingAmount"])?;
+        let tolling_pos = jer::member(o, "tollingPos")
+            .and_then(|x| TollingPos::from_jer(x))
+            .map_err(|e| e.within("tollingPos"))?;
+        let tolling_time = jer::member(o, "tollingTime")
+            .and_then(|x| DDateTime::from_jer(x))
+            .map_err(|e| e.within("tollingTime"))?;
+        let tolling_amount = match o.get("tollingAmount") {
+            Some(x) => Some(jer::octets_fixed::<4>(x).map_err(|e| e.within("tollingAmount"))?),
+            None => None,
+        };
+        Ok(Self {
+            tolling_pos,
+            tolling_time,
+            tolling_amount,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `PassedSitesInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassedSitesInfo {
+    /// `entranceInfo`: `PassedPos`. Optional.
+    pub entrance_info: Option<PassedPos>,
+    /// `passedPos`: SEQUENCE (SIZE(2..512)) OF `PassedPos`. Optional.
+    pub passed_pos: Option<Vec<PassedPos>>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for PassedSitesInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(2)?;
+        let entrance_info = if opt & (1u64 << 1) != 0 {
+            Some(PassedPos::decode_uper(r).map_err(|e| e.within("entranceInfo"))?)
+        } else {
+            None
+        };
+        let passed_pos = if opt & (1u64 << 0) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<PassedPos>, DecodeError> {
+                    let n = r.read_count(2, Some(512), false, 44)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(PassedPos::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("passedPos"))?,
+            )
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            entrance_info,
+            passed_pos,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.entrance_info.is_some()) << 1)
+                | (u64::from(self.passed_pos.is_some()) << 0),
+            2,
+        )?;
+        if let Some(x) = &self.entrance_info {
+            (x).encode_uper(w).map_err(|e| e.within("entranceInfo"))?;
+        }
+        if let Some(x) = &self.passed_pos {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 2, Some(512), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("passedPos"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for PassedSitesInfo {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.entrance_info {
+            m.insert("entranceInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.passed_pos {
+            m.insert(
+                "passedPos".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["entranceInfo", "passedPos"])?;
+        let entrance_info = match o.get("entranceInfo") {
+            Some(x) => Some(PassedPos::from_jer(x).map_err(|e| e.within("entranceInfo"))?),
+            None => None,
+        };
+        let passed_pos = match o.get("passedPos") {
+            Some(x) => Some(
+                jer::array(x, 2, Some(512), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| PassedPos::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("passedPos"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            entrance_info,
+            passed_pos,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `PaymentEntityID` (module `VPM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaymentEntityID {
+    /// `system` (0)
+    System,
+    /// `freeflow` (1)
+    Freeflow,
+    /// `enclosed` (2)
+    Enclosed,
+    /// `congestion` (3)
+    Congestion,
+    /// `charging` (4)
+    Charging,
+    /// `parking` (5)
+    Parking,
+    /// An extension value this version does not know: its index among the extension values.
+    UnknownExt(usize),
+}
+
+impl PaymentEntityID {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::Freeflow => "freeflow",
+            Self::Enclosed => "enclosed",
+            Self::Congestion => "congestion",
+            Self::Charging => "charging",
+            Self::Parking => "parking",
+            Self::UnknownExt(_) => "",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "system" => Some(Self::System),
+            "freeflow" => Some(Self::Freeflow),
+            "enclosed" => Some(Self::Enclosed),
+            "congestion" => Some(Self::Congestion),
+            "charging" => Some(Self::Charging),
+            "parking" => Some(Self::Parking),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for PaymentEntityID {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(i),
+            });
+        }
+        let at = r.position();
+        Ok(match r.read_constrained(0, 5)? {
+            0 => Self::System,
+            1 => Self::Freeflow,
+            2 => Self::Enclosed,
+            3 => Self::Congestion,
+            4 => Self::Charging,
+            5 => Self::Parking,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::System => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 5)
+            }
+            Self::Freeflow => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 5)
+            }
+            Self::Enclosed => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 5)
+            }
+            Self::Congestion => {
+                w.write_bit(false)?;
+                w.write_constrained(3, 0, 5)
+            }
+            Self::Charging => {
+                w.write_bit(false)?;
+                w.write_constrained(4, 0, 5)
+            }
+            Self::Parking => {
+                w.write_bit(false)?;
+                w.write_constrained(5, 0, 5)
+            }
+            Self::UnknownExt(i) => {
+                w.write_bit(true)?;
+                w.write_normally_small(*i as u64)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for PaymentEntityID {
+    fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
+
+/// ASN.1 `PaymentInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum PaymentInfo {
+    /// `paymentInfoType1`: `PaymentInfoType1`.
+    PaymentInfoType1(PaymentInfoType1),
+    /// An extension alternative this version does not know, kept for re-encoding.
+    UnknownExt(UnknownAlternative),
+}
+
+impl Uper for PaymentInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(UnknownAlternative {
+                    index: i,
+                    content: r.open_type_bytes()?,
+                }),
+            });
+        }
+        let at = r.position();
+        let i = r.read_constrained(0, 0)?;
+        Ok(match i {
+            0 => Self::PaymentInfoType1(
+                PaymentInfoType1::decode_uper(r).map_err(|e| e.within("paymentInfoType1"))?,
+            ),
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidChoiceIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::PaymentInfoType1(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 0)?;
+                (x).encode_uper(w).map_err(|e| e.within("paymentInfoType1"))
+            }
+            Self::UnknownExt(u) => {
+                w.write_bit(true)?;
+                w.write_normally_small(u.index as u64)?;
+                w.write_open_type_bytes(&u.content)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for PaymentInfo {
+    fn to_jer(&self) -> Value {
+        let (k, v) = match self {
+            Self::PaymentInfoType1(x) => ("paymentInfoType1", (x).to_jer()),
+            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+        };
+        let mut m = Map::new();
+        m.insert(k.into(), v);
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let (k, x) = jer::choice(j)?;
+        Ok(match k {
+            "paymentInfoType1" => Self::PaymentInfoType1(
+                PaymentInfoType1::from_jer(x).map_err(|e| e.within("paymentInfoType1"))?,
+            ),
+            _ => return Err(JerError::new(JerErrorKind::BadChoice)),
+        })
+    }
+}
+
+/// ASN.1 `PaymentInfoType1` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentInfoType1 {
+    /// `tollingNodeInfo`: `TollingNodeInfo`. Optional.
+    pub tolling_node_info: Option<TollingNodeInfo>,
+    /// `tollInfo`: `TollInfo`. Optional.
+    pub toll_info: Option<TollInfo>,
+    /// `serviceInfo`: OCTET STRING (SIZE(1..512)). Optional.
+    pub service_info: Option<Vec<u8>>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for PaymentInfoType1 {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(3)?;
+        let tolling_node_info = if opt & (1u64 << 2) != 0 {
+            Some(TollingNodeInfo::decode_uper(r).map_err(|e| e.within("tollingNodeInfo"))?)
+        } else {
+            None
+        };
+        let toll_info = if opt & (1u64 << 1) != 0 {
+            Some(TollInfo::decode_uper(r).map_err(|e| e.within("tollInfo"))?)
+        } else {
+            None
+        };
+        let service_info = if opt & (1u64 << 0) != 0 {
+            Some(
+                r.read_octets(1, Some(512), false)
+                    .map_err(|e| e.within("serviceInfo"))?,
+            )
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            tolling_node_info,
+            toll_info,
+            service_info,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.tolling_node_info.is_some()) << 2)
+                | (u64::from(self.toll_info.is_some()) << 1)
+                | (u64::from(self.service_info.is_some()) << 0),
+            3,
+        )?;
+        if let Some(x) = &self.tolling_node_info {
+            (x).encode_uper(w)
+                .map_err(|e| e.within("tollingNodeInfo"))?;
+        }
+        if let Some(x) = &self.toll_info {
+            (x).encode_uper(w).map_err(|e| e.within("tollInfo"))?;
+        }
+        if let Some(x) = &self.service_info {
+            w.write_octets(x, 1, Some(512), false)
+                .map_err(|e| e.within("serviceInfo"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for PaymentInfoType1 {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.tolling_node_info {
+            m.insert("tollingNodeInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.toll_info {
+            m.insert("tollInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.service_info {
+            m.insert("serviceInfo".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["tollingNodeInfo", "tollInfo", "serviceInfo"])?;
+        let tolling_node_info = match o.get("tollingNodeInfo") {
+            Some(x) => Some(TollingNodeInfo::from_jer(x).map_err(|e| e.within("tollingNodeInfo"))?),
+            None => None,
+        };
+        let toll_info = match o.get("tollInfo") {
+            Some(x) => Some(TollInfo::from_jer(x).map_err(|e| e.within("tollInfo"))?),
+            None => None,
+        };
+        let service_info = match o.get("serviceInfo") {
+            Some(x) => {
+                Some(jer::octets(x, 1, Some(512), false).map_err(|e| e.within("serviceInfo"))?)
+            }
+            None => None,
+        };
+        Ok(Self {
+            tolling_node_info,
+            toll_info,
+            service_info,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `PaymentList` (module `VPM`).
+///
+/// SEQUENCE (SIZE(1..16)) OF `ApplicationParameter`
+pub type PaymentList = Vec<ApplicationParameter>;
+
+/// Roadside service table: the RSU offers its payment applications.
+///
+/// ASN.1 `RST` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RST {
+    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    pub time: DDateTime,
+    /// `id`: OCTET STRING (SIZE(8..8)).
+    pub id: [u8; 8],
+    /// `paymentList`: `PaymentList`.
+    pub payment_list: PaymentList,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for RST {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let time = DDateTime::decode_uper(r).map_err(|e| e.within("time"))?;
+        let id = r.read_array::<8>().map_err(|e| e.within("id"))?;
+        let payment_list =
+            (|r: &mut BitReader<'_>| -> Result<Vec<ApplicationParameter>, DecodeError> {
+                let n = r.read_count(1, Some(16), false, 6)?;
+                let mut v = Vec::with_capacity(n);
+                for _ in 0..n {
+                    v.push(ApplicationParameter::decode_uper(r)?);
+                }
+                Ok(v)
+            })(r)
+            .map_err(|e| e.within("paymentList"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            time,
+            id,
+            payment_list,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        (&self.time).encode_uper(w).map_err(|e| e.within("time"))?;
+        w.write_bytes(&(&self.id)[..]).map_err(|e| e.within("id"))?;
+        (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+            w.write_count((&self.payment_list).len(), 1, Some(16), false)?;
+            for x in (&self.payment_list).iter() {
+                (x).encode_uper(w)?;
+            }
+            Ok(())
+        })(w)
+        .map_err(|e| e.within("paymentList"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for RST {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.time;
+            m.insert("time".into(), (x).to_jer());
+        }
+        {
+            let x = &self.id;
+            m.insert("id".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.payment_list;
+            m.insert(
+                "paymentList".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["time", "id", "paymentList"])?;
+        let time = jer::member(o, "time")
+            .and_then(|x| DDateTime::from_jer(x))
+            .map_err(|e| e.within("time"))?;
+        let id = jer::member(o, "id")
+            .and_then(|x| jer::octets_fixed::<8>(x))
+            .map_err(|e| e.within("id"))?;
+        let payment_list = jer::member(o, "paymentList")
+            .and_then(|x| {
+                jer::array(x, 1, Some(16), false).and_then(|a| {
+                    a.iter()
+                        .map(|x| ApplicationParameter::from_jer(x))
+                        .collect::<Result<Vec<_>, JerError>>()
+                })
+            })
+            .map_err(|e| e.within("paymentList"))?;
+        Ok(Self {
+            time,
+            id,
+            payment_list,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `RandStr8` (module `VPM`).
+///
+/// OCTET STRING (SIZE(8..8))
+pub type RandStr8 = [u8; 8];
+
+/// ASN.1 `RangeOfFile` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeOfFile {
+    /// `offset`: INTEGER (0..32767).
+    pub offset: u16,
+    /// `length`: INTEGER (0..127).
+    pub length: u8,
+}
+
+impl Uper for RangeOfFile {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let offset = r
+            .read_constrained(0, 32767)
+            .map(|v| v as u16)
+            .map_err(|e| e.within("offset"))?;
+        let length = r
+            .read_constrained(0, 127)
+            .map(|v| v as u8)
+            .map_err(|e| e.within("length"))?;
+        Ok(Self { offset, length })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        w.write_constrained(i64::from(*(&self.offset)), 0, 32767)
+            .map_err(|e| e.within("offset"))?;
+        w.write_constrained(i64::from(*(&self.length)), 0, 127)
+            .map_err(|e| e.within("length"))?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for RangeOfFile {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.offset;
+            m.insert("offset".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.length;
+            m.insert("length".into(), Value::from(*(x)));
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["offset", "length"])?;
+        let offset = jer::member(o, "offset")
+            .and_then(|x| jer::int(x, Some(0), Some(32767), false).map(|v| v as u16))
+            .map_err(|e| e.within("offset"))?;
+        let length = jer::member(o, "length")
+            .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
+            .map_err(|e| e.within("length"))?;
+        Ok(Self { offset, length })
+    }
+}
+
+/// ASN.1 `ReturnStatus` (module `VPM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReturnStatus {
+    /// `noError` (0)
+    NoError,
+    /// `accessDenied` (1)
+    AccessDenied,
+    /// `argumnetError` (2)
+    ArgumnetError,
+    /// `complexityLimitation` (3)
+    ComplexityLimitation,
+    /// `processingFailure` (4)
+    ProcessingFailure,
+    /// `processing` (5)
+    Processing,
+    /// An extension value this version does not know: its index among the extension values.
+    UnknownExt(usize),
+}
+
+impl ReturnStatus {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::NoError => "noError",
+            Self::AccessDenied => "accessDenied",
+            Self::ArgumnetError => "argumnetError",
+            Self::ComplexityLimitation => "complexityLimitation",
+            Self::ProcessingFailure => "processingFailure",
+            Self::Processing => "processing",
+            Self::UnknownExt(_) => "",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "noError" => Some(Self::NoError),
+            "accessDenied" => Some(Self::AccessDenied),
+            "argumnetError" => Some(Self::ArgumnetError),
+            "complexityLimitation" => Some(Self::ComplexityLimitation),
+            "processingFailure" => Some(Self::ProcessingFailure),
+            "processing" => Some(Self::Processing),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for ReturnStatus {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(i),
+            });
+        }
+        let at = r.position();
+        Ok(match r.read_constrained(0, 5)? {
+            0 => Self::NoError,
+            1 => Self::AccessDenied,
+            2 => Self::ArgumnetError,
+            3 => Self::ComplexityLimitation,
+            4 => Self::ProcessingFailure,
+            5 => Self::Processing,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::NoError => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 5)
+            }
+            Self::AccessDenied => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 5)
+            }
+            Self::ArgumnetError => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 5)
+            }
+            Self::ComplexityLimitation => {
+                w.write_bit(false)?;
+                w.write_constrained(3, 0, 5)
+            }
+            Self::ProcessingFailure => {
+                w.write_bit(false)?;
+                w.write_constrained(4, 0, 5)
+            }
+            Self::Processing => {
+                w.write_bit(false)?;
+                w.write_constrained(5, 0, 5)
+            }
+            Self::UnknownExt(i) => {
+                w.write_bit(true)?;
+                w.write_normally_small(*i as u64)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for ReturnStatus {
+    fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
+
+/// ASN.1 `SetMMIRq` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetMMIRq {
+    /// `toll`: `TollResult`.
+    pub toll: TollResult,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for SetMMIRq {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let toll = TollResult::decode_uper(r).map_err(|e| e.within("toll"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self { toll, unknown_ext })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        (&self.toll).encode_uper(w).map_err(|e| e.within("toll"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for SetMMIRq {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.toll;
+            m.insert("toll".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["toll"])?;
+        let toll = jer::member(o, "toll")
+            .and_then(|x| TollResult::from_jer(x))
+            .map_err(|e| e.within("toll"))?;
+        Ok(Self {
+            toll,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `SetTollDataRq` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetTollDataRq {
+    /// `rndRSU`: `RandStr8`. Optional.
+    pub rnd_rsu: Option<RandStr8>,
+    /// `transPara`: `TacPara`: Parameters for the transaction authentication code. Optional.
+    pub trans_para: Option<TacPara>,
+    /// `tollInfo`: `PartOfFile`. Optional.
+    pub toll_info: Option<PartOfFile>,
+    /// `tollingPos`: `TollingPos`. Optional.
+    pub tolling_pos: Option<TollingPos>,
+    /// `keyIdForAuthen`: INTEGER (0..255). Optional.
+    pub key_id_for_authen: Option<u8>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for SetTollDataRq {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(5)?;
+        let rnd_rsu = if opt & (1u64 << 4) != 0 {
+            Some(r.read_array::<8>().map_err(|e| e.within("rndRSU"))?)
+        } else {
+            None
+        };
+        let trans_para = if opt & (1u64 << 3) != 0 {
+            Some(TacPara::decode_uper(r).map_err(|e| e.within("transPara"))?)
+        } else {
+            None
+        };
+        let toll_info = if opt & (1u64 << 2) != 0 {
+            Some(PartOfFile::decode_uper(r).map_err(|e| e.within("tollInfo"))?)
+        } else {
+            None
+        };
+        let tolling_pos = if opt & (1u64 << 1) != 0 {
+            Some(TollingPos::decode_uper(r).map_err(|e| e.within("tollingPos"))?)
+        } else {
+            None
+        };
+        let key_id_for_authen = if opt & (1u64 << 0) != 0 {
+            Some(
+                r.read_constrained(0, 255)
+                    .map(|v| v as u8)
+                    .map_err(|e| e.within("keyIdForAuthen"))?,
+            )
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            rnd_rsu,
+            trans_para,
+            toll_info,
+            tolling_pos,
+            key_id_for_authen,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.rnd_rsu.is_some()) << 4)
+                | (u64::from(self.trans_para.is_some()) << 3)
+                | (u64::from(self.toll_info.is_some()) << 2)
+                | (u64::from(self.tolling_pos.is_some()) << 1)
+                | (u64::from(self.key_id_for_authen.is_some()) << 0),
+            5,
+        )?;
+        if let Some(x) = &self.rnd_rsu {
+            w.write_bytes(&(x)[..]).map_err(|e| e.within("rndRSU"))?;
+        }
+        if let Some(x) = &self.trans_para {
+            (x).encode_uper(w).map_err(|e| e.within("transPara"))?;
+        }
+        if let Some(x) = &self.toll_info {
+            (x).encode_uper(w).map_err(|e| e.within("tollInfo"))?;
+        }
+        if let Some(x) = &self.tolling_pos {
+            (x).encode_uper(w).map_err(|e| e.within("tollingPos"))?;
+        }
+        if let Some(x) = &self.key_id_for_authen {
+            w.write_constrained(i64::from(*(x)), 0, 255)
+                .map_err(|e| e.within("keyIdForAuthen"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for SetTollDataRq {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.rnd_rsu {
+            m.insert("rndRSU".into(), jer::hex(&(x)[..]));
+        }
+        if let Some(x) = &self.trans_para {
+            m.insert("transPara".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.toll_info {
+            m.insert("tollInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.tolling_pos {
+            m.insert("tollingPos".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.key_id_for_authen {
+            m.insert("keyIdForAuthen".into(), Value::from(*(x)));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "rndRSU",
+                "transPara",
+                "tollInfo",
+                "tollingPos",
+                "keyIdForAuthen",
+            ],
+        )?;
+        let rnd_rsu = match o.get("rndRSU") {
+            Some(x) => Some(jer::octets_fixed::<8>(x).map_err(|e| e.within("rndRSU"))?),
+            None => None,
+        };
+        let trans_para = match o.get("transPara") {
+            Some(x) => Some(TacPara::from_jer(x).map_err(|e| e.within("transPara"))?),
+            None => None,
+        };
+        let toll_info = match o.get("tollInfo") {
+            Some(x) => Some(PartOfFile::from_jer(x).map_err(|e| e.within("tollInfo"))?),
+            None => None,
+        };
+        let tolling_pos = match o.get("tollingPos") {
+            Some(x) => Some(TollingPos::from_jer(x).map_err(|e| e.within("tollingPos"))?),
+            None => None,
+        };
+        let key_id_for_authen = match o.get("keyIdForAuthen") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(255), false)
+                    .map(|v| v as u8)
+                    .map_err(|e| e.within("keyIdForAuthen"))?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            rnd_rsu,
+            trans_para,
+            toll_info,
+            tolling_pos,
+            key_id_for_authen,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `SetTollDataRs` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetTollDataRs {
+    /// `tacInfo`: OCTET STRING (SIZE(4..4)). Optional.
+    pub tac_info: Option<[u8; 4]>,
+    /// `authenticator`: OCTET STRING (SIZE(8..8)). Optional.
+    pub authenticator: Option<[u8; 8]>,
+    /// `accountInfo`: `AccountInfo`. Optional.
+    pub account_info: Option<AccountInfo>,
+    /// `transCredential`: `TransCredential`. Optional.
+    pub trans_credential: Option<TransCredential>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for SetTollDataRs {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(4)?;
+        let tac_info = if opt & (1u64 << 3) != 0 {
+            Some(r.read_array::<4>().map_err(|e| e.within("tacInfo"))?)
+        } else {
+            None
+        };
+        let authenticator = if opt & (1u64 << 2) != 0 {
+            Some(r.read_array::<8>().map_err(|e| e.within("authenticator"))?)
+        } else {
+            None
+        };
+        let account_info = if opt & (1u64 << 1) != 0 {
+            Some(AccountInfo::decode_uper(r).map_err(|e| e.within("accountInfo"))?)
+        } else {
+            None
+        };
+        let trans_credential = if opt & (1u64 << 0) != 0 {
+            Some(TransCredential::decode_uper(r).map_err(|e| e.within("transCredential"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            tac_info,
+            authenticator,
+            account_info,
+            trans_credential,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.tac_info.is_some()) << 3)
+                | (u64::from(self.authenticator.is_some()) << 2)
+                | (u64::from(self.account_info.is_some()) << 1)
+                | (u64::from(self.trans_credential.is_some()) << 0),
+            4,
+        )?;
+        if let Some(x) = &self.tac_info {
+            w.write_bytes(&(x)[..]).map_err(|e| e.within("tacInfo"))?;
+        }
+        if let Some(x) = &self.authenticator {
+            w.write_bytes(&(x)[..])
+                .map_err(|e| e.within("authenticator"))?;
+        }
+        if let Some(x) = &self.account_info {
+            (x).encode_uper(w).map_err(|e| e.within("accountInfo"))?;
+        }
+        if let Some(x) = &self.trans_credential {
+            (x).encode_uper(w)
+                .map_err(|e| e.within("transCredential"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for SetTollDataRs {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.tac_info {
+            m.insert("tacInfo".into(), jer::hex(&(x)[..]));
+        }
+        if let Some(x) = &self.authenticator {
+            m.insert("authenticator".into(), jer::hex(&(x)[..]));
+        }
+        if let Some(x) = &self.account_info {
+            m.insert("accountInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.trans_credential {
+            m.insert("transCredential".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &["tacInfo", "authenticator", "accountInfo", "transCredential"],
+        )?;
+        let tac_info = match o.get("tacInfo") {
+            Some(x) => Some(jer::octets_fixed::<4>(x).map_err(|e| e.within("tacInfo"))?),
+            None => None,
+        };
+        let authenticator = match o.get("authenticator") {
+            Some(x) => Some(jer::octets_fixed::<8>(x).map_err(|e| e.within("authenticator"))?),
+            None => None,
+        };
+        let account_info = match o.get("accountInfo") {
+            Some(x) => Some(AccountInfo::from_jer(x).map_err(|e| e.within("accountInfo"))?),
+            None => None,
+        };
+        let trans_credential = match o.get("transCredential") {
+            Some(x) => Some(TransCredential::from_jer(x).map_err(|e| e.within("transCredential"))?),
+            None => None,
+        };
+        Ok(Self {
+            tac_info,
+            authenticator,
+            account_info,
+            trans_credential,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `StationOrGantryId` (module `VPM`).
+///
+/// INTEGER (0..4294967295, ...)
+pub type StationOrGantryId = i64;
+
+/// ASN.1 `SysInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SysInfo {
+    /// `contractProvider`: OCTET STRING (SIZE(8..8)).
+    pub contract_provider: [u8; 8],
+    /// `contractType`: INTEGER (0..127, ...).
+    pub contract_type: i64,
+    /// `contractVersion`: INTEGER (0..127, ...).
+    pub contract_version: i64,
+    /// `contractSerialNumer`: OCTET STRING (SIZE(8..8)).
+    pub contract_serial_numer: [u8; 8],
+    /// `contractSignedDate`: `Date`.
+    pub contract_signed_date: Date,
+    /// `contractExpiredDate`: `Date`.
+    pub contract_expired_date: Date,
+    /// `reserved`: OCTET STRING (SIZE(64..64)).
+    pub reserved: [u8; 64],
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for SysInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let contract_provider = r
+            .read_array::<8>()
+            .map_err(|e| e.within("contractProvider"))?;
+        let contract_type = r
+            .read_int_ext(0, 127)
+            .map_err(|e| e.within("contractType"))?;
+        let contract_version = r
+            .read_int_ext(0, 127)
+            .map_err(|e| e.within("contractVersion"))?;
+        let contract_serial_numer = r
+            .read_array::<8>()
+            .map_err(|e| e.within("contractSerialNumer"))?;
+        let contract_signed_date =
+            Date::decode_uper(r).map_err(|e| e.within("contractSignedDate"))?;
+        let contract_expired_date =
+            Date::decode_uper(r).map_err(|e| e.within("contractExpiredDate"))?;
+        let reserved = r.read_array::<64>().map_err(|e| e.within("reserved"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            contract_provider,
+            contract_type,
+            contract_version,
+            contract_serial_numer,
+            contract_signed_date,
+            contract_expired_date,
+            reserved,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bytes(&(&self.contract_provider)[..])
+            .map_err(|e| e.within("contractProvider"))?;
+        w.write_int_ext(*(&self.contract_type), 0, 127)
+            .map_err(|e| e.within("contractType"))?;
+        w.write_int_ext(*(&self.contract_version), 0, 127)
+            .map_err(|e| e.within("contractVersion"))?;
+        w.write_bytes(&(&self.contract_serial_numer)[..])
+            .map_err(|e| e.within("contractSerialNumer"))?;
+        (&self.contract_signed_date)
+            .encode_uper(w)
+            .map_err(|e| e.within("contractSignedDate"))?;
+        (&self.contract_expired_date)
+            .encode_uper(w)
+            .map_err(|e| e.within("contractExpiredDate"))?;
+        w.write_bytes(&(&self.reserved)[..])
+            .map_err(|e| e.within("reserved"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for SysInfo {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.contract_provider;
+            m.insert("contractProvider".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.contract_type;
+            m.insert("contractType".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.contract_version;
+            m.insert("contractVersion".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.contract_serial_numer;
+            m.insert("contractSerialNumer".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.contract_signed_date;
+            m.insert("contractSignedDate".into(), (x).to_jer());
+        }
+        {
+            let x = &self.contract_expired_date;
+            m.insert("contractExpiredDate".into(), (x).to_jer());
+        }
+        {
+            let x = &self.reserved;
+            m.insert("reserved".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "contractProvider",
+                "contractType",
+                "contractVersion",
+                "contractSerialNumer",
+                "contractSignedDate",
+                "contractExpiredDate",
+                "reserved",
+            ],
+        )?;
+        let contract_provider = jer::member(o, "contractProvider")
+            .and_then(|x| jer::octets_fixed::<8>(x))
+            .map_err(|e| e.within("contractProvider"))?;
+        let contract_type = jer::member(o, "contractType")
+            .and_then(|x| jer::int(x, Some(0), Some(127), true))
+            .map_err(|e| e.within("contractType"))?;
+        let contract_version = jer::member(o, "contractVersion")
+            .and_then(|x| jer::int(x, Some(0), Some(127), true))
+            .map_err(|e| e.within("contractVersion"))?;
+        let contract_serial_numer = jer::member(o, "contractSerialNumer")
+            .and_then(|x| jer::octets_fixed::<8>(x))
+            .map_err(|e| e.within("contractSerialNumer"))?;
+        let contract_signed_date = jer::member(o, "contractSignedDate")
+            .and_then(|x| Date::from_jer(x))
+            .map_err(|e| e.within("contractSignedDate"))?;
+        let contract_expired_date = jer::member(o, "contractExpiredDate")
+            .and_then(|x| Date::from_jer(x))
+            .map_err(|e| e.within("contractExpiredDate"))?;
+        let reserved = jer::member(o, "reserved")
+            .and_then(|x| jer::octets_fixed::<64>(x))
+            .map_err(|e| e.within("reserved"))?;
+        Ok(Self {
+            contract_provider,
+            contract_type,
+            contract_version,
+            contract_serial_numer,
+            contract_signed_date,
+            contract_expired_date,
+            reserved,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// Parameters for the transaction authentication code.
+///
+/// ASN.1 `TacPara` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TacPara {
+    /// `transAmount`: OCTET STRING (SIZE(4..4)).
+    pub trans_amount: [u8; 4],
+    /// `transType`: OCTET STRING (SIZE(1..1)).
+    pub trans_type: [u8; 1],
+    /// `terminalID`: OCTET STRING (SIZE(6..6)).
+    pub terminal_id: [u8; 6],
+    /// `transSN`: OCTET STRING (SIZE(4..4)).
+    pub trans_sn: [u8; 4],
+    /// `transTime`: OCTET STRING (SIZE(7..7)).
+    pub trans_time: [u8; 7],
+    /// `transStationID`: OCTET STRING (SIZE(3..3)).
+    pub trans_station_id: [u8; 3],
+}
+
+impl Uper for TacPara {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let trans_amount = r.read_array::<4>().map_err(|e| e.within("transAmount"))?;
+        let trans_type = r.read_array::<1>().map_err(|e| e.within("transType"))?;
+        let terminal_id = r.read_array::<6>().map_err(|e| e.within("terminalID"))?;
+        let trans_sn = r.read_array::<4>().map_err(|e| e.within("transSN"))?;
+        let trans_time = r.read_array::<7>().map_err(|e| e.within("transTime"))?;
+        let trans_station_id = r
+            .read_array::<3>()
+            .map_err(|e| e.within("transStationID"))?;
+        Ok(Self {
+            trans_amount,
+            trans_type,
+            terminal_id,
+            trans_sn,
+            trans_time,
+            trans_station_id,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        w.write_bytes(&(&self.trans_amount)[..])
+            .map_err(|e| e.within("transAmount"))?;
+        w.write_bytes(&(&self.trans_type)[..])
+            .map_err(|e| e.within("transType"))?;
+        w.write_bytes(&(&self.terminal_id)[..])
+            .map_err(|e| e.within("terminalID"))?;
+        w.write_bytes(&(&self.trans_sn)[..])
+            .map_err(|e| e.within("transSN"))?;
+        w.write_bytes(&(&self.trans_time)[..])
+            .map_err(|e| e.within("transTime"))?;
+        w.write_bytes(&(&self.trans_station_id)[..])
+            .map_err(|e| e.within("transStationID"))?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for TacPara {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.trans_amount;
+            m.insert("transAmount".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.trans_type;
+            m.insert("transType".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.terminal_id;
+            m.insert("terminalID".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.trans_sn;
+            m.insert("transSN".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.trans_time;
+            m.insert("transTime".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.trans_station_id;
+            m.insert("transStationID".into(), jer::hex(&(x)[..]));
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "transAmount",
+                "transType",
+                "terminalID",
+                "transSN",
+                "transTime",
+                "transStationID",
+            ],
+        )?;
+        let trans_amount = jer::member(o, "transAmount")
+            .and_then(|x| jer::octets_fixed::<4>(x))
+            .map_err(|e| e.within("transAmount"))?;
+        let trans_type = jer::member(o, "transType")
+            .and_then(|x| jer::octets_fixed::<1>(x))
+            .map_err(|e| e.within("transType"))?;
+        let terminal_id = jer::member(o, "terminalID")
+            .and_then(|x| jer::octets_fixed::<6>(x))
+            .map_err(|e| e.within("terminalID"))?;
+        let trans_sn = jer::member(o, "transSN")
+            .and_then(|x| jer::octets_fixed::<4>(x))
+            .map_err(|e| e.within("transSN"))?;
+        let trans_time = jer::member(o, "transTime")
+            .and_then(|x| jer::octets_fixed::<7>(x))
+            .map_err(|e| e.within("transTime"))?;
+        let trans_station_id = jer::member(o, "transStationID")
+            .and_then(|x| jer::octets_fixed::<3>(x))
+            .map_err(|e| e.within("transStationID"))?;
+        Ok(Self {
+            trans_amount,
+            trans_type,
+            terminal_id,
+            trans_sn,
+            trans_time,
+            trans_station_id,
+        })
+    }
+}
+
+/// ASN.1 `TollInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TollInfo {
+    /// `price`: INTEGER (0..424967295). Optional.
+    pub price: Option<u32>,
+    /// `entrancePos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset. Optional.
+    pub entrance_pos: Option<PositionOffsetLLV>,
+    /// `exitPos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset. Optional.
+    pub exit_pos: Option<PositionOffsetLLV>,
+    /// `tollRoad`: SEQUENCE (SIZE(2..256)) OF `NodeReferenceID`: Globally unique node id: optional region plus id within the region. Optional.
+    pub toll_road: Option<Vec<NodeReferenceID>>,
+    /// `tollPath`: `ReferencePath`. Optional.
+    pub toll_path: Option<ReferencePath>,
+    /// `timeBegin`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    pub time_begin: Option<DDateTime>,
+    /// `timeEnd`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    pub time_end: Option<DDateTime>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for TollInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(7)?;
+        let price = if opt & (1u64 << 6) != 0 {
+            Some(
+                r.read_constrained(0, 424967295)
+                    .map(|v| v as u32)
+                    .map_err(|e| e.within("price"))?,
+            )
+        } else {
+            None
+        };
+        let entrance_pos = if opt & (1u64 << 5) != 0 {
+            Some(PositionOffsetLLV::decode_uper(r).map_err(|e| e.within("entrancePos"))?)
+        } else {
+            None
+        };
+        let exit_pos = if opt & (1u64 << 4) != 0 {
+            Some(PositionOffsetLLV::decode_uper(r).map_err(|e| e.within("exitPos"))?)
+        } else {
+            None
+        };
+        let toll_road = if opt & (1u64 << 3) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<NodeReferenceID>, DecodeError> {
+                    let n = r.read_count(2, Some(256), false, 17)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(NodeReferenceID::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("tollRoad"))?,
+            )
+        } else {
+            None
+        };
+        let toll_path = if opt & (1u64 << 2) != 0 {
+            Some(ReferencePath::decode_uper(r).map_err(|e| e.within("tollPath"))?)
+        } else {
+            None
+        };
+        let time_begin = if opt & (1u64 << 1) != 0 {
+            Some(DDateTime::decode_uper(r).map_err(|e| e.within("timeBegin"))?)
+        } else {
+            None
+        };
+        let time_end = if opt & (1u64 << 0) != 0 {
+            Some(DDateTime::decode_uper(r).map_err(|e| e.within("timeEnd"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            price,
+            entrance_pos,
+            exit_pos,
+            toll_road,
+            toll_path,
+            time_begin,
+            time_end,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.price.is_some()) << 6)
+                | (u64::from(self.entrance_pos.is_some()) << 5)
+                | (u64::from(self.exit_pos.is_some()) << 4)
+                | (u64::from(self.toll_road.is_some()) << 3)
+                | (u64::from(self.toll_path.is_some()) << 2)
+                | (u64::from(self.time_begin.is_some()) << 1)
+                | (u64::from(self.time_end.is_some()) << 0),
+            7,
+        )?;
+        if let Some(x) = &self.price {
+            w.write_constrained(i64::from(*(x)), 0, 424967295)
+                .map_err(|e| e.within("price"))?;
+        }
+        if let Some(x) = &self.entrance_pos {
+            (x).encode_uper(w).map_err(|e| e.within("entrancePos"))?;
+        }
+        if let Some(x) = &self.exit_pos {
+            (x).encode_uper(w).map_err(|e| e.within("exitPos"))?;
+        }
+        if let Some(x) = &self.toll_road {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 2, Some(256), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("tollRoad"))?;
+        }
+        if let Some(x) = &self.toll_path {
+            (x).encode_uper(w).map_err(|e| e.within("tollPath"))?;
+        }
+        if let Some(x) = &self.time_begin {
+            (x).encode_uper(w).map_err(|e| e.within("timeBegin"))?;
+        }
+        if let Some(x) = &self.time_end {
+            (x).encode_uper(w).map_err(|e| e.within("timeEnd"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for TollInfo {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.price {
+            m.insert("price".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.entrance_pos {
+            m.insert("entrancePos".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.exit_pos {
+            m.insert("exitPos".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.toll_road {
+            m.insert(
+                "tollRoad".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.toll_path {
+            m.insert("tollPath".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.time_begin {
+            m.insert("timeBegin".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.time_end {
+            m.insert("timeEnd".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "price",
+                "entrancePos",
+                "exitPos",
+                "tollRoad",
+                "tollPath",
+                "timeBegin",
+                "timeEnd",
+            ],
+        )?;
+        let price = match o.get("price") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(424967295), false)
+                    .map(|v| v as u32)
+                    .map_err(|e| e.within("price"))?,
+            ),
+            None => None,
+        };
+        let entrance_pos = match o.get("entrancePos") {
+            Some(x) => Some(PositionOffsetLLV::from_jer(x).map_err(|e| e.within("entrancePos"))?),
+            None => None,
+        };
+        let exit_pos = match o.get("exitPos") {
+            Some(x) => Some(PositionOffsetLLV::from_jer(x).map_err(|e| e.within("exitPos"))?),
+            None => None,
+        };
+        let toll_road = match o.get("tollRoad") {
+            Some(x) => Some(
+                jer::array(x, 2, Some(256), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| NodeReferenceID::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("tollRoad"))?,
+            ),
+            None => None,
+        };
+        let toll_path = match o.get("tollPath") {
+            Some(x) => Some(ReferencePath::from_jer(x).map_err(|e| e.within("tollPath"))?),
+            None => None,
+        };
+        let time_begin = match o.get("timeBegin") {
+            Some(x) => Some(DDateTime::from_jer(x).map_err(|e| e.within("timeBegin"))?),
+            None => None,
+        };
+        let time_end = match o.get("timeEnd") {
+            Some(x) => Some(DDateTime::from_jer(x).map_err(|e| e.within("timeEnd"))?),
+            None => None,
+        };
+        Ok(Self {
+            price,
+            entrance_pos,
+            exit_pos,
+            toll_road,
+            toll_path,
+            time_begin,
+            time_end,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `TollResult` (module `VPM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TollResult {
+    /// `ok` (0)
+    Ok,
+    /// `nok` (1)
+    Nok,
+    /// `contactOperator` (2)
+    ContactOperator,
+}
+
+impl TollResult {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Nok => "nok",
+            Self::ContactOperator => "contactOperator",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "ok" => Some(Self::Ok),
+            "nok" => Some(Self::Nok),
+            "contactOperator" => Some(Self::ContactOperator),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for TollResult {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let at = r.position();
+        Ok(match r.read_constrained(0, 2)? {
+            0 => Self::Ok,
+            1 => Self::Nok,
+            2 => Self::ContactOperator,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::Ok => w.write_constrained(0, 0, 2),
+            Self::Nok => w.write_constrained(1, 0, 2),
+            Self::ContactOperator => w.write_constrained(2, 0, 2),
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for TollResult {
+    fn to_jer(&self) -> Value {
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
+
+/// ASN.1 `TollingDirection` (module `VPM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TollingDirection {
+    /// `north` (0)
+    North,
+    /// `northeast` (1)
+    Northeast,
+    /// `east` (2)
+    East,
+    /// `southeast` (3)
+    Southeast,
+    /// `south` (4)
+    South,
+    /// `southwest` (5)
+    Southwest,
+    /// `west` (6)
+    West,
+    /// `northwest` (7)
+    Northwest,
+    /// An extension value this version does not know: its index among the extension values.
+    UnknownExt(usize),
+}
+
+impl TollingDirection {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::North => "north",
+            Self::Northeast => "northeast",
+            Self::East => "east",
+            Self::Southeast => "southeast",
+            Self::South => "south",
+            Self::Southwest => "southwest",
+            Self::West => "west",
+            Self::Northwest => "northwest",
+            Self::UnknownExt(_) => "",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "north" => Some(Self::North),
+            "northeast" => Some(Self::Northeast),
+            "east" => Some(Self::East),
+            "southeast" => Some(Self::Southeast),
+            "south" => Some(Self::South),
+            "southwest" => Some(Self::Southwest),
+            "west" => Some(Self::West),
+            "northwest" => Some(Self::Northwest),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for TollingDirection {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(i),
+            });
+        }
+        let at = r.position();
+        Ok(match r.read_constrained(0, 7)? {
+            0 => Self::North,
+            1 => Self::Northeast,
+            2 => Self::East,
+            3 => Self::Southeast,
+            4 => Self::South,
+            5 => Self::Southwest,
+            6 => Self::West,
+            7 => Self::Northwest,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::North => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 7)
+            }
+            Self::Northeast => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 7)
+            }
+            Self::East => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 7)
+            }
+            Self::Southeast => {
+                w.write_bit(false)?;
+                w.write_constrained(3, 0, 7)
+            }
+            Self::South => {
+                w.write_bit(false)?;
+                w.write_constrained(4, 0, 7)
+            }
+            Self::Southwest => {
+                w.write_bit(false)?;
+                w.write_constrained(5, 0, 7)
+            }
+            Self::West => {
+                w.write_bit(false)?;
+                w.write_constrained(6, 0, 7)
+            }
+            Self::Northwest => {
+                w.write_bit(false)?;
+                w.write_constrained(7, 0, 7)
+            }
+            Self::UnknownExt(i) => {
+                w.write_bit(true)?;
+                w.write_normally_small(*i as u64)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for TollingDirection {
+    fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
+
+/// ASN.1 `TollingNodeInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TollingNodeInfo {
+    /// `id`: `StationOrGantryId`. Optional.
+    pub id: Option<StationOrGantryId>,
+    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m. Optional.
+    pub pos: Option<Position3D>,
+    /// `tollingNodeType`: `TollingNodeType`. Optional.
+    pub tolling_node_type: Option<TollingNodeType>,
+    /// `tollingDirection`: `TollingDirection`. Optional.
+    pub tolling_direction: Option<TollingDirection>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for TollingNodeInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(4)?;
+        let id = if opt & (1u64 << 3) != 0 {
+            Some(
+                r.read_int_ext(0, 4294967295)
+                    .map(|v| v as StationOrGantryId)
+                    .map_err(|e| e.within("id"))?,
+            )
+        } else {
+            None
+        };
+        let pos = if opt & (1u64 << 2) != 0 {
+            Some(Position3D::decode_uper(r).map_err(|e| e.within("pos"))?)
+        } else {
+            None
+        };
+        let tolling_node_type = if opt & (1u64 << 1) != 0 {
+            Some(TollingNodeType::decode_uper(r).map_err(|e| e.within("tollingNodeType"))?)
+        } else {
+            None
+        };
+        let tolling_direction = if opt & (1u64 << 0) != 0 {
+            Some(TollingDirection::decode_uper(r).map_err(|e| e.within("tollingDirection"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            id,
+            pos,
+            tolling_node_type,
+            tolling_direction,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.id.is_some()) << 3)
+                | (u64::from(self.pos.is_some()) << 2)
+                | (u64::from(self.tolling_node_type.is_some()) << 1)
+                | (u64::from(self.tolling_direction.is_some()) << 0),
+            4,
+        )?;
+        if let Some(x) = &self.id {
+            w.write_int_ext(i64::from(*(x)), 0, 4294967295)
+                .map_err(|e| e.within("id"))?;
+        }
+        if let Some(x) = &self.pos {
+            (x).encode_uper(w).map_err(|e| e.within("pos"))?;
+        }
+        if let Some(x) = &self.tolling_node_type {
+            (x).encode_uper(w)
+                .map_err(|e| e.within("tollingNodeType"))?;
+        }
+        if let Some(x) = &self.tolling_direction {
+            (x).encode_uper(w)
+                .map_err(|e| e.within("tollingDirection"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for TollingNodeInfo {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(x) = &self.id {
+            m.insert("id".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.pos {
+            m.insert("pos".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.tolling_node_type {
+            m.insert("tollingNodeType".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.tolling_direction {
+            m.insert("tollingDirection".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["id", "pos", "tollingNodeType", "tollingDirection"])?;
+        let id = match o.get("id") {
+            Some(x) => Some(
+                jer::int(x, Some(0), Some(4294967295), true)
+                    .map(|v| v as StationOrGantryId)
+                    .map_err(|e| e.within("id"))?,
+            ),
+            None => None,
+        };
+        let pos = match o.get("pos") {
+            Some(x) => Some(Position3D::from_jer(x).map_err(|e| e.within("pos"))?),
+            None => None,
+        };
+        let tolling_node_type = match o.get("tollingNodeType") {
+            Some(x) => Some(TollingNodeType::from_jer(x).map_err(|e| e.within("tollingNodeType"))?),
+            None => None,
+        };
+        let tolling_direction = match o.get("tollingDirection") {
+            Some(x) => {
+                Some(TollingDirection::from_jer(x).map_err(|e| e.within("tollingDirection"))?)
+            }
+            None => None,
+        };
+        Ok(Self {
+            id,
+            pos,
+            tolling_node_type,
+            tolling_direction,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `TollingNodeType` (module `VPM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TollingNodeType {
+    /// `entranceStation` (0)
+    EntranceStation,
+    /// `exitStation` (1)
+    ExitStation,
+    /// `entranceAndExitStation` (2)
+    EntranceAndExitStation,
+    /// `gantry` (3)
+    Gantry,
+    /// An extension value this version does not know: its index among the extension values.
+    UnknownExt(usize),
+}
+
+impl TollingNodeType {
+    /// The ASN.1 identifier.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::EntranceStation => "entranceStation",
+            Self::ExitStation => "exitStation",
+            Self::EntranceAndExitStation => "entranceAndExitStation",
+            Self::Gantry => "gantry",
+            Self::UnknownExt(_) => "",
+        }
+    }
+
+    /// The value from its ASN.1 identifier.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "entranceStation" => Some(Self::EntranceStation),
+            "exitStation" => Some(Self::ExitStation),
+            "entranceAndExitStation" => Some(Self::EntranceAndExitStation),
+            "gantry" => Some(Self::Gantry),
+            _ => None,
+        }
+    }
+}
+
+impl Uper for TollingNodeType {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(i),
+            });
+        }
+        let at = r.position();
+        Ok(match r.read_constrained(0, 3)? {
+            0 => Self::EntranceStation,
+            1 => Self::ExitStation,
+            2 => Self::EntranceAndExitStation,
+            3 => Self::Gantry,
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidEnumIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::EntranceStation => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 3)
+            }
+            Self::ExitStation => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 3)
+            }
+            Self::EntranceAndExitStation => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 3)
+            }
+            Self::Gantry => {
+                w.write_bit(false)?;
+                w.write_constrained(3, 0, 3)
+            }
+            Self::UnknownExt(i) => {
+                w.write_bit(true)?;
+                w.write_normally_small(*i as u64)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for TollingNodeType {
+    fn to_jer(&self) -> Value {
+        if let Self::UnknownExt(i) = self {
+            return jer::unknown_value(*i);
+        }
+        Value::String(self.as_str().into())
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
+    }
+}
+
+/// ASN.1 `TollingPos` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TollingPos {
+    /// `id`: `StationOrGantryId`.
+    pub id: StationOrGantryId,
+    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m. Optional.
+    pub pos: Option<Position3D>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for TollingPos {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(1)?;
+        let id = r
+            .read_int_ext(0, 4294967295)
+            .map(|v| v as StationOrGantryId)
+            .map_err(|e| e.within("id"))?;
+        let pos = if opt & (1u64 << 0) != 0 {
+            Some(Position3D::decode_uper(r).map_err(|e| e.within("pos"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            id,
+            pos,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits((u64::from(self.pos.is_some()) << 0), 1)?;
+        w.write_int_ext(i64::from(*(&self.id)), 0, 4294967295)
+            .map_err(|e| e.within("id"))?;
+        if let Some(x) = &self.pos {
+            (x).encode_uper(w).map_err(|e| e.within("pos"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for TollingPos {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.id;
+            m.insert("id".into(), Value::from(*(x)));
+        }
+        if let Some(x) = &self.pos {
+            m.insert("pos".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["id", "pos"])?;
+        let id = jer::member(o, "id")
+            .and_then(|x| {
+                jer::int(x, Some(0), Some(4294967295), true).map(|v| v as StationOrGantryId)
+            })
+            .map_err(|e| e.within("id"))?;
+        let pos = match o.get("pos") {
+            Some(x) => Some(Position3D::from_jer(x).map_err(|e| e.within("pos"))?),
+            None => None,
+        };
+        Ok(Self {
+            id,
+            pos,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `TransCredential` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransCredential {
+    /// `tc`: OCTET STRING (SIZE(32..32, ...)).
+    pub tc: Vec<u8>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for TransCredential {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let tc = r
+            .read_octets(32, Some(32), true)
+            .map_err(|e| e.within("tc"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self { tc, unknown_ext })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_octets(&self.tc, 32, Some(32), true)
+            .map_err(|e| e.within("tc"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for TransCredential {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.tc;
+            m.insert("tc".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["tc"])?;
+        let tc = jer::member(o, "tc")
+            .and_then(|x| jer::octets(x, 32, Some(32), true))
+            .map_err(|e| e.within("tc"))?;
+        Ok(Self {
+            tc,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `TransInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum TransInfo {
+    /// `getTollDataRq`: `GetTollDataRq`.
+    GetTollDataRq(GetTollDataRq),
+    /// `getTollDataRs`: `GetTollDataRs`.
+    GetTollDataRs(GetTollDataRs),
+    /// `getSecureRq`: `GetSecureRq`.
+    GetSecureRq(GetSecureRq),
+    /// `getSecureRs`: `GetSecureRs`.
+    GetSecureRs(GetSecureRs),
+    /// `setTollDataRq`: `SetTollDataRq`.
+    SetTollDataRq(SetTollDataRq),
+    /// `setTollDataRs`: `SetTollDataRs`.
+    SetTollDataRs(SetTollDataRs),
+    /// `transferChannelRq`: `ChannelRq`.
+    TransferChannelRq(ChannelRq),
+    /// `transferChannelRs`: `ChannelRs`.
+    TransferChannelRs(ChannelRs),
+    /// `setMMIRq`: `SetMMIRq`.
+    SetMmiRq(SetMMIRq),
+    /// An extension alternative this version does not know, kept for re-encoding.
+    UnknownExt(UnknownAlternative),
+}
+
+impl Uper for TransInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(UnknownAlternative {
+                    index: i,
+                    content: r.open_type_bytes()?,
+                }),
+            });
+        }
+        let at = r.position();
+        let i = r.read_constrained(0, 8)?;
+        Ok(match i {
+            0 => Self::GetTollDataRq(
+                GetTollDataRq::decode_uper(r).map_err(|e| e.within("getTollDataRq"))?,
+            ),
+            1 => Self::GetTollDataRs(
+                GetTollDataRs::decode_uper(r).map_err(|e| e.within("getTollDataRs"))?,
+            ),
+            2 => {
+                Self::GetSecureRq(GetSecureRq::decode_uper(r).map_err(|e| e.within("getSecureRq"))?)
+            }
+            3 => {
+                Self::GetSecureRs(GetSecureRs::decode_uper(r).map_err(|e| e.within("getSecureRs"))?)
+            }
+            4 => Self::SetTollDataRq(
+                SetTollDataRq::decode_uper(r).map_err(|e| e.within("setTollDataRq"))?,
+            ),
+            5 => Self::SetTollDataRs(
+                SetTollDataRs::decode_uper(r).map_err(|e| e.within("setTollDataRs"))?,
+            ),
+            6 => Self::TransferChannelRq(
+                ChannelRq::decode_uper(r).map_err(|e| e.within("transferChannelRq"))?,
+            ),
+            7 => Self::TransferChannelRs(
+                ChannelRs::decode_uper(r).map_err(|e| e.within("transferChannelRs"))?,
+            ),
+            8 => Self::SetMmiRq(SetMMIRq::decode_uper(r).map_err(|e| e.within("setMMIRq"))?),
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidChoiceIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::GetTollDataRq(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 8)?;
+                (x).encode_uper(w).map_err(|e| e.within("getTollDataRq"))
+            }
+            Self::GetTollDataRs(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 8)?;
+                (x).encode_uper(w).map_err(|e| e.within("getTollDataRs"))
+            }
+            Self::GetSecureRq(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 8)?;
+                (x).encode_uper(w).map_err(|e| e.within("getSecureRq"))
+            }
+            Self::GetSecureRs(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(3, 0, 8)?;
+                (x).encode_uper(w).map_err(|e| e.within("getSecureRs"))
+            }
+            Self::SetTollDataRq(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(4, 0, 8)?;
+                (x).encode_uper(w).map_err(|e| e.within("setTollDataRq"))
+            }
+            Self::SetTollDataRs(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(5, 0, 8)?;
+                (x).encode_uper(w).map_err(|e| e.within("setTollDataRs"))
+            }
+            Self::TransferChannelRq(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(6, 0, 8)?;
+                (x).encode_uper(w)
+                    .map_err(|e| e.within("transferChannelRq"))
+            }
+            Self::TransferChannelRs(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(7, 0, 8)?;
+                (x).encode_uper(w)
+                    .map_err(|e| e.within("transferChannelRs"))
+            }
+            Self::SetMmiRq(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(8, 0, 8)?;
+                (x).encode_uper(w).map_err(|e| e.within("setMMIRq"))
+            }
+            Self::UnknownExt(u) => {
+                w.write_bit(true)?;
+                w.write_normally_small(u.index as u64)?;
+                w.write_open_type_bytes(&u.content)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for TransInfo {
+    fn to_jer(&self) -> Value {
+        let (k, v) = match self {
+            Self::GetTollDataRq(x) => ("getTollDataRq", (x).to_jer()),
+            Self::GetTollDataRs(x) => ("getTollDataRs", (x).to_jer()),
+            Self::GetSecureRq(x) => ("getSecureRq", (x).to_jer()),
+            Self::GetSecureRs(x) => ("getSecureRs", (x).to_jer()),
+            Self::SetTollDataRq(x) => ("setTollDataRq", (x).to_jer()),
+            Self::SetTollDataRs(x) => ("setTollDataRs", (x).to_jer()),
+            Self::TransferChannelRq(x) => ("transferChannelRq", (x).to_jer()),
+            Self::TransferChannelRs(x) => ("transferChannelRs", (x).to_jer()),
+            Self::SetMmiRq(x) => ("setMMIRq", (x).to_jer()),
+            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+        };
+        let mut m = Map::new();
+        m.insert(k.into(), v);
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let (k, x) = jer::choice(j)?;
+        Ok(match k {
+            "getTollDataRq" => Self::GetTollDataRq(
+                GetTollDataRq::from_jer(x).map_err(|e| e.within("getTollDataRq"))?,
+            ),
+            "getTollDataRs" => Self::GetTollDataRs(
+                GetTollDataRs::from_jer(x).map_err(|e| e.within("getTollDataRs"))?,
+            ),
+            "getSecureRq" => {
+                Self::GetSecureRq(GetSecureRq::from_jer(x).map_err(|e| e.within("getSecureRq"))?)
+            }
+            "getSecureRs" => {
+                Self::GetSecureRs(GetSecureRs::from_jer(x).map_err(|e| e.within("getSecureRs"))?)
+            }
+            "setTollDataRq" => Self::SetTollDataRq(
+                SetTollDataRq::from_jer(x).map_err(|e| e.within("setTollDataRq"))?,
+            ),
+            "setTollDataRs" => Self::SetTollDataRs(
+                SetTollDataRs::from_jer(x).map_err(|e| e.within("setTollDataRs"))?,
+            ),
+            "transferChannelRq" => Self::TransferChannelRq(
+                ChannelRq::from_jer(x).map_err(|e| e.within("transferChannelRq"))?,
+            ),
+            "transferChannelRs" => Self::TransferChannelRs(
+                ChannelRs::from_jer(x).map_err(|e| e.within("transferChannelRs"))?,
+            ),
+            "setMMIRq" => Self::SetMmiRq(SetMMIRq::from_jer(x).map_err(|e| e.within("setMMIRq"))?),
+            _ => return Err(JerError::new(JerErrorKind::BadChoice)),
+        })
+    }
+}
+
+/// ASN.1 `VPApplicationList` (module `VPM`).
+///
+/// SEQUENCE (SIZE(1..16)) OF `VPApplicationParameter`
+pub type VPApplicationList = Vec<VPApplicationParameter>;
+
+/// ASN.1 `VPApplicationParameter` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VPApplicationParameter {
+    /// `pid`: `PaymentEntityID`.
+    pub pid: PaymentEntityID,
+    /// `obuPaymentInfo`: `OBUPaymentInfo`.
+    pub obu_payment_info: OBUPaymentInfo,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for VPApplicationParameter {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let pid = PaymentEntityID::decode_uper(r).map_err(|e| e.within("pid"))?;
+        let obu_payment_info =
+            OBUPaymentInfo::decode_uper(r).map_err(|e| e.within("obuPaymentInfo"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            pid,
+            obu_payment_info,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        (&self.pid).encode_uper(w).map_err(|e| e.within("pid"))?;
+        (&self.obu_payment_info)
+            .encode_uper(w)
+            .map_err(|e| e.within("obuPaymentInfo"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for VPApplicationParameter {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.pid;
+            m.insert("pid".into(), (x).to_jer());
+        }
+        {
+            let x = &self.obu_payment_info;
+            m.insert("obuPaymentInfo".into(), (x).to_jer());
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["pid", "obuPaymentInfo"])?;
+        let pid = jer::member(o, "pid")
+            .and_then(|x| PaymentEntityID::from_jer(x))
+            .map_err(|e| e.within("pid"))?;
+        let obu_payment_info = jer::member(o, "obuPaymentInfo")
+            .and_then(|x| OBUPaymentInfo::from_jer(x))
+            .map_err(|e| e.within("obuPaymentInfo"))?;
+        Ok(Self {
+            pid,
+            obu_payment_info,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// Vehicle service information: the OBU answers with its applications.
+///
+/// ASN.1 `VSI` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VSI {
+    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    pub time: DDateTime,
+    /// `obuId`: OCTET STRING (SIZE(8..8)).
+    pub obu_id: [u8; 8],
+    /// `targetId`: OCTET STRING (SIZE(8..8)). Optional.
+    pub target_id: Option<[u8; 8]>,
+    /// `obuInfo`: `OBUInfo`. Optional.
+    pub obu_info: Option<OBUInfo>,
+    /// `vpapplicationList`: `VPApplicationList`. Optional.
+    pub vpapplication_list: Option<VPApplicationList>,
+    /// `rndOBU`: `RandStr8`. Optional.
+    pub rnd_obu: Option<RandStr8>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for VSI {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(4)?;
+        let time = DDateTime::decode_uper(r).map_err(|e| e.within("time"))?;
+        let obu_id = r.read_array::<8>().map_err(|e| e.within("obuId"))?;
+        let target_id = if opt & (1u64 << 3) != 0 {
+            Some(r.read_array::<8>().map_err(|e| e.within("targetId"))?)
+        } else {
+            None
+        };
+        let obu_info = if opt & (1u64 << 2) != 0 {
+            Some(OBUInfo::decode_uper(r).map_err(|e| e.within("obuInfo"))?)
+        } else {
+            None
+        };
+        let vpapplication_list = if opt & (1u64 << 1) != 0 {
+            Some(
+                (|r: &mut BitReader<'_>| -> Result<Vec<VPApplicationParameter>, DecodeError> {
+                    let n = r.read_count(1, Some(16), false, 6)?;
+                    let mut v = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        v.push(VPApplicationParameter::decode_uper(r)?);
+                    }
+                    Ok(v)
+                })(r)
+                .map_err(|e| e.within("vpapplicationList"))?,
+            )
+        } else {
+            None
+        };
+        let rnd_obu = if opt & (1u64 << 0) != 0 {
+            Some(r.read_array::<8>().map_err(|e| e.within("rndOBU"))?)
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            time,
+            obu_id,
+            target_id,
+            obu_info,
+            vpapplication_list,
+            rnd_obu,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits(
+            (u64::from(self.target_id.is_some()) << 3)
+                | (u64::from(self.obu_info.is_some()) << 2)
+                | (u64::from(self.vpapplication_list.is_some()) << 1)
+                | (u64::from(self.rnd_obu.is_some()) << 0),
+            4,
+        )?;
+        (&self.time).encode_uper(w).map_err(|e| e.within("time"))?;
+        w.write_bytes(&(&self.obu_id)[..])
+            .map_err(|e| e.within("obuId"))?;
+        if let Some(x) = &self.target_id {
+            w.write_bytes(&(x)[..]).map_err(|e| e.within("targetId"))?;
+        }
+        if let Some(x) = &self.obu_info {
+            (x).encode_uper(w).map_err(|e| e.within("obuInfo"))?;
+        }
+        if let Some(x) = &self.vpapplication_list {
+            (|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {
+                w.write_count((x).len(), 1, Some(16), false)?;
+                for x in (x).iter() {
+                    (x).encode_uper(w)?;
+                }
+                Ok(())
+            })(w)
+            .map_err(|e| e.within("vpapplicationList"))?;
+        }
+        if let Some(x) = &self.rnd_obu {
+            w.write_bytes(&(x)[..]).map_err(|e| e.within("rndOBU"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for VSI {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.time;
+            m.insert("time".into(), (x).to_jer());
+        }
+        {
+            let x = &self.obu_id;
+            m.insert("obuId".into(), jer::hex(&(x)[..]));
+        }
+        if let Some(x) = &self.target_id {
+            m.insert("targetId".into(), jer::hex(&(x)[..]));
+        }
+        if let Some(x) = &self.obu_info {
+            m.insert("obuInfo".into(), (x).to_jer());
+        }
+        if let Some(x) = &self.vpapplication_list {
+            m.insert(
+                "vpapplicationList".into(),
+                Value::Array((x).iter().map(|x| (x).to_jer()).collect()),
+            );
+        }
+        if let Some(x) = &self.rnd_obu {
+            m.insert("rndOBU".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "time",
+                "obuId",
+                "targetId",
+                "obuInfo",
+                "vpapplicationList",
+                "rndOBU",
+            ],
+        )?;
+        let time = jer::member(o, "time")
+            .and_then(|x| DDateTime::from_jer(x))
+            .map_err(|e| e.within("time"))?;
+        let obu_id = jer::member(o, "obuId")
+            .and_then(|x| jer::octets_fixed::<8>(x))
+            .map_err(|e| e.within("obuId"))?;
+        let target_id = match o.get("targetId") {
+            Some(x) => Some(jer::octets_fixed::<8>(x).map_err(|e| e.within("targetId"))?),
+            None => None,
+        };
+        let obu_info = match o.get("obuInfo") {
+            Some(x) => Some(OBUInfo::from_jer(x).map_err(|e| e.within("obuInfo"))?),
+            None => None,
+        };
+        let vpapplication_list = match o.get("vpapplicationList") {
+            Some(x) => Some(
+                jer::array(x, 1, Some(16), false)
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|x| VPApplicationParameter::from_jer(x))
+                            .collect::<Result<Vec<_>, JerError>>()
+                    })
+                    .map_err(|e| e.within("vpapplicationList"))?,
+            ),
+            None => None,
+        };
+        let rnd_obu = match o.get("rndOBU") {
+            Some(x) => Some(jer::octets_fixed::<8>(x).map_err(|e| e.within("rndOBU"))?),
+            None => None,
+        };
+        Ok(Self {
+            time,
+            obu_id,
+            target_id,
+            obu_info,
+            vpapplication_list,
+            rnd_obu,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `VehicleDimensions` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VehicleDimensions {
+    /// `vehicleLength`: INTEGER (0..65535).
+    pub vehicle_length: u16,
+    /// `vehicleWidth`: INTEGER (0..255).
+    pub vehicle_width: u8,
+    /// `vehicleHeigth`: INTEGER (0..255).
+    pub vehicle_heigth: u8,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for VehicleDimensions {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let vehicle_length = r
+            .read_constrained(0, 65535)
+            .map(|v| v as u16)
+            .map_err(|e| e.within("vehicleLength"))?;
+        let vehicle_width = r
+            .read_constrained(0, 255)
+            .map(|v| v as u8)
+            .map_err(|e| e.within("vehicleWidth"))?;
+        let vehicle_heigth = r
+            .read_constrained(0, 255)
+            .map(|v| v as u8)
+            .map_err(|e| e.within("vehicleHeigth"))?;
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            vehicle_length,
+            vehicle_width,
+            vehicle_heigth,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_constrained(i64::from(*(&self.vehicle_length)), 0, 65535)
+            .map_err(|e| e.within("vehicleLength"))?;
+        w.write_constrained(i64::from(*(&self.vehicle_width)), 0, 255)
+            .map_err(|e| e.within("vehicleWidth"))?;
+        w.write_constrained(i64::from(*(&self.vehicle_heigth)), 0, 255)
+            .map_err(|e| e.within("vehicleHeigth"))?;
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for VehicleDimensions {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.vehicle_length;
+            m.insert("vehicleLength".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.vehicle_width;
+            m.insert("vehicleWidth".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.vehicle_heigth;
+            m.insert("vehicleHeigth".into(), Value::from(*(x)));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(j, &["vehicleLength", "vehicleWidth", "vehicleHeigth"])?;
+        let vehicle_length = jer::member(o, "vehicleLength")
+            .and_then(|x| jer::int(x, Some(0), Some(65535), false).map(|v| v as u16))
+            .map_err(|e| e.within("vehicleLength"))?;
+        let vehicle_width = jer::member(o, "vehicleWidth")
+            .and_then(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as u8))
+            .map_err(|e| e.within("vehicleWidth"))?;
+        let vehicle_heigth = jer::member(o, "vehicleHeigth")
+            .and_then(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as u8))
+            .map_err(|e| e.within("vehicleHeigth"))?;
+        Ok(Self {
+            vehicle_length,
+            vehicle_width,
+            vehicle_heigth,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `VehicleInfo` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VehicleInfo {
+    /// `vehicleLicencePlateNumber`: OCTET STRING (SIZE(12..12)).
+    pub vehicle_licence_plate_number: [u8; 12],
+    /// `vehicleLicencePlateColor`: OCTET STRING (SIZE(2..2)).
+    pub vehicle_licence_plate_color: [u8; 2],
+    /// `vehicleTollingClass`: INTEGER (0..127, ...).
+    pub vehicle_tolling_class: i64,
+    /// `vehicleUserType`: INTEGER (0..127, ...).
+    pub vehicle_user_type: i64,
+    /// `vehicleDimensions`: `VehicleDimensions`.
+    pub vehicle_dimensions: VehicleDimensions,
+    /// `vehicleWheels`: INTEGER (0..127).
+    pub vehicle_wheels: u8,
+    /// `vehicleAxles`: INTEGER (0..127).
+    pub vehicle_axles: u8,
+    /// `vehicleWheelBases`: INTEGER (0..65535).
+    pub vehicle_wheel_bases: u16,
+    /// `vehicleWeightLimits`: INTEGER (0..16777215).
+    pub vehicle_weight_limits: u32,
+    /// `vehicleSpecificInformation`: OCTET STRING (SIZE(16..16)).
+    pub vehicle_specific_information: [u8; 16],
+    /// `vehicleEngineNumber`: OCTET STRING (SIZE(16..16)).
+    pub vehicle_engine_number: [u8; 16],
+    /// `description`: OCTET STRING (SIZE(1..256)). Optional.
+    pub description: Option<Vec<u8>>,
+    /// Extension additions this version does not know, kept for re-encoding.
+    pub unknown_ext: UnknownExtensions,
+}
+
+impl Uper for VehicleInfo {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let ext = r.read_bit()?;
+        let opt = r.read_bits(1)?;
+        let vehicle_licence_plate_number = r
+            .read_array::<12>()
+            .map_err(|e| e.within("vehicleLicencePlateNumber"))?;
+        let vehicle_licence_plate_color = r
+            .read_array::<2>()
+            .map_err(|e| e.within("vehicleLicencePlateColor"))?;
+        let vehicle_tolling_class = r
+            .read_int_ext(0, 127)
+            .map_err(|e| e.within("vehicleTollingClass"))?;
+        let vehicle_user_type = r
+            .read_int_ext(0, 127)
+            .map_err(|e| e.within("vehicleUserType"))?;
+        let vehicle_dimensions =
+            VehicleDimensions::decode_uper(r).map_err(|e| e.within("vehicleDimensions"))?;
+        let vehicle_wheels = r
+            .read_constrained(0, 127)
+            .map(|v| v as u8)
+            .map_err(|e| e.within("vehicleWheels"))?;
+        let vehicle_axles = r
+            .read_constrained(0, 127)
+            .map(|v| v as u8)
+            .map_err(|e| e.within("vehicleAxles"))?;
+        let vehicle_wheel_bases = r
+            .read_constrained(0, 65535)
+            .map(|v| v as u16)
+            .map_err(|e| e.within("vehicleWheelBases"))?;
+        let vehicle_weight_limits = r
+            .read_constrained(0, 16777215)
+            .map(|v| v as u32)
+            .map_err(|e| e.within("vehicleWeightLimits"))?;
+        let vehicle_specific_information = r
+            .read_array::<16>()
+            .map_err(|e| e.within("vehicleSpecificInformation"))?;
+        let vehicle_engine_number = r
+            .read_array::<16>()
+            .map_err(|e| e.within("vehicleEngineNumber"))?;
+        let description = if opt & (1u64 << 0) != 0 {
+            Some(
+                r.read_octets(1, Some(256), false)
+                    .map_err(|e| e.within("description"))?,
+            )
+        } else {
+            None
+        };
+        let mut unknown_ext = UnknownExtensions::default();
+        if ext {
+            let bm = ExtBitmap::read(r)?;
+            for i in bm.present() {
+                match i {
+                    _ => {
+                        let b = r.open_type_bytes()?;
+                        unknown_ext.items.push((i, b));
+                    }
+                }
+            }
+            unknown_ext.set_len(bm.len(), 0);
+        }
+        Ok(Self {
+            vehicle_licence_plate_number,
+            vehicle_licence_plate_color,
+            vehicle_tolling_class,
+            vehicle_user_type,
+            vehicle_dimensions,
+            vehicle_wheels,
+            vehicle_axles,
+            vehicle_wheel_bases,
+            vehicle_weight_limits,
+            vehicle_specific_information,
+            vehicle_engine_number,
+            description,
+            unknown_ext,
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let ext = !self.unknown_ext.is_empty();
+        w.write_bit(ext)?;
+        w.write_bits((u64::from(self.description.is_some()) << 0), 1)?;
+        w.write_bytes(&(&self.vehicle_licence_plate_number)[..])
+            .map_err(|e| e.within("vehicleLicencePlateNumber"))?;
+        w.write_bytes(&(&self.vehicle_licence_plate_color)[..])
+            .map_err(|e| e.within("vehicleLicencePlateColor"))?;
+        w.write_int_ext(*(&self.vehicle_tolling_class), 0, 127)
+            .map_err(|e| e.within("vehicleTollingClass"))?;
+        w.write_int_ext(*(&self.vehicle_user_type), 0, 127)
+            .map_err(|e| e.within("vehicleUserType"))?;
+        (&self.vehicle_dimensions)
+            .encode_uper(w)
+            .map_err(|e| e.within("vehicleDimensions"))?;
+        w.write_constrained(i64::from(*(&self.vehicle_wheels)), 0, 127)
+            .map_err(|e| e.within("vehicleWheels"))?;
+        w.write_constrained(i64::from(*(&self.vehicle_axles)), 0, 127)
+            .map_err(|e| e.within("vehicleAxles"))?;
+        w.write_constrained(i64::from(*(&self.vehicle_wheel_bases)), 0, 65535)
+            .map_err(|e| e.within("vehicleWheelBases"))?;
+        w.write_constrained(i64::from(*(&self.vehicle_weight_limits)), 0, 16777215)
+            .map_err(|e| e.within("vehicleWeightLimits"))?;
+        w.write_bytes(&(&self.vehicle_specific_information)[..])
+            .map_err(|e| e.within("vehicleSpecificInformation"))?;
+        w.write_bytes(&(&self.vehicle_engine_number)[..])
+            .map_err(|e| e.within("vehicleEngineNumber"))?;
+        if let Some(x) = &self.description {
+            w.write_octets(x, 1, Some(256), false)
+                .map_err(|e| e.within("description"))?;
+        }
+        if ext {
+            let highest: Option<usize> = { None };
+            let len = self.unknown_ext.encode_len(0, highest);
+            w.write_ext_bitmap(len, |i| match i {
+                _ => self.unknown_ext.get(i).is_some(),
+            })?;
+            for i in 0..len {
+                match i {
+                    _ => {
+                        if let Some(b) = self.unknown_ext.get(i) {
+                            w.write_open_type_bytes(b)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for VehicleInfo {
+    fn to_jer(&self) -> Value {
+        let mut m = Map::new();
+        {
+            let x = &self.vehicle_licence_plate_number;
+            m.insert("vehicleLicencePlateNumber".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.vehicle_licence_plate_color;
+            m.insert("vehicleLicencePlateColor".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.vehicle_tolling_class;
+            m.insert("vehicleTollingClass".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.vehicle_user_type;
+            m.insert("vehicleUserType".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.vehicle_dimensions;
+            m.insert("vehicleDimensions".into(), (x).to_jer());
+        }
+        {
+            let x = &self.vehicle_wheels;
+            m.insert("vehicleWheels".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.vehicle_axles;
+            m.insert("vehicleAxles".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.vehicle_wheel_bases;
+            m.insert("vehicleWheelBases".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.vehicle_weight_limits;
+            m.insert("vehicleWeightLimits".into(), Value::from(*(x)));
+        }
+        {
+            let x = &self.vehicle_specific_information;
+            m.insert("vehicleSpecificInformation".into(), jer::hex(&(x)[..]));
+        }
+        {
+            let x = &self.vehicle_engine_number;
+            m.insert("vehicleEngineNumber".into(), jer::hex(&(x)[..]));
+        }
+        if let Some(x) = &self.description {
+            m.insert("description".into(), jer::hex(&(x)[..]));
+        }
+        if !self.unknown_ext.is_empty() {
+            m.insert(
+                "$unknownExtensions".into(),
+                jer::unknown_extensions(&self.unknown_ext),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let o = jer::object(
+            j,
+            &[
+                "vehicleLicencePlateNumber",
+                "vehicleLicencePlateColor",
+                "vehicleTollingClass",
+                "vehicleUserType",
+                "vehicleDimensions",
+                "vehicleWheels",
+                "vehicleAxles",
+                "vehicleWheelBases",
+                "vehicleWeightLimits",
+                "vehicleSpecificInformation",
+                "vehicleEngineNumber",
+                "description",
+            ],
+        )?;
+        let vehicle_licence_plate_number = jer::member(o, "vehicleLicencePlateNumber")
+            .and_then(|x| jer::octets_fixed::<12>(x))
+            .map_err(|e| e.within("vehicleLicencePlateNumber"))?;
+        let vehicle_licence_plate_color = jer::member(o, "vehicleLicencePlateColor")
+            .and_then(|x| jer::octets_fixed::<2>(x))
+            .map_err(|e| e.within("vehicleLicencePlateColor"))?;
+        let vehicle_tolling_class = jer::member(o, "vehicleTollingClass")
+            .and_then(|x| jer::int(x, Some(0), Some(127), true))
+            .map_err(|e| e.within("vehicleTollingClass"))?;
+        let vehicle_user_type = jer::member(o, "vehicleUserType")
+            .and_then(|x| jer::int(x, Some(0), Some(127), true))
+            .map_err(|e| e.within("vehicleUserType"))?;
+        let vehicle_dimensions = jer::member(o, "vehicleDimensions")
+            .and_then(|x| VehicleDimensions::from_jer(x))
+            .map_err(|e| e.within("vehicleDimensions"))?;
+        let vehicle_wheels = jer::member(o, "vehicleWheels")
+            .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
+            .map_err(|e| e.within("vehicleWheels"))?;
+        let vehicle_axles = jer::member(o, "vehicleAxles")
+            .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
+            .map_err(|e| e.within("vehicleAxles"))?;
+        let vehicle_wheel_bases = jer::member(o, "vehicleWheelBases")
+            .and_then(|x| jer::int(x, Some(0), Some(65535), false).map(|v| v as u16))
+            .map_err(|e| e.within("vehicleWheelBases"))?;
+        let vehicle_weight_limits = jer::member(o, "vehicleWeightLimits")
+            .and_then(|x| jer::int(x, Some(0), Some(16777215), false).map(|v| v as u32))
+            .map_err(|e| e.within("vehicleWeightLimits"))?;
+        let vehicle_specific_information = jer::member(o, "vehicleSpecificInformation")
+            .and_then(|x| jer::octets_fixed::<16>(x))
+            .map_err(|e| e.within("vehicleSpecificInformation"))?;
+        let vehicle_engine_number = jer::member(o, "vehicleEngineNumber")
+            .and_then(|x| jer::octets_fixed::<16>(x))
+            .map_err(|e| e.within("vehicleEngineNumber"))?;
+        let description = match o.get("description") {
+            Some(x) => {
+                Some(jer::octets(x, 1, Some(256), false).map_err(|e| e.within("description"))?)
+            }
+            None => None,
+        };
+        Ok(Self {
+            vehicle_licence_plate_number,
+            vehicle_licence_plate_color,
+            vehicle_tolling_class,
+            vehicle_user_type,
+            vehicle_dimensions,
+            vehicle_wheels,
+            vehicle_axles,
+            vehicle_wheel_bases,
+            vehicle_weight_limits,
+            vehicle_specific_information,
+            vehicle_engine_number,
+            description,
+            unknown_ext: UnknownExtensions::default(),
+        })
+    }
+}
+
+/// ASN.1 `VehiclePaymentMessagePayment` (module `VPM`).
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum VehiclePaymentMessagePayment {
+    /// `initialzation-request`: `RST`: Roadside service table: the RSU offers its payment applications.
+    InitialzationRequest(RST),
+    /// `initialzation-response`: `VSI`: Vehicle service information: the OBU answers with its applications.
+    InitialzationResponse(VSI),
+    /// `action-request`: `Action-Request`.
+    ActionRequest(ActionRequest),
+    /// `action-response`: `Action-Response`.
+    ActionResponse(ActionResponse),
+    /// An extension alternative this version does not know, kept for re-encoding.
+    UnknownExt(UnknownAlternative),
+}
+
+impl Uper for VehiclePaymentMessagePayment {
+    fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        if r.read_bit()? {
+            let i = r.read_normally_small()? as usize;
+            return Ok(match i {
+                _ => Self::UnknownExt(UnknownAlternative {
+                    index: i,
+                    content: r.open_type_bytes()?,
+                }),
+            });
+        }
+        let at = r.position();
+        let i = r.read_constrained(0, 3)?;
+        Ok(match i {
+            0 => Self::InitialzationRequest(
+                RST::decode_uper(r).map_err(|e| e.within("initialzation-request"))?,
+            ),
+            1 => Self::InitialzationResponse(
+                VSI::decode_uper(r).map_err(|e| e.within("initialzation-response"))?,
+            ),
+            2 => Self::ActionRequest(
+                ActionRequest::decode_uper(r).map_err(|e| e.within("action-request"))?,
+            ),
+            3 => Self::ActionResponse(
+                ActionResponse::decode_uper(r).map_err(|e| e.within("action-response"))?,
+            ),
+            _ => return Err(r.error_at(DecodeErrorKind::InvalidChoiceIndex, at)),
+        })
+    }
+
+    fn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self {
+            Self::InitialzationRequest(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(0, 0, 3)?;
+                (x).encode_uper(w)
+                    .map_err(|e| e.within("initialzation-request"))
+            }
+            Self::InitialzationResponse(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(1, 0, 3)?;
+                (x).encode_uper(w)
+                    .map_err(|e| e.within("initialzation-response"))
+            }
+            Self::ActionRequest(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(2, 0, 3)?;
+                (x).encode_uper(w).map_err(|e| e.within("action-request"))
+            }
+            Self::ActionResponse(x) => {
+                w.write_bit(false)?;
+                w.write_constrained(3, 0, 3)?;
+                (x).encode_uper(w).map_err(|e| e.within("action-response"))
+            }
+            Self::UnknownExt(u) => {
+                w.write_bit(true)?;
+                w.write_normally_small(u.index as u64)?;
+                w.write_open_type_bytes(&u.content)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "jer")]
+impl Jer for VehiclePaymentMessagePayment {
+    fn to_jer(&self) -> Value {
+        let (k, v) = match self {
+            Self::InitialzationRequest(x) => ("initialzation-request", (x).to_jer()),
+            Self::InitialzationResponse(x) => ("initialzation-response", (x).to_jer()),
+            Self::ActionRequest(x) => ("action-request", (x).to_jer()),
+            Self::ActionResponse(x) => ("action-response", (x).to_jer()),
+            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+        };
+        let mut m = Map::new();
+        m.insert(k.into(), v);
+        Value::Object(m)
+    }
+
+    fn from_jer(j: &Value) -> Result<Self, JerError> {
+        let (k, x) = jer::choice(j)?;
+        Ok(match k {
+            "initialzation-request" => Self::InitialzationRequest(
+                RST::from_jer(x).map_err(|e| e.within("initialzation-request"))?,
+            ),
+            "initialzation-response" => Self::InitialzationResponse(
+                VSI::from_jer(x).map_err(|e| e.within("initialzation-response"))?,
+            ),
+            "action-request" => Self::ActionRequest(
+                ActionRequest::from_jer(x).map_err(|e| e.within("action-request"))?,
+            ),
+            "action-response" => Self::ActionResponse(
+                ActionResponse::from_jer(x).map_err(|e| e.within("action-response"))?,
+            ),
+            _ => return Err(JerError::new(JerErrorKind::BadChoice)),
+        })
+    }
+}
+
 /// ASN.1 `VehiclePaymentMessage` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehiclePaymentMessage {
     /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
     pub msg_cnt: MsgCount,
+    /// `payment`: `VehiclePaymentMessagePayment`.
+    pub payment: VehiclePaymentMessagePayment,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
 }
@@ -33,6 +6059,8 @@ impl Uper for VehiclePaymentMessage {
             .read_constrained(0, 127)
             .map(|v| v as MsgCount)
             .map_err(|e| e.within("msgCnt"))?;
+        let payment =
+            VehiclePaymentMessagePayment::decode_uper(r).map_err(|e| e.within("payment"))?;
         let mut unknown_ext = UnknownExtensions::default();
         if ext {
             let bm = ExtBitmap::read(r)?;
@@ -48,6 +6076,7 @@ impl Uper for VehiclePaymentMessage {
         }
         Ok(Self {
             msg_cnt,
+            payment,
             unknown_ext,
         })
     }
@@ -57,6 +6086,9 @@ impl Uper for VehiclePaymentMessage {
         w.write_bit(ext)?;
         w.write_constrained(i64::from(*(&self.msg_cnt)), 0, 127)
             .map_err(|e| e.within("msgCnt"))?;
+        (&self.payment)
+            .encode_uper(w)
+            .map_err(|e| e.within("payment"))?;
         if ext {
             let highest: Option<usize> = { None };
             let len = self.unknown_ext.encode_len(0, highest);
@@ -85,6 +6117,10 @@ impl Jer for VehiclePaymentMessage {
             let x = &self.msg_cnt;
             m.insert("msgCnt".into(), Value::from(*(x)));
         }
+        {
+            let x = &self.payment;
+            m.insert("payment".into(), (x).to_jer());
+        }
         if !self.unknown_ext.is_empty() {
             m.insert(
                 "$unknownExtensions".into(),
@@ -95,12 +6131,16 @@ impl Jer for VehiclePaymentMessage {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["msgCnt"])?;
+        let o = jer::object(j, &["msgCnt", "payment"])?;
         let msg_cnt = jer::member(o, "msgCnt")
             .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as MsgCount))
             .map_err(|e| e.within("msgCnt"))?;
+        let payment = jer::member(o, "payment")
+            .and_then(|x| VehiclePaymentMessagePayment::from_jer(x))
+            .map_err(|e| e.within("payment"))?;
         Ok(Self {
             msg_cnt,
+            payment,
             unknown_ext: UnknownExtensions::default(),
         })
     }
