@@ -595,6 +595,14 @@ impl Emitter<'_> {
             } else {
                 ""
             };
+            if let Some(c) = self
+                .cx
+                .s
+                .member_docs
+                .get(&(aname.to_string(), m.name.clone()))
+            {
+                let _ = writeln!(out, "/// {c}\n///");
+            }
             let _ = writeln!(out, "/// `{}`: {}.{kind}", m.name, d.trim_end_matches('.'));
             let opt = m.optional || i >= root_n;
             if opt {
@@ -979,6 +987,14 @@ impl Emitter<'_> {
             } else {
                 ""
             };
+            if let Some(c) = self
+                .cx
+                .s
+                .member_docs
+                .get(&(aname.to_string(), a.name.clone()))
+            {
+                let _ = writeln!(out, "/// {c}\n///");
+            }
             let _ = writeln!(
                 out,
                 "/// `{}`: {}.{kind}\n{v}({}),",
@@ -1107,12 +1123,18 @@ impl Emitter<'_> {
             }
             vars.push(v);
         }
-        let _ = aname;
         out.push_str(doc);
         let copy = "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]";
         let _ = writeln!(out, "{copy}\npub enum {rname} {{");
         for ((n, val), v) in all.iter().zip(&vars) {
-            let _ = writeln!(out, "/// `{n}` ({val})\n{v},");
+            match self.cx.s.member_docs.get(&(aname.to_string(), n.clone())) {
+                Some(c) => {
+                    let _ = writeln!(out, "/// `{n}` ({val}): {c}\n{v},");
+                }
+                None => {
+                    let _ = writeln!(out, "/// `{n}` ({val})\n{v},");
+                }
+            }
         }
         if ext.is_some() {
             out.push_str("/// An extension value this version does not know: its index among the extension values.\nUnknownExt(usize),\n");
@@ -1201,11 +1223,16 @@ impl Emitter<'_> {
     ) -> Res<()> {
         out.push_str(doc);
         let root_fixed = size.ub.filter(|&u| u == size.lb);
+        let docs = &self.cx.s.member_docs;
         let consts = |out: &mut String| {
             for (n, v) in named {
+                let c = docs
+                    .get(&(aname.to_string(), n.clone()))
+                    .map(|c| format!(": {c}"))
+                    .unwrap_or_else(|| ".".into());
                 let _ = writeln!(
                     out,
-                    "/// Bit `{n}`.\npub const {}: usize = {v};",
+                    "/// Bit `{n}`{c}\npub const {}: usize = {v};",
                     names::constant(n)
                 );
             }

@@ -119,7 +119,7 @@ fn drop_closing_ellipsis(src: &str) -> String {
     out
 }
 
-fn load(root: &Path, set: &Set) -> Result<Vec<ToplevelDefinition>, String> {
+fn load(root: &Path, set: &Set) -> Result<(Vec<ToplevelDefinition>, String), String> {
     let dir = root.join(set.dir);
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
@@ -133,6 +133,11 @@ fn load(root: &Path, set: &Set) -> Result<Vec<ToplevelDefinition>, String> {
         literal.push_str(&drop_closing_ellipsis(&src));
         literal.push('\n');
     }
+    let original: String = files
+        .iter()
+        .filter_map(|f| fs::read_to_string(f).ok())
+        .collect::<Vec<_>>()
+        .join("\n");
     let compiler = Compiler::<Collector, CompilerMissingParams>::new().add_asn_literal(literal);
     COLLECTED.with(|c| c.borrow_mut().clear());
     let result = compiler
@@ -144,7 +149,10 @@ fn load(root: &Path, set: &Set) -> Result<Vec<ToplevelDefinition>, String> {
             eprintln!("warning ({}): {text}", set.dir);
         }
     }
-    Ok(COLLECTED.with(|c| std::mem::take(&mut *c.borrow_mut())))
+    Ok((
+        COLLECTED.with(|c| std::mem::take(&mut *c.borrow_mut())),
+        original,
+    ))
 }
 
 fn rustfmt(src: &str) -> Result<String, String> {
@@ -182,8 +190,9 @@ pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
             eprintln!("skipping {}: no modules", set.dir);
             continue;
         }
-        let tlds = load(root, set)?;
-        let schema = model::build(&tlds).map_err(|e| format!("{}: {e}", set.dir))?;
+        let (tlds, sources) = load(root, set)?;
+        let mut schema = model::build(&tlds).map_err(|e| format!("{}: {e}", set.dir))?;
+        schema.member_docs = model::member_comments(&sources);
         for (name, code) in emit::emit_set(&schema, set)? {
             files.push((Path::new(set.out).join(name), rustfmt(&code)?));
         }

@@ -110,6 +110,8 @@ pub struct Schema {
     pub types: Vec<Named>,
     pub index: BTreeMap<String, usize>,
     pub sets: BTreeMap<String, Vec<SetEntry>>,
+    /// Comments of members, enumeration items and named bits: (type, member) → text.
+    pub member_docs: BTreeMap<(String, String), String>,
 }
 
 impl Schema {
@@ -591,4 +593,77 @@ pub fn build(tlds: &[ToplevelDefinition]) -> Res<Schema> {
         }
     }
     Ok(schema)
+}
+
+/// Collects the comments of members, enumeration items and named bits from module sources:
+/// comment lines right above a member line and a trailing comment on it.
+pub fn member_comments(src: &str) -> BTreeMap<(String, String), String> {
+    let mut out = BTreeMap::new();
+    let mut current: Option<String> = None;
+    let mut pending: Vec<String> = Vec::new();
+    let mut depth: i32 = 0;
+    for line in src.lines() {
+        let (code, comment) = match line.find("--") {
+            Some(i) => (&line[..i], Some(line[i + 2..].trim())),
+            None => (line, None),
+        };
+        let code_t = code.trim();
+        if code_t.is_empty() {
+            match comment {
+                Some(c) if !c.is_empty() => pending.push(c.to_string()),
+                Some(_) => {}
+                None => pending.clear(),
+            }
+            continue;
+        }
+        let mut member_part = if depth > 0 { Some(code_t) } else { None };
+        if depth == 0 {
+            if let Some(i) = code_t.find("::=") {
+                let name = code_t[..i].split_whitespace().next().unwrap_or("");
+                if !name.is_empty() {
+                    current = Some(name.to_string());
+                }
+                // items written on the same line as the opening brace
+                member_part = code_t.find('{').map(|b| code_t[b + 1..].trim());
+            }
+        }
+        if let (Some(part), Some(ty)) = (member_part, &current) {
+            let first: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if first.starts_with(|c: char| c.is_ascii_lowercase()) {
+                let mut text: Vec<String> = std::mem::take(&mut pending);
+                if let Some(c) = comment.filter(|c| !c.is_empty()) {
+                    text.push(c.to_string());
+                }
+                if !text.is_empty() {
+                    out.entry((ty.clone(), first))
+                        .or_insert_with(|| text.join(" "));
+                }
+            }
+        }
+        pending.clear();
+        depth += code.matches('{').count() as i32 - code.matches('}').count() as i32;
+        if depth < 0 {
+            depth = 0;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::member_comments;
+
+    #[test]
+    fn member_comments_above_and_trailing() {
+        let src = "-- type doc\nT ::= SEQUENCE {\n    -- the count\n    cnt INTEGER (0..7), -- wraps\n\n    b BOOLEAN,\n    c BOOLEAN -- flag\n}\nE ::= ENUMERATED { x (0), -- nothing\n y (1) }\n";
+        let m = member_comments(src);
+        let get = |t: &str, f: &str| m.get(&(t.to_string(), f.to_string())).cloned();
+        assert_eq!(get("T", "cnt").as_deref(), Some("the count wraps"));
+        assert_eq!(get("T", "b"), None);
+        assert_eq!(get("T", "c").as_deref(), Some("flag"));
+        assert_eq!(get("E", "x").as_deref(), Some("nothing"));
+    }
 }

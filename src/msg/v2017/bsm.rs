@@ -22,8 +22,12 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 pub struct BasicSafetyMessage {
     /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
     pub msg_cnt: MsgCount,
+    /// temporary vehicle identifier
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
+    /// licence plate number
+    ///
     /// `plateNo`: OCTET STRING (SIZE(4..16)). Optional.
     pub plate_no: Option<Vec<u8>>,
     /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).

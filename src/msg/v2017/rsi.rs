@@ -43,8 +43,12 @@ pub struct RoadSideInformation {
     pub msg_cnt: MsgCount,
     /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
     pub time_stamp: Option<MinuteOfTheYear>,
+    /// RSU identifier
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
+    /// local id of this information, set by the RSU
+    ///
     /// `rsiId`: INTEGER (0..255).
     pub rsi_id: u8,
     /// `alertType`: `AlertType`: Alert type: traffic sign type (GB 5768) or event type (GB/T 29100).

@@ -22,6 +22,8 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 pub struct BasicSafetyMessage {
     /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
     pub msg_cnt: MsgCount,
+    /// temporary vehicle identifier
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
     /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).

@@ -33,6 +33,8 @@ pub struct Node {
     pub ref_pos: Position3D,
     /// `inLinks`: `LinkList`. Optional.
     pub in_links: Option<LinkList>,
+    /// Day II additions
+    ///
     /// `inLinks-ex`: `LinkExList`: Day II: link described by sections of lanes. Extension addition.
     pub in_links_ex: Option<LinkExList>,
     /// `prohibitedzone`: `ProhibitedZone`: Day II: areas vehicles must not enter at the node. Extension addition.

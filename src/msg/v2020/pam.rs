@@ -375,6 +375,8 @@ pub struct PAMDrive {
     pub twoway_sepration: Option<bool>,
     /// `speedLimit`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
     pub speed_limit: Option<Speed>,
+    /// 0.1 m
+    ///
     /// `heightRestriction`: INTEGER (0..100). Optional.
     pub height_restriction: Option<u8>,
     /// `driveWidth`: `LaneWidth`: 1 cm. Optional.
@@ -1376,6 +1378,8 @@ pub struct ParkingLotInfo {
     pub id: Option<u16>,
     /// `name`: `DescriptiveName`. Optional.
     pub name: Option<DescriptiveName>,
+    /// number of parking slots
+    ///
     /// `number`: INTEGER (0..65535). Optional.
     pub number: Option<u16>,
     /// `buildingLayerNum`: INTEGER (0..256). Optional.

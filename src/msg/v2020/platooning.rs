@@ -22,16 +22,22 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 pub struct CLPMM {
     /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
     pub msg_cnt: MsgCount,
+    /// temporary id of the sending vehicle
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
     /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
     pub sec_mark: DSecond,
+    /// platoon id
+    ///
     /// `pid`: OCTET STRING (SIZE(17..17)).
     pub pid: [u8; 17],
     /// `role`: `RoleInPlatooning`.
     pub role: RoleInPlatooning,
     /// `status`: `StatusInPlatooning`.
     pub status: StatusInPlatooning,
+    /// sent by the leader only
+    ///
     /// `leadingExt`: `MemberManagement`. Optional.
     pub leading_ext: Option<MemberManagement>,
     /// Extension additions this version does not know, kept for re-encoding.

@@ -1446,6 +1446,8 @@ pub struct PersonalSafetyMessage {
     pub path_history: Option<PathHistory>,
     /// `path-Planning`: `PathPlanning`. Optional.
     pub path_planning: Option<PathPlanning>,
+    /// radius of the group or person, 10 cm
+    ///
     /// `overallRadius`: INTEGER (0..200).
     pub overall_radius: u8,
     /// `non-motorData`: `Non-motorData`.

@@ -1099,6 +1099,8 @@ pub struct RTSData {
     pub reference_paths: Option<ReferencePathList>,
     /// `referenceLinks`: `ReferenceLinkList`. Optional.
     pub reference_links: Option<ReferenceLinkList>,
+    /// Day II addition
+    ///
     /// `auxiliarySign`: `AuxiliarySign`: Day II: auxiliary sign panel (vehicle types and direction it applies to). Extension addition.
     pub auxiliary_sign: Option<AuxiliarySign>,
     /// Extension additions this version does not know, kept for re-encoding.

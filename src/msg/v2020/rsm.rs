@@ -22,6 +22,8 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 pub struct ParticipantData {
     /// `ptcType`: `ParticipantType`.
     pub ptc_type: ParticipantType,
+    /// local id assigned by the roadside unit
+    ///
     /// `ptcId`: INTEGER (0..65535).
     pub ptc_id: u16,
     /// `source`: `SourceType`.

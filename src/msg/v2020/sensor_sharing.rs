@@ -2140,6 +2140,8 @@ impl Jer for ObstacleType {
 /// ASN.1 `Planning` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Planning {
+    /// 0.1 s
+    ///
     /// `duration`: INTEGER (0..600). Optional.
     pub duration: Option<u16>,
     /// `planConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.

@@ -840,6 +840,8 @@ pub struct PathPlanningPoint {
     pub accel_set: Option<AccelerationSet4Way>,
     /// `acc4WayConfidence`: `AccSet4WayConfidence`: Day II: accuracy of each component of AccelerationSet4Way. Optional.
     pub acc4_way_confidence: Option<AccSet4WayConfidence>,
+    /// time to reach this point, 10 ms
+    ///
     /// `estimatedTime`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
     pub estimated_time: Option<TimeOffset>,
     /// `timeConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
@@ -1760,6 +1762,8 @@ pub struct ReqSignalPriority {
     pub required_mov: MovementEx,
     /// `estimatedArrivalTime`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
     pub estimated_arrival_time: Option<TimeOffset>,
+    /// 0.1 m
+    ///
     /// `distance2Intersection`: INTEGER (0..10000). Optional.
     pub distance2_intersection: Option<u16>,
     /// Extension additions this version does not know, kept for re-encoding.
