@@ -28,4 +28,7 @@
 extern crate alloc;
 
 pub mod codec;
+pub mod fusion;
+pub mod geo;
 pub mod msg;
+pub mod time;
