@@ -782,25 +782,25 @@ impl Tracker {
                 .iter()
                 .flatten()
                 .any(|l| l.source == p.source && l.object_id == p.object_id);
-            let is_ego = if linked {
+            let near = if linked {
                 d2e <= link_gate
             } else {
-                d2e <= gate && ego_motion_matches(&e, &p.meas) && {
-                    // A track that an onboard sensor sees is a better explanation when it is
-                    // nearer in the Mahalanobis sense.
-                    let item = GateItem {
-                        pos: p.meas.position(),
-                        cov: p.meas.position_cov(),
-                        class: p.class,
-                        active: true,
-                    };
-                    !self.tracks.iter().any(|t| {
-                        t.fresh_onboard(now, window)
-                            && t.class.compatible(p.class)
-                            && super::associate::d2(&item, &t.gate_item(true))
-                                .is_some_and(|d| d < d2e)
-                    })
-                }
+                d2e <= gate && ego_motion_matches(&e, &p.meas)
+            };
+            // A track that an onboard sensor sees is a better explanation when it is nearer in
+            // the Mahalanobis sense (a neighbour in the next lane at the ego's speed).
+            let is_ego = near && {
+                let item = GateItem {
+                    pos: p.meas.position(),
+                    cov: p.meas.position_cov(),
+                    class: p.class,
+                    active: true,
+                };
+                !self.tracks.iter().any(|t| {
+                    t.fresh_onboard(now, window)
+                        && t.class.compatible(p.class)
+                        && super::associate::d2(&item, &t.gate_item(true)).is_some_and(|d| d < d2e)
+                })
             };
             if is_ego {
                 self.remember_ego_link(p.source, p.object_id, now);
