@@ -425,7 +425,7 @@ fn randomized_two_sources_one_track_per_target_and_lower_error() {
                     .map(|(j, o)| (j, (o.position_enu - p).norm()))
                     .min_by(|a, b| a.1.total_cmp(&b.1))
                     .unwrap();
-                if !(d < 2.0 && !used[j]) {
+                if d >= 2.0 || used[j] {
                     let near: Vec<_> = objs
                         .iter()
                         .filter(|o| (o.position_enu - p).norm() < 6.0)

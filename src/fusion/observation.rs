@@ -430,6 +430,19 @@ pub struct ObsCovariance {
 }
 
 impl ObsCovariance {
+    /// Sets the position covariance from its components (m²): east/x variance, covariance,
+    /// north/y variance.
+    pub fn with_position_m2(mut self, var_x: f64, cov_xy: f64, var_y: f64) -> Self {
+        self.position_m2 = Some(Matrix2::new(var_x, cov_xy, cov_xy, var_y));
+        self
+    }
+
+    /// Sets the velocity covariance from its components ((m/s)²).
+    pub fn with_velocity_m2ps2(mut self, var_x: f64, cov_xy: f64, var_y: f64) -> Self {
+        self.velocity_m2ps2 = Some(Matrix2::new(var_x, cov_xy, cov_xy, var_y));
+        self
+    }
+
     /// Covariance from CSAE confidence enums (as carried by RSM `posConfidence` and
     /// `motionCfd`).
     pub fn from_csae(

@@ -465,6 +465,23 @@ impl Tracker {
             e.pos = mv(e.pos);
             e.yaw_rad = wrap_angle_rad(e.yaw_rad + dyaw);
         });
+        // Whatever is now out of the frame's range (a far jump of the origin) is dropped.
+        let out = |p: Vector2<f64>| !(abs(p.x) <= MAX_RANGE_M && abs(p.y) <= MAX_RANGE_M);
+        for t in &mut self.tracks {
+            if out(t.filter.position()) || !t.filter.is_sound() {
+                t.dead = true;
+            }
+        }
+        self.remove_dead();
+        for k in 0..self.pending.len() {
+            if self
+                .pending
+                .get(k)
+                .is_some_and(|p| p.valid && out(p.meas.position()))
+            {
+                self.drop_pending(k, RejectReason::OutOfRange);
+            }
+        }
         self.counters.reanchored += 1;
         Ok(())
     }
