@@ -865,3 +865,49 @@ fn memory_is_flat_over_many_cycles() {
     }
     assert!(tr.counters().tracks_deleted > 0 && tr.counters().tracks_created > 48);
 }
+
+#[test]
+fn delayed_onboard_track_uses_the_ego_pose_at_sensor_time() {
+    // The ego drives east at 20 m/s turning gently; a camera track arrives 80 ms after capture.
+    // Placing it with the newest ego pose would put it 1.6 m off.
+    let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let pose = |s: f64| {
+        let yaw = 0.05 * s;
+        (
+            Vector2::new(400.0 * (yaw).sin(), 400.0 * (1.0 - yaw.cos())),
+            yaw,
+        )
+    };
+    let target = Vector2::new(60.0, 20.0);
+    let mut worst: f64 = 0.0;
+    for k in 0..100 {
+        let ms = k * 20;
+        let ts = ms as f64 / 1000.0;
+        let (e, yaw) = pose(ts);
+        let mut es = ego(at(ms), e.x, e.y, yaw, 20.0, None);
+        es.yaw_rate_rps = 0.05;
+        es.heading_sigma_deg = 0.1;
+        tr.set_ego_state(&es).unwrap();
+        if k % 5 == 0 && ms >= 80 {
+            let t_cap = ts - 0.08;
+            let (ec, yc) = pose(t_cap);
+            let vel_c = Vector2::new(20.0 * yc.cos(), 20.0 * yc.sin());
+            let mut o = radar(3, at(ms - 80), target, Vector2::zeros(), ec, yc, vel_c, 0.1);
+            o.source_type = SourceType::Video;
+            o.class = ObjectClass::Pedestrian;
+            // Over-ground velocity in ego axes (a relative one would need the ω × r term).
+            o.motion = ObsMotion::EgoVelocity {
+                vx_mps: 0.0,
+                vy_mps: 0.0,
+                relative: false,
+            };
+            tr.ingest(&o).unwrap();
+            tr.step(at(ms)).unwrap();
+            if let Some(t) = tr.tracks().first() {
+                worst = worst.max((t.filter().position() - target).norm());
+            }
+        }
+    }
+    assert_eq!(tr.tracks().len(), 1);
+    assert!(worst < 0.3, "worst error {worst}");
+}

@@ -4,14 +4,14 @@
 #![no_main]
 
 use cv2x::fusion::{
-    EgoState, FusionConfig, ObjectClass, ObjectSize, ObsCovariance, ObsMotion, ObsPosition,
-    Observation, SourceId, SourceKind, SourceType, Tracker,
+    EgoState, FusionConfig, FusionError, ObjectClass, ObjectSize, ObsCovariance, ObsMotion,
+    ObsPosition, Observation, RejectReason, SourceId, SourceKind, SourceType, Tracker,
 };
 use cv2x::geo::Wgs84;
 use cv2x::time::Timestamp;
 use libfuzzer_sys::fuzz_target;
 
-struct Input<'a>(&'a [u8]);
+struct Input<'a>(&'a [u8], bool);
 
 impl Input<'_> {
     fn u8(&mut self) -> u8 {
@@ -31,6 +31,11 @@ impl Input<'_> {
     }
     /// A float that is sometimes raw bits (NaN, infinities, huge), sometimes a plausible value.
     fn f(&mut self) -> f64 {
+        let v = self.f_inner();
+        self.1 |= !v.is_finite();
+        v
+    }
+    fn f_inner(&mut self) -> f64 {
         match self.u8() % 6 {
             0 => f64::from_bits(self.u64()),
             1 => [
@@ -73,7 +78,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut tr) = Tracker::new(config, ORIGIN) else {
         return;
     };
-    let mut inp = Input(data);
+    let mut inp = Input(data, false);
     let mut now_ms: i64 = 1_000_000;
     let mut out = Vec::new();
     let mut steps = 0;
@@ -81,6 +86,7 @@ fuzz_target!(|data: &[u8]| {
         steps += 1;
         match inp.u8() % 8 {
             0..=3 => {
+                inp.1 = false;
                 let kind = match inp.u8() % 4 {
                     0 => SourceKind::Rsm,
                     1 => SourceKind::Ssm,
@@ -156,7 +162,13 @@ fuzz_target!(|data: &[u8]| {
                     class: ObjectClass::from_csae(inp.u8() % 6),
                     covariance: cov,
                 };
-                let _ = tr.ingest(&obs);
+                let before = tr.counters().non_finite;
+                let r = tr.ingest(&obs);
+                if inp.1 {
+                    // Non-finite input is refused at the entry, with its reason counted.
+                    assert_eq!(r, Err(FusionError::Rejected(RejectReason::NonFinite)));
+                    assert_eq!(tr.counters().non_finite, before + 1);
+                }
             }
             4 | 5 => {
                 // Time mostly forward, sometimes backwards or far away.

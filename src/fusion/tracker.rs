@@ -403,9 +403,19 @@ impl Tracker {
             self.counters.count(RejectReason::NonFinite);
             return Err(FusionError::Rejected(RejectReason::NonFinite));
         }
-        let pos = self
+        let pos = match self
             .frame
-            .enu_from_wgs84(&Wgs84::new(s.lat_deg, s.lon_deg, s.alt_m))?;
+            .enu_from_wgs84(&Wgs84::new(s.lat_deg, s.lon_deg, s.alt_m))
+        {
+            Ok(p) => p,
+            Err(e) => {
+                self.counters.count(match e {
+                    crate::geo::GeoError::NonFinite => RejectReason::NonFinite,
+                    crate::geo::GeoError::OutOfRange => RejectReason::OutOfRange,
+                });
+                return Err(e.into());
+            }
+        };
         if abs(s.speed_mps) > MAX_SPEED_MPS
             || abs(s.yaw_rate_rps) > MAX_YAW_RATE_RPS
             || abs(s.heading_deg) > 1.0e4
@@ -1219,7 +1229,7 @@ impl Tracker {
                     k.filter.convert(k.class.uses_ctrv());
                 }
                 k.hits = k.hits.saturating_add(other.hits);
-                k.status = k.status.min(other.status);
+                k.status = best_status(k.status, other.status);
                 k.last_update = k.last_update.max(other.last_update);
                 k.created = k.created.min(other.created);
                 k.vehicle_id = k.vehicle_id.or(other.vehicle_id);
@@ -1293,6 +1303,16 @@ impl Tracker {
             }
         }
         Ok(())
+    }
+}
+
+/// The more advanced of two statuses (confirmed over coasting over tentative).
+fn best_status(a: TrackStatus, b: TrackStatus) -> TrackStatus {
+    use TrackStatus::*;
+    match (a, b) {
+        (Confirmed, _) | (_, Confirmed) => Confirmed,
+        (Coasting, _) | (_, Coasting) => Coasting,
+        _ => Tentative,
     }
 }
 
