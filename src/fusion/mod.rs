@@ -34,6 +34,7 @@ pub mod model;
 pub mod observation;
 pub mod tracker;
 
+pub use ci::CiWeight;
 pub use ego::{EgoPose, EgoState};
 pub use model::ProcessNoise;
 pub use observation::{
@@ -180,6 +181,8 @@ pub struct FusionConfig {
     pub max_age_ms: i64,
     /// Reports later than the fusion time by more than this are rejected, ms (default 50).
     pub max_future_ms: i64,
+    /// How the covariance-intersection weight is chosen (default: the fast determinant rule).
+    pub ci_weight: CiWeight,
     /// Gating confidence for association (χ², 2 DoF; default 0.99 → 9.21).
     pub gate_confidence: f64,
     /// Confidence of the looser gate that validates identity links (default 0.99999 → 23.0).
@@ -231,6 +234,7 @@ impl Default for FusionConfig {
     fn default() -> Self {
         FusionConfig {
             max_age_ms: 300,
+            ci_weight: CiWeight::Fast,
             max_future_ms: 50,
             gate_confidence: 0.99,
             link_gate_confidence: 0.999_99,

@@ -11,7 +11,7 @@
 
 use nalgebra::{Matrix2, Matrix4, Matrix5, SMatrix, SVector, Vector2, Vector4, Vector5};
 
-use super::ci::{CiFailure, ci_fuse, ci_update};
+use super::ci::{CiFailure, CiWeight, ci_fuse, ci_update};
 use crate::geo::math::{abs, atan2, cos, hypot, sin};
 use crate::geo::wrap_angle_rad;
 
@@ -370,7 +370,7 @@ impl Filter {
 
     /// CI update with a report. Position-only reports update the position; reports with motion
     /// also update speed and yaw (CTRV) or velocity (CV). Returns the track weight used.
-    pub fn update(&mut self, m: &Meas) -> Result<f64, CiFailure> {
+    pub fn update(&mut self, m: &Meas, rule: CiWeight) -> Result<f64, CiFailure> {
         let w = match self {
             Filter::Ctrv(c) => {
                 if m.has_motion {
@@ -384,9 +384,9 @@ impl Filter {
                         innov = m.z - Vector4::new(c.x[0], c.x[1], c.x[2], c.x[3]);
                         innov[3] = wrap_angle_rad(innov[3]);
                     }
-                    ci_update(&mut c.x, &mut c.p, &innov, &h, &m.r)?
+                    ci_update(&mut c.x, &mut c.p, &innov, &h, &m.r, rule)?
                 } else {
-                    pos_update(&mut c.x, &mut c.p, m)?
+                    pos_update(&mut c.x, &mut c.p, m, rule)?
                 }
             }
             Filter::Cv(c) => {
@@ -394,9 +394,9 @@ impl Filter {
                     let (z, r) = polar_to_cart(&m.z, &m.r);
                     let h = SMatrix::<f64, 4, 4>::identity();
                     let innov = z - c.x;
-                    ci_update(&mut c.x, &mut c.p, &innov, &h, &r)?
+                    ci_update(&mut c.x, &mut c.p, &innov, &h, &r, rule)?
                 } else {
-                    pos_update(&mut c.x, &mut c.p, m)?
+                    pos_update(&mut c.x, &mut c.p, m, rule)?
                 }
             }
         };
@@ -484,12 +484,13 @@ fn pos_update<const N: usize>(
     x: &mut SVector<f64, N>,
     p: &mut SMatrix<f64, N, N>,
     m: &Meas,
+    rule: CiWeight,
 ) -> Result<f64, CiFailure> {
     let mut h = SMatrix::<f64, 2, N>::zeros();
     h[(0, 0)] = 1.0;
     h[(1, 1)] = 1.0;
     let innov = Vector2::new(m.z[0] - x[0], m.z[1] - x[1]);
-    ci_update(x, p, &innov, &h, &m.position_cov())
+    ci_update(x, p, &innov, &h, &m.position_cov(), rule)
 }
 
 /// Scales rows/columns whose variance exceeds its cap (keeps the correlation structure, so the
@@ -582,7 +583,9 @@ mod tests {
     #[test]
     fn update_pulls_towards_report_and_stays_sound() {
         let mut f = Filter::from_meas(&meas(0.0, 0.0, 10.0, 0.0), true);
-        let w = f.update(&meas(1.0, 0.0, 10.0, 0.0)).unwrap();
+        let w = f
+            .update(&meas(1.0, 0.0, 10.0, 0.0), CiWeight::Fast)
+            .unwrap();
         assert!(w > 0.0 && w < 1.0);
         assert!(f.position().x > 0.2 && f.position().x < 0.8);
         assert!(f.is_sound());

@@ -1023,7 +1023,7 @@ impl Tracker {
             t.class = p.class;
             t.filter.convert(t.class.uses_ctrv());
         }
-        match t.filter.update(&p.meas) {
+        match t.filter.update(&p.meas, self.config.ci_weight) {
             Ok(_) => self.counters.fused += 1,
             Err(_) => {
                 self.counters.numeric_failures += 1;
