@@ -354,6 +354,9 @@ fn late_rsm_is_compensated_to_fusion_time() {
 fn randomized_two_sources_one_track_per_target_and_lower_error() {
     let mut rng = Rng(0x1234_5678);
     let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    // The same tracker fed with the better source alone, for comparison.
+    let mut solo = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let (mut se_s, mut n_s) = (0.0, 0);
     // 48 vehicles on 6 northbound lanes 3.5 m apart, 8 per lane with 12–20 m gaps, lane speeds
     // 8–15.5 m/s; the ego drives at 12 m/s in a seventh lane.
     struct Target {
@@ -383,6 +386,7 @@ fn randomized_two_sources_one_track_per_target_and_lower_error() {
         let mut es = ego(now, e.x, e.y, yaw, 12.0, None);
         es.heading_sigma_deg = 0.1;
         tr.set_ego_state(&es).unwrap();
+        solo.set_ego_state(&es).unwrap();
         let ve = Vector2::new(0.0, 12.0);
         for (i, tg) in targets.iter().enumerate() {
             let p = tg.p0 + tg.v * ts;
@@ -394,6 +398,7 @@ fn randomized_two_sources_one_track_per_target_and_lower_error() {
             let mut ob = radar(100 + i as u64, now, z, vz, e, yaw, ve, sig_onb);
             ob.source_type = SourceType::Lidar;
             tr.ingest(&ob).unwrap();
+            solo.ingest(&ob).unwrap();
             // RSM, 100 ms late.
             let p_then = tg.p0 + tg.v * (ts - 0.1);
             let z = p_then + Vector2::new(rng.normal(), rng.normal()) * sig_rsm;
@@ -412,7 +417,16 @@ fn randomized_two_sources_one_track_per_target_and_lower_error() {
             tr.ingest(&o).unwrap();
         }
         tr.step(now).unwrap();
+        solo.step(now).unwrap();
         if ms >= 1000 {
+            for o in snapshot(&solo) {
+                let d = targets
+                    .iter()
+                    .map(|tg| (o.position_enu - (tg.p0 + tg.v * ts)).norm())
+                    .fold(f64::INFINITY, f64::min);
+                se_s += d * d;
+                n_s += 1;
+            }
             let objs = snapshot(&tr);
             assert_eq!(objs.len(), targets.len(), "t = {ms} ms");
             // One-to-one: each target's nearest object is distinct and close.
@@ -453,7 +467,11 @@ fn randomized_two_sources_one_track_per_target_and_lower_error() {
     }
     let rmse = |se: f64, n: i32| (se / n as f64).sqrt();
     let (f, r, o) = (rmse(se_f, n_f), rmse(se_r, n_r), rmse(se_o, n_o));
-    println!("fused RMSE {f:.3} m, RSM {r:.3} m, onboard {o:.3} m");
+    let s = rmse(se_s, n_s);
+    println!(
+        "fused RMSE {f:.3} m; raw reports: RSM {r:.3} m, onboard {o:.3} m; tracker fed with the \
+         onboard reports alone {s:.3} m"
+    );
     assert!(f <= 0.8 * r.min(o), "fused {f} vs sources {r} / {o}");
     assert_eq!(
         tr.counters().tracks_created as usize - tr.counters().tracks_merged as usize,
