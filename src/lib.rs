@@ -28,8 +28,11 @@
 extern crate alloc;
 
 pub mod codec;
+pub mod fusion;
+pub mod geo;
 pub mod msg;
 pub mod net;
+pub mod time;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
