@@ -27,6 +27,7 @@
 
 extern crate alloc;
 
+pub mod apps;
 pub mod codec;
 pub mod fusion;
 pub mod geo;

@@ -1,0 +1,191 @@
+//! What the applications raise: warnings and advice with a level and a target, and the
+//! hysteresis that keeps them from flickering.
+use crate::time::Timestamp;
+
+/// Warning levels, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Information: GLOSA, SLW, IVS and other advice.
+    Advisory,
+    /// A hazard that needs the driver's attention.
+    Warning,
+    /// An imminent hazard.
+    Alert,
+}
+
+impl Level {
+    /// Lower-case name (`advisory`, `warning`, `alert`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Advisory => "advisory",
+            Self::Warning => "warning",
+            Self::Alert => "alert",
+        }
+    }
+}
+
+/// The applications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AppId {
+    /// Forward collision warning.
+    Fcw,
+    /// Intersection collision warning.
+    Icw,
+    /// Left turn assist.
+    Lta,
+    /// Blind spot warning.
+    Bsw,
+    /// Lane change warning.
+    Lcw,
+    /// Do not pass warning.
+    Dnpw,
+    /// Emergency brake warning.
+    Ebw,
+    /// Abnormal vehicle warning.
+    Avw,
+    /// Control loss warning.
+    Clw,
+    /// Hazardous location warning.
+    Hlw,
+    /// Speed limit warning.
+    Slw,
+    /// Red light violation warning.
+    Rlvw,
+    /// Vulnerable road user collision warning.
+    Vrucw,
+    /// Green light optimal speed advisory.
+    Glosa,
+    /// In-vehicle signage.
+    Ivs,
+    /// Traffic jam warning.
+    Tjw,
+    /// Emergency vehicle warning.
+    Evw,
+}
+
+impl AppId {
+    /// Upper-case name as scenarios write it (`FCW`, `GLOSA`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Fcw => "FCW",
+            Self::Icw => "ICW",
+            Self::Lta => "LTA",
+            Self::Bsw => "BSW",
+            Self::Lcw => "LCW",
+            Self::Dnpw => "DNPW",
+            Self::Ebw => "EBW",
+            Self::Avw => "AVW",
+            Self::Clw => "CLW",
+            Self::Hlw => "HLW",
+            Self::Slw => "SLW",
+            Self::Rlvw => "RLVW",
+            Self::Vrucw => "VRUCW",
+            Self::Glosa => "GLOSA",
+            Self::Ivs => "IVS",
+            Self::Tjw => "TJW",
+            Self::Evw => "EVW",
+        }
+    }
+}
+
+/// What a warning is about.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// A fused object (track id of the fusion core).
+    Object {
+        /// Track id.
+        track_id: u32,
+        /// ENU position of the object when the warning was raised, m.
+        position_enu: [f64; 2],
+    },
+    /// A place (a stop line, an event or sign location), ENU, m.
+    Place {
+        /// ENU position, m.
+        position_enu: [f64; 2],
+    },
+    /// The ego itself (for example its own speed).
+    Ego,
+}
+
+/// Speed advice (GLOSA and similar).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Advice {
+    /// Drive between these speeds, km/h.
+    SpeedRange {
+        /// Lower bound, km/h.
+        min_kph: f64,
+        /// Upper bound, km/h.
+        max_kph: f64,
+    },
+    /// Keep the current speed.
+    KeepSpeed,
+    /// Prepare to stop.
+    Stop,
+}
+
+/// One warning or advice.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Warning {
+    /// The application that raised it.
+    pub app: AppId,
+    /// Its level.
+    pub level: Level,
+    /// What it is about.
+    pub target: Target,
+    /// Time to collision (or to the conflict point), s, where the application computes one.
+    pub ttc_s: Option<f64>,
+    /// Distance to the target or conflict point, m, where meaningful.
+    pub distance_m: Option<f64>,
+    /// Speed advice, where the application gives one.
+    pub advice: Option<Advice>,
+    /// When it was raised.
+    pub time: Timestamp,
+}
+
+/// Keeps a condition from flickering: it turns on after holding `on_ms` and turns off only after
+/// being absent for `off_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Hysteresis {
+    on_ms: i64,
+    off_ms: i64,
+    since: Option<Timestamp>,
+    last_seen: Option<Timestamp>,
+    active: bool,
+}
+
+impl Hysteresis {
+    /// A new, inactive filter.
+    pub fn new(on_ms: i64, off_ms: i64) -> Self {
+        Self {
+            on_ms,
+            off_ms,
+            ..Self::default()
+        }
+    }
+
+    /// Feeds the raw condition at `now`; returns whether the filtered condition is active.
+    pub fn update(&mut self, raw: bool, now: Timestamp) -> bool {
+        if raw {
+            let since = *self.since.get_or_insert(now);
+            self.last_seen = Some(now);
+            if now.micros_since(since) >= self.on_ms * 1000 {
+                self.active = true;
+            }
+        } else {
+            self.since = None;
+            if let Some(seen) = self.last_seen {
+                if now.micros_since(seen) >= self.off_ms * 1000 {
+                    self.active = false;
+                }
+            } else {
+                self.active = false;
+            }
+        }
+        self.active
+    }
+
+    /// Whether the filtered condition is active.
+    pub fn active(&self) -> bool {
+        self.active
+    }
+}
