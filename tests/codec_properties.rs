@@ -93,7 +93,7 @@ fn errors_name_the_field_and_the_bit() {
     }
     let e = MessageFrame::decode(&bad).unwrap_err();
     assert_eq!(e.kind(), DecodeErrorKind::IntegerOutOfRange);
-    assert_eq!(e.path().to_string(), "bsmFrame.pos.lat");
+    assert_eq!(e.path().to_string(), "MessageFrame.bsmFrame.pos.lat");
     assert_eq!(e.bit_offset(), first);
 }
 
@@ -122,7 +122,7 @@ fn encode_checks_constraints() {
     bsm.msg_cnt = 200; // MsgCount is 0..127
     let e = bsm.encode().unwrap_err();
     assert_eq!(e.kind(), EncodeErrorKind::IntegerOutOfRange);
-    assert_eq!(e.path().to_string(), "msgCnt");
+    assert_eq!(e.path().to_string(), "BasicSafetyMessage.msgCnt");
 }
 
 #[test]

@@ -511,6 +511,24 @@ impl BitReader<'_> {
         }
     }
 
+    /// Reads a fixed-size BIT STRING of `nbits` bits into `N` octets (left-aligned).
+    pub fn read_bit_array<const N: usize>(&mut self, nbits: usize) -> Result<[u8; N], DecodeError> {
+        let mut a = [0u8; N];
+        let mut left = nbits;
+        for b in a.iter_mut() {
+            let take = left.min(8) as u32;
+            if take == 0 {
+                break;
+            }
+            *b = (self.read_bits(take)? << (8 - take)) as u8;
+            left -= take as usize;
+        }
+        if left > 0 {
+            return Err(self.err(DK::UnexpectedEnd));
+        }
+        Ok(a)
+    }
+
     /// Reads `N` octets (a fixed-size OCTET STRING).
     pub fn read_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let mut b = [0u8; N];
@@ -1059,6 +1077,9 @@ impl<'a> BitWriter<'a> {
 
 /// A type with an unaligned PER encoding.
 pub trait Uper: Sized {
+    /// The ASN.1 name of the type; the first segment of error paths from [`Uper::decode`].
+    const NAME: &'static str = "";
+
     /// Decodes a value from `r`, leaving `r` after it.
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError>;
     /// Encodes the value into `w`.
@@ -1068,8 +1089,15 @@ pub trait Uper: Sized {
     /// next octet; trailing octets or non-zero padding are rejected.
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         let mut r = BitReader::new(bytes);
-        let v = Self::decode_uper(&mut r)?;
-        r.finish(0)?;
+        let named = |e: DecodeError| {
+            if Self::NAME.is_empty() {
+                e
+            } else {
+                e.within(Self::NAME)
+            }
+        };
+        let v = Self::decode_uper(&mut r).map_err(named)?;
+        r.finish(0).map_err(named)?;
         Ok(v)
     }
 
@@ -1077,7 +1105,7 @@ pub trait Uper: Sized {
     fn encode(&self) -> Result<Vec<u8>, EncodeError> {
         let mut out = Vec::with_capacity(64);
         let mut w = BitWriter::new_vec(&mut out);
-        self.encode_uper(&mut w)?;
+        self.encode_uper(&mut w).map_err(named_enc::<Self>)?;
         w.finish()?;
         Ok(out)
     }
@@ -1085,8 +1113,16 @@ pub trait Uper: Sized {
     /// Encodes a complete encoding into `buf` without allocating; returns its length in octets.
     fn encode_into(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
         let mut w = BitWriter::new_slice(buf);
-        self.encode_uper(&mut w)?;
+        self.encode_uper(&mut w).map_err(named_enc::<Self>)?;
         w.finish()
+    }
+}
+
+fn named_enc<T: Uper>(e: EncodeError) -> EncodeError {
+    if T::NAME.is_empty() {
+        e
+    } else {
+        e.within(T::NAME)
     }
 }
 

@@ -622,7 +622,7 @@ impl Emitter<'_> {
         // ---- decode
         let _ = writeln!(
             out,
-            "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
+            "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
         );
         if ext.is_some() {
             out.push_str("let ext = r.read_bit()?;\n");
@@ -1009,7 +1009,7 @@ impl Emitter<'_> {
         out.push_str("}\n\n");
         let _ = writeln!(
             out,
-            "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
+            "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
         );
         let root_dec = {
             let mut s = format!(
@@ -1158,7 +1158,7 @@ impl Emitter<'_> {
         out.push_str("_ => None,\n}\n}\n}\n\n");
         let _ = writeln!(
             out,
-            "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
+            "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
         );
         if let Some(e) = ext {
             out.push_str("if r.read_bit()? {\nlet i = r.read_normally_small()? as usize;\nreturn Ok(match i {\n");
@@ -1252,7 +1252,7 @@ impl Emitter<'_> {
                 out.push_str("/// Whether bit `i` (0 = first, most significant) is set.\npub fn get(&self, i: usize) -> bool {\nself.0.get(i / 8).is_some_and(|b| b & (0x80 >> (i % 8)) != 0)\n}\n\n/// Sets or clears bit `i`; bits past the size are ignored.\npub fn set(&mut self, i: usize, on: bool) {\nif i >= Self::BITS { return; }\nif let Some(b) = self.0.get_mut(i / 8) {\nif on { *b |= 0x80 >> (i % 8) } else { *b &= !(0x80 >> (i % 8)) }\n}\n}\n}\n\n");
                 let _ = writeln!(
                     out,
-                    "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nlet v = r.read_bits_vec({n})?;\nlet mut a = [0u8; {nb}];\na.copy_from_slice(&v);\nOk(Self(a))\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bits_from(&self.0, {n})\n}}\n}}\n"
+                    "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nlet a = r.read_bit_array::<{nb}>({n})?;\nOk(Self(a))\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bits_from(&self.0, {n})\n}}\n}}\n"
                 );
                 let _ = writeln!(
                     out,
@@ -1274,7 +1274,7 @@ impl Emitter<'_> {
                 out.push_str("/// Whether bit `i` (0 = first, most significant) of the root value is set.\npub fn get(&self, i: usize) -> bool {\nself.bits.get(i / 8).is_some_and(|b| b & (0x80 >> (i % 8)) != 0)\n}\n\n/// Sets or clears bit `i` of the root value; bits past the size are ignored.\npub fn set(&mut self, i: usize, on: bool) {\nif i >= Self::BITS { return; }\nif let Some(b) = self.bits.get_mut(i / 8) {\nif on { *b |= 0x80 >> (i % 8) } else { *b &= !(0x80 >> (i % 8)) }\n}\n}\n}\n\n");
                 let _ = writeln!(
                     out,
-                    "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nif r.read_bit()? {{\nlet len_bits = r.read_count(0, None, false, 1)?;\nlet data = r.read_bits_vec(len_bits)?;\nreturn Ok(Self {{ bits: [0u8; {nb}], extended: Some(BitBuf {{ len_bits, data }}) }});\n}}\nlet v = r.read_bits_vec({n})?;\nlet mut a = [0u8; {nb}];\na.copy_from_slice(&v);\nOk(Self {{ bits: a, extended: None }})\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nmatch &self.extended {{\nSome(b) => {{ w.write_bit(true)?; w.write_count(b.len_bits, 0, None, false)?; w.write_bits_from(&b.data, b.len_bits) }}\nNone => {{ w.write_bit(false)?; w.write_bits_from(&self.bits, {n}) }}\n}}\n}}\n}}\n"
+                    "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nif r.read_bit()? {{\nlet len_bits = r.read_count(0, None, false, 1)?;\nlet data = r.read_bits_vec(len_bits)?;\nreturn Ok(Self {{ bits: [0u8; {nb}], extended: Some(BitBuf {{ len_bits, data }}) }});\n}}\nlet a = r.read_bit_array::<{nb}>({n})?;\nOk(Self {{ bits: a, extended: None }})\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nmatch &self.extended {{\nSome(b) => {{ w.write_bit(true)?; w.write_count(b.len_bits, 0, None, false)?; w.write_bits_from(&b.data, b.len_bits) }}\nNone => {{ w.write_bit(false)?; w.write_bits_from(&self.bits, {n}) }}\n}}\n}}\n}}\n"
                 );
                 let _ = writeln!(
                     out,
@@ -1293,7 +1293,7 @@ impl Emitter<'_> {
                 }
                 let _ = writeln!(
                     out,
-                    "impl Uper for {rname} {{\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nr.read_bitbuf({}, {}, {}).map(Self)\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bitbuf(&self.0, {}, {}, {})\n}}\n}}\n",
+                    "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nr.read_bitbuf({}, {}, {}).map(Self)\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bitbuf(&self.0, {}, {}, {})\n}}\n}}\n",
                     size.lb,
                     opt_usize(size.ub),
                     size.ext,

@@ -40,6 +40,7 @@ pub struct AccelerationSet4Way {
 }
 
 impl Uper for AccelerationSet4Way {
+    const NAME: &'static str = "AccelerationSet4Way";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let long = r
             .read_constrained(-2000, 2001)

@@ -91,6 +91,7 @@ impl HeadingConfidence {
 }
 
 impl Uper for HeadingConfidence {
+    const NAME: &'static str = "HeadingConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 7)? {
@@ -143,6 +144,7 @@ pub struct MotionConfidenceSet {
 }
 
 impl Uper for MotionConfidenceSet {
+    const NAME: &'static str = "MotionConfidenceSet";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(3)?;
         let speed_cfd = if opt & (1u64 << 2) != 0 {
@@ -287,6 +289,7 @@ impl SpeedConfidence {
 }
 
 impl Uper for SpeedConfidence {
+    const NAME: &'static str = "SpeedConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 7)? {
@@ -371,6 +374,7 @@ impl SteeringWheelAngleConfidence {
 }
 
 impl Uper for SteeringWheelAngleConfidence {
+    const NAME: &'static str = "SteeringWheelAngleConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 3)? {

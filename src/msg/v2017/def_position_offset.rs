@@ -57,6 +57,7 @@ pub struct PositionLL24B {
 }
 
 impl Uper for PositionLL24B {
+    const NAME: &'static str = "Position-LL-24B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-2048, 2047)
@@ -115,6 +116,7 @@ pub struct PositionLL28B {
 }
 
 impl Uper for PositionLL28B {
+    const NAME: &'static str = "Position-LL-28B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-8192, 8191)
@@ -173,6 +175,7 @@ pub struct PositionLL32B {
 }
 
 impl Uper for PositionLL32B {
+    const NAME: &'static str = "Position-LL-32B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-32768, 32767)
@@ -231,6 +234,7 @@ pub struct PositionLL36B {
 }
 
 impl Uper for PositionLL36B {
+    const NAME: &'static str = "Position-LL-36B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-131072, 131071)
@@ -289,6 +293,7 @@ pub struct PositionLL44B {
 }
 
 impl Uper for PositionLL44B {
+    const NAME: &'static str = "Position-LL-44B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-2097152, 2097151)
@@ -351,6 +356,7 @@ pub struct PositionLL48B {
 }
 
 impl Uper for PositionLL48B {
+    const NAME: &'static str = "Position-LL-48B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-8388608, 8388607)
@@ -413,6 +419,7 @@ pub struct PositionLLmD64b {
 }
 
 impl Uper for PositionLLmD64b {
+    const NAME: &'static str = "Position-LLmD-64b";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-1799999999, 1800000001)
@@ -489,6 +496,7 @@ pub enum PositionOffsetLL {
 }
 
 impl Uper for PositionOffsetLL {
+    const NAME: &'static str = "PositionOffsetLL";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         let i = r.read_constrained(0, 6)?;
@@ -610,6 +618,7 @@ pub struct PositionOffsetLLV {
 }
 
 impl Uper for PositionOffsetLLV {
+    const NAME: &'static str = "PositionOffsetLLV";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let offset_ll = PositionOffsetLL::decode_uper(r).map_err(|e| e.within("offsetLL"))?;
@@ -719,6 +728,7 @@ pub enum VerticalOffset {
 }
 
 impl Uper for VerticalOffset {
+    const NAME: &'static str = "VerticalOffset";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         let i = r.read_constrained(0, 6)?;

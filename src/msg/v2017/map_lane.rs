@@ -71,10 +71,9 @@ impl AllowedManeuvers {
 }
 
 impl Uper for AllowedManeuvers {
+    const NAME: &'static str = "AllowedManeuvers";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(12)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(12)?;
         Ok(Self(a))
     }
 
@@ -104,6 +103,7 @@ pub struct ConnectingLane {
 }
 
 impl Uper for ConnectingLane {
+    const NAME: &'static str = "ConnectingLane";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let lane = r
@@ -168,6 +168,7 @@ pub struct Connection {
 }
 
 impl Uper for Connection {
+    const NAME: &'static str = "Connection";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(2)?;
         let remote_intersection =
@@ -280,6 +281,7 @@ pub struct Lane {
 }
 
 impl Uper for Lane {
+    const NAME: &'static str = "Lane";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(5)?;
@@ -557,6 +559,7 @@ pub struct LaneAttributes {
 }
 
 impl Uper for LaneAttributes {
+    const NAME: &'static str = "LaneAttributes";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let share_with = if opt & (1u64 << 0) != 0 {
@@ -663,10 +666,9 @@ impl LaneAttributesBarrier {
 }
 
 impl Uper for LaneAttributesBarrier {
+    const NAME: &'static str = "LaneAttributes-Barrier";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -730,10 +732,9 @@ impl LaneAttributesBike {
 }
 
 impl Uper for LaneAttributesBike {
+    const NAME: &'static str = "LaneAttributes-Bike";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -801,10 +802,9 @@ impl LaneAttributesCrosswalk {
 }
 
 impl Uper for LaneAttributesCrosswalk {
+    const NAME: &'static str = "LaneAttributes-Crosswalk";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -868,10 +868,9 @@ impl LaneAttributesParking {
 }
 
 impl Uper for LaneAttributesParking {
+    const NAME: &'static str = "LaneAttributes-Parking";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -929,10 +928,9 @@ impl LaneAttributesSidewalk {
 }
 
 impl Uper for LaneAttributesSidewalk {
+    const NAME: &'static str = "LaneAttributes-Sidewalk";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -994,10 +992,9 @@ impl LaneAttributesStriping {
 }
 
 impl Uper for LaneAttributesStriping {
+    const NAME: &'static str = "LaneAttributes-Striping";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -1057,10 +1054,9 @@ impl LaneAttributesTrackedVehicle {
 }
 
 impl Uper for LaneAttributesTrackedVehicle {
+    const NAME: &'static str = "LaneAttributes-TrackedVehicle";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -1131,6 +1127,7 @@ impl LaneAttributesVehicle {
 }
 
 impl Uper for LaneAttributesVehicle {
+    const NAME: &'static str = "LaneAttributes-Vehicle";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -1140,9 +1137,7 @@ impl Uper for LaneAttributesVehicle {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(8)?;
-        let mut a = [0u8; 1];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<1>(8)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -1247,10 +1242,9 @@ impl LaneSharing {
 }
 
 impl Uper for LaneSharing {
+    const NAME: &'static str = "LaneSharing";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(10)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(10)?;
         Ok(Self(a))
     }
 
@@ -1295,6 +1289,7 @@ pub enum LaneTypeAttributes {
 }
 
 impl Uper for LaneTypeAttributes {
+    const NAME: &'static str = "LaneTypeAttributes";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;

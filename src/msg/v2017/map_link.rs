@@ -39,6 +39,7 @@ pub struct Link {
 }
 
 impl Uper for Link {
+    const NAME: &'static str = "Link";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;
@@ -361,6 +362,7 @@ pub struct Movement {
 }
 
 impl Uper for Movement {
+    const NAME: &'static str = "Movement";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let remote_intersection =

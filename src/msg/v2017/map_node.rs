@@ -38,6 +38,7 @@ pub struct Node {
 }
 
 impl Uper for Node {
+    const NAME: &'static str = "Node";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -221,6 +222,7 @@ pub struct NodeReferenceID {
 }
 
 impl Uper for NodeReferenceID {
+    const NAME: &'static str = "NodeReferenceID";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let region = if opt & (1u64 << 0) != 0 {

@@ -32,6 +32,7 @@ pub struct RoadPoint {
 }
 
 impl Uper for RoadPoint {
+    const NAME: &'static str = "RoadPoint";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let pos_offset = PositionOffsetLLV::decode_uper(r).map_err(|e| e.within("posOffset"))?;

@@ -27,6 +27,7 @@ pub struct RegulatorySpeedLimit {
 }
 
 impl Uper for RegulatorySpeedLimit {
+    const NAME: &'static str = "RegulatorySpeedLimit";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let r#type = SpeedLimitType::decode_uper(r).map_err(|e| e.within("type"))?;
         let speed = r
@@ -158,6 +159,7 @@ impl SpeedLimitType {
 }
 
 impl Uper for SpeedLimitType {
+    const NAME: &'static str = "SpeedLimitType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;

@@ -68,6 +68,7 @@ pub struct RoadSideInformation {
 }
 
 impl Uper for RoadSideInformation {
+    const NAME: &'static str = "RoadSideInformation";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;

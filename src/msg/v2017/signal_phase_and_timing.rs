@@ -33,6 +33,7 @@ pub struct SPAT {
 }
 
 impl Uper for SPAT {
+    const NAME: &'static str = "SPAT";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;

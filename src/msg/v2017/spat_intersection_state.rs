@@ -33,6 +33,7 @@ pub struct IntersectionState {
 }
 
 impl Uper for IntersectionState {
+    const NAME: &'static str = "IntersectionState";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(2)?;
         let intersection_id =
@@ -242,10 +243,9 @@ impl IntersectionStatusObject {
 }
 
 impl Uper for IntersectionStatusObject {
+    const NAME: &'static str = "IntersectionStatusObject";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -324,6 +324,7 @@ impl LightState {
 }
 
 impl Uper for LightState {
+    const NAME: &'static str = "LightState";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 8)? {
@@ -376,6 +377,7 @@ pub struct Phase {
 }
 
 impl Uper for Phase {
+    const NAME: &'static str = "Phase";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let id = r
             .read_constrained(0, 255)
@@ -466,6 +468,7 @@ pub struct PhaseState {
 }
 
 impl Uper for PhaseState {
+    const NAME: &'static str = "PhaseState";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -589,6 +592,7 @@ pub struct TimeChangeDetails {
 }
 
 impl Uper for TimeChangeDetails {
+    const NAME: &'static str = "TimeChangeDetails";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(5)?;
         let start_time = r

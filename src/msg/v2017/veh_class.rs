@@ -34,6 +34,7 @@ pub struct VehicleClassification {
 }
 
 impl Uper for VehicleClassification {
+    const NAME: &'static str = "VehicleClassification";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let classification = r

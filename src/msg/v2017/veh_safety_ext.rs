@@ -43,6 +43,7 @@ pub struct FullPositionVector {
 }
 
 impl Uper for FullPositionVector {
+    const NAME: &'static str = "FullPositionVector";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(8)?;
@@ -347,10 +348,9 @@ impl GNSSstatus {
 }
 
 impl Uper for GNSSstatus {
+    const NAME: &'static str = "GNSSstatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(8)?;
-        let mut a = [0u8; 1];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<1>(8)?;
         Ok(Self(a))
     }
 
@@ -384,6 +384,7 @@ pub struct PathHistory {
 }
 
 impl Uper for PathHistory {
+    const NAME: &'static str = "PathHistory";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -546,6 +547,7 @@ pub struct PathHistoryPoint {
 }
 
 impl Uper for PathHistoryPoint {
+    const NAME: &'static str = "PathHistoryPoint";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;
@@ -738,6 +740,7 @@ pub struct PathPrediction {
 }
 
 impl Uper for PathPrediction {
+    const NAME: &'static str = "PathPrediction";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let radius_of_curve = r
@@ -855,6 +858,7 @@ pub struct VehicleSafetyExtensions {
 }
 
 impl Uper for VehicleSafetyExtensions {
+    const NAME: &'static str = "VehicleSafetyExtensions";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;

@@ -70,6 +70,7 @@ impl ExteriorLights {
 }
 
 impl Uper for ExteriorLights {
+    const NAME: &'static str = "ExteriorLights";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -79,9 +80,7 @@ impl Uper for ExteriorLights {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(9)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(9)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -179,6 +178,7 @@ impl TransmissionState {
 }
 
 impl Uper for TransmissionState {
+    const NAME: &'static str = "TransmissionState";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 7)? {
@@ -280,6 +280,7 @@ impl VehicleEventFlags {
 }
 
 impl Uper for VehicleEventFlags {
+    const NAME: &'static str = "VehicleEventFlags";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -289,9 +290,7 @@ impl Uper for VehicleEventFlags {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(13)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(13)?;
         Ok(Self {
             bits: a,
             extended: None,

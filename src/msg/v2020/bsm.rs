@@ -63,6 +63,7 @@ pub struct BasicSafetyMessage {
 }
 
 impl Uper for BasicSafetyMessage {
+    const NAME: &'static str = "BasicSafetyMessage";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(7)?;

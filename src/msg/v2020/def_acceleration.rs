@@ -70,6 +70,7 @@ impl AccConfidence {
 }
 
 impl Uper for AccConfidence {
+    const NAME: &'static str = "AccConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 7)? {
@@ -126,6 +127,7 @@ pub struct AccSet4WayConfidence {
 }
 
 impl Uper for AccSet4WayConfidence {
+    const NAME: &'static str = "AccSet4WayConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon_acc_confidence =
             AccConfidence::decode_uper(r).map_err(|e| e.within("lonAccConfidence"))?;
@@ -237,6 +239,7 @@ pub struct AccelerationSet4Way {
 }
 
 impl Uper for AccelerationSet4Way {
+    const NAME: &'static str = "AccelerationSet4Way";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let long = r
             .read_constrained(-2000, 2001)
@@ -376,6 +379,7 @@ impl AngularVConfidence {
 }
 
 impl Uper for AngularVConfidence {
+    const NAME: &'static str = "AngularVConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 7)? {

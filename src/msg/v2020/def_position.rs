@@ -109,6 +109,7 @@ impl ElevationConfidence {
 }
 
 impl Uper for ElevationConfidence {
+    const NAME: &'static str = "ElevationConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 15)? {
@@ -193,6 +194,7 @@ pub struct Position3D {
 }
 
 impl Uper for Position3D {
+    const NAME: &'static str = "Position3D";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let lat = r
@@ -364,6 +366,7 @@ impl PositionConfidence {
 }
 
 impl Uper for PositionConfidence {
+    const NAME: &'static str = "PositionConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 15)? {
@@ -432,6 +435,7 @@ pub struct PositionConfidenceSet {
 }
 
 impl Uper for PositionConfidenceSet {
+    const NAME: &'static str = "PositionConfidenceSet";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let pos = PositionConfidence::decode_uper(r).map_err(|e| e.within("pos"))?;
@@ -494,6 +498,7 @@ pub struct PositionalAccuracy {
 }
 
 impl Uper for PositionalAccuracy {
+    const NAME: &'static str = "PositionalAccuracy";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let semi_major = r
             .read_constrained(0, 255)

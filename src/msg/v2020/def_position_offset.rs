@@ -64,6 +64,7 @@ pub struct PositionLL24B {
 }
 
 impl Uper for PositionLL24B {
+    const NAME: &'static str = "Position-LL-24B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-2048, 2047)
@@ -122,6 +123,7 @@ pub struct PositionLL28B {
 }
 
 impl Uper for PositionLL28B {
+    const NAME: &'static str = "Position-LL-28B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-8192, 8191)
@@ -180,6 +182,7 @@ pub struct PositionLL32B {
 }
 
 impl Uper for PositionLL32B {
+    const NAME: &'static str = "Position-LL-32B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-32768, 32767)
@@ -238,6 +241,7 @@ pub struct PositionLL36B {
 }
 
 impl Uper for PositionLL36B {
+    const NAME: &'static str = "Position-LL-36B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-131072, 131071)
@@ -296,6 +300,7 @@ pub struct PositionLL44B {
 }
 
 impl Uper for PositionLL44B {
+    const NAME: &'static str = "Position-LL-44B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-2097152, 2097151)
@@ -358,6 +363,7 @@ pub struct PositionLL48B {
 }
 
 impl Uper for PositionLL48B {
+    const NAME: &'static str = "Position-LL-48B";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-8388608, 8388607)
@@ -420,6 +426,7 @@ pub struct PositionLLmD64b {
 }
 
 impl Uper for PositionLLmD64b {
+    const NAME: &'static str = "Position-LLmD-64b";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let lon = r
             .read_constrained(-1799999999, 1800000001)
@@ -496,6 +503,7 @@ pub enum PositionOffsetLL {
 }
 
 impl Uper for PositionOffsetLL {
+    const NAME: &'static str = "PositionOffsetLL";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         let i = r.read_constrained(0, 6)?;
@@ -617,6 +625,7 @@ pub struct PositionOffsetLLV {
 }
 
 impl Uper for PositionOffsetLLV {
+    const NAME: &'static str = "PositionOffsetLLV";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let offset_ll = PositionOffsetLL::decode_uper(r).map_err(|e| e.within("offsetLL"))?;
@@ -726,6 +735,7 @@ pub enum VerticalOffset {
 }
 
 impl Uper for VerticalOffset {
+    const NAME: &'static str = "VerticalOffset";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         let i = r.read_constrained(0, 6)?;

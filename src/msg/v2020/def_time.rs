@@ -39,6 +39,7 @@ pub struct DDateTime {
 }
 
 impl Uper for DDateTime {
+    const NAME: &'static str = "DDateTime";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(7)?;
         let year = if opt & (1u64 << 6) != 0 {
@@ -488,6 +489,7 @@ impl TimeConfidence {
 }
 
 impl Uper for TimeConfidence {
+    const NAME: &'static str = "TimeConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 39)? {

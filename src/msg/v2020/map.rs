@@ -31,6 +31,7 @@ pub struct MapData {
 }
 
 impl Uper for MapData {
+    const NAME: &'static str = "MapData";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;

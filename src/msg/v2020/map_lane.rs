@@ -71,10 +71,9 @@ impl AllowedManeuvers {
 }
 
 impl Uper for AllowedManeuvers {
+    const NAME: &'static str = "AllowedManeuvers";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(12)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(12)?;
         Ok(Self(a))
     }
 
@@ -104,6 +103,7 @@ pub struct ConnectingLane {
 }
 
 impl Uper for ConnectingLane {
+    const NAME: &'static str = "ConnectingLane";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let lane = r
@@ -172,6 +172,7 @@ pub struct ConnectingLaneEx {
 }
 
 impl Uper for ConnectingLaneEx {
+    const NAME: &'static str = "ConnectingLaneEx";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(3)?;
         let target_section = r
@@ -346,6 +347,7 @@ pub struct Connection {
 }
 
 impl Uper for Connection {
+    const NAME: &'static str = "Connection";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(2)?;
         let remote_intersection =
@@ -451,6 +453,7 @@ pub struct ConnectionEx {
 }
 
 impl Uper for ConnectionEx {
+    const NAME: &'static str = "ConnectionEx";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;
@@ -717,6 +720,7 @@ impl DottedSolidMarkingLineType {
 }
 
 impl Uper for DottedSolidMarkingLineType {
+    const NAME: &'static str = "Dotted-SolidMarkingLineType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -816,6 +820,7 @@ pub struct Lane {
 }
 
 impl Uper for Lane {
+    const NAME: &'static str = "Lane";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(6)?;
@@ -1121,6 +1126,7 @@ pub struct LaneAttributes {
 }
 
 impl Uper for LaneAttributes {
+    const NAME: &'static str = "LaneAttributes";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let share_with = if opt & (1u64 << 0) != 0 {
@@ -1227,10 +1233,9 @@ impl LaneAttributesBarrier {
 }
 
 impl Uper for LaneAttributesBarrier {
+    const NAME: &'static str = "LaneAttributes-Barrier";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -1294,10 +1299,9 @@ impl LaneAttributesBike {
 }
 
 impl Uper for LaneAttributesBike {
+    const NAME: &'static str = "LaneAttributes-Bike";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -1365,10 +1369,9 @@ impl LaneAttributesCrosswalk {
 }
 
 impl Uper for LaneAttributesCrosswalk {
+    const NAME: &'static str = "LaneAttributes-Crosswalk";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -1432,10 +1435,9 @@ impl LaneAttributesParking {
 }
 
 impl Uper for LaneAttributesParking {
+    const NAME: &'static str = "LaneAttributes-Parking";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -1493,10 +1495,9 @@ impl LaneAttributesSidewalk {
 }
 
 impl Uper for LaneAttributesSidewalk {
+    const NAME: &'static str = "LaneAttributes-Sidewalk";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -1558,10 +1559,9 @@ impl LaneAttributesStriping {
 }
 
 impl Uper for LaneAttributesStriping {
+    const NAME: &'static str = "LaneAttributes-Striping";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -1621,10 +1621,9 @@ impl LaneAttributesTrackedVehicle {
 }
 
 impl Uper for LaneAttributesTrackedVehicle {
+    const NAME: &'static str = "LaneAttributes-TrackedVehicle";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -1695,6 +1694,7 @@ impl LaneAttributesVehicle {
 }
 
 impl Uper for LaneAttributesVehicle {
+    const NAME: &'static str = "LaneAttributes-Vehicle";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -1704,9 +1704,7 @@ impl Uper for LaneAttributesVehicle {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(8)?;
-        let mut a = [0u8; 1];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<1>(8)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -1775,6 +1773,7 @@ pub struct LaneEx {
 }
 
 impl Uper for LaneEx {
+    const NAME: &'static str = "LaneEx";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(7)?;
@@ -2109,6 +2108,7 @@ pub struct LaneLineType {
 }
 
 impl Uper for LaneLineType {
+    const NAME: &'static str = "LaneLineType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let left_lane_line =
             DottedSolidMarkingLineType::decode_uper(r).map_err(|e| e.within("leftLaneLine"))?;
@@ -2223,10 +2223,9 @@ impl LaneSharing {
 }
 
 impl Uper for LaneSharing {
+    const NAME: &'static str = "LaneSharing";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(10)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(10)?;
         Ok(Self(a))
     }
 
@@ -2271,6 +2270,7 @@ pub enum LaneTypeAttributes {
 }
 
 impl Uper for LaneTypeAttributes {
+    const NAME: &'static str = "LaneTypeAttributes";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -2440,6 +2440,7 @@ pub struct Section {
 }
 
 impl Uper for Section {
+    const NAME: &'static str = "Section";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let sec_id = r
@@ -2580,6 +2581,7 @@ pub struct SignalWaitingLane {
 }
 
 impl Uper for SignalWaitingLane {
+    const NAME: &'static str = "SignalWaitingLane";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let lane_width = r

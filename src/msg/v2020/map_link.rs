@@ -39,6 +39,7 @@ pub struct Link {
 }
 
 impl Uper for Link {
+    const NAME: &'static str = "Link";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;
@@ -366,6 +367,7 @@ pub struct LinkEx {
 }
 
 impl Uper for LinkEx {
+    const NAME: &'static str = "LinkEx";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(5)?;
@@ -735,6 +737,7 @@ impl Maneuver {
 }
 
 impl Uper for Maneuver {
+    const NAME: &'static str = "Maneuver";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -804,6 +807,7 @@ pub struct Movement {
 }
 
 impl Uper for Movement {
+    const NAME: &'static str = "Movement";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let remote_intersection =
@@ -886,6 +890,7 @@ pub struct MovementEx {
 }
 
 impl Uper for MovementEx {
+    const NAME: &'static str = "MovementEx";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;

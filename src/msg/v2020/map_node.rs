@@ -44,6 +44,7 @@ pub struct Node {
 }
 
 impl Uper for Node {
+    const NAME: &'static str = "Node";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -319,6 +320,7 @@ pub struct NodeReferenceID {
 }
 
 impl Uper for NodeReferenceID {
+    const NAME: &'static str = "NodeReferenceID";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let region = if opt & (1u64 << 0) != 0 {
@@ -396,6 +398,7 @@ pub struct ProhibitedZone {
 }
 
 impl Uper for ProhibitedZone {
+    const NAME: &'static str = "ProhibitedZone";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;

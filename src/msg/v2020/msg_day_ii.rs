@@ -95,6 +95,7 @@ pub struct MessageFrameExt {
 }
 
 impl Uper for MessageFrameExt {
+    const NAME: &'static str = "MessageFrameExt";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let message_id = r

@@ -38,6 +38,7 @@ pub enum MessageFrame {
 }
 
 impl Uper for MessageFrame {
+    const NAME: &'static str = "MessageFrame";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;

@@ -65,6 +65,7 @@ impl AVPType {
 }
 
 impl Uper for AVPType {
+    const NAME: &'static str = "AVPType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -150,6 +151,7 @@ pub struct PAMData {
 }
 
 impl Uper for PAMData {
+    const NAME: &'static str = "PAMData";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -394,6 +396,7 @@ pub struct PAMDrive {
 }
 
 impl Uper for PAMDrive {
+    const NAME: &'static str = "PAMDrive";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(9)?;
@@ -812,6 +815,7 @@ pub struct PAMNode {
 }
 
 impl Uper for PAMNode {
+    const NAME: &'static str = "PAMNode";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;
@@ -1050,6 +1054,7 @@ impl PAMNodeAttributes {
 }
 
 impl Uper for PAMNodeAttributes {
+    const NAME: &'static str = "PAMNodeAttributes";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -1059,9 +1064,7 @@ impl Uper for PAMNodeAttributes {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(8)?;
-        let mut a = [0u8; 1];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<1>(8)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -1130,6 +1133,7 @@ pub struct ParkingGuide {
 }
 
 impl Uper for ParkingGuide {
+    const NAME: &'static str = "ParkingGuide";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -1314,6 +1318,7 @@ impl ParkingLock {
 }
 
 impl Uper for ParkingLock {
+    const NAME: &'static str = "ParkingLock";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -1391,6 +1396,7 @@ pub struct ParkingLotInfo {
 }
 
 impl Uper for ParkingLotInfo {
+    const NAME: &'static str = "ParkingLotInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(5)?;
@@ -1604,6 +1610,7 @@ pub struct ParkingSlot {
 }
 
 impl Uper for ParkingSlot {
+    const NAME: &'static str = "ParkingSlot";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -1804,6 +1811,7 @@ pub struct ParkingSlotPosition {
 }
 
 impl Uper for ParkingSlotPosition {
+    const NAME: &'static str = "ParkingSlotPosition";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let top_left = PositionOffsetLLV::decode_uper(r).map_err(|e| e.within("topLeft"))?;
         let top_right = PositionOffsetLLV::decode_uper(r).map_err(|e| e.within("topRight"))?;
@@ -1912,6 +1920,7 @@ impl ParkingSpaceTheta {
 }
 
 impl Uper for ParkingSpaceTheta {
+    const NAME: &'static str = "ParkingSpaceTheta";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -2009,6 +2018,7 @@ impl SlotStatus {
 }
 
 impl Uper for SlotStatus {
+    const NAME: &'static str = "SlotStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;

@@ -45,6 +45,7 @@ pub struct CLPMM {
 }
 
 impl Uper for CLPMM {
+    const NAME: &'static str = "CLPMM";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -239,6 +240,7 @@ pub struct MemberManagement {
 }
 
 impl Uper for MemberManagement {
+    const NAME: &'static str = "MemberManagement";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -480,6 +482,7 @@ pub struct MemberNode {
 }
 
 impl Uper for MemberNode {
+    const NAME: &'static str = "MemberNode";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let vid = r.read_array::<8>().map_err(|e| e.within("vid"))?;
@@ -593,6 +596,7 @@ impl RoleInPlatooning {
 }
 
 impl Uper for RoleInPlatooning {
+    const NAME: &'static str = "RoleInPlatooning";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -702,6 +706,7 @@ impl StatusInPlatooning {
 }
 
 impl Uper for StatusInPlatooning {
+    const NAME: &'static str = "StatusInPlatooning";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;

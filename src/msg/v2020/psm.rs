@@ -57,6 +57,7 @@ impl AnimalPropelledType {
 }
 
 impl Uper for AnimalPropelledType {
+    const NAME: &'static str = "AnimalPropelledType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -166,6 +167,7 @@ impl Attachment {
 }
 
 impl Uper for Attachment {
+    const NAME: &'static str = "Attachment";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -286,6 +288,7 @@ impl HumanPropelledType {
 }
 
 impl Uper for HumanPropelledType {
+    const NAME: &'static str = "HumanPropelledType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -401,6 +404,7 @@ impl MotorizedPropelledType {
 }
 
 impl Uper for MotorizedPropelledType {
+    const NAME: &'static str = "MotorizedPropelledType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -490,6 +494,7 @@ pub struct NonMotorData {
 }
 
 impl Uper for NonMotorData {
+    const NAME: &'static str = "Non-motorData";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(6)?;
@@ -738,6 +743,7 @@ impl NumberOfParticipantsInCluster {
 }
 
 impl Uper for NumberOfParticipantsInCluster {
+    const NAME: &'static str = "NumberOfParticipantsInCluster";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -842,6 +848,7 @@ impl PersonalAssistive {
 }
 
 impl Uper for PersonalAssistive {
+    const NAME: &'static str = "PersonalAssistive";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -851,9 +858,7 @@ impl Uper for PersonalAssistive {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(6)?;
-        let mut a = [0u8; 1];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<1>(6)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -938,6 +943,7 @@ impl PersonalCrossing {
 }
 
 impl Uper for PersonalCrossing {
+    const NAME: &'static str = "PersonalCrossing";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -1048,6 +1054,7 @@ impl PersonalDeviceUsageState {
 }
 
 impl Uper for PersonalDeviceUsageState {
+    const NAME: &'static str = "PersonalDeviceUsageState";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -1057,9 +1064,7 @@ impl Uper for PersonalDeviceUsageState {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(9)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(9)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -1148,6 +1153,7 @@ impl PersonalDeviceUserType {
 }
 
 impl Uper for PersonalDeviceUserType {
+    const NAME: &'static str = "PersonalDeviceUserType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -1222,6 +1228,7 @@ pub struct PersonalExtensions {
 }
 
 impl Uper for PersonalExtensions {
+    const NAME: &'static str = "PersonalExtensions";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -1338,6 +1345,7 @@ pub struct PersonalRequest {
 }
 
 impl Uper for PersonalRequest {
+    const NAME: &'static str = "PersonalRequest";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -1457,6 +1465,7 @@ pub struct PersonalSafetyMessage {
 }
 
 impl Uper for PersonalSafetyMessage {
+    const NAME: &'static str = "PersonalSafetyMessage";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;
@@ -1781,6 +1790,7 @@ pub enum PropelledInformation {
 }
 
 impl Uper for PropelledInformation {
+    const NAME: &'static str = "PropelledInformation";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -1905,6 +1915,7 @@ impl RoadWorkerActivityType {
 }
 
 impl Uper for RoadWorkerActivityType {
+    const NAME: &'static str = "RoadWorkerActivityType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -1914,9 +1925,7 @@ impl Uper for RoadWorkerActivityType {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(6)?;
-        let mut a = [0u8; 1];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<1>(6)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -1973,6 +1982,7 @@ pub struct RoadWorkerExtensions {
 }
 
 impl Uper for RoadWorkerExtensions {
+    const NAME: &'static str = "RoadWorkerExtensions";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -2131,6 +2141,7 @@ impl RoadWorkerType {
 }
 
 impl Uper for RoadWorkerType {
+    const NAME: &'static str = "RoadWorkerType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;

@@ -68,6 +68,7 @@ impl CoordinationInfo {
 }
 
 impl Uper for CoordinationInfo {
+    const NAME: &'static str = "CoordinationInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -77,9 +78,7 @@ impl Uper for CoordinationInfo {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(8)?;
-        let mut a = [0u8; 1];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<1>(8)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -140,6 +139,7 @@ pub struct DriveSuggestion {
 }
 
 impl Uper for DriveSuggestion {
+    const NAME: &'static str = "DriveSuggestion";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;
@@ -310,6 +310,7 @@ pub struct LaneCoordination {
 }
 
 impl Uper for LaneCoordination {
+    const NAME: &'static str = "LaneCoordination";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(7)?;
@@ -566,6 +567,7 @@ pub struct RoadsideCoordination {
 }
 
 impl Uper for RoadsideCoordination {
+    const NAME: &'static str = "RoadsideCoordination";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -808,6 +810,7 @@ pub struct VehicleCoordination {
 }
 
 impl Uper for VehicleCoordination {
+    const NAME: &'static str = "VehicleCoordination";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;

@@ -31,6 +31,7 @@ pub struct AuxiliarySign {
 }
 
 impl Uper for AuxiliarySign {
+    const NAME: &'static str = "AuxiliarySign";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -200,6 +201,7 @@ impl AuxiliarySignDirection {
 }
 
 impl Uper for AuxiliarySignDirection {
+    const NAME: &'static str = "AuxiliarySignDirection";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -322,6 +324,7 @@ impl AuxiliarySignVehicleType {
 }
 
 impl Uper for AuxiliarySignVehicleType {
+    const NAME: &'static str = "AuxiliarySignVehicleType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -331,9 +334,7 @@ impl Uper for AuxiliarySignVehicleType {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(5)?;
-        let mut a = [0u8; 1];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<1>(5)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -389,6 +390,7 @@ pub enum Description {
 }
 
 impl Uper for Description {
+    const NAME: &'static str = "Description";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         let i = r.read_constrained(0, 1)?;
@@ -496,6 +498,7 @@ impl EventSource {
 }
 
 impl Uper for EventSource {
+    const NAME: &'static str = "EventSource";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -594,6 +597,7 @@ pub struct RSITimeDetails {
 }
 
 impl Uper for RSITimeDetails {
+    const NAME: &'static str = "RSITimeDetails";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(3)?;
         let start_time = if opt & (1u64 << 2) != 0 {
@@ -729,6 +733,7 @@ pub struct RTEData {
 }
 
 impl Uper for RTEData {
+    const NAME: &'static str = "RTEData";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(8)?;
@@ -1108,6 +1113,7 @@ pub struct RTSData {
 }
 
 impl Uper for RTSData {
+    const NAME: &'static str = "RTSData";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(6)?;
@@ -1484,10 +1490,9 @@ impl ReferenceLanes {
 }
 
 impl Uper for ReferenceLanes {
+    const NAME: &'static str = "ReferenceLanes";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -1519,6 +1524,7 @@ pub struct ReferenceLink {
 }
 
 impl Uper for ReferenceLink {
+    const NAME: &'static str = "ReferenceLink";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let upstream_node_id =
@@ -1605,6 +1611,7 @@ pub struct ReferencePath {
 }
 
 impl Uper for ReferencePath {
+    const NAME: &'static str = "ReferencePath";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let active_path = (|r: &mut BitReader<'_>| -> Result<Vec<PositionOffsetLLV>, DecodeError> {
             let n = r.read_count(2, Some(32), false, 4)?;
@@ -1704,6 +1711,7 @@ pub struct RoadSideInformation {
 }
 
 impl Uper for RoadSideInformation {
+    const NAME: &'static str = "RoadSideInformation";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;

@@ -57,6 +57,7 @@ pub struct ParticipantData {
 }
 
 impl Uper for ParticipantData {
+    const NAME: &'static str = "ParticipantData";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(6)?;
@@ -434,6 +435,7 @@ impl ParticipantType {
 }
 
 impl Uper for ParticipantType {
+    const NAME: &'static str = "ParticipantType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -512,6 +514,7 @@ pub struct RoadsideSafetyMessage {
 }
 
 impl Uper for RoadsideSafetyMessage {
+    const NAME: &'static str = "RoadsideSafetyMessage";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let msg_cnt = r
@@ -706,6 +709,7 @@ impl SourceType {
 }
 
 impl Uper for SourceType {
+    const NAME: &'static str = "SourceType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;

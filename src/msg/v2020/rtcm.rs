@@ -113,6 +113,7 @@ impl RTCMRevision {
 }
 
 impl Uper for RTCMRevision {
+    const NAME: &'static str = "RTCM-Revision";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -252,6 +253,7 @@ pub struct RTCMcorrections {
 }
 
 impl Uper for RTCMcorrections {
+    const NAME: &'static str = "RTCMcorrections";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let msg_cnt = r
@@ -380,6 +382,7 @@ pub struct RTCMmsg {
 }
 
 impl Uper for RTCMmsg {
+    const NAME: &'static str = "RTCMmsg";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;

@@ -31,6 +31,7 @@ pub struct AngularVelocity {
 }
 
 impl Uper for AngularVelocity {
+    const NAME: &'static str = "AngularVelocity";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let pitch_rate = r
             .read_constrained(-32767, 32767)
@@ -112,6 +113,7 @@ pub struct AngularVelocityConfidence {
 }
 
 impl Uper for AngularVelocityConfidence {
+    const NAME: &'static str = "AngularVelocityConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let pitch_rate = AngularVConfidence::decode_uper(r).map_err(|e| e.within("pitchRate"))?;
         let roll_rate = AngularVConfidence::decode_uper(r).map_err(|e| e.within("rollRate"))?;
@@ -189,6 +191,7 @@ pub struct Attitude {
 }
 
 impl Uper for Attitude {
+    const NAME: &'static str = "Attitude";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let pitch = r
             .read_constrained(-7200, 7200)
@@ -262,6 +265,7 @@ pub struct AttitudeConfidence {
 }
 
 impl Uper for AttitudeConfidence {
+    const NAME: &'static str = "AttitudeConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let pitch_confidence =
             HeadingConfidence::decode_uper(r).map_err(|e| e.within("pitchConfidence"))?;
@@ -371,6 +375,7 @@ pub struct DetectedObstacleData {
 }
 
 impl Uper for DetectedObstacleData {
+    const NAME: &'static str = "DetectedObstacleData";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(9)?;
@@ -844,6 +849,7 @@ pub struct DetectedPTCData {
 }
 
 impl Uper for DetectedPTCData {
+    const NAME: &'static str = "DetectedPTCData";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(10)?;
@@ -1285,6 +1291,7 @@ impl DetectedPTCType {
 }
 
 impl Uper for DetectedPTCType {
+    const NAME: &'static str = "DetectedPTCType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -1422,6 +1429,7 @@ impl EquipmentType {
 }
 
 impl Uper for EquipmentType {
+    const NAME: &'static str = "EquipmentType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -1497,6 +1505,7 @@ pub struct MotorDataExtension {
 }
 
 impl Uper for MotorDataExtension {
+    const NAME: &'static str = "MotorDataExtension";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(5)?;
@@ -1689,6 +1698,7 @@ pub struct NonMotorDataExtension {
 }
 
 impl Uper for NonMotorDataExtension {
+    const NAME: &'static str = "Non-motorDataExtension";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let overall_radius = r
@@ -1795,6 +1805,7 @@ pub struct ObjectSize {
 }
 
 impl Uper for ObjectSize {
+    const NAME: &'static str = "ObjectSize";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let width = r
@@ -1889,6 +1900,7 @@ pub struct ObjectSizeConfidenceSet {
 }
 
 impl Uper for ObjectSizeConfidenceSet {
+    const NAME: &'static str = "ObjectSizeConfidenceSet";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let width_conf = SizeValueConfidence::decode_uper(r).map_err(|e| e.within("widthConf"))?;
@@ -2035,6 +2047,7 @@ impl ObstacleType {
 }
 
 impl Uper for ObstacleType {
+    const NAME: &'static str = "ObstacleType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -2155,6 +2168,7 @@ pub struct Planning {
 }
 
 impl Uper for Planning {
+    const NAME: &'static str = "Planning";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;
@@ -2381,6 +2395,7 @@ pub struct SensorSharingMsg {
 }
 
 impl Uper for SensorSharingMsg {
+    const NAME: &'static str = "SensorSharingMsg";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;
@@ -2812,6 +2827,7 @@ impl SizeValueConfidence {
 }
 
 impl Uper for SizeValueConfidence {
+    const NAME: &'static str = "SizeValueConfidence";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 13)? {
@@ -2877,6 +2893,7 @@ pub enum TypeRelatedExt {
 }
 
 impl Uper for TypeRelatedExt {
+    const NAME: &'static str = "TypeRelatedExt";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;

@@ -37,6 +37,7 @@ pub struct IntersectionState {
 }
 
 impl Uper for IntersectionState {
+    const NAME: &'static str = "IntersectionState";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;
@@ -312,10 +313,9 @@ impl IntersectionStatusObject {
 }
 
 impl Uper for IntersectionStatusObject {
+    const NAME: &'static str = "IntersectionStatusObject";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(16)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(16)?;
         Ok(Self(a))
     }
 
@@ -395,6 +395,7 @@ impl LightState {
 }
 
 impl Uper for LightState {
+    const NAME: &'static str = "LightState";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -487,6 +488,7 @@ pub struct Phase {
 }
 
 impl Uper for Phase {
+    const NAME: &'static str = "Phase";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let id = r
             .read_constrained(0, 255)
@@ -577,6 +579,7 @@ pub struct PhaseState {
 }
 
 impl Uper for PhaseState {
+    const NAME: &'static str = "PhaseState";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -691,6 +694,7 @@ pub enum TimeChangeDetails {
 }
 
 impl Uper for TimeChangeDetails {
+    const NAME: &'static str = "TimeChangeDetails";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -782,6 +786,7 @@ pub struct TimeCountingDown {
 }
 
 impl Uper for TimeCountingDown {
+    const NAME: &'static str = "TimeCountingDown";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(5)?;
         let start_time = r
@@ -1008,6 +1013,7 @@ pub struct UTCTiming {
 }
 
 impl Uper for UTCTiming {
+    const NAME: &'static str = "UTCTiming";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(5)?;
         let start_utc_time = r

@@ -27,6 +27,7 @@ pub struct TestMsg {
 }
 
 impl Uper for TestMsg {
+    const NAME: &'static str = "TestMsg";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let msg_cnt = r
             .read_constrained(0, 127)

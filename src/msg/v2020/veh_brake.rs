@@ -54,6 +54,7 @@ impl AntiLockBrakeStatus {
 }
 
 impl Uper for AntiLockBrakeStatus {
+    const NAME: &'static str = "AntiLockBrakeStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 3)? {
@@ -123,6 +124,7 @@ impl AuxiliaryBrakeStatus {
 }
 
 impl Uper for AuxiliaryBrakeStatus {
+    const NAME: &'static str = "AuxiliaryBrakeStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 3)? {
@@ -195,10 +197,9 @@ impl BrakeAppliedStatus {
 }
 
 impl Uper for BrakeAppliedStatus {
+    const NAME: &'static str = "BrakeAppliedStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
-        let v = r.read_bits_vec(5)?;
-        let mut a = [0u8; 1];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<1>(5)?;
         Ok(Self(a))
     }
 
@@ -251,6 +252,7 @@ impl BrakeBoostApplied {
 }
 
 impl Uper for BrakeBoostApplied {
+    const NAME: &'static str = "BrakeBoostApplied";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 2)? {
@@ -314,6 +316,7 @@ impl BrakePedalStatus {
 }
 
 impl Uper for BrakePedalStatus {
+    const NAME: &'static str = "BrakePedalStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 2)? {
@@ -364,6 +367,7 @@ pub struct BrakeSystemStatus {
 }
 
 impl Uper for BrakeSystemStatus {
+    const NAME: &'static str = "BrakeSystemStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(7)?;
         let brake_padel = if opt & (1u64 << 6) != 0 {
@@ -566,6 +570,7 @@ impl StabilityControlStatus {
 }
 
 impl Uper for StabilityControlStatus {
+    const NAME: &'static str = "StabilityControlStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 3)? {
@@ -635,6 +640,7 @@ impl TractionControlStatus {
 }
 
 impl Uper for TractionControlStatus {
+    const NAME: &'static str = "TractionControlStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 3)? {

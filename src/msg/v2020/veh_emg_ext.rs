@@ -70,6 +70,7 @@ impl LightbarInUse {
 }
 
 impl Uper for LightbarInUse {
+    const NAME: &'static str = "LightbarInUse";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 7)? {
@@ -162,6 +163,7 @@ impl ResponseType {
 }
 
 impl Uper for ResponseType {
+    const NAME: &'static str = "ResponseType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -271,6 +273,7 @@ impl SirenInUse {
 }
 
 impl Uper for SirenInUse {
+    const NAME: &'static str = "SirenInUse";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 3)? {
@@ -317,6 +320,7 @@ pub struct VehicleEmergencyExtensions {
 }
 
 impl Uper for VehicleEmergencyExtensions {
+    const NAME: &'static str = "VehicleEmergencyExtensions";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;

@@ -43,6 +43,7 @@ pub struct VehicleSize {
 }
 
 impl Uper for VehicleSize {
+    const NAME: &'static str = "VehicleSize";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let opt = r.read_bits(1)?;
         let width = r

@@ -80,6 +80,7 @@ impl DriveBehavior {
 }
 
 impl Uper for DriveBehavior {
+    const NAME: &'static str = "DriveBehavior";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -89,9 +90,7 @@ impl Uper for DriveBehavior {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(14)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(14)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -158,6 +157,7 @@ pub struct DriveRequest {
 }
 
 impl Uper for DriveRequest {
+    const NAME: &'static str = "DriveRequest";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(5)?;
@@ -388,6 +388,7 @@ pub struct IARData {
 }
 
 impl Uper for IARData {
+    const NAME: &'static str = "IARData";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;
@@ -647,6 +648,7 @@ impl ParkingRequest {
 }
 
 impl Uper for ParkingRequest {
+    const NAME: &'static str = "ParkingRequest";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -656,9 +658,7 @@ impl Uper for ParkingRequest {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(12)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(12)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -758,6 +758,7 @@ impl ParkingType {
 }
 
 impl Uper for ParkingType {
+    const NAME: &'static str = "ParkingType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let len_bits = r.read_count(0, None, false, 1)?;
@@ -767,9 +768,7 @@ impl Uper for ParkingType {
                 extended: Some(BitBuf { len_bits, data }),
             });
         }
-        let v = r.read_bits_vec(10)?;
-        let mut a = [0u8; 2];
-        a.copy_from_slice(&v);
+        let a = r.read_bit_array::<2>(10)?;
         Ok(Self {
             bits: a,
             extended: None,
@@ -851,6 +850,7 @@ pub struct PathPlanningPoint {
 }
 
 impl Uper for PathPlanningPoint {
+    const NAME: &'static str = "PathPlanningPoint";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(10)?;
@@ -1186,6 +1186,7 @@ pub struct ReqClearTheWay {
 }
 
 impl Uper for ReqClearTheWay {
+    const NAME: &'static str = "Req-ClearTheWay";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;
@@ -1375,6 +1376,7 @@ pub struct ReqLaneChange {
 }
 
 impl Uper for ReqLaneChange {
+    const NAME: &'static str = "Req-LaneChange";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let upstream_node =
@@ -1498,6 +1500,7 @@ pub struct ReqParkingArea {
 }
 
 impl Uper for ReqParkingArea {
+    const NAME: &'static str = "Req-ParkingArea";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -1654,6 +1657,7 @@ pub struct ReqSensorSharing {
 }
 
 impl Uper for ReqSensorSharing {
+    const NAME: &'static str = "Req-SensorSharing";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let detect_area = (|r: &mut BitReader<'_>| -> Result<Vec<ReferencePath>, DecodeError> {
@@ -1771,6 +1775,7 @@ pub struct ReqSignalPriority {
 }
 
 impl Uper for ReqSignalPriority {
+    const NAME: &'static str = "Req-SignalPriority";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -1947,6 +1952,7 @@ pub enum ReqInfo {
 }
 
 impl Uper for ReqInfo {
+    const NAME: &'static str = "ReqInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -2096,6 +2102,7 @@ impl ReqStatus {
 }
 
 impl Uper for ReqStatus {
+    const NAME: &'static str = "ReqStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -2176,6 +2183,7 @@ pub struct VehIntentionAndRequest {
 }
 
 impl Uper for VehIntentionAndRequest {
+    const NAME: &'static str = "VehIntentionAndRequest";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let msg_cnt = r

@@ -27,6 +27,7 @@ pub struct AccountInfo {
 }
 
 impl Uper for AccountInfo {
+    const NAME: &'static str = "AccountInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let account = r
@@ -127,6 +128,7 @@ pub struct ActionRequest {
 }
 
 impl Uper for ActionRequest {
+    const NAME: &'static str = "Action-Request";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -328,6 +330,7 @@ pub struct ActionResponse {
 }
 
 impl Uper for ActionResponse {
+    const NAME: &'static str = "Action-Response";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -508,6 +511,7 @@ pub struct ApplicationParameter {
 }
 
 impl Uper for ApplicationParameter {
+    const NAME: &'static str = "ApplicationParameter";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let pid = PaymentEntityID::decode_uper(r).map_err(|e| e.within("pid"))?;
@@ -637,6 +641,7 @@ impl ChannelID {
 }
 
 impl Uper for ChannelID {
+    const NAME: &'static str = "ChannelID";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 4)? {
@@ -683,6 +688,7 @@ pub struct ChannelRq {
 }
 
 impl Uper for ChannelRq {
+    const NAME: &'static str = "ChannelRq";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let channelid = ChannelID::decode_uper(r).map_err(|e| e.within("channelid"))?;
@@ -807,6 +813,7 @@ pub struct ChannelRs {
 }
 
 impl Uper for ChannelRs {
+    const NAME: &'static str = "ChannelRs";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let channelid = ChannelID::decode_uper(r).map_err(|e| e.within("channelid"))?;
@@ -931,6 +938,7 @@ pub struct Date {
 }
 
 impl Uper for Date {
+    const NAME: &'static str = "Date";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let year = r
             .read_constrained(0, 4095)
@@ -1028,6 +1036,7 @@ impl EquipmentClass {
 }
 
 impl Uper for EquipmentClass {
+    const NAME: &'static str = "EquipmentClass";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -1101,6 +1110,7 @@ pub struct GBICCInfo {
 }
 
 impl Uper for GBICCInfo {
+    const NAME: &'static str = "GBICCInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let icc_issue_info = r
@@ -1223,6 +1233,7 @@ pub struct GetSecureRq {
 }
 
 impl Uper for GetSecureRq {
+    const NAME: &'static str = "GetSecureRq";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -1377,6 +1388,7 @@ pub struct GetSecureRs {
 }
 
 impl Uper for GetSecureRs {
+    const NAME: &'static str = "GetSecureRs";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let file = RangeOfFile::decode_uper(r).map_err(|e| e.within("file"))?;
@@ -1478,6 +1490,7 @@ pub struct GetTollDataRq {
 }
 
 impl Uper for GetTollDataRq {
+    const NAME: &'static str = "GetTollDataRq";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -1616,6 +1629,7 @@ pub struct GetTollDataRs {
 }
 
 impl Uper for GetTollDataRs {
+    const NAME: &'static str = "GetTollDataRs";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -1723,6 +1737,7 @@ pub struct OBUInfo {
 }
 
 impl Uper for OBUInfo {
+    const NAME: &'static str = "OBUInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -1834,6 +1849,7 @@ pub struct OBUMotionStatus {
 }
 
 impl Uper for OBUMotionStatus {
+    const NAME: &'static str = "OBUMotionStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;
@@ -1985,6 +2001,7 @@ pub enum OBUPaymentInfo {
 }
 
 impl Uper for OBUPaymentInfo {
+    const NAME: &'static str = "OBUPaymentInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -2063,6 +2080,7 @@ pub struct OBUPaymentInfoType1 {
 }
 
 impl Uper for OBUPaymentInfoType1 {
+    const NAME: &'static str = "OBUPaymentInfoType1";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(5)?;
@@ -2267,6 +2285,7 @@ impl OBUType {
 }
 
 impl Uper for OBUType {
+    const NAME: &'static str = "OBUType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -2331,6 +2350,7 @@ pub struct PartOfFile {
 }
 
 impl Uper for PartOfFile {
+    const NAME: &'static str = "PartOfFile";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let offset = r
             .read_constrained(0, 32767)
@@ -2411,6 +2431,7 @@ pub struct PassedPos {
 }
 
 impl Uper for PassedPos {
+    const NAME: &'static str = "PassedPos";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -2533,6 +2554,7 @@ pub struct PassedSitesInfo {
 }
 
 impl Uper for PassedSitesInfo {
+    const NAME: &'static str = "PassedSitesInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(2)?;
@@ -2713,6 +2735,7 @@ impl PaymentEntityID {
 }
 
 impl Uper for PaymentEntityID {
+    const NAME: &'static str = "PaymentEntityID";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -2791,6 +2814,7 @@ pub enum PaymentInfo {
 }
 
 impl Uper for PaymentInfo {
+    const NAME: &'static str = "PaymentInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -2864,6 +2888,7 @@ pub struct PaymentInfoType1 {
 }
 
 impl Uper for PaymentInfoType1 {
+    const NAME: &'static str = "PaymentInfoType1";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(3)?;
@@ -3014,6 +3039,7 @@ pub struct RST {
 }
 
 impl Uper for RST {
+    const NAME: &'static str = "RST";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let time = DDateTime::decode_uper(r).map_err(|e| e.within("time"))?;
@@ -3151,6 +3177,7 @@ pub struct RangeOfFile {
 }
 
 impl Uper for RangeOfFile {
+    const NAME: &'static str = "RangeOfFile";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let offset = r
             .read_constrained(0, 32767)
@@ -3247,6 +3274,7 @@ impl ReturnStatus {
 }
 
 impl Uper for ReturnStatus {
+    const NAME: &'static str = "ReturnStatus";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -3324,6 +3352,7 @@ pub struct SetMMIRq {
 }
 
 impl Uper for SetMMIRq {
+    const NAME: &'static str = "SetMMIRq";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let toll = TollResult::decode_uper(r).map_err(|e| e.within("toll"))?;
@@ -3414,6 +3443,7 @@ pub struct SetTollDataRq {
 }
 
 impl Uper for SetTollDataRq {
+    const NAME: &'static str = "SetTollDataRq";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(5)?;
@@ -3606,6 +3636,7 @@ pub struct SetTollDataRs {
 }
 
 impl Uper for SetTollDataRs {
+    const NAME: &'static str = "SetTollDataRs";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;
@@ -3778,6 +3809,7 @@ pub struct SysInfo {
 }
 
 impl Uper for SysInfo {
+    const NAME: &'static str = "SysInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let contract_provider = r
@@ -3969,6 +4001,7 @@ pub struct TacPara {
 }
 
 impl Uper for TacPara {
+    const NAME: &'static str = "TacPara";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let trans_amount = r.read_array::<4>().map_err(|e| e.within("transAmount"))?;
         let trans_type = r.read_array::<1>().map_err(|e| e.within("transType"))?;
@@ -4099,6 +4132,7 @@ pub struct TollInfo {
 }
 
 impl Uper for TollInfo {
+    const NAME: &'static str = "TollInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(7)?;
@@ -4374,6 +4408,7 @@ impl TollResult {
 }
 
 impl Uper for TollResult {
+    const NAME: &'static str = "TollResult";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         Ok(match r.read_constrained(0, 2)? {
@@ -4460,6 +4495,7 @@ impl TollingDirection {
 }
 
 impl Uper for TollingDirection {
+    const NAME: &'static str = "TollingDirection";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -4553,6 +4589,7 @@ pub struct TollingNodeInfo {
 }
 
 impl Uper for TollingNodeInfo {
+    const NAME: &'static str = "TollingNodeInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;
@@ -4746,6 +4783,7 @@ impl TollingNodeType {
 }
 
 impl Uper for TollingNodeType {
+    const NAME: &'static str = "TollingNodeType";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -4815,6 +4853,7 @@ pub struct TollingPos {
 }
 
 impl Uper for TollingPos {
+    const NAME: &'static str = "TollingPos";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -4925,6 +4964,7 @@ pub struct TransCredential {
 }
 
 impl Uper for TransCredential {
+    const NAME: &'static str = "TransCredential";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let tc = r
@@ -5027,6 +5067,7 @@ pub enum TransInfo {
 }
 
 impl Uper for TransInfo {
+    const NAME: &'static str = "TransInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -5197,6 +5238,7 @@ pub struct VPApplicationParameter {
 }
 
 impl Uper for VPApplicationParameter {
+    const NAME: &'static str = "VPApplicationParameter";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let pid = PaymentEntityID::decode_uper(r).map_err(|e| e.within("pid"))?;
@@ -5308,6 +5350,7 @@ pub struct VSI {
 }
 
 impl Uper for VSI {
+    const NAME: &'static str = "VSI";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(4)?;
@@ -5523,6 +5566,7 @@ pub struct VehicleDimensions {
 }
 
 impl Uper for VehicleDimensions {
+    const NAME: &'static str = "VehicleDimensions";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let vehicle_length = r
@@ -5664,6 +5708,7 @@ pub struct VehicleInfo {
 }
 
 impl Uper for VehicleInfo {
+    const NAME: &'static str = "VehicleInfo";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let opt = r.read_bits(1)?;
@@ -5944,6 +5989,7 @@ pub enum VehiclePaymentMessagePayment {
 }
 
 impl Uper for VehiclePaymentMessagePayment {
+    const NAME: &'static str = "VehiclePaymentMessagePayment";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         if r.read_bit()? {
             let i = r.read_normally_small()? as usize;
@@ -6053,6 +6099,7 @@ pub struct VehiclePaymentMessage {
 }
 
 impl Uper for VehiclePaymentMessage {
+    const NAME: &'static str = "VehiclePaymentMessage";
     fn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
         let ext = r.read_bit()?;
         let msg_cnt = r
