@@ -1249,7 +1249,7 @@ impl Emitter<'_> {
                     "impl {rname} {{\n/// Size in bits.\npub const BITS: usize = {n};"
                 );
                 consts(out);
-                out.push_str("/// Whether bit `i` (0 = first, most significant) is set.\npub fn get(&self, i: usize) -> bool {\nself.0.get(i / 8).is_some_and(|b| b & (0x80 >> (i % 8)) != 0)\n}\n\n/// Sets or clears bit `i`; bits past the size are ignored.\npub fn set(&mut self, i: usize, on: bool) {\nif i >= Self::BITS { return; }\nif let Some(b) = self.0.get_mut(i / 8) {\nif on { *b |= 0x80 >> (i % 8) } else { *b &= !(0x80 >> (i % 8)) }\n}\n}\n}\n\n");
+                out.push_str(&bit_accessors("0", ""));
                 let _ = writeln!(
                     out,
                     "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nlet a = r.read_bit_array::<{nb}>({n})?;\nOk(Self(a))\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bits_from(&self.0, {n})\n}}\n}}\n"
@@ -1271,7 +1271,7 @@ impl Emitter<'_> {
                     "impl {rname} {{\n/// Size in bits of a root value.\npub const BITS: usize = {n};"
                 );
                 consts(out);
-                out.push_str("/// Whether bit `i` (0 = first, most significant) of the root value is set.\npub fn get(&self, i: usize) -> bool {\nself.bits.get(i / 8).is_some_and(|b| b & (0x80 >> (i % 8)) != 0)\n}\n\n/// Sets or clears bit `i` of the root value; bits past the size are ignored.\npub fn set(&mut self, i: usize, on: bool) {\nif i >= Self::BITS { return; }\nif let Some(b) = self.bits.get_mut(i / 8) {\nif on { *b |= 0x80 >> (i % 8) } else { *b &= !(0x80 >> (i % 8)) }\n}\n}\n}\n\n");
+                out.push_str(&bit_accessors("bits", " of the root value"));
                 let _ = writeln!(
                     out,
                     "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nif r.read_bit()? {{\nlet len_bits = r.read_count(0, None, false, 1)?;\nlet data = r.read_bits_vec(len_bits)?;\nreturn Ok(Self {{ bits: [0u8; {nb}], extended: Some(BitBuf {{ len_bits, data }}) }});\n}}\nlet a = r.read_bit_array::<{nb}>({n})?;\nOk(Self {{ bits: a, extended: None }})\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nmatch &self.extended {{\nSome(b) => {{ w.write_bit(true)?; w.write_count(b.len_bits, 0, None, false)?; w.write_bits_from(&b.data, b.len_bits) }}\nNone => {{ w.write_bit(false)?; w.write_bits_from(&self.bits, {n}) }}\n}}\n}}\n}}\n"
@@ -1313,6 +1313,20 @@ impl Emitter<'_> {
         let _ = aname;
         Ok(())
     }
+}
+
+/// `get`/`set` of a fixed-size BIT STRING held in array field `field`, closing the `impl`.
+fn bit_accessors(field: &str, what: &str) -> String {
+    format!(
+        "/// Whether bit `i` (0 = first, most significant){what} is set.\n\
+         pub fn get(&self, i: usize) -> bool {{\n\
+         self.{field}.get(i / 8).is_some_and(|b| b & (0x80 >> (i % 8)) != 0)\n}}\n\n\
+         /// Sets or clears bit `i`{what}; bits past the size are ignored.\n\
+         pub fn set(&mut self, i: usize, on: bool) {{\n\
+         if i >= Self::BITS {{ return; }}\n\
+         if let Some(b) = self.{field}.get_mut(i / 8) {{\n\
+         if on {{ *b |= 0x80 >> (i % 8) }} else {{ *b &= !(0x80 >> (i % 8)) }}\n}}\n}}\n}}\n\n"
+    )
 }
 
 fn module_file(m: &str) -> String {
