@@ -929,3 +929,102 @@ fn delayed_onboard_track_uses_the_ego_pose_at_sensor_time() {
     assert_eq!(tr.tracks().len(), 1);
     assert!(worst < 0.3, "worst error {worst}");
 }
+
+#[test]
+fn stationary_objects_update_and_keep_one_track_each() {
+    // A parked car (CTRV) and a standing pedestrian (CV), reported at zero speed: by the
+    // roadside (speed 0 with a heading the sensor cannot know), by a sensor-sharing vehicle
+    // (zero ENU velocity), and by the ego's radar (velocity relative to the moving ego).
+    let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let yaw = std::f64::consts::FRAC_PI_2;
+    let mut rng = Rng(5);
+    let car = Vector2::new(3.5, 60.0);
+    let ped = Vector2::new(-4.0, 45.0);
+    let mut ids: Vec<(u32, u32)> = Vec::new();
+    for k in 0..40 {
+        let ms = k * 100;
+        let ts = ms as f64 / 1000.0;
+        let now = at(ms);
+        let e = Vector2::new(0.0, 5.0 * ts);
+        let ve = Vector2::new(0.0, 5.0);
+        tr.set_ego_state(&ego(now, e.x, e.y, yaw, 5.0, None))
+            .unwrap();
+        for (ptc, p, class) in [
+            (1, car, ObjectClass::Motor),
+            (2, ped, ObjectClass::Pedestrian),
+        ] {
+            let noisy = |rng: &mut Rng| p + Vector2::new(rng.normal(), rng.normal()) * 0.3;
+            let mut r = rsm(
+                8,
+                ptc,
+                at(ms - 100),
+                noisy(&mut rng),
+                Vector2::zeros(),
+                PositionConfidence::A1m,
+            );
+            r.class = class;
+            // Heading of a standing object: whatever the sensor last had.
+            r.motion = ObsMotion::SpeedHeading {
+                speed_mps: 0.0,
+                heading_deg: 360.0 * rng.uniform(),
+            };
+            tr.ingest(&r).unwrap();
+            let mut s = r;
+            s.source = SourceId {
+                kind: SourceKind::Ssm,
+                station: 3,
+            };
+            s.time = at(ms - 50);
+            s.position = {
+                let w = wgs(noisy(&mut rng).x, noisy(&mut rng).y);
+                ObsPosition::Wgs84 {
+                    lat_deg: w.lat_deg,
+                    lon_deg: w.lon_deg,
+                }
+            };
+            s.motion = ObsMotion::EnuVelocity {
+                vx_mps: 0.0,
+                vy_mps: 0.0,
+            };
+            tr.ingest(&s).unwrap();
+            let mut o = radar(
+                100 + ptc,
+                now,
+                noisy(&mut rng),
+                Vector2::zeros(),
+                e,
+                yaw,
+                ve,
+                0.3,
+            );
+            o.class = class;
+            tr.ingest(&o).unwrap();
+        }
+        tr.step(now).unwrap();
+        tr.check_invariants().unwrap();
+        let objs = snapshot(&tr);
+        if ms >= 300 {
+            assert_eq!(objs.len(), 2, "t = {ms} ms: {objs:#?}");
+            let find = |p: Vector2<f64>| {
+                objs.iter()
+                    .min_by(|a, b| {
+                        (a.position_enu - p)
+                            .norm()
+                            .total_cmp(&(b.position_enu - p).norm())
+                    })
+                    .unwrap()
+            };
+            let (oc, op) = (find(car), find(ped));
+            assert!((oc.position_enu - car).norm() < 0.5, "{oc:?}");
+            assert!((op.position_enu - ped).norm() < 0.5, "{op:?}");
+            assert!(oc.speed_mps < 0.6 && op.speed_mps < 0.6, "{oc:?} {op:?}");
+            assert_eq!(oc.class, ObjectClass::Motor);
+            assert_eq!(op.class, ObjectClass::Pedestrian);
+            ids.push((oc.id, op.id));
+        }
+    }
+    let c = tr.counters();
+    assert_eq!(c.numeric_failures, 0, "{c:?}");
+    assert_eq!(c.fused + c.tracks_created, c.ingested, "{c:?}");
+    assert!(ids.windows(2).all(|w| w[0] == w[1]), "ids changed: {ids:?}");
+}

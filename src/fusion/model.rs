@@ -149,7 +149,26 @@ const MAX_SPEED_VAR: f64 = 2500.0;
 const MAX_YAW_VAR: f64 = 10.0;
 const MAX_YAW_RATE_VAR: f64 = 4.0;
 
+/// Weight in [0, 1] of the "standing still" regime at speed `v` with speed variance
+/// `speed_var`: 1 at standstill, about 1/65 at twice the reference speed 2σ + 0.5 m/s, and
+/// negligible at driving speeds. Near standstill the direction of motion is not known,
+/// whatever heading the source reports.
+pub fn standstill_weight(v: f64, speed_var: f64) -> f64 {
+    let v_ref = 2.0 * crate::geo::math::sqrt(speed_var.max(0.0)) + 0.5;
+    let q = v / v_ref;
+    let q2 = q * q;
+    let w = 1.0 / (1.0 + q2 * q2 * q2);
+    if w.is_finite() { w } else { 0.0 }
+}
+
+/// Variance of a heading that carries no information (uniform over the circle: π²/3).
+pub const UNKNOWN_YAW_VAR: f64 = core::f64::consts::PI * core::f64::consts::PI / 3.0;
+
 /// Polar (v, ψ) covariance → Cartesian velocity covariance at (v, ψ).
+///
+/// The first-order map loses the cross-track part at standstill (v σψ → 0), which would leave
+/// a singular velocity covariance: a standing object's velocity is uncertain by about σv in
+/// every direction, so the cross-track variance gets σv² weighted by [`standstill_weight`].
 fn polar_to_cart(z: &Vector4<f64>, r: &Matrix4<f64>) -> (Vector4<f64>, Matrix4<f64>) {
     let (v, psi) = (z[2], z[3]);
     let (s, c) = (sin(psi), cos(psi));
@@ -158,10 +177,13 @@ fn polar_to_cart(z: &Vector4<f64>, r: &Matrix4<f64>) -> (Vector4<f64>, Matrix4<f
     t[(2, 3)] = -v * s;
     t[(3, 2)] = s;
     t[(3, 3)] = v * c;
-    (
-        Vector4::new(z[0], z[1], v * c, v * s),
-        t * r * t.transpose(),
-    )
+    let mut p = t * r * t.transpose();
+    let speed_var = r[(2, 2)];
+    let lateral = Vector2::new(-s, c);
+    let add = lateral * lateral.transpose() * (speed_var * standstill_weight(abs(v), speed_var));
+    let mut vel = p.fixed_view_mut::<2, 2>(2, 2);
+    vel += add;
+    (Vector4::new(z[0], z[1], v * c, v * s), p)
 }
 
 impl Filter {
@@ -578,6 +600,35 @@ mod tests {
         m.predict(0.2, 0.0, 2.0, 0.3, 5.0);
         assert!((m.position() - Vector2::new(0.0, 3.0)).norm() < 1e-9);
         assert!(m.r[(1, 1)] > r0[(1, 1)] && m.r[(0, 0)] > r0[(0, 0)]);
+    }
+
+    #[test]
+    fn standing_objects_update_in_both_models() {
+        // Speed 0 with an arbitrary heading, as sensors report standing objects.
+        let still = |psi: f64| {
+            let mut m = meas(5.0, 5.0, 0.0, psi);
+            m.r[(3, 3)] = 0.002;
+            m
+        };
+        for ctrv in [false, true] {
+            let mut f = Filter::from_meas(&still(0.3), ctrv);
+            assert!(f.is_sound(), "ctrv {ctrv}: {f:?}");
+            for k in 0..20 {
+                f.predict(0.1, &ProcessNoise::default());
+                let psi = -3.0 + 0.3 * k as f64;
+                f.update(&still(psi), CiWeight::Fast)
+                    .unwrap_or_else(|e| panic!("ctrv {ctrv}, update {k}: {e:?}"));
+                assert!(f.is_sound(), "ctrv {ctrv}: {f:?}");
+            }
+            assert!((f.position() - Vector2::new(5.0, 5.0)).norm() < 0.05);
+            assert!(f.speed_yaw().0 < 0.3, "ctrv {ctrv}: {f:?}");
+            // A standing vehicle turned into a CV track (class change) still updates.
+            f.convert(false);
+            assert!(f.is_sound());
+            f.update(&still(1.0), CiWeight::Fast).unwrap();
+            f.convert(true);
+            f.update(&still(-1.0), CiWeight::Fast).unwrap();
+        }
     }
 
     #[test]

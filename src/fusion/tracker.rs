@@ -5,7 +5,7 @@ use nalgebra::{Matrix2, Matrix4, Vector2, Vector3, Vector4};
 
 use super::associate::{Associator, GateItem, chi2_2dof};
 use super::ego::{EgoHistory, EgoPose, EgoState};
-use super::model::{Filter, Meas};
+use super::model::{Filter, Meas, UNKNOWN_YAW_VAR, standstill_weight};
 use super::observation::{
     ObjectClass, ObjectSize, ObsMotion, ObsPosition, Observation, SourceId, SourceKind, SourceType,
     default_noise,
@@ -588,10 +588,13 @@ impl Tracker {
                 let ss = sigma_or(obs.covariance.speed_sigma_mps, noise.speed_sigma_mps)?;
                 let sh = sigma_or(obs.covariance.heading_sigma_deg, noise.heading_sigma_deg)?
                     .to_radians();
+                // A standing object's heading says nothing about where it will move.
+                let yaw_var =
+                    sh * sh + 1e-6 + UNKNOWN_YAW_VAR * standstill_weight(speed_mps, ss * ss);
                 Some((
                     speed_mps,
                     csae_heading_deg_to_enu_yaw_rad(heading_deg),
-                    Matrix2::new(ss * ss + 1e-4, 0.0, 0.0, sh * sh + 1e-6),
+                    Matrix2::new(ss * ss + 1e-4, 0.0, 0.0, yaw_var),
                 ))
             }
             ObsMotion::EnuVelocity { vx_mps, vy_mps } => {
@@ -1417,7 +1420,11 @@ fn cart_to_polar(v: Vector2<f64>, c: &Matrix2<f64>) -> (f64, f64, Matrix2<f64>) 
         (s, yaw, p)
     } else {
         // Nearly stopped: the direction carries no information.
-        (s, yaw, Matrix2::new(c.trace() + 1e-4, 0.0, 0.0, 3.3))
+        (
+            s,
+            yaw,
+            Matrix2::new(c.trace() + 1e-4, 0.0, 0.0, UNKNOWN_YAW_VAR),
+        )
     }
 }
 
