@@ -107,6 +107,35 @@ fn rsm(
     }
 }
 
+/// Sets the ego driving north from the origin at `speed` at time `ms`; returns the time, the
+/// ego's position and velocity.
+fn drive_north(tr: &mut Tracker, ms: i64, speed: f64) -> (Timestamp, Vector2<f64>, Vector2<f64>) {
+    let now = at(ms);
+    let e = Vector2::new(0.0, speed * ms as f64 / 1000.0);
+    tr.set_ego_state(&ego(
+        now,
+        e.x,
+        e.y,
+        std::f64::consts::FRAC_PI_2,
+        speed,
+        None,
+    ))
+    .unwrap();
+    (now, e, Vector2::new(0.0, speed))
+}
+
+/// A remote vehicle's BSM about itself (position confidence 2 m).
+fn bsm(vid: [u8; 8], t: Timestamp, p: Vector2<f64>, v: Vector2<f64>) -> Observation {
+    let mut b = rsm(0, u64::from_be_bytes(vid), t, p, v, PositionConfidence::A2m);
+    b.source = SourceId {
+        kind: SourceKind::Bsm,
+        station: 0,
+    };
+    b.source_type = SourceType::SelfInfo;
+    b.vehicle_id = Some(vid);
+    b
+}
+
 /// An onboard radar track of a target at ENU `p` moving with `v`, seen from an ego at `e`
 /// with ENU yaw `yaw` and velocity `ve` (given in the ego frame, velocity relative).
 #[allow(clippy::too_many_arguments)]
@@ -489,21 +518,8 @@ fn bsm_and_rsm_of_the_same_vehicle_link_by_id() {
         let ts = ms as f64 / 1000.0;
         let now = at(ms);
         let p = Vector2::new(-50.0 + 10.0 * ts, 5.0);
-        let mut b = rsm(
-            0,
-            u64::from_be_bytes(vid),
-            now,
-            p + Vector2::new(0.0, 1.2),
-            v,
-            PositionConfidence::A2m,
-        );
-        b.source = SourceId {
-            kind: SourceKind::Bsm,
-            station: 0,
-        };
-        b.source_type = SourceType::SelfInfo;
-        b.vehicle_id = Some(vid);
-        tr.ingest(&b).unwrap();
+        tr.ingest(&bsm(vid, now, p + Vector2::new(0.0, 1.2), v))
+            .unwrap();
         let mut r = rsm(6, 17, at(ms - 50), p - v * 0.05, v, PositionConfidence::A1m);
         r.vehicle_id = Some(vid);
         r.source_type = SourceType::V2x;
@@ -943,12 +959,7 @@ fn stationary_objects_update_and_keep_one_track_each() {
     let mut ids: Vec<(u32, u32)> = Vec::new();
     for k in 0..40 {
         let ms = k * 100;
-        let ts = ms as f64 / 1000.0;
-        let now = at(ms);
-        let e = Vector2::new(0.0, 5.0 * ts);
-        let ve = Vector2::new(0.0, 5.0);
-        tr.set_ego_state(&ego(now, e.x, e.y, yaw, 5.0, None))
-            .unwrap();
+        let (now, e, ve) = drive_north(&mut tr, ms, 5.0);
         for (ptc, p, class) in [
             (1, car, ObjectClass::Motor),
             (2, ped, ObjectClass::Pedestrian),
@@ -1027,4 +1038,88 @@ fn stationary_objects_update_and_keep_one_track_each() {
     assert_eq!(c.numeric_failures, 0, "{c:?}");
     assert_eq!(c.fused + c.tracks_created, c.ingested, "{c:?}");
     assert!(ids.windows(2).all(|w| w[0] == w[1]), "ids changed: {ids:?}");
+}
+
+#[test]
+fn braking_lead_gets_an_acceleration_estimate() {
+    // The lead brakes at 5 m/s² from 2 s on, seen by the ego's radar (20 Hz, velocity relative)
+    // and the roadside (10 Hz, 100 ms late, speed only). A car in the next lane sends BSMs with
+    // its own acceleration (braking at 3 m/s² from 2 s on).
+    let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let yaw = std::f64::consts::FRAC_PI_2;
+    let mut rng = Rng(21);
+    let lead_y = |s: f64| {
+        let b = (s - 2.0).clamp(0.0, 4.0);
+        40.0 + 20.0 * s.min(2.0) + 20.0 * b - 2.5 * b * b
+    };
+    let lead_v = |s: f64| 20.0 - 5.0 * (s - 2.0).clamp(0.0, 4.0);
+    let bsm_y = |s: f64| {
+        let b = (s - 2.0).max(0.0);
+        20.0 + 15.0 * s - 1.5 * b * b
+    };
+    let bsm_v = |s: f64| 15.0 - 3.0 * (s - 2.0).max(0.0);
+    let vid = *b"BRAKE-01";
+    let mut checked = 0;
+    for k in 0..=110 {
+        let ms = k * 50;
+        let ts = ms as f64 / 1000.0;
+        let (now, e, ve) = drive_north(&mut tr, ms, 15.0);
+        let p = Vector2::new(0.0, lead_y(ts)) + Vector2::new(rng.normal(), rng.normal()) * 0.2;
+        let v = Vector2::new(0.0, lead_v(ts)) + Vector2::new(rng.normal(), rng.normal()) * 0.2;
+        tr.ingest(&radar(1, now, p, v, e, yaw, ve, 0.2)).unwrap();
+        if k % 2 == 0 {
+            let t = ts - 0.1;
+            let p = Vector2::new(0.0, lead_y(t)) + Vector2::new(rng.normal(), rng.normal()) * 0.4;
+            let v = Vector2::new(0.0, lead_v(t) + rng.normal() * 0.3);
+            tr.ingest(&rsm(4, 7, at(ms - 100), p, v, PositionConfidence::A1m))
+                .unwrap();
+            let mut b = bsm(
+                vid,
+                at(ms - 20),
+                Vector2::new(3.5, bsm_y(ts - 0.02)),
+                Vector2::new(0.0, bsm_v(ts - 0.02)),
+            );
+            b.accel_mps2 = Some(if ts - 0.02 >= 2.0 { -3.0 } else { 0.0 } + rng.normal() * 0.2);
+            tr.ingest(&b).unwrap();
+        }
+        tr.step(now).unwrap();
+        let objs = snapshot(&tr);
+        if ms < 500 {
+            continue;
+        }
+        assert_eq!(objs.len(), 2, "t = {ms} ms: {objs:#?}");
+        let lead = objs.iter().find(|o| o.position_enu.x < 1.75).unwrap();
+        let other = objs.iter().find(|o| o.position_enu.x >= 1.75).unwrap();
+        let (a, var) = lead
+            .accel
+            .map(|a| (a.accel_mps2, a.var_m2ps4))
+            .expect("estimated");
+        let b = other.accel_mps2();
+        if (1.0..2.0).contains(&ts) {
+            assert!(a.abs() < 0.8, "t = {ms} ms: lead {a}");
+            assert!(b.abs() < 0.5, "t = {ms} ms: BSM car {b}");
+        }
+        // Within 1 m/s² less than a second after the onset.
+        if (2.9..5.6).contains(&ts) {
+            assert!(
+                (a + 5.0).abs() < 1.0,
+                "t = {ms} ms: lead {a} ± {}",
+                var.sqrt()
+            );
+            assert!(var.sqrt() < 1.0, "t = {ms} ms: lead ± {}", var.sqrt());
+            checked += 1;
+        }
+        if ts >= 2.6 {
+            assert!((b + 3.0).abs() < 0.5, "t = {ms} ms: BSM car {b}");
+        }
+        // The fused speed follows the braking too.
+        assert!(
+            (lead.speed_mps - lead_v(ts)).abs() < 1.0,
+            "t = {ms} ms: speed {} vs {}",
+            lead.speed_mps,
+            lead_v(ts)
+        );
+    }
+    assert!(checked > 50);
+    assert_eq!(tr.counters().numeric_failures, 0);
 }
