@@ -447,13 +447,28 @@ fn doc_lines(out: &mut String, text: &str) {
     }
 }
 
-fn type_doc(n: &Named) -> String {
+fn type_doc(s: &Schema, n: &Named) -> String {
     let mut d = String::new();
     if !n.comment.trim().is_empty() {
         doc_lines(&mut d, &n.comment);
         d.push_str("///\n");
     }
-    let _ = writeln!(d, "/// ASN.1 `{}` (module `{}`).", n.name, n.module);
+    match &n.origin {
+        Some((top, member)) => {
+            if let Some(c) = s.member_docs.get(&(top.clone(), member.clone())) {
+                doc_lines(&mut d, c);
+                d.push_str("///\n");
+            }
+            let _ = writeln!(
+                d,
+                "/// The inline type of member `{member}` of ASN.1 `{top}` (module `{}`).",
+                n.module
+            );
+        }
+        None => {
+            let _ = writeln!(d, "/// ASN.1 `{}` (module `{}`).", n.name, n.module);
+        }
+    }
     d
 }
 
@@ -520,7 +535,7 @@ struct Emitter<'a> {
 impl Emitter<'_> {
     fn named(&self, out: &mut String, n: &Named) -> Res<()> {
         let rname = names::ty(&n.name);
-        let doc = type_doc(n);
+        let doc = type_doc(self.cx.s, n);
         match &n.ty {
             Ty::Seq { members, ext } => self.seq(out, &rname, &n.name, &doc, members, *ext),
             Ty::Choice { alts, ext } => self.choice(out, &rname, &n.name, &doc, alts, *ext),
@@ -1378,6 +1393,10 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
     let mut modrs = String::from(HEADER);
     let _ = writeln!(modrs, "//! {}\n#![allow(clippy::all)]\n", em.set.doc);
     for (f, m) in &mods {
+        if let Some(d) = s.module_docs.get(m) {
+            doc_lines(&mut modrs, d);
+            modrs.push_str("///\n");
+        }
         let _ = writeln!(modrs, "/// ASN.1 module `{m}`.\npub mod {f};");
     }
     modrs.push('\n');

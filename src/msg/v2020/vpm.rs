@@ -5972,7 +5972,7 @@ impl Jer for VehicleInfo {
     }
 }
 
-/// ASN.1 `VehiclePaymentMessagePayment` (module `VPM`).
+/// The inline type of member `payment` of ASN.1 `VehiclePaymentMessage` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum VehiclePaymentMessagePayment {
