@@ -17,24 +17,28 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Full date and time; every component may be left out.
+/// Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
 ///
 /// ASN.1 `DDateTime` (module `DefTime`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DDateTime {
-    /// `year`: `DYear`. Optional.
+    /// `year`: `DYear`: Calendar year (Gregorian), 1 year; 0 = unknown. Optional.
     pub year: Option<DYear>,
-    /// `month`: `DMonth`. Optional.
+    /// `month`: `DMonth`: Month of the year, 1 to 12; 0 = unknown. Optional.
     pub month: Option<DMonth>,
-    /// `day`: `DDay`. Optional.
+    /// `day`: `DDay`: Day of the month, 1 to 31; 0 = unknown. Optional.
     pub day: Option<DDay>,
-    /// `hour`: `DHour`. Optional.
+    /// `hour`: `DHour`: Hour of the day, 0 to 23; 24 and above = unknown or invalid. Optional.
     pub hour: Option<DHour>,
-    /// `minute`: `DMinute`. Optional.
+    /// `minute`: `DMinute`: Minute of the hour, 0 to 59; 60 = unknown. Optional.
     pub minute: Option<DMinute>,
-    /// `second`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable). Optional.
+    /// Milliseconds within the minute.
+    ///
+    /// `second`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid. Optional.
     pub second: Option<DSecond>,
-    /// `offset`: `DTimeOffset`: Offset from UTC in minutes. Optional.
+    /// Time zone: offset of local time from UTC.
+    ///
+    /// `offset`: `DTimeOffset`: Offset of local time from UTC, 1 minute, positive east of Greenwich (ahead of UTC), up to 14 h either way. Optional.
     pub offset: Option<DTimeOffset>,
 }
 
@@ -260,53 +264,63 @@ impl Jer for DDateTime {
     }
 }
 
+/// Day of the month, 1 to 31; 0 = unknown.
+///
 /// ASN.1 `DDay` (module `DefTime`).
 ///
 /// INTEGER (0..31)
 pub type DDay = u8;
 
+/// Hour of the day, 0 to 23; 24 and above = unknown or invalid.
+///
 /// ASN.1 `DHour` (module `DefTime`).
 ///
 /// INTEGER (0..31)
 pub type DHour = u8;
 
+/// Minute of the hour, 0 to 59; 60 = unknown.
+///
 /// ASN.1 `DMinute` (module `DefTime`).
 ///
 /// INTEGER (0..60)
 pub type DMinute = u8;
 
+/// Month of the year, 1 to 12; 0 = unknown.
+///
 /// ASN.1 `DMonth` (module `DefTime`).
 ///
 /// INTEGER (0..12)
 pub type DMonth = u8;
 
-/// Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+/// Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
 ///
 /// ASN.1 `DSecond` (module `DefTime`).
 ///
 /// INTEGER (0..65535)
 pub type DSecond = u16;
 
-/// Offset from UTC in minutes.
+/// Offset of local time from UTC, 1 minute, positive east of Greenwich (ahead of UTC), up to 14 h either way.
 ///
 /// ASN.1 `DTimeOffset` (module `DefTime`).
 ///
 /// INTEGER (-840..840)
 pub type DTimeOffset = i16;
 
+/// Calendar year (Gregorian), 1 year; 0 = unknown.
+///
 /// ASN.1 `DYear` (module `DefTime`).
 ///
 /// INTEGER (0..4095)
 pub type DYear = u16;
 
-/// Minutes elapsed in the current UTC year; 527040 = invalid.
+/// Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable.
 ///
 /// ASN.1 `MinuteOfTheYear` (module `DefTime`).
 ///
 /// INTEGER (0..527040)
 pub type MinuteOfTheYear = u32;
 
-/// Accuracy of a time value (the identifiers name the bound in seconds).
+/// Accuracy of a time value at 95 % confidence; each item names the bound in seconds (time-100-000 = 100 s, time-000-001 = 1 ms, time-000-000-001 = 1 us, time-000-000-000-001 = 1 ns, ... down to 0.01 ns); unavailable = not equipped or unknown.
 ///
 /// ASN.1 `TimeConfidence` (module `DefTime`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -594,14 +608,14 @@ impl Jer for TimeConfidence {
     }
 }
 
-/// Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable.
+/// Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable.
 ///
 /// ASN.1 `TimeMark` (module `DefTime`).
 ///
 /// INTEGER (0..36001)
 pub type TimeMark = u16;
 
-/// Time offset in units of 10 ms; 65535 = unavailable or greater.
+/// Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable.
 ///
 /// ASN.1 `TimeOffset` (module `DefTime`).
 ///

@@ -29,7 +29,7 @@ pub struct Node {
     pub name: Option<DescriptiveName>,
     /// `id`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
     pub id: NodeReferenceID,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
     /// `inLinks`: `LinkList`. Optional.
     pub in_links: Option<LinkList>,

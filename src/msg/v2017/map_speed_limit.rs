@@ -22,7 +22,7 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 pub struct RegulatorySpeedLimit {
     /// `type`: `SpeedLimitType`.
     pub r#type: SpeedLimitType,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable.
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
     pub speed: Speed,
 }
 

@@ -17,18 +17,30 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Message frame: the top-level CHOICE that every message on the air is sent in; the alternative says which message it is.
+///
 /// ASN.1 `MessageFrame` (module `MsgFrame`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum MessageFrame {
-    /// `bsmFrame`: `BasicSafetyMessage`.
+    /// Basic safety message.
+    ///
+    /// `bsmFrame`: `BasicSafetyMessage`: Basic safety message (BSM): a vehicle's own position, motion, control state and size, broadcast periodically (typically every 100 ms).
     BsmFrame(BasicSafetyMessage),
+    /// Map data.
+    ///
     /// `mapFrame`: `MapData`.
     MapFrame(MapData),
+    /// Roadside safety message.
+    ///
     /// `rsmFrame`: `RoadsideSafetyMessage`.
     RsmFrame(RoadsideSafetyMessage),
+    /// Signal phase and timing.
+    ///
     /// `spatFrame`: `SPAT`.
     SpatFrame(SPAT),
+    /// Roadside information.
+    ///
     /// `rsiFrame`: `RoadSideInformation`.
     RsiFrame(RoadSideInformation),
     /// An extension alternative this version does not know, kept for re-encoding.
@@ -136,7 +148,7 @@ impl Jer for MessageFrame {
     }
 }
 
-/// Message counter, wrapping 127 -> 0.
+/// Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
 ///
 /// ASN.1 `MsgCount` (module `MsgFrame`).
 ///

@@ -26,7 +26,7 @@ pub type AlertType = u16;
 
 /// ASN.1 `PathPointList` (module `RSI`).
 ///
-/// SEQUENCE (SIZE(2..32)) OF `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+/// SEQUENCE (SIZE(2..32)) OF `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
 pub type PathPointList = Vec<PositionOffsetLLV>;
 
 /// 10 cm.
@@ -39,9 +39,9 @@ pub type Radius = u16;
 /// ASN.1 `RoadSideInformation` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadSideInformation {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub time_stamp: Option<MinuteOfTheYear>,
     /// RSU identifier
     ///
@@ -57,7 +57,7 @@ pub struct RoadSideInformation {
     pub description: Option<String>,
     /// `priority`: OCTET STRING (SIZE(1..1)). Optional.
     pub priority: Option<[u8; 1]>,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
     /// `alertPath`: `PathPointList`.
     pub alert_path: PathPointList,

@@ -32,27 +32,27 @@ pub struct ParticipantData {
     pub id: Option<[u8; 8]>,
     /// `plateNo`: OCTET STRING (SIZE(4..16)). Optional.
     pub plate_no: Option<Vec<u8>>,
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `pos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// `pos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub pos: PositionOffsetLLV,
-    /// `accuracy`: `PositionConfidenceSet`: Position accuracy class (horizontal and optionally vertical).
+    /// `accuracy`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class.
     pub accuracy: PositionConfidenceSet,
-    /// `transmission`: `TransmissionState`. Optional.
+    /// `transmission`: `TransmissionState`: Gear position of the transmission; unavailable = not equipped or unknown. Optional.
     pub transmission: Option<TransmissionState>,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable.
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
     pub speed: Speed,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable.
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable.
     pub heading: Heading,
-    /// `angle`: `SteeringWheelAngle`: 1.5 degree, positive to the right; 127 = unavailable. Optional.
+    /// `angle`: `SteeringWheelAngle`: Steering wheel angle, 1.5 degree, positive when turned to the right (clockwise); -126 and 126 mean 189 degree or more to that side; 127 = unavailable. Optional.
     pub angle: Option<SteeringWheelAngle>,
-    /// `motionCfd`: `MotionConfidenceSet`. Optional.
+    /// `motionCfd`: `MotionConfidenceSet`: Accuracy of the motion state at 95 % confidence: speed, heading and steering wheel angle. Optional.
     pub motion_cfd: Option<MotionConfidenceSet>,
-    /// `accelSet`: `AccelerationSet4Way`: Longitudinal, lateral and vertical acceleration plus yaw rate. Optional.
+    /// `accelSet`: `AccelerationSet4Way`: Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive). Optional.
     pub accel_set: Option<AccelerationSet4Way>,
-    /// `size`: `VehicleSize`.
+    /// `size`: `VehicleSize`: Outer dimensions of the vehicle: width, length and optional height.
     pub size: VehicleSize,
-    /// `vehicleClass`: `VehicleClassification`. Optional.
+    /// `vehicleClass`: `VehicleClassification`: Vehicle classification: basic class and, optionally, fuel type. Optional.
     pub vehicle_class: Option<VehicleClassification>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -525,11 +525,11 @@ impl Jer for ParticipantType {
 /// ASN.1 `RoadsideSafetyMessage` (module `RSM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadsideSafetyMessage {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
     /// `participants`: `ParticipantList`.
     pub participants: ParticipantList,

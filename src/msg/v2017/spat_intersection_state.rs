@@ -24,9 +24,9 @@ pub struct IntersectionState {
     pub intersection_id: NodeReferenceID,
     /// `status`: `IntersectionStatusObject`.
     pub status: IntersectionStatusObject,
-    /// `moy`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// `moy`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub moy: Option<MinuteOfTheYear>,
-    /// `timeStamp`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable). Optional.
+    /// `timeStamp`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid. Optional.
     pub time_stamp: Option<DSecond>,
     /// `phases`: `PhaseList`.
     pub phases: PhaseList,
@@ -575,19 +575,19 @@ pub type PhaseStateList = Vec<PhaseState>;
 /// ASN.1 `TimeChangeDetails` (module `SPATIntersectionState`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeChangeDetails {
-    /// `startTime`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable.
+    /// `startTime`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable.
     pub start_time: TimeMark,
-    /// `minEndTime`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable. Optional.
+    /// `minEndTime`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable. Optional.
     pub min_end_time: Option<TimeMark>,
-    /// `maxEndTime`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable. Optional.
+    /// `maxEndTime`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable. Optional.
     pub max_end_time: Option<TimeMark>,
-    /// `likelyEndTime`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable.
+    /// `likelyEndTime`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable.
     pub likely_end_time: TimeMark,
-    /// `timeConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// `timeConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub time_confidence: Option<Confidence>,
-    /// `nextStartTime`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable. Optional.
+    /// `nextStartTime`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable. Optional.
     pub next_start_time: Option<TimeMark>,
-    /// `nextDuration`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable. Optional.
+    /// `nextDuration`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable. Optional.
     pub next_duration: Option<TimeMark>,
 }
 

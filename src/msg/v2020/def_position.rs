@@ -17,13 +17,15 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// 0.1 m; -4096 = unavailable.
+/// Elevation (WGS-84), 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable.
 ///
 /// ASN.1 `Elevation` (module `DefPosition`).
 ///
 /// INTEGER (-4096..61439)
 pub type Elevation = i32;
 
+/// Elevation accuracy at 95 % confidence; each item names the error bound in metres (elev-500-00 = 500 m ... elev-000-01 = 1 cm); unavailable = not equipped or unknown.
+///
 /// ASN.1 `ElevationConfidence` (module `DefPosition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ElevationConfidence {
@@ -166,30 +168,32 @@ impl Jer for ElevationConfidence {
     }
 }
 
-/// 1e-7 degree; 900000001 = unavailable.
+/// Geodetic latitude (WGS-84), 1e-7 degree, north positive; 900000001 = unavailable.
 ///
 /// ASN.1 `Latitude` (module `DefPosition`).
 ///
 /// INTEGER (-900000000..900000001)
 pub type Latitude = i32;
 
-/// 1e-7 degree; 1800000001 = unavailable.
+/// Geodetic longitude (WGS-84), 1e-7 degree, east positive; 1800000001 = unavailable.
 ///
 /// ASN.1 `Longitude` (module `DefPosition`).
 ///
 /// INTEGER (-1799999999..1800000001)
 pub type Longitude = i32;
 
-/// WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+/// Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
 ///
 /// ASN.1 `Position3D` (module `DefPosition`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Position3D {
-    /// `lat`: `Latitude`: 1e-7 degree; 900000001 = unavailable.
+    /// `lat`: `Latitude`: Geodetic latitude (WGS-84), 1e-7 degree, north positive; 900000001 = unavailable.
     pub lat: Latitude,
-    /// `long`: `Longitude`: 1e-7 degree; 1800000001 = unavailable.
+    /// `long`: `Longitude`: Geodetic longitude (WGS-84), 1e-7 degree, east positive; 1800000001 = unavailable.
     pub long: Longitude,
-    /// `elevation`: `Elevation`: 0.1 m; -4096 = unavailable. Optional.
+    /// Height above the WGS-84 reference; absent when not known.
+    ///
+    /// `elevation`: `Elevation`: Elevation (WGS-84), 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable. Optional.
     pub elevation: Option<Elevation>,
 }
 
@@ -281,6 +285,8 @@ impl Jer for Position3D {
     }
 }
 
+/// Horizontal position accuracy at 95 % confidence; each item names the error bound (a500m = 500 m ... a1cm = 1 cm); unavailable = not equipped or unknown.
+///
 /// ASN.1 `PositionConfidence` (module `DefPosition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PositionConfidence {
@@ -423,14 +429,18 @@ impl Jer for PositionConfidence {
     }
 }
 
-/// Position accuracy class (horizontal and optionally vertical).
+/// Position accuracy at 95 % confidence: horizontal class and optional elevation class.
 ///
 /// ASN.1 `PositionConfidenceSet` (module `DefPosition`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionConfidenceSet {
-    /// `pos`: `PositionConfidence`.
+    /// Horizontal (latitude and longitude) accuracy class.
+    ///
+    /// `pos`: `PositionConfidence`: Horizontal position accuracy at 95 % confidence; each item names the error bound (a500m = 500 m ... a1cm = 1 cm); unavailable = not equipped or unknown.
     pub pos: PositionConfidence,
-    /// `elevation`: `ElevationConfidence`. Optional.
+    /// Vertical accuracy class.
+    ///
+    /// `elevation`: `ElevationConfidence`: Elevation accuracy at 95 % confidence; each item names the error bound in metres (elev-500-00 = 500 m ... elev-000-01 = 1 cm); unavailable = not equipped or unknown. Optional.
     pub elevation: Option<ElevationConfidence>,
 }
 
@@ -484,16 +494,16 @@ impl Jer for PositionConfidenceSet {
     }
 }
 
-/// GNSS error ellipse: semi-axes in 0.05 m, orientation in 360/65535 degree.
+/// GNSS position error ellipse at one standard deviation: semi-axes in 0.05 m, orientation of the semi-major axis in 360/65535 degree clockwise from north.
 ///
 /// ASN.1 `PositionalAccuracy` (module `DefPosition`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionalAccuracy {
-    /// `semiMajor`: `SemiMajorAxisAccuracy`.
+    /// `semiMajor`: `SemiMajorAxisAccuracy`: Semi-major axis of the error ellipse, 0.05 m; 254 = 12.7 m or more; 255 = unavailable.
     pub semi_major: SemiMajorAxisAccuracy,
-    /// `semiMinor`: `SemiMinorAxisAccuracy`.
+    /// `semiMinor`: `SemiMinorAxisAccuracy`: Semi-minor axis of the error ellipse, 0.05 m; 254 = 12.7 m or more; 255 = unavailable.
     pub semi_minor: SemiMinorAxisAccuracy,
-    /// `orientation`: `SemiMajorAxisOrientation`.
+    /// `orientation`: `SemiMajorAxisOrientation`: Orientation of the semi-major axis, 360/65535 degree (about 0.0054932 degree) clockwise from true north; 65535 = unavailable.
     pub orientation: SemiMajorAxisOrientation,
 }
 
@@ -574,16 +584,22 @@ impl Jer for PositionalAccuracy {
     }
 }
 
+/// Semi-major axis of the error ellipse, 0.05 m; 254 = 12.7 m or more; 255 = unavailable.
+///
 /// ASN.1 `SemiMajorAxisAccuracy` (module `DefPosition`).
 ///
 /// INTEGER (0..255)
 pub type SemiMajorAxisAccuracy = u8;
 
+/// Orientation of the semi-major axis, 360/65535 degree (about 0.0054932 degree) clockwise from true north; 65535 = unavailable.
+///
 /// ASN.1 `SemiMajorAxisOrientation` (module `DefPosition`).
 ///
 /// INTEGER (0..65535)
 pub type SemiMajorAxisOrientation = u16;
 
+/// Semi-minor axis of the error ellipse, 0.05 m; 254 = 12.7 m or more; 255 = unavailable.
+///
 /// ASN.1 `SemiMinorAxisAccuracy` (module `DefPosition`).
 ///
 /// INTEGER (0..255)

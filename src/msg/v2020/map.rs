@@ -20,9 +20,9 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `MapData` (module `Map`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapData {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub time_stamp: Option<MinuteOfTheYear>,
     /// `nodes`: `NodeList`.
     pub nodes: NodeList,

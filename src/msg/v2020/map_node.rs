@@ -29,7 +29,7 @@ pub struct Node {
     pub name: Option<DescriptiveName>,
     /// `id`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
     pub id: NodeReferenceID,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
     /// `inLinks`: `LinkList`. Optional.
     pub in_links: Option<LinkList>,
@@ -387,11 +387,11 @@ impl Jer for NodeReferenceID {
 /// ASN.1 `ProhibitedZone` (module `MapNode`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProhibitedZone {
-    /// `centralCircleProhibitedZone`: `Polygon`: Day II: closed area given by its corner points. Optional.
+    /// `centralCircleProhibitedZone`: `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object. Optional.
     pub central_circle_prohibited_zone: Option<Polygon>,
-    /// `non-motorVehicleProhibitedZones`: SEQUENCE (SIZE(1..16)) OF `Polygon`: Day II: closed area given by its corner points. Optional.
+    /// `non-motorVehicleProhibitedZones`: SEQUENCE (SIZE(1..16)) OF `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object. Optional.
     pub non_motor_vehicle_prohibited_zones: Option<Vec<Polygon>>,
-    /// `gridLineMarkingProhibitedZones`: SEQUENCE (SIZE(2..16)) OF `Polygon`: Day II: closed area given by its corner points. Optional.
+    /// `gridLineMarkingProhibitedZones`: SEQUENCE (SIZE(2..16)) OF `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object. Optional.
     pub grid_line_marking_prohibited_zones: Option<Vec<Polygon>>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

@@ -25,7 +25,7 @@ pub type PointList = Vec<RoadPoint>;
 /// ASN.1 `RoadPoint` (module `MapPoint`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadPoint {
-    /// `posOffset`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// `posOffset`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub pos_offset: PositionOffsetLLV,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

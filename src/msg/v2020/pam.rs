@@ -136,9 +136,9 @@ impl Jer for AVPType {
 /// ASN.1 `PAMData` (module `PAM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PAMData {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub time_stamp: Option<MinuteOfTheYear>,
     /// `parkingLotInfo`: `ParkingLotInfo`.
     pub parking_lot_info: ParkingLotInfo,
@@ -375,7 +375,7 @@ pub struct PAMDrive {
     pub drive_id: Option<u8>,
     /// `twowaySepration`: BOOLEAN. Optional.
     pub twoway_sepration: Option<bool>,
-    /// `speedLimit`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// `speedLimit`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub speed_limit: Option<Speed>,
     /// 0.1 m
     ///
@@ -802,7 +802,7 @@ pub type PAMMovementList = Vec<PAMNodeID>;
 pub struct PAMNode {
     /// `id`: `PAMNodeID`.
     pub id: PAMNodeID,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
     /// `floor`: INTEGER (-128..128). Optional.
     pub floor: Option<i16>,
@@ -1802,11 +1802,11 @@ impl Jer for ParkingSlot {
 /// ASN.1 `ParkingSlotPosition` (module `PAM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParkingSlotPosition {
-    /// `topLeft`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// `topLeft`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub top_left: PositionOffsetLLV,
-    /// `topRight`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// `topRight`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub top_right: PositionOffsetLLV,
-    /// `bottomLeft`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// `bottomLeft`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub bottom_left: PositionOffsetLLV,
 }
 

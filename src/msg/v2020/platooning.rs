@@ -20,13 +20,13 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `CLPMM` (module `Platooning`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CLPMM {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
     /// temporary id of the sending vehicle
     ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
     /// platoon id
     ///

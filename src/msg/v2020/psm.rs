@@ -1432,25 +1432,25 @@ impl Jer for PersonalRequest {
 /// ASN.1 `PersonalSafetyMessage` (module `PSM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonalSafetyMessage {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `timeConfidence`: `TimeConfidence`: Accuracy of a time value (the identifiers name the bound in seconds). Optional.
+    /// `timeConfidence`: `TimeConfidence`: Accuracy of a time value at 95 % confidence; each item names the bound in seconds (time-100-000 = 100 s, time-000-001 = 1 ms, time-000-000-001 = 1 us, time-000-000-000-001 = 1 ns, ... down to 0.01 ns); unavailable = not equipped or unknown. Optional.
     pub time_confidence: Option<TimeConfidence>,
-    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub pos: Position3D,
-    /// `posAccuracy`: `PositionalAccuracy`: GNSS error ellipse: semi-axes in 0.05 m, orientation in 360/65535 degree.
+    /// `posAccuracy`: `PositionalAccuracy`: GNSS position error ellipse at one standard deviation: semi-axes in 0.05 m, orientation of the semi-major axis in 360/65535 degree clockwise from north.
     pub pos_accuracy: PositionalAccuracy,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable.
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
     pub speed: Speed,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable.
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable.
     pub heading: Heading,
-    /// `accelSet`: `AccelerationSet4Way`: Longitudinal, lateral and vertical acceleration plus yaw rate. Optional.
+    /// `accelSet`: `AccelerationSet4Way`: Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive). Optional.
     pub accel_set: Option<AccelerationSet4Way>,
-    /// `pathHistory`: `PathHistory`. Optional.
+    /// `pathHistory`: `PathHistory`: Recent trajectory: an optional full reference point plus breadcrumb points relative to it; the reference point is later than every breadcrumb. Optional.
     pub path_history: Option<PathHistory>,
     /// `path-Planning`: `PathPlanning`. Optional.
     pub path_planning: Option<PathPlanning>,

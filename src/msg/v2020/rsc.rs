@@ -128,7 +128,7 @@ impl Jer for CoordinationInfo {
 pub struct DriveSuggestion {
     /// `suggestion`: `DriveBehavior`.
     pub suggestion: DriveBehavior,
-    /// `lifeTime`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
+    /// `lifeTime`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub life_time: Option<TimeOffset>,
     /// `relatedLink`: `ReferenceLink`. Optional.
     pub related_link: Option<ReferenceLink>,
@@ -293,11 +293,11 @@ pub struct LaneCoordination {
     pub target_lane: ReferenceLink,
     /// `relatedPath`: `ReferencePath`. Optional.
     pub related_path: Option<ReferencePath>,
-    /// `tBegin`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// `tBegin`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub t_begin: Option<DDateTime>,
-    /// `tEnd`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// `tEnd`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub t_end: Option<DDateTime>,
-    /// `recommendedSpeed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// `recommendedSpeed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub recommended_speed: Option<Speed>,
     /// `recommendedBehavior`: `DriveBehavior`. Optional.
     pub recommended_behavior: Option<DriveBehavior>,
@@ -550,13 +550,13 @@ pub type LaneCoordinationList = Vec<LaneCoordination>;
 /// ASN.1 `RoadsideCoordination` (module `RSC`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadsideCoordination {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
     /// `coordinates`: `VehicleCoordinationList`. Optional.
     pub coordinates: Option<VehicleCoordinationList>,

@@ -575,7 +575,7 @@ pub type EventType = u16;
 
 /// ASN.1 `PathPointList` (module `RSI`).
 ///
-/// SEQUENCE (SIZE(2..32)) OF `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+/// SEQUENCE (SIZE(2..32)) OF `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
 pub type PathPointList = Vec<PositionOffsetLLV>;
 
 /// Priority in the upper bits of one octet (higher is more urgent).
@@ -588,11 +588,11 @@ pub type RSIPriority = [u8; 1];
 /// ASN.1 `RSITimeDetails` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RSITimeDetails {
-    /// `startTime`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// `startTime`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub start_time: Option<MinuteOfTheYear>,
-    /// `endTime`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// `endTime`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub end_time: Option<MinuteOfTheYear>,
-    /// `endTimeConfidence`: `TimeConfidence`: Accuracy of a time value (the identifiers name the bound in seconds). Optional.
+    /// `endTimeConfidence`: `TimeConfidence`: Accuracy of a time value at 95 % confidence; each item names the bound in seconds (time-100-000 = 100 s, time-000-001 = 1 ms, time-000-000-001 = 1 us, time-000-000-000-001 = 1 ns, ... down to 0.01 ns); unavailable = not equipped or unknown. Optional.
     pub end_time_confidence: Option<TimeConfidence>,
 }
 
@@ -712,7 +712,7 @@ pub struct RTEData {
     pub event_type: EventType,
     /// `eventSource`: `EventSource`.
     pub event_source: EventSource,
-    /// `eventPos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset. Optional.
+    /// `eventPos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset. Optional.
     pub event_pos: Option<PositionOffsetLLV>,
     /// `eventRadius`: `Radius`: 10 cm. Optional.
     pub event_radius: Option<Radius>,
@@ -726,7 +726,7 @@ pub struct RTEData {
     pub reference_paths: Option<ReferencePathList>,
     /// `referenceLinks`: `ReferenceLinkList`. Optional.
     pub reference_links: Option<ReferenceLinkList>,
-    /// `eventConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// `eventConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub event_confidence: Option<Confidence>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1092,7 +1092,7 @@ pub struct RTSData {
     pub rts_id: u8,
     /// `signType`: `SignType`: Sign type code per GB 5768.2-2009.
     pub sign_type: SignType,
-    /// `signPos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset. Optional.
+    /// `signPos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset. Optional.
     pub sign_pos: Option<PositionOffsetLLV>,
     /// `description`: `Description`. Optional.
     pub description: Option<Description>,
@@ -1694,13 +1694,13 @@ pub type ReferencePathList = Vec<ReferencePath>;
 /// ASN.1 `RoadSideInformation` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadSideInformation {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `moy`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// `moy`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub moy: Option<MinuteOfTheYear>,
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
     /// `rtes`: `RTEList`. Optional.
     pub rtes: Option<RTEList>,

@@ -244,7 +244,7 @@ impl Jer for RTCMRevision {
 /// ASN.1 `RTCMcorrections` (module `RTCM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RTCMcorrections {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
     /// `corrections`: SEQUENCE (SIZE(1..5)) OF `RTCMmsg`.
     pub corrections: Vec<RTCMmsg>,

@@ -22,11 +22,11 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `AngularVelocity` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AngularVelocity {
-    /// `pitchRate`: `YawRate`: 0.01 degree/s.
+    /// `pitchRate`: `YawRate`: Yaw rate, 0.01 degree/s (-327.67 to +327.67 degree/s), positive clockwise.
     pub pitch_rate: YawRate,
-    /// `rollRate`: `YawRate`: 0.01 degree/s.
+    /// `rollRate`: `YawRate`: Yaw rate, 0.01 degree/s (-327.67 to +327.67 degree/s), positive clockwise.
     pub roll_rate: YawRate,
-    /// `yawRate`: `YawRate`: 0.01 degree/s.
+    /// `yawRate`: `YawRate`: Yaw rate, 0.01 degree/s (-327.67 to +327.67 degree/s), positive clockwise.
     pub yaw_rate: YawRate,
 }
 
@@ -104,11 +104,11 @@ impl Jer for AngularVelocity {
 /// ASN.1 `AngularVelocityConfidence` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AngularVelocityConfidence {
-    /// `pitchRate`: `AngularVConfidence`.
+    /// `pitchRate`: `AngularVConfidence`: Day II: accuracy of an angular velocity at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 degree/s as the item names give them; unavailable = not equipped or unknown.
     pub pitch_rate: AngularVConfidence,
-    /// `rollRate`: `AngularVConfidence`.
+    /// `rollRate`: `AngularVConfidence`: Day II: accuracy of an angular velocity at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 degree/s as the item names give them; unavailable = not equipped or unknown.
     pub roll_rate: AngularVConfidence,
-    /// `yawRate`: `AngularVConfidence`.
+    /// `yawRate`: `AngularVConfidence`: Day II: accuracy of an angular velocity at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 degree/s as the item names give them; unavailable = not equipped or unknown.
     pub yaw_rate: AngularVConfidence,
 }
 
@@ -256,11 +256,11 @@ impl Jer for Attitude {
 /// ASN.1 `AttitudeConfidence` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttitudeConfidence {
-    /// `pitchConfidence`: `HeadingConfidence`.
+    /// `pitchConfidence`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown.
     pub pitch_confidence: HeadingConfidence,
-    /// `rollRateConfidence`: `HeadingConfidence`.
+    /// `rollRateConfidence`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown.
     pub roll_rate_confidence: HeadingConfidence,
-    /// `yawRate`: `HeadingConfidence`.
+    /// `yawRate`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown.
     pub yaw_rate: HeadingConfidence,
 }
 
@@ -336,31 +336,31 @@ impl Jer for AttitudeConfidence {
 pub struct DetectedObstacleData {
     /// `obsType`: `ObstacleType`.
     pub obs_type: ObstacleType,
-    /// `objTypeConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// `objTypeConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub obj_type_confidence: Option<Confidence>,
     /// `obsId`: INTEGER (0..65535).
     pub obs_id: u16,
     /// `source`: `SourceType`.
     pub source: SourceType,
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `pos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// `pos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub pos: PositionOffsetLLV,
-    /// `posConfidence`: `PositionConfidenceSet`: Position accuracy class (horizontal and optionally vertical).
+    /// `posConfidence`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class.
     pub pos_confidence: PositionConfidenceSet,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable.
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
     pub speed: Speed,
-    /// `speedCfd`: `SpeedConfidence`. Optional.
+    /// `speedCfd`: `SpeedConfidence`: Speed accuracy at 95 % confidence; each item names the bound in m/s (prec100ms = 100 m/s ... prec0-01ms = 0.01 m/s); unavailable = not equipped or unknown. Optional.
     pub speed_cfd: Option<SpeedConfidence>,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable.
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable.
     pub heading: Heading,
-    /// `headingCfd`: `HeadingConfidence`. Optional.
+    /// `headingCfd`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown. Optional.
     pub heading_cfd: Option<HeadingConfidence>,
-    /// `verSpeed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// `verSpeed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub ver_speed: Option<Speed>,
-    /// `verSpeedConfidence`: `SpeedConfidence`. Optional.
+    /// `verSpeedConfidence`: `SpeedConfidence`: Speed accuracy at 95 % confidence; each item names the bound in m/s (prec100ms = 100 m/s ... prec0-01ms = 0.01 m/s); unavailable = not equipped or unknown. Optional.
     pub ver_speed_confidence: Option<SpeedConfidence>,
-    /// `accelSet`: `AccelerationSet4Way`: Longitudinal, lateral and vertical acceleration plus yaw rate. Optional.
+    /// `accelSet`: `AccelerationSet4Way`: Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive). Optional.
     pub accel_set: Option<AccelerationSet4Way>,
     /// `size`: `ObjectSize`: Object dimensions in 10 cm.
     pub size: ObjectSize,
@@ -368,7 +368,7 @@ pub struct DetectedObstacleData {
     pub obj_size_confidence: Option<ObjectSizeConfidenceSet>,
     /// `tracking`: INTEGER (1..65535). Optional.
     pub tracking: Option<u16>,
-    /// `polygon`: `Polygon`: Day II: closed area given by its corner points. Optional.
+    /// `polygon`: `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object. Optional.
     pub polygon: Option<Polygon>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -828,19 +828,19 @@ pub struct DetectedPTCData {
     pub obj_size_confidence: Option<ObjectSizeConfidenceSet>,
     /// `detectedPTCType`: `DetectedPTCType`. Optional.
     pub detected_ptc_type: Option<DetectedPTCType>,
-    /// `typeConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// `typeConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub type_confidence: Option<Confidence>,
-    /// `acc4WayConfidence`: `AccSet4WayConfidence`: Day II: accuracy of each component of AccelerationSet4Way. Optional.
+    /// `acc4WayConfidence`: `AccSet4WayConfidence`: Day II: accuracy of each component of AccelerationSet4Way at 95 % confidence. Optional.
     pub acc4_way_confidence: Option<AccSet4WayConfidence>,
-    /// `statusDuration`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
+    /// `statusDuration`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub status_duration: Option<TimeOffset>,
-    /// `pathHistory`: `PathHistory`. Optional.
+    /// `pathHistory`: `PathHistory`: Recent trajectory: an optional full reference point plus breadcrumb points relative to it; the reference point is later than every breadcrumb. Optional.
     pub path_history: Option<PathHistory>,
     /// `planningList`: `PlanningList`. Optional.
     pub planning_list: Option<PlanningList>,
     /// `tracking`: INTEGER (1..65535). Optional.
     pub tracking: Option<u16>,
-    /// `polygon`: `Polygon`: Day II: closed area given by its corner points. Optional.
+    /// `polygon`: `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object. Optional.
     pub polygon: Option<Polygon>,
     /// `type-relatedExt`: `TypeRelatedExt`. Optional.
     pub type_related_ext: Option<TypeRelatedExt>,
@@ -1386,7 +1386,7 @@ impl Jer for DetectedPTCType {
 
 /// ASN.1 `DetectedRegion` (module `SensorSharing`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `Polygon`: Day II: closed area given by its corner points.
+/// SEQUENCE (SIZE(1..8)) OF `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object.
 pub type DetectedRegion = Vec<Polygon>;
 
 /// ASN.1 `EquipmentType` (module `SensorSharing`).
@@ -1490,7 +1490,7 @@ impl Jer for EquipmentType {
 /// ASN.1 `MotorDataExtension` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MotorDataExtension {
-    /// `lights`: `ExteriorLights`. Optional.
+    /// `lights`: `ExteriorLights`: Exterior lights that are on; no bit set means all lights off. Optional.
     pub lights: Option<ExteriorLights>,
     /// `vehAttitude`: `Attitude`: Attitude angles in 0.0125 degree. Optional.
     pub veh_attitude: Option<Attitude>,
@@ -2157,7 +2157,7 @@ pub struct Planning {
     ///
     /// `duration`: INTEGER (0..600). Optional.
     pub duration: Option<u16>,
-    /// `planConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// `planConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub plan_confidence: Option<Confidence>,
     /// `drivingBehavior`: `DriveBehavior`. Optional.
     pub driving_behavior: Option<DriveBehavior>,
@@ -2372,15 +2372,15 @@ pub type PlanningList = Vec<Planning>;
 /// ASN.1 `SensorSharingMsg` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensorSharingMsg {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
     /// `equipmentType`: `EquipmentType`.
     pub equipment_type: EquipmentType,
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `sensorPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// `sensorPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub sensor_pos: Position3D,
     /// `detectedRegion`: `DetectedRegion`. Optional.
     pub detected_region: Option<DetectedRegion>,

@@ -20,11 +20,11 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `SPAT` (module `SignalPhaseAndTiming`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SPAT {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `moy`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// `moy`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub moy: Option<MinuteOfTheYear>,
-    /// `timeStamp`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable). Optional.
+    /// `timeStamp`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid. Optional.
     pub time_stamp: Option<DSecond>,
     /// `name`: `DescriptiveName`. Optional.
     pub name: Option<DescriptiveName>,

@@ -20,7 +20,7 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `TestMsg` (module `TestMsg`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestMsg {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
     /// `userData`: OCTET STRING (SIZE(1..2048)).
     pub user_data: Vec<u8>,

@@ -150,7 +150,7 @@ pub struct DriveRequest {
     pub target_rsu: Option<[u8; 8]>,
     /// `info`: `ReqInfo`. Optional.
     pub info: Option<ReqInfo>,
-    /// `lifeTime`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
+    /// `lifeTime`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub life_time: Option<TimeOffset>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -823,27 +823,27 @@ pub type PathPlanning = Vec<PathPlanningPoint>;
 pub struct PathPlanningPoint {
     /// `posInMap`: `ReferenceLink`. Optional.
     pub pos_in_map: Option<ReferenceLink>,
-    /// `pos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// `pos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub pos: PositionOffsetLLV,
-    /// `posAccuracy`: `PositionConfidenceSet`: Position accuracy class (horizontal and optionally vertical). Optional.
+    /// `posAccuracy`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class. Optional.
     pub pos_accuracy: Option<PositionConfidenceSet>,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub speed: Option<Speed>,
-    /// `speedCfd`: `SpeedConfidence`. Optional.
+    /// `speedCfd`: `SpeedConfidence`: Speed accuracy at 95 % confidence; each item names the bound in m/s (prec100ms = 100 m/s ... prec0-01ms = 0.01 m/s); unavailable = not equipped or unknown. Optional.
     pub speed_cfd: Option<SpeedConfidence>,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable. Optional.
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable. Optional.
     pub heading: Option<Heading>,
-    /// `headingCfd`: `HeadingConfidence`. Optional.
+    /// `headingCfd`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown. Optional.
     pub heading_cfd: Option<HeadingConfidence>,
-    /// `accelSet`: `AccelerationSet4Way`: Longitudinal, lateral and vertical acceleration plus yaw rate. Optional.
+    /// `accelSet`: `AccelerationSet4Way`: Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive). Optional.
     pub accel_set: Option<AccelerationSet4Way>,
-    /// `acc4WayConfidence`: `AccSet4WayConfidence`: Day II: accuracy of each component of AccelerationSet4Way. Optional.
+    /// `acc4WayConfidence`: `AccSet4WayConfidence`: Day II: accuracy of each component of AccelerationSet4Way at 95 % confidence. Optional.
     pub acc4_way_confidence: Option<AccSet4WayConfidence>,
     /// time to reach this point, 10 ms
     ///
-    /// `estimatedTime`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
+    /// `estimatedTime`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub estimated_time: Option<TimeOffset>,
-    /// `timeConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// `timeConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub time_confidence: Option<Confidence>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1177,9 +1177,9 @@ pub struct ReqClearTheWay {
     pub target_lane: LaneID,
     /// `relatedPath`: `ReferencePath`. Optional.
     pub related_path: Option<ReferencePath>,
-    /// `tBegin`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// `tBegin`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub t_begin: Option<DDateTime>,
-    /// `tEnd`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// `tEnd`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub t_end: Option<DDateTime>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1487,7 +1487,7 @@ impl Jer for ReqLaneChange {
 /// ASN.1 `Req-ParkingArea` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReqParkingArea {
-    /// `vehicleClass`: `VehicleClassification`.
+    /// `vehicleClass`: `VehicleClassification`: Vehicle classification: basic class and, optionally, fuel type.
     pub vehicle_class: VehicleClassification,
     /// `req`: `ParkingRequest`.
     pub req: ParkingRequest,
@@ -1764,7 +1764,7 @@ pub struct ReqSignalPriority {
     pub intersection_id: NodeReferenceID,
     /// `requiredMov`: `MovementEx`: Day II: movement with the turn direction.
     pub required_mov: MovementEx,
-    /// `estimatedArrivalTime`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
+    /// `estimatedArrivalTime`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub estimated_arrival_time: Option<TimeOffset>,
     /// 0.1 m
     ///
@@ -2168,13 +2168,13 @@ impl Jer for ReqStatus {
 /// ASN.1 `VehIntentionAndRequest` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehIntentionAndRequest {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
     /// `intAndReq`: `IARData`: Intention (current position, planned path, behaviour) and requests.
     pub int_and_req: IARData,

@@ -109,7 +109,7 @@ impl Jer for AccountInfo {
 /// ASN.1 `Action-Request` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionRequest {
-    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    /// `time`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
     pub time: DDateTime,
     /// `mode`: BOOLEAN.
     pub mode: bool,
@@ -313,7 +313,7 @@ impl Jer for ActionRequest {
 /// ASN.1 `Action-Response` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionResponse {
-    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    /// `time`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
     pub time: DDateTime,
     /// `sourceId`: OCTET STRING (SIZE(8..8)).
     pub source_id: [u8; 8],
@@ -929,11 +929,11 @@ impl Jer for ChannelRs {
 /// ASN.1 `Date` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Date {
-    /// `year`: `DYear`.
+    /// `year`: `DYear`: Calendar year (Gregorian), 1 year; 0 = unknown.
     pub year: DYear,
-    /// `month`: `DMonth`.
+    /// `month`: `DMonth`: Month of the year, 1 to 12; 0 = unknown.
     pub month: DMonth,
-    /// `day`: `DDay`.
+    /// `day`: `DDay`: Day of the month, 1 to 31; 0 = unknown.
     pub day: DDay,
 }
 
@@ -1838,11 +1838,11 @@ impl Jer for OBUInfo {
 /// ASN.1 `OBUMotionStatus` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OBUMotionStatus {
-    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m. Optional.
+    /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m. Optional.
     pub pos: Option<Position3D>,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable. Optional.
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable. Optional.
     pub heading: Option<Heading>,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub speed: Option<Speed>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -2422,7 +2422,7 @@ impl Jer for PartOfFile {
 pub struct PassedPos {
     /// `tollingPos`: `TollingPos`.
     pub tolling_pos: TollingPos,
-    /// `tollingTime`: `DDateTime`: Full date and time; every component may be left out.
+    /// `tollingTime`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
     pub tolling_time: DDateTime,
     /// `tollingAmount`: OCTET STRING (SIZE(4..4)). Optional.
     pub tolling_amount: Option<[u8; 4]>,
@@ -3028,7 +3028,7 @@ pub type PaymentList = Vec<ApplicationParameter>;
 /// ASN.1 `RST` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RST {
-    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    /// `time`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
     pub time: DDateTime,
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
@@ -4115,17 +4115,17 @@ impl Jer for TacPara {
 pub struct TollInfo {
     /// `price`: INTEGER (0..424967295). Optional.
     pub price: Option<u32>,
-    /// `entrancePos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset. Optional.
+    /// `entrancePos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset. Optional.
     pub entrance_pos: Option<PositionOffsetLLV>,
-    /// `exitPos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset. Optional.
+    /// `exitPos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset. Optional.
     pub exit_pos: Option<PositionOffsetLLV>,
     /// `tollRoad`: SEQUENCE (SIZE(2..256)) OF `NodeReferenceID`: Globally unique node id: optional region plus id within the region. Optional.
     pub toll_road: Option<Vec<NodeReferenceID>>,
     /// `tollPath`: `ReferencePath`. Optional.
     pub toll_path: Option<ReferencePath>,
-    /// `timeBegin`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// `timeBegin`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub time_begin: Option<DDateTime>,
-    /// `timeEnd`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// `timeEnd`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub time_end: Option<DDateTime>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -4578,7 +4578,7 @@ impl Jer for TollingDirection {
 pub struct TollingNodeInfo {
     /// `id`: `StationOrGantryId`. Optional.
     pub id: Option<StationOrGantryId>,
-    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m. Optional.
+    /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m. Optional.
     pub pos: Option<Position3D>,
     /// `tollingNodeType`: `TollingNodeType`. Optional.
     pub tolling_node_type: Option<TollingNodeType>,
@@ -4846,7 +4846,7 @@ impl Jer for TollingNodeType {
 pub struct TollingPos {
     /// `id`: `StationOrGantryId`.
     pub id: StationOrGantryId,
-    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m. Optional.
+    /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m. Optional.
     pub pos: Option<Position3D>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -5333,7 +5333,7 @@ impl Jer for VPApplicationParameter {
 /// ASN.1 `VSI` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VSI {
-    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    /// `time`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
     pub time: DDateTime,
     /// `obuId`: OCTET STRING (SIZE(8..8)).
     pub obu_id: [u8; 8],
@@ -6090,7 +6090,7 @@ impl Jer for VehiclePaymentMessagePayment {
 /// ASN.1 `VehiclePaymentMessage` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehiclePaymentMessage {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
     /// `payment`: `VehiclePaymentMessagePayment`.
     pub payment: VehiclePaymentMessagePayment,
