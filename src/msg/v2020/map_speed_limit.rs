@@ -17,11 +17,17 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// A regulatory speed limit of a given kind.
+///
 /// ASN.1 `RegulatorySpeedLimit` (module `MapSpeedLimit`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegulatorySpeedLimit {
-    /// `type`: `SpeedLimitType`.
+    /// Kind of limit.
+    ///
+    /// `type`: `SpeedLimitType`: Kind of a regulatory speed limit (minimum or maximum, by vehicle kind, zone and time of day).
     pub r#type: SpeedLimitType,
+    /// Limit, 0.02 m/s.
+    ///
     /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
     pub speed: Speed,
 }
@@ -74,11 +80,15 @@ impl Jer for RegulatorySpeedLimit {
     }
 }
 
+/// Speed limits, 1 to 9.
+///
 /// ASN.1 `SpeedLimitList` (module `MapSpeedLimit`).
 ///
-/// SEQUENCE (SIZE(1..9)) OF `RegulatorySpeedLimit`
+/// SEQUENCE (SIZE(1..9)) OF `RegulatorySpeedLimit`: A regulatory speed limit of a given kind.
 pub type SpeedLimitList = Vec<RegulatorySpeedLimit>;
 
+/// Kind of a regulatory speed limit (minimum or maximum, by vehicle kind, zone and time of day).
+///
 /// ASN.1 `SpeedLimitType` (module `MapSpeedLimit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpeedLimitType {

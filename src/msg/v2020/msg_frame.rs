@@ -29,19 +29,19 @@ pub enum MessageFrame {
     BsmFrame(BasicSafetyMessage),
     /// Map data.
     ///
-    /// `mapFrame`: `MapData`.
+    /// `mapFrame`: `MapData`: Map message (MAP): the road network around a roadside unit as nodes (intersections, road ends), the directed links entering them, their lanes and allowed movements.
     MapFrame(MapData),
     /// Roadside safety message.
     ///
-    /// `rsmFrame`: `RoadsideSafetyMessage`.
+    /// `rsmFrame`: `RoadsideSafetyMessage`: Roadside safety message (RSM): traffic participants (vehicles, non-motorised vehicles, pedestrians) detected by a roadside unit, with their position and motion.
     RsmFrame(RoadsideSafetyMessage),
     /// Signal phase and timing.
     ///
-    /// `spatFrame`: `SPAT`.
+    /// `spatFrame`: `SPAT`: Signal phase and timing message (SPAT): current light state and timing of each phase of one or more signalised intersections.
     SpatFrame(SPAT),
     /// Roadside information.
     ///
-    /// `rsiFrame`: `RoadSideInformation`.
+    /// `rsiFrame`: `RoadSideInformation`: Road side information message (RSI): traffic events and traffic signs a roadside unit announces, with the area, paths or links they apply to.
     RsiFrame(RoadSideInformation),
     /// Day II message, selected by message id.
     ///

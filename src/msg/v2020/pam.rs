@@ -381,11 +381,11 @@ pub struct PAMDrive {
     ///
     /// `heightRestriction`: INTEGER (0..100). Optional.
     pub height_restriction: Option<u8>,
-    /// `driveWidth`: `LaneWidth`: 1 cm. Optional.
+    /// `driveWidth`: `LaneWidth`: Lane or link width, 1 cm. Optional.
     pub drive_width: Option<LaneWidth>,
     /// `laneNum`: INTEGER (0..100). Optional.
     pub lane_num: Option<u8>,
-    /// `points`: `PointList`. Optional.
+    /// `points`: `PointList`: Shape points of a link or lane, 2 to 31, as offsets from the node reference position. Optional.
     pub points: Option<PointList>,
     /// `movements`: `PAMMovementList`. Optional.
     pub movements: Option<PAMMovementList>,
@@ -1381,7 +1381,7 @@ impl Jer for ParkingLock {
 pub struct ParkingLotInfo {
     /// `id`: INTEGER (0..65535). Optional.
     pub id: Option<u16>,
-    /// `name`: `DescriptiveName`. Optional.
+    /// `name`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub name: Option<DescriptiveName>,
     /// number of parking slots
     ///
@@ -1595,7 +1595,7 @@ pub struct ParkingSlot {
     pub slot_id: u16,
     /// `position`: `ParkingSlotPosition`. Optional.
     pub position: Option<ParkingSlotPosition>,
-    /// `sign`: `DescriptiveName`. Optional.
+    /// `sign`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub sign: Option<DescriptiveName>,
     /// `parkingType`: `ParkingType`.
     pub parking_type: ParkingType,

@@ -130,9 +130,9 @@ pub struct DriveSuggestion {
     pub suggestion: DriveBehavior,
     /// `lifeTime`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub life_time: Option<TimeOffset>,
-    /// `relatedLink`: `ReferenceLink`. Optional.
+    /// `relatedLink`: `ReferenceLink`: A map link (from its upstream to its downstream node) an event or sign applies to, optionally only some lanes. Optional.
     pub related_link: Option<ReferenceLink>,
-    /// `relatedPath`: `ReferencePath`. Optional.
+    /// `relatedPath`: `ReferencePath`: A path an event or sign applies to: a polyline with a half-width. Optional.
     pub related_path: Option<ReferencePath>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -289,9 +289,9 @@ impl Jer for DriveSuggestion {
 /// ASN.1 `LaneCoordination` (module `RSC`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaneCoordination {
-    /// `targetLane`: `ReferenceLink`.
+    /// `targetLane`: `ReferenceLink`: A map link (from its upstream to its downstream node) an event or sign applies to, optionally only some lanes.
     pub target_lane: ReferenceLink,
-    /// `relatedPath`: `ReferencePath`. Optional.
+    /// `relatedPath`: `ReferencePath`: A path an event or sign applies to: a polyline with a half-width. Optional.
     pub related_path: Option<ReferencePath>,
     /// `tBegin`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub t_begin: Option<DDateTime>,
@@ -303,7 +303,7 @@ pub struct LaneCoordination {
     pub recommended_behavior: Option<DriveBehavior>,
     /// `info`: `CoordinationInfo`. Optional.
     pub info: Option<CoordinationInfo>,
-    /// `description`: `Description`. Optional.
+    /// `description`: `Description`: Free text, either ASCII or GB2312-encoded Chinese. Optional.
     pub description: Option<Description>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

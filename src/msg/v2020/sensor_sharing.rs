@@ -340,7 +340,7 @@ pub struct DetectedObstacleData {
     pub obj_type_confidence: Option<Confidence>,
     /// `obsId`: INTEGER (0..65535).
     pub obs_id: u16,
-    /// `source`: `SourceType`.
+    /// `source`: `SourceType`: How a participant or object was detected.
     pub source: SourceType,
     /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
@@ -822,7 +822,7 @@ pub type DetectedObstacleList = Vec<DetectedObstacleData>;
 /// ASN.1 `DetectedPTCData` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectedPTCData {
-    /// `ptc`: `ParticipantData`.
+    /// `ptc`: `ParticipantData`: A traffic participant detected by a roadside unit, with BSM-like state.
     pub ptc: ParticipantData,
     /// `objSizeConfidence`: `ObjectSizeConfidenceSet`. Optional.
     pub obj_size_confidence: Option<ObjectSizeConfidenceSet>,
@@ -2388,7 +2388,7 @@ pub struct SensorSharingMsg {
     pub participants: Option<DetectedPTCList>,
     /// `obstacles`: `DetectedObstacleList`. Optional.
     pub obstacles: Option<DetectedObstacleList>,
-    /// `rtes`: `RTEList`. Optional.
+    /// `rtes`: `RTEList`: Road traffic events, 1 to 8. Optional.
     pub rtes: Option<RTEList>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

@@ -821,7 +821,7 @@ pub type PathPlanning = Vec<PathPlanningPoint>;
 /// ASN.1 `PathPlanningPoint` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathPlanningPoint {
-    /// `posInMap`: `ReferenceLink`. Optional.
+    /// `posInMap`: `ReferenceLink`: A map link (from its upstream to its downstream node) an event or sign applies to, optionally only some lanes. Optional.
     pub pos_in_map: Option<ReferenceLink>,
     /// `pos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub pos: PositionOffsetLLV,
@@ -1169,13 +1169,13 @@ impl Jer for PathPlanningPoint {
 /// ASN.1 `Req-ClearTheWay` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReqClearTheWay {
-    /// `upstreamNode`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// `upstreamNode`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub upstream_node: NodeReferenceID,
-    /// `downstreamNode`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// `downstreamNode`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub downstream_node: NodeReferenceID,
-    /// `targetLane`: `LaneID`.
+    /// `targetLane`: `LaneID`: Lane number within a link; 0 = unknown or not given; 255 reserved.
     pub target_lane: LaneID,
-    /// `relatedPath`: `ReferencePath`. Optional.
+    /// `relatedPath`: `ReferencePath`: A path an event or sign applies to: a polyline with a half-width. Optional.
     pub related_path: Option<ReferencePath>,
     /// `tBegin`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub t_begin: Option<DDateTime>,
@@ -1365,11 +1365,11 @@ impl Jer for ReqClearTheWay {
 /// ASN.1 `Req-LaneChange` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReqLaneChange {
-    /// `upstreamNode`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// `upstreamNode`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub upstream_node: NodeReferenceID,
-    /// `downstreamNode`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// `downstreamNode`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub downstream_node: NodeReferenceID,
-    /// `targetLane`: `LaneID`.
+    /// `targetLane`: `LaneID`: Lane number within a link; 0 = unknown or not given; 255 reserved.
     pub target_lane: LaneID,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1650,7 +1650,7 @@ impl Jer for ReqParkingArea {
 /// ASN.1 `Req-SensorSharing` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReqSensorSharing {
-    /// `detectArea`: `ReferencePathList`.
+    /// `detectArea`: `ReferencePathList`: Paths an event or sign applies to, 1 to 8.
     pub detect_area: ReferencePathList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1760,9 +1760,9 @@ impl Jer for ReqSensorSharing {
 /// ASN.1 `Req-SignalPriority` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReqSignalPriority {
-    /// `intersectionId`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// `intersectionId`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub intersection_id: NodeReferenceID,
-    /// `requiredMov`: `MovementEx`: Day II: movement with the turn direction.
+    /// `requiredMov`: `MovementEx`: Day II: a movement towards a downstream node, with its signal phase and turn direction.
     pub required_mov: MovementEx,
     /// `estimatedArrivalTime`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub estimated_arrival_time: Option<TimeOffset>,

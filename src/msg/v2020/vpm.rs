@@ -4119,9 +4119,9 @@ pub struct TollInfo {
     pub entrance_pos: Option<PositionOffsetLLV>,
     /// `exitPos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset. Optional.
     pub exit_pos: Option<PositionOffsetLLV>,
-    /// `tollRoad`: SEQUENCE (SIZE(2..256)) OF `NodeReferenceID`: Globally unique node id: optional region plus id within the region. Optional.
+    /// `tollRoad`: SEQUENCE (SIZE(2..256)) OF `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique. Optional.
     pub toll_road: Option<Vec<NodeReferenceID>>,
-    /// `tollPath`: `ReferencePath`. Optional.
+    /// `tollPath`: `ReferencePath`: A path an event or sign applies to: a polyline with a half-width. Optional.
     pub toll_path: Option<ReferencePath>,
     /// `timeBegin`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub time_begin: Option<DDateTime>,
