@@ -45,7 +45,7 @@ pub enum MessageFrame {
     RsiFrame(RoadSideInformation),
     /// Day II message, selected by message id.
     ///
-    /// `msgFrameExt`: `MessageFrameExt`. Extension alternative.
+    /// `msgFrameExt`: `MessageFrameExt`: Day II message carried in the MessageFrame extension: a message id and the message it selects. Extension alternative.
     MsgFrameExt(MessageFrameExt),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),

@@ -1597,7 +1597,7 @@ pub struct ParkingSlot {
     pub position: Option<ParkingSlotPosition>,
     /// `sign`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub sign: Option<DescriptiveName>,
-    /// `parkingType`: `ParkingType`.
+    /// `parkingType`: `ParkingType`: Day II: kinds of parking space; a set bit names a kind.
     pub parking_type: ParkingType,
     /// `status`: `SlotStatus`.
     pub status: SlotStatus,

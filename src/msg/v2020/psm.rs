@@ -1452,7 +1452,7 @@ pub struct PersonalSafetyMessage {
     pub accel_set: Option<AccelerationSet4Way>,
     /// `pathHistory`: `PathHistory`: Recent trajectory: an optional full reference point plus breadcrumb points relative to it; the reference point is later than every breadcrumb. Optional.
     pub path_history: Option<PathHistory>,
-    /// `path-Planning`: `PathPlanning`. Optional.
+    /// `path-Planning`: `PathPlanning`: Day II: planned path as 1 to 100 points in driving order. Optional.
     pub path_planning: Option<PathPlanning>,
     /// radius of the group or person, 10 cm
     ///

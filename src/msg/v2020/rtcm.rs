@@ -17,6 +17,8 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Format of a correction message: RTCM revision (2.x, 3.x) or another correction or data format (CMR, SAPOS, RTCA, RINEX, SP3, BINEX, raw).
+///
 /// ASN.1 `RTCM-Revision` (module `RTCM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RTCMRevision {
@@ -241,12 +243,18 @@ impl Jer for RTCMRevision {
     }
 }
 
+/// Day II RTCM message: differential GNSS correction messages broadcast for high-accuracy positioning.
+///
 /// ASN.1 `RTCMcorrections` (module `RTCM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RTCMcorrections {
+    /// Counter of this sender's RTCM messages.
+    ///
     /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `corrections`: SEQUENCE (SIZE(1..5)) OF `RTCMmsg`.
+    /// Correction messages, 1 to 5.
+    ///
+    /// `corrections`: SEQUENCE (SIZE(1..5)) OF `RTCMmsg`: One differential correction message in the format its revision names.
     pub corrections: Vec<RTCMmsg>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -368,13 +376,21 @@ impl Jer for RTCMcorrections {
     }
 }
 
+/// One differential correction message in the format its revision names.
+///
 /// ASN.1 `RTCMmsg` (module `RTCM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RTCMmsg {
-    /// `rev`: `RTCM-Revision`. Optional.
+    /// Format (revision) of the payload.
+    ///
+    /// `rev`: `RTCM-Revision`: Format of a correction message: RTCM revision (2.x, 3.x) or another correction or data format (CMR, SAPOS, RTCA, RINEX, SP3, BINEX, raw). Optional.
     pub rev: Option<RTCMRevision>,
+    /// Message number within that format (e.g. RTCM 3 message type 1005).
+    ///
     /// `rtcmID`: INTEGER (0..32767). Optional.
     pub rtcm_id: Option<u16>,
+    /// The correction message bytes, 1 to 2047.
+    ///
     /// `payload`: OCTET STRING (SIZE(1..2047)).
     pub payload: Vec<u8>,
     /// Extension additions this version does not know, kept for re-encoding.
