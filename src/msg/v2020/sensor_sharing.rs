@@ -1809,7 +1809,7 @@ pub struct NonMotorDataExtension {
     pub overall_radius: u8,
     /// Participant details as in the PSM.
     ///
-    /// `non-motorData`: `Non-motorData`.
+    /// `non-motorData`: `Non-motorData`: Day II: details of a vulnerable road user: kind, means of propulsion, group size, attachments, and person, road-worker and request data.
     pub non_motor_data: NonMotorData,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
