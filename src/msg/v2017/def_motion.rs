@@ -43,21 +43,21 @@ pub type Heading = u16;
 /// ASN.1 `HeadingConfidence` (module `DefMotion`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HeadingConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `prec10deg` (1)
+    /// `prec10deg` (1): Within 10 degree.
     Prec10deg,
-    /// `prec05deg` (2)
+    /// `prec05deg` (2): Within 5 degree.
     Prec05deg,
-    /// `prec01deg` (3)
+    /// `prec01deg` (3): Within 1 degree.
     Prec01deg,
-    /// `prec0-1deg` (4)
+    /// `prec0-1deg` (4): Within 0.1 degree.
     Prec01deg_,
-    /// `prec0-05deg` (5)
+    /// `prec0-05deg` (5): Within 0.05 degree.
     Prec005deg,
-    /// `prec0-01deg` (6)
+    /// `prec0-01deg` (6): Within 0.01 degree.
     Prec001deg,
-    /// `prec0-0125deg` (7)
+    /// `prec0-0125deg` (7): Within 0.0125 degree.
     Prec00125deg,
 }
 
@@ -251,21 +251,21 @@ pub type Speed = u16;
 /// ASN.1 `SpeedConfidence` (module `DefMotion`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpeedConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `prec100ms` (1)
+    /// `prec100ms` (1): Within 100 m/s.
     Prec100ms,
-    /// `prec10ms` (2)
+    /// `prec10ms` (2): Within 10 m/s.
     Prec10ms,
-    /// `prec5ms` (3)
+    /// `prec5ms` (3): Within 5 m/s.
     Prec5ms,
-    /// `prec1ms` (4)
+    /// `prec1ms` (4): Within 1 m/s.
     Prec1ms,
-    /// `prec0-1ms` (5)
+    /// `prec0-1ms` (5): Within 0.1 m/s.
     Prec01ms,
-    /// `prec0-05ms` (6)
+    /// `prec0-05ms` (6): Within 0.05 m/s.
     Prec005ms,
-    /// `prec0-01ms` (7)
+    /// `prec0-01ms` (7): Within 0.01 m/s.
     Prec001ms,
 }
 
@@ -354,13 +354,13 @@ pub type SteeringWheelAngle = i8;
 /// ASN.1 `SteeringWheelAngleConfidence` (module `DefMotion`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SteeringWheelAngleConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `prec2deg` (1)
+    /// `prec2deg` (1): Within 2 degree.
     Prec2deg,
-    /// `prec1deg` (2)
+    /// `prec1deg` (2): Within 1 degree.
     Prec1deg,
-    /// `prec0-02deg` (3)
+    /// `prec0-02deg` (3): Within 0.02 degree.
     Prec002deg,
 }
 

@@ -22,13 +22,13 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `AntiLockBrakeStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AntiLockBrakeStatus {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Switched off.
     Off,
-    /// `on` (2)
+    /// `on` (2): Enabled, not acting.
     On,
-    /// `engaged` (3)
+    /// `engaged` (3): Acting.
     Engaged,
 }
 
@@ -94,13 +94,13 @@ impl Jer for AntiLockBrakeStatus {
 /// ASN.1 `AuxiliaryBrakeStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuxiliaryBrakeStatus {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Off.
     Off,
-    /// `on` (2)
+    /// `on` (2): On.
     On,
-    /// `reserved` (3)
+    /// `reserved` (3): Reserved.
     Reserved,
 }
 
@@ -230,11 +230,11 @@ impl Jer for BrakeAppliedStatus {
 /// ASN.1 `BrakeBoostApplied` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BrakeBoostApplied {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Not assisting.
     Off,
-    /// `on` (2)
+    /// `on` (2): Assisting braking.
     On,
 }
 
@@ -296,11 +296,11 @@ impl Jer for BrakeBoostApplied {
 /// ASN.1 `BrakePedalStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BrakePedalStatus {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Pedal not pressed.
     Off,
-    /// `on` (2)
+    /// `on` (2): Pedal pressed.
     On,
 }
 
@@ -564,13 +564,13 @@ impl Jer for BrakeSystemStatus {
 /// ASN.1 `StabilityControlStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StabilityControlStatus {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Switched off.
     Off,
-    /// `on` (2)
+    /// `on` (2): Enabled, not acting.
     On,
-    /// `engaged` (3)
+    /// `engaged` (3): Acting.
     Engaged,
 }
 
@@ -636,13 +636,13 @@ impl Jer for StabilityControlStatus {
 /// ASN.1 `TractionControlStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TractionControlStatus {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Switched off.
     Off,
-    /// `on` (2)
+    /// `on` (2): Enabled, not acting.
     On,
-    /// `engaged` (3)
+    /// `engaged` (3): Acting.
     Engaged,
 }
 

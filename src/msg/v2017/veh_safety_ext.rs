@@ -26,12 +26,20 @@ pub struct FullPositionVector {
     ///
     /// `utcTime`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub utc_time: Option<DDateTime>,
+    /// Position of the fix.
+    ///
     /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub pos: Position3D,
+    /// Heading at the fix.
+    ///
     /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable. Optional.
     pub heading: Option<Heading>,
+    /// Gear position at the fix.
+    ///
     /// `transmission`: `TransmissionState`: Gear position of the transmission; unavailable = not equipped or unknown. Optional.
     pub transmission: Option<TransmissionState>,
+    /// Speed at the fix.
+    ///
     /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub speed: Option<Speed>,
     /// Position accuracy class of the fix.

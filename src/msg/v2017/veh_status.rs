@@ -31,23 +31,23 @@ pub struct ExteriorLights {
 impl ExteriorLights {
     /// Size in bits of a root value.
     pub const BITS: usize = 9;
-    /// Bit `lowBeamHeadlightsOn`.
+    /// Bit `lowBeamHeadlightsOn`: Low beam on.
     pub const LOW_BEAM_HEADLIGHTS_ON: usize = 0;
-    /// Bit `highBeamHeadlightsOn`.
+    /// Bit `highBeamHeadlightsOn`: High beam on.
     pub const HIGH_BEAM_HEADLIGHTS_ON: usize = 1;
-    /// Bit `leftTurnSignalOn`.
+    /// Bit `leftTurnSignalOn`: Left turn signal on.
     pub const LEFT_TURN_SIGNAL_ON: usize = 2;
-    /// Bit `rightTurnSignalOn`.
+    /// Bit `rightTurnSignalOn`: Right turn signal on.
     pub const RIGHT_TURN_SIGNAL_ON: usize = 3;
-    /// Bit `hazardSignalOn`.
+    /// Bit `hazardSignalOn`: Hazard warning lights on.
     pub const HAZARD_SIGNAL_ON: usize = 4;
-    /// Bit `automaticLightControlOn`.
+    /// Bit `automaticLightControlOn`: Automatic light control on.
     pub const AUTOMATIC_LIGHT_CONTROL_ON: usize = 5;
-    /// Bit `daytimeRunningLightsOn`.
+    /// Bit `daytimeRunningLightsOn`: Daytime running lights on.
     pub const DAYTIME_RUNNING_LIGHTS_ON: usize = 6;
-    /// Bit `fogLightOn`.
+    /// Bit `fogLightOn`: Fog lights on.
     pub const FOG_LIGHT_ON: usize = 7;
-    /// Bit `parkingLightsOn`.
+    /// Bit `parkingLightsOn`: Parking lights on.
     pub const PARKING_LIGHTS_ON: usize = 8;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -140,11 +140,11 @@ pub enum TransmissionState {
     ForwardGears,
     /// `reverseGears` (3): Reverse.
     ReverseGears,
-    /// `reserved1` (4)
+    /// `reserved1` (4): Reserved.
     Reserved1,
-    /// `reserved2` (5)
+    /// `reserved2` (5): Reserved.
     Reserved2,
-    /// `reserved3` (6)
+    /// `reserved3` (6): Reserved.
     Reserved3,
     /// `unavailable` (7): Not equipped or unknown.
     Unavailable,

@@ -22,21 +22,21 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `AccConfidence` (module `DefAcceleration`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AccConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `prec100deg` (1)
+    /// `prec100deg` (1): Within 100 m/s^2.
     Prec100deg,
-    /// `prec10deg` (2)
+    /// `prec10deg` (2): Within 10 m/s^2.
     Prec10deg,
-    /// `prec5deg` (3)
+    /// `prec5deg` (3): Within 5 m/s^2.
     Prec5deg,
-    /// `prec1deg` (4)
+    /// `prec1deg` (4): Within 1 m/s^2.
     Prec1deg,
-    /// `prec0-1deg` (5)
+    /// `prec0-1deg` (5): Within 0.1 m/s^2.
     Prec01deg,
-    /// `prec0-05deg` (6)
+    /// `prec0-05deg` (6): Within 0.05 m/s^2.
     Prec005deg,
-    /// `prec0-01deg` (7)
+    /// `prec0-01deg` (7): Within 0.01 m/s^2.
     Prec001deg,
 }
 
@@ -349,21 +349,21 @@ impl Jer for AccelerationSet4Way {
 /// ASN.1 `AngularVConfidence` (module `DefAcceleration`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AngularVConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `prec100deg` (1)
+    /// `prec100deg` (1): Within 100 degree/s.
     Prec100deg,
-    /// `prec10deg` (2)
+    /// `prec10deg` (2): Within 10 degree/s.
     Prec10deg,
-    /// `prec5deg` (3)
+    /// `prec5deg` (3): Within 5 degree/s.
     Prec5deg,
-    /// `prec1deg` (4)
+    /// `prec1deg` (4): Within 1 degree/s.
     Prec1deg,
-    /// `prec0-1deg` (5)
+    /// `prec0-1deg` (5): Within 0.1 degree/s.
     Prec01deg,
-    /// `prec0-05deg` (6)
+    /// `prec0-05deg` (6): Within 0.05 degree/s.
     Prec005deg,
-    /// `prec0-01deg` (7)
+    /// `prec0-01deg` (7): Within 0.01 degree/s.
     Prec001deg,
 }
 

@@ -29,37 +29,37 @@ pub type Elevation = i32;
 /// ASN.1 `ElevationConfidence` (module `DefPosition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ElevationConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `elev-500-00` (1)
+    /// `elev-500-00` (1): Within 500 m.
     Elev50000,
-    /// `elev-200-00` (2)
+    /// `elev-200-00` (2): Within 200 m.
     Elev20000,
-    /// `elev-100-00` (3)
+    /// `elev-100-00` (3): Within 100 m.
     Elev10000,
-    /// `elev-050-00` (4)
+    /// `elev-050-00` (4): Within 50 m.
     Elev05000,
-    /// `elev-020-00` (5)
+    /// `elev-020-00` (5): Within 20 m.
     Elev02000,
-    /// `elev-010-00` (6)
+    /// `elev-010-00` (6): Within 10 m.
     Elev01000,
-    /// `elev-005-00` (7)
+    /// `elev-005-00` (7): Within 5 m.
     Elev00500,
-    /// `elev-002-00` (8)
+    /// `elev-002-00` (8): Within 2 m.
     Elev00200,
-    /// `elev-001-00` (9)
+    /// `elev-001-00` (9): Within 1 m.
     Elev00100,
-    /// `elev-000-50` (10)
+    /// `elev-000-50` (10): Within 50 cm.
     Elev00050,
-    /// `elev-000-20` (11)
+    /// `elev-000-20` (11): Within 20 cm.
     Elev00020,
-    /// `elev-000-10` (12)
+    /// `elev-000-10` (12): Within 10 cm.
     Elev00010,
-    /// `elev-000-05` (13)
+    /// `elev-000-05` (13): Within 5 cm.
     Elev00005,
-    /// `elev-000-02` (14)
+    /// `elev-000-02` (14): Within 2 cm.
     Elev00002,
-    /// `elev-000-01` (15)
+    /// `elev-000-01` (15): Within 1 cm.
     Elev00001,
 }
 
@@ -187,8 +187,12 @@ pub type Longitude = i32;
 /// ASN.1 `Position3D` (module `DefPosition`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Position3D {
+    /// Latitude.
+    ///
     /// `lat`: `Latitude`: Geodetic latitude (WGS-84), 1e-7 degree, north positive; 900000001 = unavailable.
     pub lat: Latitude,
+    /// Longitude.
+    ///
     /// `long`: `Longitude`: Geodetic longitude (WGS-84), 1e-7 degree, east positive; 1800000001 = unavailable.
     pub long: Longitude,
     /// Height above the WGS-84 reference; absent when not known.
@@ -290,37 +294,37 @@ impl Jer for Position3D {
 /// ASN.1 `PositionConfidence` (module `DefPosition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PositionConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `a500m` (1)
+    /// `a500m` (1): Within 500 m.
     A500m,
-    /// `a200m` (2)
+    /// `a200m` (2): Within 200 m.
     A200m,
-    /// `a100m` (3)
+    /// `a100m` (3): Within 100 m.
     A100m,
-    /// `a50m` (4)
+    /// `a50m` (4): Within 50 m.
     A50m,
-    /// `a20m` (5)
+    /// `a20m` (5): Within 20 m.
     A20m,
-    /// `a10m` (6)
+    /// `a10m` (6): Within 10 m.
     A10m,
-    /// `a5m` (7)
+    /// `a5m` (7): Within 5 m.
     A5m,
-    /// `a2m` (8)
+    /// `a2m` (8): Within 2 m.
     A2m,
-    /// `a1m` (9)
+    /// `a1m` (9): Within 1 m.
     A1m,
-    /// `a50cm` (10)
+    /// `a50cm` (10): Within 0.5 m.
     A50cm,
-    /// `a20cm` (11)
+    /// `a20cm` (11): Within 0.2 m.
     A20cm,
-    /// `a10cm` (12)
+    /// `a10cm` (12): Within 0.1 m.
     A10cm,
-    /// `a5cm` (13)
+    /// `a5cm` (13): Within 5 cm.
     A5cm,
-    /// `a2cm` (14)
+    /// `a2cm` (14): Within 2 cm.
     A2cm,
-    /// `a1cm` (15)
+    /// `a1cm` (15): Within 1 cm.
     A1cm,
 }
 
@@ -499,10 +503,16 @@ impl Jer for PositionConfidenceSet {
 /// ASN.1 `PositionalAccuracy` (module `DefPosition`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionalAccuracy {
+    /// Semi-major axis, 0.05 m.
+    ///
     /// `semiMajor`: `SemiMajorAxisAccuracy`: Semi-major axis of the error ellipse, 0.05 m; 254 = 12.7 m or more; 255 = unavailable.
     pub semi_major: SemiMajorAxisAccuracy,
+    /// Semi-minor axis, 0.05 m.
+    ///
     /// `semiMinor`: `SemiMinorAxisAccuracy`: Semi-minor axis of the error ellipse, 0.05 m; 254 = 12.7 m or more; 255 = unavailable.
     pub semi_minor: SemiMinorAxisAccuracy,
+    /// Orientation of the semi-major axis from true north.
+    ///
     /// `orientation`: `SemiMajorAxisOrientation`: Orientation of the semi-major axis, 360/65535 degree (about 0.0054932 degree) clockwise from true north; 65535 = unavailable.
     pub orientation: SemiMajorAxisOrientation,
 }

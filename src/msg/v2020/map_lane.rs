@@ -713,21 +713,21 @@ pub type ConnectsToList = Vec<Connection>;
 /// ASN.1 `Dotted-SolidMarkingLineType` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DottedSolidMarkingLineType {
-    /// `whiteDottedLine` (0)
+    /// `whiteDottedLine` (0): White dashed line.
     WhiteDottedLine,
-    /// `whiteSolidLine` (1)
+    /// `whiteSolidLine` (1): White solid line.
     WhiteSolidLine,
-    /// `yellowDottedLine` (2)
+    /// `yellowDottedLine` (2): Yellow dashed line.
     YellowDottedLine,
-    /// `yellowSolidLine` (3)
+    /// `yellowSolidLine` (3): Yellow solid line.
     YellowSolidLine,
-    /// `whiteDotted-solidLine` (4)
+    /// `whiteDotted-solidLine` (4): White double line, dashed and solid.
     WhiteDottedSolidLine,
-    /// `whiteSotted-dottedLine` (5)
+    /// `whiteSotted-dottedLine` (5): White double line, solid and dashed.
     WhiteSottedDottedLine,
-    /// `yellowDotted-solidLine` (6)
+    /// `yellowDotted-solidLine` (6): Yellow double line, dashed and solid.
     YellowDottedSolidLine,
-    /// `yellowSotted-dottedLine` (7)
+    /// `yellowSotted-dottedLine` (7): Yellow double line, solid and dashed.
     YellowSottedDottedLine,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

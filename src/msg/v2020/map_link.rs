@@ -736,13 +736,13 @@ pub type LinkList = Vec<Link>;
 /// ASN.1 `Maneuver` (module `MapLink`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Maneuver {
-    /// `maneuverStraight` (0)
+    /// `maneuverStraight` (0): Straight on.
     ManeuverStraight,
-    /// `maneuverLeftTurn` (1)
+    /// `maneuverLeftTurn` (1): Left turn.
     ManeuverLeftTurn,
-    /// `maneuverRightTurn` (2)
+    /// `maneuverRightTurn` (2): Right turn.
     ManeuverRightTurn,
-    /// `maneuverUTurn` (3)
+    /// `maneuverUTurn` (3): U-turn.
     ManeuverUTurn,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

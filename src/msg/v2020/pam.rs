@@ -22,7 +22,7 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `AVPType` (module `PAM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AVPType {
-    /// `p0` (0)
+    /// `p0` (0): No automated valet parking.
     P0,
     /// `p1` (1)
     P1,
@@ -32,7 +32,7 @@ pub enum AVPType {
     P3,
     /// `p4` (4)
     P4,
-    /// `p5` (5)
+    /// `p5` (5): Highest automated valet parking level.
     P5,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1349,13 +1349,13 @@ pub type ParkingGuideList = Vec<ParkingGuide>;
 /// ASN.1 `ParkingLock` (module `PAM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParkingLock {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `nolock` (1)
+    /// `nolock` (1): No lock.
     Nolock,
-    /// `locked` (2)
+    /// `locked` (2): Locked.
     Locked,
-    /// `unlocked` (3)
+    /// `unlocked` (3): Unlocked.
     Unlocked,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1989,13 +1989,13 @@ pub type ParkingSlots = Vec<ParkingSlot>;
 /// ASN.1 `ParkingSpaceTheta` (module `PAM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParkingSpaceTheta {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `vertical` (1)
+    /// `vertical` (1): Perpendicular to the drive.
     Vertical,
-    /// `side` (2)
+    /// `side` (2): Parallel to the drive.
     Side,
-    /// `oblique` (3)
+    /// `oblique` (3): At an angle to the drive.
     Oblique,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -2089,13 +2089,13 @@ impl Jer for ParkingSpaceTheta {
 /// ASN.1 `SlotStatus` (module `PAM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SlotStatus {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `available` (1)
+    /// `available` (1): Free.
     Available,
-    /// `occupied` (2)
+    /// `occupied` (2): Occupied.
     Occupied,
-    /// `reserved` (3)
+    /// `reserved` (3): Reserved.
     Reserved,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

@@ -589,13 +589,13 @@ impl Jer for MemberNode {
 /// ASN.1 `RoleInPlatooning` (module `Platooning`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RoleInPlatooning {
-    /// `leader` (0)
+    /// `leader` (0): Leads the platoon.
     Leader,
-    /// `follower` (1)
+    /// `follower` (1): Member following the leader.
     Follower,
-    /// `tail` (2)
+    /// `tail` (2): Last member.
     Tail,
-    /// `free-vehicle` (3)
+    /// `free-vehicle` (3): Not in a platoon.
     FreeVehicle,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

@@ -732,13 +732,13 @@ impl Jer for NonMotorData {
 /// ASN.1 `NumberOfParticipantsInCluster` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NumberOfParticipantsInCluster {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `small` (1)
+    /// `small` (1): 2 to 5 users.
     Small,
-    /// `medium` (2)
+    /// `medium` (2): 6 to 10 users.
     Medium,
-    /// `large` (3)
+    /// `large` (3): More than 10 users.
     Large,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -936,13 +936,13 @@ impl Jer for PersonalAssistive {
 /// ASN.1 `PersonalCrossing` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PersonalCrossing {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `request` (1)
+    /// `request` (1): Crossing requested.
     Request,
-    /// `crossing` (2)
+    /// `crossing` (2): Crossing now.
     Crossing,
-    /// `finish` (3)
+    /// `finish` (3): Crossing finished.
     Finish,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1146,15 +1146,15 @@ impl Jer for PersonalDeviceUsageState {
 /// ASN.1 `PersonalDeviceUserType` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PersonalDeviceUserType {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `aPEDESTRIAN` (1)
+    /// `aPEDESTRIAN` (1): Pedestrian.
     APedestrian,
-    /// `aPEDALCYCLIST` (2)
+    /// `aPEDALCYCLIST` (2): Cyclist.
     APedalcyclist,
-    /// `aROADWORKER` (3)
+    /// `aROADWORKER` (3): Road worker.
     ARoadworker,
-    /// `anANIMAL` (4)
+    /// `anANIMAL` (4): Animal.
     AnAnimal,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

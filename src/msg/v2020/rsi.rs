@@ -154,21 +154,21 @@ impl Jer for AuxiliarySign {
 /// ASN.1 `AuxiliarySignDirection` (module `RSI`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuxiliarySignDirection {
-    /// `straight` (0)
+    /// `straight` (0): Straight ahead.
     Straight,
-    /// `leftAndRight` (1)
+    /// `leftAndRight` (1): Both sides.
     LeftAndRight,
-    /// `right` (2)
+    /// `right` (2): To the right.
     Right,
-    /// `left` (3)
+    /// `left` (3): To the left.
     Left,
-    /// `leftFrontTurn` (4)
+    /// `leftFrontTurn` (4): Ahead left.
     LeftFrontTurn,
-    /// `rightFronTurn` (5)
+    /// `rightFronTurn` (5): Ahead right.
     RightFronTurn,
-    /// `rightRearTurn` (6)
+    /// `rightRearTurn` (6): Behind right.
     RightRearTurn,
-    /// `leftRearTurn` (7)
+    /// `leftRearTurn` (7): Behind left.
     LeftRearTurn,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -299,15 +299,15 @@ pub struct AuxiliarySignVehicleType {
 impl AuxiliarySignVehicleType {
     /// Size in bits of a root value.
     pub const BITS: usize = 5;
-    /// Bit `restrictedFromBus`.
+    /// Bit `restrictedFromBus`: Buses.
     pub const RESTRICTED_FROM_BUS: usize = 0;
-    /// Bit `vehicle`.
+    /// Bit `vehicle`: Motor vehicles.
     pub const VEHICLE: usize = 1;
-    /// Bit `truck`.
+    /// Bit `truck`: Trucks.
     pub const TRUCK: usize = 2;
-    /// Bit `tractor`.
+    /// Bit `tractor`: Tractors.
     pub const TRACTOR: usize = 3;
-    /// Bit `private`.
+    /// Bit `private`: Private cars.
     pub const PRIVATE: usize = 4;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1505,7 +1505,7 @@ pub struct ReferenceLanes(pub [u8; 2]);
 impl ReferenceLanes {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `reserved`.
+    /// Bit `reserved`: Reserved.
     pub const RESERVED: usize = 0;
     /// Bit `lane1`.
     pub const LANE1: usize = 1;

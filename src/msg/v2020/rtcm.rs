@@ -22,41 +22,41 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `RTCM-Revision` (module `RTCM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RTCMRevision {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown format.
     Unknown,
-    /// `reserved` (1)
+    /// `reserved` (1): Reserved.
     Reserved,
-    /// `rtcmCMR` (2)
+    /// `rtcmCMR` (2): Trimble CMR.
     RtcmCmr,
-    /// `rtcmCMR-Plus` (3)
+    /// `rtcmCMR-Plus` (3): Trimble CMR+.
     RtcmCmrPlus,
-    /// `rtcmSAPOS` (4)
+    /// `rtcmSAPOS` (4): SAPOS.
     RtcmSapos,
-    /// `rtcmSAPOS-Adv` (5)
+    /// `rtcmSAPOS-Adv` (5): SAPOS advanced.
     RtcmSaposAdv,
-    /// `rtcmRTCA` (6)
+    /// `rtcmRTCA` (6): RTCA.
     RtcmRtca,
-    /// `rtcmRAW` (7)
+    /// `rtcmRAW` (7): Raw receiver data.
     RtcmRaw,
-    /// `rtcmRINEX` (8)
+    /// `rtcmRINEX` (8): RINEX.
     RtcmRinex,
-    /// `rtcmSP3` (9)
+    /// `rtcmSP3` (9): SP3 orbits.
     RtcmSp3,
-    /// `rtcmBINEX` (10)
+    /// `rtcmBINEX` (10): BINEX.
     RtcmBinex,
-    /// `rtcmRev2-x` (19)
+    /// `rtcmRev2-x` (19): RTCM 2, minor version unknown.
     RtcmRev2X,
-    /// `rtcmRev2-0` (20)
+    /// `rtcmRev2-0` (20): RTCM 2.0.
     RtcmRev20,
-    /// `rtcmRev2-1` (21)
+    /// `rtcmRev2-1` (21): RTCM 2.1.
     RtcmRev21,
-    /// `rtcmRev2-3` (23)
+    /// `rtcmRev2-3` (23): RTCM 2.3.
     RtcmRev23,
-    /// `rtcmRev3-0` (30)
+    /// `rtcmRev3-0` (30): RTCM 3.0.
     RtcmRev30,
-    /// `rtcmRev3-1` (31)
+    /// `rtcmRev3-1` (31): RTCM 3.1.
     RtcmRev31,
-    /// `rtcmRev3-2` (32)
+    /// `rtcmRev3-2` (32): RTCM 3.2.
     RtcmRev32,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

@@ -1322,27 +1322,27 @@ pub type DetectedPTCList = Vec<DetectedPTCData>;
 /// ASN.1 `DetectedPTCType` (module `SensorSharing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DetectedPTCType {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
     /// `unknown-movable` (1): Unknown object that can move.
     UnknownMovable,
     /// `unknown-unmovable` (2): Unknown object that cannot move.
     UnknownUnmovable,
-    /// `car` (3)
+    /// `car` (3): Passenger car.
     Car,
-    /// `van` (4)
+    /// `van` (4): Van.
     Van,
-    /// `truck` (5)
+    /// `truck` (5): Truck.
     Truck,
-    /// `bus` (6)
+    /// `bus` (6): Bus.
     Bus,
-    /// `cyclist` (7)
+    /// `cyclist` (7): Cyclist.
     Cyclist,
-    /// `motorcyclist` (8)
+    /// `motorcyclist` (8): Motorcyclist.
     Motorcyclist,
-    /// `tricyclist` (9)
+    /// `tricyclist` (9): Tricycle rider.
     Tricyclist,
-    /// `pedestrian` (10)
+    /// `pedestrian` (10): Pedestrian.
     Pedestrian,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1492,13 +1492,13 @@ pub type DetectedRegion = Vec<Polygon>;
 /// ASN.1 `EquipmentType` (module `SensorSharing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EquipmentType {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `rsu` (1)
+    /// `rsu` (1): Roadside unit.
     Rsu,
-    /// `obu` (2)
+    /// `obu` (2): On-board unit.
     Obu,
-    /// `vru` (3)
+    /// `vru` (3): Device of a vulnerable road user.
     Vru,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1914,10 +1914,16 @@ impl Jer for NonMotorDataExtension {
 /// ASN.1 `ObjectSize` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectSize {
+    /// Width, 10 cm.
+    ///
     /// `width`: `SizeValue`: Day II: an object dimension, 10 cm (up to 102.3 m).
     pub width: SizeValue,
+    /// Length, 10 cm.
+    ///
     /// `length`: `SizeValue`: Day II: an object dimension, 10 cm (up to 102.3 m).
     pub length: SizeValue,
+    /// Height, 10 cm.
+    ///
     /// `height`: `SizeValue`: Day II: an object dimension, 10 cm (up to 102.3 m). Optional.
     pub height: Option<SizeValue>,
 }
@@ -2102,7 +2108,7 @@ impl Jer for ObjectSizeConfidenceSet {
 /// ASN.1 `ObstacleType` (module `SensorSharing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ObstacleType {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
     /// `rockfall` (1): Fallen rocks.
     Rockfall,
@@ -2915,33 +2921,33 @@ pub type SizeValue = u16;
 /// ASN.1 `SizeValueConfidence` (module `SensorSharing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SizeValueConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `size-100-00` (1)
+    /// `size-100-00` (1): Within 100 m.
     Size10000,
-    /// `size-050-00` (2)
+    /// `size-050-00` (2): Within 50 m.
     Size05000,
-    /// `size-020-00` (3)
+    /// `size-020-00` (3): Within 20 m.
     Size02000,
-    /// `size-010-00` (4)
+    /// `size-010-00` (4): Within 10 m.
     Size01000,
-    /// `size-005-00` (5)
+    /// `size-005-00` (5): Within 5 m.
     Size00500,
-    /// `size-002-00` (6)
+    /// `size-002-00` (6): Within 2 m.
     Size00200,
-    /// `size-001-00` (7)
+    /// `size-001-00` (7): Within 1 m.
     Size00100,
-    /// `size-000-50` (8)
+    /// `size-000-50` (8): Within 50 cm.
     Size00050,
-    /// `size-000-20` (9)
+    /// `size-000-20` (9): Within 20 cm.
     Size00020,
-    /// `size-000-10` (10)
+    /// `size-000-10` (10): Within 10 cm.
     Size00010,
-    /// `size-000-05` (11)
+    /// `size-000-05` (11): Within 5 cm.
     Size00005,
-    /// `size-000-02` (12)
+    /// `size-000-02` (12): Within 2 cm.
     Size00002,
-    /// `size-000-01` (13)
+    /// `size-000-01` (13): Within 1 cm.
     Size00001,
 }
 

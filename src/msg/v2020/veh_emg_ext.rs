@@ -22,7 +22,7 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `LightbarInUse` (module `VehEmgExt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LightbarInUse {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
     /// `notInUse` (1): Light bar off.
     NotInUse,
@@ -245,13 +245,13 @@ impl Jer for ResponseType {
 /// ASN.1 `SirenInUse` (module `VehEmgExt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SirenInUse {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `notInUse` (1)
+    /// `notInUse` (1): Siren off.
     NotInUse,
-    /// `inUse` (2)
+    /// `inUse` (2): Siren on.
     InUse,
-    /// `reserved` (3)
+    /// `reserved` (3): Reserved.
     Reserved,
 }
 

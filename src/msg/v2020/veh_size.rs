@@ -36,10 +36,16 @@ pub type VehicleLength = u16;
 /// ASN.1 `VehicleSize` (module `VehSize`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehicleSize {
+    /// Width, 1 cm.
+    ///
     /// `width`: `VehicleWidth`: Vehicle width, 1 cm (up to 10.23 m).
     pub width: VehicleWidth,
+    /// Length, 1 cm.
+    ///
     /// `length`: `VehicleLength`: Vehicle length, 1 cm (up to 40.95 m).
     pub length: VehicleLength,
+    /// Height, 5 cm.
+    ///
     /// `height`: `VehicleHeight`: Vehicle height, 5 cm (up to 6.35 m). Optional.
     pub height: Option<VehicleHeight>,
 }

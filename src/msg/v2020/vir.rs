@@ -647,13 +647,13 @@ impl ParkingRequest {
     pub const UNLOAD_CARGO: usize = 6;
     /// Bit `loadCargo`: Load goods.
     pub const LOAD_CARGO: usize = 7;
-    /// Bit `reserved1`.
+    /// Bit `reserved1`: Reserved.
     pub const RESERVED1: usize = 8;
-    /// Bit `reserved2`.
+    /// Bit `reserved2`: Reserved.
     pub const RESERVED2: usize = 9;
-    /// Bit `reserved3`.
+    /// Bit `reserved3`: Reserved.
     pub const RESERVED3: usize = 10;
-    /// Bit `reserved4`.
+    /// Bit `reserved4`: Reserved.
     pub const RESERVED4: usize = 11;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -2175,15 +2175,15 @@ impl Jer for ReqInfo {
 /// ASN.1 `ReqStatus` (module `VIR`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReqStatus {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `request` (1)
+    /// `request` (1): Requested.
     Request,
-    /// `comfirmed` (2)
+    /// `comfirmed` (2): Confirmed by the addressee.
     Comfirmed,
-    /// `cancel` (3)
+    /// `cancel` (3): Cancelled.
     Cancel,
-    /// `complete` (4)
+    /// `complete` (4): Completed.
     Complete,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

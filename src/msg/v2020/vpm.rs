@@ -22,6 +22,8 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `AccountInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountInfo {
+    /// Account identifier.
+    ///
     /// `account`: OCTET STRING (SIZE(2..32)).
     pub account: Vec<u8>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -645,15 +647,15 @@ impl Jer for ApplicationParameter {
 /// ASN.1 `ChannelID` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChannelID {
-    /// `obu` (0)
+    /// `obu` (0): The OBU itself.
     Obu,
-    /// `esam` (1)
+    /// `esam` (1): Embedded secure access module.
     Esam,
-    /// `icc` (2)
+    /// `icc` (2): IC card.
     Icc,
-    /// `hmi` (3)
+    /// `hmi` (3): Human-machine interface.
     Hmi,
-    /// `beeper` (4)
+    /// `beeper` (4): Beeper.
     Beeper,
 }
 
@@ -985,10 +987,16 @@ impl Jer for ChannelRs {
 /// ASN.1 `Date` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Date {
+    /// Year.
+    ///
     /// `year`: `DYear`: Calendar year (Gregorian), 1 year; 0 = unknown.
     pub year: DYear,
+    /// Month.
+    ///
     /// `month`: `DMonth`: Month of the year, 1 to 12; 0 = unknown.
     pub month: DMonth,
+    /// Day.
+    ///
     /// `day`: `DDay`: Day of the month, 1 to 31; 0 = unknown.
     pub day: DDay,
 }
@@ -1061,11 +1069,11 @@ impl Jer for Date {
 /// ASN.1 `EquipmentClass` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EquipmentClass {
-    /// `onechipOBU` (0)
+    /// `onechipOBU` (0): Single-chip OBU.
     OnechipObu,
-    /// `iccOBU` (1)
+    /// `iccOBU` (1): OBU with an IC card.
     IccObu,
-    /// `cpcOBU` (2)
+    /// `cpcOBU` (2): Compound pass card (CPC).
     CpcObu,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1457,6 +1465,8 @@ impl Jer for GetSecureRq {
 /// ASN.1 `GetSecureRs` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetSecureRs {
+    /// Data read.
+    ///
     /// `file`: `RangeOfFile`: Day II: part of a file: byte offset and length.
     pub file: RangeOfFile,
     /// Authenticator, 8 bytes.
@@ -1710,8 +1720,12 @@ impl Jer for GetTollDataRq {
 /// ASN.1 `GetTollDataRs` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTollDataRs {
+    /// Vehicle information file data.
+    ///
     /// `vehicleInfo`: `FileData`: Day II: a block of file data, 127 bytes.
     pub vehicle_info: FileData,
+    /// Toll information file data.
+    ///
     /// `tollInfo`: `FileData`: Day II: a block of file data, 127 bytes. Optional.
     pub toll_info: Option<FileData>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -1936,10 +1950,16 @@ impl Jer for OBUInfo {
 /// ASN.1 `OBUMotionStatus` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OBUMotionStatus {
+    /// Position.
+    ///
     /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m. Optional.
     pub pos: Option<Position3D>,
+    /// Heading.
+    ///
     /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable. Optional.
     pub heading: Option<Heading>,
+    /// Speed.
+    ///
     /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub speed: Option<Speed>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -2368,11 +2388,11 @@ impl Jer for OBUPaymentInfoType1 {
 /// ASN.1 `OBUType` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OBUType {
-    /// `oemObu` (0)
+    /// `oemObu` (0): Factory-fitted.
     OemObu,
-    /// `aftermarketObu` (1)
+    /// `aftermarketObu` (1): Aftermarket.
     AftermarketObu,
-    /// `mobilePhone` (2)
+    /// `mobilePhone` (2): Mobile phone.
     MobilePhone,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -2830,17 +2850,17 @@ impl Jer for PassedSitesInfo {
 /// ASN.1 `PaymentEntityID` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PaymentEntityID {
-    /// `system` (0)
+    /// `system` (0): System management.
     System,
-    /// `freeflow` (1)
+    /// `freeflow` (1): Free-flow toll.
     Freeflow,
-    /// `enclosed` (2)
+    /// `enclosed` (2): Closed toll system (entry and exit stations).
     Enclosed,
-    /// `congestion` (3)
+    /// `congestion` (3): Congestion charge.
     Congestion,
-    /// `charging` (4)
+    /// `charging` (4): Energy charging.
     Charging,
-    /// `parking` (5)
+    /// `parking` (5): Parking.
     Parking,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -3399,17 +3419,17 @@ impl Jer for RangeOfFile {
 /// ASN.1 `ReturnStatus` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReturnStatus {
-    /// `noError` (0)
+    /// `noError` (0): Success.
     NoError,
-    /// `accessDenied` (1)
+    /// `accessDenied` (1): Access denied.
     AccessDenied,
-    /// `argumnetError` (2)
+    /// `argumnetError` (2): Invalid argument.
     ArgumnetError,
-    /// `complexityLimitation` (3)
+    /// `complexityLimitation` (3): Too complex to process.
     ComplexityLimitation,
-    /// `processingFailure` (4)
+    /// `processingFailure` (4): Processing failed.
     ProcessingFailure,
-    /// `processing` (5)
+    /// `processing` (5): Still processing.
     Processing,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -4200,16 +4220,28 @@ impl Jer for SysInfo {
 /// ASN.1 `TacPara` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TacPara {
+    /// Amount, 4 bytes.
+    ///
     /// `transAmount`: OCTET STRING (SIZE(4..4)).
     pub trans_amount: [u8; 4],
+    /// Transaction type, 1 byte.
+    ///
     /// `transType`: OCTET STRING (SIZE(1..1)).
     pub trans_type: [u8; 1],
+    /// Terminal id, 6 bytes.
+    ///
     /// `terminalID`: OCTET STRING (SIZE(6..6)).
     pub terminal_id: [u8; 6],
+    /// Transaction serial number, 4 bytes.
+    ///
     /// `transSN`: OCTET STRING (SIZE(4..4)).
     pub trans_sn: [u8; 4],
+    /// Transaction time, 7 bytes.
+    ///
     /// `transTime`: OCTET STRING (SIZE(7..7)).
     pub trans_time: [u8; 7],
+    /// Station id, 3 bytes.
+    ///
     /// `transStationID`: OCTET STRING (SIZE(3..3)).
     pub trans_station_id: [u8; 3],
 }
@@ -4610,11 +4642,11 @@ impl Jer for TollInfo {
 /// ASN.1 `TollResult` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TollResult {
-    /// `ok` (0)
+    /// `ok` (0): Payment successful.
     Ok,
-    /// `nok` (1)
+    /// `nok` (1): Payment failed.
     Nok,
-    /// `contactOperator` (2)
+    /// `contactOperator` (2): Contact the operator.
     ContactOperator,
 }
 
@@ -5092,8 +5124,12 @@ impl Jer for TollingNodeType {
 /// ASN.1 `TollingPos` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TollingPos {
+    /// Station or gantry id.
+    ///
     /// `id`: `StationOrGantryId`: Day II: id of a toll station or gantry.
     pub id: StationOrGantryId,
+    /// Position.
+    ///
     /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m. Optional.
     pub pos: Option<Position3D>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -5207,6 +5243,8 @@ impl Jer for TollingPos {
 /// ASN.1 `TransCredential` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransCredential {
+    /// Credential bytes.
+    ///
     /// `tc`: OCTET STRING (SIZE(32..32, ...)).
     pub tc: Vec<u8>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -5847,10 +5885,16 @@ impl Jer for VSI {
 /// ASN.1 `VehicleDimensions` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehicleDimensions {
+    /// Length.
+    ///
     /// `vehicleLength`: INTEGER (0..65535).
     pub vehicle_length: u16,
+    /// Width.
+    ///
     /// `vehicleWidth`: INTEGER (0..255).
     pub vehicle_width: u8,
+    /// Height.
+    ///
     /// `vehicleHeigth`: INTEGER (0..255).
     pub vehicle_heigth: u8,
     /// Extension additions this version does not know, kept for re-encoding.
