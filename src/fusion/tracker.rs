@@ -264,6 +264,43 @@ impl FusedObject {
         self.accel.map_or(0.0, |a| a.accel_mps2)
     }
 
+    /// A fused object built by hand, for tests and simulations of the applications: confirmed,
+    /// no sources, no size, no vehicle id, not `v2x_only`, age 0. Speed and heading follow from
+    /// `velocity_enu`; position and velocity covariances are `0.25 I` (0.5 m, 0.5 m/s σ). The
+    /// public fields can be changed afterwards.
+    pub fn synthetic(
+        id: u32,
+        class: ObjectClass,
+        time: Timestamp,
+        position_enu: Vector2<f64>,
+        velocity_enu: Vector2<f64>,
+    ) -> Self {
+        let speed = hypot(velocity_enu.x, velocity_enu.y);
+        let yaw = atan2(velocity_enu.y, velocity_enu.x);
+        FusedObject {
+            id,
+            status: TrackStatus::Confirmed,
+            class,
+            time,
+            position_enu,
+            position_cov: Matrix2::identity() * 0.25,
+            velocity_enu,
+            velocity_cov: Matrix2::identity() * 0.25,
+            speed_mps: speed,
+            heading_deg: enu_yaw_rad_to_csae_heading_deg(yaw),
+            yaw_rate_rps: None,
+            accel: None,
+            position_wgs84: Wgs84::default(),
+            size: None,
+            vehicle_id: None,
+            v2x_only: false,
+            age_ms: 0,
+            since_update_ms: 0,
+            sources: [EMPTY_RECORD; MAX_SOURCES],
+            n_sources: 0,
+        }
+    }
+
     /// The sources that reported this object (provenance).
     pub fn sources(&self) -> &[SourceRecord] {
         self.sources.get(..self.n_sources).unwrap_or(&[])

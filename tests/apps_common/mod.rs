@@ -1,0 +1,284 @@
+//! A small deterministic world simulator for the object-application tests: true motion of the
+//! ego and the actors, fused objects built straight from it (optionally with position and
+//! velocity noise), one evaluation per step.
+#![allow(dead_code)]
+
+use cv2x::apps::{Ego, ObjectApp, ObjectContext, TurnSignal, VehicleFlags, Warning, WorldObject};
+use cv2x::fusion::{FusedObject, ObjectClass, ObjectSize};
+use cv2x::time::Timestamp;
+use nalgebra::Vector2;
+
+/// A change of motion at a time.
+#[derive(Clone, Copy, Debug)]
+pub struct Segment {
+    pub at_s: f64,
+    pub accel_mps2: f64,
+    pub flags: Option<VehicleFlags>,
+}
+
+/// A moving body (ego or actor).
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub id: u32,
+    pub class: ObjectClass,
+    pub x: f64,
+    pub y: f64,
+    pub heading_deg: f64,
+    pub speed_mps: f64,
+    pub accel_mps2: f64,
+    pub yaw_rate_dps: f64,
+    pub length_m: f64,
+    pub width_m: f64,
+    pub flags: VehicleFlags,
+    pub segments: Vec<Segment>,
+    /// Position noise σ, m (uniform-ish, deterministic).
+    pub noise_m: f64,
+    /// Velocity noise σ, m/s.
+    pub vel_noise_mps: f64,
+    pub v2x_only: bool,
+}
+
+impl Body {
+    pub fn car(id: u32, x: f64, y: f64, heading_deg: f64, speed_mps: f64) -> Self {
+        Body {
+            id,
+            class: ObjectClass::Motor,
+            x,
+            y,
+            heading_deg,
+            speed_mps,
+            accel_mps2: 0.0,
+            yaw_rate_dps: 0.0,
+            length_m: 4.5,
+            width_m: 1.8,
+            flags: VehicleFlags::default(),
+            segments: Vec::new(),
+            noise_m: 0.0,
+            vel_noise_mps: 0.0,
+            v2x_only: false,
+        }
+    }
+
+    pub fn pedestrian(id: u32, x: f64, y: f64, heading_deg: f64, speed_mps: f64) -> Self {
+        Body {
+            class: ObjectClass::Pedestrian,
+            length_m: 0.5,
+            width_m: 0.5,
+            ..Self::car(id, x, y, heading_deg, speed_mps)
+        }
+    }
+
+    pub fn with_accel_at(mut self, at_s: f64, accel_mps2: f64) -> Self {
+        self.segments.push(Segment {
+            at_s,
+            accel_mps2,
+            flags: None,
+        });
+        self
+    }
+
+    pub fn with_flags(mut self, flags: VehicleFlags) -> Self {
+        self.flags = flags;
+        self
+    }
+
+    fn step(&mut self, t: f64, dt: f64) {
+        for s in &self.segments {
+            if s.at_s > t - 1e-9 && s.at_s <= t + dt - 1e-9 {
+                self.accel_mps2 = s.accel_mps2;
+                if let Some(f) = s.flags {
+                    self.flags = f;
+                }
+            }
+        }
+        let sub = 10;
+        let h = dt / sub as f64;
+        for _ in 0..sub {
+            let v0 = self.speed_mps;
+            let v1 = (v0 + self.accel_mps2 * h).max(0.0);
+            let v = 0.5 * (v0 + v1);
+            let hd = self.heading_deg.to_radians();
+            self.x += v * hd.sin() * h;
+            self.y += v * hd.cos() * h;
+            self.speed_mps = v1;
+            self.heading_deg += self.yaw_rate_dps * h;
+        }
+    }
+
+    pub fn velocity(&self) -> [f64; 2] {
+        let h = self.heading_deg.to_radians();
+        [self.speed_mps * h.sin(), self.speed_mps * h.cos()]
+    }
+}
+
+/// A test world.
+#[derive(Clone, Debug)]
+pub struct World {
+    pub ego: Body,
+    pub turn_signal: TurnSignal,
+    pub actors: Vec<Body>,
+    pub duration_s: f64,
+    pub step_s: f64,
+}
+
+/// One recorded warning.
+#[derive(Clone, Copy, Debug)]
+pub struct Event {
+    pub t_s: f64,
+    pub warning: Warning,
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+    }
+    fn gauss(&mut self) -> f64 {
+        (self.next() + self.next() + self.next()) * 1.0
+    }
+}
+
+impl World {
+    pub fn new(ego: Body, actors: Vec<Body>, duration_s: f64) -> Self {
+        World {
+            ego,
+            turn_signal: TurnSignal::None,
+            actors,
+            duration_s,
+            step_s: 0.1,
+        }
+    }
+
+    /// Runs `app` over the world; returns every warning with its time. Also returns the world
+    /// states at each step through `probe`.
+    pub fn run_with(
+        &self,
+        app: &mut dyn ObjectApp,
+        mut probe: impl FnMut(f64, &Body, &[Body]),
+    ) -> Vec<Event> {
+        let mut w = self.clone();
+        let mut rng = Rng(0x1234_5678);
+        let mut out = Vec::new();
+        let mut events = Vec::new();
+        let n = (self.duration_s / self.step_s).round() as i64;
+        for k in 0..=n {
+            let t = k as f64 * self.step_s;
+            let now = Timestamp::from_millis((t * 1000.0).round() as i64 + 1_000_000);
+            let ego = Ego {
+                time: now,
+                position_enu: [w.ego.x, w.ego.y],
+                speed_mps: w.ego.speed_mps,
+                heading_deg: w.ego.heading_deg,
+                accel_mps2: w.ego.accel_mps2,
+                yaw_rate_dps: w.ego.yaw_rate_dps,
+                length_m: w.ego.length_m,
+                width_m: w.ego.width_m,
+                turn_signal: w.turn_signal,
+            };
+            let fused: Vec<FusedObject> = w
+                .actors
+                .iter()
+                .map(|a| {
+                    let v = a.velocity();
+                    let mut o = FusedObject::synthetic(
+                        a.id,
+                        a.class,
+                        now,
+                        Vector2::new(a.x + a.noise_m * rng.gauss(), a.y + a.noise_m * rng.gauss()),
+                        Vector2::new(
+                            v[0] + a.vel_noise_mps * rng.gauss(),
+                            v[1] + a.vel_noise_mps * rng.gauss(),
+                        ),
+                    );
+                    if a.vel_noise_mps > 0.0 {
+                        o.velocity_cov *= (a.vel_noise_mps * a.vel_noise_mps) / 0.25;
+                    }
+                    o.size = Some(ObjectSize {
+                        length_m: a.length_m,
+                        width_m: a.width_m,
+                        height_m: 1.5,
+                    });
+                    o.v2x_only = a.v2x_only;
+                    o
+                })
+                .collect();
+            let objects: Vec<WorldObject<'_>> = fused
+                .iter()
+                .zip(&w.actors)
+                .map(|(o, a)| WorldObject {
+                    object: o,
+                    flags: a.flags,
+                })
+                .collect();
+            let cx = ObjectContext {
+                now,
+                ego: &ego,
+                objects: &objects,
+            };
+            out.clear();
+            app.evaluate(&cx, &mut out);
+            probe(t, &w.ego, &w.actors);
+            for warning in &out {
+                events.push(Event {
+                    t_s: t,
+                    warning: *warning,
+                });
+            }
+            w.ego.step(t, self.step_s);
+            for a in &mut w.actors {
+                a.step(t, self.step_s);
+            }
+        }
+        events
+    }
+
+    pub fn run(&self, app: &mut dyn ObjectApp) -> Vec<Event> {
+        self.run_with(app, |_, _, _| {})
+    }
+}
+
+/// Time of the first warning at `level` or above about `track`.
+pub fn first(events: &[Event], track: u32, level: cv2x::apps::Level) -> Option<f64> {
+    events
+        .iter()
+        .find(|e| {
+            e.warning.level >= level
+                && matches!(e.warning.target, cv2x::apps::Target::Object { track_id, .. } if track_id == track)
+        })
+        .map(|e| e.t_s)
+}
+
+/// Number of level changes (raised, lowered, cleared) of warnings about `track`, sampled each
+/// step: a measure of flicker.
+pub fn transitions(events: &[Event], world: &World, track: u32) -> usize {
+    let n = (world.duration_s / world.step_s).round() as i64;
+    let mut last: Option<cv2x::apps::Level> = None;
+    let mut count = 0;
+    for k in 0..=n {
+        let t = k as f64 * world.step_s;
+        let now = events
+            .iter()
+            .filter(|e| (e.t_s - t).abs() < 1e-6)
+            .filter(|e| matches!(e.warning.target, cv2x::apps::Target::Object { track_id, .. } if track_id == track))
+            .map(|e| e.warning.level)
+            .max();
+        if now != last {
+            count += 1;
+            last = now;
+        }
+    }
+    count
+}
+
+pub fn ego(speed_mps: f64) -> Body {
+    Body {
+        id: 0,
+        length_m: 4.8,
+        width_m: 1.9,
+        ..Body::car(0, 0.0, 0.0, 0.0, speed_mps)
+    }
+}
