@@ -1864,7 +1864,7 @@ pub struct LaneEx {
     pub speed_limits: Option<SpeedLimitList>,
     /// Lane centre line in the s-t frame of the reference line.
     ///
-    /// `st-points`: `STPointList`: Day II: lane shape in the s-t frame of the link reference line, 2 to 63 points. Optional.
+    /// `st-points`: `STPointList`: Day II: lane shape in the s-t frame of the link reference line, 2 to 63 points, coordinates in 1 cm. Optional.
     pub st_points: Option<STPointList>,
     /// Marking lines on both sides of the lane.
     ///

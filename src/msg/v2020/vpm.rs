@@ -1162,7 +1162,7 @@ impl Jer for EquipmentClass {
 /// OCTET STRING (SIZE(127..127))
 pub type FileData = [u8; 127];
 
-/// Day II: contents of the integrated circuit payment card (card issue, toll and balance files), as opaque bytes.
+/// Day II: contents of the integrated circuit payment card (card issue, toll and balance files as GB/T 38444 defines them), as opaque bytes.
 ///
 /// ASN.1 `GBICCInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
@@ -2195,7 +2195,7 @@ pub struct OBUPaymentInfoType1 {
     pub equipment_class: Option<EquipmentClass>,
     /// Contents of the payment card.
     ///
-    /// `gbiCCInfo`: `GBICCInfo`: Day II: contents of the integrated circuit payment card (card issue, toll and balance files), as opaque bytes. Optional.
+    /// `gbiCCInfo`: `GBICCInfo`: Day II: contents of the integrated circuit payment card (card issue, toll and balance files as GB/T 38444 defines them), as opaque bytes. Optional.
     pub gbi_cc_info: Option<GBICCInfo>,
     /// Contract (system information) file.
     ///
