@@ -70,36 +70,42 @@ fn field_says_something(doc: &[String]) -> bool {
     !body.is_empty() && !bare.iter().any(|b| body.starts_with(b))
 }
 
-#[test]
-fn every_generated_public_item_is_documented() {
-    let mut missing = Vec::new();
+/// Runs `check` on every line of every generated file (`lines`, index, trimmed line); the
+/// problems it reports come back prefixed with file and line.
+fn scan(mut check: impl FnMut(&[&str], usize, &str) -> Option<&'static str>) -> Vec<String> {
+    let mut found = Vec::new();
     for f in generated_files() {
         let text = fs::read_to_string(&f).expect("read generated file");
         let lines: Vec<&str> = text.lines().collect();
-        let mut in_enum = false;
-        for (i, l) in lines.iter().enumerate() {
-            let t = l.trim_start();
-            let at = format!("{}:{}: {}", f.display(), i + 1, t);
-            if t.starts_with("pub ") && !t.starts_with("pub use ") {
-                if doc_above(&lines, i).is_empty() {
-                    missing.push(format!("{at}: no doc"));
-                }
-                in_enum = t.starts_with("pub enum ") && t.ends_with('{');
-                continue;
-            }
-            if in_enum {
-                if t.starts_with('}') {
-                    in_enum = false;
-                } else if !t.is_empty()
-                    && !t.starts_with("///")
-                    && !t.starts_with("#[")
-                    && doc_above(&lines, i).is_empty()
-                {
-                    missing.push(format!("{at}: variant without doc"));
-                }
+        for i in 0..lines.len() {
+            let t = lines[i].trim_start();
+            if let Some(problem) = check(&lines, i, t) {
+                found.push(format!("{}:{}: {t}: {problem}", f.display(), i + 1));
             }
         }
     }
+    found
+}
+
+#[test]
+fn every_generated_public_item_is_documented() {
+    let mut in_enum = false;
+    let missing = scan(|lines, i, t| {
+        let undocumented = doc_above(lines, i).is_empty();
+        if t.starts_with("pub ") && !t.starts_with("pub use ") {
+            in_enum = t.starts_with("pub enum ") && t.ends_with('{');
+            return undocumented.then_some("no doc");
+        }
+        if in_enum && t.starts_with('}') {
+            in_enum = false;
+        }
+        let variant = in_enum
+            && !t.is_empty()
+            && !t.starts_with('}')
+            && !t.starts_with("///")
+            && !t.starts_with("#[");
+        (variant && undocumented).then_some("variant without doc")
+    });
     assert!(
         missing.is_empty(),
         "undocumented public items:\n{}",
@@ -109,25 +115,17 @@ fn every_generated_public_item_is_documented() {
 
 #[test]
 fn every_generated_type_and_field_says_what_it_is() {
-    let mut vague = Vec::new();
-    for f in generated_files() {
-        let text = fs::read_to_string(&f).expect("read generated file");
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, l) in lines.iter().enumerate() {
-            let t = l.trim_start();
-            let at = format!("{}:{}: {}", f.display(), i + 1, t);
-            let is_type = ["pub struct ", "pub enum ", "pub type "]
-                .iter()
-                .any(|p| t.starts_with(p));
-            if is_type && !says_something(&doc_above(&lines, i)) {
-                vague.push(format!("{at}: the ASN.1 type assignment has no comment"));
-            }
-            let is_field = l.starts_with("    pub ") && t.contains(": ") && t.ends_with(',');
-            if is_field && !field_says_something(&doc_above(&lines, i)) {
-                vague.push(format!("{at}: the member and its type have no comment"));
-            }
+    let vague = scan(|lines, i, t| {
+        let is_type = ["pub struct ", "pub enum ", "pub type "]
+            .iter()
+            .any(|p| t.starts_with(p));
+        if is_type && !says_something(&doc_above(lines, i)) {
+            return Some("the ASN.1 type assignment has no comment");
         }
-    }
+        let is_field = lines[i].starts_with("    pub ") && t.contains(": ") && t.ends_with(',');
+        (is_field && !field_says_something(&doc_above(lines, i)))
+            .then_some("the member and its type have no comment")
+    });
     assert!(
         vague.is_empty(),
         "docs that only name the ASN.1 type:\n{}",
