@@ -1277,7 +1277,7 @@ impl LaneSharing {
     pub const CYCLIST_VEHICLE_TRAFFIC: usize = 7;
     /// Bit `trackedVehicleTraffic`: Rail vehicles (tram, train).
     pub const TRACKED_VEHICLE_TRAFFIC: usize = 8;
-    /// Bit `pedestrianTraffic`: Pedestrians.
+    /// Bit `pedestrianTraffic`: Pedestrians (the standard lists this kind twice, as bits 6 and 9).
     pub const PEDESTRIAN_TRAFFIC: usize = 9;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {

@@ -175,7 +175,7 @@ pub struct ConnectingLaneEx {
     pub target_section: SectionId,
     /// Lane within that section.
     ///
-    /// `target-lane`: `LaneRefID`: Day II: lane position counted from the link reference line: negative to the left, positive to the right, 0 = on the line.
+    /// `target-lane`: `LaneRefID`: Day II: lane position counted from the link reference line: negative to the left, positive to the right.
     pub target_lane: LaneRefID,
     /// Width of the path through the intersection, 1 cm.
     ///
@@ -708,7 +708,7 @@ pub type ConnectsToExList = Vec<ConnectionEx>;
 /// SEQUENCE (SIZE(1..8)) OF `Connection`: Where a lane leads beyond the downstream node, and the signal phase that controls it.
 pub type ConnectsToList = Vec<Connection>;
 
-/// Day II: colour and style of a lane marking line; the combined items give the style on the near side first (e.g. whiteDotted-solidLine = dotted beside the lane, solid beyond).
+/// Day II: colour and style of a lane marking line: white or yellow, dashed, solid, or a double line of both.
 ///
 /// ASN.1 `Dotted-SolidMarkingLineType` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1840,7 +1840,7 @@ impl Jer for LaneAttributesVehicle {
 pub struct LaneEx {
     /// Position of the lane relative to the reference line.
     ///
-    /// `laneRefID`: `LaneRefID`: Day II: lane position counted from the link reference line: negative to the left, positive to the right, 0 = on the line.
+    /// `laneRefID`: `LaneRefID`: Day II: lane position counted from the link reference line: negative to the left, positive to the right.
     pub lane_ref_id: LaneRefID,
     /// Lane width, 1 cm.
     ///
@@ -2211,11 +2211,11 @@ pub type LaneID = u8;
 pub struct LaneLineType {
     /// Line on the left of the lane.
     ///
-    /// `leftLaneLine`: `Dotted-SolidMarkingLineType`: Day II: colour and style of a lane marking line; the combined items give the style on the near side first (e.g. whiteDotted-solidLine = dotted beside the lane, solid beyond).
+    /// `leftLaneLine`: `Dotted-SolidMarkingLineType`: Day II: colour and style of a lane marking line: white or yellow, dashed, solid, or a double line of both.
     pub left_lane_line: DottedSolidMarkingLineType,
     /// Line on the right of the lane.
     ///
-    /// `rightLaneLine`: `Dotted-SolidMarkingLineType`: Day II: colour and style of a lane marking line; the combined items give the style on the near side first (e.g. whiteDotted-solidLine = dotted beside the lane, solid beyond).
+    /// `rightLaneLine`: `Dotted-SolidMarkingLineType`: Day II: colour and style of a lane marking line: white or yellow, dashed, solid, or a double line of both.
     pub right_lane_line: DottedSolidMarkingLineType,
 }
 
@@ -2280,7 +2280,7 @@ impl Jer for LaneLineType {
 /// SEQUENCE (SIZE(1..32)) OF `Lane`: A lane of a link: its attributes, allowed manoeuvres, connections at the downstream node, speed limits and shape.
 pub type LaneList = Vec<Lane>;
 
-/// Day II: lane position counted from the link reference line: negative to the left, positive to the right, 0 = on the line.
+/// Day II: lane position counted from the link reference line: negative to the left, positive to the right.
 ///
 /// ASN.1 `LaneRefID` (module `MapLane`).
 ///
@@ -2314,7 +2314,7 @@ impl LaneSharing {
     pub const CYCLIST_VEHICLE_TRAFFIC: usize = 7;
     /// Bit `trackedVehicleTraffic`: Rail vehicles (tram, train).
     pub const TRACKED_VEHICLE_TRAFFIC: usize = 8;
-    /// Bit `pedestrianTraffic`: Pedestrians.
+    /// Bit `pedestrianTraffic`: Pedestrians (the standard lists this kind twice, as bits 6 and 9).
     pub const PEDESTRIAN_TRAFFIC: usize = 9;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -2704,7 +2704,7 @@ impl Jer for Section {
 /// INTEGER (1..63)
 pub type SectionId = u8;
 
-/// Day II: sections of a link, 1 to 16, in driving order.
+/// Day II: sections of a link, 1 to 16.
 ///
 /// ASN.1 `SectionList` (module `MapLane`).
 ///

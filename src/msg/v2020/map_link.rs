@@ -392,7 +392,7 @@ pub struct LinkEx {
     pub movements_ex: Option<MovementExList>,
     /// Sections of the link, each with its own lane layout.
     ///
-    /// `sections`: `SectionList`: Day II: sections of a link, 1 to 16, in driving order.
+    /// `sections`: `SectionList`: Day II: sections of a link, 1 to 16.
     pub sections: SectionList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

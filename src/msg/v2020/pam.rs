@@ -22,7 +22,7 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `AVPType` (module `PAM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AVPType {
-    /// `p0` (0): No automated valet parking.
+    /// `p0` (0): Lowest automated valet parking level.
     P0,
     /// `p1` (1)
     P1,

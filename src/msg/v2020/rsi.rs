@@ -608,11 +608,11 @@ pub type RSIPriority = [u8; 1];
 /// ASN.1 `RSITimeDetails` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RSITimeDetails {
-    /// Start; absent = already valid.
+    /// Start of validity.
     ///
     /// `startTime`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub start_time: Option<MinuteOfTheYear>,
-    /// End; absent = until further notice.
+    /// End of validity.
     ///
     /// `endTime`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub end_time: Option<MinuteOfTheYear>,
@@ -1686,7 +1686,7 @@ pub type ReferenceLinkList = Vec<ReferenceLink>;
 /// ASN.1 `ReferencePath` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferencePath {
-    /// Points of the path as offsets from the reference position, in driving order.
+    /// Points of the path as offsets from the reference position.
     ///
     /// `activePath`: `PathPointList`: Points of a path, 2 to 32, as offsets from the reference position.
     pub active_path: PathPointList,

@@ -507,9 +507,9 @@ pub struct Phase {
     ///
     /// `id`: `PhaseID`: Signal phase number within an intersection; 0 = unknown.
     pub id: PhaseID,
-    /// Light states of the phase, current first.
+    /// Light states of the phase, each colour with its timing.
     ///
-    /// `phaseStates`: `PhaseStateList`: Light states of a phase in order, 1 to 16, the current state first.
+    /// `phaseStates`: `PhaseStateList`: Light states of a phase, 1 to 16, each colour with its timing.
     pub phase_states: PhaseStateList,
 }
 
@@ -712,7 +712,7 @@ impl Jer for PhaseState {
     }
 }
 
-/// Light states of a phase in order, 1 to 16, the current state first.
+/// Light states of a phase, 1 to 16, each colour with its timing.
 ///
 /// ASN.1 `PhaseStateList` (module `SPATIntersectionState`).
 ///
