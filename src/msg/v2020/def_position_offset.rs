@@ -813,7 +813,7 @@ pub enum VerticalOffset {
     Offset6(VertOffsetB12),
     /// Absolute elevation instead of an offset.
     ///
-    /// `elevation`: `Elevation`: Elevation (WGS-84), 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable.
+    /// `elevation`: `Elevation`: Elevation above or below the WGS-84 reference ellipsoid, 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable.
     Elevation(Elevation),
 }
 
