@@ -179,7 +179,7 @@ pub struct Connection {
     pub connecting_lane: Option<ConnectingLane>,
     /// Signal phase controlling the connection.
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 

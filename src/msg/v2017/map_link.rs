@@ -379,7 +379,7 @@ pub struct Movement {
     pub remote_intersection: NodeReferenceID,
     /// Signal phase controlling the movement (see SPAT).
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 

@@ -370,7 +370,7 @@ pub struct Connection {
     pub connecting_lane: Option<ConnectingLane>,
     /// Signal phase controlling the connection.
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 
@@ -482,7 +482,7 @@ pub struct ConnectionEx {
     pub connecting_lane: Option<Vec<ConnectingLaneEx>>,
     /// Signal phase controlling the connection.
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
     /// Turn direction of the connection.
     ///
@@ -2561,7 +2561,7 @@ pub type LaneWidth = u16;
 ///
 /// ASN.1 `PhaseIdList` (module `MapLane`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `PhaseID`: Signal phase number within an intersection; 0 = unknown.
+/// SEQUENCE (SIZE(1..8)) OF `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement.
 pub type PhaseIdList = Vec<PhaseID>;
 
 /// Day II: a stretch of a link with one lane layout.

@@ -842,7 +842,7 @@ pub struct Movement {
     pub remote_intersection: NodeReferenceID,
     /// Signal phase controlling the movement (see SPAT).
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 
@@ -925,7 +925,7 @@ pub struct MovementEx {
     pub remote_intersection: NodeReferenceID,
     /// Signal phase controlling the movement.
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
     /// Turn direction of the movement.
     ///

@@ -1686,11 +1686,11 @@ pub type ReferenceLinkList = Vec<ReferenceLink>;
 /// ASN.1 `ReferencePath` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferencePath {
-    /// Points of the path as offsets from the reference position.
+    /// Points of the path as offsets from the reference position, from upstream to downstream in the driving direction.
     ///
     /// `activePath`: `PathPointList`: Points of a path, 2 to 32, as offsets from the reference position.
     pub active_path: PathPointList,
-    /// Half-width of the path, 10 cm.
+    /// Largest distance from the path at which the event or sign still applies (half-width), 10 cm.
     ///
     /// `pathRadius`: `Radius`: Radius or half-width, 10 cm.
     pub path_radius: Radius,
