@@ -405,9 +405,9 @@ pub struct PathHistory {
     ///
     /// `currGNSSstatus`: `GNSSstatus`: State of the GNSS receiver, one bit per condition. Optional.
     pub curr_gns_sstatus: Option<GNSSstatus>,
-    /// Breadcrumb points, most recent first.
+    /// Breadcrumb points.
     ///
-    /// `crumbData`: `PathHistoryPointList`: Breadcrumb points of a path history, 1 to 23, most recent first.
+    /// `crumbData`: `PathHistoryPointList`: Breadcrumb points of a path history, 1 to 23.
     pub crumb_data: PathHistoryPointList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -761,7 +761,7 @@ impl Jer for PathHistoryPoint {
     }
 }
 
-/// Breadcrumb points of a path history, 1 to 23, most recent first.
+/// Breadcrumb points of a path history, 1 to 23.
 ///
 /// ASN.1 `PathHistoryPointList` (module `VehSafetyExt`).
 ///
