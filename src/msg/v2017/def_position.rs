@@ -17,7 +17,7 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Elevation (WGS-84), 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable.
+/// Elevation above or below the WGS-84 reference ellipsoid, 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable.
 ///
 /// ASN.1 `Elevation` (module `DefPosition`).
 ///
@@ -195,9 +195,9 @@ pub struct Position3D {
     ///
     /// `long`: `Longitude`: Geodetic longitude (WGS-84), 1e-7 degree, east positive; 1800000001 = unavailable.
     pub long: Longitude,
-    /// Height above the WGS-84 reference; absent when not known.
+    /// Elevation; absent when not known.
     ///
-    /// `elevation`: `Elevation`: Elevation (WGS-84), 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable. Optional.
+    /// `elevation`: `Elevation`: Elevation above or below the WGS-84 reference ellipsoid, 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable. Optional.
     pub elevation: Option<Elevation>,
 }
 

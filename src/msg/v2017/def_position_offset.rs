@@ -17,42 +17,42 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Latitude or longitude offset, 1e-7 degree, 12-bit range (+/-0.0002047 degree).
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 12-bit range (+/-0.0002047 degree, about 22.6 m at the equator).
 ///
 /// ASN.1 `OffsetLL-B12` (module `DefPositionOffset`).
 ///
 /// INTEGER (-2048..2047)
 pub type OffsetLLB12 = i16;
 
-/// Latitude or longitude offset, 1e-7 degree, 14-bit range (+/-0.0008191 degree).
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 14-bit range (+/-0.0008191 degree, about 90.6 m at the equator).
 ///
 /// ASN.1 `OffsetLL-B14` (module `DefPositionOffset`).
 ///
 /// INTEGER (-8192..8191)
 pub type OffsetLLB14 = i16;
 
-/// Latitude or longitude offset, 1e-7 degree, 16-bit range (+/-0.0032767 degree).
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 16-bit range (+/-0.0032767 degree, about 362 m at the equator).
 ///
 /// ASN.1 `OffsetLL-B16` (module `DefPositionOffset`).
 ///
 /// INTEGER (-32768..32767)
 pub type OffsetLLB16 = i16;
 
-/// Latitude or longitude offset, 1e-7 degree, 18-bit range (+/-0.0131071 degree).
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 18-bit range (+/-0.0131071 degree, about 1.45 km at the equator).
 ///
 /// ASN.1 `OffsetLL-B18` (module `DefPositionOffset`).
 ///
 /// INTEGER (-131072..131071)
 pub type OffsetLLB18 = i32;
 
-/// Latitude or longitude offset, 1e-7 degree, 22-bit range (+/-0.2097151 degree).
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 22-bit range (+/-0.2097151 degree, about 23.2 km at the equator).
 ///
 /// ASN.1 `OffsetLL-B22` (module `DefPositionOffset`).
 ///
 /// INTEGER (-2097152..2097151)
 pub type OffsetLLB22 = i32;
 
-/// Latitude or longitude offset, 1e-7 degree, 24-bit range (+/-0.8388607 degree).
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 24-bit range (+/-0.8388607 degree, about 92.8 km at the equator).
 ///
 /// ASN.1 `OffsetLL-B24` (module `DefPositionOffset`).
 ///
@@ -66,9 +66,9 @@ pub type OffsetLLB24 = i32;
 pub struct PositionLL24B {
     /// Longitude and latitude offsets in 12 bits each, 1e-7 degree.
     ///
-    /// `lon`: `OffsetLL-B12`: Latitude or longitude offset, 1e-7 degree, 12-bit range (+/-0.0002047 degree).
+    /// `lon`: `OffsetLL-B12`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 12-bit range (+/-0.0002047 degree, about 22.6 m at the equator).
     pub lon: OffsetLLB12,
-    /// `lat`: `OffsetLL-B12`: Latitude or longitude offset, 1e-7 degree, 12-bit range (+/-0.0002047 degree).
+    /// `lat`: `OffsetLL-B12`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 12-bit range (+/-0.0002047 degree, about 22.6 m at the equator).
     pub lat: OffsetLLB12,
 }
 
@@ -129,9 +129,9 @@ impl Jer for PositionLL24B {
 pub struct PositionLL28B {
     /// Longitude and latitude offsets in 14 bits each, 1e-7 degree.
     ///
-    /// `lon`: `OffsetLL-B14`: Latitude or longitude offset, 1e-7 degree, 14-bit range (+/-0.0008191 degree).
+    /// `lon`: `OffsetLL-B14`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 14-bit range (+/-0.0008191 degree, about 90.6 m at the equator).
     pub lon: OffsetLLB14,
-    /// `lat`: `OffsetLL-B14`: Latitude or longitude offset, 1e-7 degree, 14-bit range (+/-0.0008191 degree).
+    /// `lat`: `OffsetLL-B14`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 14-bit range (+/-0.0008191 degree, about 90.6 m at the equator).
     pub lat: OffsetLLB14,
 }
 
@@ -192,9 +192,9 @@ impl Jer for PositionLL28B {
 pub struct PositionLL32B {
     /// Longitude and latitude offsets in 16 bits each, 1e-7 degree.
     ///
-    /// `lon`: `OffsetLL-B16`: Latitude or longitude offset, 1e-7 degree, 16-bit range (+/-0.0032767 degree).
+    /// `lon`: `OffsetLL-B16`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 16-bit range (+/-0.0032767 degree, about 362 m at the equator).
     pub lon: OffsetLLB16,
-    /// `lat`: `OffsetLL-B16`: Latitude or longitude offset, 1e-7 degree, 16-bit range (+/-0.0032767 degree).
+    /// `lat`: `OffsetLL-B16`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 16-bit range (+/-0.0032767 degree, about 362 m at the equator).
     pub lat: OffsetLLB16,
 }
 
@@ -255,9 +255,9 @@ impl Jer for PositionLL32B {
 pub struct PositionLL36B {
     /// Longitude and latitude offsets in 18 bits each, 1e-7 degree.
     ///
-    /// `lon`: `OffsetLL-B18`: Latitude or longitude offset, 1e-7 degree, 18-bit range (+/-0.0131071 degree).
+    /// `lon`: `OffsetLL-B18`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 18-bit range (+/-0.0131071 degree, about 1.45 km at the equator).
     pub lon: OffsetLLB18,
-    /// `lat`: `OffsetLL-B18`: Latitude or longitude offset, 1e-7 degree, 18-bit range (+/-0.0131071 degree).
+    /// `lat`: `OffsetLL-B18`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 18-bit range (+/-0.0131071 degree, about 1.45 km at the equator).
     pub lat: OffsetLLB18,
 }
 
@@ -318,9 +318,9 @@ impl Jer for PositionLL36B {
 pub struct PositionLL44B {
     /// Longitude and latitude offsets in 22 bits each, 1e-7 degree.
     ///
-    /// `lon`: `OffsetLL-B22`: Latitude or longitude offset, 1e-7 degree, 22-bit range (+/-0.2097151 degree).
+    /// `lon`: `OffsetLL-B22`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 22-bit range (+/-0.2097151 degree, about 23.2 km at the equator).
     pub lon: OffsetLLB22,
-    /// `lat`: `OffsetLL-B22`: Latitude or longitude offset, 1e-7 degree, 22-bit range (+/-0.2097151 degree).
+    /// `lat`: `OffsetLL-B22`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 22-bit range (+/-0.2097151 degree, about 23.2 km at the equator).
     pub lat: OffsetLLB22,
 }
 
@@ -385,9 +385,9 @@ impl Jer for PositionLL44B {
 pub struct PositionLL48B {
     /// Longitude and latitude offsets in 24 bits each, 1e-7 degree.
     ///
-    /// `lon`: `OffsetLL-B24`: Latitude or longitude offset, 1e-7 degree, 24-bit range (+/-0.8388607 degree).
+    /// `lon`: `OffsetLL-B24`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 24-bit range (+/-0.8388607 degree, about 92.8 km at the equator).
     pub lon: OffsetLLB24,
-    /// `lat`: `OffsetLL-B24`: Latitude or longitude offset, 1e-7 degree, 24-bit range (+/-0.8388607 degree).
+    /// `lat`: `OffsetLL-B24`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 24-bit range (+/-0.8388607 degree, about 92.8 km at the equator).
     pub lat: OffsetLLB24,
 }
 
@@ -518,27 +518,27 @@ impl Jer for PositionLLmD64b {
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum PositionOffsetLL {
-    /// Offsets within +/-0.0002047 degree (about 22 m), 12 bits each.
+    /// Offsets within +/-0.0002047 degree (about 22.6 m at the equator), 12 bits each.
     ///
     /// `position-LL1`: `Position-LL-24B`: Longitude and latitude offsets in 12 bits each, 1e-7 degree.
     PositionLl1(PositionLL24B),
-    /// Offsets within +/-0.0008191 degree (about 90 m), 14 bits each.
+    /// Offsets within +/-0.0008191 degree (about 90.6 m), 14 bits each.
     ///
     /// `position-LL2`: `Position-LL-28B`: Longitude and latitude offsets in 14 bits each, 1e-7 degree.
     PositionLl2(PositionLL28B),
-    /// Offsets within +/-0.0032767 degree (about 361 m), 16 bits each.
+    /// Offsets within +/-0.0032767 degree (about 362 m), 16 bits each.
     ///
     /// `position-LL3`: `Position-LL-32B`: Longitude and latitude offsets in 16 bits each, 1e-7 degree.
     PositionLl3(PositionLL32B),
-    /// Offsets within +/-0.0131071 degree (about 1.4 km), 18 bits each.
+    /// Offsets within +/-0.0131071 degree (about 1.45 km), 18 bits each.
     ///
     /// `position-LL4`: `Position-LL-36B`: Longitude and latitude offsets in 18 bits each, 1e-7 degree.
     PositionLl4(PositionLL36B),
-    /// Offsets within +/-0.2097151 degree (about 23 km), 22 bits each.
+    /// Offsets within +/-0.2097151 degree (about 23.2 km), 22 bits each.
     ///
     /// `position-LL5`: `Position-LL-44B`: Longitude and latitude offsets in 22 bits each, 1e-7 degree.
     PositionLl5(PositionLL44B),
-    /// Offsets within +/-0.8388607 degree (about 92 km), 24 bits each.
+    /// Offsets within +/-0.8388607 degree (about 92.8 km), 24 bits each.
     ///
     /// `position-LL6`: `Position-LL-48B`: Longitude and latitude offsets in 24 bits each, 1e-7 degree.
     PositionLl6(PositionLL48B),
@@ -670,7 +670,7 @@ pub struct PositionOffsetLLV {
     pub offset_ll: PositionOffsetLL,
     /// Vertical offset (or absolute elevation); absent when not needed.
     ///
-    /// `offsetV`: `VerticalOffset`: Vertical offset from the reference position in 0.1 m, in the smallest size that holds it, or an absolute elevation. Optional.
+    /// `offsetV`: `VerticalOffset`: Vertical offset from the reference position in 0.1 m (up or down relative to the reference ellipsoid), in the smallest size that holds it, or an absolute elevation. Optional.
     pub offset_v: Option<VerticalOffset>,
 }
 
@@ -774,7 +774,7 @@ pub type VertOffsetB11 = i16;
 /// INTEGER (-2048..2047)
 pub type VertOffsetB12 = i16;
 
-/// Vertical offset from the reference position in 0.1 m, in the smallest size that holds it, or an absolute elevation.
+/// Vertical offset from the reference position in 0.1 m (up or down relative to the reference ellipsoid), in the smallest size that holds it, or an absolute elevation.
 ///
 /// ASN.1 `VerticalOffset` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
@@ -806,7 +806,7 @@ pub enum VerticalOffset {
     Offset6(VertOffsetB12),
     /// Absolute elevation instead of an offset.
     ///
-    /// `elevation`: `Elevation`: Elevation (WGS-84), 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable.
+    /// `elevation`: `Elevation`: Elevation above or below the WGS-84 reference ellipsoid, 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable.
     Elevation(Elevation),
 }
 

@@ -17,7 +17,7 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Manoeuvres allowed from a lane at the stop line; a set bit allows the manoeuvre.
+/// Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown.
 ///
 /// ASN.1 `AllowedManeuvers` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -34,21 +34,21 @@ impl AllowedManeuvers {
     pub const MANEUVER_RIGHT_ALLOWED: usize = 2;
     /// Bit `maneuverUTurnAllowed`: U-turn.
     pub const MANEUVER_U_TURN_ALLOWED: usize = 3;
-    /// Bit `maneuverLeftTurnOnRedAllowed`: Left turn on red.
+    /// Bit `maneuverLeftTurnOnRedAllowed`: Left turn on red: stop, then proceed when safe.
     pub const MANEUVER_LEFT_TURN_ON_RED_ALLOWED: usize = 4;
-    /// Bit `maneuverRightTurnOnRedAllowed`: Right turn on red.
+    /// Bit `maneuverRightTurnOnRedAllowed`: Right turn on red: stop, then proceed when safe.
     pub const MANEUVER_RIGHT_TURN_ON_RED_ALLOWED: usize = 5;
-    /// Bit `maneuverLaneChangeAllowed`: Lane change allowed.
+    /// Bit `maneuverLaneChangeAllowed`: Turning into an outer lane on the exit side is allowed.
     pub const MANEUVER_LANE_CHANGE_ALLOWED: usize = 6;
-    /// Bit `maneuverNoStoppingAllowed`: Stopping not allowed.
+    /// Bit `maneuverNoStoppingAllowed`: Do not stop at the stop line (e.g. flashing green arrow).
     pub const MANEUVER_NO_STOPPING_ALLOWED: usize = 7;
-    /// Bit `yieldAllwaysRequired`: Always yield.
+    /// Bit `yieldAllwaysRequired`: The allowed movements are not protected: always yield.
     pub const YIELD_ALLWAYS_REQUIRED: usize = 8;
-    /// Bit `goWithHalt`: Stop first, then go.
+    /// Bit `goWithHalt`: Make a full stop, then proceed.
     pub const GO_WITH_HALT: usize = 9;
-    /// Bit `caution`: Proceed with caution.
+    /// Bit `caution`: Pass the stop line with caution.
     pub const CAUTION: usize = 10;
-    /// Bit `reserved1`: Reserved.
+    /// Bit `reserved1`: Reserved (pads the field to 12 bits).
     pub const RESERVED1: usize = 11;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -104,9 +104,9 @@ pub struct ConnectingLane {
     ///
     /// `lane`: `LaneID`: Lane number within a link; 0 = unknown or not given; 255 reserved.
     pub lane: LaneID,
-    /// Manoeuvre that leads into that lane.
+    /// Manoeuvre at the stop line that leads into that lane.
     ///
-    /// `maneuver`: `AllowedManeuvers`: Manoeuvres allowed from a lane at the stop line; a set bit allows the manoeuvre. Optional.
+    /// `maneuver`: `AllowedManeuvers`: Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown. Optional.
     pub maneuver: Option<AllowedManeuvers>,
 }
 
@@ -177,9 +177,9 @@ pub struct Connection {
     ///
     /// `connectingLane`: `ConnectingLane`: Lane reached through a connection, with the manoeuvre used. Optional.
     pub connecting_lane: Option<ConnectingLane>,
-    /// Signal phase controlling the connection.
+    /// Signal phase controlling the connection; absent when the connection is unsignalised.
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 
@@ -294,9 +294,9 @@ pub struct Lane {
     pub lane_attributes: Option<LaneAttributes>,
     /// Manoeuvres allowed from the lane at the downstream stop line.
     ///
-    /// `maneuvers`: `AllowedManeuvers`: Manoeuvres allowed from a lane at the stop line; a set bit allows the manoeuvre. Optional.
+    /// `maneuvers`: `AllowedManeuvers`: Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown. Optional.
     pub maneuvers: Option<AllowedManeuvers>,
-    /// Lanes this lane connects to beyond the downstream node.
+    /// Downstream lanes this lane connects to beyond the node.
     ///
     /// `connectsTo`: `ConnectsToList`: Connections from a lane, 1 to 8. Optional.
     pub connects_to: Option<ConnectsToList>,
@@ -588,7 +588,7 @@ impl Jer for Lane {
 pub struct LaneAttributes {
     /// Kinds of traffic sharing the lane.
     ///
-    /// `shareWith`: `LaneSharing`: Kinds of traffic that share a lane; a set bit means that kind uses it. Optional.
+    /// `shareWith`: `LaneSharing`: Kinds of traffic that share a lane; a set bit means that kind uses it; all bits clear = not shared and not overlapping. Optional.
     pub share_with: Option<LaneSharing>,
     /// Lane type and its attributes.
     ///
@@ -654,7 +654,7 @@ impl Jer for LaneAttributes {
     }
 }
 
-/// Attributes of a median or barrier.
+/// Attributes of a median or barrier; bits 10 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Barrier` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -663,7 +663,7 @@ pub struct LaneAttributesBarrier(pub [u8; 2]);
 impl LaneAttributesBarrier {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `median-RevocableLane`: Use can change over time.
+    /// Bit `median-RevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const MEDIAN_REVOCABLE_LANE: usize = 0;
     /// Bit `median`: Raised median.
     pub const MEDIAN: usize = 1;
@@ -728,7 +728,7 @@ impl Jer for LaneAttributesBarrier {
     }
 }
 
-/// Attributes of a bicycle lane.
+/// Attributes of a bicycle lane; bits 7 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Bike` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -737,7 +737,7 @@ pub struct LaneAttributesBike(pub [u8; 2]);
 impl LaneAttributesBike {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `bikeRevocableLane`: Use can change over time.
+    /// Bit `bikeRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const BIKE_REVOCABLE_LANE: usize = 0;
     /// Bit `pedestrianUseAllowed`: Pedestrians may use it.
     pub const PEDESTRIAN_USE_ALLOWED: usize = 1;
@@ -745,11 +745,11 @@ impl LaneAttributesBike {
     pub const IS_BIKE_FLY_OVER_LANE: usize = 2;
     /// Bit `fixedCycleTime`: Fixed signal cycle time.
     pub const FIXED_CYCLE_TIME: usize = 3;
-    /// Bit `biDirectionalCycleTimes`: Signal times differ by direction.
+    /// Bit `biDirectionalCycleTimes`: Each direction has its own signal phase.
     pub const BI_DIRECTIONAL_CYCLE_TIMES: usize = 4;
     /// Bit `isolatedByBarrier`: Separated from traffic by a barrier.
     pub const ISOLATED_BY_BARRIER: usize = 5;
-    /// Bit `unsignalizedSegmentsPresent`: Part of the lane is unsignalled.
+    /// Bit `unsignalizedSegmentsPresent`: Part of the lane belongs to no signal phase.
     pub const UNSIGNALIZED_SEGMENTS_PRESENT: usize = 6;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -796,7 +796,7 @@ impl Jer for LaneAttributesBike {
     }
 }
 
-/// Attributes of a pedestrian crossing.
+/// Attributes of a pedestrian crossing; bits 9 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Crosswalk` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -805,23 +805,23 @@ pub struct LaneAttributesCrosswalk(pub [u8; 2]);
 impl LaneAttributesCrosswalk {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `crosswalkRevocableLane`: Use can change over time.
+    /// Bit `crosswalkRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const CROSSWALK_REVOCABLE_LANE: usize = 0;
     /// Bit `bicyleUseAllowed`: Bicycles may use it.
     pub const BICYLE_USE_ALLOWED: usize = 1;
     /// Bit `isXwalkFlyOverLane`: Footbridge, not at ground level.
     pub const IS_XWALK_FLY_OVER_LANE: usize = 2;
-    /// Bit `fixedCycleTime`: Fixed signal cycle time.
+    /// Bit `fixedCycleTime`: Walk phases use preset times (no push button).
     pub const FIXED_CYCLE_TIME: usize = 3;
-    /// Bit `biDirectionalCycleTimes`: Signal times differ by direction.
+    /// Bit `biDirectionalCycleTimes`: Each walking direction has its own signal phase.
     pub const BI_DIRECTIONAL_CYCLE_TIMES: usize = 4;
-    /// Bit `hasPushToWalkButton`: Has a push button.
+    /// Bit `hasPushToWalkButton`: Has a push button to request crossing.
     pub const HAS_PUSH_TO_WALK_BUTTON: usize = 5;
     /// Bit `audioSupport`: Has audible signals.
     pub const AUDIO_SUPPORT: usize = 6;
     /// Bit `rfSignalRequestPresent`: Crossing can be requested by radio.
     pub const RF_SIGNAL_REQUEST_PRESENT: usize = 7;
-    /// Bit `unsignalizedSegmentsPresent`: Part of the crossing is unsignalled.
+    /// Bit `unsignalizedSegmentsPresent`: Part of the crossing belongs to no signal phase.
     pub const UNSIGNALIZED_SEGMENTS_PRESENT: usize = 8;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -868,7 +868,7 @@ impl Jer for LaneAttributesCrosswalk {
     }
 }
 
-/// Attributes of a parking lane.
+/// Attributes of a parking lane; bits 7 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Parking` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -877,19 +877,19 @@ pub struct LaneAttributesParking(pub [u8; 2]);
 impl LaneAttributesParking {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `parkingRevocableLane`: Use can change over time.
+    /// Bit `parkingRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const PARKING_REVOCABLE_LANE: usize = 0;
     /// Bit `parallelParkingInUse`: Parallel parking.
     pub const PARALLEL_PARKING_IN_USE: usize = 1;
     /// Bit `headInParkingInUse`: Head-in (angled) parking.
     pub const HEAD_IN_PARKING_IN_USE: usize = 2;
-    /// Bit `doNotParkZone`: No parking.
+    /// Bit `doNotParkZone`: No parking (e.g. at a hydrant).
     pub const DO_NOT_PARK_ZONE: usize = 3;
     /// Bit `parkingForBusUse`: Buses only.
     pub const PARKING_FOR_BUS_USE: usize = 4;
     /// Bit `parkingForTaxiUse`: Taxis only.
     pub const PARKING_FOR_TAXI_USE: usize = 5;
-    /// Bit `noPublicParkingUse`: No public parking.
+    /// Bit `noPublicParkingUse`: Private parking only.
     pub const NO_PUBLIC_PARKING_USE: usize = 6;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -936,7 +936,7 @@ impl Jer for LaneAttributesParking {
     }
 }
 
-/// Attributes of a sidewalk.
+/// Attributes of a sidewalk; bits 4 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Sidewalk` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -945,7 +945,7 @@ pub struct LaneAttributesSidewalk(pub [u8; 2]);
 impl LaneAttributesSidewalk {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `sidewalk-RevocableLane`: Use can change over time.
+    /// Bit `sidewalk-RevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const SIDEWALK_REVOCABLE_LANE: usize = 0;
     /// Bit `bicyleUseAllowed`: Bicycles may use it.
     pub const BICYLE_USE_ALLOWED: usize = 1;
@@ -998,7 +998,7 @@ impl Jer for LaneAttributesSidewalk {
     }
 }
 
-/// Attributes of road markings.
+/// Attributes of road markings; bits 6 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Striping` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1007,7 +1007,7 @@ pub struct LaneAttributesStriping(pub [u8; 2]);
 impl LaneAttributesStriping {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `stripeToConnectingLanesRevocableLane`: Use can change over time.
+    /// Bit `stripeToConnectingLanesRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const STRIPE_TO_CONNECTING_LANES_REVOCABLE_LANE: usize = 0;
     /// Bit `stripeDrawOnLeft`: Marking on the left side.
     pub const STRIPE_DRAW_ON_LEFT: usize = 1;
@@ -1064,7 +1064,7 @@ impl Jer for LaneAttributesStriping {
     }
 }
 
-/// Attributes of a rail track.
+/// Attributes of a rail track; bits 5 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-TrackedVehicle` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1073,7 +1073,7 @@ pub struct LaneAttributesTrackedVehicle(pub [u8; 2]);
 impl LaneAttributesTrackedVehicle {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `spec-RevocableLane`: Use can change over time.
+    /// Bit `spec-RevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const SPEC_REVOCABLE_LANE: usize = 0;
     /// Bit `spec-commuterRailRoadTrack`: Commuter rail.
     pub const SPEC_COMMUTER_RAIL_ROAD_TRACK: usize = 1;
@@ -1142,7 +1142,7 @@ pub struct LaneAttributesVehicle {
 impl LaneAttributesVehicle {
     /// Size in bits of a root value.
     pub const BITS: usize = 8;
-    /// Bit `isVehicleRevocableLane`: Lane use can change (reversible or time-limited).
+    /// Bit `isVehicleRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const IS_VEHICLE_REVOCABLE_LANE: usize = 0;
     /// Bit `isVehicleFlyOverLane`: Lane on a flyover, not at ground level.
     pub const IS_VEHICLE_FLY_OVER_LANE: usize = 1;
@@ -1250,7 +1250,7 @@ pub type LaneID = u8;
 /// SEQUENCE (SIZE(1..32)) OF `Lane`: A lane of a link: its attributes, allowed manoeuvres, connections at the downstream node, speed limits and shape.
 pub type LaneList = Vec<Lane>;
 
-/// Kinds of traffic that share a lane; a set bit means that kind uses it.
+/// Kinds of traffic that share a lane; a set bit means that kind uses it; all bits clear = not shared and not overlapping.
 ///
 /// ASN.1 `LaneSharing` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1259,9 +1259,9 @@ pub struct LaneSharing(pub [u8; 2]);
 impl LaneSharing {
     /// Size in bits.
     pub const BITS: usize = 10;
-    /// Bit `overlappingLaneDescriptionProvided`: Another lane description overlaps this one.
+    /// Bit `overlappingLaneDescriptionProvided`: Another lane object describes an overlapping shared lane.
     pub const OVERLAPPING_LANE_DESCRIPTION_PROVIDED: usize = 0;
-    /// Bit `multipleLanesTreatedAsOneLane`: Several lanes are described as one.
+    /// Bit `multipleLanesTreatedAsOneLane`: This lane object stands for several lanes not described one by one.
     pub const MULTIPLE_LANES_TREATED_AS_ONE_LANE: usize = 1;
     /// Bit `otherNonMotorizedTrafficTypes`: Other non-motorised traffic (e.g. horse-drawn).
     pub const OTHER_NON_MOTORIZED_TRAFFIC_TYPES: usize = 2;
@@ -1277,7 +1277,7 @@ impl LaneSharing {
     pub const CYCLIST_VEHICLE_TRAFFIC: usize = 7;
     /// Bit `trackedVehicleTraffic`: Rail vehicles (tram, train).
     pub const TRACKED_VEHICLE_TRAFFIC: usize = 8;
-    /// Bit `pedestrianTraffic`: Pedestrians.
+    /// Bit `pedestrianTraffic`: Pedestrians (the standard lists this kind twice, as bits 6 and 9).
     pub const PEDESTRIAN_TRAFFIC: usize = 9;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1336,31 +1336,31 @@ pub enum LaneTypeAttributes {
     Vehicle(LaneAttributesVehicle),
     /// Pedestrian crossing.
     ///
-    /// `crosswalk`: `LaneAttributes-Crosswalk`: Attributes of a pedestrian crossing.
+    /// `crosswalk`: `LaneAttributes-Crosswalk`: Attributes of a pedestrian crossing; bits 9 to 15 reserved and zero.
     Crosswalk(LaneAttributesCrosswalk),
     /// Bicycle lane.
     ///
-    /// `bikeLane`: `LaneAttributes-Bike`: Attributes of a bicycle lane.
+    /// `bikeLane`: `LaneAttributes-Bike`: Attributes of a bicycle lane; bits 7 to 15 reserved and zero.
     BikeLane(LaneAttributesBike),
     /// Sidewalk.
     ///
-    /// `sidewalk`: `LaneAttributes-Sidewalk`: Attributes of a sidewalk.
+    /// `sidewalk`: `LaneAttributes-Sidewalk`: Attributes of a sidewalk; bits 4 to 15 reserved and zero.
     Sidewalk(LaneAttributesSidewalk),
     /// Median or barrier.
     ///
-    /// `median`: `LaneAttributes-Barrier`: Attributes of a median or barrier.
+    /// `median`: `LaneAttributes-Barrier`: Attributes of a median or barrier; bits 10 to 15 reserved and zero.
     Median(LaneAttributesBarrier),
     /// Road markings.
     ///
-    /// `striping`: `LaneAttributes-Striping`: Attributes of road markings.
+    /// `striping`: `LaneAttributes-Striping`: Attributes of road markings; bits 6 to 15 reserved and zero.
     Striping(LaneAttributesStriping),
     /// Rail track.
     ///
-    /// `trackedVehicle`: `LaneAttributes-TrackedVehicle`: Attributes of a rail track.
+    /// `trackedVehicle`: `LaneAttributes-TrackedVehicle`: Attributes of a rail track; bits 5 to 15 reserved and zero.
     TrackedVehicle(LaneAttributesTrackedVehicle),
     /// Parking lane.
     ///
-    /// `parking`: `LaneAttributes-Parking`: Attributes of a parking lane.
+    /// `parking`: `LaneAttributes-Parking`: Attributes of a parking lane; bits 7 to 15 reserved and zero.
     Parking(LaneAttributesParking),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),

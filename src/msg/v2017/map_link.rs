@@ -38,7 +38,7 @@ pub struct Link {
     ///
     /// `laneWidth`: `LaneWidth`: Lane or link width, 1 cm.
     pub lane_width: LaneWidth,
-    /// Shape points along the link centre line, as offsets from the node reference position.
+    /// Shape points along the centre of the link, as offsets from the node reference position.
     ///
     /// `points`: `PointList`: Shape points of a link or lane, 2 to 31, as offsets from the node reference position. Optional.
     pub points: Option<PointList>,
@@ -379,7 +379,7 @@ pub struct Movement {
     pub remote_intersection: NodeReferenceID,
     /// Signal phase controlling the movement (see SPAT).
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 

@@ -37,7 +37,7 @@ pub struct Node {
     ///
     /// `id`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub id: NodeReferenceID,
-    /// Reference position of the node; positions of its links and lanes are offsets from it.
+    /// Position of the centre of the node; positions of its links, lanes and zones are offsets from it.
     ///
     /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,

@@ -28,7 +28,7 @@ pub struct IntersectionState {
     pub intersection_id: NodeReferenceID,
     /// Operating status of the signal controller.
     ///
-    /// `status`: `IntersectionStatusObject`: Operating status of a signal controller; a set bit means the condition holds.
+    /// `status`: `IntersectionStatusObject`: Operating status of a signal controller; a set bit means the condition holds; bits 14 and 15 are reserved and zero.
     pub status: IntersectionStatusObject,
     /// Minute of the year of the state.
     ///
@@ -199,7 +199,7 @@ impl Jer for IntersectionState {
 /// SEQUENCE (SIZE(1..32)) OF `IntersectionState`: Signal state of one intersection: controller status and the state and timing of each phase.
 pub type IntersectionStateList = Vec<IntersectionState>;
 
-/// Operating status of a signal controller; a set bit means the condition holds.
+/// Operating status of a signal controller; a set bit means the condition holds; bits 14 and 15 are reserved and zero.
 ///
 /// ASN.1 `IntersectionStatusObject` (module `SPATIntersectionState`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -208,7 +208,7 @@ pub struct IntersectionStatusObject(pub [u8; 2]);
 impl IntersectionStatusObject {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `manualControlIsEnabled`: Manual control.
+    /// Bit `manualControlIsEnabled`: Manual control: an operator may end intervals early.
     pub const MANUAL_CONTROL_IS_ENABLED: usize = 0;
     /// Bit `stopTimeIsActivated`: Timing stopped: phases do not count down.
     pub const STOP_TIME_IS_ACTIVATED: usize = 1;
@@ -218,17 +218,17 @@ impl IntersectionStatusObject {
     pub const PREEMPT_IS_ACTIVE: usize = 3;
     /// Bit `signalPriorityIsActive`: Signal priority active.
     pub const SIGNAL_PRIORITY_IS_ACTIVE: usize = 4;
-    /// Bit `fixedTimeOperation`: Fixed-time operation.
+    /// Bit `fixedTimeOperation`: Fixed-time operation: the schedule depends on time only.
     pub const FIXED_TIME_OPERATION: usize = 5;
     /// Bit `trafficDependentOperation`: Traffic-actuated operation.
     pub const TRAFFIC_DEPENDENT_OPERATION: usize = 6;
-    /// Bit `standbyOperation`: Standby.
+    /// Bit `standbyOperation`: Standby: partly switched off or flashing amber.
     pub const STANDBY_OPERATION: usize = 7;
     /// Bit `failureMode`: Controller failure.
     pub const FAILURE_MODE: usize = 8;
     /// Bit `off`: Controller off.
     pub const OFF: usize = 9;
-    /// Bit `recentMAPmessageUpdate`: The MAP was updated recently.
+    /// Bit `recentMAPmessageUpdate`: The MAP content was revised recently.
     pub const RECENT_MA_PMESSAGE_UPDATE: usize = 10;
     /// Bit `recentChangeInMAPassignedLanesIDsUsed`: Lane ids in the MAP changed recently.
     pub const RECENT_CHANGE_IN_MA_PASSIGNED_LANES_I_DS_USED: usize = 11;
@@ -390,11 +390,11 @@ impl Jer for LightState {
 pub struct Phase {
     /// Phase number, referred to by the MAP movements and connections.
     ///
-    /// `id`: `PhaseID`: Signal phase number within an intersection; 0 = unknown.
+    /// `id`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement.
     pub id: PhaseID,
-    /// Light states of the phase, current first.
+    /// Light states of the phase, each colour with its timing.
     ///
-    /// `phaseStates`: `PhaseStateList`: Light states of a phase in order, 1 to 16, the current state first.
+    /// `phaseStates`: `PhaseStateList`: Light states of a phase, 1 to 16, each colour with its timing.
     pub phase_states: PhaseStateList,
 }
 
@@ -468,7 +468,7 @@ impl Jer for Phase {
     }
 }
 
-/// Signal phase number within an intersection; 0 = unknown.
+/// Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement.
 ///
 /// ASN.1 `PhaseID` (module `SPATIntersectionState`).
 ///
@@ -597,7 +597,7 @@ impl Jer for PhaseState {
     }
 }
 
-/// Light states of a phase in order, 1 to 16, the current state first.
+/// Light states of a phase, 1 to 16, each colour with its timing.
 ///
 /// ASN.1 `PhaseStateList` (module `SPATIntersectionState`).
 ///

@@ -339,13 +339,13 @@ impl GNSSstatus {
     pub const IS_MONITORED: usize = 2;
     /// Bit `baseStationType`: Set when the sender is a base station (fixed reference), clear for a mobile unit.
     pub const BASE_STATION_TYPE: usize = 3;
-    /// Bit `aPDOPofUnder5`: PDOP below 5.
+    /// Bit `aPDOPofUnder5`: PDOP flag (named for a PDOP under 5; the standard's note reads a dilution of precision greater than 5).
     pub const A_PDO_POF_UNDER5: usize = 4;
     /// Bit `inViewOfUnder5`: Fewer than 5 satellites in view.
     pub const IN_VIEW_OF_UNDER5: usize = 5;
-    /// Bit `localCorrectionsPresent`: Local (e.g. RTK) corrections applied.
+    /// Bit `localCorrectionsPresent`: DGPS-type corrections used.
     pub const LOCAL_CORRECTIONS_PRESENT: usize = 6;
-    /// Bit `networkCorrectionsPresent`: Network corrections applied.
+    /// Bit `networkCorrectionsPresent`: RTK-type corrections used.
     pub const NETWORK_CORRECTIONS_PRESENT: usize = 7;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -405,9 +405,9 @@ pub struct PathHistory {
     ///
     /// `currGNSSstatus`: `GNSSstatus`: State of the GNSS receiver, one bit per condition. Optional.
     pub curr_gns_sstatus: Option<GNSSstatus>,
-    /// Breadcrumb points, most recent first.
+    /// Breadcrumb points.
     ///
-    /// `crumbData`: `PathHistoryPointList`: Breadcrumb points of a path history, 1 to 23, most recent first.
+    /// `crumbData`: `PathHistoryPointList`: Breadcrumb points of a path history, 1 to 23.
     pub crumb_data: PathHistoryPointList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -570,7 +570,7 @@ pub struct PathHistoryPoint {
     ///
     /// `timeOffset`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable.
     pub time_offset: TimeOffset,
-    /// Speed at the point.
+    /// Speed over the period up to the point.
     ///
     /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub speed: Option<Speed>,
@@ -578,7 +578,7 @@ pub struct PathHistoryPoint {
     ///
     /// `posAccuracy`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class. Optional.
     pub pos_accuracy: Option<PositionConfidenceSet>,
-    /// Heading at the point, 1.5 degree.
+    /// Overall heading at the point, 1.5 degree.
     ///
     /// `heading`: `CoarseHeading`: Coarse heading, 1.5 degree clockwise from true north (0 to 358.5 degree); 240 = unavailable. Optional.
     pub heading: Option<CoarseHeading>,
@@ -761,7 +761,7 @@ impl Jer for PathHistoryPoint {
     }
 }
 
-/// Breadcrumb points of a path history, 1 to 23, most recent first.
+/// Breadcrumb points of a path history, 1 to 23.
 ///
 /// ASN.1 `PathHistoryPointList` (module `VehSafetyExt`).
 ///

@@ -17,7 +17,7 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Manoeuvres allowed from a lane at the stop line; a set bit allows the manoeuvre.
+/// Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown.
 ///
 /// ASN.1 `AllowedManeuvers` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -34,21 +34,21 @@ impl AllowedManeuvers {
     pub const MANEUVER_RIGHT_ALLOWED: usize = 2;
     /// Bit `maneuverUTurnAllowed`: U-turn.
     pub const MANEUVER_U_TURN_ALLOWED: usize = 3;
-    /// Bit `maneuverLeftTurnOnRedAllowed`: Left turn on red.
+    /// Bit `maneuverLeftTurnOnRedAllowed`: Left turn on red: stop, then proceed when safe.
     pub const MANEUVER_LEFT_TURN_ON_RED_ALLOWED: usize = 4;
-    /// Bit `maneuverRightTurnOnRedAllowed`: Right turn on red.
+    /// Bit `maneuverRightTurnOnRedAllowed`: Right turn on red: stop, then proceed when safe.
     pub const MANEUVER_RIGHT_TURN_ON_RED_ALLOWED: usize = 5;
-    /// Bit `maneuverLaneChangeAllowed`: Lane change allowed.
+    /// Bit `maneuverLaneChangeAllowed`: Turning into an outer lane on the exit side is allowed.
     pub const MANEUVER_LANE_CHANGE_ALLOWED: usize = 6;
-    /// Bit `maneuverNoStoppingAllowed`: Stopping not allowed.
+    /// Bit `maneuverNoStoppingAllowed`: Do not stop at the stop line (e.g. flashing green arrow).
     pub const MANEUVER_NO_STOPPING_ALLOWED: usize = 7;
-    /// Bit `yieldAllwaysRequired`: Always yield.
+    /// Bit `yieldAllwaysRequired`: The allowed movements are not protected: always yield.
     pub const YIELD_ALLWAYS_REQUIRED: usize = 8;
-    /// Bit `goWithHalt`: Stop first, then go.
+    /// Bit `goWithHalt`: Make a full stop, then proceed.
     pub const GO_WITH_HALT: usize = 9;
-    /// Bit `caution`: Proceed with caution.
+    /// Bit `caution`: Pass the stop line with caution.
     pub const CAUTION: usize = 10;
-    /// Bit `reserved1`: Reserved.
+    /// Bit `reserved1`: Reserved (pads the field to 12 bits).
     pub const RESERVED1: usize = 11;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -104,9 +104,9 @@ pub struct ConnectingLane {
     ///
     /// `lane`: `LaneID`: Lane number within a link; 0 = unknown or not given; 255 reserved.
     pub lane: LaneID,
-    /// Manoeuvre that leads into that lane.
+    /// Manoeuvre at the stop line that leads into that lane.
     ///
-    /// `maneuver`: `AllowedManeuvers`: Manoeuvres allowed from a lane at the stop line; a set bit allows the manoeuvre. Optional.
+    /// `maneuver`: `AllowedManeuvers`: Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown. Optional.
     pub maneuver: Option<AllowedManeuvers>,
 }
 
@@ -175,7 +175,7 @@ pub struct ConnectingLaneEx {
     pub target_section: SectionId,
     /// Lane within that section.
     ///
-    /// `target-lane`: `LaneRefID`: Day II: lane position counted from the link reference line: negative to the left, positive to the right, 0 = on the line.
+    /// `target-lane`: `LaneRefID`: Day II: lane position counted from the link reference line: negative to the left, positive to the right.
     pub target_lane: LaneRefID,
     /// Width of the path through the intersection, 1 cm.
     ///
@@ -368,9 +368,9 @@ pub struct Connection {
     ///
     /// `connectingLane`: `ConnectingLane`: Lane reached through a connection, with the manoeuvre used. Optional.
     pub connecting_lane: Option<ConnectingLane>,
-    /// Signal phase controlling the connection.
+    /// Signal phase controlling the connection; absent when the connection is unsignalised.
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 
@@ -482,7 +482,7 @@ pub struct ConnectionEx {
     pub connecting_lane: Option<Vec<ConnectingLaneEx>>,
     /// Signal phase controlling the connection.
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
     /// Turn direction of the connection.
     ///
@@ -708,7 +708,7 @@ pub type ConnectsToExList = Vec<ConnectionEx>;
 /// SEQUENCE (SIZE(1..8)) OF `Connection`: Where a lane leads beyond the downstream node, and the signal phase that controls it.
 pub type ConnectsToList = Vec<Connection>;
 
-/// Day II: colour and style of a lane marking line; the combined items give the style on the near side first (e.g. whiteDotted-solidLine = dotted beside the lane, solid beyond).
+/// Day II: colour and style of a lane marking line: white or yellow, dashed, solid, or a double line of both.
 ///
 /// ASN.1 `Dotted-SolidMarkingLineType` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -863,9 +863,9 @@ pub struct Lane {
     pub lane_attributes: Option<LaneAttributes>,
     /// Manoeuvres allowed from the lane at the downstream stop line.
     ///
-    /// `maneuvers`: `AllowedManeuvers`: Manoeuvres allowed from a lane at the stop line; a set bit allows the manoeuvre. Optional.
+    /// `maneuvers`: `AllowedManeuvers`: Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown. Optional.
     pub maneuvers: Option<AllowedManeuvers>,
-    /// Lanes this lane connects to beyond the downstream node.
+    /// Downstream lanes this lane connects to beyond the node.
     ///
     /// `connectsTo`: `ConnectsToList`: Connections from a lane, 1 to 8. Optional.
     pub connects_to: Option<ConnectsToList>,
@@ -1185,7 +1185,7 @@ impl Jer for Lane {
 pub struct LaneAttributes {
     /// Kinds of traffic sharing the lane.
     ///
-    /// `shareWith`: `LaneSharing`: Kinds of traffic that share a lane; a set bit means that kind uses it. Optional.
+    /// `shareWith`: `LaneSharing`: Kinds of traffic that share a lane; a set bit means that kind uses it; all bits clear = not shared and not overlapping. Optional.
     pub share_with: Option<LaneSharing>,
     /// Lane type and its attributes.
     ///
@@ -1251,7 +1251,7 @@ impl Jer for LaneAttributes {
     }
 }
 
-/// Attributes of a median or barrier.
+/// Attributes of a median or barrier; bits 10 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Barrier` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1260,7 +1260,7 @@ pub struct LaneAttributesBarrier(pub [u8; 2]);
 impl LaneAttributesBarrier {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `median-RevocableLane`: Use can change over time.
+    /// Bit `median-RevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const MEDIAN_REVOCABLE_LANE: usize = 0;
     /// Bit `median`: Raised median.
     pub const MEDIAN: usize = 1;
@@ -1325,7 +1325,7 @@ impl Jer for LaneAttributesBarrier {
     }
 }
 
-/// Attributes of a bicycle lane.
+/// Attributes of a bicycle lane; bits 7 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Bike` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1334,7 +1334,7 @@ pub struct LaneAttributesBike(pub [u8; 2]);
 impl LaneAttributesBike {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `bikeRevocableLane`: Use can change over time.
+    /// Bit `bikeRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const BIKE_REVOCABLE_LANE: usize = 0;
     /// Bit `pedestrianUseAllowed`: Pedestrians may use it.
     pub const PEDESTRIAN_USE_ALLOWED: usize = 1;
@@ -1342,11 +1342,11 @@ impl LaneAttributesBike {
     pub const IS_BIKE_FLY_OVER_LANE: usize = 2;
     /// Bit `fixedCycleTime`: Fixed signal cycle time.
     pub const FIXED_CYCLE_TIME: usize = 3;
-    /// Bit `biDirectionalCycleTimes`: Signal times differ by direction.
+    /// Bit `biDirectionalCycleTimes`: Each direction has its own signal phase.
     pub const BI_DIRECTIONAL_CYCLE_TIMES: usize = 4;
     /// Bit `isolatedByBarrier`: Separated from traffic by a barrier.
     pub const ISOLATED_BY_BARRIER: usize = 5;
-    /// Bit `unsignalizedSegmentsPresent`: Part of the lane is unsignalled.
+    /// Bit `unsignalizedSegmentsPresent`: Part of the lane belongs to no signal phase.
     pub const UNSIGNALIZED_SEGMENTS_PRESENT: usize = 6;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1393,7 +1393,7 @@ impl Jer for LaneAttributesBike {
     }
 }
 
-/// Attributes of a pedestrian crossing.
+/// Attributes of a pedestrian crossing; bits 9 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Crosswalk` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1402,23 +1402,23 @@ pub struct LaneAttributesCrosswalk(pub [u8; 2]);
 impl LaneAttributesCrosswalk {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `crosswalkRevocableLane`: Use can change over time.
+    /// Bit `crosswalkRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const CROSSWALK_REVOCABLE_LANE: usize = 0;
     /// Bit `bicyleUseAllowed`: Bicycles may use it.
     pub const BICYLE_USE_ALLOWED: usize = 1;
     /// Bit `isXwalkFlyOverLane`: Footbridge, not at ground level.
     pub const IS_XWALK_FLY_OVER_LANE: usize = 2;
-    /// Bit `fixedCycleTime`: Fixed signal cycle time.
+    /// Bit `fixedCycleTime`: Walk phases use preset times (no push button).
     pub const FIXED_CYCLE_TIME: usize = 3;
-    /// Bit `biDirectionalCycleTimes`: Signal times differ by direction.
+    /// Bit `biDirectionalCycleTimes`: Each walking direction has its own signal phase.
     pub const BI_DIRECTIONAL_CYCLE_TIMES: usize = 4;
-    /// Bit `hasPushToWalkButton`: Has a push button.
+    /// Bit `hasPushToWalkButton`: Has a push button to request crossing.
     pub const HAS_PUSH_TO_WALK_BUTTON: usize = 5;
     /// Bit `audioSupport`: Has audible signals.
     pub const AUDIO_SUPPORT: usize = 6;
     /// Bit `rfSignalRequestPresent`: Crossing can be requested by radio.
     pub const RF_SIGNAL_REQUEST_PRESENT: usize = 7;
-    /// Bit `unsignalizedSegmentsPresent`: Part of the crossing is unsignalled.
+    /// Bit `unsignalizedSegmentsPresent`: Part of the crossing belongs to no signal phase.
     pub const UNSIGNALIZED_SEGMENTS_PRESENT: usize = 8;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1465,7 +1465,7 @@ impl Jer for LaneAttributesCrosswalk {
     }
 }
 
-/// Attributes of a parking lane.
+/// Attributes of a parking lane; bits 7 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Parking` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1474,19 +1474,19 @@ pub struct LaneAttributesParking(pub [u8; 2]);
 impl LaneAttributesParking {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `parkingRevocableLane`: Use can change over time.
+    /// Bit `parkingRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const PARKING_REVOCABLE_LANE: usize = 0;
     /// Bit `parallelParkingInUse`: Parallel parking.
     pub const PARALLEL_PARKING_IN_USE: usize = 1;
     /// Bit `headInParkingInUse`: Head-in (angled) parking.
     pub const HEAD_IN_PARKING_IN_USE: usize = 2;
-    /// Bit `doNotParkZone`: No parking.
+    /// Bit `doNotParkZone`: No parking (e.g. at a hydrant).
     pub const DO_NOT_PARK_ZONE: usize = 3;
     /// Bit `parkingForBusUse`: Buses only.
     pub const PARKING_FOR_BUS_USE: usize = 4;
     /// Bit `parkingForTaxiUse`: Taxis only.
     pub const PARKING_FOR_TAXI_USE: usize = 5;
-    /// Bit `noPublicParkingUse`: No public parking.
+    /// Bit `noPublicParkingUse`: Private parking only.
     pub const NO_PUBLIC_PARKING_USE: usize = 6;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1533,7 +1533,7 @@ impl Jer for LaneAttributesParking {
     }
 }
 
-/// Attributes of a sidewalk.
+/// Attributes of a sidewalk; bits 4 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Sidewalk` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1542,7 +1542,7 @@ pub struct LaneAttributesSidewalk(pub [u8; 2]);
 impl LaneAttributesSidewalk {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `sidewalk-RevocableLane`: Use can change over time.
+    /// Bit `sidewalk-RevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const SIDEWALK_REVOCABLE_LANE: usize = 0;
     /// Bit `bicyleUseAllowed`: Bicycles may use it.
     pub const BICYLE_USE_ALLOWED: usize = 1;
@@ -1595,7 +1595,7 @@ impl Jer for LaneAttributesSidewalk {
     }
 }
 
-/// Attributes of road markings.
+/// Attributes of road markings; bits 6 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-Striping` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1604,7 +1604,7 @@ pub struct LaneAttributesStriping(pub [u8; 2]);
 impl LaneAttributesStriping {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `stripeToConnectingLanesRevocableLane`: Use can change over time.
+    /// Bit `stripeToConnectingLanesRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const STRIPE_TO_CONNECTING_LANES_REVOCABLE_LANE: usize = 0;
     /// Bit `stripeDrawOnLeft`: Marking on the left side.
     pub const STRIPE_DRAW_ON_LEFT: usize = 1;
@@ -1661,7 +1661,7 @@ impl Jer for LaneAttributesStriping {
     }
 }
 
-/// Attributes of a rail track.
+/// Attributes of a rail track; bits 5 to 15 reserved and zero.
 ///
 /// ASN.1 `LaneAttributes-TrackedVehicle` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1670,7 +1670,7 @@ pub struct LaneAttributesTrackedVehicle(pub [u8; 2]);
 impl LaneAttributesTrackedVehicle {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `spec-RevocableLane`: Use can change over time.
+    /// Bit `spec-RevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const SPEC_REVOCABLE_LANE: usize = 0;
     /// Bit `spec-commuterRailRoadTrack`: Commuter rail.
     pub const SPEC_COMMUTER_RAIL_ROAD_TRACK: usize = 1;
@@ -1739,7 +1739,7 @@ pub struct LaneAttributesVehicle {
 impl LaneAttributesVehicle {
     /// Size in bits of a root value.
     pub const BITS: usize = 8;
-    /// Bit `isVehicleRevocableLane`: Lane use can change (reversible or time-limited).
+    /// Bit `isVehicleRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const IS_VEHICLE_REVOCABLE_LANE: usize = 0;
     /// Bit `isVehicleFlyOverLane`: Lane on a flyover, not at ground level.
     pub const IS_VEHICLE_FLY_OVER_LANE: usize = 1;
@@ -1840,7 +1840,7 @@ impl Jer for LaneAttributesVehicle {
 pub struct LaneEx {
     /// Position of the lane relative to the reference line.
     ///
-    /// `laneRefID`: `LaneRefID`: Day II: lane position counted from the link reference line: negative to the left, positive to the right, 0 = on the line.
+    /// `laneRefID`: `LaneRefID`: Day II: lane position counted from the link reference line: negative to the left, positive to the right.
     pub lane_ref_id: LaneRefID,
     /// Lane width, 1 cm.
     ///
@@ -1852,7 +1852,7 @@ pub struct LaneEx {
     pub lane_attributes: Option<LaneAttributes>,
     /// Manoeuvres allowed from the lane.
     ///
-    /// `maneuvers`: `AllowedManeuvers`: Manoeuvres allowed from a lane at the stop line; a set bit allows the manoeuvre. Optional.
+    /// `maneuvers`: `AllowedManeuvers`: Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown. Optional.
     pub maneuvers: Option<AllowedManeuvers>,
     /// Where the lane leads beyond the downstream node.
     ///
@@ -1864,7 +1864,7 @@ pub struct LaneEx {
     pub speed_limits: Option<SpeedLimitList>,
     /// Lane centre line in the s-t frame of the reference line.
     ///
-    /// `st-points`: `STPointList`: Day II: lane shape in the s-t frame of the link reference line, 2 to 63 points. Optional.
+    /// `st-points`: `STPointList`: Day II: lane shape in the s-t frame of the link reference line, 2 to 63 points, coordinates in 1 cm. Optional.
     pub st_points: Option<STPointList>,
     /// Marking lines on both sides of the lane.
     ///
@@ -2211,11 +2211,11 @@ pub type LaneID = u8;
 pub struct LaneLineType {
     /// Line on the left of the lane.
     ///
-    /// `leftLaneLine`: `Dotted-SolidMarkingLineType`: Day II: colour and style of a lane marking line; the combined items give the style on the near side first (e.g. whiteDotted-solidLine = dotted beside the lane, solid beyond).
+    /// `leftLaneLine`: `Dotted-SolidMarkingLineType`: Day II: colour and style of a lane marking line: white or yellow, dashed, solid, or a double line of both.
     pub left_lane_line: DottedSolidMarkingLineType,
     /// Line on the right of the lane.
     ///
-    /// `rightLaneLine`: `Dotted-SolidMarkingLineType`: Day II: colour and style of a lane marking line; the combined items give the style on the near side first (e.g. whiteDotted-solidLine = dotted beside the lane, solid beyond).
+    /// `rightLaneLine`: `Dotted-SolidMarkingLineType`: Day II: colour and style of a lane marking line: white or yellow, dashed, solid, or a double line of both.
     pub right_lane_line: DottedSolidMarkingLineType,
 }
 
@@ -2280,14 +2280,14 @@ impl Jer for LaneLineType {
 /// SEQUENCE (SIZE(1..32)) OF `Lane`: A lane of a link: its attributes, allowed manoeuvres, connections at the downstream node, speed limits and shape.
 pub type LaneList = Vec<Lane>;
 
-/// Day II: lane position counted from the link reference line: negative to the left, positive to the right, 0 = on the line.
+/// Day II: lane position counted from the link reference line: negative to the left, positive to the right.
 ///
 /// ASN.1 `LaneRefID` (module `MapLane`).
 ///
 /// INTEGER (-31..31)
 pub type LaneRefID = i8;
 
-/// Kinds of traffic that share a lane; a set bit means that kind uses it.
+/// Kinds of traffic that share a lane; a set bit means that kind uses it; all bits clear = not shared and not overlapping.
 ///
 /// ASN.1 `LaneSharing` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -2296,9 +2296,9 @@ pub struct LaneSharing(pub [u8; 2]);
 impl LaneSharing {
     /// Size in bits.
     pub const BITS: usize = 10;
-    /// Bit `overlappingLaneDescriptionProvided`: Another lane description overlaps this one.
+    /// Bit `overlappingLaneDescriptionProvided`: Another lane object describes an overlapping shared lane.
     pub const OVERLAPPING_LANE_DESCRIPTION_PROVIDED: usize = 0;
-    /// Bit `multipleLanesTreatedAsOneLane`: Several lanes are described as one.
+    /// Bit `multipleLanesTreatedAsOneLane`: This lane object stands for several lanes not described one by one.
     pub const MULTIPLE_LANES_TREATED_AS_ONE_LANE: usize = 1;
     /// Bit `otherNonMotorizedTrafficTypes`: Other non-motorised traffic (e.g. horse-drawn).
     pub const OTHER_NON_MOTORIZED_TRAFFIC_TYPES: usize = 2;
@@ -2314,7 +2314,7 @@ impl LaneSharing {
     pub const CYCLIST_VEHICLE_TRAFFIC: usize = 7;
     /// Bit `trackedVehicleTraffic`: Rail vehicles (tram, train).
     pub const TRACKED_VEHICLE_TRAFFIC: usize = 8;
-    /// Bit `pedestrianTraffic`: Pedestrians.
+    /// Bit `pedestrianTraffic`: Pedestrians (the standard lists this kind twice, as bits 6 and 9).
     pub const PEDESTRIAN_TRAFFIC: usize = 9;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -2373,31 +2373,31 @@ pub enum LaneTypeAttributes {
     Vehicle(LaneAttributesVehicle),
     /// Pedestrian crossing.
     ///
-    /// `crosswalk`: `LaneAttributes-Crosswalk`: Attributes of a pedestrian crossing.
+    /// `crosswalk`: `LaneAttributes-Crosswalk`: Attributes of a pedestrian crossing; bits 9 to 15 reserved and zero.
     Crosswalk(LaneAttributesCrosswalk),
     /// Bicycle lane.
     ///
-    /// `bikeLane`: `LaneAttributes-Bike`: Attributes of a bicycle lane.
+    /// `bikeLane`: `LaneAttributes-Bike`: Attributes of a bicycle lane; bits 7 to 15 reserved and zero.
     BikeLane(LaneAttributesBike),
     /// Sidewalk.
     ///
-    /// `sidewalk`: `LaneAttributes-Sidewalk`: Attributes of a sidewalk.
+    /// `sidewalk`: `LaneAttributes-Sidewalk`: Attributes of a sidewalk; bits 4 to 15 reserved and zero.
     Sidewalk(LaneAttributesSidewalk),
     /// Median or barrier.
     ///
-    /// `median`: `LaneAttributes-Barrier`: Attributes of a median or barrier.
+    /// `median`: `LaneAttributes-Barrier`: Attributes of a median or barrier; bits 10 to 15 reserved and zero.
     Median(LaneAttributesBarrier),
     /// Road markings.
     ///
-    /// `striping`: `LaneAttributes-Striping`: Attributes of road markings.
+    /// `striping`: `LaneAttributes-Striping`: Attributes of road markings; bits 6 to 15 reserved and zero.
     Striping(LaneAttributesStriping),
     /// Rail track.
     ///
-    /// `trackedVehicle`: `LaneAttributes-TrackedVehicle`: Attributes of a rail track.
+    /// `trackedVehicle`: `LaneAttributes-TrackedVehicle`: Attributes of a rail track; bits 5 to 15 reserved and zero.
     TrackedVehicle(LaneAttributesTrackedVehicle),
     /// Parking lane.
     ///
-    /// `parking`: `LaneAttributes-Parking`: Attributes of a parking lane.
+    /// `parking`: `LaneAttributes-Parking`: Attributes of a parking lane; bits 7 to 15 reserved and zero.
     Parking(LaneAttributesParking),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),
@@ -2561,7 +2561,7 @@ pub type LaneWidth = u16;
 ///
 /// ASN.1 `PhaseIdList` (module `MapLane`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `PhaseID`: Signal phase number within an intersection; 0 = unknown.
+/// SEQUENCE (SIZE(1..8)) OF `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement.
 pub type PhaseIdList = Vec<PhaseID>;
 
 /// Day II: a stretch of a link with one lane layout.
@@ -2704,7 +2704,7 @@ impl Jer for Section {
 /// INTEGER (1..63)
 pub type SectionId = u8;
 
-/// Day II: sections of a link, 1 to 16, in driving order.
+/// Day II: sections of a link, 1 to 16.
 ///
 /// ASN.1 `SectionList` (module `MapLane`).
 ///

@@ -38,7 +38,7 @@ pub struct Link {
     ///
     /// `linkWidth`: `LaneWidth`: Lane or link width, 1 cm.
     pub link_width: LaneWidth,
-    /// Shape points along the link centre line, as offsets from the node reference position.
+    /// Shape points along the centre of the link, as offsets from the node reference position.
     ///
     /// `points`: `PointList`: Shape points of a link or lane, 2 to 31, as offsets from the node reference position. Optional.
     pub points: Option<PointList>,
@@ -392,7 +392,7 @@ pub struct LinkEx {
     pub movements_ex: Option<MovementExList>,
     /// Sections of the link, each with its own lane layout.
     ///
-    /// `sections`: `SectionList`: Day II: sections of a link, 1 to 16, in driving order.
+    /// `sections`: `SectionList`: Day II: sections of a link, 1 to 16.
     pub sections: SectionList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -842,7 +842,7 @@ pub struct Movement {
     pub remote_intersection: NodeReferenceID,
     /// Signal phase controlling the movement (see SPAT).
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 
@@ -925,7 +925,7 @@ pub struct MovementEx {
     pub remote_intersection: NodeReferenceID,
     /// Signal phase controlling the movement.
     ///
-    /// `phaseId`: `PhaseID`: Signal phase number within an intersection; 0 = unknown. Optional.
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
     /// Turn direction of the movement.
     ///

@@ -116,16 +116,16 @@ impl Jer for RoadPoint {
     }
 }
 
-/// Day II: a point in the s-t frame of the link reference line: s along the line from its start, t across it (positive to the right).
+/// Day II: a point in the s-t frame of the link reference line, 1 cm: s along the line from its start, t across it.
 ///
 /// ASN.1 `STPoint` (module `MapPoint`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct STPoint {
-    /// Distance along the reference line.
+    /// Distance along the reference line, 1 cm.
     ///
     /// `s-axis`: INTEGER (-1024..65535).
     pub s_axis: i32,
-    /// Lateral distance from the reference line.
+    /// Lateral distance from the reference line, 1 cm.
     ///
     /// `t-axis`: INTEGER (-32768..32767).
     pub t_axis: i16,
@@ -229,9 +229,9 @@ impl Jer for STPoint {
     }
 }
 
-/// Day II: lane shape in the s-t frame of the link reference line, 2 to 63 points.
+/// Day II: lane shape in the s-t frame of the link reference line, 2 to 63 points, coordinates in 1 cm.
 ///
 /// ASN.1 `STPointList` (module `MapPoint`).
 ///
-/// SEQUENCE (SIZE(2..63)) OF `STPoint`: Day II: a point in the s-t frame of the link reference line: s along the line from its start, t across it (positive to the right).
+/// SEQUENCE (SIZE(2..63)) OF `STPoint`: Day II: a point in the s-t frame of the link reference line, 1 cm: s along the line from its start, t across it.
 pub type STPointList = Vec<STPoint>;

@@ -22,15 +22,15 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `AVPType` (module `PAM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AVPType {
-    /// `p0` (0): No automated valet parking.
+    /// `p0` (0): Lowest automated valet parking level.
     P0,
-    /// `p1` (1)
+    /// `p1` (1): Level 1.
     P1,
-    /// `p2` (2)
+    /// `p2` (2): Level 2.
     P2,
-    /// `p3` (3)
+    /// `p3` (3): Level 3.
     P3,
-    /// `p4` (4)
+    /// `p4` (4): Level 4.
     P4,
     /// `p5` (5): Highest automated valet parking level.
     P5,

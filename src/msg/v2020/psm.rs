@@ -22,13 +22,13 @@ use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 /// ASN.1 `AnimalPropelledType` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AnimalPropelledType {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `otherTypes` (1)
+    /// `otherTypes` (1): Other.
     OtherTypes,
-    /// `animalMounted` (2)
+    /// `animalMounted` (2): Riding an animal.
     AnimalMounted,
-    /// `animalDrawnCarriage` (3)
+    /// `animalDrawnCarriage` (3): Animal-drawn carriage.
     AnimalDrawnCarriage,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -122,19 +122,19 @@ impl Jer for AnimalPropelledType {
 /// ASN.1 `Attachment` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Attachment {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `stroller` (1)
+    /// `stroller` (1): Pushchair.
     Stroller,
-    /// `bicycleTrailer` (2)
+    /// `bicycleTrailer` (2): Bicycle trailer.
     BicycleTrailer,
-    /// `cart` (3)
+    /// `cart` (3): Cart.
     Cart,
-    /// `wheelchair` (4)
+    /// `wheelchair` (4): Wheelchair.
     Wheelchair,
-    /// `otherWalkAssistAttachments` (5)
+    /// `otherWalkAssistAttachments` (5): Other walking aid.
     OtherWalkAssistAttachments,
-    /// `pet` (6)
+    /// `pet` (6): Pet.
     Pet,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -249,17 +249,17 @@ impl Jer for Attachment {
 /// ASN.1 `HumanPropelledType` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HumanPropelledType {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `otherTypes` (1)
+    /// `otherTypes` (1): Other.
     OtherTypes,
-    /// `onFoot` (2)
+    /// `onFoot` (2): Walking.
     OnFoot,
-    /// `skateboard` (3)
+    /// `skateboard` (3): Skateboard.
     Skateboard,
-    /// `pushOrKickScooter` (4)
+    /// `pushOrKickScooter` (4): Kick scooter.
     PushOrKickScooter,
-    /// `wheelchair` (5)
+    /// `wheelchair` (5): Manual wheelchair.
     Wheelchair,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -367,17 +367,17 @@ impl Jer for HumanPropelledType {
 /// ASN.1 `MotorizedPropelledType` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MotorizedPropelledType {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `otherTypes` (1)
+    /// `otherTypes` (1): Other.
     OtherTypes,
-    /// `wheelChair` (2)
+    /// `wheelChair` (2): Powered wheelchair.
     WheelChair,
-    /// `bicycle` (3)
+    /// `bicycle` (3): Electric bicycle.
     Bicycle,
-    /// `scooter` (4)
+    /// `scooter` (4): Electric scooter.
     Scooter,
-    /// `selfBalancingDevice` (5)
+    /// `selfBalancingDevice` (5): Self-balancing device.
     SelfBalancingDevice,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -841,9 +841,9 @@ pub struct PersonalAssistive {
 impl PersonalAssistive {
     /// Size in bits of a root value.
     pub const BITS: usize = 6;
-    /// Bit `unavailable`.
+    /// Bit `unavailable`: Unknown.
     pub const UNAVAILABLE: usize = 0;
-    /// Bit `otherType`.
+    /// Bit `otherType`: Other need.
     pub const OTHER_TYPE: usize = 1;
     /// Bit `vision`: Visual impairment.
     pub const VISION: usize = 2;
@@ -1045,23 +1045,23 @@ pub struct PersonalDeviceUsageState {
 impl PersonalDeviceUsageState {
     /// Size in bits of a root value.
     pub const BITS: usize = 9;
-    /// Bit `unavailable`.
+    /// Bit `unavailable`: Unknown.
     pub const UNAVAILABLE: usize = 0;
-    /// Bit `other`.
+    /// Bit `other`: Other use.
     pub const OTHER: usize = 1;
-    /// Bit `idle`.
+    /// Bit `idle`: Not in use.
     pub const IDLE: usize = 2;
-    /// Bit `listeningToAudio`.
+    /// Bit `listeningToAudio`: Listening to audio.
     pub const LISTENING_TO_AUDIO: usize = 3;
-    /// Bit `typing`.
+    /// Bit `typing`: Typing.
     pub const TYPING: usize = 4;
-    /// Bit `calling`.
+    /// Bit `calling`: On a call.
     pub const CALLING: usize = 5;
-    /// Bit `playingGames`.
+    /// Bit `playingGames`: Playing games.
     pub const PLAYING_GAMES: usize = 6;
-    /// Bit `reading`.
+    /// Bit `reading`: Reading.
     pub const READING: usize = 7;
-    /// Bit `viewing`.
+    /// Bit `viewing`: Watching video.
     pub const VIEWING: usize = 8;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1960,17 +1960,17 @@ pub struct RoadWorkerActivityType {
 impl RoadWorkerActivityType {
     /// Size in bits of a root value.
     pub const BITS: usize = 6;
-    /// Bit `unavailable`.
+    /// Bit `unavailable`: Unknown.
     pub const UNAVAILABLE: usize = 0;
-    /// Bit `workingOnRoad`.
+    /// Bit `workingOnRoad`: Working on the road.
     pub const WORKING_ON_ROAD: usize = 1;
-    /// Bit `settingUpClosures`.
+    /// Bit `settingUpClosures`: Setting up closures.
     pub const SETTING_UP_CLOSURES: usize = 2;
-    /// Bit `respondingToEvents`.
+    /// Bit `respondingToEvents`: Responding to an incident.
     pub const RESPONDING_TO_EVENTS: usize = 3;
-    /// Bit `directingTraffic`.
+    /// Bit `directingTraffic`: Directing traffic.
     pub const DIRECTING_TRAFFIC: usize = 4;
-    /// Bit `otherActivities`.
+    /// Bit `otherActivities`: Other activity.
     pub const OTHER_ACTIVITIES: usize = 5;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -2180,19 +2180,19 @@ impl Jer for RoadWorkerExtensions {
 /// ASN.1 `RoadWorkerType` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RoadWorkerType {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `trafficPolice` (1)
+    /// `trafficPolice` (1): Traffic police.
     TrafficPolice,
-    /// `constructionPersonnel` (2)
+    /// `constructionPersonnel` (2): Construction worker.
     ConstructionPersonnel,
-    /// `policeOfficers` (3)
+    /// `policeOfficers` (3): Police officer.
     PoliceOfficers,
-    /// `trafficControlPersons` (4)
+    /// `trafficControlPersons` (4): Traffic controller.
     TrafficControlPersons,
-    /// `railroadCrossingGuards` (5)
+    /// `railroadCrossingGuards` (5): Level crossing guard.
     RailroadCrossingGuards,
-    /// `emergencyOrganizationPersonnel` (6)
+    /// `emergencyOrganizationPersonnel` (6): Emergency services.
     EmergencyOrganizationPersonnel,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

@@ -608,11 +608,11 @@ pub type RSIPriority = [u8; 1];
 /// ASN.1 `RSITimeDetails` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RSITimeDetails {
-    /// Start; absent = already valid.
+    /// Start of validity.
     ///
     /// `startTime`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub start_time: Option<MinuteOfTheYear>,
-    /// End; absent = until further notice.
+    /// End of validity.
     ///
     /// `endTime`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub end_time: Option<MinuteOfTheYear>,
@@ -1507,35 +1507,35 @@ impl ReferenceLanes {
     pub const BITS: usize = 16;
     /// Bit `reserved`: Reserved.
     pub const RESERVED: usize = 0;
-    /// Bit `lane1`.
+    /// Bit `lane1`: The lane with LaneID 1.
     pub const LANE1: usize = 1;
-    /// Bit `lane2`.
+    /// Bit `lane2`: The lane with LaneID 2.
     pub const LANE2: usize = 2;
-    /// Bit `lane3`.
+    /// Bit `lane3`: The lane with LaneID 3.
     pub const LANE3: usize = 3;
-    /// Bit `lane4`.
+    /// Bit `lane4`: The lane with LaneID 4.
     pub const LANE4: usize = 4;
-    /// Bit `lane5`.
+    /// Bit `lane5`: The lane with LaneID 5.
     pub const LANE5: usize = 5;
-    /// Bit `lane6`.
+    /// Bit `lane6`: The lane with LaneID 6.
     pub const LANE6: usize = 6;
-    /// Bit `lane7`.
+    /// Bit `lane7`: The lane with LaneID 7.
     pub const LANE7: usize = 7;
-    /// Bit `lane8`.
+    /// Bit `lane8`: The lane with LaneID 8.
     pub const LANE8: usize = 8;
-    /// Bit `lane9`.
+    /// Bit `lane9`: The lane with LaneID 9.
     pub const LANE9: usize = 9;
-    /// Bit `lane10`.
+    /// Bit `lane10`: The lane with LaneID 10.
     pub const LANE10: usize = 10;
-    /// Bit `lane11`.
+    /// Bit `lane11`: The lane with LaneID 11.
     pub const LANE11: usize = 11;
-    /// Bit `lane12`.
+    /// Bit `lane12`: The lane with LaneID 12.
     pub const LANE12: usize = 12;
-    /// Bit `lane13`.
+    /// Bit `lane13`: The lane with LaneID 13.
     pub const LANE13: usize = 13;
-    /// Bit `lane14`.
+    /// Bit `lane14`: The lane with LaneID 14.
     pub const LANE14: usize = 14;
-    /// Bit `lane15`.
+    /// Bit `lane15`: The lane with LaneID 15.
     pub const LANE15: usize = 15;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1686,11 +1686,11 @@ pub type ReferenceLinkList = Vec<ReferenceLink>;
 /// ASN.1 `ReferencePath` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferencePath {
-    /// Points of the path as offsets from the reference position, in driving order.
+    /// Points of the path as offsets from the reference position, from upstream to downstream in the driving direction.
     ///
     /// `activePath`: `PathPointList`: Points of a path, 2 to 32, as offsets from the reference position.
     pub active_path: PathPointList,
-    /// Half-width of the path, 10 cm.
+    /// Largest distance from the path at which the event or sign still applies (half-width), 10 cm.
     ///
     /// `pathRadius`: `Radius`: Radius or half-width, 10 cm.
     pub path_radius: Radius,

@@ -28,7 +28,7 @@ pub struct IntersectionState {
     pub intersection_id: NodeReferenceID,
     /// Operating status of the signal controller.
     ///
-    /// `status`: `IntersectionStatusObject`: Operating status of a signal controller; a set bit means the condition holds.
+    /// `status`: `IntersectionStatusObject`: Operating status of a signal controller; a set bit means the condition holds; bits 14 and 15 are reserved and zero.
     pub status: IntersectionStatusObject,
     /// Minute of the year of the state.
     ///
@@ -271,7 +271,7 @@ impl Jer for IntersectionState {
 /// SEQUENCE (SIZE(1..32)) OF `IntersectionState`: Signal state of one intersection: controller status and the state and timing of each phase.
 pub type IntersectionStateList = Vec<IntersectionState>;
 
-/// Operating status of a signal controller; a set bit means the condition holds.
+/// Operating status of a signal controller; a set bit means the condition holds; bits 14 and 15 are reserved and zero.
 ///
 /// ASN.1 `IntersectionStatusObject` (module `SPATIntersectionState`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -280,7 +280,7 @@ pub struct IntersectionStatusObject(pub [u8; 2]);
 impl IntersectionStatusObject {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `manualControlIsEnabled`: Manual control.
+    /// Bit `manualControlIsEnabled`: Manual control: an operator may end intervals early.
     pub const MANUAL_CONTROL_IS_ENABLED: usize = 0;
     /// Bit `stopTimeIsActivated`: Timing stopped: phases do not count down.
     pub const STOP_TIME_IS_ACTIVATED: usize = 1;
@@ -290,17 +290,17 @@ impl IntersectionStatusObject {
     pub const PREEMPT_IS_ACTIVE: usize = 3;
     /// Bit `signalPriorityIsActive`: Signal priority active.
     pub const SIGNAL_PRIORITY_IS_ACTIVE: usize = 4;
-    /// Bit `fixedTimeOperation`: Fixed-time operation.
+    /// Bit `fixedTimeOperation`: Fixed-time operation: the schedule depends on time only.
     pub const FIXED_TIME_OPERATION: usize = 5;
     /// Bit `trafficDependentOperation`: Traffic-actuated operation.
     pub const TRAFFIC_DEPENDENT_OPERATION: usize = 6;
-    /// Bit `standbyOperation`: Standby.
+    /// Bit `standbyOperation`: Standby: partly switched off or flashing amber.
     pub const STANDBY_OPERATION: usize = 7;
     /// Bit `failureMode`: Controller failure.
     pub const FAILURE_MODE: usize = 8;
     /// Bit `off`: Controller off.
     pub const OFF: usize = 9;
-    /// Bit `recentMAPmessageUpdate`: The MAP was updated recently.
+    /// Bit `recentMAPmessageUpdate`: The MAP content was revised recently.
     pub const RECENT_MA_PMESSAGE_UPDATE: usize = 10;
     /// Bit `recentChangeInMAPassignedLanesIDsUsed`: Lane ids in the MAP changed recently.
     pub const RECENT_CHANGE_IN_MA_PASSIGNED_LANES_I_DS_USED: usize = 11;
@@ -362,19 +362,19 @@ pub enum LightState {
     Unavailable,
     /// `dark` (1): Signal dark (off).
     Dark,
-    /// `flashing-red` (2): Flashing red: stop, then proceed when safe.
+    /// `flashing-red` (2): Flashing red (special situations).
     FlashingRed,
     /// `red` (3): Red: stop and wait.
     Red,
-    /// `flashing-green` (4): Flashing green: green is about to end.
+    /// `flashing-green` (4): Flashing green (special situations).
     FlashingGreen,
-    /// `permissive-green` (5): Green: go, yielding to conflicting traffic.
+    /// `permissive-green` (5): Green: proceed with caution, yielding to conflicting traffic.
     PermissiveGreen,
-    /// `protected-green` (6): Green arrow: go, no conflicting traffic.
+    /// `protected-green` (6): Protected green: proceed in the allowed direction, no conflicting traffic.
     ProtectedGreen,
-    /// `yellow` (7): Yellow: prepare to stop.
+    /// `yellow` (7): Yellow: stop if it can be done safely, otherwise clear the intersection.
     Yellow,
-    /// `flashing-yellow` (8): Flashing yellow: proceed with caution.
+    /// `flashing-yellow` (8): Flashing yellow: proceed with caution, conflicting traffic may be present.
     FlashingYellow,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -505,11 +505,11 @@ impl Jer for LightState {
 pub struct Phase {
     /// Phase number, referred to by the MAP movements and connections.
     ///
-    /// `id`: `PhaseID`: Signal phase number within an intersection; 0 = unknown.
+    /// `id`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement.
     pub id: PhaseID,
-    /// Light states of the phase, current first.
+    /// Light states of the phase, each colour with its timing.
     ///
-    /// `phaseStates`: `PhaseStateList`: Light states of a phase in order, 1 to 16, the current state first.
+    /// `phaseStates`: `PhaseStateList`: Light states of a phase, 1 to 16, each colour with its timing.
     pub phase_states: PhaseStateList,
 }
 
@@ -583,7 +583,7 @@ impl Jer for Phase {
     }
 }
 
-/// Signal phase number within an intersection; 0 = unknown.
+/// Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement.
 ///
 /// ASN.1 `PhaseID` (module `SPATIntersectionState`).
 ///
@@ -712,7 +712,7 @@ impl Jer for PhaseState {
     }
 }
 
-/// Light states of a phase in order, 1 to 16, the current state first.
+/// Light states of a phase, 1 to 16, each colour with its timing.
 ///
 /// ASN.1 `PhaseStateList` (module `SPATIntersectionState`).
 ///

@@ -122,15 +122,15 @@ pub enum ResponseType {
     NotInUseOrNotEquipped,
     /// `emergency` (1): Emergency call: active service at emergency level.
     Emergency,
-    /// `nonEmergency` (2): Non-emergency call, e.g. lights only.
+    /// `nonEmergency` (2): Non-emergency service, e.g. returning from a call.
     NonEmergency,
     /// `pursuit` (3): Pursuing another vehicle.
     Pursuit,
     /// `stationary` (4): Stopped at a scene, e.g. incident or work zone.
     Stationary,
-    /// `slowMoving` (5): Moving slowly, e.g. road maintenance.
+    /// `slowMoving` (5): Moving slowly and likely to pull over.
     SlowMoving,
-    /// `stopAndGoMovement` (6): Stopping and starting repeatedly, e.g. refuse collection.
+    /// `stopAndGoMovement` (6): Stopping and starting repeatedly, e.g. school bus or refuse truck.
     StopAndGoMovement,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

@@ -17,14 +17,14 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Vehicle height, 5 cm (up to 6.35 m).
+/// Vehicle height, 5 cm (up to 6.35 m); 0 = invalid.
 ///
 /// ASN.1 `VehicleHeight` (module `VehSize`).
 ///
 /// INTEGER (0..127)
 pub type VehicleHeight = u8;
 
-/// Vehicle length, 1 cm (up to 40.95 m).
+/// Vehicle length, 1 cm (up to 40.95 m); 0 = invalid.
 ///
 /// ASN.1 `VehicleLength` (module `VehSize`).
 ///
@@ -38,15 +38,15 @@ pub type VehicleLength = u16;
 pub struct VehicleSize {
     /// Width, 1 cm.
     ///
-    /// `width`: `VehicleWidth`: Vehicle width, 1 cm (up to 10.23 m).
+    /// `width`: `VehicleWidth`: Vehicle width, 1 cm (up to 10.23 m); 0 = invalid.
     pub width: VehicleWidth,
     /// Length, 1 cm.
     ///
-    /// `length`: `VehicleLength`: Vehicle length, 1 cm (up to 40.95 m).
+    /// `length`: `VehicleLength`: Vehicle length, 1 cm (up to 40.95 m); 0 = invalid.
     pub length: VehicleLength,
     /// Height, 5 cm.
     ///
-    /// `height`: `VehicleHeight`: Vehicle height, 5 cm (up to 6.35 m). Optional.
+    /// `height`: `VehicleHeight`: Vehicle height, 5 cm (up to 6.35 m); 0 = invalid. Optional.
     pub height: Option<VehicleHeight>,
 }
 
@@ -134,7 +134,7 @@ impl Jer for VehicleSize {
     }
 }
 
-/// Vehicle width, 1 cm (up to 10.23 m).
+/// Vehicle width, 1 cm (up to 10.23 m); 0 = invalid.
 ///
 /// ASN.1 `VehicleWidth` (module `VehSize`).
 ///

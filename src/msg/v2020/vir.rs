@@ -755,7 +755,7 @@ impl ParkingType {
     pub const DISABLED: usize = 2;
     /// Bit `mini`: Space for small cars.
     pub const MINI: usize = 3;
-    /// Bit `attached`: Space attached to another one (tandem).
+    /// Bit `attached`: Space attached to another one.
     pub const ATTACHED: usize = 4;
     /// Bit `charging`: Space with electric charging.
     pub const CHARGING: usize = 5;

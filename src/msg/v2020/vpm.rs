@@ -1162,7 +1162,7 @@ impl Jer for EquipmentClass {
 /// OCTET STRING (SIZE(127..127))
 pub type FileData = [u8; 127];
 
-/// Day II: contents of the integrated circuit payment card (card issue, toll and balance files), as opaque bytes.
+/// Day II: contents of the integrated circuit payment card (card issue, toll and balance files as GB/T 38444 defines them), as opaque bytes.
 ///
 /// ASN.1 `GBICCInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
@@ -2195,7 +2195,7 @@ pub struct OBUPaymentInfoType1 {
     pub equipment_class: Option<EquipmentClass>,
     /// Contents of the payment card.
     ///
-    /// `gbiCCInfo`: `GBICCInfo`: Day II: contents of the integrated circuit payment card (card issue, toll and balance files), as opaque bytes. Optional.
+    /// `gbiCCInfo`: `GBICCInfo`: Day II: contents of the integrated circuit payment card (card issue, toll and balance files as GB/T 38444 defines them), as opaque bytes. Optional.
     pub gbi_cc_info: Option<GBICCInfo>,
     /// Contract (system information) file.
     ///
@@ -4708,21 +4708,21 @@ impl Jer for TollResult {
 /// ASN.1 `TollingDirection` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TollingDirection {
-    /// `north` (0)
+    /// `north` (0): Travelling north.
     North,
-    /// `northeast` (1)
+    /// `northeast` (1): Travelling northeast.
     Northeast,
-    /// `east` (2)
+    /// `east` (2): Travelling east.
     East,
-    /// `southeast` (3)
+    /// `southeast` (3): Travelling southeast.
     Southeast,
-    /// `south` (4)
+    /// `south` (4): Travelling south.
     South,
-    /// `southwest` (5)
+    /// `southwest` (5): Travelling southwest.
     Southwest,
-    /// `west` (6)
+    /// `west` (6): Travelling west.
     West,
-    /// `northwest` (7)
+    /// `northwest` (7): Travelling northwest.
     Northwest,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -5024,13 +5024,13 @@ impl Jer for TollingNodeInfo {
 /// ASN.1 `TollingNodeType` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TollingNodeType {
-    /// `entranceStation` (0)
+    /// `entranceStation` (0): Entrance toll station.
     EntranceStation,
-    /// `exitStation` (1)
+    /// `exitStation` (1): Exit toll station.
     ExitStation,
-    /// `entranceAndExitStation` (2)
+    /// `entranceAndExitStation` (2): Combined entrance and exit station.
     EntranceAndExitStation,
-    /// `gantry` (3)
+    /// `gantry` (3): Toll gantry.
     Gantry,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
