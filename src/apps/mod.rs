@@ -3,6 +3,17 @@
 //! types; `mapmatch` the MAP/SPAT store and lane matching.
 pub mod warning;
 
+// Road and signal applications, MAP/SPAT and RSI stores.
+pub mod glosa;
+pub mod hlw;
+pub mod ivs;
+pub mod mapmatch;
+pub mod rlvw;
+pub mod road;
+pub mod roadinfo;
+pub mod slw;
+pub use road::{RoadApp, RoadContext, road_apps};
+
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
