@@ -473,8 +473,16 @@ fn check(sc: &Scenario, o: &mut Outcome) {
     const EPS: f64 = 1e-6;
     for (i, e) in sc.expect.iter().enumerate() {
         let of_app = |r: &&Record| r.app == e.app && e.target.is_none_or(|t| r.target == Some(t));
+        let by = e.by_s.unwrap_or(f64::INFINITY);
+        let after = e.after_s.unwrap_or(f64::NEG_INFINITY);
         if e.never {
-            if let Some(r) = o.records.iter().find(of_app) {
+            let in_window = |r: &&Record| {
+                r.t_s <= by + EPS
+                    && r.t_s + EPS >= after
+                    && e.advice
+                        .is_none_or(|k| r.advice.as_ref().map(advice_kind) == Some(k))
+            };
+            if let Some(r) = o.records.iter().filter(of_app).find(in_window) {
                 o.failures.push(format!(
                     "expect[{i}]: {} must never warn{} but raised {} at {:.1} s about {}",
                     e.app.name(),
@@ -486,8 +494,6 @@ fn check(sc: &Scenario, o: &mut Outcome) {
             }
             continue;
         }
-        let by = e.by_s.unwrap_or(f64::INFINITY);
-        let after = e.after_s.unwrap_or(f64::NEG_INFINITY);
         let ok = o.records.iter().filter(of_app).any(|r| {
             r.t_s <= by + EPS
                 && r.t_s + EPS >= after

@@ -1,4 +1,5 @@
 //! `scenario`: runs scenario files through the whole stack and checks their expectations.
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -53,22 +54,27 @@ pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
         return Err("usage: cv2x scenario FILE.json...".into());
     }
     let (mut passed, mut failed) = (0usize, 0usize);
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) ends the output quietly; the exit code still tells.
+    let mut print = |line: String| {
+        let _ = writeln!(out, "{line}");
+    };
     for a in args {
         let path = Path::new(a);
         match run_file(path) {
             Ok(o) => {
                 for e in &o.timeline {
-                    println!("{}", entry_json(&o.name, e));
+                    print(entry_json(&o.name, e).to_string());
                 }
                 let ok = o.passed();
-                println!(
-                    "{}",
+                print(
                     json!({
                         "scenario": o.name,
                         "file": a,
                         "result": if ok { "pass" } else { "fail" },
                         "failures": o.failures,
                     })
+                    .to_string(),
                 );
                 if ok {
                     passed += 1;
@@ -77,12 +83,12 @@ pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
                 }
             }
             Err(e) => {
-                println!("{}", json!({"file": a, "result": "fail", "failures": [e]}));
+                print(json!({"file": a, "result": "fail", "failures": [e]}).to_string());
                 failed += 1;
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    print(format!("{passed} passed, {failed} failed"));
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
