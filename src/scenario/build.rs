@@ -1,5 +1,6 @@
 //! The messages scenario actors send: BSM (PSM for pedestrians and cyclists), RSM, MAP, SPAT,
-//! RSI, in the message types of the 2020 set, and the signing hook.
+//! RSI, in the message types of the 2020 set, and the signing hook. Also used by the pipeline
+//! bench and the tests to build realistic traffic.
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -42,7 +43,7 @@ fn no_ext() -> UnknownExtensions {
 }
 
 /// Wire latitude/longitude of a WGS-84 position.
-pub(crate) fn pos3d(w: &Wgs84) -> m::Position3D {
+pub fn pos3d(w: &Wgs84) -> m::Position3D {
     m::Position3D {
         lat: (w.lat_deg * 1e7)
             .round()
@@ -55,7 +56,7 @@ pub(crate) fn pos3d(w: &Wgs84) -> m::Position3D {
 }
 
 /// A position as an offset from `reference` in the smallest fitting form.
-pub(crate) fn offset(reference: &m::Position3D, w: &Wgs84) -> m::PositionOffsetLLV {
+pub fn offset(reference: &m::Position3D, w: &Wgs84) -> m::PositionOffsetLLV {
     let p = pos3d(w);
     let dlat = i64::from(p.lat) - i64::from(reference.lat);
     let dlon = i64::from(p.long) - i64::from(reference.long);
@@ -115,7 +116,7 @@ fn size(length_m: f64, width_m: f64) -> m::VehicleSize {
 }
 
 /// `secMark` of a time: milliseconds within its UTC minute.
-pub(crate) fn sec_mark(t: Timestamp) -> u16 {
+pub fn sec_mark(t: Timestamp) -> u16 {
     t.to_minute_of_year().1.millis()
 }
 
@@ -140,17 +141,22 @@ fn pos_confidence(sigma_m: f64) -> m::PositionConfidence {
 }
 
 /// What a vehicle's BSM carries beyond its motion.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct VehicleInfo {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VehicleInfo {
+    /// Temporary id.
     pub id: [u8; 8],
+    /// Kind.
     pub kind: Kind,
+    /// Length, m.
     pub length_m: f64,
+    /// Width, m.
     pub width_m: f64,
+    /// Position noise (1σ), m: sets the position confidence.
     pub noise_m: f64,
 }
 
 /// A BSM of a vehicle at `s` (position `w`) generated at `t`.
-pub(crate) fn bsm(
+pub fn bsm(
     info: &VehicleInfo,
     s: &MotionState,
     w: &Wgs84,
@@ -256,7 +262,7 @@ pub(crate) fn bsm(
 }
 
 /// A PSM of a pedestrian or cyclist.
-pub(crate) fn psm(
+pub fn psm(
     info: &VehicleInfo,
     s: &MotionState,
     w: &Wgs84,
@@ -308,20 +314,30 @@ pub(crate) fn psm(
 }
 
 /// One RSM participant.
-pub(crate) struct Participant {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Participant {
+    /// `ptcId`.
     pub ptc_id: u16,
+    /// Kind.
     pub kind: Kind,
+    /// Vehicle id, when the RSU knows it.
     pub id: Option<[u8; 8]>,
+    /// Motion (speed, heading, acceleration, yaw rate).
     pub state: MotionState,
+    /// Position.
     pub position: Wgs84,
+    /// Time of the state.
     pub time: Timestamp,
+    /// Length, m.
     pub length_m: f64,
+    /// Width, m.
     pub width_m: f64,
+    /// Position noise (1σ), m.
     pub noise_m: f64,
 }
 
 /// An RSM of the RSU at `rsu` with `participants` (at most 16 per message).
-pub(crate) fn rsm(rsu: &Wgs84, participants: &[Participant], count: u8) -> m::MessageFrame {
+pub fn rsm(rsu: &Wgs84, participants: &[Participant], count: u8) -> m::MessageFrame {
     let ref_pos = pos3d(rsu);
     let list = participants
         .iter()
@@ -361,7 +377,7 @@ pub(crate) fn rsm(rsu: &Wgs84, participants: &[Participant], count: u8) -> m::Me
 }
 
 /// The scenario intersection's id.
-pub(crate) const NODE: m::NodeReferenceID = m::NodeReferenceID {
+pub const NODE: m::NodeReferenceID = m::NodeReferenceID {
     region: Some(1),
     id: 100,
 };
@@ -376,7 +392,7 @@ const DOWNSTREAM: m::NodeReferenceID = m::NodeReferenceID {
     id: 101,
 };
 /// The approach's signal phase.
-pub(crate) const PHASE: u8 = 1;
+pub const PHASE: u8 = 1;
 
 fn maneuver_bits(t: Turn) -> m::AllowedManeuvers {
     let mut b = m::AllowedManeuvers([0; 2]);
@@ -395,7 +411,7 @@ fn maneuver_bits(t: Turn) -> m::AllowedManeuvers {
 /// The MAP of a straight approach ending at the stop line: one lane along `x = signal.x`,
 /// from `length_m` upstream of the stop line to it, in the direction of travel `dir` (+1
 /// northbound, −1 southbound). The node lies 15 m past the stop line.
-pub(crate) fn map(frame: &EnuFrame, signal: &Signal, dir: f64, length_m: f64) -> m::MessageFrame {
+pub fn map(frame: &EnuFrame, signal: &Signal, dir: f64, length_m: f64) -> m::MessageFrame {
     let at = |x: f64, y: f64| frame.wgs84_from_enu(&nalgebra::Vector3::new(x, y, 0.0));
     let node_pos = pos3d(&at(signal.x, signal.stop_line_y + dir * 15.0));
     let mut points = Vec::new();
@@ -465,7 +481,7 @@ fn tenths(s: f64) -> u16 {
 
 /// The SPAT of the signal plan at scenario time `t_s` (absolute time `t`): the current state
 /// and the rest of the cycle after it, each with its next occurrence.
-pub(crate) fn spat(signal: &Signal, t_s: f64, t: Timestamp, count: u8) -> Option<m::MessageFrame> {
+pub fn spat(signal: &Signal, t_s: f64, t: Timestamp, count: u8) -> Option<m::MessageFrame> {
     let cycle: f64 = signal.plan.iter().map(|p| p.1).sum();
     if cycle <= 0.0 {
         return None;
@@ -499,6 +515,8 @@ pub(crate) fn spat(signal: &Signal, t_s: f64, t: Timestamp, count: u8) -> Option
             (start, start + dur)
         };
         start = e;
+        // When this state really began (the current one began before now).
+        let began = if i == 0 { acc - tau } else { s };
         let timing = match signal.timing {
             TimingForm::Counting => m::TimeChangeDetails::Counting(m::TimeCountingDown {
                 start_time: tenths(s),
@@ -506,21 +524,20 @@ pub(crate) fn spat(signal: &Signal, t_s: f64, t: Timestamp, count: u8) -> Option
                 max_end_time: Some(tenths(e)),
                 likely_end_time: tenths(e),
                 time_confidence: None,
-                next_start_time: Some(tenths(s + cycle)),
+                next_start_time: Some(tenths(began + cycle)),
                 next_duration: Some(tenths(dur)),
             }),
             TimingForm::Utc => {
                 let abs =
                     |x: f64| ((hour_tenths + x * 10.0).round() as i64).rem_euclid(36_000) as u16;
-                let start_abs = if i == 0 { s - (tau - acc) } else { s };
                 m::TimeChangeDetails::UtcTiming(m::UTCTiming {
-                    start_utc_time: abs(start_abs),
+                    start_utc_time: abs(began),
                     min_end_utc_time: Some(abs(e)),
                     max_end_utc_time: Some(abs(e)),
                     likely_end_utc_time: abs(e),
                     time_confidence: None,
-                    next_start_utc_time: Some(abs(start_abs + cycle)),
-                    next_end_utc_time: Some(abs(start_abs + cycle + dur)),
+                    next_start_utc_time: Some(abs(began + cycle)),
+                    next_end_utc_time: Some(abs(began + cycle + dur)),
                 })
             }
         };
@@ -554,12 +571,7 @@ pub(crate) fn spat(signal: &Signal, t_s: f64, t: Timestamp, count: u8) -> Option
 }
 
 /// The RSI of the items active at `t_s`, from an RSU at the frame origin; `None` when none.
-pub(crate) fn rsi(
-    frame: &EnuFrame,
-    items: &[RsiItem],
-    t_s: f64,
-    count: u8,
-) -> Option<m::MessageFrame> {
+pub fn rsi(frame: &EnuFrame, items: &[RsiItem], t_s: f64, count: u8) -> Option<m::MessageFrame> {
     let at = |x: f64, y: f64| frame.wgs84_from_enu(&nalgebra::Vector3::new(x, y, 0.0));
     let ref_pos = pos3d(&frame.origin());
     let active = |i: &&RsiItem| i.from_s <= t_s + 1e-9 && t_s <= i.until_s;

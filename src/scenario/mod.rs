@@ -22,7 +22,7 @@
 //! - `expect`: `after_s` (not before), `advice` (`"keep_speed"`, `"stop"`, `"range"`); with
 //!   `never`, `after_s` and `by_s` limit the window in which nothing may be raised, `target` limits it to
 //!   warnings about that actor and `advice` to advice of that kind.
-mod build;
+pub mod build;
 mod kinematics;
 mod run;
 
