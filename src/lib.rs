@@ -33,6 +33,9 @@ pub mod fusion;
 pub mod geo;
 pub mod msg;
 pub mod net;
+#[cfg(feature = "jer")]
+pub mod scenario;
+pub mod stack;
 pub mod time;
 
 #[cfg(doctest)]
