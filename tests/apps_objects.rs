@@ -441,6 +441,26 @@ fn non_finite_input_gives_no_warning_and_no_panic() {
 }
 
 #[test]
+fn an_echo_of_the_ego_raises_nothing() {
+    // The ego reported back (roadside, 0.1 s late: 1.5 m behind), next to a car in the blind
+    // zone that must still warn.
+    let mut echo = Body::car(1, 0.2, -1.5, 0.0, 15.0);
+    echo.noise_m = 0.2;
+    let w = World::new(ego(15.0), vec![echo.clone()], 3.0);
+    for mut app in object_apps() {
+        silent(&w, app.as_mut());
+    }
+    let w = World::new(
+        ego(15.0),
+        vec![echo, Body::car(2, -3.5, -5.0, 0.0, 15.0)],
+        3.0,
+    );
+    let events = w.run(&mut Bsw::default());
+    assert!(first(&events, 2, Level::Warning).is_some());
+    assert!(first(&events, 1, Level::Advisory).is_none());
+}
+
+#[test]
 fn every_app_is_registered_once() {
     let mut ids: Vec<AppId> = object_apps().iter().map(|a| a.id()).collect();
     ids.sort();

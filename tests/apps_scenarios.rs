@@ -92,8 +92,6 @@ fn run_file(path: &std::path::Path) -> Vec<String> {
         .into_iter()
         .flatten()
         .map(|a| body(a, num(a, "id", 0.0) as u32))
-        // The ego reported back by the roadside is the fusion's to drop, not the apps'.
-        .filter(|a| !(a.x == ego.x && a.y == ego.y && a.heading_deg == ego.heading_deg))
         .collect();
     let mut world = World::new(ego, actors, num(&v, "duration_s", 5.0));
     world.step_s = num(&v, "step_s", 0.1);

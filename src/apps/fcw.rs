@@ -21,7 +21,9 @@
 //! No warning below `min_ego_speed_mps` (2 m/s) or beyond `max_range_m` (200 m).
 use alloc::vec::Vec;
 
-use super::geometry::{AccelEstimator, Bands, Direction, EgoFrame, Relative, in_corridor, ttc_1d};
+use super::geometry::{
+    AccelEstimator, Bands, Direction, EgoFrame, Relative, in_corridor, relatives, ttc_1d,
+};
 use super::latch::{Info, Latch};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
 use crate::geo::math::abs;
@@ -148,10 +150,7 @@ impl ObjectApp for Fcw {
         // The lead: nearest candidate ahead.
         let mut lead: Option<(u32, f64)> = None;
         if let Some(frame) = EgoFrame::new(cx.ego) {
-            for wo in cx.objects {
-                let Some(rel) = Relative::new(&frame, wo.object) else {
-                    continue;
-                };
+            for (_, rel) in relatives(&frame, cx.objects) {
                 if lead_candidate(c, &frame, &rel, latch.level(rel.id)) {
                     let gap = rel.gap_ahead_m(&frame);
                     if lead.is_none_or(|(_, g)| gap < g) {

@@ -10,7 +10,7 @@
 
 use alloc::vec::Vec;
 
-use super::Ego;
+use super::{Ego, WorldObject};
 use crate::fusion::{FusedObject, ObjectClass};
 use crate::geo::math::{abs, atan2, cos, hypot, sin, sqrt};
 use crate::time::Timestamp;
@@ -269,7 +269,10 @@ impl Relative {
             ObjectClass::Pedestrian | ObjectClass::NonMotor => VRU_MOVING_MIN_MPS,
             _ => MOVING_MIN_MPS,
         };
-        let moving = speed >= min && speed >= 2.0 * sigma;
+        // A vehicle must be faster than twice its velocity σ; a pedestrian or cyclist, whose
+        // fused velocity is much less certain relative to its speed, than once.
+        let k_sigma = if min == VRU_MOVING_MIN_MPS { 1.0 } else { 2.0 };
+        let moving = speed >= min && speed >= k_sigma * sigma;
         let velocity_enu = if moving { v } else { [0.0, 0.0] };
         let local = frame.to_local(p);
         let vel_local = frame.vec_to_local(velocity_enu);
@@ -323,6 +326,17 @@ impl Relative {
         self.local[0] - frame.half_length_m - self.length_m / 2.0
     }
 
+    /// Whether this is the ego itself reported back (by a roadside unit that saw it, for
+    /// example) and not filtered out upstream: its centre within the ego's footprint (plus
+    /// 1.5 m lengthwise and 0.8 m across, room for report latency) and its velocity within
+    /// 3 m/s of the ego's. No real object can be there.
+    pub fn is_ego_echo(&self, frame: &EgoFrame) -> bool {
+        let dv = [self.vel_local[0] - frame.speed_mps, self.vel_local[1]];
+        abs(self.local[0]) <= frame.half_length_m + 1.5
+            && abs(self.local[1]) <= frame.half_width_m + 0.8
+            && norm(dv) <= 3.0
+    }
+
     /// Whether the object is a vehicle (motor or unknown class).
     pub fn is_vehicle(&self) -> bool {
         matches!(self.class, ObjectClass::Motor | ObjectClass::Unknown)
@@ -341,6 +355,18 @@ impl Relative {
         }
         dot(self.local, rel_v) / self.range_m
     }
+}
+
+/// The objects with a finite state as seen from `frame`, without echoes of the ego
+/// ([`Relative::is_ego_echo`]).
+pub fn relatives<'a>(
+    frame: &'a EgoFrame,
+    objects: &'a [WorldObject<'a>],
+) -> impl Iterator<Item = (&'a WorldObject<'a>, Relative)> + 'a {
+    objects.iter().filter_map(move |wo| {
+        let rel = Relative::new(frame, wo.object)?;
+        (!rel.is_ego_echo(frame)).then_some((wo, rel))
+    })
 }
 
 /// Lateral half-width of a lane used by the gates, m (3.5 m lanes).
