@@ -53,7 +53,7 @@ fn body(v: &Value, id: u32) -> Body {
     b.yaw_rate_dps = num(v, "yaw_rate_dps", 0.0);
     b.length_m = num(v, "length_m", 4.5);
     b.width_m = num(v, "width_m", 1.8);
-    b.noise_m = num(v, "position_noise_m", 0.0) / 2.0;
+    b.noise_m = num(v, "position_noise_m", 0.0);
     if let Some(e) = v.get("events") {
         apply_flags(e, kind, &mut b.flags);
     }
@@ -163,7 +163,12 @@ fn run_file(path: &std::path::Path, fused: bool) -> Vec<String> {
 const FUSION_GAPS: &[&str] = &["bsw_left_blind_zone.json", "lcw_left_signal.json"];
 
 fn run_all(fused: bool) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    // `APPS_SCENARIO_DIR` runs another folder of scenarios in the same format.
+    let dir = std::env::var_os("APPS_SCENARIO_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")
+        });
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
