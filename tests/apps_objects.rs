@@ -493,3 +493,17 @@ fn every_app_is_registered_once() {
         assert!(ids.contains(&id), "{id:?} missing");
     }
 }
+
+#[test]
+fn fcw_car_creeping_across_the_lane_is_a_lead() {
+    // Crossing at 1.5 m/s, already in the ego's lane 60 m ahead.
+    let creeper = Body::car(1, 0.5, 60.0, 270.0, 1.5);
+    let w = World::new(ego(20.0), vec![creeper], 3.0);
+    assert!(raised(&w, &mut Fcw::default(), 1, Level::Warning).is_some());
+    // The same speed crossing far to the side: not a lead.
+    let aside = Body::car(1, 12.0, 60.0, 270.0, 1.5);
+    silent(
+        &World::new(ego(20.0), vec![aside], 2.0),
+        &mut Fcw::default(),
+    );
+}
