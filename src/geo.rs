@@ -131,6 +131,38 @@ impl Wgs84 {
     }
 }
 
+/// Largest offset accepted by [`Wgs84::offset_enu`], m: beyond it a tangent-plane offset no
+/// longer means anything useful.
+pub const MAX_ENU_OFFSET_M: f64 = 1_000_000.0;
+
+impl Wgs84 {
+    /// The point `east_m`, `north_m`, `up_m` away from this one, the offset taken in the local
+    /// East-North-Up plane at this point (exact on the ellipsoid, through ECEF). Message builders
+    /// use it to place an RSM participant from `refPos`, or an object ahead of a vehicle.
+    ///
+    /// Errors: this point invalid ([`Wgs84::validate`]), an offset non-finite, or an offset
+    /// component larger than [`MAX_ENU_OFFSET_M`] or a result out of range.
+    pub fn offset_enu(&self, east_m: f64, north_m: f64, up_m: f64) -> Result<Wgs84, GeoError> {
+        let frame = EnuFrame::new(*self)?;
+        let d = Vector3::new(east_m, north_m, up_m);
+        if !d.iter().all(|v| v.is_finite()) {
+            return Err(GeoError::NonFinite);
+        }
+        if d.iter().any(|v| math::abs(*v) > MAX_ENU_OFFSET_M) {
+            return Err(GeoError::OutOfRange);
+        }
+        let p = frame.wgs84_from_enu(&d);
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// The ENU offset (east, north, up; m) of `other` in the tangent plane at this point: the
+    /// inverse of [`Wgs84::offset_enu`].
+    pub fn enu_offset_to(&self, other: &Wgs84) -> Result<Vector3<f64>, GeoError> {
+        EnuFrame::new(*self)?.enu_from_wgs84(other)
+    }
+}
+
 /// A local East-North-Up frame anchored at a WGS-84 point.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EnuFrame {
@@ -311,6 +343,40 @@ mod tests {
         );
         let r = old.horizontal_rotation_to(&f);
         assert!((r * r.transpose() - Matrix2::identity()).norm() < 1e-12);
+    }
+
+    #[test]
+    fn offset_by_enu_metres_and_back() {
+        let base = Wgs84::new(39.9, 116.4, 50.0);
+        // 111.0 km per degree of latitude near 40°; a degree of longitude is N·cos(lat)·π/180.
+        let n = base.offset_enu(0.0, 100.0, 0.0).unwrap();
+        assert!(
+            (n.lat_deg - base.lat_deg - 100.0 / 111_034.0).abs() < 1e-6,
+            "{n:?}"
+        );
+        assert!((n.lon_deg - base.lon_deg).abs() < 1e-12);
+        let e = base.offset_enu(100.0, 0.0, 0.0).unwrap();
+        let lat = 39.9f64.to_radians();
+        let n_radius = WGS84_A_M / (1.0 - WGS84_E2 * lat.sin() * lat.sin()).sqrt();
+        let per_deg_lon = (n_radius + 50.0) * lat.cos() * PI / 180.0;
+        assert!(
+            (e.lon_deg - base.lon_deg - 100.0 / per_deg_lon).abs() < 1e-8,
+            "{e:?}"
+        );
+        for (x, y, z) in [(12.3, -45.6, 0.0), (-800.0, 350.0, 2.5), (0.0, 0.0, 0.0)] {
+            let p = base.offset_enu(x, y, z).unwrap();
+            let back = base.enu_offset_to(&p).unwrap();
+            assert!((back - Vector3::new(x, y, z)).norm() < 1e-6, "{back}");
+        }
+        assert_eq!(
+            base.offset_enu(f64::NAN, 0.0, 0.0),
+            Err(GeoError::NonFinite)
+        );
+        assert_eq!(base.offset_enu(2e6, 0.0, 0.0), Err(GeoError::OutOfRange));
+        assert_eq!(
+            Wgs84::new(91.0, 0.0, 0.0).offset_enu(1.0, 0.0, 0.0),
+            Err(GeoError::OutOfRange)
+        );
     }
 
     #[test]

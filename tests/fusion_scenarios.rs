@@ -107,6 +107,35 @@ fn rsm(
     }
 }
 
+/// Sets the ego driving north from the origin at `speed` at time `ms`; returns the time, the
+/// ego's position and velocity.
+fn drive_north(tr: &mut Tracker, ms: i64, speed: f64) -> (Timestamp, Vector2<f64>, Vector2<f64>) {
+    let now = at(ms);
+    let e = Vector2::new(0.0, speed * ms as f64 / 1000.0);
+    tr.set_ego_state(&ego(
+        now,
+        e.x,
+        e.y,
+        std::f64::consts::FRAC_PI_2,
+        speed,
+        None,
+    ))
+    .unwrap();
+    (now, e, Vector2::new(0.0, speed))
+}
+
+/// A remote vehicle's BSM about itself (position confidence 2 m).
+fn bsm(vid: [u8; 8], t: Timestamp, p: Vector2<f64>, v: Vector2<f64>) -> Observation {
+    let mut b = rsm(0, u64::from_be_bytes(vid), t, p, v, PositionConfidence::A2m);
+    b.source = SourceId {
+        kind: SourceKind::Bsm,
+        station: 0,
+    };
+    b.source_type = SourceType::SelfInfo;
+    b.vehicle_id = Some(vid);
+    b
+}
+
 /// An onboard radar track of a target at ENU `p` moving with `v`, seen from an ego at `e`
 /// with ENU yaw `yaw` and velocity `ve` (given in the ego frame, velocity relative).
 #[allow(clippy::too_many_arguments)]
@@ -489,21 +518,8 @@ fn bsm_and_rsm_of_the_same_vehicle_link_by_id() {
         let ts = ms as f64 / 1000.0;
         let now = at(ms);
         let p = Vector2::new(-50.0 + 10.0 * ts, 5.0);
-        let mut b = rsm(
-            0,
-            u64::from_be_bytes(vid),
-            now,
-            p + Vector2::new(0.0, 1.2),
-            v,
-            PositionConfidence::A2m,
-        );
-        b.source = SourceId {
-            kind: SourceKind::Bsm,
-            station: 0,
-        };
-        b.source_type = SourceType::SelfInfo;
-        b.vehicle_id = Some(vid);
-        tr.ingest(&b).unwrap();
+        tr.ingest(&bsm(vid, now, p + Vector2::new(0.0, 1.2), v))
+            .unwrap();
         let mut r = rsm(6, 17, at(ms - 50), p - v * 0.05, v, PositionConfidence::A1m);
         r.vehicle_id = Some(vid);
         r.source_type = SourceType::V2x;
@@ -928,4 +944,182 @@ fn delayed_onboard_track_uses_the_ego_pose_at_sensor_time() {
     }
     assert_eq!(tr.tracks().len(), 1);
     assert!(worst < 0.3, "worst error {worst}");
+}
+
+#[test]
+fn stationary_objects_update_and_keep_one_track_each() {
+    // A parked car (CTRV) and a standing pedestrian (CV), reported at zero speed: by the
+    // roadside (speed 0 with a heading the sensor cannot know), by a sensor-sharing vehicle
+    // (zero ENU velocity), and by the ego's radar (velocity relative to the moving ego).
+    let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let yaw = std::f64::consts::FRAC_PI_2;
+    let mut rng = Rng(5);
+    let car = Vector2::new(3.5, 60.0);
+    let ped = Vector2::new(-4.0, 45.0);
+    let mut ids: Vec<(u32, u32)> = Vec::new();
+    for k in 0..40 {
+        let ms = k * 100;
+        let (now, e, ve) = drive_north(&mut tr, ms, 5.0);
+        for (ptc, p, class) in [
+            (1, car, ObjectClass::Motor),
+            (2, ped, ObjectClass::Pedestrian),
+        ] {
+            let noisy = |rng: &mut Rng| p + Vector2::new(rng.normal(), rng.normal()) * 0.3;
+            let mut r = rsm(
+                8,
+                ptc,
+                at(ms - 100),
+                noisy(&mut rng),
+                Vector2::zeros(),
+                PositionConfidence::A1m,
+            );
+            r.class = class;
+            // Heading of a standing object: whatever the sensor last had.
+            r.motion = ObsMotion::SpeedHeading {
+                speed_mps: 0.0,
+                heading_deg: 360.0 * rng.uniform(),
+            };
+            tr.ingest(&r).unwrap();
+            let mut s = r;
+            s.source = SourceId {
+                kind: SourceKind::Ssm,
+                station: 3,
+            };
+            s.time = at(ms - 50);
+            s.position = {
+                let w = wgs(noisy(&mut rng).x, noisy(&mut rng).y);
+                ObsPosition::Wgs84 {
+                    lat_deg: w.lat_deg,
+                    lon_deg: w.lon_deg,
+                }
+            };
+            s.motion = ObsMotion::EnuVelocity {
+                vx_mps: 0.0,
+                vy_mps: 0.0,
+            };
+            tr.ingest(&s).unwrap();
+            let mut o = radar(
+                100 + ptc,
+                now,
+                noisy(&mut rng),
+                Vector2::zeros(),
+                e,
+                yaw,
+                ve,
+                0.3,
+            );
+            o.class = class;
+            tr.ingest(&o).unwrap();
+        }
+        tr.step(now).unwrap();
+        tr.check_invariants().unwrap();
+        let objs = snapshot(&tr);
+        if ms >= 300 {
+            assert_eq!(objs.len(), 2, "t = {ms} ms: {objs:#?}");
+            let find = |p: Vector2<f64>| {
+                objs.iter()
+                    .min_by(|a, b| {
+                        (a.position_enu - p)
+                            .norm()
+                            .total_cmp(&(b.position_enu - p).norm())
+                    })
+                    .unwrap()
+            };
+            let (oc, op) = (find(car), find(ped));
+            assert!((oc.position_enu - car).norm() < 0.5, "{oc:?}");
+            assert!((op.position_enu - ped).norm() < 0.5, "{op:?}");
+            assert!(oc.speed_mps < 0.6 && op.speed_mps < 0.6, "{oc:?} {op:?}");
+            assert_eq!(oc.class, ObjectClass::Motor);
+            assert_eq!(op.class, ObjectClass::Pedestrian);
+            ids.push((oc.id, op.id));
+        }
+    }
+    let c = tr.counters();
+    assert_eq!(c.numeric_failures, 0, "{c:?}");
+    assert_eq!(c.fused + c.tracks_created, c.ingested, "{c:?}");
+    assert!(ids.windows(2).all(|w| w[0] == w[1]), "ids changed: {ids:?}");
+}
+
+#[test]
+fn braking_lead_gets_an_acceleration_estimate() {
+    // The lead brakes at 5 m/s² from 2 s on, seen by the ego's radar (20 Hz, velocity relative)
+    // and the roadside (10 Hz, 100 ms late, speed only). A car in the next lane sends BSMs with
+    // its own acceleration (braking at 3 m/s² from 2 s on).
+    let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let yaw = std::f64::consts::FRAC_PI_2;
+    let mut rng = Rng(21);
+    let lead_y = |s: f64| {
+        let b = (s - 2.0).clamp(0.0, 4.0);
+        40.0 + 20.0 * s.min(2.0) + 20.0 * b - 2.5 * b * b
+    };
+    let lead_v = |s: f64| 20.0 - 5.0 * (s - 2.0).clamp(0.0, 4.0);
+    let bsm_y = |s: f64| {
+        let b = (s - 2.0).max(0.0);
+        20.0 + 15.0 * s - 1.5 * b * b
+    };
+    let bsm_v = |s: f64| 15.0 - 3.0 * (s - 2.0).max(0.0);
+    let vid = *b"BRAKE-01";
+    let mut checked = 0;
+    for k in 0..=110 {
+        let ms = k * 50;
+        let ts = ms as f64 / 1000.0;
+        let (now, e, ve) = drive_north(&mut tr, ms, 15.0);
+        let p = Vector2::new(0.0, lead_y(ts)) + Vector2::new(rng.normal(), rng.normal()) * 0.2;
+        let v = Vector2::new(0.0, lead_v(ts)) + Vector2::new(rng.normal(), rng.normal()) * 0.2;
+        tr.ingest(&radar(1, now, p, v, e, yaw, ve, 0.2)).unwrap();
+        if k % 2 == 0 {
+            let t = ts - 0.1;
+            let p = Vector2::new(0.0, lead_y(t)) + Vector2::new(rng.normal(), rng.normal()) * 0.4;
+            let v = Vector2::new(0.0, lead_v(t) + rng.normal() * 0.3);
+            tr.ingest(&rsm(4, 7, at(ms - 100), p, v, PositionConfidence::A1m))
+                .unwrap();
+            let mut b = bsm(
+                vid,
+                at(ms - 20),
+                Vector2::new(3.5, bsm_y(ts - 0.02)),
+                Vector2::new(0.0, bsm_v(ts - 0.02)),
+            );
+            b.accel_mps2 = Some(if ts - 0.02 >= 2.0 { -3.0 } else { 0.0 } + rng.normal() * 0.2);
+            tr.ingest(&b).unwrap();
+        }
+        tr.step(now).unwrap();
+        let objs = snapshot(&tr);
+        if ms < 500 {
+            continue;
+        }
+        assert_eq!(objs.len(), 2, "t = {ms} ms: {objs:#?}");
+        let lead = objs.iter().find(|o| o.position_enu.x < 1.75).unwrap();
+        let other = objs.iter().find(|o| o.position_enu.x >= 1.75).unwrap();
+        let (a, var) = lead
+            .accel
+            .map(|a| (a.accel_mps2, a.var_m2ps4))
+            .expect("estimated");
+        let b = other.accel_mps2();
+        if (1.0..2.0).contains(&ts) {
+            assert!(a.abs() < 0.8, "t = {ms} ms: lead {a}");
+            assert!(b.abs() < 0.5, "t = {ms} ms: BSM car {b}");
+        }
+        // Within 1 m/s² less than a second after the onset.
+        if (2.9..5.6).contains(&ts) {
+            assert!(
+                (a + 5.0).abs() < 1.0,
+                "t = {ms} ms: lead {a} ± {}",
+                var.sqrt()
+            );
+            assert!(var.sqrt() < 1.0, "t = {ms} ms: lead ± {}", var.sqrt());
+            checked += 1;
+        }
+        if ts >= 2.6 {
+            assert!((b + 3.0).abs() < 0.5, "t = {ms} ms: BSM car {b}");
+        }
+        // The fused speed follows the braking too.
+        assert!(
+            (lead.speed_mps - lead_v(ts)).abs() < 1.0,
+            "t = {ms} ms: speed {} vs {}",
+            lead.speed_mps,
+            lead_v(ts)
+        );
+    }
+    assert!(checked > 50);
+    assert_eq!(tr.counters().numeric_failures, 0);
 }
