@@ -244,6 +244,8 @@ pub struct Relative {
     pub range_m: f64,
     /// Seen only through V2X.
     pub v2x_only: bool,
+    /// The fusion core's estimate of its acceleration along its motion, m/s², when it has one.
+    pub track_accel_mps2: Option<f64>,
 }
 
 impl Relative {
@@ -256,9 +258,16 @@ impl Relative {
             return None;
         }
         let speed = norm(v);
+        // Speed uncertainty: the velocity variance along the direction of motion (the
+        // variance across it is heading uncertainty and says nothing about standing still).
         let sigma = {
             let c = &obj.velocity_cov;
-            let m = c[(0, 0)].max(c[(1, 1)]);
+            let m = if speed > 1e-9 {
+                let u = [v[0] / speed, v[1] / speed];
+                u[0] * u[0] * c[(0, 0)] + 2.0 * u[0] * u[1] * c[(0, 1)] + u[1] * u[1] * c[(1, 1)]
+            } else {
+                0.0
+            };
             if m.is_finite() && m > 0.0 {
                 sqrt(m)
             } else {
@@ -317,6 +326,7 @@ impl Relative {
             path_offset_m: frame.path_offset(local),
             range_m: norm(local),
             v2x_only: obj.v2x_only,
+            track_accel_mps2: obj.accel.map(|a| a.accel_mps2).filter(|a| a.is_finite()),
         })
     }
 
@@ -705,11 +715,15 @@ impl AccelEstimator {
         (a[0].is_finite() && a[1].is_finite()).then_some(a)
     }
 
-    /// Estimated acceleration of track `id` along its own velocity (negative = braking), m/s²;
-    /// 0 without history or when the object does not move.
+    /// Acceleration of `rel` along its own velocity (negative = braking), m/s²: the fusion
+    /// core's estimate when the track carries one, else the fit over snapshots; 0 without
+    /// either or when the object does not move.
     pub fn tangential(&self, rel: &Relative) -> f64 {
         if !rel.moving {
             return 0.0;
+        }
+        if let Some(a) = rel.track_accel_mps2 {
+            return a.clamp(-12.0, 12.0);
         }
         let Some(a) = self.accel(rel.id) else {
             return 0.0;
