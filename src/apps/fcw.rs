@@ -5,8 +5,9 @@
 //!    offset from the ego's predicted path (an arc of the current yaw rate, straight below
 //!    1 °/s) is at most `ego half width + object half width + lane_margin_m` (0.3 m; 0.7 m while
 //!    the target is latched). Objects moving across or against the ego's direction
-//!    (more than 45° off) are not FCW leads (ICW, LTA, DNPW cover them); stationary objects are
-//!    leads whatever their (noisy) heading says. Pedestrians and cyclists belong to VRUCW.
+//!    (more than 45° off) are not FCW leads (ICW, LTA, DNPW cover them) unless they are slower
+//!    than 3 m/s (a car creeping out across the lane), and then count as standing; stationary
+//!    objects are leads whatever their (noisy) heading says. Pedestrians and cyclists belong to VRUCW.
 //! 2. The bumper-to-bumper gap `lon − ego half length − lead half length` is closed with
 //!    constant accelerations until each vehicle stops ([`ttc_1d`]): ego speed and its braking
 //!    (a positive ego acceleration is ignored), the lead's speed along the ego axis and its
@@ -21,7 +22,9 @@
 //! No warning below `min_ego_speed_mps` (2 m/s) or beyond `max_range_m` (200 m).
 use alloc::vec::Vec;
 
-use super::geometry::{AccelEstimator, Bands, Direction, EgoFrame, Relative, in_corridor, ttc_1d};
+use super::geometry::{
+    AccelEstimator, Bands, Direction, EgoFrame, Relative, in_corridor, relatives, ttc_1d,
+};
 use super::latch::{Info, Latch};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
 use crate::geo::math::abs;
@@ -45,6 +48,9 @@ pub struct FcwConfig {
     pub off_ms: i64,
     /// Lead accelerations smaller than this in magnitude count as 0, m/s².
     pub accel_dead_band_mps2: f64,
+    /// Objects in the corridor this slow are leads whatever their direction (a car creeping
+    /// out across the lane, a noisy standstill), taken as standing, m/s.
+    pub slow_any_direction_mps: f64,
 }
 
 impl Default for FcwConfig {
@@ -63,6 +69,7 @@ impl Default for FcwConfig {
             on_ms: 100,
             off_ms: 600,
             accel_dead_band_mps2: 0.3,
+            slow_any_direction_mps: 3.0,
         }
     }
 }
@@ -107,7 +114,8 @@ fn lead_candidate(c: &FcwConfig, frame: &EgoFrame, rel: &Relative, active: Optio
     rel.is_vehicle()
         && rel.local[0] > 0.0
         && rel.range_m <= c.max_range_m
-        && matches!(rel.direction, Direction::Same | Direction::Stationary)
+        && (matches!(rel.direction, Direction::Same | Direction::Stationary)
+            || rel.speed_mps <= c.slow_any_direction_mps)
         && in_corridor(frame, rel, margin)
 }
 
@@ -119,8 +127,9 @@ fn lead_ttc(
     rel: &Relative,
 ) -> Option<f64> {
     let gap = rel.gap_ahead_m(frame);
-    let v_lead = rel.vel_local[0].max(0.0);
-    let mut a_lead = if rel.moving && rel.speed_mps > 0.0 {
+    let same = rel.direction == Direction::Same;
+    let v_lead = if same { rel.vel_local[0].max(0.0) } else { 0.0 };
+    let mut a_lead = if same && rel.speed_mps > 0.0 {
         accel.tangential(rel) * rel.vel_local[0] / rel.speed_mps
     } else {
         0.0
@@ -148,10 +157,7 @@ impl ObjectApp for Fcw {
         // The lead: nearest candidate ahead.
         let mut lead: Option<(u32, f64)> = None;
         if let Some(frame) = EgoFrame::new(cx.ego) {
-            for wo in cx.objects {
-                let Some(rel) = Relative::new(&frame, wo.object) else {
-                    continue;
-                };
+            for (_, rel) in relatives(&frame, cx.objects) {
                 if lead_candidate(c, &frame, &rel, latch.level(rel.id)) {
                     let gap = rel.gap_ahead_m(&frame);
                     if lead.is_none_or(|(_, g)| gap < g) {

@@ -10,7 +10,7 @@
 
 use alloc::vec::Vec;
 
-use super::Ego;
+use super::{Ego, WorldObject};
 use crate::fusion::{FusedObject, ObjectClass};
 use crate::geo::math::{abs, atan2, cos, hypot, sin, sqrt};
 use crate::time::Timestamp;
@@ -244,6 +244,8 @@ pub struct Relative {
     pub range_m: f64,
     /// Seen only through V2X.
     pub v2x_only: bool,
+    /// The fusion core's estimate of its acceleration along its motion, m/s², when it has one.
+    pub track_accel_mps2: Option<f64>,
 }
 
 impl Relative {
@@ -256,9 +258,16 @@ impl Relative {
             return None;
         }
         let speed = norm(v);
+        // Speed uncertainty: the velocity variance along the direction of motion (the
+        // variance across it is heading uncertainty and says nothing about standing still).
         let sigma = {
             let c = &obj.velocity_cov;
-            let m = c[(0, 0)].max(c[(1, 1)]);
+            let m = if speed > 1e-9 {
+                let u = [v[0] / speed, v[1] / speed];
+                u[0] * u[0] * c[(0, 0)] + 2.0 * u[0] * u[1] * c[(0, 1)] + u[1] * u[1] * c[(1, 1)]
+            } else {
+                0.0
+            };
             if m.is_finite() && m > 0.0 {
                 sqrt(m)
             } else {
@@ -269,7 +278,10 @@ impl Relative {
             ObjectClass::Pedestrian | ObjectClass::NonMotor => VRU_MOVING_MIN_MPS,
             _ => MOVING_MIN_MPS,
         };
-        let moving = speed >= min && speed >= 2.0 * sigma;
+        // A vehicle must be faster than twice its velocity σ; a pedestrian or cyclist, whose
+        // fused velocity is much less certain relative to its speed, than once.
+        let k_sigma = if min == VRU_MOVING_MIN_MPS { 1.0 } else { 2.0 };
+        let moving = speed >= min && speed >= k_sigma * sigma;
         let velocity_enu = if moving { v } else { [0.0, 0.0] };
         let local = frame.to_local(p);
         let vel_local = frame.vec_to_local(velocity_enu);
@@ -314,6 +326,7 @@ impl Relative {
             path_offset_m: frame.path_offset(local),
             range_m: norm(local),
             v2x_only: obj.v2x_only,
+            track_accel_mps2: obj.accel.map(|a| a.accel_mps2).filter(|a| a.is_finite()),
         })
     }
 
@@ -321,6 +334,17 @@ impl Relative {
     /// overlap longitudinally).
     pub fn gap_ahead_m(&self, frame: &EgoFrame) -> f64 {
         self.local[0] - frame.half_length_m - self.length_m / 2.0
+    }
+
+    /// Whether this is the ego itself reported back (by a roadside unit that saw it, for
+    /// example) and not filtered out upstream: its centre within the ego's footprint (plus
+    /// 1.5 m lengthwise and 0.8 m across, room for report latency) and its velocity within
+    /// 3 m/s of the ego's. No real object can be there.
+    pub fn is_ego_echo(&self, frame: &EgoFrame) -> bool {
+        let dv = [self.vel_local[0] - frame.speed_mps, self.vel_local[1]];
+        abs(self.local[0]) <= frame.half_length_m + 1.5
+            && abs(self.local[1]) <= frame.half_width_m + 0.8
+            && norm(dv) <= 3.0
     }
 
     /// Whether the object is a vehicle (motor or unknown class).
@@ -341,6 +365,18 @@ impl Relative {
         }
         dot(self.local, rel_v) / self.range_m
     }
+}
+
+/// The objects with a finite state as seen from `frame`, without echoes of the ego
+/// ([`Relative::is_ego_echo`]).
+pub fn relatives<'a>(
+    frame: &'a EgoFrame,
+    objects: &'a [WorldObject<'a>],
+) -> impl Iterator<Item = (&'a WorldObject<'a>, Relative)> + 'a {
+    objects.iter().filter_map(move |wo| {
+        let rel = Relative::new(frame, wo.object)?;
+        (!rel.is_ego_echo(frame)).then_some((wo, rel))
+    })
 }
 
 /// Lateral half-width of a lane used by the gates, m (3.5 m lanes).
@@ -679,11 +715,15 @@ impl AccelEstimator {
         (a[0].is_finite() && a[1].is_finite()).then_some(a)
     }
 
-    /// Estimated acceleration of track `id` along its own velocity (negative = braking), m/s²;
-    /// 0 without history or when the object does not move.
+    /// Acceleration of `rel` along its own velocity (negative = braking), m/s²: the fusion
+    /// core's estimate when the track carries one, else the fit over snapshots; 0 without
+    /// either or when the object does not move.
     pub fn tangential(&self, rel: &Relative) -> f64 {
         if !rel.moving {
             return 0.0;
+        }
+        if let Some(a) = rel.track_accel_mps2 {
+            return a.clamp(-12.0, 12.0);
         }
         let Some(a) = self.accel(rel.id) else {
             return 0.0;

@@ -15,7 +15,7 @@
 
 use alloc::vec::Vec;
 
-use super::geometry::{EgoFrame, Relative, V2, norm};
+use super::geometry::{EgoFrame, Relative, V2, norm, relatives};
 use super::warning::{AppId, Level, Target, Warning};
 use super::{ObjectContext, WorldObject};
 use crate::time::Timestamp;
@@ -276,10 +276,7 @@ impl Latch {
         F: FnMut(&EgoFrame, &WorldObject<'_>, &Relative, Option<Level>) -> Option<(Level, Info)>,
     {
         if let Some(frame) = EgoFrame::new(cx.ego) {
-            for wo in cx.objects {
-                let Some(rel) = Relative::new(&frame, wo.object) else {
-                    continue;
-                };
+            for (wo, rel) in relatives(&frame, cx.objects) {
                 let active = self.level(rel.id);
                 match raw(&frame, wo, &rel, active) {
                     Some((level, info)) => {

@@ -15,7 +15,7 @@
 //! ([`Latch`]); one warning at a time.
 use alloc::vec::Vec;
 
-use super::geometry::{ADJACENT_LANES_M, OWN_LANE_M, travels_ego_way};
+use super::geometry::{ADJACENT_LANES_M, OWN_LANE_M, relatives, travels_ego_way};
 use super::latch::{Info, Latch, widen};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
 use crate::geo::math::abs;
@@ -90,10 +90,7 @@ impl ObjectApp for Tjw {
         let mut members = 0usize;
         let mut tail: Option<(u32, f64)> = None;
         if let Some(frame) = super::geometry::EgoFrame::new(cx.ego) {
-            for wo in cx.objects {
-                let Some(rel) = super::geometry::Relative::new(&frame, wo.object) else {
-                    continue;
-                };
+            for (wo, rel) in relatives(&frame, cx.objects) {
                 let member = rel.is_vehicle()
                     && rel.local[0] > 0.0
                     && rel.range_m <= c.advisory_range_m + 50.0

@@ -36,6 +36,11 @@ pub struct Body {
     /// Velocity noise σ, m/s.
     pub vel_noise_mps: f64,
     pub v2x_only: bool,
+    /// Channels that report it in fused runs: any of "bsm", "rsm", "onboard" (BSM only when
+    /// empty).
+    pub seen_by: Vec<String>,
+    /// Report latency of the roadside, s.
+    pub rsm_latency_s: f64,
 }
 
 impl Body {
@@ -56,6 +61,8 @@ impl Body {
             noise_m: 0.0,
             vel_noise_mps: 0.0,
             v2x_only: false,
+            seen_by: Vec::new(),
+            rsm_latency_s: 0.1,
         }
     }
 
@@ -168,17 +175,7 @@ impl World {
         for k in 0..=n {
             let t = k as f64 * self.step_s;
             let now = Timestamp::from_millis((t * 1000.0).round() as i64 + 1_000_000);
-            let ego = Ego {
-                time: now,
-                position_enu: [w.ego.x, w.ego.y],
-                speed_mps: w.ego.speed_mps,
-                heading_deg: w.ego.heading_deg,
-                accel_mps2: w.ego.accel_mps2,
-                yaw_rate_dps: w.ego.yaw_rate_dps,
-                length_m: w.ego.length_m,
-                width_m: w.ego.width_m,
-                turn_signal: w.turn_signal,
-            };
+            let ego = w.ego_state(now);
             let fused: Vec<FusedObject> = w
                 .actors
                 .iter()
@@ -214,13 +211,7 @@ impl World {
                     flags: a.flags,
                 })
                 .collect();
-            let cx = ObjectContext {
-                now,
-                ego: &ego,
-                objects: &objects,
-            };
-            out.clear();
-            app.evaluate(&cx, &mut out);
+            evaluate(app, now, &ego, &objects, &mut out);
             probe(t, &w.ego, &w.actors);
             for warning in &out {
                 events.push(Event {
@@ -236,8 +227,156 @@ impl World {
         events
     }
 
+    /// The ego as the applications see it at `now`.
+    pub fn ego_state(&self, now: Timestamp) -> Ego {
+        Ego {
+            time: now,
+            position_enu: [self.ego.x, self.ego.y],
+            speed_mps: self.ego.speed_mps,
+            heading_deg: self.ego.heading_deg,
+            accel_mps2: self.ego.accel_mps2,
+            yaw_rate_dps: self.ego.yaw_rate_dps,
+            length_m: self.ego.length_m,
+            width_m: self.ego.width_m,
+            turn_signal: self.turn_signal,
+        }
+    }
+
     pub fn run(&self, app: &mut dyn ObjectApp) -> Vec<Event> {
         self.run_with(app, |_, _, _| {})
+    }
+
+    /// Like [`World::run`], but the actors reach the app through the fusion tracker: each
+    /// channel that sees an actor sends a report every step (the roadside `rsm_latency_s` late,
+    /// positions with the actor's noise), the ego state is set, the tracker steps, and its
+    /// snapshot with the actors' flags (by vehicle id) is evaluated.
+    pub fn run_fused(&self, app: &mut dyn ObjectApp) -> Vec<Event> {
+        use cv2x::fusion::{
+            EgoState, FusionConfig, ObsCovariance, ObsMotion, ObsPosition, Observation, SourceId,
+            SourceKind, SourceType, Tracker,
+        };
+        use cv2x::geo::{EnuFrame, Wgs84};
+        let origin = Wgs84::new(39.9, 116.4, 0.0);
+        let frame = EnuFrame::new(origin).unwrap();
+        let mut tracker = Tracker::new(FusionConfig::default(), origin).unwrap();
+        let mut w = self.clone();
+        let mut rng = Rng(0x9e37_79b9);
+        let mut out = Vec::new();
+        let mut events = Vec::new();
+        let mut fused = Vec::new();
+        // Past states for latency: (time, actors).
+        let mut history: Vec<(f64, Vec<Body>)> = Vec::new();
+        let n = (self.duration_s / self.step_s).round() as i64;
+        let base = 600_000_000_000i64;
+        let ts = |t: f64| Timestamp::from_millis(base + (t * 1000.0).round() as i64);
+        for k in 0..=n {
+            let t = k as f64 * self.step_s;
+            let now = ts(t);
+            let wg = frame.wgs84_from_enu(&nalgebra::Vector3::new(w.ego.x, w.ego.y, 0.0));
+            let _ = tracker.set_ego_state(&EgoState {
+                time: now,
+                lat_deg: wg.lat_deg,
+                lon_deg: wg.lon_deg,
+                alt_m: 0.0,
+                heading_deg: w.ego.heading_deg,
+                speed_mps: w.ego.speed_mps,
+                yaw_rate_rps: -w.ego.yaw_rate_dps.to_radians(),
+                position_sigma_m: 0.3,
+                heading_sigma_deg: 0.5,
+                length_m: w.ego.length_m,
+                width_m: w.ego.width_m,
+                vehicle_id: Some([0xee; 8]),
+            });
+            history.push((t, w.actors.clone()));
+            if history.len() > 20 {
+                history.remove(0);
+            }
+            for (i, a) in w.actors.iter().enumerate() {
+                let channels: Vec<&str> = if a.seen_by.is_empty() {
+                    vec!["bsm"]
+                } else {
+                    a.seen_by.iter().map(String::as_str).collect()
+                };
+                for ch in channels {
+                    let (kind, station, st, lat) = match ch {
+                        "rsm" => (SourceKind::Rsm, 1, SourceType::Lidar, a.rsm_latency_s),
+                        "onboard" => (SourceKind::Onboard, 1, SourceType::Lidar, 0.0),
+                        _ => (SourceKind::Bsm, 0, SourceType::SelfInfo, 0.0),
+                    };
+                    let t_obs = t - lat;
+                    let past = history
+                        .iter()
+                        .rev()
+                        .find(|(ht, _)| *ht <= t_obs + 1e-9)
+                        .and_then(|(ht, v)| v.get(i).map(|b| (*ht, b.clone())));
+                    let Some((ht, b)) = past else { continue };
+                    let obs = Observation {
+                        source: SourceId { kind, station },
+                        object_id: u64::from(a.id),
+                        vehicle_id: Some([a.id as u8; 8]),
+                        source_type: st,
+                        time: ts(ht),
+                        position: ObsPosition::Enu {
+                            x_m: b.x + a.noise_m * rng.gauss(),
+                            y_m: b.y + a.noise_m * rng.gauss(),
+                        },
+                        motion: ObsMotion::SpeedHeading {
+                            speed_mps: b.speed_mps,
+                            heading_deg: b.heading_deg.rem_euclid(360.0),
+                        },
+                        yaw_rate_rps: Some(-b.yaw_rate_dps.to_radians()),
+                        accel_mps2: Some(b.accel_mps2),
+                        size: Some(ObjectSize {
+                            length_m: b.length_m,
+                            width_m: b.width_m,
+                            height_m: 1.5,
+                        }),
+                        class: b.class,
+                        covariance: ObsCovariance::default(),
+                    };
+                    let _ = tracker.ingest(&obs);
+                }
+            }
+            let _ = tracker.step(now);
+            tracker.snapshot(&mut fused);
+            let ego = w.ego_state(now);
+            let objects: Vec<WorldObject<'_>> = fused
+                .iter()
+                .map(|o| WorldObject {
+                    object: o,
+                    flags: w
+                        .actors
+                        .iter()
+                        .find(|a| o.vehicle_id == Some([a.id as u8; 8]))
+                        .map(|a| a.flags)
+                        .unwrap_or_default(),
+                })
+                .collect();
+            evaluate(app, now, &ego, &objects, &mut out);
+            for warning in &out {
+                // Attribute the warning to the actor nearest the warned position, as the
+                // scenario runner does; report it under that actor's id.
+                let mut warning = *warning;
+                if let cv2x::apps::Target::Object { position_enu, .. } = warning.target {
+                    if let Some(a) = w.actors.iter().min_by(|a, b| {
+                        let da = (a.x - position_enu[0]).hypot(a.y - position_enu[1]);
+                        let db = (b.x - position_enu[0]).hypot(b.y - position_enu[1]);
+                        da.total_cmp(&db)
+                    }) {
+                        warning.target = cv2x::apps::Target::Object {
+                            track_id: a.id,
+                            position_enu,
+                        };
+                    }
+                }
+                events.push(Event { t_s: t, warning });
+            }
+            w.ego.step(t, self.step_s);
+            for a in &mut w.actors {
+                a.step(t, self.step_s);
+            }
+        }
+        events
     }
 }
 
@@ -272,6 +411,19 @@ pub fn transitions(events: &[Event], world: &World, track: u32) -> usize {
         }
     }
     count
+}
+
+/// One evaluation of `app` into `out` (cleared first).
+fn evaluate(
+    app: &mut dyn ObjectApp,
+    now: Timestamp,
+    ego: &Ego,
+    objects: &[WorldObject<'_>],
+    out: &mut Vec<Warning>,
+) {
+    let cx = ObjectContext { now, ego, objects };
+    out.clear();
+    app.evaluate(&cx, out);
 }
 
 pub fn ego(speed_mps: f64) -> Body {
