@@ -33,6 +33,8 @@ pub mod fusion;
 pub mod geo;
 pub mod msg;
 pub mod net;
+#[cfg(feature = "security")]
+pub mod security;
 pub mod time;
 
 #[cfg(doctest)]
