@@ -1127,10 +1127,19 @@ impl CertTemplate {
         w.into_bytes()
     }
 
-    /// COER of the whole certificate from an encoded `ToBeSignedCertificate` and a signature.
+    /// COER of the whole certificate from an encoded `ToBeSignedCertificate` and a signature
+    /// (left out for an implicit certificate, one with a reconstruction value).
     pub fn encode_certificate(&self, tbs: &[u8], signature: &Signature) -> Vec<u8> {
+        let implicit = matches!(
+            self.fields.verify_key,
+            VerifyKeyIndicator::Reconstruction(_)
+        );
         let mut w = Writer::new();
-        w.u8(0x80).u8(3).u8(0);
+        if implicit {
+            w.u8(0).u8(3).u8(1);
+        } else {
+            w.u8(0x80).u8(3).u8(0);
+        }
         match self.issuer {
             Issuer::Digest(HashAlg::Sha256, id) => {
                 w.choice(0).bytes(&id);
@@ -1146,7 +1155,9 @@ impl CertTemplate {
             }
         }
         w.bytes(tbs);
-        signature.encode(&mut w);
+        if !implicit {
+            signature.encode(&mut w);
+        }
         w.into_bytes()
     }
 }

@@ -304,11 +304,6 @@ impl Writer {
         self.buf
     }
 
-    /// Current length.
-    pub(crate) fn len(&self) -> usize {
-        self.buf.len()
-    }
-
     /// Raw octets.
     pub(crate) fn bytes(&mut self, b: &[u8]) -> &mut Self {
         self.buf.extend_from_slice(b);

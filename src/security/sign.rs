@@ -226,8 +226,13 @@ impl SpduSigner {
 
     /// Signs `payload` with the header fields given.
     pub fn sign_with(&self, payload: &[u8], header: &HeaderFields) -> Result<Vec<u8>> {
-        let tbs = spdu::encode_tbs(payload, header);
-        let sig = self.key.sign(&self.signer_input, &tbs)?;
+        self.sign_tbs(&spdu::encode_tbs(payload, header))
+    }
+
+    /// Signs an already encoded `ToBeSignedData` (any content, for tests and tools) into a
+    /// complete SPDU.
+    pub fn sign_tbs(&self, tbs: &[u8]) -> Result<Vec<u8>> {
+        let sig = self.key.sign(&self.signer_input, tbs)?;
         let signer = match self.mode {
             SignerMode::Digest => SignerRef::Digest(self.id8),
             SignerMode::Certificate => SignerRef::Certificate(&self.cert),

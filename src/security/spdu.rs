@@ -343,6 +343,5 @@ pub fn encode_signed(
         }
     }
     signature.encode(&mut w);
-    let _ = w.len();
     w.into_bytes()
 }
