@@ -237,6 +237,6 @@ impl SpduSigner {
             SignerMode::Digest => SignerRef::Digest(self.id8),
             SignerMode::Certificate => SignerRef::Certificate(&self.cert),
         };
-        Ok(spdu::encode_signed(self.key.hash_alg(), &tbs, signer, &sig))
+        Ok(spdu::encode_signed(self.key.hash_alg(), tbs, signer, &sig))
     }
 }
