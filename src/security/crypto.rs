@@ -30,6 +30,7 @@ const SM2_GX: [u8; 32] = hex32("32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1
 /// SM2 base point y.
 const SM2_GY: [u8; 32] = hex32("BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0");
 /// SM2 group order n.
+#[cfg(feature = "sm2-fast")]
 const SM2_N: [u8; 32] = hex32("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123");
 
 const fn hex32(s: &str) -> [u8; 32] {
@@ -155,11 +156,13 @@ fn sec1_input(point: &CurvePoint) -> Result<([u8; 65], usize)> {
 }
 
 /// Whether 1 ≤ v < n (big-endian).
+#[cfg(feature = "sm2-fast")]
 fn in_sm2_scalar_range(v: &[u8; 32]) -> bool {
     v.iter().any(|b| *b != 0) && v < &SM2_N
 }
 
 /// Whether (r + s) mod n = 0, for r, s < n.
+#[cfg(feature = "sm2-fast")]
 fn sm2_sum_is_n(r: &[u8; 32], s: &[u8; 32]) -> bool {
     let mut carry = 0u16;
     let mut sum = [0u8; 32];
@@ -329,6 +332,7 @@ impl Backend for SoftwareBackend {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "sm2-fast")]
     #[test]
     fn sm2_scalar_checks() {
         assert!(!in_sm2_scalar_range(&[0; 32]));
