@@ -4,6 +4,7 @@
 mod support;
 use support::rsm_at;
 
+use cv2x::fusion::model::Filter;
 use cv2x::fusion::tracker::MAX_SOURCES;
 use cv2x::fusion::{
     EgoState, FusedObject, FusionConfig, FusionError, ObjectClass, ObsCovariance, ObsMotion,
@@ -1126,4 +1127,131 @@ fn braking_lead_gets_an_acceleration_estimate() {
     }
     assert!(checked > 50);
     assert_eq!(tr.counters().numeric_failures, 0);
+}
+
+/// A report at ENU `p` from `kind`/`source_type` with no motion and no confidence.
+fn bare(kind: SourceKind, source_type: SourceType, object_id: u64, t: Timestamp) -> Observation {
+    let mut o = rsm_at(
+        &frame(),
+        1,
+        object_id,
+        t,
+        Vector2::zeros(),
+        Vector2::zeros(),
+        PositionConfidence::Unavailable,
+    );
+    o.source = SourceId { kind, station: 1 };
+    o.source_type = source_type;
+    o.motion = ObsMotion::None;
+    o.covariance = ObsCovariance::default();
+    o.size = None;
+    o.class = ObjectClass::Pedestrian;
+    o
+}
+
+#[test]
+fn reports_without_confidence_get_the_per_source_defaults() {
+    use cv2x::fusion::observation::default_noise;
+    let cases = [
+        (SourceKind::Rsm, SourceType::Video),
+        (SourceKind::Rsm, SourceType::Lidar),
+        (SourceKind::Ssm, SourceType::Unknown),
+        (SourceKind::Bsm, SourceType::SelfInfo),
+        (SourceKind::Onboard, SourceType::Lidar),
+        (SourceKind::Onboard, SourceType::MicrowaveRadar),
+    ];
+    let mut sigmas = Vec::new();
+    for (kind, st) in cases {
+        let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+        let mut o = bare(kind, st, 1, at(0));
+        o.position = ObsPosition::Enu { x_m: 5.0, y_m: 5.0 };
+        o.motion = ObsMotion::SpeedHeading {
+            speed_mps: 10.0,
+            heading_deg: 90.0,
+        };
+        o.class = ObjectClass::Motor;
+        tr.ingest(&o).unwrap();
+        tr.step(at(0)).unwrap();
+        let t = &tr.tracks()[0];
+        let d = default_noise(kind, st);
+        let pc = t.filter().position_cov();
+        let want = d.position_sigma_m * d.position_sigma_m + 1e-4;
+        assert!(
+            (pc[(0, 0)] - want).abs() < 1e-9 && (pc[(1, 1)] - want).abs() < 1e-9,
+            "{kind:?}/{st:?}: {pc}"
+        );
+        let Filter::Ctrv(c) = t.filter() else {
+            panic!("a car is a CTRV track");
+        };
+        let sv = d.speed_sigma_mps * d.speed_sigma_mps + 1e-4;
+        assert!((c.p[(2, 2)] - sv).abs() < 1e-9, "{kind:?}/{st:?}: {}", c.p);
+        sigmas.push(d.position_sigma_m);
+    }
+    // Not one default for all: onboard lidar is sharper than a roadside camera.
+    assert!(sigmas[4] < sigmas[1] && sigmas[1] < sigmas[0], "{sigmas:?}");
+    // A stated confidence wins over the default: posConfidence a1m is σ = 1 m / 2.448.
+    let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let mut o = bare(SourceKind::Rsm, SourceType::Video, 1, at(0));
+    o.covariance = ObsCovariance::from_csae(PositionConfidence::A1m, None, None);
+    tr.ingest(&o).unwrap();
+    tr.step(at(0)).unwrap();
+    let pc = tr.tracks()[0].filter().position_cov();
+    assert!((pc[(0, 0)].sqrt() - 0.4086).abs() < 1e-3, "{pc}");
+}
+
+#[test]
+fn gate_confidence_is_configurable() {
+    // Two sources, σ 0.5 m each, 2.35 m apart: χ² ≈ 11 on 2 DoF, outside the 99 % gate (9.21),
+    // inside the 99.9 % gate (13.8).
+    for (confidence, tracks) in [(0.99, 2), (0.999, 1)] {
+        let config = FusionConfig {
+            gate_confidence: confidence,
+            ..FusionConfig::default()
+        };
+        let mut tr = Tracker::new(config, ORIGIN).unwrap();
+        let mut a = bare(SourceKind::Rsm, SourceType::Lidar, 1, at(0));
+        a.position = ObsPosition::Enu { x_m: 0.0, y_m: 0.0 };
+        tr.ingest(&a).unwrap();
+        tr.step(at(0)).unwrap();
+        let mut b = bare(SourceKind::Ssm, SourceType::Lidar, 2, at(0));
+        b.position = ObsPosition::Enu {
+            x_m: 2.35,
+            y_m: 0.0,
+        };
+        tr.ingest(&b).unwrap();
+        tr.step(at(0)).unwrap();
+        assert_eq!(tr.tracks().len(), tracks, "gate confidence {confidence}");
+    }
+}
+
+#[test]
+fn track_life_parameters_are_per_source() {
+    let status_after_one = |config: FusionConfig, kind: SourceKind, conf: PositionConfidence| {
+        let mut tr = Tracker::new(config, ORIGIN).unwrap();
+        let mut o = bare(kind, SourceType::Lidar, 1, at(0));
+        o.position = ObsPosition::Enu { x_m: 3.0, y_m: 9.0 };
+        o.covariance = ObsCovariance::from_csae(conf, None, None);
+        tr.ingest(&o).unwrap();
+        tr.step(at(0)).unwrap();
+        tr.tracks()[0].status()
+    };
+    let d = FusionConfig::default();
+    use PositionConfidence::{A1m, A5m};
+    use TrackStatus::{Confirmed, Tentative};
+    // A trusted, confident roadside report confirms at once; a vague one does not.
+    assert_eq!(status_after_one(d, SourceKind::Rsm, A1m), Confirmed);
+    assert_eq!(status_after_one(d, SourceKind::Rsm, A5m), Tentative);
+    // The same report from an untrusted roadside, or with a stricter threshold, does not.
+    let mut untrusted = d;
+    untrusted.rsm.trusted = false;
+    assert_eq!(status_after_one(untrusted, SourceKind::Rsm, A1m), Tentative);
+    let mut strict = d;
+    strict.rsm.confirm_at_once_sigma_m = 0.3;
+    assert_eq!(status_after_one(strict, SourceKind::Rsm, A1m), Tentative);
+    // Sensor sharing and onboard sensors need several hits by default, one when so configured.
+    assert_eq!(status_after_one(d, SourceKind::Ssm, A1m), Tentative);
+    assert_eq!(status_after_one(d, SourceKind::Onboard, A1m), Tentative);
+    let mut eager = d;
+    eager.onboard.confirm_hits = 1;
+    assert_eq!(status_after_one(eager, SourceKind::Onboard, A1m), Confirmed);
 }
