@@ -1274,10 +1274,10 @@ impl Tracker {
                 else {
                     break;
                 };
-                let (Some(ta), Some(tb)) = (
-                    self.tracks.get(ia as usize).copied(),
-                    self.tracks.get(ib as usize).copied(),
-                ) else {
+                // Borrowed, not copied: most pairs are looked at and left alone.
+                let (Some(ta), Some(tb)) =
+                    (self.tracks.get(ia as usize), self.tracks.get(ib as usize))
+                else {
                     break;
                 };
                 let (pa, pb) = (ta.filter.position(), tb.filter.position());
@@ -1287,7 +1287,7 @@ impl Tracker {
                 if ta.dead || tb.dead || abs(pb.y - pa.y) > REACH_M {
                     continue;
                 }
-                if !should_merge(&ta, &tb, gate, now, window) {
+                if !should_merge(ta, tb, gate, now, window) {
                     continue;
                 }
                 let (keep, drop) = if ta.id <= tb.id { (ia, ib) } else { (ib, ia) };
