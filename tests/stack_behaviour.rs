@@ -5,10 +5,9 @@
 
 use std::borrow::Cow;
 
-use cv2x::apps::mapmatch::{SignalInput, Turn};
-use cv2x::apps::{Level, TurnSignal};
+use cv2x::apps::Level;
+use cv2x::apps::mapmatch::SignalInput;
 use cv2x::codec::Uper;
-use cv2x::fusion::EgoState;
 use cv2x::geo::{EnuFrame, Wgs84};
 use cv2x::msg::v2020 as m;
 use cv2x::scenario::build::{self, Participant, VehicleInfo};
@@ -37,25 +36,7 @@ fn at(x: f64, y: f64) -> Wgs84 {
 }
 
 fn ego(ts: f64, y: f64, speed: f64) -> EgoUpdate {
-    let w = at(0.0, y);
-    EgoUpdate {
-        state: EgoState {
-            time: t(ts),
-            lat_deg: w.lat_deg,
-            lon_deg: w.lon_deg,
-            alt_m: 0.0,
-            heading_deg: 0.0,
-            speed_mps: speed,
-            yaw_rate_rps: 0.0,
-            position_sigma_m: 0.5,
-            heading_sigma_deg: 1.0,
-            length_m: 4.8,
-            width_m: 1.9,
-            vehicle_id: Some(build::EGO_ID),
-        },
-        accel_mps2: 0.0,
-        turn_signal: TurnSignal::None,
-    }
+    EgoUpdate::new(t(ts), at(0.0, y), 0.0, speed, Some(build::EGO_ID))
 }
 
 fn stack() -> Stack {
@@ -109,15 +90,8 @@ fn rsm_of(parts: &[(u16, Option<[u8; 8]>, f64, f64)], ts: f64) -> Vec<u8> {
 
 fn signal(plan: &[(m::LightState, f64)]) -> Signal {
     Signal {
-        stop_line_y: 100.0,
-        x: 0.0,
         speed_limit_kph: Some(60.0),
-        plan: plan.to_vec(),
-        lanes: Turn::Straight,
-        timing: TimingForm::Counting,
-        spat_from_s: 0.0,
-        spat_until_s: f64::INFINITY,
-        map: true,
+        ..Signal::new(100.0, 0.0, plan.to_vec())
     }
 }
 

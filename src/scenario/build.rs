@@ -415,7 +415,7 @@ pub fn map(frame: &EnuFrame, signal: &Signal, dir: f64, length_m: f64) -> m::Mes
     let at = |x: f64, y: f64| frame.wgs84_from_enu(&nalgebra::Vector3::new(x, y, 0.0));
     let node_pos = pos3d(&at(signal.x, signal.stop_line_y + dir * 15.0));
     let mut points = Vec::new();
-    let n = (length_m / 100.0).ceil().max(1.0) as usize;
+    let n = (length_m / 100.0).ceil().clamp(1.0, 30.0) as usize;
     for i in 0..=n {
         let back = length_m * (1.0 - i as f64 / n as f64);
         points.push(m::RoadPoint {

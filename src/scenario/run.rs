@@ -59,6 +59,16 @@ pub struct Record {
     pub advice: Option<Advice>,
     /// Target position in the scenario frame, m.
     pub position: Option<[f64; 2]>,
+    /// Whether the warning is about a fused object (rather than a place or the ego).
+    pub about_object: bool,
+}
+
+impl Record {
+    /// The key under which the timeline follows a warning: the application and, for warnings
+    /// about objects, the actor.
+    fn key(&self) -> (AppId, Option<u32>) {
+        (self.app, self.target.filter(|_| self.about_object))
+    }
 }
 
 /// A change in the warnings shown: raised, changed (level or advice kind), cleared.
@@ -424,15 +434,14 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
                 distance_m: w.distance_m,
                 advice: w.advice,
                 position: pos,
+                about_object: matches!(w.target, Target::Object { .. }),
             };
             outcome.records.push(rec);
             now_shown.push(rec);
         }
         // Timeline: changes per (app, target).
         for rec in &now_shown {
-            let prev = shown
-                .iter()
-                .find(|p| p.app == rec.app && p.target == rec.target);
+            let prev = shown.iter().find(|p| p.key() == rec.key());
             let state = match prev {
                 None => Some("raise"),
                 Some(p)
@@ -452,10 +461,7 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
             }
         }
         for p in &shown {
-            if !now_shown
-                .iter()
-                .any(|n| n.app == p.app && n.target == p.target)
-            {
+            if !now_shown.iter().any(|n| n.key() == p.key()) {
                 outcome.timeline.push(TimelineEntry {
                     state: "clear",
                     record: Record { t_s, ..*p },
