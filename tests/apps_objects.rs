@@ -209,6 +209,9 @@ fn bsw_silent_far_behind_two_lanes_over_or_parked() {
     silent(&two_lanes, &mut Bsw::default());
     let parked = World::new(ego(20.0), vec![Body::car(1, 3.5, 20.0, 0.0, 0.0)], 3.0);
     silent(&parked, &mut Bsw::default());
+    // A slow car overtaken at 20 m/s more.
+    let slow = World::new(ego(25.0), vec![Body::car(1, 3.5, 20.0, 0.0, 5.0)], 3.0);
+    silent(&slow, &mut Bsw::default());
 }
 
 #[test]
@@ -262,6 +265,9 @@ fn ebw_ahead_braking_warns_oncoming_does_not() {
         at_s: 1.0,
         accel_mps2: -6.0,
         flags: Some(flags(|f| f.hard_braking = true)),
+        yaw_rate_dps: None,
+        speed_mps: None,
+        turn_signal: None,
     });
     let w = World::new(ego(20.0), vec![lead], 4.0);
     let t = raised(&w, &mut Ebw::default(), 1, Level::Warning).expect("no EBW");
