@@ -168,7 +168,9 @@ impl ObjectApp for Bsw {
             let s = side(c, frame, rel, active.is_some(), 0.0)?;
             // A much slower vehicle the ego is overtaking passes the zone in a moment and is
             // in the driver's view before and after: no warning (ISO 17387 practice).
-            let overtaken = frame.speed_mps - rel.vel_local[0] > c.overtaken_rel_speed_mps;
+            // (2 m/s more while latched, so a speed difference near the limit does not flicker).
+            let limit = c.overtaken_rel_speed_mps + if active.is_some() { 2.0 } else { 0.0 };
+            let overtaken = frame.speed_mps - rel.vel_local[0] > limit;
             if !s.blind || overtaken {
                 return None;
             }
