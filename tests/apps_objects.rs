@@ -248,6 +248,15 @@ fn dnpw_oncoming_in_passing_lane() {
     // No signal: no pass intended.
     let w = World::new(ego(20.0), vec![truck.clone(), oncoming], 3.0);
     silent(&w, &mut Dnpw::default());
+    // No signal, but already out in the oncoming lane with a car coming on the ego's path.
+    let mut out_passing = ego(20.0);
+    out_passing.x = -3.5;
+    let w = World::new(
+        out_passing,
+        vec![Body::car(2, -3.5, 200.0, 180.0, 20.0)],
+        3.0,
+    );
+    assert!(raised(&w, &mut Dnpw::default(), 2, Level::Warning).is_some());
     // Oncoming far away.
     let mut w = World::new(
         ego(20.0),
