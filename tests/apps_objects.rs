@@ -522,3 +522,21 @@ fn fcw_car_creeping_across_the_lane_is_a_lead() {
         &mut Fcw::default(),
     );
 }
+
+#[test]
+fn fcw_braking_lead_in_dense_traffic() {
+    // 150 vehicles far away must not crowd the braking lead out of the acceleration history.
+    let mut actors = vec![Body::car(1, 0.0, 30.0 + 4.65, 0.0, 20.0).with_accel_at(1.0, -0.3 * G)];
+    for i in 0..150 {
+        actors.push(Body::car(
+            100 + i,
+            1000.0 + 10.0 * i as f64,
+            500.0,
+            90.0,
+            15.0,
+        ));
+    }
+    let world = World::new(ego(20.0), actors, 5.5);
+    let ttc = fcw_ttc_at_first_warning(&world, false).expect("no FCW");
+    assert!(ttc >= 2.4, "first warning at TTC {ttc}");
+}
