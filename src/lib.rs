@@ -33,6 +33,11 @@ pub mod fusion;
 pub mod geo;
 pub mod msg;
 pub mod net;
+#[cfg(feature = "jer")]
+pub mod scenario;
+#[cfg(feature = "security")]
+pub mod security;
+pub mod stack;
 pub mod time;
 
 #[cfg(doctest)]

@@ -16,6 +16,17 @@ pub mod tjw;
 pub mod vrucw;
 pub mod warning;
 
+// Road and signal applications, MAP/SPAT and RSI stores.
+pub mod glosa;
+pub mod hlw;
+pub mod ivs;
+pub mod mapmatch;
+pub mod rlvw;
+pub mod road;
+pub mod roadinfo;
+pub mod slw;
+pub use road::{RoadApp, RoadContext, road_apps};
+
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
