@@ -209,6 +209,9 @@ fn bsw_silent_far_behind_two_lanes_over_or_parked() {
     silent(&two_lanes, &mut Bsw::default());
     let parked = World::new(ego(20.0), vec![Body::car(1, 3.5, 20.0, 0.0, 0.0)], 3.0);
     silent(&parked, &mut Bsw::default());
+    // A slow car overtaken at 20 m/s more.
+    let slow = World::new(ego(25.0), vec![Body::car(1, 3.5, 20.0, 0.0, 5.0)], 3.0);
+    silent(&slow, &mut Bsw::default());
 }
 
 #[test]
@@ -245,6 +248,15 @@ fn dnpw_oncoming_in_passing_lane() {
     // No signal: no pass intended.
     let w = World::new(ego(20.0), vec![truck.clone(), oncoming], 3.0);
     silent(&w, &mut Dnpw::default());
+    // No signal, but already out in the oncoming lane with a car coming on the ego's path.
+    let mut out_passing = ego(20.0);
+    out_passing.x = -3.5;
+    let w = World::new(
+        out_passing,
+        vec![Body::car(2, -3.5, 200.0, 180.0, 20.0)],
+        3.0,
+    );
+    assert!(raised(&w, &mut Dnpw::default(), 2, Level::Warning).is_some());
     // Oncoming far away.
     let mut w = World::new(
         ego(20.0),
@@ -262,6 +274,9 @@ fn ebw_ahead_braking_warns_oncoming_does_not() {
         at_s: 1.0,
         accel_mps2: -6.0,
         flags: Some(flags(|f| f.hard_braking = true)),
+        yaw_rate_dps: None,
+        speed_mps: None,
+        turn_signal: None,
     });
     let w = World::new(ego(20.0), vec![lead], 4.0);
     let t = raised(&w, &mut Ebw::default(), 1, Level::Warning).expect("no EBW");
@@ -506,4 +521,22 @@ fn fcw_car_creeping_across_the_lane_is_a_lead() {
         &World::new(ego(20.0), vec![aside], 2.0),
         &mut Fcw::default(),
     );
+}
+
+#[test]
+fn fcw_braking_lead_in_dense_traffic() {
+    // 150 vehicles far away must not crowd the braking lead out of the acceleration history.
+    let mut actors = vec![Body::car(1, 0.0, 30.0 + 4.65, 0.0, 20.0).with_accel_at(1.0, -0.3 * G)];
+    for i in 0..150 {
+        actors.push(Body::car(
+            100 + i,
+            1000.0 + 10.0 * i as f64,
+            500.0,
+            90.0,
+            15.0,
+        ));
+    }
+    let world = World::new(ego(20.0), actors, 5.5);
+    let ttc = fcw_ttc_at_first_warning(&world, false).expect("no FCW");
+    assert!(ttc >= 2.4, "first warning at TTC {ttc}");
 }

@@ -12,7 +12,9 @@
 //! target is latched the zone grows by 0.3 m laterally and 1 m lengthwise.
 //!
 //! **BSW**: an object in a blind zone is a **warning**; an **alert** when the turn signal
-//! points to its side. No advisory.
+//! points to its side. No advisory. A vehicle the ego overtakes more than
+//! `overtaken_rel_speed_mps` (7 m/s) faster is not warned about (it crosses the zone in a
+//! moment and is in view before and after); LCW still counts it.
 //!
 //! **LCW**: only on the side the turn signal points to (left signal → left side). A **warning**
 //! for an object in the blind zone or alongside (up to `alongside_ahead_m`, 2 m, ahead of the
@@ -44,6 +46,8 @@ pub struct ZoneConfig {
     pub longitudinal_hysteresis_m: f64,
     /// Ego speed below which BSW and LCW are silent, m/s.
     pub min_ego_speed_mps: f64,
+    /// BSW ignores vehicles the ego overtakes faster than this, m/s.
+    pub overtaken_rel_speed_mps: f64,
     /// Condition must hold this long before a warning, ms.
     pub on_ms: i64,
     /// Warning held this long after the condition ends, ms.
@@ -59,6 +63,7 @@ impl Default for ZoneConfig {
             lateral_hysteresis_m: 0.3,
             longitudinal_hysteresis_m: 1.0,
             min_ego_speed_mps: 2.0,
+            overtaken_rel_speed_mps: 7.0,
             on_ms: 100,
             off_ms: 600,
         }
@@ -161,7 +166,12 @@ impl ObjectApp for Bsw {
         let signal = signal_sign(cx.ego.turn_signal);
         latch.evaluate(AppId::Bsw, cx, 4, out, |frame, _, rel, active| {
             let s = side(c, frame, rel, active.is_some(), 0.0)?;
-            if !s.blind {
+            // A much slower vehicle the ego is overtaking passes the zone in a moment and is
+            // in the driver's view before and after: no warning (ISO 17387 practice).
+            // (2 m/s more while latched, so a speed difference near the limit does not flicker).
+            let limit = c.overtaken_rel_speed_mps + if active.is_some() { 2.0 } else { 0.0 };
+            let overtaken = frame.speed_mps - rel.vel_local[0] > limit;
+            if !s.blind || overtaken {
                 return None;
             }
             let level = if signal == Some(s.sign) {

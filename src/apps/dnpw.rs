@@ -1,8 +1,10 @@
 //! DNPW — do not pass warning.
 //!
 //! **Algorithm.** Active while the ego signals a pass to the left (left turn signal; the
-//! passing lane is the oncoming lane in right-hand traffic) at `min_ego_speed_mps` (8 m/s) or
-//! more and is not turning (yaw rate under 6 °/s: a slow left turn is LTA's case).
+//! passing lane is the oncoming lane in right-hand traffic), or is already out in the oncoming
+//! lane (an oncoming vehicle on its own predicted path, corridor margin 0.3 m), at
+//! `min_ego_speed_mps` (8 m/s) or more and not turning (yaw rate under 6 °/s: a slow left turn
+//! is LTA's case).
 //! 1. *Time needed to pass*: when a vehicle travels ahead in the ego's lane (within 100 m),
 //!    the time to gain `gap + its length + ego length + 2 × 5 m` at the speed difference
 //!    (at least 2 m/s), clamped to 4–15 s; else `default_pass_s` (7 s).
@@ -120,7 +122,10 @@ impl ObjectApp for Dnpw {
             t_pass = pass_time(c, &frame, lead.as_ref());
         }
         latch.evaluate(AppId::Dnpw, cx, 4, out, |frame, _, rel, active| {
-            if !passing
+            // Out in the oncoming lane already (an oncoming vehicle on the ego's own path) counts
+            // as passing even without the signal.
+            let head_on = in_corridor(frame, rel, 0.3);
+            if !(passing || head_on)
                 || frame.speed_mps < c.min_ego_speed_mps
                 || abs(frame.yaw_left_dps) >= c.max_yaw_dps
                 || rel.direction != Direction::Opposite

@@ -153,7 +153,7 @@ impl ObjectApp for Fcw {
             latch,
             accel,
         } = self;
-        accel.observe(cx.now, cx.objects.iter().map(|w| w.object));
+        accel.observe_near(cx.now, cx.ego, cx.objects);
         // The lead: nearest candidate ahead.
         let mut lead: Option<(u32, f64)> = None;
         if let Some(frame) = EgoFrame::new(cx.ego) {

@@ -570,7 +570,9 @@ pub fn interval_within(x0: f64, v: f64, half: f64, horizon_s: f64) -> Option<(f6
 }
 
 /// Greatest number of tracks an [`AccelEstimator`] follows.
-pub const ACCEL_MAX_TRACKS: usize = 64;
+pub const ACCEL_MAX_TRACKS: usize = 128;
+/// Tracks farther from the ego than this are not followed by [`AccelEstimator::observe_near`], m.
+pub const ACCEL_RANGE_M: f64 = 250.0;
 /// Samples kept per track.
 const ACCEL_SAMPLES: usize = 12;
 /// Window of the fit, µs.
@@ -680,6 +682,23 @@ impl AccelEstimator {
         }
         self.tracks
             .retain(|k| now.micros_since(k.touched) <= 2_000_000 && now >= k.touched);
+    }
+
+    /// [`AccelEstimator::observe`] for the tracks without an acceleration of their own within
+    /// [`ACCEL_RANGE_M`] of the ego (all of them when the ego state is unusable), so dense
+    /// traffic far away does not crowd out the history of the tracks that matter.
+    pub fn observe_near(&mut self, now: Timestamp, ego: &Ego, objects: &[WorldObject<'_>]) {
+        let frame = EgoFrame::new(ego);
+        self.observe(
+            now,
+            objects.iter().map(|w| w.object).filter(|o| {
+                o.accel.is_none()
+                    && frame.is_none_or(|f| {
+                        let l = f.to_local([o.position_enu.x, o.position_enu.y]);
+                        norm(l) <= ACCEL_RANGE_M
+                    })
+            }),
+        );
     }
 
     /// Estimated ENU acceleration of track `id`, m/s², clamped to ±12 m/s² per axis; `None`

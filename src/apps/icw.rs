@@ -150,7 +150,7 @@ impl ObjectApp for Icw {
             latch,
             accel,
         } = self;
-        accel.observe(cx.now, cx.objects.iter().map(|w| w.object));
+        accel.observe_near(cx.now, cx.ego, cx.objects);
         latch.evaluate(AppId::Icw, cx, 8, out, |frame, _, rel, active| {
             if frame.speed_mps < c.min_ego_speed_mps {
                 return None;

@@ -14,6 +14,9 @@ pub struct Segment {
     pub at_s: f64,
     pub accel_mps2: f64,
     pub flags: Option<VehicleFlags>,
+    pub yaw_rate_dps: Option<f64>,
+    pub speed_mps: Option<f64>,
+    pub turn_signal: Option<TurnSignal>,
 }
 
 /// A moving body (ego or actor).
@@ -80,6 +83,9 @@ impl Body {
             at_s,
             accel_mps2,
             flags: None,
+            yaw_rate_dps: None,
+            speed_mps: None,
+            turn_signal: None,
         });
         self
     }
@@ -89,12 +95,26 @@ impl Body {
         self
     }
 
+    /// The turn signal a segment sets within the step starting at `t`.
+    fn signal_change(&self, t: f64, dt: f64) -> Option<TurnSignal> {
+        self.segments
+            .iter()
+            .filter(|s| s.at_s > t - 1e-9 && s.at_s <= t + dt - 1e-9)
+            .find_map(|s| s.turn_signal)
+    }
+
     fn step(&mut self, t: f64, dt: f64) {
         for s in &self.segments {
             if s.at_s > t - 1e-9 && s.at_s <= t + dt - 1e-9 {
                 self.accel_mps2 = s.accel_mps2;
                 if let Some(f) = s.flags {
                     self.flags = f;
+                }
+                if let Some(y) = s.yaw_rate_dps {
+                    self.yaw_rate_dps = y;
+                }
+                if let Some(v) = s.speed_mps {
+                    self.speed_mps = v;
                 }
             }
         }
@@ -218,6 +238,9 @@ impl World {
                     t_s: t,
                     warning: *warning,
                 });
+            }
+            if let Some(ts) = w.ego.signal_change(t, self.step_s) {
+                w.turn_signal = ts;
             }
             w.ego.step(t, self.step_s);
             for a in &mut w.actors {
@@ -370,6 +393,9 @@ impl World {
                     }
                 }
                 events.push(Event { t_s: t, warning });
+            }
+            if let Some(ts) = w.ego.signal_change(t, self.step_s) {
+                w.turn_signal = ts;
             }
             w.ego.step(t, self.step_s);
             for a in &mut w.actors {
