@@ -1255,3 +1255,50 @@ fn track_life_parameters_are_per_source() {
     eager.onboard.confirm_hits = 1;
     assert_eq!(status_after_one(eager, SourceKind::Onboard, A1m), Confirmed);
 }
+
+#[test]
+fn broken_identity_link_keeps_provenance_and_does_not_relink() {
+    // A roadside reuses object id 4 for an object far from the first one: the link breaks, the
+    // first track keeps its record as provenance, and id 4 follows the new object from then on.
+    let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let v = Vector2::new(0.0, 1.0);
+    let near = Vector2::new(0.0, 20.0);
+    let far = Vector2::new(40.0, 20.0);
+    for k in 0..3 {
+        let now = at(k * 100);
+        tr.ingest(&rsm_at(
+            &frame(),
+            1,
+            4,
+            now,
+            near,
+            v,
+            PositionConfidence::A1m,
+        ))
+        .unwrap();
+        tr.step(now).unwrap();
+    }
+    let first = tr.tracks()[0].id();
+    for k in 3..8 {
+        let now = at(k * 100);
+        let p = far + v * (k as f64 * 0.1);
+        tr.ingest(&rsm_at(&frame(), 1, 4, now, p, v, PositionConfidence::A1m))
+            .unwrap();
+        tr.step(now).unwrap();
+        tr.check_invariants().unwrap();
+        for o in snapshot(&tr) {
+            assert!(!o.sources().is_empty(), "{o:?}");
+        }
+    }
+    assert_eq!(tr.counters().links_broken, 1, "{:?}", tr.counters());
+    let old = tr.tracks().iter().find(|t| t.id() == first).unwrap();
+    assert_eq!(old.sources().len(), 1);
+    assert_eq!(
+        old.sources()[0].updates,
+        3,
+        "no report fused after the link broke"
+    );
+    let new = tr.tracks().iter().find(|t| t.id() != first).unwrap();
+    assert_eq!(new.sources()[0].updates, 5);
+    assert!((new.filter().position() - (far + v * 0.7)).norm() < 0.5);
+}

@@ -74,17 +74,23 @@ const ORIGIN: Wgs84 = Wgs84 {
 
 /// Everything a fused object carries is finite and in range.
 fn check_object(o: &FusedObject) {
-    let m = [
-        o.position_enu.iter(),
-        o.velocity_enu.iter(),
-        o.position_cov.iter(),
-        o.velocity_cov.iter(),
-    ];
-    for v in m.into_iter().flatten() {
+    let numbers = o
+        .position_enu
+        .iter()
+        .chain(o.velocity_enu.iter())
+        .chain(o.position_cov.iter())
+        .chain(o.velocity_cov.iter());
+    for v in numbers {
         assert!(v.is_finite(), "{o:?}");
     }
-    assert!(o.position_cov[(0, 0)] >= 0.0 && o.position_cov[(1, 1)] >= 0.0, "{o:?}");
-    assert!(o.velocity_cov[(0, 0)] >= 0.0 && o.velocity_cov[(1, 1)] >= 0.0, "{o:?}");
+    assert!(
+        o.position_cov[(0, 0)] >= 0.0 && o.position_cov[(1, 1)] >= 0.0,
+        "{o:?}"
+    );
+    assert!(
+        o.velocity_cov[(0, 0)] >= 0.0 && o.velocity_cov[(1, 1)] >= 0.0,
+        "{o:?}"
+    );
     assert!(o.speed_mps.is_finite() && o.speed_mps >= 0.0, "{o:?}");
     assert!((0.0..360.0).contains(&o.heading_deg), "{o:?}");
     assert!(o.yaw_rate_rps.is_none_or(f64::is_finite), "{o:?}");
@@ -95,7 +101,10 @@ fn check_object(o: &FusedObject) {
     let w = o.position_wgs84;
     assert!(w.lat_deg.is_finite() && w.lon_deg.is_finite() && w.alt_m.is_finite());
     assert!((-90.0..=90.0).contains(&w.lat_deg), "{w:?}");
-    assert!(!o.sources().is_empty() && o.sources().len() <= MAX_SOURCES, "{o:?}");
+    assert!(
+        !o.sources().is_empty() && o.sources().len() <= MAX_SOURCES,
+        "{o:?}"
+    );
     assert!(o.age_ms >= 0 && o.since_update_ms >= 0, "{o:?}");
 }
 
@@ -260,13 +269,20 @@ fuzz_target!(|data: &[u8]| {
         let c = *tr.counters();
         assert_eq!(c.ingested, accepted, "{c:?}");
         let refused_counted = c.non_finite + c.out_of_range + c.no_ego_pose + c.queue_full;
-        assert!(refused_counted + c.too_old >= refused, "{c:?} refused {refused}");
+        assert!(
+            refused_counted + c.too_old >= refused,
+            "{c:?} refused {refused}"
+        );
         assert!(c.fused + c.tracks_created <= c.ingested, "{c:?}");
         tr.snapshot(&mut out);
         assert!(out.len() <= tr.tracks().len());
         for (i, o) in out.iter().enumerate() {
             check_object(o);
-            assert!(out.iter().skip(i + 1).all(|p| p.id != o.id), "duplicate id {}", o.id);
+            assert!(
+                out.iter().skip(i + 1).all(|p| p.id != o.id),
+                "duplicate id {}",
+                o.id
+            );
         }
     }
 });
