@@ -12,7 +12,8 @@
 //!   knows the vehicle id), events `disabled`, `control_loss`, `turn_signal`
 //!   (`left`/`right`, carried as exterior lights); segments may set `speed_mps`,
 //!   `heading_deg`, `yaw_rate_dps`, `accel_mps2`, any event flag and `turn_signal`.
-//! - `signal`: `x` (lane centre, default the ego's start x), `timing` (`"counting"` default or
+//! - `signal`: `stop_line_y` may be left out (a speed limit only: the approach then ends 1 km
+//!   ahead of the ego), `x` (lane centre, default the ego's start x), `timing` (`"counting"` default or
 //!   `"utc"`), `spat_from_s` / `spat_until_s` (when SPAT is broadcast: stale-data tests),
 //!   `map: false` (no MAP), `plan` optional (MAP only, for SLW); plan lights: `red`, `green`
 //!   (protected), `permissive_green`, `yellow`, `flashing_yellow`, `flashing_red`, `dark`.

@@ -341,7 +341,14 @@ impl Scenario {
                     _ => return Err(ScenarioError::Invalid("signal.timing".into())),
                 };
                 Some(Signal {
-                    stop_line_y: so.f64_req("stop_line_y")?,
+                    // Without a stop line (a speed limit only) the approach runs 1 km ahead.
+                    stop_line_y: match so.f64_opt("stop_line_y")? {
+                        Some(y) => y,
+                        None if ego.motion.heading_deg.to_radians().cos() < 0.0 => {
+                            ego.motion.y - 1000.0
+                        }
+                        None => ego.motion.y + 1000.0,
+                    },
                     x: so.f64_or("x", ego.motion.x)?,
                     speed_limit_kph: so.f64_opt("speed_limit_kph")?,
                     plan,
