@@ -417,3 +417,48 @@ fn roadside_and_onboard_views_of_one_car_are_one_object() {
     assert_eq!(s.objects().len(), 1, "{:#?}", s.objects());
     assert!(!s.objects()[0].v2x_only);
 }
+
+#[test]
+fn sensor_sharing_participants_become_objects() {
+    let mut s = stack();
+    let mut events = 0;
+    for k in 0..10 {
+        let ts = k as f64 * 0.1;
+        s.set_ego(&ego(ts, 0.0, 0.0)).unwrap();
+        let p = Participant {
+            ptc_id: 3,
+            kind: Kind::Pedestrian,
+            id: None,
+            state: state(60.0, 0.0),
+            position: at(0.0, 60.0),
+            time: t(ts),
+            length_m: 0.5,
+            width_m: 0.5,
+            noise_m: 0.3,
+        };
+        let ssm = build::ssm(build::SSM_ID, &at(5.0, 20.0), &[p], t(ts), 0);
+        s.ingest(&ssm.encode().unwrap(), &RxMeta::PLAIN, t(ts))
+            .unwrap();
+        events += s
+            .poll(t(ts))
+            .filter(|e| matches!(e, Event::DayII { .. }))
+            .count();
+    }
+    assert_eq!(events, 10);
+    assert_eq!(
+        s.counters().ssm,
+        10,
+        "{:?} {:?}",
+        s.counters(),
+        s.tracker().counters()
+    );
+    assert_eq!(
+        s.objects().len(),
+        1,
+        "{:?} {:?} {:?}",
+        s.counters(),
+        s.tracker().counters(),
+        s.tracker().tracks()
+    );
+    assert_eq!(s.objects()[0].class, cv2x::fusion::ObjectClass::Pedestrian);
+}

@@ -185,6 +185,7 @@ fn parse_seen_by(o: &Obj<'_>, default_all: bool) -> Result<SeenBy, ScenarioError
                     Some("bsm") => s.bsm = true,
                     Some("rsm") => s.rsm = true,
                     Some("onboard") => s.onboard = true,
+                    Some("ssm") => s.ssm = true,
                     _ => return Err(ScenarioError::Invalid(o.p("seen_by"))),
                 }
             }
@@ -195,6 +196,7 @@ fn parse_seen_by(o: &Obj<'_>, default_all: bool) -> Result<SeenBy, ScenarioError
         s.bsm_latency_s = lo.f64_or("bsm", 0.0)?.clamp(0.0, 5.0);
         s.rsm_latency_s = lo.f64_or("rsm", 0.0)?.clamp(0.0, 5.0);
         s.onboard_latency_s = lo.f64_or("onboard", 0.0)?.clamp(0.0, 5.0);
+        s.ssm_latency_s = lo.f64_or("ssm", 0.0)?.clamp(0.0, 5.0);
     }
     Ok(s)
 }
