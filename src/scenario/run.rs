@@ -405,7 +405,6 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
             r.stack.add_onboard_tracks(&onboard, now);
         }
         // Poll and attribute.
-        let stack_frame = *r.stack.frame();
         let actor_pos: Vec<(u32, MotionState)> = core::iter::once((0u32, e))
             .chain(
                 sc.actors
@@ -418,10 +417,17 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
             outcome.tracks.push((t_s, *id, s.x, s.y));
         }
         let mut now_shown: Vec<Record> = Vec::new();
-        for ev in r.stack.poll(now) {
-            let Event::Warning(w) = ev else {
-                continue;
-            };
+        let warnings: Vec<_> = r
+            .stack
+            .poll(now)
+            .filter_map(|ev| match ev {
+                Event::Warning(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        // Targets are in the stack's frame as it is after the poll (it may re-anchor).
+        let stack_frame = *r.stack.frame();
+        for w in warnings {
             let pos = match w.target {
                 Target::Object { position_enu, .. } | Target::Place { position_enu } => {
                     let wg = stack_frame.wgs84_from_enu(&nalgebra::Vector3::new(
