@@ -6,8 +6,9 @@
 //! after 600 cycles (60 s at 10 Hz), so any number of cycles can run. The ego stands at the
 //! centre; its sensors report the 64 vehicles of the two inner lanes.
 //!
-//! Before the timed runs, 10 000 cycles are run once and the tracker's buffer capacity is
-//! compared before and after (printed; the bench aborts if it grew).
+//! Before the timed runs, 10 000 cycles are run once under a counting global allocator: the
+//! number of allocations and the bytes allocated over them are printed, and the bench aborts
+//! unless both are zero (memory flat), or if the tracker's buffers grew.
 
 use std::f64::consts::{FRAC_PI_2, TAU};
 use std::hint::black_box;
@@ -20,6 +21,10 @@ use cv2x::fusion::{
 use cv2x::geo::{EnuFrame, Wgs84, enu_yaw_rad_to_csae_heading_deg};
 use cv2x::time::Timestamp;
 use nalgebra::{Matrix2, Vector3};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
 
 const ORIGIN: Wgs84 = Wgs84 {
     lat_deg: 31.2,
@@ -187,20 +192,31 @@ fn memory_check() {
     }
     let before = (b.tracker.capacity_bytes(), b.out.capacity());
     let tracks_before = b.tracker.tracks().len();
+    let region = Region::new(GLOBAL);
     for _ in 0..10_000 {
         b.cycle();
     }
+    let heap = region.change();
     let after = (b.tracker.capacity_bytes(), b.out.capacity());
     eprintln!(
-        "fusion/memory: tracker buffers {} B, snapshot {} objects after 100 cycles; {} B, {} after \
-         10 000 more (tracks {} → {}, confirmed objects {})",
+        "fusion/memory: over 10 000 cycles after 100 of warm-up: {} allocations, {} \
+         reallocations, {} bytes allocated; tracker buffers {} B → {} B, snapshot capacity {} → \
+         {} (tracks {} → {}, confirmed objects {})",
+        heap.allocations,
+        heap.reallocations,
+        heap.bytes_allocated,
         before.0,
-        before.1,
         after.0,
+        before.1,
         after.1,
         tracks_before,
         b.tracker.tracks().len(),
         b.out.len()
+    );
+    assert_eq!(
+        (heap.allocations, heap.reallocations, heap.bytes_allocated),
+        (0, 0, 0),
+        "the fusion cycle allocated"
     );
     assert_eq!(before, after, "buffers grew over 10 000 cycles");
     assert_eq!(

@@ -36,6 +36,12 @@ for folder, set_dir in (('csae53_2020', 'v2020'), ('csae157_2020_dayII', 'v2020'
             if v['type'] in types:
                 write('uper_named_' + set_dir, bytes([types.index(v['type'])]) + b)
 
+# Security targets: every certificate and signed message of the security vectors.
+sec = os.path.join(root, '..', 'tests', 'data', 'security')
+for path in sorted(glob.glob(os.path.join(sec, '*', '*.coer.hex'))):
+    b = bytes.fromhex(open(path).read().strip())
+    write('spdu_verify' if os.path.basename(path).startswith(('cam_', 'vw_')) else 'cert_parse', b)
+
 for target in os.listdir(os.path.join(root, 'seeds')):
     src = os.path.join(root, 'seeds', target)
     dst = os.path.join(root, 'corpus', target)

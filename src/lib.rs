@@ -35,6 +35,8 @@ pub mod msg;
 pub mod net;
 #[cfg(feature = "std")]
 pub mod scenario;
+#[cfg(feature = "security")]
+pub mod security;
 pub mod stack;
 pub mod time;
 

@@ -1,6 +1,19 @@
 //! Applications: collision and signal warnings as pure functions of the fused world, the
 //! map/signal stores and the ego state. One file per application; [`warning`] holds the output
 //! types; `mapmatch` the MAP/SPAT store and lane matching.
+pub mod avw;
+pub mod bsw;
+pub mod clw;
+pub mod dnpw;
+pub mod ebw;
+pub mod evw;
+pub mod fcw;
+pub mod geometry;
+pub mod icw;
+pub mod latch;
+pub mod lta;
+pub mod tjw;
+pub mod vrucw;
 pub mod warning;
 
 // Road and signal applications, MAP/SPAT and RSI stores.
@@ -105,5 +118,18 @@ pub trait ObjectApp: core::fmt::Debug + Send {
 
 /// The object applications with their default configuration.
 pub fn object_apps() -> Vec<Box<dyn ObjectApp>> {
-    Vec::new()
+    alloc::vec![
+        Box::new(fcw::Fcw::default()) as Box<dyn ObjectApp>,
+        Box::new(icw::Icw::default()),
+        Box::new(lta::Lta::default()),
+        Box::new(bsw::Bsw::default()),
+        Box::new(bsw::Lcw::default()),
+        Box::new(dnpw::Dnpw::default()),
+        Box::new(ebw::Ebw::default()),
+        Box::new(avw::Avw::default()),
+        Box::new(clw::Clw::default()),
+        Box::new(vrucw::Vrucw::default()),
+        Box::new(tjw::Tjw::default()),
+        Box::new(evw::Evw::default()),
+    ]
 }

@@ -18,7 +18,9 @@
 //!    optimal assignment per connected component of the gating graph.
 //! 5. **Fusion** by covariance intersection with the fast determinant weight ([`ci`]), keeping
 //!    provenance (sources, CSAE `SourceType`, last update per source). Objects no onboard
-//!    sensor currently sees are tagged `v2x_only` (blind zone).
+//!    sensor currently sees are tagged `v2x_only` (blind zone). Beside the motion model each
+//!    track estimates its longitudinal acceleration from the reported speeds and accelerations
+//!    ([`model::AccelFilter`]).
 //! 6. **Track life**: tentative → confirmed → coasting → deleted with per-source parameters
 //!    ([`SourceParams`]); ids are stable and never reused. Duplicate tracks that converge are
 //!    merged into the older one.
@@ -42,7 +44,7 @@ pub use observation::{
     HeadingConfidence, ObjectClass, ObjectSize, ObsCovariance, ObsMotion, ObsPosition, Observation,
     PositionConfidence, SourceId, SourceKind, SourceType, SpeedConfidence,
 };
-pub use tracker::{FusedObject, SourceRecord, Track, TrackStatus, Tracker};
+pub use tracker::{AccelEstimate, FusedObject, SourceRecord, Track, TrackStatus, Tracker};
 
 use thiserror::Error;
 
@@ -254,14 +256,17 @@ impl Default for FusionConfig {
             noise_motor: ProcessNoise::default(),
             noise_non_motor: ProcessNoise {
                 cv_accel_sigma_mps2: 2.0,
+                jerk_sigma_mps3: 8.0,
                 ..ProcessNoise::default()
             },
             noise_pedestrian: ProcessNoise {
                 cv_accel_sigma_mps2: 1.0,
+                jerk_sigma_mps3: 5.0,
                 ..ProcessNoise::default()
             },
             noise_unknown: ProcessNoise {
                 cv_accel_sigma_mps2: 3.0,
+                jerk_sigma_mps3: 10.0,
                 ..ProcessNoise::default()
             },
             rsm: SourceParams {

@@ -24,6 +24,8 @@ pub struct ProcessNoise {
     pub ctrv_accel_sigma_mps2: f64,
     /// CTRV: yaw acceleration, rad/s².
     pub ctrv_yaw_accel_sigma_rps2: f64,
+    /// Longitudinal acceleration estimate ([`AccelFilter`]): white jerk, m/s³.
+    pub jerk_sigma_mps3: f64,
 }
 
 impl Default for ProcessNoise {
@@ -32,7 +34,126 @@ impl Default for ProcessNoise {
             cv_accel_sigma_mps2: 1.5,
             ctrv_accel_sigma_mps2: 3.0,
             ctrv_yaw_accel_sigma_rps2: 0.6,
+            jerk_sigma_mps3: 20.0,
         }
+    }
+}
+
+/// Prior variance of the longitudinal acceleration, (m/s²)².
+const INIT_ACCEL_VAR: f64 = 9.0;
+/// Largest acceleration variance kept, (m/s²)².
+const MAX_ACCEL_VAR: f64 = 100.0;
+/// Largest acceleration magnitude kept, m/s².
+const MAX_ACCEL_MPS2: f64 = 50.0;
+
+/// Longitudinal speed and acceleration `[v, a]` of a track (m/s, m/s²): a small Kalman filter
+/// beside the motion model, fed with every report's speed (at the report's own time, so a late
+/// report is not mistaken for a deceleration) and with reported accelerations (BSM
+/// `accelSet.long`). Constant acceleration with white jerk between reports.
+///
+/// The speed is the magnitude of the velocity over ground, so the acceleration is the rate of
+/// change of speed: negative when braking, whichever way the object moves. The variance assumes
+/// independent report errors; sources that report their own filtered tracks make it somewhat
+/// optimistic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AccelFilter {
+    x: Vector2<f64>,
+    p: Matrix2<f64>,
+    speed_updates: u32,
+    accel_updates: u32,
+}
+
+impl AccelFilter {
+    /// A filter with the speed `speed_mps` (variance `speed_var`) when known, acceleration 0
+    /// with the prior variance.
+    pub fn new(speed: Option<(f64, f64)>) -> Self {
+        let (v, var, n) = match speed {
+            Some((v, var)) if v.is_finite() && var.is_finite() && var > 0.0 => (v, var, 1),
+            _ => (0.0, MAX_SPEED_VAR, 0),
+        };
+        AccelFilter {
+            x: Vector2::new(v, 0.0),
+            p: Matrix2::new(var.min(MAX_SPEED_VAR), 0.0, 0.0, INIT_ACCEL_VAR),
+            speed_updates: n,
+            accel_updates: 0,
+        }
+    }
+
+    /// Predicts by `dt_s` (≥ 0) with white jerk `jerk_sigma_mps3`.
+    pub fn predict(&mut self, dt_s: f64, jerk_sigma_mps3: f64) {
+        if !(dt_s > 0.0 && dt_s.is_finite()) {
+            return;
+        }
+        let dt = dt_s;
+        let f = Matrix2::new(1.0, dt, 0.0, 1.0);
+        let q = jerk_sigma_mps3 * jerk_sigma_mps3;
+        let qm = Matrix2::new(
+            dt * dt * dt * dt * dt / 20.0,
+            dt * dt * dt * dt / 8.0,
+            dt * dt * dt * dt / 8.0,
+            dt * dt * dt / 3.0,
+        ) * q;
+        let x = f * self.x;
+        let p = f * self.p * f.transpose() + qm;
+        self.commit(x, p);
+    }
+
+    /// Update with a speed `speed_mps` (variance `var`) measured `age_s` seconds before the
+    /// filter's time.
+    pub fn update_speed(&mut self, speed_mps: f64, var: f64, age_s: f64) {
+        if self.update(Vector2::new(1.0, -age_s), speed_mps, var) {
+            self.speed_updates = self.speed_updates.saturating_add(1);
+        }
+    }
+
+    /// Update with a reported acceleration (variance `var`).
+    pub fn update_accel(&mut self, accel_mps2: f64, var: f64) {
+        if self.update(Vector2::new(0.0, 1.0), accel_mps2, var) {
+            self.accel_updates = self.accel_updates.saturating_add(1);
+        }
+    }
+
+    /// Scalar Kalman update with `z = hᵀ x + v`, `v ~ N(0, var)`, in Joseph form. Returns
+    /// whether it was applied.
+    fn update(&mut self, h: Vector2<f64>, z: f64, var: f64) -> bool {
+        if !(z.is_finite() && var.is_finite() && var > 0.0 && h.iter().all(|v| v.is_finite())) {
+            return false;
+        }
+        let ph = self.p * h;
+        let s = h.dot(&ph) + var;
+        if !(s.is_finite() && s > 0.0) {
+            return false;
+        }
+        let k = ph / s;
+        let x = self.x + k * (z - h.dot(&self.x));
+        let ikh = Matrix2::identity() - k * h.transpose();
+        let p = ikh * self.p * ikh.transpose() + k * k.transpose() * var;
+        self.commit(x, p)
+    }
+
+    /// Takes the new state when finite, bounded and with a sound covariance.
+    fn commit(&mut self, x: Vector2<f64>, p: Matrix2<f64>) -> bool {
+        let mut p = (p + p.transpose()) * 0.5;
+        cap(&mut p, &[MAX_SPEED_VAR, MAX_ACCEL_VAR]);
+        let mut x = x;
+        x[1] = x[1].clamp(-MAX_ACCEL_MPS2, MAX_ACCEL_MPS2);
+        if !sound(&x, &p) {
+            return false;
+        }
+        self.x = x;
+        self.p = p;
+        true
+    }
+
+    /// The acceleration estimate (m/s²) and its variance ((m/s²)²) once there is something to
+    /// estimate it from (two speeds or a reported acceleration); `None` before.
+    pub fn estimate(&self) -> Option<(f64, f64)> {
+        (self.speed_updates >= 2 || self.accel_updates >= 1).then_some((self.x[1], self.p[(1, 1)]))
+    }
+
+    /// Whether the state is finite and the covariance sound.
+    pub fn is_sound(&self) -> bool {
+        sound(&self.x, &self.p)
     }
 }
 
@@ -149,7 +270,26 @@ const MAX_SPEED_VAR: f64 = 2500.0;
 const MAX_YAW_VAR: f64 = 10.0;
 const MAX_YAW_RATE_VAR: f64 = 4.0;
 
+/// Weight in [0, 1] of the "standing still" regime at speed `v` with speed variance
+/// `speed_var`: 1 at standstill, about 1/65 at twice the reference speed 2σ + 0.5 m/s, and
+/// negligible at driving speeds. Near standstill the direction of motion is not known,
+/// whatever heading the source reports.
+pub fn standstill_weight(v: f64, speed_var: f64) -> f64 {
+    let v_ref = 2.0 * crate::geo::math::sqrt(speed_var.max(0.0)) + 0.5;
+    let q = v / v_ref;
+    let q2 = q * q;
+    let w = 1.0 / (1.0 + q2 * q2 * q2);
+    if w.is_finite() { w } else { 0.0 }
+}
+
+/// Variance of a heading that carries no information (uniform over the circle: π²/3).
+pub const UNKNOWN_YAW_VAR: f64 = core::f64::consts::PI * core::f64::consts::PI / 3.0;
+
 /// Polar (v, ψ) covariance → Cartesian velocity covariance at (v, ψ).
+///
+/// The first-order map loses the cross-track part at standstill (v σψ → 0), which would leave
+/// a singular velocity covariance: a standing object's velocity is uncertain by about σv in
+/// every direction, so the cross-track variance gets σv² weighted by [`standstill_weight`].
 fn polar_to_cart(z: &Vector4<f64>, r: &Matrix4<f64>) -> (Vector4<f64>, Matrix4<f64>) {
     let (v, psi) = (z[2], z[3]);
     let (s, c) = (sin(psi), cos(psi));
@@ -158,10 +298,13 @@ fn polar_to_cart(z: &Vector4<f64>, r: &Matrix4<f64>) -> (Vector4<f64>, Matrix4<f
     t[(2, 3)] = -v * s;
     t[(3, 2)] = s;
     t[(3, 3)] = v * c;
-    (
-        Vector4::new(z[0], z[1], v * c, v * s),
-        t * r * t.transpose(),
-    )
+    let mut p = t * r * t.transpose();
+    let speed_var = r[(2, 2)];
+    let lateral = Vector2::new(-s, c);
+    let add = lateral * lateral.transpose() * (speed_var * standstill_weight(abs(v), speed_var));
+    let mut vel = p.fixed_view_mut::<2, 2>(2, 2);
+    vel += add;
+    (Vector4::new(z[0], z[1], v * c, v * s), p)
 }
 
 impl Filter {
@@ -578,6 +721,83 @@ mod tests {
         m.predict(0.2, 0.0, 2.0, 0.3, 5.0);
         assert!((m.position() - Vector2::new(0.0, 3.0)).norm() < 1e-9);
         assert!(m.r[(1, 1)] > r0[(1, 1)] && m.r[(0, 0)] > r0[(0, 0)]);
+    }
+
+    #[test]
+    fn standing_objects_update_in_both_models() {
+        // Speed 0 with an arbitrary heading, as sensors report standing objects.
+        let still = |psi: f64| {
+            let mut m = meas(5.0, 5.0, 0.0, psi);
+            m.r[(3, 3)] = 0.002;
+            m
+        };
+        for ctrv in [false, true] {
+            let mut f = Filter::from_meas(&still(0.3), ctrv);
+            assert!(f.is_sound(), "ctrv {ctrv}: {f:?}");
+            for k in 0..20 {
+                f.predict(0.1, &ProcessNoise::default());
+                let psi = -3.0 + 0.3 * k as f64;
+                f.update(&still(psi), CiWeight::Fast)
+                    .unwrap_or_else(|e| panic!("ctrv {ctrv}, update {k}: {e:?}"));
+                assert!(f.is_sound(), "ctrv {ctrv}: {f:?}");
+            }
+            assert!((f.position() - Vector2::new(5.0, 5.0)).norm() < 0.05);
+            assert!(f.speed_yaw().0 < 0.3, "ctrv {ctrv}: {f:?}");
+            // A standing vehicle turned into a CV track (class change) still updates.
+            f.convert(false);
+            assert!(f.is_sound());
+            f.update(&still(1.0), CiWeight::Fast).unwrap();
+            f.convert(true);
+            f.update(&still(-1.0), CiWeight::Fast).unwrap();
+        }
+    }
+
+    #[test]
+    fn accel_filter_follows_braking_and_ignores_latency() {
+        let jerk = ProcessNoise::default().jerk_sigma_mps3;
+        let speed = |t: f64| {
+            if t < 2.0 {
+                20.0
+            } else {
+                20.0 - 5.0 * (t - 2.0)
+            }
+        };
+        let mut f = AccelFilter::new(None);
+        assert_eq!(f.estimate(), None);
+        let mut s = 0x9e37_79b9_7f4a_7c15u64;
+        let mut noise = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        for k in 1..=40 {
+            let t = k as f64 * 0.1;
+            f.predict(0.1, jerk);
+            // Reports 200 ms late (the speed then, not now), σ 0.29 m/s.
+            f.update_speed(speed(t - 0.2) + noise(), 0.09, 0.2);
+            let (a, var) = f.estimate().unwrap_or((0.0, INIT_ACCEL_VAR));
+            if (1.0..=2.2).contains(&t) {
+                assert!(a.abs() < 0.8, "t = {t}: {a}");
+            }
+            // Braking shows in the reports from 2.2 s on.
+            if t >= 3.4 {
+                assert!((a + 5.0).abs() < 1.0, "t = {t}: {a}");
+                assert!(var < 1.0, "t = {t}: {var}");
+            }
+            assert!(f.is_sound());
+        }
+        // A reported acceleration is taken at once.
+        let mut g = AccelFilter::new(Some((10.0, 0.25)));
+        g.update_accel(-3.0, 0.09);
+        let (a, var) = g.estimate().unwrap();
+        assert!((a + 3.0).abs() < 0.05 && var < 0.1, "{a} {var}");
+        // Nonsense is refused and leaves the state as it was.
+        let before = g;
+        g.update_speed(f64::NAN, 0.1, 0.0);
+        g.update_accel(1.0, -1.0);
+        g.predict(f64::INFINITY, jerk);
+        assert_eq!(g, before);
     }
 
     #[test]

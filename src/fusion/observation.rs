@@ -526,6 +526,17 @@ pub fn default_noise(kind: SourceKind, source_type: SourceType) -> DefaultNoise 
     }
 }
 
+/// Standard deviation (m/s²) of a reported longitudinal acceleration: a vehicle's own inertial
+/// sensor in a BSM (about 0.3 m/s²), an onboard tracker's estimate, or a roadside estimate
+/// differentiated from its detections.
+pub fn default_accel_sigma_mps2(kind: SourceKind) -> f64 {
+    match kind {
+        SourceKind::Bsm => 0.3,
+        SourceKind::Onboard => 0.5,
+        SourceKind::Rsm | SourceKind::Ssm => 1.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

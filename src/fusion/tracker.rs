@@ -5,10 +5,10 @@ use nalgebra::{Matrix2, Matrix4, Vector2, Vector3, Vector4};
 
 use super::associate::{Associator, GateItem, chi2_2dof};
 use super::ego::{EgoHistory, EgoPose, EgoState};
-use super::model::{Filter, Meas};
+use super::model::{AccelFilter, Filter, Meas, UNKNOWN_YAW_VAR, standstill_weight};
 use super::observation::{
     ObjectClass, ObjectSize, ObsMotion, ObsPosition, Observation, SourceId, SourceKind, SourceType,
-    default_noise,
+    default_accel_sigma_mps2, default_noise,
 };
 use super::{FusionConfig, FusionCounters, FusionError, RejectReason};
 use crate::geo::math::{abs, atan2, cos, hypot, sin, sqrt};
@@ -82,6 +82,7 @@ pub struct Track {
     status: TrackStatus,
     class: ObjectClass,
     filter: Filter,
+    accel: AccelFilter,
     time: Timestamp,
     size: Option<ObjectSize>,
     vehicle_id: Option<[u8; 8]>,
@@ -110,6 +111,10 @@ impl Track {
     /// Motion state.
     pub fn filter(&self) -> &Filter {
         &self.filter
+    }
+    /// Longitudinal speed and acceleration estimate.
+    pub fn accel(&self) -> &AccelFilter {
+        &self.accel
     }
     /// Time of the state.
     pub fn time(&self) -> Timestamp {
@@ -223,6 +228,10 @@ pub struct FusedObject {
     pub heading_deg: f64,
     /// Yaw rate, rad/s (vehicles).
     pub yaw_rate_rps: Option<f64>,
+    /// Longitudinal acceleration (rate of change of speed), once the reports allow an estimate
+    /// (two speeds or a reported acceleration); `None` before, to be read as unknown (an
+    /// application may take 0).
+    pub accel: Option<AccelEstimate>,
     /// WGS-84 position.
     pub position_wgs84: Wgs84,
     /// Size, when any source reported one.
@@ -240,7 +249,58 @@ pub struct FusedObject {
     n_sources: usize,
 }
 
+/// A longitudinal acceleration estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct AccelEstimate {
+    /// Acceleration along the direction of motion, m/s² (negative when braking).
+    pub accel_mps2: f64,
+    /// Its variance, (m/s²)².
+    pub var_m2ps4: f64,
+}
+
 impl FusedObject {
+    /// The longitudinal acceleration, m/s², 0 when not estimated yet.
+    pub fn accel_mps2(&self) -> f64 {
+        self.accel.map_or(0.0, |a| a.accel_mps2)
+    }
+
+    /// A fused object built by hand, for tests and simulations of the applications: confirmed,
+    /// no sources, no size, no vehicle id, not `v2x_only`, age 0. Speed and heading follow from
+    /// `velocity_enu`; position and velocity covariances are `0.25 I` (0.5 m, 0.5 m/s σ). The
+    /// public fields can be changed afterwards.
+    pub fn synthetic(
+        id: u32,
+        class: ObjectClass,
+        time: Timestamp,
+        position_enu: Vector2<f64>,
+        velocity_enu: Vector2<f64>,
+    ) -> Self {
+        let speed = hypot(velocity_enu.x, velocity_enu.y);
+        let yaw = atan2(velocity_enu.y, velocity_enu.x);
+        FusedObject {
+            id,
+            status: TrackStatus::Confirmed,
+            class,
+            time,
+            position_enu,
+            position_cov: Matrix2::identity() * 0.25,
+            velocity_enu,
+            velocity_cov: Matrix2::identity() * 0.25,
+            speed_mps: speed,
+            heading_deg: enu_yaw_rad_to_csae_heading_deg(yaw),
+            yaw_rate_rps: None,
+            accel: None,
+            position_wgs84: Wgs84::default(),
+            size: None,
+            vehicle_id: None,
+            v2x_only: false,
+            age_ms: 0,
+            since_update_ms: 0,
+            sources: [EMPTY_RECORD; MAX_SOURCES],
+            n_sources: 0,
+        }
+    }
+
     /// The sources that reported this object (provenance).
     pub fn sources(&self) -> &[SourceRecord] {
         self.sources.get(..self.n_sources).unwrap_or(&[])
@@ -256,7 +316,12 @@ struct Pending {
     source_type: SourceType,
     time: Timestamp,
     meas: Meas,
-    accel_mps2: f64,
+    /// Reported acceleration, m/s².
+    accel_mps2: Option<f64>,
+    /// Speed and its variance at the report's own time (before latency compensation).
+    speed: Option<(f64, f64)>,
+    /// Age at the fusion time, s.
+    age_s: f64,
     class: ObjectClass,
     size: Option<ObjectSize>,
     seq: u64,
@@ -588,10 +653,13 @@ impl Tracker {
                 let ss = sigma_or(obs.covariance.speed_sigma_mps, noise.speed_sigma_mps)?;
                 let sh = sigma_or(obs.covariance.heading_sigma_deg, noise.heading_sigma_deg)?
                     .to_radians();
+                // A standing object's heading says nothing about where it will move.
+                let yaw_var =
+                    sh * sh + 1e-6 + UNKNOWN_YAW_VAR * standstill_weight(speed_mps, ss * ss);
                 Some((
                     speed_mps,
                     csae_heading_deg_to_enu_yaw_rad(heading_deg),
-                    Matrix2::new(ss * ss + 1e-4, 0.0, 0.0, sh * sh + 1e-6),
+                    Matrix2::new(ss * ss + 1e-4, 0.0, 0.0, yaw_var),
                 ))
             }
             ObsMotion::EnuVelocity { vx_mps, vy_mps } => {
@@ -628,8 +696,7 @@ impl Tracker {
                 return Err(OutOfRange);
             }
         }
-        let accel = obs.accel_mps2.unwrap_or(0.0);
-        if abs(accel) > MAX_ACCEL_MPS2 {
+        if obs.accel_mps2.is_some_and(|a| abs(a) > MAX_ACCEL_MPS2) {
             return Err(OutOfRange);
         }
         if let Some(s) = obs.size {
@@ -668,7 +735,9 @@ impl Tracker {
                 has_motion,
                 yaw_rate_rps: obs.yaw_rate_rps,
             },
-            accel_mps2: accel,
+            accel_mps2: obs.accel_mps2,
+            speed: has_motion.then_some((z[2], r[(2, 2)])),
+            age_s: 0.0,
             class,
             size: obs.size,
             seq: self.seq,
@@ -688,7 +757,9 @@ impl Tracker {
         for t in &mut self.tracks {
             let dt = now.seconds_since(t.time);
             if dt > 0.0 {
-                t.filter.predict(dt, self.config.noise(t.class));
+                let noise = self.config.noise(t.class);
+                t.filter.predict(dt, noise);
+                t.accel.predict(dt, noise.jerk_sigma_mps3);
                 t.time = now;
             }
         }
@@ -758,9 +829,10 @@ impl Tracker {
                 continue;
             }
             let noise_accel = self.config.report_accel_sigma_mps2;
+            p.age_s = age as f64 * 1e-6;
             p.meas.predict(
-                age as f64 * 1e-6,
-                p.accel_mps2,
+                p.age_s,
+                p.accel_mps2.unwrap_or(0.0),
                 noise_accel,
                 self.config.report_yaw_rate_sigma_rps,
                 self.config.unknown_speed_sigma_mps,
@@ -1030,6 +1102,13 @@ impl Tracker {
                 return;
             }
         }
+        if let Some((v, var)) = p.speed {
+            t.accel.update_speed(v, var, p.age_s);
+        }
+        if let Some(a) = p.accel_mps2 {
+            let sa = default_accel_sigma_mps2(p.source.kind);
+            t.accel.update_accel(a, sa * sa);
+        }
         t.last_update = now;
         t.hits = t.hits.saturating_add(1);
         if let Some(s) = p.size {
@@ -1100,6 +1179,7 @@ impl Tracker {
             },
             class: p.class,
             filter: Filter::from_meas(&p.meas, p.class.uses_ctrv()),
+            accel: new_accel_filter(p),
             time: now,
             size: p.size,
             vehicle_id: p.vehicle_id,
@@ -1194,10 +1274,10 @@ impl Tracker {
                 else {
                     break;
                 };
-                let (Some(ta), Some(tb)) = (
-                    self.tracks.get(ia as usize).copied(),
-                    self.tracks.get(ib as usize).copied(),
-                ) else {
+                // Borrowed, not copied: most pairs are looked at and left alone.
+                let (Some(ta), Some(tb)) =
+                    (self.tracks.get(ia as usize), self.tracks.get(ib as usize))
+                else {
                     break;
                 };
                 let (pa, pb) = (ta.filter.position(), tb.filter.position());
@@ -1207,7 +1287,7 @@ impl Tracker {
                 if ta.dead || tb.dead || abs(pb.y - pa.y) > REACH_M {
                     continue;
                 }
-                if !should_merge(&ta, &tb, gate, now, window) {
+                if !should_merge(ta, tb, gate, now, window) {
                     continue;
                 }
                 let (keep, drop) = if ta.id <= tb.id { (ia, ib) } else { (ib, ia) };
@@ -1227,6 +1307,9 @@ impl Tracker {
                 if k.class == ObjectClass::Unknown {
                     k.class = other.class;
                     k.filter.convert(k.class.uses_ctrv());
+                }
+                if k.accel.estimate().is_none() {
+                    k.accel = other.accel;
                 }
                 k.hits = k.hits.saturating_add(other.hits);
                 k.status = best_status(k.status, other.status);
@@ -1272,6 +1355,10 @@ impl Tracker {
                 speed_mps: speed,
                 heading_deg: enu_yaw_rad_to_csae_heading_deg(yaw),
                 yaw_rate_rps: t.filter.yaw_rate_rps(),
+                accel: t.accel.estimate().map(|(a, var)| AccelEstimate {
+                    accel_mps2: a,
+                    var_m2ps4: var,
+                }),
                 position_wgs84: w,
                 size: t.size,
                 vehicle_id: t.vehicle_id,
@@ -1291,7 +1378,7 @@ impl Tracker {
             return Err(InvariantViolation::TooManyTracks);
         }
         for (i, t) in self.tracks.iter().enumerate() {
-            if !t.filter.is_sound() {
+            if !(t.filter.is_sound() && t.accel.is_sound()) {
                 return Err(InvariantViolation::UnsoundState(t.id));
             }
             let p = t.filter.position();
@@ -1304,6 +1391,18 @@ impl Tracker {
         }
         Ok(())
     }
+}
+
+/// The acceleration filter of a new track: the report's speed, then its acceleration.
+fn new_accel_filter(p: &Pending) -> AccelFilter {
+    // The speed is taken at the report's time; a constant acceleration brings it to now.
+    let mut f = AccelFilter::new(p.speed);
+    if let Some(a) = p.accel_mps2 {
+        let sa = default_accel_sigma_mps2(p.source.kind);
+        f.update_accel(a, sa * sa);
+    }
+    f.predict(p.age_s, 0.0);
+    f
 }
 
 /// The more advanced of two statuses (confirmed over coasting over tentative).
@@ -1417,7 +1516,11 @@ fn cart_to_polar(v: Vector2<f64>, c: &Matrix2<f64>) -> (f64, f64, Matrix2<f64>) 
         (s, yaw, p)
     } else {
         // Nearly stopped: the direction carries no information.
-        (s, yaw, Matrix2::new(c.trace() + 1e-4, 0.0, 0.0, 3.3))
+        (
+            s,
+            yaw,
+            Matrix2::new(c.trace() + 1e-4, 0.0, 0.0, UNKNOWN_YAW_VAR),
+        )
     }
 }
 

@@ -447,13 +447,28 @@ fn doc_lines(out: &mut String, text: &str) {
     }
 }
 
-fn type_doc(n: &Named) -> String {
+fn type_doc(s: &Schema, n: &Named) -> String {
     let mut d = String::new();
     if !n.comment.trim().is_empty() {
         doc_lines(&mut d, &n.comment);
         d.push_str("///\n");
     }
-    let _ = writeln!(d, "/// ASN.1 `{}` (module `{}`).", n.name, n.module);
+    match &n.origin {
+        Some((top, member)) => {
+            if let Some(c) = s.member_docs.get(&(top.clone(), member.clone())) {
+                doc_lines(&mut d, c);
+                d.push_str("///\n");
+            }
+            let _ = writeln!(
+                d,
+                "/// The inline type of member `{member}` of ASN.1 `{top}` (module `{}`).",
+                n.module
+            );
+        }
+        None => {
+            let _ = writeln!(d, "/// ASN.1 `{}` (module `{}`).", n.name, n.module);
+        }
+    }
     d
 }
 
@@ -518,9 +533,20 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
+    /// The comment of member `member` of type `aname`; members of a hoisted inline type are
+    /// keyed by the top-level type whose text holds them.
+    fn member_doc(&self, aname: &str, member: &str) -> Option<&String> {
+        let s = self.cx.s;
+        let owner = s
+            .get(aname)
+            .and_then(|n| n.origin.as_ref())
+            .map_or(aname, |(top, _)| top.as_str());
+        s.member_docs.get(&(owner.to_string(), member.to_string()))
+    }
+
     fn named(&self, out: &mut String, n: &Named) -> Res<()> {
         let rname = names::ty(&n.name);
-        let doc = type_doc(n);
+        let doc = type_doc(self.cx.s, n);
         match &n.ty {
             Ty::Seq { members, ext } => self.seq(out, &rname, &n.name, &doc, members, *ext),
             Ty::Choice { alts, ext } => self.choice(out, &rname, &n.name, &doc, alts, *ext),
@@ -595,12 +621,7 @@ impl Emitter<'_> {
             } else {
                 ""
             };
-            if let Some(c) = self
-                .cx
-                .s
-                .member_docs
-                .get(&(aname.to_string(), m.name.clone()))
-            {
+            if let Some(c) = self.member_doc(aname, &m.name) {
                 let _ = writeln!(out, "/// {c}\n///");
             }
             let _ = writeln!(out, "/// `{}`: {}.{kind}", m.name, d.trim_end_matches('.'));
@@ -987,12 +1008,7 @@ impl Emitter<'_> {
             } else {
                 ""
             };
-            if let Some(c) = self
-                .cx
-                .s
-                .member_docs
-                .get(&(aname.to_string(), a.name.clone()))
-            {
+            if let Some(c) = self.member_doc(aname, &a.name) {
                 let _ = writeln!(out, "/// {c}\n///");
             }
             let _ = writeln!(
@@ -1127,7 +1143,7 @@ impl Emitter<'_> {
         let copy = "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]";
         let _ = writeln!(out, "{copy}\npub enum {rname} {{");
         for ((n, val), v) in all.iter().zip(&vars) {
-            match self.cx.s.member_docs.get(&(aname.to_string(), n.clone())) {
+            match self.member_doc(aname, n) {
                 Some(c) => {
                     let _ = writeln!(out, "/// `{n}` ({val}): {c}\n{v},");
                 }
@@ -1223,11 +1239,10 @@ impl Emitter<'_> {
     ) -> Res<()> {
         out.push_str(doc);
         let root_fixed = size.ub.filter(|&u| u == size.lb);
-        let docs = &self.cx.s.member_docs;
         let consts = |out: &mut String| {
             for (n, v) in named {
-                let c = docs
-                    .get(&(aname.to_string(), n.clone()))
+                let c = self
+                    .member_doc(aname, n)
                     .map(|c| format!(": {c}"))
                     .unwrap_or_else(|| ".".into());
                 let _ = writeln!(
@@ -1378,6 +1393,10 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
     let mut modrs = String::from(HEADER);
     let _ = writeln!(modrs, "//! {}\n#![allow(clippy::all)]\n", em.set.doc);
     for (f, m) in &mods {
+        if let Some(d) = s.module_docs.get(m) {
+            doc_lines(&mut modrs, d);
+            modrs.push_str("///\n");
+        }
         let _ = writeln!(modrs, "/// ASN.1 module `{m}`.\npub mod {f};");
     }
     modrs.push('\n');

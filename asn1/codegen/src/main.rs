@@ -193,6 +193,7 @@ pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         let (tlds, sources) = load(root, set)?;
         let mut schema = model::build(&tlds).map_err(|e| format!("{}: {e}", set.dir))?;
         schema.member_docs = model::member_comments(&sources);
+        schema.module_docs = model::module_comments(&sources);
         for (name, code) in emit::emit_set(&schema, set)? {
             files.push((Path::new(set.out).join(name), rustfmt(&code)?));
         }

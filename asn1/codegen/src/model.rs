@@ -102,6 +102,9 @@ pub struct Named {
     pub module: String,
     pub ty: Ty,
     pub comment: String,
+    /// For an inline type hoisted out of a member: (top-level type, member), the key of the
+    /// member's comment in [`Schema::member_docs`].
+    pub origin: Option<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -112,6 +115,8 @@ pub struct Schema {
     pub sets: BTreeMap<String, Vec<SetEntry>>,
     /// Comments of members, enumeration items and named bits: (type, member) → text.
     pub member_docs: BTreeMap<(String, String), String>,
+    /// The comment lines above each module header: module → text.
+    pub module_docs: BTreeMap<String, String>,
 }
 
 impl Schema {
@@ -284,6 +289,10 @@ pub struct Builder<'a> {
     /// Inline types hoisted into named types: (name, module, ty).
     pub hoisted: Vec<Named>,
     pub module: String,
+    /// The top-level type being converted.
+    pub top: String,
+    /// The member being converted (innermost).
+    pub member: Option<String>,
 }
 
 impl Builder<'_> {
@@ -340,7 +349,10 @@ impl Builder<'_> {
                 let mut members = Vec::new();
                 for m in &s.members {
                     let inner_owner = format!("{owner}{}", crate::names::camel(&m.name));
-                    let ty = self.member_ty(&inner_owner, &m.ty, &m.constraints)?;
+                    let prev = self.member.replace(m.name.clone());
+                    let ty = self.member_ty(&inner_owner, &m.ty, &m.constraints);
+                    self.member = prev;
+                    let ty = ty?;
                     members.push(Member {
                         name: m.name.clone(),
                         ty,
@@ -357,7 +369,10 @@ impl Builder<'_> {
                 let mut alts = Vec::new();
                 for o in &c.options {
                     let inner_owner = format!("{owner}{}", crate::names::camel(&o.name));
-                    let ty = self.member_ty(&inner_owner, &o.ty, &o.constraints)?;
+                    let prev = self.member.replace(o.name.clone());
+                    let ty = self.member_ty(&inner_owner, &o.ty, &o.constraints);
+                    self.member = prev;
+                    let ty = ty?;
                     alts.push(Member {
                         name: o.name.clone(),
                         ty,
@@ -419,6 +434,7 @@ impl Builder<'_> {
                 module: self.module.clone(),
                 ty,
                 comment: String::new(),
+                origin: self.member.clone().map(|m| (self.top.clone(), m)),
             });
             return Ok(Ty::Ref {
                 name: owner.to_string(),
@@ -576,6 +592,8 @@ pub fn build(tlds: &[ToplevelDefinition]) -> Res<Schema> {
             classes: &classes,
             hoisted: Vec::new(),
             module: module.clone(),
+            top: td.name.clone(),
+            member: None,
         };
         let ty = b.convert(&crate::names::ty(&td.name), &td.ty)?;
         let mut hoisted = std::mem::take(&mut b.hoisted);
@@ -585,6 +603,7 @@ pub fn build(tlds: &[ToplevelDefinition]) -> Res<Schema> {
             module,
             ty,
             comment: td.comments.clone(),
+            origin: None,
         });
     }
     for (i, n) in schema.types.iter().enumerate() {
@@ -652,9 +671,41 @@ pub fn member_comments(src: &str) -> BTreeMap<(String, String), String> {
     out
 }
 
+/// Collects the comment lines right above each `Name DEFINITIONS` module header.
+pub fn module_comments(src: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut pending: Vec<String> = Vec::new();
+    for line in src.lines() {
+        let t = line.trim();
+        if let Some(c) = t.strip_prefix("--") {
+            let c = c.trim();
+            if !c.is_empty() {
+                pending.push(c.to_string());
+            }
+            continue;
+        }
+        let mut words = t.split_whitespace();
+        if let (Some(name), Some("DEFINITIONS")) = (words.next(), words.next()) {
+            if !pending.is_empty() {
+                out.insert(name.to_string(), pending.join("\n"));
+            }
+        }
+        pending.clear();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::member_comments;
+    use super::{member_comments, module_comments};
+
+    #[test]
+    fn module_comments_above_header() {
+        let src = "-- first\n-- second\nM DEFINITIONS AUTOMATIC TAGS ::= BEGIN\n-- t\nT ::= BOOLEAN\nEND\n\nN DEFINITIONS ::= BEGIN\nEND\n";
+        let m = module_comments(src);
+        assert_eq!(m.get("M").map(String::as_str), Some("first\nsecond"));
+        assert_eq!(m.get("N"), None);
+    }
 
     #[test]
     fn member_comments_above_and_trailing() {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod net;
 mod scenario;
+mod security;
 
 const USAGE: &str = "usage: cv2x <command> [args]\n\
 commands:\n\
@@ -15,7 +16,10 @@ commands:\n\
   listen [--group ADDR] --port P [--count N] [--timeout S] ...   print received DSMP messages as JSON lines\n\
   send --port P [--group ADDR] [--rate HZ] FILE.jsonl ...         send vector lines wrapped in DSMP\n\
   replay --port P [--group ADDR] [--speed X|--fast] FILE.pcap     replay a capture's UDP payloads\n\
-  scenario FILE.json...                run scenarios through the stack, check expectations\n";
+  scenario FILE.json...                run scenarios through the stack, check expectations\n\
+  cert inspect HEX|FILE                 certificate (COER) -> JSON\n\
+  cert verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a certificate chain\n\
+  spdu verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a signed message\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         "decode" | "encode" | "conform" => codec::run(cmd, rest),
         "listen" | "send" | "replay" => net::run(cmd, rest),
         "scenario" => scenario::run_cmd(rest),
+        "cert" | "spdu" => security::run(cmd, rest),
         _ => Err(format!("unknown command `{cmd}`\n{USAGE}")),
     };
     match result {

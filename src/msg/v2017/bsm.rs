@@ -17,44 +17,74 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Basic safety message (BSM): a vehicle's own position, motion, control state and size, broadcast periodically (typically every 100 ms).
+///
 /// ASN.1 `BasicSafetyMessage` (module `BSM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BasicSafetyMessage {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's BSMs.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// temporary vehicle identifier
+    /// Temporary vehicle identifier, 8 bytes, changed from time to time for privacy.
     ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// licence plate number
+    /// Licence plate number as bytes (4 to 16).
     ///
     /// `plateNo`: OCTET STRING (SIZE(4..16)). Optional.
     pub plate_no: Option<Vec<u8>>,
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// Time of the position fix: millisecond within the current UTC minute.
+    ///
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Position of the vehicle reference point.
+    ///
+    /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub pos: Position3D,
-    /// `accuracy`: `PositionConfidenceSet`: Position accuracy class (horizontal and optionally vertical).
+    /// Accuracy class of pos.
+    ///
+    /// `accuracy`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class.
     pub accuracy: PositionConfidenceSet,
-    /// `transmission`: `TransmissionState`.
+    /// Gear position.
+    ///
+    /// `transmission`: `TransmissionState`: Gear position of the transmission; unavailable = not equipped or unknown.
     pub transmission: TransmissionState,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable.
+    /// Vehicle speed.
+    ///
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
     pub speed: Speed,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable.
+    /// Vehicle heading.
+    ///
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable.
     pub heading: Heading,
-    /// `angle`: `SteeringWheelAngle`: 1.5 degree, positive to the right; 127 = unavailable. Optional.
+    /// Steering wheel angle.
+    ///
+    /// `angle`: `SteeringWheelAngle`: Steering wheel angle, 1.5 degree, positive when turned to the right (clockwise); -126 and 126 mean 189 degree or more to that side; 127 = unavailable. Optional.
     pub angle: Option<SteeringWheelAngle>,
-    /// `motionCfd`: `MotionConfidenceSet`. Optional.
+    /// Accuracy of speed, heading and steering wheel angle.
+    ///
+    /// `motionCfd`: `MotionConfidenceSet`: Accuracy of the motion state at 95 % confidence: speed, heading and steering wheel angle. Optional.
     pub motion_cfd: Option<MotionConfidenceSet>,
-    /// `accelSet`: `AccelerationSet4Way`: Longitudinal, lateral and vertical acceleration plus yaw rate.
+    /// Accelerations along the vehicle axes and yaw rate.
+    ///
+    /// `accelSet`: `AccelerationSet4Way`: Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive).
     pub accel_set: AccelerationSet4Way,
-    /// `brakes`: `BrakeSystemStatus`.
+    /// Brake system state.
+    ///
+    /// `brakes`: `BrakeSystemStatus`: State of the brake system and the driving-stability systems.
     pub brakes: BrakeSystemStatus,
-    /// `size`: `VehicleSize`.
+    /// Vehicle dimensions.
+    ///
+    /// `size`: `VehicleSize`: Outer dimensions of the vehicle: width, length and optional height.
     pub size: VehicleSize,
-    /// `vehicleClass`: `VehicleClassification`.
+    /// Vehicle classification.
+    ///
+    /// `vehicleClass`: `VehicleClassification`: Vehicle classification: basic class and, optionally, fuel type.
     pub vehicle_class: VehicleClassification,
-    /// `safetyExt`: `VehicleSafetyExtensions`. Optional.
+    /// Events, path history, path prediction and lights.
+    ///
+    /// `safetyExt`: `VehicleSafetyExtensions`: Optional safety additions of the BSM: special events, path history, path prediction and exterior lights. Optional.
     pub safety_ext: Option<VehicleSafetyExtensions>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

@@ -17,25 +17,33 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// 0.01 m/s^2; 2001 = unavailable.
+/// Acceleration, 0.01 m/s^2 (-20 to +20 m/s^2); 2000 = +20 m/s^2 or more, -2000 = -20 m/s^2 or less; 2001 = unavailable.
 ///
 /// ASN.1 `Acceleration` (module `DefAcceleration`).
 ///
 /// INTEGER (-2000..2001)
 pub type Acceleration = i16;
 
-/// Longitudinal, lateral and vertical acceleration plus yaw rate.
+/// Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive).
 ///
 /// ASN.1 `AccelerationSet4Way` (module `DefAcceleration`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccelerationSet4Way {
-    /// `long`: `Acceleration`: 0.01 m/s^2; 2001 = unavailable.
+    /// Longitudinal acceleration, positive forward.
+    ///
+    /// `long`: `Acceleration`: Acceleration, 0.01 m/s^2 (-20 to +20 m/s^2); 2000 = +20 m/s^2 or more, -2000 = -20 m/s^2 or less; 2001 = unavailable.
     pub long: Acceleration,
-    /// `lat`: `Acceleration`: 0.01 m/s^2; 2001 = unavailable.
+    /// Lateral acceleration, positive to the right.
+    ///
+    /// `lat`: `Acceleration`: Acceleration, 0.01 m/s^2 (-20 to +20 m/s^2); 2000 = +20 m/s^2 or more, -2000 = -20 m/s^2 or less; 2001 = unavailable.
     pub lat: Acceleration,
-    /// `vert`: `VerticalAcceleration`: 0.02 G; -127 = unavailable.
+    /// Vertical acceleration, positive downward.
+    ///
+    /// `vert`: `VerticalAcceleration`: Vertical acceleration, 0.02 G (G = 9.80665 m/s^2; -2.52 to +2.54 G); 127 = +2.54 G or more; -126 = -2.52 G or less; -127 = unavailable.
     pub vert: VerticalAcceleration,
-    /// `yaw`: `YawRate`: 0.01 degree/s.
+    /// Yaw rate about the vertical axis, positive clockwise seen from above.
+    ///
+    /// `yaw`: `YawRate`: Yaw rate, 0.01 degree/s (-327.67 to +327.67 degree/s), positive clockwise.
     pub yaw: YawRate,
 }
 
@@ -127,14 +135,14 @@ impl Jer for AccelerationSet4Way {
     }
 }
 
-/// 0.02 G; -127 = unavailable.
+/// Vertical acceleration, 0.02 G (G = 9.80665 m/s^2; -2.52 to +2.54 G); 127 = +2.54 G or more; -126 = -2.52 G or less; -127 = unavailable.
 ///
 /// ASN.1 `VerticalAcceleration` (module `DefAcceleration`).
 ///
 /// INTEGER (-127..127)
 pub type VerticalAcceleration = i8;
 
-/// 0.01 degree/s.
+/// Yaw rate, 0.01 degree/s (-327.67 to +327.67 degree/s), positive clockwise.
 ///
 /// ASN.1 `YawRate` (module `DefAcceleration`).
 ///

@@ -17,45 +17,47 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// 1.5 degree clockwise from north; 240 = unavailable.
+/// Coarse heading, 1.5 degree clockwise from true north (0 to 358.5 degree); 240 = unavailable.
 ///
 /// ASN.1 `CoarseHeading` (module `DefMotion`).
 ///
 /// INTEGER (0..240)
 pub type CoarseHeading = u8;
 
-/// Confidence in 0.5 % steps (0..100 %).
+/// General confidence of an associated value, 0.5 % (0 to 100 %).
 ///
 /// ASN.1 `Confidence` (module `DefMotion`).
 ///
 /// INTEGER (0..200)
 pub type Confidence = u8;
 
-/// 0.0125 degree clockwise from north; 28800 = unavailable.
+/// Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable.
 ///
 /// ASN.1 `Heading` (module `DefMotion`).
 ///
 /// INTEGER (0..28800)
 pub type Heading = u16;
 
+/// Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown.
+///
 /// ASN.1 `HeadingConfidence` (module `DefMotion`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HeadingConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `prec10deg` (1)
+    /// `prec10deg` (1): Within 10 degree.
     Prec10deg,
-    /// `prec05deg` (2)
+    /// `prec05deg` (2): Within 5 degree.
     Prec05deg,
-    /// `prec01deg` (3)
+    /// `prec01deg` (3): Within 1 degree.
     Prec01deg,
-    /// `prec0-1deg` (4)
+    /// `prec0-1deg` (4): Within 0.1 degree.
     Prec01deg_,
-    /// `prec0-05deg` (5)
+    /// `prec0-05deg` (5): Within 0.05 degree.
     Prec005deg,
-    /// `prec0-01deg` (6)
+    /// `prec0-01deg` (6): Within 0.01 degree.
     Prec001deg,
-    /// `prec0-0125deg` (7)
+    /// `prec0-0125deg` (7): Within 0.0125 degree.
     Prec00125deg,
 }
 
@@ -132,14 +134,22 @@ impl Jer for HeadingConfidence {
     }
 }
 
+/// Accuracy of the motion state at 95 % confidence: speed, heading and steering wheel angle.
+///
 /// ASN.1 `MotionConfidenceSet` (module `DefMotion`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MotionConfidenceSet {
-    /// `speedCfd`: `SpeedConfidence`. Optional.
+    /// Speed accuracy class.
+    ///
+    /// `speedCfd`: `SpeedConfidence`: Speed accuracy at 95 % confidence; each item names the bound in m/s (prec100ms = 100 m/s ... prec0-01ms = 0.01 m/s); unavailable = not equipped or unknown. Optional.
     pub speed_cfd: Option<SpeedConfidence>,
-    /// `headingCfd`: `HeadingConfidence`. Optional.
+    /// Heading accuracy class.
+    ///
+    /// `headingCfd`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown. Optional.
     pub heading_cfd: Option<HeadingConfidence>,
-    /// `steerCfd`: `SteeringWheelAngleConfidence`. Optional.
+    /// Steering wheel angle accuracy class.
+    ///
+    /// `steerCfd`: `SteeringWheelAngleConfidence`: Steering wheel angle accuracy at 95 % confidence: 2 degree, 1 degree or 0.02 degree; unavailable = not equipped or unknown. Optional.
     pub steer_cfd: Option<SteeringWheelAngleConfidence>,
 }
 
@@ -229,31 +239,33 @@ impl Jer for MotionConfidenceSet {
     }
 }
 
-/// 0.02 m/s; 8191 = unavailable.
+/// Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
 ///
 /// ASN.1 `Speed` (module `DefMotion`).
 ///
 /// INTEGER (0..8191)
 pub type Speed = u16;
 
+/// Speed accuracy at 95 % confidence; each item names the bound in m/s (prec100ms = 100 m/s ... prec0-01ms = 0.01 m/s); unavailable = not equipped or unknown.
+///
 /// ASN.1 `SpeedConfidence` (module `DefMotion`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpeedConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `prec100ms` (1)
+    /// `prec100ms` (1): Within 100 m/s.
     Prec100ms,
-    /// `prec10ms` (2)
+    /// `prec10ms` (2): Within 10 m/s.
     Prec10ms,
-    /// `prec5ms` (3)
+    /// `prec5ms` (3): Within 5 m/s.
     Prec5ms,
-    /// `prec1ms` (4)
+    /// `prec1ms` (4): Within 1 m/s.
     Prec1ms,
-    /// `prec0-1ms` (5)
+    /// `prec0-1ms` (5): Within 0.1 m/s.
     Prec01ms,
-    /// `prec0-05ms` (6)
+    /// `prec0-05ms` (6): Within 0.05 m/s.
     Prec005ms,
-    /// `prec0-01ms` (7)
+    /// `prec0-01ms` (7): Within 0.01 m/s.
     Prec001ms,
 }
 
@@ -330,23 +342,25 @@ impl Jer for SpeedConfidence {
     }
 }
 
-/// 1.5 degree, positive to the right; 127 = unavailable.
+/// Steering wheel angle, 1.5 degree, positive when turned to the right (clockwise); -126 and 126 mean 189 degree or more to that side; 127 = unavailable.
 ///
 /// ASN.1 `SteeringWheelAngle` (module `DefMotion`).
 ///
 /// INTEGER (-126..127)
 pub type SteeringWheelAngle = i8;
 
+/// Steering wheel angle accuracy at 95 % confidence: 2 degree, 1 degree or 0.02 degree; unavailable = not equipped or unknown.
+///
 /// ASN.1 `SteeringWheelAngleConfidence` (module `DefMotion`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SteeringWheelAngleConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `prec2deg` (1)
+    /// `prec2deg` (1): Within 2 degree.
     Prec2deg,
-    /// `prec1deg` (2)
+    /// `prec1deg` (2): Within 1 degree.
     Prec1deg,
-    /// `prec0-02deg` (3)
+    /// `prec0-02deg` (3): Within 0.02 degree.
     Prec002deg,
 }
 

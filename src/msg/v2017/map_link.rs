@@ -17,22 +17,38 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// A directed road link from an upstream node into the node that carries it, with its lanes.
+///
 /// ASN.1 `Link` (module `MapLink`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
-    /// `name`: `DescriptiveName`. Optional.
+    /// Human-readable name of the road.
+    ///
+    /// `name`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub name: Option<DescriptiveName>,
-    /// `upstreamNodeId`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Node at the upstream end of the link.
+    ///
+    /// `upstreamNodeId`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub upstream_node_id: NodeReferenceID,
-    /// `speedLimits`: `SpeedLimitList`. Optional.
+    /// Speed limits on the link.
+    ///
+    /// `speedLimits`: `SpeedLimitList`: Speed limits, 1 to 9. Optional.
     pub speed_limits: Option<SpeedLimitList>,
-    /// `laneWidth`: `LaneWidth`: 1 cm.
+    /// Width of the link, 1 cm.
+    ///
+    /// `laneWidth`: `LaneWidth`: Lane or link width, 1 cm.
     pub lane_width: LaneWidth,
-    /// `points`: `PointList`. Optional.
+    /// Shape points along the centre of the link, as offsets from the node reference position.
+    ///
+    /// `points`: `PointList`: Shape points of a link or lane, 2 to 31, as offsets from the node reference position. Optional.
     pub points: Option<PointList>,
-    /// `movements`: `MovementList`. Optional.
+    /// Movements from this link to downstream nodes, with their signal phases.
+    ///
+    /// `movements`: `MovementList`: Movements from a link, 1 to 32. Optional.
     pub movements: Option<MovementList>,
-    /// `lanes`: `LaneList`.
+    /// Lanes of the link.
+    ///
+    /// `lanes`: `LaneList`: Lanes of a link, 1 to 32.
     pub lanes: LaneList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -345,19 +361,25 @@ impl Jer for Link {
     }
 }
 
+/// Links entering a node, 1 to 32.
+///
 /// ASN.1 `LinkList` (module `MapLink`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `Link`
+/// SEQUENCE (SIZE(1..32)) OF `Link`: A directed road link from an upstream node into the node that carries it, with its lanes.
 pub type LinkList = Vec<Link>;
 
-/// A movement towards a downstream node, with the signal phase controlling it.
+/// A movement from the link towards a downstream node, with the signal phase that controls it.
 ///
 /// ASN.1 `Movement` (module `MapLink`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Movement {
-    /// `remoteIntersection`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Node the movement leads to.
+    ///
+    /// `remoteIntersection`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub remote_intersection: NodeReferenceID,
-    /// `phaseId`: `PhaseID`. Optional.
+    /// Signal phase controlling the movement (see SPAT).
+    ///
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 
@@ -429,7 +451,9 @@ impl Jer for Movement {
     }
 }
 
+/// Movements from a link, 1 to 32.
+///
 /// ASN.1 `MovementList` (module `MapLink`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `Movement`: A movement towards a downstream node, with the signal phase controlling it.
+/// SEQUENCE (SIZE(1..32)) OF `Movement`: A movement from the link towards a downstream node, with the signal phase that controls it.
 pub type MovementList = Vec<Movement>;

@@ -17,21 +17,33 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Human-readable name, ASCII text of 1 to 63 characters.
+///
 /// ASN.1 `DescriptiveName` (module `MapNode`).
 ///
 /// character string (SIZE(1..63))
 pub type DescriptiveName = String;
 
+/// A map node (an intersection or the end of a road section) with the links that enter it.
+///
 /// ASN.1 `Node` (module `MapNode`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    /// `name`: `DescriptiveName`. Optional.
+    /// Human-readable name of the node.
+    ///
+    /// `name`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub name: Option<DescriptiveName>,
-    /// `id`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Identifier of the node, unique within its region.
+    ///
+    /// `id`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub id: NodeReferenceID,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Position of the centre of the node; positions of its links, lanes and zones are offsets from it.
+    ///
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
-    /// `inLinks`: `LinkList`. Optional.
+    /// Links that end at this node (traffic flowing into it).
+    ///
+    /// `inLinks`: `LinkList`: Links entering a node, 1 to 32. Optional.
     pub in_links: Option<LinkList>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -200,24 +212,32 @@ impl Jer for Node {
     }
 }
 
+/// Node number, unique within its region; 0 to 255 are reserved for testing.
+///
 /// ASN.1 `NodeID` (module `MapNode`).
 ///
 /// INTEGER (0..65535)
 pub type NodeID = u16;
 
+/// Nodes of a map, 1 to 32.
+///
 /// ASN.1 `NodeList` (module `MapNode`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `Node`
+/// SEQUENCE (SIZE(1..32)) OF `Node`: A map node (an intersection or the end of a road section) with the links that enter it.
 pub type NodeList = Vec<Node>;
 
-/// Globally unique node id: optional region plus id within the region.
+/// Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
 ///
 /// ASN.1 `NodeReferenceID` (module `MapNode`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeReferenceID {
-    /// `region`: `RoadRegulatorID`. Optional.
+    /// Road authority region the node id belongs to.
+    ///
+    /// `region`: `RoadRegulatorID`: Identifier of the region (road authority) that assigns node ids; 0 is for testing. Optional.
     pub region: Option<RoadRegulatorID>,
-    /// `id`: `NodeID`.
+    /// Node number within the region.
+    ///
+    /// `id`: `NodeID`: Node number, unique within its region; 0 to 255 are reserved for testing.
     pub id: NodeID,
 }
 
@@ -284,6 +304,8 @@ impl Jer for NodeReferenceID {
     }
 }
 
+/// Identifier of the region (road authority) that assigns node ids; 0 is for testing.
+///
 /// ASN.1 `RoadRegulatorID` (module `MapNode`).
 ///
 /// INTEGER (0..65535)

@@ -17,15 +17,21 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Shape points of a link or lane, 2 to 31, as offsets from the node reference position.
+///
 /// ASN.1 `PointList` (module `MapPoint`).
 ///
-/// SEQUENCE (SIZE(2..31)) OF `RoadPoint`
+/// SEQUENCE (SIZE(2..31)) OF `RoadPoint`: A shape point of a link or lane.
 pub type PointList = Vec<RoadPoint>;
 
+/// A shape point of a link or lane.
+///
 /// ASN.1 `RoadPoint` (module `MapPoint`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadPoint {
-    /// `posOffset`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// Offset from the node reference position.
+    ///
+    /// `posOffset`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub pos_offset: PositionOffsetLLV,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

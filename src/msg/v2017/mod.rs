@@ -2,48 +2,114 @@
 //! T/CSAE 53-2017 module set (the original Day I).
 #![allow(clippy::all)]
 
+/// Basic safety message (BSM).
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `BSM`.
 pub mod bsm;
+/// Acceleration data elements.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `DefAcceleration`.
 pub mod def_acceleration;
+/// Motion data elements.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `DefMotion`.
 pub mod def_motion;
+/// Absolute position and its accuracy.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `DefPosition`.
 pub mod def_position;
+/// Positions relative to a reference point.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `DefPositionOffset`.
 pub mod def_position_offset;
+/// Time data elements and frames.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `DefTime`.
 pub mod def_time;
+/// Map message (MAP).
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `Map`.
 pub mod map;
+/// Lanes of a link.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `MapLane`.
 pub mod map_lane;
+/// Directed links between map nodes.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `MapLink`.
 pub mod map_link;
+/// Map nodes (intersections and road end points).
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `MapNode`.
 pub mod map_node;
+/// Points describing a link or lane centre line.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `MapPoint`.
 pub mod map_point;
+/// Regulatory speed limits.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `MapSpeedLimit`.
 pub mod map_speed_limit;
+/// Message frame: the top-level CHOICE of every message on the air.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `MsgFrame`.
 pub mod msg_frame;
+/// Road side information message (RSI): one alert along a path.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `RSI`.
 pub mod rsi;
+/// Roadside safety message (RSM): traffic participants detected by the roadside.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `RSM`.
 pub mod rsm;
+/// Signal phase and timing message (SPAT).
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `SignalPhaseAndTiming`.
 pub mod signal_phase_and_timing;
+/// Signal state of intersections, phases and their timing.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `SPATIntersectionState`.
 pub mod spat_intersection_state;
+/// Brake system status.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `VehBrake`.
 pub mod veh_brake;
+/// Vehicle classification.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `VehClass`.
 pub mod veh_class;
+/// Safety extensions of the BSM: events, path history and prediction, lights.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `VehSafetyExt`.
 pub mod veh_safety_ext;
+/// Vehicle dimensions.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `VehSize`.
 pub mod veh_size;
+/// Vehicle status data elements.
+/// T/CSAE 53-2017.
+///
 /// ASN.1 module `VehStatus`.
 pub mod veh_status;
 

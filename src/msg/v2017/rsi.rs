@@ -17,51 +17,71 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Alert type: traffic sign type (GB 5768) or event type (GB/T 29100).
+/// Alert type: a traffic sign type (GB 5768) or traffic event type (GB/T 29100) code.
 ///
 /// ASN.1 `AlertType` (module `RSI`).
 ///
 /// INTEGER (0..65535)
 pub type AlertType = u16;
 
+/// Points of a path, 2 to 32, as offsets from the reference position.
+///
 /// ASN.1 `PathPointList` (module `RSI`).
 ///
-/// SEQUENCE (SIZE(2..32)) OF `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+/// SEQUENCE (SIZE(2..32)) OF `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
 pub type PathPointList = Vec<PositionOffsetLLV>;
 
-/// 10 cm.
+/// Radius or half-width, 10 cm (up to 102.4 m).
 ///
 /// ASN.1 `Radius` (module `RSI`).
 ///
 /// INTEGER (0..1024)
 pub type Radius = u16;
 
+/// Road side information message (RSI): one alert (traffic sign or event) a roadside unit announces, with the path or area it applies to.
+///
 /// ASN.1 `RoadSideInformation` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadSideInformation {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's RSI messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// Minute of the year the message was produced.
+    ///
+    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub time_stamp: Option<MinuteOfTheYear>,
-    /// RSU identifier
+    /// Identifier of the roadside unit, 8 bytes.
     ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// local id of this information, set by the RSU
+    /// Local number of this information, set by the roadside unit.
     ///
     /// `rsiId`: INTEGER (0..255).
     pub rsi_id: u8,
-    /// `alertType`: `AlertType`: Alert type: traffic sign type (GB 5768) or event type (GB/T 29100).
+    /// Kind of alert.
+    ///
+    /// `alertType`: `AlertType`: Alert type: a traffic sign type (GB 5768) or traffic event type (GB/T 29100) code.
     pub alert_type: AlertType,
+    /// Free ASCII text.
+    ///
     /// `description`: character string (SIZE(1..256)). Optional.
     pub description: Option<String>,
+    /// Priority: one byte, priority in the upper three bits (0x00 lowest to 0xE0 highest), lower five bits zero.
+    ///
     /// `priority`: OCTET STRING (SIZE(1..1)). Optional.
     pub priority: Option<[u8; 1]>,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Reference position; path points are offsets from it.
+    ///
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
-    /// `alertPath`: `PathPointList`.
+    /// Path the alert applies to, as offsets from the reference position.
+    ///
+    /// `alertPath`: `PathPointList`: Points of a path, 2 to 32, as offsets from the reference position.
     pub alert_path: PathPointList,
-    /// `alertRadius`: `Radius`: 10 cm.
+    /// Half-width of the alert path or radius of the alert area, 10 cm.
+    ///
+    /// `alertRadius`: `Radius`: Radius or half-width, 10 cm (up to 102.4 m).
     pub alert_radius: Radius,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

@@ -17,16 +17,26 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Signal phase and timing message (SPAT): current light state and timing of each phase of one or more signalised intersections.
+///
 /// ASN.1 `SPAT` (module `SignalPhaseAndTiming`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SPAT {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's SPAT messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// Minute of the year of the message.
+    ///
+    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub time_stamp: Option<MinuteOfTheYear>,
-    /// `name`: `DescriptiveName`. Optional.
+    /// Human-readable name.
+    ///
+    /// `name`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub name: Option<DescriptiveName>,
-    /// `intersections`: `IntersectionStateList`.
+    /// Signal states of the intersections.
+    ///
+    /// `intersections`: `IntersectionStateList`: Signal states of intersections, 1 to 32.
     pub intersections: IntersectionStateList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

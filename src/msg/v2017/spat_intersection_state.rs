@@ -17,18 +17,30 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Signal state of one intersection: controller status and the state and timing of each phase.
+///
 /// ASN.1 `IntersectionState` (module `SPATIntersectionState`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntersectionState {
-    /// `intersectionId`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// The intersection (MAP node).
+    ///
+    /// `intersectionId`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub intersection_id: NodeReferenceID,
-    /// `status`: `IntersectionStatusObject`.
+    /// Operating status of the signal controller.
+    ///
+    /// `status`: `IntersectionStatusObject`: Operating status of a signal controller; a set bit means the condition holds; bits 14 and 15 are reserved and zero.
     pub status: IntersectionStatusObject,
-    /// `moy`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// Minute of the year of the state.
+    ///
+    /// `moy`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub moy: Option<MinuteOfTheYear>,
-    /// `timeStamp`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable). Optional.
+    /// Millisecond within the minute of the state.
+    ///
+    /// `timeStamp`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid. Optional.
     pub time_stamp: Option<DSecond>,
-    /// `phases`: `PhaseList`.
+    /// Phases of the intersection.
+    ///
+    /// `phases`: `PhaseList`: Phases of an intersection, 1 to 16.
     pub phases: PhaseList,
 }
 
@@ -180,11 +192,15 @@ impl Jer for IntersectionState {
     }
 }
 
+/// Signal states of intersections, 1 to 32.
+///
 /// ASN.1 `IntersectionStateList` (module `SPATIntersectionState`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `IntersectionState`
+/// SEQUENCE (SIZE(1..32)) OF `IntersectionState`: Signal state of one intersection: controller status and the state and timing of each phase.
 pub type IntersectionStateList = Vec<IntersectionState>;
 
+/// Operating status of a signal controller; a set bit means the condition holds; bits 14 and 15 are reserved and zero.
+///
 /// ASN.1 `IntersectionStatusObject` (module `SPATIntersectionState`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct IntersectionStatusObject(pub [u8; 2]);
@@ -192,33 +208,33 @@ pub struct IntersectionStatusObject(pub [u8; 2]);
 impl IntersectionStatusObject {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `manualControlIsEnabled`.
+    /// Bit `manualControlIsEnabled`: Manual control: an operator may end intervals early.
     pub const MANUAL_CONTROL_IS_ENABLED: usize = 0;
-    /// Bit `stopTimeIsActivated`.
+    /// Bit `stopTimeIsActivated`: Timing stopped: phases do not count down.
     pub const STOP_TIME_IS_ACTIVATED: usize = 1;
-    /// Bit `failureFlash`.
+    /// Bit `failureFlash`: Flashing because of a failure.
     pub const FAILURE_FLASH: usize = 2;
-    /// Bit `preemptIsActive`.
+    /// Bit `preemptIsActive`: Pre-emption active.
     pub const PREEMPT_IS_ACTIVE: usize = 3;
-    /// Bit `signalPriorityIsActive`.
+    /// Bit `signalPriorityIsActive`: Signal priority active.
     pub const SIGNAL_PRIORITY_IS_ACTIVE: usize = 4;
-    /// Bit `fixedTimeOperation`.
+    /// Bit `fixedTimeOperation`: Fixed-time operation: the schedule depends on time only.
     pub const FIXED_TIME_OPERATION: usize = 5;
-    /// Bit `trafficDependentOperation`.
+    /// Bit `trafficDependentOperation`: Traffic-actuated operation.
     pub const TRAFFIC_DEPENDENT_OPERATION: usize = 6;
-    /// Bit `standbyOperation`.
+    /// Bit `standbyOperation`: Standby: partly switched off or flashing amber.
     pub const STANDBY_OPERATION: usize = 7;
-    /// Bit `failureMode`.
+    /// Bit `failureMode`: Controller failure.
     pub const FAILURE_MODE: usize = 8;
-    /// Bit `off`.
+    /// Bit `off`: Controller off.
     pub const OFF: usize = 9;
-    /// Bit `recentMAPmessageUpdate`.
+    /// Bit `recentMAPmessageUpdate`: The MAP content was revised recently.
     pub const RECENT_MA_PMESSAGE_UPDATE: usize = 10;
-    /// Bit `recentChangeInMAPassignedLanesIDsUsed`.
+    /// Bit `recentChangeInMAPassignedLanesIDsUsed`: Lane ids in the MAP changed recently.
     pub const RECENT_CHANGE_IN_MA_PASSIGNED_LANES_I_DS_USED: usize = 11;
-    /// Bit `noValidMAPisAvailableAtThisTime`.
+    /// Bit `noValidMAPisAvailableAtThisTime`: No valid MAP available.
     pub const NO_VALID_MA_PIS_AVAILABLE_AT_THIS_TIME: usize = 12;
-    /// Bit `noValidSPATisAvailableAtThisTime`.
+    /// Bit `noValidSPATisAvailableAtThisTime`: No valid SPAT available.
     pub const NO_VALID_SPA_TIS_AVAILABLE_AT_THIS_TIME: usize = 13;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -265,28 +281,28 @@ impl Jer for IntersectionStatusObject {
     }
 }
 
-/// Signal state of a movement (after SAE J2735 MovementPhaseState).
+/// Signal light state and its meaning for traffic.
 ///
 /// ASN.1 `LightState` (module `SPATIntersectionState`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LightState {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown or error.
     Unavailable,
-    /// `dark` (1)
+    /// `dark` (1): Signal dark (off).
     Dark,
-    /// `stop-Then-Proceed` (2)
+    /// `stop-Then-Proceed` (2): Flashing red: stop, then proceed when safe.
     StopThenProceed,
-    /// `stop-And-Remain` (3)
+    /// `stop-And-Remain` (3): Red: stop and wait.
     StopAndRemain,
-    /// `pre-Movement` (4)
+    /// `pre-Movement` (4): Red and yellow: prepare to go.
     PreMovement,
-    /// `permissive-Movement-Allowed` (5)
+    /// `permissive-Movement-Allowed` (5): Green: go, yielding to conflicting traffic.
     PermissiveMovementAllowed,
-    /// `protected-Movement-Allowed` (6)
+    /// `protected-Movement-Allowed` (6): Green arrow: go, no conflicting traffic.
     ProtectedMovementAllowed,
-    /// `intersection-clearance` (7)
+    /// `intersection-clearance` (7): Yellow: clear the intersection, prepare to stop.
     IntersectionClearance,
-    /// `caution-Conflicting-Traffic` (8)
+    /// `caution-Conflicting-Traffic` (8): Flashing yellow: proceed with caution.
     CautionConflictingTraffic,
 }
 
@@ -367,12 +383,18 @@ impl Jer for LightState {
     }
 }
 
+/// A signal phase and its sequence of light states.
+///
 /// ASN.1 `Phase` (module `SPATIntersectionState`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Phase {
-    /// `id`: `PhaseID`.
+    /// Phase number, referred to by the MAP movements and connections.
+    ///
+    /// `id`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement.
     pub id: PhaseID,
-    /// `phaseStates`: `PhaseStateList`.
+    /// Light states of the phase, each colour with its timing.
+    ///
+    /// `phaseStates`: `PhaseStateList`: Light states of a phase, 1 to 16, each colour with its timing.
     pub phase_states: PhaseStateList,
 }
 
@@ -446,22 +468,32 @@ impl Jer for Phase {
     }
 }
 
+/// Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement.
+///
 /// ASN.1 `PhaseID` (module `SPATIntersectionState`).
 ///
 /// INTEGER (0..255)
 pub type PhaseID = u8;
 
+/// Phases of an intersection, 1 to 16.
+///
 /// ASN.1 `PhaseList` (module `SPATIntersectionState`).
 ///
-/// SEQUENCE (SIZE(1..16)) OF `Phase`
+/// SEQUENCE (SIZE(1..16)) OF `Phase`: A signal phase and its sequence of light states.
 pub type PhaseList = Vec<Phase>;
 
+/// One light state of a phase and when it starts and ends.
+///
 /// ASN.1 `PhaseState` (module `SPATIntersectionState`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhaseState {
-    /// `light`: `LightState`: Signal state of a movement (after SAE J2735 MovementPhaseState).
+    /// Light colour and meaning.
+    ///
+    /// `light`: `LightState`: Signal light state and its meaning for traffic.
     pub light: LightState,
-    /// `timing`: `TimeChangeDetails`: Phase timing relative to now, in 0.1 s. Optional.
+    /// Start and end times of this state.
+    ///
+    /// `timing`: `TimeChangeDetails`: Timing of a light state as durations from now, 0.1 s (TimeMark values used as durations). Optional.
     pub timing: Option<TimeChangeDetails>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -565,29 +597,45 @@ impl Jer for PhaseState {
     }
 }
 
+/// Light states of a phase, 1 to 16, each colour with its timing.
+///
 /// ASN.1 `PhaseStateList` (module `SPATIntersectionState`).
 ///
-/// SEQUENCE (SIZE(1..16)) OF `PhaseState`
+/// SEQUENCE (SIZE(1..16)) OF `PhaseState`: One light state of a phase and when it starts and ends.
 pub type PhaseStateList = Vec<PhaseState>;
 
-/// Phase timing relative to now, in 0.1 s.
+/// Timing of a light state as durations from now, 0.1 s (TimeMark values used as durations).
 ///
 /// ASN.1 `TimeChangeDetails` (module `SPATIntersectionState`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeChangeDetails {
-    /// `startTime`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable.
+    /// Time until the state starts; 0 when it has already started.
+    ///
+    /// `startTime`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable.
     pub start_time: TimeMark,
-    /// `minEndTime`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable. Optional.
+    /// Earliest time until the state ends.
+    ///
+    /// `minEndTime`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable. Optional.
     pub min_end_time: Option<TimeMark>,
-    /// `maxEndTime`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable. Optional.
+    /// Latest time until the state ends.
+    ///
+    /// `maxEndTime`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable. Optional.
     pub max_end_time: Option<TimeMark>,
-    /// `likelyEndTime`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable.
+    /// Most likely time until the state ends.
+    ///
+    /// `likelyEndTime`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable.
     pub likely_end_time: TimeMark,
-    /// `timeConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// Confidence of likelyEndTime, 0.5 %.
+    ///
+    /// `timeConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub time_confidence: Option<Confidence>,
-    /// `nextStartTime`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable. Optional.
+    /// Time until the state starts again after this occurrence.
+    ///
+    /// `nextStartTime`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable. Optional.
     pub next_start_time: Option<TimeMark>,
-    /// `nextDuration`: `TimeMark`: Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable. Optional.
+    /// Duration of the next occurrence of the state.
+    ///
+    /// `nextDuration`: `TimeMark`: Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable. Optional.
     pub next_duration: Option<TimeMark>,
 }
 

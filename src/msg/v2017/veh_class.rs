@@ -17,17 +17,21 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Vehicle class code (see the standard's code table).
+/// Basic vehicle class code from the standard's table, grouped by tens: 0 unknown, 1 special use, 10 passenger car, 20 light truck, 25 truck (26 to 35 by axle count and trailers), 40 motorcycle, 50 transit vehicle (bus), 60 emergency vehicle, 80 other road user (pedestrian, cyclist), 90 roadside infrastructure.
 ///
 /// ASN.1 `BasicVehicleClass` (module `VehClass`).
 ///
 /// INTEGER (0..255)
 pub type BasicVehicleClass = u8;
 
+/// Vehicle classification: basic class and, optionally, fuel type.
+///
 /// ASN.1 `VehicleClassification` (module `VehClass`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehicleClassification {
-    /// `classification`: `BasicVehicleClass`: Vehicle class code (see the standard's code table).
+    /// Basic vehicle class.
+    ///
+    /// `classification`: `BasicVehicleClass`: Basic vehicle class code from the standard's table, grouped by tens: 0 unknown, 1 special use, 10 passenger car, 20 light truck, 25 truck (26 to 35 by axle count and trailers), 40 motorcycle, 50 transit vehicle (bus), 60 emergency vehicle, 80 other road user (pedestrian, cyclist), 90 roadside infrastructure.
     pub classification: BasicVehicleClass,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

@@ -17,26 +17,46 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Complete position fix: time, position, heading, speed and their accuracies.
+///
 /// ASN.1 `FullPositionVector` (module `VehSafetyExt`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FullPositionVector {
-    /// `utcTime`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// UTC time of the fix, to the millisecond.
+    ///
+    /// `utcTime`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub utc_time: Option<DDateTime>,
-    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Position of the fix.
+    ///
+    /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub pos: Position3D,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable. Optional.
+    /// Heading at the fix.
+    ///
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable. Optional.
     pub heading: Option<Heading>,
-    /// `transmission`: `TransmissionState`. Optional.
+    /// Gear position at the fix.
+    ///
+    /// `transmission`: `TransmissionState`: Gear position of the transmission; unavailable = not equipped or unknown. Optional.
     pub transmission: Option<TransmissionState>,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// Speed at the fix.
+    ///
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub speed: Option<Speed>,
-    /// `posAccuracy`: `PositionConfidenceSet`: Position accuracy class (horizontal and optionally vertical). Optional.
+    /// Position accuracy class of the fix.
+    ///
+    /// `posAccuracy`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class. Optional.
     pub pos_accuracy: Option<PositionConfidenceSet>,
-    /// `timeConfidence`: `TimeConfidence`: Accuracy of a time value (the identifiers name the bound in seconds). Optional.
+    /// Accuracy of utcTime.
+    ///
+    /// `timeConfidence`: `TimeConfidence`: Accuracy of a time value at 95 % confidence; each item names the bound in seconds (time-100-000 = 100 s, time-000-001 = 1 ms, time-000-000-001 = 1 us, time-000-000-000-001 = 1 ns, ... down to 0.01 ns); unavailable = not equipped or unknown. Optional.
     pub time_confidence: Option<TimeConfidence>,
-    /// `posConfidence`: `PositionConfidenceSet`: Position accuracy class (horizontal and optionally vertical). Optional.
+    /// Position accuracy class of the fix (this edition has both posAccuracy and posConfidence).
+    ///
+    /// `posConfidence`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class. Optional.
     pub pos_confidence: Option<PositionConfidenceSet>,
-    /// `motionCfd`: `MotionConfidenceSet`. Optional.
+    /// Accuracy of speed and heading.
+    ///
+    /// `motionCfd`: `MotionConfidenceSet`: Accuracy of the motion state at 95 % confidence: speed, heading and steering wheel angle. Optional.
     pub motion_cfd: Option<MotionConfidenceSet>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -302,6 +322,8 @@ impl Jer for FullPositionVector {
     }
 }
 
+/// State of the GNSS receiver, one bit per condition.
+///
 /// ASN.1 `GNSSstatus` (module `VehSafetyExt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct GNSSstatus(pub [u8; 1]);
@@ -309,21 +331,21 @@ pub struct GNSSstatus(pub [u8; 1]);
 impl GNSSstatus {
     /// Size in bits.
     pub const BITS: usize = 8;
-    /// Bit `unavailable`.
+    /// Bit `unavailable`: Receiver state not available.
     pub const UNAVAILABLE: usize = 0;
-    /// Bit `isHealthy`.
+    /// Bit `isHealthy`: Receiver working normally.
     pub const IS_HEALTHY: usize = 1;
-    /// Bit `isMonitored`.
+    /// Bit `isMonitored`: Integrity monitoring in use.
     pub const IS_MONITORED: usize = 2;
-    /// Bit `baseStationType`.
+    /// Bit `baseStationType`: Set when the sender is a base station (fixed reference), clear for a mobile unit.
     pub const BASE_STATION_TYPE: usize = 3;
-    /// Bit `aPDOPofUnder5`.
+    /// Bit `aPDOPofUnder5`: PDOP flag (named for a PDOP under 5; the standard's note reads a dilution of precision greater than 5).
     pub const A_PDO_POF_UNDER5: usize = 4;
-    /// Bit `inViewOfUnder5`.
+    /// Bit `inViewOfUnder5`: Fewer than 5 satellites in view.
     pub const IN_VIEW_OF_UNDER5: usize = 5;
-    /// Bit `localCorrectionsPresent`.
+    /// Bit `localCorrectionsPresent`: DGPS-type corrections used.
     pub const LOCAL_CORRECTIONS_PRESENT: usize = 6;
-    /// Bit `networkCorrectionsPresent`.
+    /// Bit `networkCorrectionsPresent`: RTK-type corrections used.
     pub const NETWORK_CORRECTIONS_PRESENT: usize = 7;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -370,14 +392,22 @@ impl Jer for GNSSstatus {
     }
 }
 
+/// Recent trajectory: an optional full reference point plus breadcrumb points relative to it; the reference point is later than every breadcrumb.
+///
 /// ASN.1 `PathHistory` (module `VehSafetyExt`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathHistory {
-    /// `initialPosition`: `FullPositionVector`. Optional.
+    /// Full reference position the breadcrumbs are relative to; when absent they are relative to the position of the enclosing message.
+    ///
+    /// `initialPosition`: `FullPositionVector`: Complete position fix: time, position, heading, speed and their accuracies. Optional.
     pub initial_position: Option<FullPositionVector>,
-    /// `currGNSSstatus`: `GNSSstatus`. Optional.
+    /// GNSS receiver state at the reference point.
+    ///
+    /// `currGNSSstatus`: `GNSSstatus`: State of the GNSS receiver, one bit per condition. Optional.
     pub curr_gns_sstatus: Option<GNSSstatus>,
-    /// `crumbData`: `PathHistoryPointList`.
+    /// Breadcrumb points.
+    ///
+    /// `crumbData`: `PathHistoryPointList`: Breadcrumb points of a path history, 1 to 23.
     pub crumb_data: PathHistoryPointList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -527,20 +557,30 @@ impl Jer for PathHistory {
     }
 }
 
-/// One breadcrumb: offset from the current position and time before now.
+/// One breadcrumb: position offset from the reference point and how long before it the vehicle was there.
 ///
 /// ASN.1 `PathHistoryPoint` (module `VehSafetyExt`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathHistoryPoint {
-    /// `llvOffset`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// Position relative to the reference point.
+    ///
+    /// `llvOffset`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub llv_offset: PositionOffsetLLV,
-    /// `timeOffset`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater.
+    /// Time before the reference point, 10 ms.
+    ///
+    /// `timeOffset`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable.
     pub time_offset: TimeOffset,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// Speed over the period up to the point.
+    ///
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub speed: Option<Speed>,
-    /// `posAccuracy`: `PositionConfidenceSet`: Position accuracy class (horizontal and optionally vertical). Optional.
+    /// Position accuracy at the point.
+    ///
+    /// `posAccuracy`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class. Optional.
     pub pos_accuracy: Option<PositionConfidenceSet>,
-    /// `heading`: `CoarseHeading`: 1.5 degree clockwise from north; 240 = unavailable. Optional.
+    /// Overall heading at the point, 1.5 degree.
+    ///
+    /// `heading`: `CoarseHeading`: Coarse heading, 1.5 degree clockwise from true north (0 to 358.5 degree); 240 = unavailable. Optional.
     pub heading: Option<CoarseHeading>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -721,19 +761,25 @@ impl Jer for PathHistoryPoint {
     }
 }
 
+/// Breadcrumb points of a path history, 1 to 23.
+///
 /// ASN.1 `PathHistoryPointList` (module `VehSafetyExt`).
 ///
-/// SEQUENCE (SIZE(1..23)) OF `PathHistoryPoint`: One breadcrumb: offset from the current position and time before now.
+/// SEQUENCE (SIZE(1..23)) OF `PathHistoryPoint`: One breadcrumb: position offset from the reference point and how long before it the vehicle was there.
 pub type PathHistoryPointList = Vec<PathHistoryPoint>;
 
-/// Predicted path as a curve radius (10 cm; 32767 = straight) with confidence.
+/// Predicted path ahead as a curve radius with its confidence.
 ///
 /// ASN.1 `PathPrediction` (module `VehSafetyExt`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathPrediction {
-    /// `radiusOfCurve`: `RadiusOfCurvature`.
+    /// Radius of the predicted path.
+    ///
+    /// `radiusOfCurve`: `RadiusOfCurvature`: Radius of curvature of the predicted path, 10 cm; positive when the path bends to the right (centre on the right), negative to the left; 32767 = straight path.
     pub radius_of_curve: RadiusOfCurvature,
-    /// `confidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %).
+    /// Confidence of the prediction, 0.5 %.
+    ///
+    /// `confidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %).
     pub confidence: Confidence,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -837,21 +883,33 @@ impl Jer for PathPrediction {
     }
 }
 
+/// Radius of curvature of the predicted path, 10 cm; positive when the path bends to the right (centre on the right), negative to the left; 32767 = straight path.
+///
 /// ASN.1 `RadiusOfCurvature` (module `VehSafetyExt`).
 ///
 /// INTEGER (-32767..32767)
 pub type RadiusOfCurvature = i16;
 
+/// Optional safety additions of the BSM: special events, path history, path prediction and exterior lights.
+///
 /// ASN.1 `VehicleSafetyExtensions` (module `VehSafetyExt`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehicleSafetyExtensions {
-    /// `events`: `VehicleEventFlags`. Optional.
+    /// Special vehicle states currently active.
+    ///
+    /// `events`: `VehicleEventFlags`: Special vehicle states; a set bit means the state is active. Sent when at least one state is active or has just ended. Optional.
     pub events: Option<VehicleEventFlags>,
-    /// `pathHistory`: `PathHistory`. Optional.
+    /// Recent trajectory of the vehicle.
+    ///
+    /// `pathHistory`: `PathHistory`: Recent trajectory: an optional full reference point plus breadcrumb points relative to it; the reference point is later than every breadcrumb. Optional.
     pub path_history: Option<PathHistory>,
-    /// `pathPrediction`: `PathPrediction`: Predicted path as a curve radius (10 cm; 32767 = straight) with confidence. Optional.
+    /// Predicted path ahead.
+    ///
+    /// `pathPrediction`: `PathPrediction`: Predicted path ahead as a curve radius with its confidence. Optional.
     pub path_prediction: Option<PathPrediction>,
-    /// `lights`: `ExteriorLights`. Optional.
+    /// Exterior lights currently on.
+    ///
+    /// `lights`: `ExteriorLights`: Exterior lights that are on; no bit set means all lights off. Optional.
     pub lights: Option<ExteriorLights>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

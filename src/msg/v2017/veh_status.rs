@@ -17,6 +17,8 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Exterior lights that are on; no bit set means all lights off.
+///
 /// ASN.1 `ExteriorLights` (module `VehStatus`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ExteriorLights {
@@ -29,23 +31,23 @@ pub struct ExteriorLights {
 impl ExteriorLights {
     /// Size in bits of a root value.
     pub const BITS: usize = 9;
-    /// Bit `lowBeamHeadlightsOn`.
+    /// Bit `lowBeamHeadlightsOn`: Low beam on.
     pub const LOW_BEAM_HEADLIGHTS_ON: usize = 0;
-    /// Bit `highBeamHeadlightsOn`.
+    /// Bit `highBeamHeadlightsOn`: High beam on.
     pub const HIGH_BEAM_HEADLIGHTS_ON: usize = 1;
-    /// Bit `leftTurnSignalOn`.
+    /// Bit `leftTurnSignalOn`: Left turn signal on.
     pub const LEFT_TURN_SIGNAL_ON: usize = 2;
-    /// Bit `rightTurnSignalOn`.
+    /// Bit `rightTurnSignalOn`: Right turn signal on.
     pub const RIGHT_TURN_SIGNAL_ON: usize = 3;
-    /// Bit `hazardSignalOn`.
+    /// Bit `hazardSignalOn`: Hazard warning lights on.
     pub const HAZARD_SIGNAL_ON: usize = 4;
-    /// Bit `automaticLightControlOn`.
+    /// Bit `automaticLightControlOn`: Automatic light control on.
     pub const AUTOMATIC_LIGHT_CONTROL_ON: usize = 5;
-    /// Bit `daytimeRunningLightsOn`.
+    /// Bit `daytimeRunningLightsOn`: Daytime running lights on.
     pub const DAYTIME_RUNNING_LIGHTS_ON: usize = 6;
-    /// Bit `fogLightOn`.
+    /// Bit `fogLightOn`: Fog lights on.
     pub const FOG_LIGHT_ON: usize = 7;
-    /// Bit `parkingLightsOn`.
+    /// Bit `parkingLightsOn`: Parking lights on.
     pub const PARKING_LIGHTS_ON: usize = 8;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -125,24 +127,26 @@ impl Jer for ExteriorLights {
     }
 }
 
+/// Gear position of the transmission; unavailable = not equipped or unknown.
+///
 /// ASN.1 `TransmissionState` (module `VehStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TransmissionState {
-    /// `neutral` (0)
+    /// `neutral` (0): Neutral.
     Neutral,
-    /// `park` (1)
+    /// `park` (1): Park.
     Park,
-    /// `forwardGears` (2)
+    /// `forwardGears` (2): A forward gear.
     ForwardGears,
-    /// `reverseGears` (3)
+    /// `reverseGears` (3): Reverse.
     ReverseGears,
-    /// `reserved1` (4)
+    /// `reserved1` (4): Reserved.
     Reserved1,
-    /// `reserved2` (5)
+    /// `reserved2` (5): Reserved.
     Reserved2,
-    /// `reserved3` (6)
+    /// `reserved3` (6): Reserved.
     Reserved3,
-    /// `unavailable` (7)
+    /// `unavailable` (7): Not equipped or unknown.
     Unavailable,
 }
 
@@ -219,6 +223,8 @@ impl Jer for TransmissionState {
     }
 }
 
+/// Special vehicle states; a set bit means the state is active. Sent when at least one state is active or has just ended.
+///
 /// ASN.1 `VehicleEventFlags` (module `VehStatus`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct VehicleEventFlags {
@@ -231,31 +237,31 @@ pub struct VehicleEventFlags {
 impl VehicleEventFlags {
     /// Size in bits of a root value.
     pub const BITS: usize = 13;
-    /// Bit `eventHazardLights`.
+    /// Bit `eventHazardLights`: Hazard warning lights on.
     pub const EVENT_HAZARD_LIGHTS: usize = 0;
-    /// Bit `eventStopLineViolation`.
+    /// Bit `eventStopLineViolation`: The vehicle expects to be unable to stop before the stop line of the intersection ahead.
     pub const EVENT_STOP_LINE_VIOLATION: usize = 1;
-    /// Bit `eventABSactivated`.
+    /// Bit `eventABSactivated`: Anti-lock braking active for more than 100 ms.
     pub const EVENT_AB_SACTIVATED: usize = 2;
-    /// Bit `eventTractionControlLoss`.
+    /// Bit `eventTractionControlLoss`: Traction control active for more than 100 ms.
     pub const EVENT_TRACTION_CONTROL_LOSS: usize = 3;
-    /// Bit `eventStabilityControlactivated`.
+    /// Bit `eventStabilityControlactivated`: Stability control active for more than 100 ms.
     pub const EVENT_STABILITY_CONTROLACTIVATED: usize = 4;
-    /// Bit `eventHazardousMaterials`.
+    /// Bit `eventHazardousMaterials`: The vehicle carries hazardous goods.
     pub const EVENT_HAZARDOUS_MATERIALS: usize = 5;
-    /// Bit `eventReserved1`.
+    /// Bit `eventReserved1`: Reserved.
     pub const EVENT_RESERVED1: usize = 6;
-    /// Bit `eventHardBraking`.
+    /// Bit `eventHardBraking`: Hard braking: deceleration above 0.4 G.
     pub const EVENT_HARD_BRAKING: usize = 7;
-    /// Bit `eventLightsChanged`.
+    /// Bit `eventLightsChanged`: Exterior lights changed within the last 2 s.
     pub const EVENT_LIGHTS_CHANGED: usize = 8;
-    /// Bit `eventWipersChanged`.
+    /// Bit `eventWipersChanged`: Front or rear wipers changed within the last 2 s.
     pub const EVENT_WIPERS_CHANGED: usize = 9;
-    /// Bit `eventFlatTire`.
+    /// Bit `eventFlatTire`: At least one tyre is flat.
     pub const EVENT_FLAT_TIRE: usize = 10;
-    /// Bit `eventDisabledVehicle`.
+    /// Bit `eventDisabledVehicle`: The vehicle has broken down and cannot move.
     pub const EVENT_DISABLED_VEHICLE: usize = 11;
-    /// Bit `eventAirBagDeployment`.
+    /// Bit `eventAirBagDeployment`: At least one airbag has deployed.
     pub const EVENT_AIR_BAG_DEPLOYMENT: usize = 12;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {

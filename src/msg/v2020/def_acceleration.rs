@@ -17,24 +17,26 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Day II: accuracy of an acceleration at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 m/s^2 (the standard names the items ...deg, but the bound is in m/s^2); unavailable = not equipped or unknown.
+///
 /// ASN.1 `AccConfidence` (module `DefAcceleration`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AccConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `prec100deg` (1)
+    /// `prec100deg` (1): Within 100 m/s^2.
     Prec100deg,
-    /// `prec10deg` (2)
+    /// `prec10deg` (2): Within 10 m/s^2.
     Prec10deg,
-    /// `prec5deg` (3)
+    /// `prec5deg` (3): Within 5 m/s^2.
     Prec5deg,
-    /// `prec1deg` (4)
+    /// `prec1deg` (4): Within 1 m/s^2.
     Prec1deg,
-    /// `prec0-1deg` (5)
+    /// `prec0-1deg` (5): Within 0.1 m/s^2.
     Prec01deg,
-    /// `prec0-05deg` (6)
+    /// `prec0-05deg` (6): Within 0.05 m/s^2.
     Prec005deg,
-    /// `prec0-01deg` (7)
+    /// `prec0-01deg` (7): Within 0.01 m/s^2.
     Prec001deg,
 }
 
@@ -111,18 +113,26 @@ impl Jer for AccConfidence {
     }
 }
 
-/// Day II: accuracy of each component of AccelerationSet4Way.
+/// Day II: accuracy of each component of AccelerationSet4Way at 95 % confidence.
 ///
 /// ASN.1 `AccSet4WayConfidence` (module `DefAcceleration`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccSet4WayConfidence {
-    /// `lonAccConfidence`: `AccConfidence`.
+    /// Accuracy of the longitudinal acceleration.
+    ///
+    /// `lonAccConfidence`: `AccConfidence`: Day II: accuracy of an acceleration at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 m/s^2 (the standard names the items ...deg, but the bound is in m/s^2); unavailable = not equipped or unknown.
     pub lon_acc_confidence: AccConfidence,
-    /// `latAccConfidence`: `AccConfidence`.
+    /// Accuracy of the lateral acceleration.
+    ///
+    /// `latAccConfidence`: `AccConfidence`: Day II: accuracy of an acceleration at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 m/s^2 (the standard names the items ...deg, but the bound is in m/s^2); unavailable = not equipped or unknown.
     pub lat_acc_confidence: AccConfidence,
-    /// `vertAccConfidence`: `AccConfidence`.
+    /// Accuracy of the vertical acceleration.
+    ///
+    /// `vertAccConfidence`: `AccConfidence`: Day II: accuracy of an acceleration at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 m/s^2 (the standard names the items ...deg, but the bound is in m/s^2); unavailable = not equipped or unknown.
     pub vert_acc_confidence: AccConfidence,
-    /// `yawRateCon`: `AngularVConfidence`.
+    /// Accuracy of the yaw rate.
+    ///
+    /// `yawRateCon`: `AngularVConfidence`: Day II: accuracy of an angular velocity at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 degree/s as the item names give them; unavailable = not equipped or unknown.
     pub yaw_rate_con: AngularVConfidence,
 }
 
@@ -216,25 +226,33 @@ impl Jer for AccSet4WayConfidence {
     }
 }
 
-/// 0.01 m/s^2; 2001 = unavailable.
+/// Acceleration, 0.01 m/s^2 (-20 to +20 m/s^2); 2000 = +20 m/s^2 or more, -2000 = -20 m/s^2 or less; 2001 = unavailable.
 ///
 /// ASN.1 `Acceleration` (module `DefAcceleration`).
 ///
 /// INTEGER (-2000..2001)
 pub type Acceleration = i16;
 
-/// Longitudinal, lateral and vertical acceleration plus yaw rate.
+/// Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive).
 ///
 /// ASN.1 `AccelerationSet4Way` (module `DefAcceleration`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccelerationSet4Way {
-    /// `long`: `Acceleration`: 0.01 m/s^2; 2001 = unavailable.
+    /// Longitudinal acceleration, positive forward.
+    ///
+    /// `long`: `Acceleration`: Acceleration, 0.01 m/s^2 (-20 to +20 m/s^2); 2000 = +20 m/s^2 or more, -2000 = -20 m/s^2 or less; 2001 = unavailable.
     pub long: Acceleration,
-    /// `lat`: `Acceleration`: 0.01 m/s^2; 2001 = unavailable.
+    /// Lateral acceleration, positive to the right.
+    ///
+    /// `lat`: `Acceleration`: Acceleration, 0.01 m/s^2 (-20 to +20 m/s^2); 2000 = +20 m/s^2 or more, -2000 = -20 m/s^2 or less; 2001 = unavailable.
     pub lat: Acceleration,
-    /// `vert`: `VerticalAcceleration`: 0.02 G; -127 = unavailable.
+    /// Vertical acceleration, positive downward.
+    ///
+    /// `vert`: `VerticalAcceleration`: Vertical acceleration, 0.02 G (G = 9.80665 m/s^2; -2.52 to +2.54 G); 127 = +2.54 G or more; -126 = -2.52 G or less; -127 = unavailable.
     pub vert: VerticalAcceleration,
-    /// `yaw`: `YawRate`: 0.01 degree/s.
+    /// Yaw rate about the vertical axis, positive clockwise seen from above.
+    ///
+    /// `yaw`: `YawRate`: Yaw rate, 0.01 degree/s (-327.67 to +327.67 degree/s), positive clockwise.
     pub yaw: YawRate,
 }
 
@@ -326,24 +344,26 @@ impl Jer for AccelerationSet4Way {
     }
 }
 
+/// Day II: accuracy of an angular velocity at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 degree/s as the item names give them; unavailable = not equipped or unknown.
+///
 /// ASN.1 `AngularVConfidence` (module `DefAcceleration`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AngularVConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `prec100deg` (1)
+    /// `prec100deg` (1): Within 100 degree/s.
     Prec100deg,
-    /// `prec10deg` (2)
+    /// `prec10deg` (2): Within 10 degree/s.
     Prec10deg,
-    /// `prec5deg` (3)
+    /// `prec5deg` (3): Within 5 degree/s.
     Prec5deg,
-    /// `prec1deg` (4)
+    /// `prec1deg` (4): Within 1 degree/s.
     Prec1deg,
-    /// `prec0-1deg` (5)
+    /// `prec0-1deg` (5): Within 0.1 degree/s.
     Prec01deg,
-    /// `prec0-05deg` (6)
+    /// `prec0-05deg` (6): Within 0.05 degree/s.
     Prec005deg,
-    /// `prec0-01deg` (7)
+    /// `prec0-01deg` (7): Within 0.01 degree/s.
     Prec001deg,
 }
 
@@ -420,14 +440,14 @@ impl Jer for AngularVConfidence {
     }
 }
 
-/// 0.02 G; -127 = unavailable.
+/// Vertical acceleration, 0.02 G (G = 9.80665 m/s^2; -2.52 to +2.54 G); 127 = +2.54 G or more; -126 = -2.52 G or less; -127 = unavailable.
 ///
 /// ASN.1 `VerticalAcceleration` (module `DefAcceleration`).
 ///
 /// INTEGER (-127..127)
 pub type VerticalAcceleration = i8;
 
-/// 0.01 degree/s.
+/// Yaw rate, 0.01 degree/s (-327.67 to +327.67 degree/s), positive clockwise.
 ///
 /// ASN.1 `YawRate` (module `DefAcceleration`).
 ///

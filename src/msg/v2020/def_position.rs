@@ -17,47 +17,49 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// 0.1 m; -4096 = unavailable.
+/// Elevation above or below the WGS-84 reference ellipsoid, 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable.
 ///
 /// ASN.1 `Elevation` (module `DefPosition`).
 ///
 /// INTEGER (-4096..61439)
 pub type Elevation = i32;
 
+/// Elevation accuracy at 95 % confidence; each item names the error bound in metres (elev-500-00 = 500 m ... elev-000-01 = 1 cm); unavailable = not equipped or unknown.
+///
 /// ASN.1 `ElevationConfidence` (module `DefPosition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ElevationConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `elev-500-00` (1)
+    /// `elev-500-00` (1): Within 500 m.
     Elev50000,
-    /// `elev-200-00` (2)
+    /// `elev-200-00` (2): Within 200 m.
     Elev20000,
-    /// `elev-100-00` (3)
+    /// `elev-100-00` (3): Within 100 m.
     Elev10000,
-    /// `elev-050-00` (4)
+    /// `elev-050-00` (4): Within 50 m.
     Elev05000,
-    /// `elev-020-00` (5)
+    /// `elev-020-00` (5): Within 20 m.
     Elev02000,
-    /// `elev-010-00` (6)
+    /// `elev-010-00` (6): Within 10 m.
     Elev01000,
-    /// `elev-005-00` (7)
+    /// `elev-005-00` (7): Within 5 m.
     Elev00500,
-    /// `elev-002-00` (8)
+    /// `elev-002-00` (8): Within 2 m.
     Elev00200,
-    /// `elev-001-00` (9)
+    /// `elev-001-00` (9): Within 1 m.
     Elev00100,
-    /// `elev-000-50` (10)
+    /// `elev-000-50` (10): Within 50 cm.
     Elev00050,
-    /// `elev-000-20` (11)
+    /// `elev-000-20` (11): Within 20 cm.
     Elev00020,
-    /// `elev-000-10` (12)
+    /// `elev-000-10` (12): Within 10 cm.
     Elev00010,
-    /// `elev-000-05` (13)
+    /// `elev-000-05` (13): Within 5 cm.
     Elev00005,
-    /// `elev-000-02` (14)
+    /// `elev-000-02` (14): Within 2 cm.
     Elev00002,
-    /// `elev-000-01` (15)
+    /// `elev-000-01` (15): Within 1 cm.
     Elev00001,
 }
 
@@ -166,30 +168,36 @@ impl Jer for ElevationConfidence {
     }
 }
 
-/// 1e-7 degree; 900000001 = unavailable.
+/// Geodetic latitude (WGS-84), 1e-7 degree, north positive; 900000001 = unavailable.
 ///
 /// ASN.1 `Latitude` (module `DefPosition`).
 ///
 /// INTEGER (-900000000..900000001)
 pub type Latitude = i32;
 
-/// 1e-7 degree; 1800000001 = unavailable.
+/// Geodetic longitude (WGS-84), 1e-7 degree, east positive; 1800000001 = unavailable.
 ///
 /// ASN.1 `Longitude` (module `DefPosition`).
 ///
 /// INTEGER (-1799999999..1800000001)
 pub type Longitude = i32;
 
-/// WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+/// Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
 ///
 /// ASN.1 `Position3D` (module `DefPosition`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Position3D {
-    /// `lat`: `Latitude`: 1e-7 degree; 900000001 = unavailable.
+    /// Latitude.
+    ///
+    /// `lat`: `Latitude`: Geodetic latitude (WGS-84), 1e-7 degree, north positive; 900000001 = unavailable.
     pub lat: Latitude,
-    /// `long`: `Longitude`: 1e-7 degree; 1800000001 = unavailable.
+    /// Longitude.
+    ///
+    /// `long`: `Longitude`: Geodetic longitude (WGS-84), 1e-7 degree, east positive; 1800000001 = unavailable.
     pub long: Longitude,
-    /// `elevation`: `Elevation`: 0.1 m; -4096 = unavailable. Optional.
+    /// Elevation; absent when not known.
+    ///
+    /// `elevation`: `Elevation`: Elevation above or below the WGS-84 reference ellipsoid, 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable. Optional.
     pub elevation: Option<Elevation>,
 }
 
@@ -281,40 +289,42 @@ impl Jer for Position3D {
     }
 }
 
+/// Horizontal position accuracy at 95 % confidence; each item names the error bound (a500m = 500 m ... a1cm = 1 cm); unavailable = not equipped or unknown.
+///
 /// ASN.1 `PositionConfidence` (module `DefPosition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PositionConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `a500m` (1)
+    /// `a500m` (1): Within 500 m.
     A500m,
-    /// `a200m` (2)
+    /// `a200m` (2): Within 200 m.
     A200m,
-    /// `a100m` (3)
+    /// `a100m` (3): Within 100 m.
     A100m,
-    /// `a50m` (4)
+    /// `a50m` (4): Within 50 m.
     A50m,
-    /// `a20m` (5)
+    /// `a20m` (5): Within 20 m.
     A20m,
-    /// `a10m` (6)
+    /// `a10m` (6): Within 10 m.
     A10m,
-    /// `a5m` (7)
+    /// `a5m` (7): Within 5 m.
     A5m,
-    /// `a2m` (8)
+    /// `a2m` (8): Within 2 m.
     A2m,
-    /// `a1m` (9)
+    /// `a1m` (9): Within 1 m.
     A1m,
-    /// `a50cm` (10)
+    /// `a50cm` (10): Within 0.5 m.
     A50cm,
-    /// `a20cm` (11)
+    /// `a20cm` (11): Within 0.2 m.
     A20cm,
-    /// `a10cm` (12)
+    /// `a10cm` (12): Within 0.1 m.
     A10cm,
-    /// `a5cm` (13)
+    /// `a5cm` (13): Within 5 cm.
     A5cm,
-    /// `a2cm` (14)
+    /// `a2cm` (14): Within 2 cm.
     A2cm,
-    /// `a1cm` (15)
+    /// `a1cm` (15): Within 1 cm.
     A1cm,
 }
 
@@ -423,14 +433,18 @@ impl Jer for PositionConfidence {
     }
 }
 
-/// Position accuracy class (horizontal and optionally vertical).
+/// Position accuracy at 95 % confidence: horizontal class and optional elevation class.
 ///
 /// ASN.1 `PositionConfidenceSet` (module `DefPosition`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionConfidenceSet {
-    /// `pos`: `PositionConfidence`.
+    /// Horizontal (latitude and longitude) accuracy class.
+    ///
+    /// `pos`: `PositionConfidence`: Horizontal position accuracy at 95 % confidence; each item names the error bound (a500m = 500 m ... a1cm = 1 cm); unavailable = not equipped or unknown.
     pub pos: PositionConfidence,
-    /// `elevation`: `ElevationConfidence`. Optional.
+    /// Vertical accuracy class.
+    ///
+    /// `elevation`: `ElevationConfidence`: Elevation accuracy at 95 % confidence; each item names the error bound in metres (elev-500-00 = 500 m ... elev-000-01 = 1 cm); unavailable = not equipped or unknown. Optional.
     pub elevation: Option<ElevationConfidence>,
 }
 
@@ -484,16 +498,22 @@ impl Jer for PositionConfidenceSet {
     }
 }
 
-/// GNSS error ellipse: semi-axes in 0.05 m, orientation in 360/65535 degree.
+/// GNSS position error ellipse at one standard deviation: semi-axes in 0.05 m, orientation of the semi-major axis in 360/65535 degree clockwise from north.
 ///
 /// ASN.1 `PositionalAccuracy` (module `DefPosition`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionalAccuracy {
-    /// `semiMajor`: `SemiMajorAxisAccuracy`.
+    /// Semi-major axis, 0.05 m.
+    ///
+    /// `semiMajor`: `SemiMajorAxisAccuracy`: Semi-major axis of the error ellipse, 0.05 m; 254 = 12.7 m or more; 255 = unavailable.
     pub semi_major: SemiMajorAxisAccuracy,
-    /// `semiMinor`: `SemiMinorAxisAccuracy`.
+    /// Semi-minor axis, 0.05 m.
+    ///
+    /// `semiMinor`: `SemiMinorAxisAccuracy`: Semi-minor axis of the error ellipse, 0.05 m; 254 = 12.7 m or more; 255 = unavailable.
     pub semi_minor: SemiMinorAxisAccuracy,
-    /// `orientation`: `SemiMajorAxisOrientation`.
+    /// Orientation of the semi-major axis from true north.
+    ///
+    /// `orientation`: `SemiMajorAxisOrientation`: Orientation of the semi-major axis, 360/65535 degree (about 0.0054932 degree) clockwise from true north; 65535 = unavailable.
     pub orientation: SemiMajorAxisOrientation,
 }
 
@@ -574,16 +594,22 @@ impl Jer for PositionalAccuracy {
     }
 }
 
+/// Semi-major axis of the error ellipse, 0.05 m; 254 = 12.7 m or more; 255 = unavailable.
+///
 /// ASN.1 `SemiMajorAxisAccuracy` (module `DefPosition`).
 ///
 /// INTEGER (0..255)
 pub type SemiMajorAxisAccuracy = u8;
 
+/// Orientation of the semi-major axis, 360/65535 degree (about 0.0054932 degree) clockwise from true north; 65535 = unavailable.
+///
 /// ASN.1 `SemiMajorAxisOrientation` (module `DefPosition`).
 ///
 /// INTEGER (0..65535)
 pub type SemiMajorAxisOrientation = u16;
 
+/// Semi-minor axis of the error ellipse, 0.05 m; 254 = 12.7 m or more; 255 = unavailable.
+///
 /// ASN.1 `SemiMinorAxisAccuracy` (module `DefPosition`).
 ///
 /// INTEGER (0..255)

@@ -17,49 +17,65 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 12-bit range (+/-0.0002047 degree, about 22.6 m at the equator).
+///
 /// ASN.1 `OffsetLL-B12` (module `DefPositionOffset`).
 ///
 /// INTEGER (-2048..2047)
 pub type OffsetLLB12 = i16;
 
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 14-bit range (+/-0.0008191 degree, about 90.6 m at the equator).
+///
 /// ASN.1 `OffsetLL-B14` (module `DefPositionOffset`).
 ///
 /// INTEGER (-8192..8191)
 pub type OffsetLLB14 = i16;
 
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 16-bit range (+/-0.0032767 degree, about 362 m at the equator).
+///
 /// ASN.1 `OffsetLL-B16` (module `DefPositionOffset`).
 ///
 /// INTEGER (-32768..32767)
 pub type OffsetLLB16 = i16;
 
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 18-bit range (+/-0.0131071 degree, about 1.45 km at the equator).
+///
 /// ASN.1 `OffsetLL-B18` (module `DefPositionOffset`).
 ///
 /// INTEGER (-131072..131071)
 pub type OffsetLLB18 = i32;
 
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 22-bit range (+/-0.2097151 degree, about 23.2 km at the equator).
+///
 /// ASN.1 `OffsetLL-B22` (module `DefPositionOffset`).
 ///
 /// INTEGER (-2097152..2097151)
 pub type OffsetLLB22 = i32;
 
+/// Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 24-bit range (+/-0.8388607 degree, about 92.8 km at the equator).
+///
 /// ASN.1 `OffsetLL-B24` (module `DefPositionOffset`).
 ///
 /// INTEGER (-8388608..8388607)
 pub type OffsetLLB24 = i32;
 
-/// Day II: closed area given by its corner points.
+/// Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object.
 ///
 /// ASN.1 `Polygon` (module `DefPositionOffset`).
 ///
-/// SEQUENCE (SIZE(4..32)) OF `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+/// SEQUENCE (SIZE(4..32)) OF `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
 pub type Polygon = Vec<PositionOffsetLLV>;
 
+/// Longitude and latitude offsets in 12 bits each, 1e-7 degree.
+///
 /// ASN.1 `Position-LL-24B` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionLL24B {
-    /// `lon`: `OffsetLL-B12`.
+    /// Longitude and latitude offsets in 12 bits each, 1e-7 degree.
+    ///
+    /// `lon`: `OffsetLL-B12`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 12-bit range (+/-0.0002047 degree, about 22.6 m at the equator).
     pub lon: OffsetLLB12,
-    /// `lat`: `OffsetLL-B12`.
+    /// `lat`: `OffsetLL-B12`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 12-bit range (+/-0.0002047 degree, about 22.6 m at the equator).
     pub lat: OffsetLLB12,
 }
 
@@ -113,12 +129,16 @@ impl Jer for PositionLL24B {
     }
 }
 
+/// Longitude and latitude offsets in 14 bits each, 1e-7 degree.
+///
 /// ASN.1 `Position-LL-28B` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionLL28B {
-    /// `lon`: `OffsetLL-B14`.
+    /// Longitude and latitude offsets in 14 bits each, 1e-7 degree.
+    ///
+    /// `lon`: `OffsetLL-B14`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 14-bit range (+/-0.0008191 degree, about 90.6 m at the equator).
     pub lon: OffsetLLB14,
-    /// `lat`: `OffsetLL-B14`.
+    /// `lat`: `OffsetLL-B14`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 14-bit range (+/-0.0008191 degree, about 90.6 m at the equator).
     pub lat: OffsetLLB14,
 }
 
@@ -172,12 +192,16 @@ impl Jer for PositionLL28B {
     }
 }
 
+/// Longitude and latitude offsets in 16 bits each, 1e-7 degree.
+///
 /// ASN.1 `Position-LL-32B` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionLL32B {
-    /// `lon`: `OffsetLL-B16`.
+    /// Longitude and latitude offsets in 16 bits each, 1e-7 degree.
+    ///
+    /// `lon`: `OffsetLL-B16`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 16-bit range (+/-0.0032767 degree, about 362 m at the equator).
     pub lon: OffsetLLB16,
-    /// `lat`: `OffsetLL-B16`.
+    /// `lat`: `OffsetLL-B16`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 16-bit range (+/-0.0032767 degree, about 362 m at the equator).
     pub lat: OffsetLLB16,
 }
 
@@ -231,12 +255,16 @@ impl Jer for PositionLL32B {
     }
 }
 
+/// Longitude and latitude offsets in 18 bits each, 1e-7 degree.
+///
 /// ASN.1 `Position-LL-36B` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionLL36B {
-    /// `lon`: `OffsetLL-B18`.
+    /// Longitude and latitude offsets in 18 bits each, 1e-7 degree.
+    ///
+    /// `lon`: `OffsetLL-B18`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 18-bit range (+/-0.0131071 degree, about 1.45 km at the equator).
     pub lon: OffsetLLB18,
-    /// `lat`: `OffsetLL-B18`.
+    /// `lat`: `OffsetLL-B18`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 18-bit range (+/-0.0131071 degree, about 1.45 km at the equator).
     pub lat: OffsetLLB18,
 }
 
@@ -290,12 +318,16 @@ impl Jer for PositionLL36B {
     }
 }
 
+/// Longitude and latitude offsets in 22 bits each, 1e-7 degree.
+///
 /// ASN.1 `Position-LL-44B` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionLL44B {
-    /// `lon`: `OffsetLL-B22`.
+    /// Longitude and latitude offsets in 22 bits each, 1e-7 degree.
+    ///
+    /// `lon`: `OffsetLL-B22`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 22-bit range (+/-0.2097151 degree, about 23.2 km at the equator).
     pub lon: OffsetLLB22,
-    /// `lat`: `OffsetLL-B22`.
+    /// `lat`: `OffsetLL-B22`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 22-bit range (+/-0.2097151 degree, about 23.2 km at the equator).
     pub lat: OffsetLLB22,
 }
 
@@ -353,12 +385,16 @@ impl Jer for PositionLL44B {
     }
 }
 
+/// Longitude and latitude offsets in 24 bits each, 1e-7 degree.
+///
 /// ASN.1 `Position-LL-48B` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionLL48B {
-    /// `lon`: `OffsetLL-B24`.
+    /// Longitude and latitude offsets in 24 bits each, 1e-7 degree.
+    ///
+    /// `lon`: `OffsetLL-B24`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 24-bit range (+/-0.8388607 degree, about 92.8 km at the equator).
     pub lon: OffsetLLB24,
-    /// `lat`: `OffsetLL-B24`.
+    /// `lat`: `OffsetLL-B24`: Latitude or longitude offset from the reference position, 1e-7 degree, east or north positive; 24-bit range (+/-0.8388607 degree, about 92.8 km at the equator).
     pub lat: OffsetLLB24,
 }
 
@@ -416,12 +452,16 @@ impl Jer for PositionLL48B {
     }
 }
 
+/// Absolute longitude and latitude (WGS-84), 1e-7 degree each.
+///
 /// ASN.1 `Position-LLmD-64b` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionLLmD64b {
-    /// `lon`: `Longitude`: 1e-7 degree; 1800000001 = unavailable.
+    /// Absolute longitude and latitude (WGS-84), 1e-7 degree each.
+    ///
+    /// `lon`: `Longitude`: Geodetic longitude (WGS-84), 1e-7 degree, east positive; 1800000001 = unavailable.
     pub lon: Longitude,
-    /// `lat`: `Latitude`: 1e-7 degree; 900000001 = unavailable.
+    /// `lat`: `Latitude`: Geodetic latitude (WGS-84), 1e-7 degree, north positive; 900000001 = unavailable.
     pub lat: Latitude,
 }
 
@@ -479,26 +519,39 @@ impl Jer for PositionLLmD64b {
     }
 }
 
-/// Horizontal offset in 1e-7 degree, in the smallest fitting size,
-/// or an absolute position.
+/// Horizontal offset from a reference position in 1e-7 degree of longitude and latitude, in the smallest size that holds it, or an absolute position.
 ///
 /// ASN.1 `PositionOffsetLL` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum PositionOffsetLL {
-    /// `position-LL1`: `Position-LL-24B`.
+    /// Offsets within +/-0.0002047 degree (about 22.6 m at the equator), 12 bits each.
+    ///
+    /// `position-LL1`: `Position-LL-24B`: Longitude and latitude offsets in 12 bits each, 1e-7 degree.
     PositionLl1(PositionLL24B),
-    /// `position-LL2`: `Position-LL-28B`.
+    /// Offsets within +/-0.0008191 degree (about 90.6 m), 14 bits each.
+    ///
+    /// `position-LL2`: `Position-LL-28B`: Longitude and latitude offsets in 14 bits each, 1e-7 degree.
     PositionLl2(PositionLL28B),
-    /// `position-LL3`: `Position-LL-32B`.
+    /// Offsets within +/-0.0032767 degree (about 362 m), 16 bits each.
+    ///
+    /// `position-LL3`: `Position-LL-32B`: Longitude and latitude offsets in 16 bits each, 1e-7 degree.
     PositionLl3(PositionLL32B),
-    /// `position-LL4`: `Position-LL-36B`.
+    /// Offsets within +/-0.0131071 degree (about 1.45 km), 18 bits each.
+    ///
+    /// `position-LL4`: `Position-LL-36B`: Longitude and latitude offsets in 18 bits each, 1e-7 degree.
     PositionLl4(PositionLL36B),
-    /// `position-LL5`: `Position-LL-44B`.
+    /// Offsets within +/-0.2097151 degree (about 23.2 km), 22 bits each.
+    ///
+    /// `position-LL5`: `Position-LL-44B`: Longitude and latitude offsets in 22 bits each, 1e-7 degree.
     PositionLl5(PositionLL44B),
-    /// `position-LL6`: `Position-LL-48B`.
+    /// Offsets within +/-0.8388607 degree (about 92.8 km), 24 bits each.
+    ///
+    /// `position-LL6`: `Position-LL-48B`: Longitude and latitude offsets in 24 bits each, 1e-7 degree.
     PositionLl6(PositionLL48B),
-    /// `position-LatLon`: `Position-LLmD-64b`.
+    /// Absolute longitude and latitude instead of an offset.
+    ///
+    /// `position-LatLon`: `Position-LLmD-64b`: Absolute longitude and latitude (WGS-84), 1e-7 degree each.
     PositionLatLon(PositionLLmD64b),
 }
 
@@ -613,14 +666,18 @@ impl Jer for PositionOffsetLL {
     }
 }
 
-/// Horizontal offset with an optional vertical offset.
+/// Position relative to a reference position: horizontal offset plus optional vertical offset.
 ///
 /// ASN.1 `PositionOffsetLLV` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionOffsetLLV {
-    /// `offsetLL`: `PositionOffsetLL`: Horizontal offset in 1e-7 degree, in the smallest fitting size,.
+    /// Horizontal offset (or absolute latitude/longitude).
+    ///
+    /// `offsetLL`: `PositionOffsetLL`: Horizontal offset from a reference position in 1e-7 degree of longitude and latitude, in the smallest size that holds it, or an absolute position.
     pub offset_ll: PositionOffsetLL,
-    /// `offsetV`: `VerticalOffset`: Vertical offset in 0.1 m, in the smallest fitting size, or an elevation. Optional.
+    /// Vertical offset (or absolute elevation); absent when not needed.
+    ///
+    /// `offsetV`: `VerticalOffset`: Vertical offset from the reference position in 0.1 m (up or down relative to the reference ellipsoid), in the smallest size that holds it, or an absolute elevation. Optional.
     pub offset_v: Option<VerticalOffset>,
 }
 
@@ -682,55 +739,81 @@ impl Jer for PositionOffsetLLV {
     }
 }
 
+/// Vertical offset, 0.1 m (+/-6.3 m); -64 = unavailable.
+///
 /// ASN.1 `VertOffset-B07` (module `DefPositionOffset`).
 ///
 /// INTEGER (-64..63)
 pub type VertOffsetB07 = i8;
 
+/// Vertical offset, 0.1 m (+/-12.7 m); -128 = unavailable.
+///
 /// ASN.1 `VertOffset-B08` (module `DefPositionOffset`).
 ///
 /// INTEGER (-128..127)
 pub type VertOffsetB08 = i8;
 
+/// Vertical offset, 0.1 m (+/-25.5 m); -256 = unavailable.
+///
 /// ASN.1 `VertOffset-B09` (module `DefPositionOffset`).
 ///
 /// INTEGER (-256..255)
 pub type VertOffsetB09 = i16;
 
+/// Vertical offset, 0.1 m (+/-51.1 m); -512 = unavailable.
+///
 /// ASN.1 `VertOffset-B10` (module `DefPositionOffset`).
 ///
 /// INTEGER (-512..511)
 pub type VertOffsetB10 = i16;
 
+/// Vertical offset, 0.1 m (+/-102.3 m); -1024 = unavailable.
+///
 /// ASN.1 `VertOffset-B11` (module `DefPositionOffset`).
 ///
 /// INTEGER (-1024..1023)
 pub type VertOffsetB11 = i16;
 
+/// Vertical offset, 0.1 m (+/-204.7 m); -2048 = unavailable.
+///
 /// ASN.1 `VertOffset-B12` (module `DefPositionOffset`).
 ///
 /// INTEGER (-2048..2047)
 pub type VertOffsetB12 = i16;
 
-/// Vertical offset in 0.1 m, in the smallest fitting size, or an elevation.
+/// Vertical offset from the reference position in 0.1 m (up or down relative to the reference ellipsoid), in the smallest size that holds it, or an absolute elevation.
 ///
 /// ASN.1 `VerticalOffset` (module `DefPositionOffset`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum VerticalOffset {
-    /// `offset1`: `VertOffset-B07`.
+    /// Within +/-6.3 m (7 bits).
+    ///
+    /// `offset1`: `VertOffset-B07`: Vertical offset, 0.1 m (+/-6.3 m); -64 = unavailable.
     Offset1(VertOffsetB07),
-    /// `offset2`: `VertOffset-B08`.
+    /// Within +/-12.7 m (8 bits).
+    ///
+    /// `offset2`: `VertOffset-B08`: Vertical offset, 0.1 m (+/-12.7 m); -128 = unavailable.
     Offset2(VertOffsetB08),
-    /// `offset3`: `VertOffset-B09`.
+    /// Within +/-25.5 m (9 bits).
+    ///
+    /// `offset3`: `VertOffset-B09`: Vertical offset, 0.1 m (+/-25.5 m); -256 = unavailable.
     Offset3(VertOffsetB09),
-    /// `offset4`: `VertOffset-B10`.
+    /// Within +/-51.1 m (10 bits).
+    ///
+    /// `offset4`: `VertOffset-B10`: Vertical offset, 0.1 m (+/-51.1 m); -512 = unavailable.
     Offset4(VertOffsetB10),
-    /// `offset5`: `VertOffset-B11`.
+    /// Within +/-102.3 m (11 bits).
+    ///
+    /// `offset5`: `VertOffset-B11`: Vertical offset, 0.1 m (+/-102.3 m); -1024 = unavailable.
     Offset5(VertOffsetB11),
-    /// `offset6`: `VertOffset-B12`.
+    /// Within +/-204.7 m (12 bits).
+    ///
+    /// `offset6`: `VertOffset-B12`: Vertical offset, 0.1 m (+/-204.7 m); -2048 = unavailable.
     Offset6(VertOffsetB12),
-    /// `elevation`: `Elevation`: 0.1 m; -4096 = unavailable.
+    /// Absolute elevation instead of an offset.
+    ///
+    /// `elevation`: `Elevation`: Elevation above or below the WGS-84 reference ellipsoid, 0.1 m, from -409.5 m to +6143.9 m; -4096 = unavailable.
     Elevation(Elevation),
 }
 

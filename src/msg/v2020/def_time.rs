@@ -17,24 +17,38 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Full date and time; every component may be left out.
+/// Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
 ///
 /// ASN.1 `DDateTime` (module `DefTime`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DDateTime {
-    /// `year`: `DYear`. Optional.
+    /// Year.
+    ///
+    /// `year`: `DYear`: Calendar year (Gregorian), 1 year; 0 = unknown. Optional.
     pub year: Option<DYear>,
-    /// `month`: `DMonth`. Optional.
+    /// Month.
+    ///
+    /// `month`: `DMonth`: Month of the year, 1 to 12; 0 = unknown. Optional.
     pub month: Option<DMonth>,
-    /// `day`: `DDay`. Optional.
+    /// Day of the month.
+    ///
+    /// `day`: `DDay`: Day of the month, 1 to 31; 0 = unknown. Optional.
     pub day: Option<DDay>,
-    /// `hour`: `DHour`. Optional.
+    /// Hour.
+    ///
+    /// `hour`: `DHour`: Hour of the day, 0 to 23; 24 and above = unknown or invalid. Optional.
     pub hour: Option<DHour>,
-    /// `minute`: `DMinute`. Optional.
+    /// Minute.
+    ///
+    /// `minute`: `DMinute`: Minute of the hour, 0 to 59; 60 = unknown. Optional.
     pub minute: Option<DMinute>,
-    /// `second`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable). Optional.
+    /// Milliseconds within the minute.
+    ///
+    /// `second`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid. Optional.
     pub second: Option<DSecond>,
-    /// `offset`: `DTimeOffset`: Offset from UTC in minutes. Optional.
+    /// Time zone: offset of local time from UTC.
+    ///
+    /// `offset`: `DTimeOffset`: Offset of local time from UTC, 1 minute, positive east of Greenwich (ahead of UTC), up to 14 h either way. Optional.
     pub offset: Option<DTimeOffset>,
 }
 
@@ -260,136 +274,146 @@ impl Jer for DDateTime {
     }
 }
 
+/// Day of the month, 1 to 31; 0 = unknown.
+///
 /// ASN.1 `DDay` (module `DefTime`).
 ///
 /// INTEGER (0..31)
 pub type DDay = u8;
 
+/// Hour of the day, 0 to 23; 24 and above = unknown or invalid.
+///
 /// ASN.1 `DHour` (module `DefTime`).
 ///
 /// INTEGER (0..31)
 pub type DHour = u8;
 
+/// Minute of the hour, 0 to 59; 60 = unknown.
+///
 /// ASN.1 `DMinute` (module `DefTime`).
 ///
 /// INTEGER (0..60)
 pub type DMinute = u8;
 
+/// Month of the year, 1 to 12; 0 = unknown.
+///
 /// ASN.1 `DMonth` (module `DefTime`).
 ///
 /// INTEGER (0..12)
 pub type DMonth = u8;
 
-/// Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+/// Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
 ///
 /// ASN.1 `DSecond` (module `DefTime`).
 ///
 /// INTEGER (0..65535)
 pub type DSecond = u16;
 
-/// Offset from UTC in minutes.
+/// Offset of local time from UTC, 1 minute, positive east of Greenwich (ahead of UTC), up to 14 h either way.
 ///
 /// ASN.1 `DTimeOffset` (module `DefTime`).
 ///
 /// INTEGER (-840..840)
 pub type DTimeOffset = i16;
 
+/// Calendar year (Gregorian), 1 year; 0 = unknown.
+///
 /// ASN.1 `DYear` (module `DefTime`).
 ///
 /// INTEGER (0..4095)
 pub type DYear = u16;
 
-/// Minutes elapsed in the current UTC year; 527040 = invalid.
+/// Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable.
 ///
 /// ASN.1 `MinuteOfTheYear` (module `DefTime`).
 ///
 /// INTEGER (0..527040)
 pub type MinuteOfTheYear = u32;
 
-/// Accuracy of a time value (the identifiers name the bound in seconds).
+/// Accuracy of a time value at 95 % confidence; each item names the bound in seconds (time-100-000 = 100 s, time-000-001 = 1 ms, time-000-000-001 = 1 us, time-000-000-000-001 = 1 ns, ... down to 0.01 ns); unavailable = not equipped or unknown.
 ///
 /// ASN.1 `TimeConfidence` (module `DefTime`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimeConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `time-100-000` (1)
+    /// `time-100-000` (1): Better than 100 s.
     Time100000,
-    /// `time-050-000` (2)
+    /// `time-050-000` (2): Better than 50 s.
     Time050000,
-    /// `time-020-000` (3)
+    /// `time-020-000` (3): Better than 20 s.
     Time020000,
-    /// `time-010-000` (4)
+    /// `time-010-000` (4): Better than 10 s.
     Time010000,
-    /// `time-002-000` (5)
+    /// `time-002-000` (5): Better than 2 s.
     Time002000,
-    /// `time-001-000` (6)
+    /// `time-001-000` (6): Better than 1 s.
     Time001000,
-    /// `time-000-500` (7)
+    /// `time-000-500` (7): Better than 0.5 s.
     Time000500,
-    /// `time-000-200` (8)
+    /// `time-000-200` (8): Better than 0.2 s.
     Time000200,
-    /// `time-000-100` (9)
+    /// `time-000-100` (9): Better than 0.1 s.
     Time000100,
-    /// `time-000-050` (10)
+    /// `time-000-050` (10): Better than 0.05 s.
     Time000050,
-    /// `time-000-020` (11)
+    /// `time-000-020` (11): Better than 0.02 s.
     Time000020,
-    /// `time-000-010` (12)
+    /// `time-000-010` (12): Better than 0.01 s.
     Time000010,
-    /// `time-000-005` (13)
+    /// `time-000-005` (13): Better than 0.005 s.
     Time000005,
-    /// `time-000-002` (14)
+    /// `time-000-002` (14): Better than 0.002 s.
     Time000002,
-    /// `time-000-001` (15)
+    /// `time-000-001` (15): Better than 0.001 s.
     Time000001,
-    /// `time-000-000-5` (16)
+    /// `time-000-000-5` (16): Better than 0.0005 s.
     Time0000005,
-    /// `time-000-000-2` (17)
+    /// `time-000-000-2` (17): Better than 0.0002 s.
     Time0000002,
-    /// `time-000-000-1` (18)
+    /// `time-000-000-1` (18): Better than 0.0001 s.
     Time0000001,
-    /// `time-000-000-05` (19)
+    /// `time-000-000-05` (19): Better than 0.00005 s.
     Time00000005,
-    /// `time-000-000-02` (20)
+    /// `time-000-000-02` (20): Better than 0.00002 s.
     Time00000002,
-    /// `time-000-000-01` (21)
+    /// `time-000-000-01` (21): Better than 0.00001 s.
     Time00000001,
-    /// `time-000-000-005` (22)
+    /// `time-000-000-005` (22): Better than 0.000005 s.
     Time000000005,
-    /// `time-000-000-002` (23)
+    /// `time-000-000-002` (23): Better than 0.000002 s.
     Time000000002,
-    /// `time-000-000-001` (24)
+    /// `time-000-000-001` (24): Better than 0.000001 s.
     Time000000001,
-    /// `time-000-000-000-5` (25)
+    /// `time-000-000-000-5` (25): Better than 0.0000005 s.
     Time0000000005,
-    /// `time-000-000-000-2` (26)
+    /// `time-000-000-000-2` (26): Better than 0.0000002 s.
     Time0000000002,
-    /// `time-000-000-000-1` (27)
+    /// `time-000-000-000-1` (27): Better than 0.0000001 s.
     Time0000000001,
-    /// `time-000-000-000-05` (28)
+    /// `time-000-000-000-05` (28): Better than 0.00000005 s.
     Time00000000005,
-    /// `time-000-000-000-02` (29)
+    /// `time-000-000-000-02` (29): Better than 0.00000002 s.
     Time00000000002,
-    /// `time-000-000-000-01` (30)
+    /// `time-000-000-000-01` (30): Better than 0.00000001 s.
     Time00000000001,
-    /// `time-000-000-000-005` (31)
+    /// `time-000-000-000-005` (31): Better than 0.000000005 s.
     Time000000000005,
-    /// `time-000-000-000-002` (32)
+    /// `time-000-000-000-002` (32): Better than 0.000000002 s.
     Time000000000002,
-    /// `time-000-000-000-001` (33)
+    /// `time-000-000-000-001` (33): Better than 0.000000001 s.
     Time000000000001,
-    /// `time-000-000-000-000-5` (34)
+    /// `time-000-000-000-000-5` (34): Better than 0.0000000005 s.
     Time0000000000005,
-    /// `time-000-000-000-000-2` (35)
+    /// `time-000-000-000-000-2` (35): Better than 0.0000000002 s.
     Time0000000000002,
-    /// `time-000-000-000-000-1` (36)
+    /// `time-000-000-000-000-1` (36): Better than 0.0000000001 s.
     Time0000000000001,
-    /// `time-000-000-000-000-05` (37)
+    /// `time-000-000-000-000-05` (37): Better than 0.00000000005 s.
     Time00000000000005,
-    /// `time-000-000-000-000-02` (38)
+    /// `time-000-000-000-000-02` (38): Better than 0.00000000002 s.
     Time00000000000002,
-    /// `time-000-000-000-000-01` (39)
+    /// `time-000-000-000-000-01` (39): Better than 0.00000000001 s.
     Time00000000000001,
 }
 
@@ -594,14 +618,14 @@ impl Jer for TimeConfidence {
     }
 }
 
-/// Time stamp in units of 0.1 s within the current UTC hour; 36001 = unavailable.
+/// Time within the current UTC hour, 0.1 s (0 to 35999; 35991 to 35999 also absorb a leap second); 36000 = more than one hour ahead; 36001 = unavailable.
 ///
 /// ASN.1 `TimeMark` (module `DefTime`).
 ///
 /// INTEGER (0..36001)
 pub type TimeMark = u16;
 
-/// Time offset in units of 10 ms; 65535 = unavailable or greater.
+/// Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable.
 ///
 /// ASN.1 `TimeOffset` (module `DefTime`).
 ///

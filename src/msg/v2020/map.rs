@@ -17,14 +17,22 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Map message (MAP): the road network around a roadside unit as nodes (intersections, road ends), the directed links entering them, their lanes and allowed movements.
+///
 /// ASN.1 `MapData` (module `Map`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapData {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's MAP messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// Minute of the year the map data was produced.
+    ///
+    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub time_stamp: Option<MinuteOfTheYear>,
-    /// `nodes`: `NodeList`.
+    /// Nodes of the map.
+    ///
+    /// `nodes`: `NodeList`: Nodes of a map, 1 to 32.
     pub nodes: NodeList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

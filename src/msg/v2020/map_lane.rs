@@ -17,6 +17,8 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown.
+///
 /// ASN.1 `AllowedManeuvers` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct AllowedManeuvers(pub [u8; 2]);
@@ -24,29 +26,29 @@ pub struct AllowedManeuvers(pub [u8; 2]);
 impl AllowedManeuvers {
     /// Size in bits.
     pub const BITS: usize = 12;
-    /// Bit `maneuverStraightAllowed`.
+    /// Bit `maneuverStraightAllowed`: Straight on.
     pub const MANEUVER_STRAIGHT_ALLOWED: usize = 0;
-    /// Bit `maneuverLeftAllowed`.
+    /// Bit `maneuverLeftAllowed`: Left turn.
     pub const MANEUVER_LEFT_ALLOWED: usize = 1;
-    /// Bit `maneuverRightAllowed`.
+    /// Bit `maneuverRightAllowed`: Right turn.
     pub const MANEUVER_RIGHT_ALLOWED: usize = 2;
-    /// Bit `maneuverUTurnAllowed`.
+    /// Bit `maneuverUTurnAllowed`: U-turn.
     pub const MANEUVER_U_TURN_ALLOWED: usize = 3;
-    /// Bit `maneuverLeftTurnOnRedAllowed`.
+    /// Bit `maneuverLeftTurnOnRedAllowed`: Left turn on red: stop, then proceed when safe.
     pub const MANEUVER_LEFT_TURN_ON_RED_ALLOWED: usize = 4;
-    /// Bit `maneuverRightTurnOnRedAllowed`.
+    /// Bit `maneuverRightTurnOnRedAllowed`: Right turn on red: stop, then proceed when safe.
     pub const MANEUVER_RIGHT_TURN_ON_RED_ALLOWED: usize = 5;
-    /// Bit `maneuverLaneChangeAllowed`.
+    /// Bit `maneuverLaneChangeAllowed`: Turning into an outer lane on the exit side is allowed.
     pub const MANEUVER_LANE_CHANGE_ALLOWED: usize = 6;
-    /// Bit `maneuverNoStoppingAllowed`.
+    /// Bit `maneuverNoStoppingAllowed`: Do not stop at the stop line (e.g. flashing green arrow).
     pub const MANEUVER_NO_STOPPING_ALLOWED: usize = 7;
-    /// Bit `yieldAllwaysRequired`.
+    /// Bit `yieldAllwaysRequired`: The allowed movements are not protected: always yield.
     pub const YIELD_ALLWAYS_REQUIRED: usize = 8;
-    /// Bit `goWithHalt`.
+    /// Bit `goWithHalt`: Make a full stop, then proceed.
     pub const GO_WITH_HALT: usize = 9;
-    /// Bit `caution`.
+    /// Bit `caution`: Pass the stop line with caution.
     pub const CAUTION: usize = 10;
-    /// Bit `reserved1`.
+    /// Bit `reserved1`: Reserved (pads the field to 12 bits).
     pub const RESERVED1: usize = 11;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -93,12 +95,18 @@ impl Jer for AllowedManeuvers {
     }
 }
 
+/// Lane reached through a connection, with the manoeuvre used.
+///
 /// ASN.1 `ConnectingLane` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectingLane {
-    /// `lane`: `LaneID`.
+    /// Lane number on the downstream link.
+    ///
+    /// `lane`: `LaneID`: Lane number within a link; 0 = unknown or not given; 255 reserved.
     pub lane: LaneID,
-    /// `maneuver`: `AllowedManeuvers`. Optional.
+    /// Manoeuvre at the stop line that leads into that lane.
+    ///
+    /// `maneuver`: `AllowedManeuvers`: Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown. Optional.
     pub maneuver: Option<AllowedManeuvers>,
 }
 
@@ -156,17 +164,29 @@ impl Jer for ConnectingLane {
     }
 }
 
+/// Day II: a target lane of a connection, with the path through the intersection.
+///
 /// ASN.1 `ConnectingLaneEx` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectingLaneEx {
-    /// `target-section`: `SectionId`.
+    /// Section of the downstream link.
+    ///
+    /// `target-section`: `SectionId`: Day II: section number within a link, 1 to 63.
     pub target_section: SectionId,
-    /// `target-lane`: `LaneRefID`: Lane position relative to the reference line: negative left, positive right.
+    /// Lane within that section.
+    ///
+    /// `target-lane`: `LaneRefID`: Day II: lane position counted from the link reference line: negative to the left, positive to the right.
     pub target_lane: LaneRefID,
-    /// `connectingLaneWidth`: `LaneWidth`: 1 cm. Optional.
+    /// Width of the path through the intersection, 1 cm.
+    ///
+    /// `connectingLaneWidth`: `LaneWidth`: Lane or link width, 1 cm. Optional.
     pub connecting_lane_width: Option<LaneWidth>,
-    /// `connectingLanePoints`: `PointList`. Optional.
+    /// Centre line of the path through the intersection.
+    ///
+    /// `connectingLanePoints`: `PointList`: Shape points of a link or lane, 2 to 31, as offsets from the node reference position. Optional.
     pub connecting_lane_points: Option<PointList>,
+    /// True when the path is physically separated (e.g. a slip lane).
+    ///
     /// `isolatedConnectingLane`: BOOLEAN. Optional.
     pub isolated_connecting_lane: Option<bool>,
 }
@@ -335,14 +355,22 @@ impl Jer for ConnectingLaneEx {
     }
 }
 
+/// Where a lane leads beyond the downstream node, and the signal phase that controls it.
+///
 /// ASN.1 `Connection` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
-    /// `remoteIntersection`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Downstream node the connection leads to.
+    ///
+    /// `remoteIntersection`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub remote_intersection: NodeReferenceID,
-    /// `connectingLane`: `ConnectingLane`. Optional.
+    /// Lane entered on the downstream link.
+    ///
+    /// `connectingLane`: `ConnectingLane`: Lane reached through a connection, with the manoeuvre used. Optional.
     pub connecting_lane: Option<ConnectingLane>,
-    /// `phaseId`: `PhaseID`. Optional.
+    /// Signal phase controlling the connection; absent when the connection is unsignalised.
+    ///
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 
@@ -435,18 +463,30 @@ impl Jer for Connection {
     }
 }
 
+/// Day II: where a lane leads beyond the downstream node, with an optional waiting area, the target lanes, phase and turn direction.
+///
 /// ASN.1 `ConnectionEx` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionEx {
-    /// `remoteIntersection`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Downstream node the connection leads to.
+    ///
+    /// `remoteIntersection`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub remote_intersection: NodeReferenceID,
-    /// `swl`: `SignalWaitingLane`: Waiting area inside the intersection. Optional.
+    /// Waiting area inside the intersection used by this connection.
+    ///
+    /// `swl`: `SignalWaitingLane`: Day II: waiting area inside the intersection (e.g. left-turn waiting zone), with the phases that let vehicles enter it. Optional.
     pub swl: Option<SignalWaitingLane>,
-    /// `connectingLane`: SEQUENCE (SIZE(1..16)) OF `ConnectingLaneEx`. Optional.
+    /// Target lanes on the downstream link.
+    ///
+    /// `connectingLane`: SEQUENCE (SIZE(1..16)) OF `ConnectingLaneEx`: Day II: a target lane of a connection, with the path through the intersection. Optional.
     pub connecting_lane: Option<Vec<ConnectingLaneEx>>,
-    /// `phaseId`: `PhaseID`. Optional.
+    /// Signal phase controlling the connection.
+    ///
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
-    /// `turn-direction`: `Maneuver`. Optional.
+    /// Turn direction of the connection.
+    ///
+    /// `turn-direction`: `Maneuver`: Day II: turn direction of a movement: straight on, left turn, right turn or U-turn. Optional.
     pub turn_direction: Option<Maneuver>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -654,34 +694,40 @@ impl Jer for ConnectionEx {
     }
 }
 
+/// Day II: connections from a lane, 1 to 32.
+///
 /// ASN.1 `ConnectsToExList` (module `MapLane`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `ConnectionEx`
+/// SEQUENCE (SIZE(1..32)) OF `ConnectionEx`: Day II: where a lane leads beyond the downstream node, with an optional waiting area, the target lanes, phase and turn direction.
 pub type ConnectsToExList = Vec<ConnectionEx>;
 
+/// Connections from a lane, 1 to 8.
+///
 /// ASN.1 `ConnectsToList` (module `MapLane`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `Connection`
+/// SEQUENCE (SIZE(1..8)) OF `Connection`: Where a lane leads beyond the downstream node, and the signal phase that controls it.
 pub type ConnectsToList = Vec<Connection>;
 
+/// Day II: colour and style of a lane marking line: white or yellow, dashed, solid, or a double line of both.
+///
 /// ASN.1 `Dotted-SolidMarkingLineType` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DottedSolidMarkingLineType {
-    /// `whiteDottedLine` (0)
+    /// `whiteDottedLine` (0): White dashed line.
     WhiteDottedLine,
-    /// `whiteSolidLine` (1)
+    /// `whiteSolidLine` (1): White solid line.
     WhiteSolidLine,
-    /// `yellowDottedLine` (2)
+    /// `yellowDottedLine` (2): Yellow dashed line.
     YellowDottedLine,
-    /// `yellowSolidLine` (3)
+    /// `yellowSolidLine` (3): Yellow solid line.
     YellowSolidLine,
-    /// `whiteDotted-solidLine` (4)
+    /// `whiteDotted-solidLine` (4): White double line, dashed and solid.
     WhiteDottedSolidLine,
-    /// `whiteSotted-dottedLine` (5)
+    /// `whiteSotted-dottedLine` (5): White double line, solid and dashed.
     WhiteSottedDottedLine,
-    /// `yellowDotted-solidLine` (6)
+    /// `yellowDotted-solidLine` (6): Yellow double line, dashed and solid.
     YellowDottedSolidLine,
-    /// `yellowSotted-dottedLine` (7)
+    /// `yellowSotted-dottedLine` (7): Yellow double line, solid and dashed.
     YellowSottedDottedLine,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -798,22 +844,38 @@ impl Jer for DottedSolidMarkingLineType {
     }
 }
 
+/// A lane of a link: its attributes, allowed manoeuvres, connections at the downstream node, speed limits and shape.
+///
 /// ASN.1 `Lane` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lane {
-    /// `laneID`: `LaneID`.
+    /// Lane number within the link.
+    ///
+    /// `laneID`: `LaneID`: Lane number within a link; 0 = unknown or not given; 255 reserved.
     pub lane_id: LaneID,
-    /// `laneWidth`: `LaneWidth`: 1 cm. Optional.
+    /// Lane width, 1 cm.
+    ///
+    /// `laneWidth`: `LaneWidth`: Lane or link width, 1 cm. Optional.
     pub lane_width: Option<LaneWidth>,
-    /// `laneAttributes`: `LaneAttributes`. Optional.
+    /// Lane type and sharing.
+    ///
+    /// `laneAttributes`: `LaneAttributes`: Lane type with its type-specific attributes, and which traffic shares the lane. Optional.
     pub lane_attributes: Option<LaneAttributes>,
-    /// `maneuvers`: `AllowedManeuvers`. Optional.
+    /// Manoeuvres allowed from the lane at the downstream stop line.
+    ///
+    /// `maneuvers`: `AllowedManeuvers`: Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown. Optional.
     pub maneuvers: Option<AllowedManeuvers>,
-    /// `connectsTo`: `ConnectsToList`. Optional.
+    /// Downstream lanes this lane connects to beyond the node.
+    ///
+    /// `connectsTo`: `ConnectsToList`: Connections from a lane, 1 to 8. Optional.
     pub connects_to: Option<ConnectsToList>,
-    /// `speedLimits`: `SpeedLimitList`. Optional.
+    /// Speed limits of the lane.
+    ///
+    /// `speedLimits`: `SpeedLimitList`: Speed limits, 1 to 9. Optional.
     pub speed_limits: Option<SpeedLimitList>,
-    /// `points`: `PointList`. Optional.
+    /// Shape points of the lane centre line, as offsets from the node reference position.
+    ///
+    /// `points`: `PointList`: Shape points of a link or lane, 2 to 31, as offsets from the node reference position. Optional.
     pub points: Option<PointList>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1116,12 +1178,18 @@ impl Jer for Lane {
     }
 }
 
+/// Lane type with its type-specific attributes, and which traffic shares the lane.
+///
 /// ASN.1 `LaneAttributes` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaneAttributes {
-    /// `shareWith`: `LaneSharing`. Optional.
+    /// Kinds of traffic sharing the lane.
+    ///
+    /// `shareWith`: `LaneSharing`: Kinds of traffic that share a lane; a set bit means that kind uses it; all bits clear = not shared and not overlapping. Optional.
     pub share_with: Option<LaneSharing>,
-    /// `laneType`: `LaneTypeAttributes`.
+    /// Lane type and its attributes.
+    ///
+    /// `laneType`: `LaneTypeAttributes`: Lane type with the attributes of that type.
     pub lane_type: LaneTypeAttributes,
 }
 
@@ -1183,6 +1251,8 @@ impl Jer for LaneAttributes {
     }
 }
 
+/// Attributes of a median or barrier; bits 10 to 15 reserved and zero.
+///
 /// ASN.1 `LaneAttributes-Barrier` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct LaneAttributesBarrier(pub [u8; 2]);
@@ -1190,25 +1260,25 @@ pub struct LaneAttributesBarrier(pub [u8; 2]);
 impl LaneAttributesBarrier {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `median-RevocableLane`.
+    /// Bit `median-RevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const MEDIAN_REVOCABLE_LANE: usize = 0;
-    /// Bit `median`.
+    /// Bit `median`: Raised median.
     pub const MEDIAN: usize = 1;
-    /// Bit `whiteLineHashing`.
+    /// Bit `whiteLineHashing`: White hatched markings.
     pub const WHITE_LINE_HASHING: usize = 2;
-    /// Bit `stripedLines`.
+    /// Bit `stripedLines`: Striped lines.
     pub const STRIPED_LINES: usize = 3;
-    /// Bit `doubleStripedLines`.
+    /// Bit `doubleStripedLines`: Double striped lines.
     pub const DOUBLE_STRIPED_LINES: usize = 4;
-    /// Bit `trafficCones`.
+    /// Bit `trafficCones`: Traffic cones.
     pub const TRAFFIC_CONES: usize = 5;
-    /// Bit `constructionBarrier`.
+    /// Bit `constructionBarrier`: Construction barrier.
     pub const CONSTRUCTION_BARRIER: usize = 6;
-    /// Bit `trafficChannels`.
+    /// Bit `trafficChannels`: Channelising devices.
     pub const TRAFFIC_CHANNELS: usize = 7;
-    /// Bit `lowCurbs`.
+    /// Bit `lowCurbs`: Low kerbs.
     pub const LOW_CURBS: usize = 8;
-    /// Bit `highCurbs`.
+    /// Bit `highCurbs`: High kerbs.
     pub const HIGH_CURBS: usize = 9;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1255,6 +1325,8 @@ impl Jer for LaneAttributesBarrier {
     }
 }
 
+/// Attributes of a bicycle lane; bits 7 to 15 reserved and zero.
+///
 /// ASN.1 `LaneAttributes-Bike` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct LaneAttributesBike(pub [u8; 2]);
@@ -1262,19 +1334,19 @@ pub struct LaneAttributesBike(pub [u8; 2]);
 impl LaneAttributesBike {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `bikeRevocableLane`.
+    /// Bit `bikeRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const BIKE_REVOCABLE_LANE: usize = 0;
-    /// Bit `pedestrianUseAllowed`.
+    /// Bit `pedestrianUseAllowed`: Pedestrians may use it.
     pub const PEDESTRIAN_USE_ALLOWED: usize = 1;
-    /// Bit `isBikeFlyOverLane`.
+    /// Bit `isBikeFlyOverLane`: Not at ground level.
     pub const IS_BIKE_FLY_OVER_LANE: usize = 2;
-    /// Bit `fixedCycleTime`.
+    /// Bit `fixedCycleTime`: Fixed signal cycle time.
     pub const FIXED_CYCLE_TIME: usize = 3;
-    /// Bit `biDirectionalCycleTimes`.
+    /// Bit `biDirectionalCycleTimes`: Each direction has its own signal phase.
     pub const BI_DIRECTIONAL_CYCLE_TIMES: usize = 4;
-    /// Bit `isolatedByBarrier`.
+    /// Bit `isolatedByBarrier`: Separated from traffic by a barrier.
     pub const ISOLATED_BY_BARRIER: usize = 5;
-    /// Bit `unsignalizedSegmentsPresent`.
+    /// Bit `unsignalizedSegmentsPresent`: Part of the lane belongs to no signal phase.
     pub const UNSIGNALIZED_SEGMENTS_PRESENT: usize = 6;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1321,6 +1393,8 @@ impl Jer for LaneAttributesBike {
     }
 }
 
+/// Attributes of a pedestrian crossing; bits 9 to 15 reserved and zero.
+///
 /// ASN.1 `LaneAttributes-Crosswalk` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct LaneAttributesCrosswalk(pub [u8; 2]);
@@ -1328,23 +1402,23 @@ pub struct LaneAttributesCrosswalk(pub [u8; 2]);
 impl LaneAttributesCrosswalk {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `crosswalkRevocableLane`.
+    /// Bit `crosswalkRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const CROSSWALK_REVOCABLE_LANE: usize = 0;
-    /// Bit `bicyleUseAllowed`.
+    /// Bit `bicyleUseAllowed`: Bicycles may use it.
     pub const BICYLE_USE_ALLOWED: usize = 1;
-    /// Bit `isXwalkFlyOverLane`.
+    /// Bit `isXwalkFlyOverLane`: Footbridge, not at ground level.
     pub const IS_XWALK_FLY_OVER_LANE: usize = 2;
-    /// Bit `fixedCycleTime`.
+    /// Bit `fixedCycleTime`: Walk phases use preset times (no push button).
     pub const FIXED_CYCLE_TIME: usize = 3;
-    /// Bit `biDirectionalCycleTimes`.
+    /// Bit `biDirectionalCycleTimes`: Each walking direction has its own signal phase.
     pub const BI_DIRECTIONAL_CYCLE_TIMES: usize = 4;
-    /// Bit `hasPushToWalkButton`.
+    /// Bit `hasPushToWalkButton`: Has a push button to request crossing.
     pub const HAS_PUSH_TO_WALK_BUTTON: usize = 5;
-    /// Bit `audioSupport`.
+    /// Bit `audioSupport`: Has audible signals.
     pub const AUDIO_SUPPORT: usize = 6;
-    /// Bit `rfSignalRequestPresent`.
+    /// Bit `rfSignalRequestPresent`: Crossing can be requested by radio.
     pub const RF_SIGNAL_REQUEST_PRESENT: usize = 7;
-    /// Bit `unsignalizedSegmentsPresent`.
+    /// Bit `unsignalizedSegmentsPresent`: Part of the crossing belongs to no signal phase.
     pub const UNSIGNALIZED_SEGMENTS_PRESENT: usize = 8;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1391,6 +1465,8 @@ impl Jer for LaneAttributesCrosswalk {
     }
 }
 
+/// Attributes of a parking lane; bits 7 to 15 reserved and zero.
+///
 /// ASN.1 `LaneAttributes-Parking` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct LaneAttributesParking(pub [u8; 2]);
@@ -1398,19 +1474,19 @@ pub struct LaneAttributesParking(pub [u8; 2]);
 impl LaneAttributesParking {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `parkingRevocableLane`.
+    /// Bit `parkingRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const PARKING_REVOCABLE_LANE: usize = 0;
-    /// Bit `parallelParkingInUse`.
+    /// Bit `parallelParkingInUse`: Parallel parking.
     pub const PARALLEL_PARKING_IN_USE: usize = 1;
-    /// Bit `headInParkingInUse`.
+    /// Bit `headInParkingInUse`: Head-in (angled) parking.
     pub const HEAD_IN_PARKING_IN_USE: usize = 2;
-    /// Bit `doNotParkZone`.
+    /// Bit `doNotParkZone`: No parking (e.g. at a hydrant).
     pub const DO_NOT_PARK_ZONE: usize = 3;
-    /// Bit `parkingForBusUse`.
+    /// Bit `parkingForBusUse`: Buses only.
     pub const PARKING_FOR_BUS_USE: usize = 4;
-    /// Bit `parkingForTaxiUse`.
+    /// Bit `parkingForTaxiUse`: Taxis only.
     pub const PARKING_FOR_TAXI_USE: usize = 5;
-    /// Bit `noPublicParkingUse`.
+    /// Bit `noPublicParkingUse`: Private parking only.
     pub const NO_PUBLIC_PARKING_USE: usize = 6;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1457,6 +1533,8 @@ impl Jer for LaneAttributesParking {
     }
 }
 
+/// Attributes of a sidewalk; bits 4 to 15 reserved and zero.
+///
 /// ASN.1 `LaneAttributes-Sidewalk` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct LaneAttributesSidewalk(pub [u8; 2]);
@@ -1464,13 +1542,13 @@ pub struct LaneAttributesSidewalk(pub [u8; 2]);
 impl LaneAttributesSidewalk {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `sidewalk-RevocableLane`.
+    /// Bit `sidewalk-RevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const SIDEWALK_REVOCABLE_LANE: usize = 0;
-    /// Bit `bicyleUseAllowed`.
+    /// Bit `bicyleUseAllowed`: Bicycles may use it.
     pub const BICYLE_USE_ALLOWED: usize = 1;
-    /// Bit `isSidewalkFlyOverLane`.
+    /// Bit `isSidewalkFlyOverLane`: Not at ground level.
     pub const IS_SIDEWALK_FLY_OVER_LANE: usize = 2;
-    /// Bit `walkBikes`.
+    /// Bit `walkBikes`: Cyclists must walk their bicycles.
     pub const WALK_BIKES: usize = 3;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1517,6 +1595,8 @@ impl Jer for LaneAttributesSidewalk {
     }
 }
 
+/// Attributes of road markings; bits 6 to 15 reserved and zero.
+///
 /// ASN.1 `LaneAttributes-Striping` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct LaneAttributesStriping(pub [u8; 2]);
@@ -1524,17 +1604,17 @@ pub struct LaneAttributesStriping(pub [u8; 2]);
 impl LaneAttributesStriping {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `stripeToConnectingLanesRevocableLane`.
+    /// Bit `stripeToConnectingLanesRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const STRIPE_TO_CONNECTING_LANES_REVOCABLE_LANE: usize = 0;
-    /// Bit `stripeDrawOnLeft`.
+    /// Bit `stripeDrawOnLeft`: Marking on the left side.
     pub const STRIPE_DRAW_ON_LEFT: usize = 1;
-    /// Bit `stripeDrawOnRight`.
+    /// Bit `stripeDrawOnRight`: Marking on the right side.
     pub const STRIPE_DRAW_ON_RIGHT: usize = 2;
-    /// Bit `stripeToConnectingLanesLeft`.
+    /// Bit `stripeToConnectingLanesLeft`: Marking leads to the connecting lanes on the left.
     pub const STRIPE_TO_CONNECTING_LANES_LEFT: usize = 3;
-    /// Bit `stripeToConnectingLanesRight`.
+    /// Bit `stripeToConnectingLanesRight`: Marking leads to the connecting lanes on the right.
     pub const STRIPE_TO_CONNECTING_LANES_RIGHT: usize = 4;
-    /// Bit `stripeToConnectingLanesAhead`.
+    /// Bit `stripeToConnectingLanesAhead`: Marking leads to the connecting lanes ahead.
     pub const STRIPE_TO_CONNECTING_LANES_AHEAD: usize = 5;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1581,6 +1661,8 @@ impl Jer for LaneAttributesStriping {
     }
 }
 
+/// Attributes of a rail track; bits 5 to 15 reserved and zero.
+///
 /// ASN.1 `LaneAttributes-TrackedVehicle` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct LaneAttributesTrackedVehicle(pub [u8; 2]);
@@ -1588,15 +1670,15 @@ pub struct LaneAttributesTrackedVehicle(pub [u8; 2]);
 impl LaneAttributesTrackedVehicle {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `spec-RevocableLane`.
+    /// Bit `spec-RevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const SPEC_REVOCABLE_LANE: usize = 0;
-    /// Bit `spec-commuterRailRoadTrack`.
+    /// Bit `spec-commuterRailRoadTrack`: Commuter rail.
     pub const SPEC_COMMUTER_RAIL_ROAD_TRACK: usize = 1;
-    /// Bit `spec-lightRailRoadTrack`.
+    /// Bit `spec-lightRailRoadTrack`: Light rail (tram).
     pub const SPEC_LIGHT_RAIL_ROAD_TRACK: usize = 2;
-    /// Bit `spec-heavyRailRoadTrack`.
+    /// Bit `spec-heavyRailRoadTrack`: Heavy rail.
     pub const SPEC_HEAVY_RAIL_ROAD_TRACK: usize = 3;
-    /// Bit `spec-otherRailType`.
+    /// Bit `spec-otherRailType`: Other rail.
     pub const SPEC_OTHER_RAIL_TYPE: usize = 4;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1643,6 +1725,8 @@ impl Jer for LaneAttributesTrackedVehicle {
     }
 }
 
+/// Attributes of a motor vehicle lane.
+///
 /// ASN.1 `LaneAttributes-Vehicle` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct LaneAttributesVehicle {
@@ -1655,21 +1739,21 @@ pub struct LaneAttributesVehicle {
 impl LaneAttributesVehicle {
     /// Size in bits of a root value.
     pub const BITS: usize = 8;
-    /// Bit `isVehicleRevocableLane`.
+    /// Bit `isVehicleRevocableLane`: Lane may be activated or not by the current SPAT; clear = always present.
     pub const IS_VEHICLE_REVOCABLE_LANE: usize = 0;
-    /// Bit `isVehicleFlyOverLane`.
+    /// Bit `isVehicleFlyOverLane`: Lane on a flyover, not at ground level.
     pub const IS_VEHICLE_FLY_OVER_LANE: usize = 1;
-    /// Bit `hovLaneUseOnly`.
+    /// Bit `hovLaneUseOnly`: High-occupancy vehicles only.
     pub const HOV_LANE_USE_ONLY: usize = 2;
-    /// Bit `restrictedToBusUse`.
+    /// Bit `restrictedToBusUse`: Buses only.
     pub const RESTRICTED_TO_BUS_USE: usize = 3;
-    /// Bit `restrictedToTaxiUse`.
+    /// Bit `restrictedToTaxiUse`: Taxis only.
     pub const RESTRICTED_TO_TAXI_USE: usize = 4;
-    /// Bit `restrictedFromPublicUse`.
+    /// Bit `restrictedFromPublicUse`: Closed to public use.
     pub const RESTRICTED_FROM_PUBLIC_USE: usize = 5;
-    /// Bit `hasIRbeaconCoverage`.
+    /// Bit `hasIRbeaconCoverage`: Covered by an infrared beacon.
     pub const HAS_I_RBEACON_COVERAGE: usize = 6;
-    /// Bit `permissionOnRequest`.
+    /// Bit `permissionOnRequest`: Use on request only.
     pub const PERMISSION_ON_REQUEST: usize = 7;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1749,24 +1833,42 @@ impl Jer for LaneAttributesVehicle {
     }
 }
 
+/// Day II: a lane of a section, positioned relative to the link reference line.
+///
 /// ASN.1 `LaneEx` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaneEx {
-    /// `laneRefID`: `LaneRefID`: Lane position relative to the reference line: negative left, positive right.
+    /// Position of the lane relative to the reference line.
+    ///
+    /// `laneRefID`: `LaneRefID`: Day II: lane position counted from the link reference line: negative to the left, positive to the right.
     pub lane_ref_id: LaneRefID,
-    /// `laneWidth`: `LaneWidth`: 1 cm. Optional.
+    /// Lane width, 1 cm.
+    ///
+    /// `laneWidth`: `LaneWidth`: Lane or link width, 1 cm. Optional.
     pub lane_width: Option<LaneWidth>,
-    /// `laneAttributes`: `LaneAttributes`. Optional.
+    /// Lane type and sharing.
+    ///
+    /// `laneAttributes`: `LaneAttributes`: Lane type with its type-specific attributes, and which traffic shares the lane. Optional.
     pub lane_attributes: Option<LaneAttributes>,
-    /// `maneuvers`: `AllowedManeuvers`. Optional.
+    /// Manoeuvres allowed from the lane.
+    ///
+    /// `maneuvers`: `AllowedManeuvers`: Manoeuvres allowed at the end of a lane (the stop line); an unset bit prohibits the manoeuvre; all bits clear = unknown. Optional.
     pub maneuvers: Option<AllowedManeuvers>,
-    /// `connectsTo-ex`: `ConnectsToExList`. Optional.
+    /// Where the lane leads beyond the downstream node.
+    ///
+    /// `connectsTo-ex`: `ConnectsToExList`: Day II: connections from a lane, 1 to 32. Optional.
     pub connects_to_ex: Option<ConnectsToExList>,
-    /// `speedLimits`: `SpeedLimitList`. Optional.
+    /// Speed limits of the lane.
+    ///
+    /// `speedLimits`: `SpeedLimitList`: Speed limits, 1 to 9. Optional.
     pub speed_limits: Option<SpeedLimitList>,
-    /// `st-points`: `STPointList`: Day II: lane shape in the s-t frame of the link reference line, 1 cm. Optional.
+    /// Lane centre line in the s-t frame of the reference line.
+    ///
+    /// `st-points`: `STPointList`: Day II: lane shape in the s-t frame of the link reference line, 2 to 63 points, coordinates in 1 cm. Optional.
     pub st_points: Option<STPointList>,
-    /// `laneLineType`: `LaneLineType`. Optional.
+    /// Marking lines on both sides of the lane.
+    ///
+    /// `laneLineType`: `LaneLineType`: Day II: marking lines on the left and right of a lane. Optional.
     pub lane_line_type: Option<LaneLineType>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -2088,22 +2190,32 @@ impl Jer for LaneEx {
     }
 }
 
+/// Day II: lanes of a section, 1 to 32.
+///
 /// ASN.1 `LaneExList` (module `MapLane`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `LaneEx`
+/// SEQUENCE (SIZE(1..32)) OF `LaneEx`: Day II: a lane of a section, positioned relative to the link reference line.
 pub type LaneExList = Vec<LaneEx>;
 
+/// Lane number within a link; 0 = unknown or not given; 255 reserved.
+///
 /// ASN.1 `LaneID` (module `MapLane`).
 ///
 /// INTEGER (0..255)
 pub type LaneID = u8;
 
+/// Day II: marking lines on the left and right of a lane.
+///
 /// ASN.1 `LaneLineType` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaneLineType {
-    /// `leftLaneLine`: `Dotted-SolidMarkingLineType`.
+    /// Line on the left of the lane.
+    ///
+    /// `leftLaneLine`: `Dotted-SolidMarkingLineType`: Day II: colour and style of a lane marking line: white or yellow, dashed, solid, or a double line of both.
     pub left_lane_line: DottedSolidMarkingLineType,
-    /// `rightLaneLine`: `Dotted-SolidMarkingLineType`.
+    /// Line on the right of the lane.
+    ///
+    /// `rightLaneLine`: `Dotted-SolidMarkingLineType`: Day II: colour and style of a lane marking line: white or yellow, dashed, solid, or a double line of both.
     pub right_lane_line: DottedSolidMarkingLineType,
 }
 
@@ -2161,18 +2273,22 @@ impl Jer for LaneLineType {
     }
 }
 
+/// Lanes of a link, 1 to 32.
+///
 /// ASN.1 `LaneList` (module `MapLane`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `Lane`
+/// SEQUENCE (SIZE(1..32)) OF `Lane`: A lane of a link: its attributes, allowed manoeuvres, connections at the downstream node, speed limits and shape.
 pub type LaneList = Vec<Lane>;
 
-/// Lane position relative to the reference line: negative left, positive right.
+/// Day II: lane position counted from the link reference line: negative to the left, positive to the right.
 ///
 /// ASN.1 `LaneRefID` (module `MapLane`).
 ///
 /// INTEGER (-31..31)
 pub type LaneRefID = i8;
 
+/// Kinds of traffic that share a lane; a set bit means that kind uses it; all bits clear = not shared and not overlapping.
+///
 /// ASN.1 `LaneSharing` (module `MapLane`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct LaneSharing(pub [u8; 2]);
@@ -2180,25 +2296,25 @@ pub struct LaneSharing(pub [u8; 2]);
 impl LaneSharing {
     /// Size in bits.
     pub const BITS: usize = 10;
-    /// Bit `overlappingLaneDescriptionProvided`.
+    /// Bit `overlappingLaneDescriptionProvided`: Another lane object describes an overlapping shared lane.
     pub const OVERLAPPING_LANE_DESCRIPTION_PROVIDED: usize = 0;
-    /// Bit `multipleLanesTreatedAsOneLane`.
+    /// Bit `multipleLanesTreatedAsOneLane`: This lane object stands for several lanes not described one by one.
     pub const MULTIPLE_LANES_TREATED_AS_ONE_LANE: usize = 1;
-    /// Bit `otherNonMotorizedTrafficTypes`.
+    /// Bit `otherNonMotorizedTrafficTypes`: Other non-motorised traffic (e.g. horse-drawn).
     pub const OTHER_NON_MOTORIZED_TRAFFIC_TYPES: usize = 2;
-    /// Bit `individualMotorizedVehicleTraffic`.
+    /// Bit `individualMotorizedVehicleTraffic`: Private motor vehicles.
     pub const INDIVIDUAL_MOTORIZED_VEHICLE_TRAFFIC: usize = 3;
-    /// Bit `busVehicleTraffic`.
+    /// Bit `busVehicleTraffic`: Buses.
     pub const BUS_VEHICLE_TRAFFIC: usize = 4;
-    /// Bit `taxiVehicleTraffic`.
+    /// Bit `taxiVehicleTraffic`: Taxis.
     pub const TAXI_VEHICLE_TRAFFIC: usize = 5;
-    /// Bit `pedestriansTraffic`.
+    /// Bit `pedestriansTraffic`: Pedestrians.
     pub const PEDESTRIANS_TRAFFIC: usize = 6;
-    /// Bit `cyclistVehicleTraffic`.
+    /// Bit `cyclistVehicleTraffic`: Cyclists.
     pub const CYCLIST_VEHICLE_TRAFFIC: usize = 7;
-    /// Bit `trackedVehicleTraffic`.
+    /// Bit `trackedVehicleTraffic`: Rail vehicles (tram, train).
     pub const TRACKED_VEHICLE_TRAFFIC: usize = 8;
-    /// Bit `pedestrianTraffic`.
+    /// Bit `pedestrianTraffic`: Pedestrians (the standard lists this kind twice, as bits 6 and 9).
     pub const PEDESTRIAN_TRAFFIC: usize = 9;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -2245,25 +2361,43 @@ impl Jer for LaneSharing {
     }
 }
 
+/// Lane type with the attributes of that type.
+///
 /// ASN.1 `LaneTypeAttributes` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum LaneTypeAttributes {
-    /// `vehicle`: `LaneAttributes-Vehicle`.
+    /// Motor vehicle lane.
+    ///
+    /// `vehicle`: `LaneAttributes-Vehicle`: Attributes of a motor vehicle lane.
     Vehicle(LaneAttributesVehicle),
-    /// `crosswalk`: `LaneAttributes-Crosswalk`.
+    /// Pedestrian crossing.
+    ///
+    /// `crosswalk`: `LaneAttributes-Crosswalk`: Attributes of a pedestrian crossing; bits 9 to 15 reserved and zero.
     Crosswalk(LaneAttributesCrosswalk),
-    /// `bikeLane`: `LaneAttributes-Bike`.
+    /// Bicycle lane.
+    ///
+    /// `bikeLane`: `LaneAttributes-Bike`: Attributes of a bicycle lane; bits 7 to 15 reserved and zero.
     BikeLane(LaneAttributesBike),
-    /// `sidewalk`: `LaneAttributes-Sidewalk`.
+    /// Sidewalk.
+    ///
+    /// `sidewalk`: `LaneAttributes-Sidewalk`: Attributes of a sidewalk; bits 4 to 15 reserved and zero.
     Sidewalk(LaneAttributesSidewalk),
-    /// `median`: `LaneAttributes-Barrier`.
+    /// Median or barrier.
+    ///
+    /// `median`: `LaneAttributes-Barrier`: Attributes of a median or barrier; bits 10 to 15 reserved and zero.
     Median(LaneAttributesBarrier),
-    /// `striping`: `LaneAttributes-Striping`.
+    /// Road markings.
+    ///
+    /// `striping`: `LaneAttributes-Striping`: Attributes of road markings; bits 6 to 15 reserved and zero.
     Striping(LaneAttributesStriping),
-    /// `trackedVehicle`: `LaneAttributes-TrackedVehicle`.
+    /// Rail track.
+    ///
+    /// `trackedVehicle`: `LaneAttributes-TrackedVehicle`: Attributes of a rail track; bits 5 to 15 reserved and zero.
     TrackedVehicle(LaneAttributesTrackedVehicle),
-    /// `parking`: `LaneAttributes-Parking`.
+    /// Parking lane.
+    ///
+    /// `parking`: `LaneAttributes-Parking`: Attributes of a parking lane; bits 7 to 15 reserved and zero.
     Parking(LaneAttributesParking),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),
@@ -2416,24 +2550,32 @@ impl Jer for LaneTypeAttributes {
     }
 }
 
-/// 1 cm.
+/// Lane or link width, 1 cm.
 ///
 /// ASN.1 `LaneWidth` (module `MapLane`).
 ///
 /// INTEGER (0..32767)
 pub type LaneWidth = u16;
 
+/// Day II: signal phases, 1 to 8.
+///
 /// ASN.1 `PhaseIdList` (module `MapLane`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `PhaseID`
+/// SEQUENCE (SIZE(1..8)) OF `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement.
 pub type PhaseIdList = Vec<PhaseID>;
 
+/// Day II: a stretch of a link with one lane layout.
+///
 /// ASN.1 `Section` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
-    /// `secId`: `SectionId`.
+    /// Section number within the link.
+    ///
+    /// `secId`: `SectionId`: Day II: section number within a link, 1 to 63.
     pub sec_id: SectionId,
-    /// `lanes`: `LaneExList`.
+    /// Lanes of the section.
+    ///
+    /// `lanes`: `LaneExList`: Day II: lanes of a section, 1 to 32.
     pub lanes: LaneExList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -2555,28 +2697,36 @@ impl Jer for Section {
     }
 }
 
+/// Day II: section number within a link, 1 to 63.
+///
 /// ASN.1 `SectionId` (module `MapLane`).
 ///
 /// INTEGER (1..63)
 pub type SectionId = u8;
 
-/// Day II: a section of a link and its lanes.
+/// Day II: sections of a link, 1 to 16.
 ///
 /// ASN.1 `SectionList` (module `MapLane`).
 ///
-/// SEQUENCE (SIZE(1..16)) OF `Section`
+/// SEQUENCE (SIZE(1..16)) OF `Section`: Day II: a stretch of a link with one lane layout.
 pub type SectionList = Vec<Section>;
 
-/// Waiting area inside the intersection.
+/// Day II: waiting area inside the intersection (e.g. left-turn waiting zone), with the phases that let vehicles enter it.
 ///
 /// ASN.1 `SignalWaitingLane` (module `MapLane`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignalWaitingLane {
-    /// `laneWidth`: `LaneWidth`: 1 cm.
+    /// Width of the waiting area, 1 cm.
+    ///
+    /// `laneWidth`: `LaneWidth`: Lane or link width, 1 cm.
     pub lane_width: LaneWidth,
-    /// `points`: `PointList`.
+    /// Centre line of the waiting area.
+    ///
+    /// `points`: `PointList`: Shape points of a link or lane, 2 to 31, as offsets from the node reference position.
     pub points: PointList,
-    /// `allowedPhaseIds`: `PhaseIdList`. Optional.
+    /// Phases during which vehicles may enter the waiting area.
+    ///
+    /// `allowedPhaseIds`: `PhaseIdList`: Day II: signal phases, 1 to 8. Optional.
     pub allowed_phase_ids: Option<PhaseIdList>,
 }
 

@@ -17,22 +17,38 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// A directed road link from an upstream node into the node that carries it, with its lanes.
+///
 /// ASN.1 `Link` (module `MapLink`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
-    /// `name`: `DescriptiveName`. Optional.
+    /// Human-readable name of the road.
+    ///
+    /// `name`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub name: Option<DescriptiveName>,
-    /// `upstreamNodeId`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Node at the upstream end of the link.
+    ///
+    /// `upstreamNodeId`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub upstream_node_id: NodeReferenceID,
-    /// `speedLimits`: `SpeedLimitList`. Optional.
+    /// Speed limits on the link.
+    ///
+    /// `speedLimits`: `SpeedLimitList`: Speed limits, 1 to 9. Optional.
     pub speed_limits: Option<SpeedLimitList>,
-    /// `linkWidth`: `LaneWidth`: 1 cm.
+    /// Width of the link, 1 cm.
+    ///
+    /// `linkWidth`: `LaneWidth`: Lane or link width, 1 cm.
     pub link_width: LaneWidth,
-    /// `points`: `PointList`. Optional.
+    /// Shape points along the centre of the link, as offsets from the node reference position.
+    ///
+    /// `points`: `PointList`: Shape points of a link or lane, 2 to 31, as offsets from the node reference position. Optional.
     pub points: Option<PointList>,
-    /// `movements`: `MovementList`. Optional.
+    /// Movements from this link to downstream nodes, with their signal phases.
+    ///
+    /// `movements`: `MovementList`: Movements from a link, 1 to 32. Optional.
     pub movements: Option<MovementList>,
-    /// `lanes`: `LaneList`.
+    /// Lanes of the link.
+    ///
+    /// `lanes`: `LaneList`: Lanes of a link, 1 to 32.
     pub lanes: LaneList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -345,22 +361,38 @@ impl Jer for Link {
     }
 }
 
+/// Day II: a directed link described by its reference line and sections of lanes.
+///
 /// ASN.1 `LinkEx` (module `MapLink`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkEx {
-    /// `name`: `DescriptiveName`. Optional.
+    /// Human-readable name of the road.
+    ///
+    /// `name`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub name: Option<DescriptiveName>,
-    /// `upstreamNodeId`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Node at the upstream end of the link.
+    ///
+    /// `upstreamNodeId`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub upstream_node_id: NodeReferenceID,
-    /// `speedLimits`: `SpeedLimitList`. Optional.
+    /// Speed limits on the link.
+    ///
+    /// `speedLimits`: `SpeedLimitList`: Speed limits, 1 to 9. Optional.
     pub speed_limits: Option<SpeedLimitList>,
-    /// `linkWidth`: `LaneWidth`: 1 cm. Optional.
+    /// Width of the link, 1 cm.
+    ///
+    /// `linkWidth`: `LaneWidth`: Lane or link width, 1 cm. Optional.
     pub link_width: Option<LaneWidth>,
-    /// `refLine`: `PointList`. Optional.
+    /// Reference line of the link; lane positions (LaneRefID, STPoint) are relative to it.
+    ///
+    /// `refLine`: `PointList`: Shape points of a link or lane, 2 to 31, as offsets from the node reference position. Optional.
     pub ref_line: Option<PointList>,
-    /// `movements-ex`: `MovementExList`. Optional.
+    /// Movements from this link to downstream nodes.
+    ///
+    /// `movements-ex`: `MovementExList`: Day II: movements from a link, 1 to 32. Optional.
     pub movements_ex: Option<MovementExList>,
-    /// `sections`: `SectionList`: Day II: a section of a link and its lanes.
+    /// Sections of the link, each with its own lane layout.
+    ///
+    /// `sections`: `SectionList`: Day II: sections of a link, 1 to 16.
     pub sections: SectionList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -685,28 +717,32 @@ impl Jer for LinkEx {
     }
 }
 
-/// Day II: link described by sections of lanes.
+/// Day II: links entering a node, described by sections, 1 to 32.
 ///
 /// ASN.1 `LinkExList` (module `MapLink`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `LinkEx`
+/// SEQUENCE (SIZE(1..32)) OF `LinkEx`: Day II: a directed link described by its reference line and sections of lanes.
 pub type LinkExList = Vec<LinkEx>;
 
+/// Links entering a node, 1 to 32.
+///
 /// ASN.1 `LinkList` (module `MapLink`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `Link`
+/// SEQUENCE (SIZE(1..32)) OF `Link`: A directed road link from an upstream node into the node that carries it, with its lanes.
 pub type LinkList = Vec<Link>;
 
+/// Day II: turn direction of a movement: straight on, left turn, right turn or U-turn.
+///
 /// ASN.1 `Maneuver` (module `MapLink`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Maneuver {
-    /// `maneuverStraight` (0)
+    /// `maneuverStraight` (0): Straight on.
     ManeuverStraight,
-    /// `maneuverLeftTurn` (1)
+    /// `maneuverLeftTurn` (1): Left turn.
     ManeuverLeftTurn,
-    /// `maneuverRightTurn` (2)
+    /// `maneuverRightTurn` (2): Right turn.
     ManeuverRightTurn,
-    /// `maneuverUTurn` (3)
+    /// `maneuverUTurn` (3): U-turn.
     ManeuverUTurn,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -795,14 +831,18 @@ impl Jer for Maneuver {
     }
 }
 
-/// A movement towards a downstream node, with the signal phase controlling it.
+/// A movement from the link towards a downstream node, with the signal phase that controls it.
 ///
 /// ASN.1 `Movement` (module `MapLink`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Movement {
-    /// `remoteIntersection`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Node the movement leads to.
+    ///
+    /// `remoteIntersection`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub remote_intersection: NodeReferenceID,
-    /// `phaseId`: `PhaseID`. Optional.
+    /// Signal phase controlling the movement (see SPAT).
+    ///
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
 }
 
@@ -874,16 +914,22 @@ impl Jer for Movement {
     }
 }
 
-/// Day II: movement with the turn direction.
+/// Day II: a movement towards a downstream node, with its signal phase and turn direction.
 ///
 /// ASN.1 `MovementEx` (module `MapLink`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MovementEx {
-    /// `remoteIntersection`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Node the movement leads to.
+    ///
+    /// `remoteIntersection`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub remote_intersection: NodeReferenceID,
-    /// `phaseId`: `PhaseID`. Optional.
+    /// Signal phase controlling the movement.
+    ///
+    /// `phaseId`: `PhaseID`: Signal phase (signal group) number within an intersection; 0 = unknown; 255 = a permanently green movement. Optional.
     pub phase_id: Option<PhaseID>,
-    /// `turn-direction`: `Maneuver`. Optional.
+    /// Turn direction of the movement.
+    ///
+    /// `turn-direction`: `Maneuver`: Day II: turn direction of a movement: straight on, left turn, right turn or U-turn. Optional.
     pub turn_direction: Option<Maneuver>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1018,12 +1064,16 @@ impl Jer for MovementEx {
     }
 }
 
+/// Day II: movements from a link, 1 to 32.
+///
 /// ASN.1 `MovementExList` (module `MapLink`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `MovementEx`: Day II: movement with the turn direction.
+/// SEQUENCE (SIZE(1..32)) OF `MovementEx`: Day II: a movement towards a downstream node, with its signal phase and turn direction.
 pub type MovementExList = Vec<MovementEx>;
 
+/// Movements from a link, 1 to 32.
+///
 /// ASN.1 `MovementList` (module `MapLink`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `Movement`: A movement towards a downstream node, with the signal phase controlling it.
+/// SEQUENCE (SIZE(1..32)) OF `Movement`: A movement from the link towards a downstream node, with the signal phase that controls it.
 pub type MovementList = Vec<Movement>;

@@ -17,27 +17,41 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Human-readable name, ASCII text of 1 to 63 characters.
+///
 /// ASN.1 `DescriptiveName` (module `MapNode`).
 ///
 /// character string (SIZE(1..63))
 pub type DescriptiveName = String;
 
+/// A map node (an intersection or the end of a road section) with the links that enter it.
+///
 /// ASN.1 `Node` (module `MapNode`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    /// `name`: `DescriptiveName`. Optional.
-    pub name: Option<DescriptiveName>,
-    /// `id`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
-    pub id: NodeReferenceID,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
-    pub ref_pos: Position3D,
-    /// `inLinks`: `LinkList`. Optional.
-    pub in_links: Option<LinkList>,
-    /// Day II additions
+    /// Human-readable name of the node.
     ///
-    /// `inLinks-ex`: `LinkExList`: Day II: link described by sections of lanes. Extension addition.
+    /// `name`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
+    pub name: Option<DescriptiveName>,
+    /// Identifier of the node, unique within its region.
+    ///
+    /// `id`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
+    pub id: NodeReferenceID,
+    /// Position of the centre of the node; positions of its links, lanes and zones are offsets from it.
+    ///
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
+    pub ref_pos: Position3D,
+    /// Links that end at this node (traffic flowing into it).
+    ///
+    /// `inLinks`: `LinkList`: Links entering a node, 1 to 32. Optional.
+    pub in_links: Option<LinkList>,
+    /// Day II: links that end at this node, described by sections.
+    ///
+    /// `inLinks-ex`: `LinkExList`: Day II: links entering a node, described by sections, 1 to 32. Extension addition.
     pub in_links_ex: Option<LinkExList>,
-    /// `prohibitedzone`: `ProhibitedZone`: Day II: areas vehicles must not enter at the node. Extension addition.
+    /// Day II: areas at the node vehicles must not enter or stop in.
+    ///
+    /// `prohibitedzone`: `ProhibitedZone`: Day II: areas of an intersection vehicles must not enter: the central circle, non-motor vehicle waiting zones and grid-marked (no-stopping) boxes. Extension addition.
     pub prohibitedzone: Option<ProhibitedZone>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -298,24 +312,32 @@ impl Jer for Node {
     }
 }
 
+/// Node number, unique within its region; 0 to 255 are reserved for testing.
+///
 /// ASN.1 `NodeID` (module `MapNode`).
 ///
 /// INTEGER (0..65535)
 pub type NodeID = u16;
 
+/// Nodes of a map, 1 to 32.
+///
 /// ASN.1 `NodeList` (module `MapNode`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `Node`
+/// SEQUENCE (SIZE(1..32)) OF `Node`: A map node (an intersection or the end of a road section) with the links that enter it.
 pub type NodeList = Vec<Node>;
 
-/// Globally unique node id: optional region plus id within the region.
+/// Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
 ///
 /// ASN.1 `NodeReferenceID` (module `MapNode`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeReferenceID {
-    /// `region`: `RoadRegulatorID`. Optional.
+    /// Road authority region the node id belongs to.
+    ///
+    /// `region`: `RoadRegulatorID`: Identifier of the region (road authority) that assigns node ids; 0 is for testing. Optional.
     pub region: Option<RoadRegulatorID>,
-    /// `id`: `NodeID`.
+    /// Node number within the region.
+    ///
+    /// `id`: `NodeID`: Node number, unique within its region; 0 to 255 are reserved for testing.
     pub id: NodeID,
 }
 
@@ -382,16 +404,22 @@ impl Jer for NodeReferenceID {
     }
 }
 
-/// Day II: areas vehicles must not enter at the node.
+/// Day II: areas of an intersection vehicles must not enter: the central circle, non-motor vehicle waiting zones and grid-marked (no-stopping) boxes.
 ///
 /// ASN.1 `ProhibitedZone` (module `MapNode`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProhibitedZone {
-    /// `centralCircleProhibitedZone`: `Polygon`: Day II: closed area given by its corner points. Optional.
+    /// The central circle of the intersection.
+    ///
+    /// `centralCircleProhibitedZone`: `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object. Optional.
     pub central_circle_prohibited_zone: Option<Polygon>,
-    /// `non-motorVehicleProhibitedZones`: SEQUENCE (SIZE(1..16)) OF `Polygon`: Day II: closed area given by its corner points. Optional.
+    /// Zones reserved for non-motorised vehicles.
+    ///
+    /// `non-motorVehicleProhibitedZones`: SEQUENCE (SIZE(1..16)) OF `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object. Optional.
     pub non_motor_vehicle_prohibited_zones: Option<Vec<Polygon>>,
-    /// `gridLineMarkingProhibitedZones`: SEQUENCE (SIZE(2..16)) OF `Polygon`: Day II: closed area given by its corner points. Optional.
+    /// Grid-marked boxes (no stopping).
+    ///
+    /// `gridLineMarkingProhibitedZones`: SEQUENCE (SIZE(2..16)) OF `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object. Optional.
     pub grid_line_marking_prohibited_zones: Option<Vec<Polygon>>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -644,6 +672,8 @@ impl Jer for ProhibitedZone {
     }
 }
 
+/// Identifier of the region (road authority) that assigns node ids; 0 is for testing.
+///
 /// ASN.1 `RoadRegulatorID` (module `MapNode`).
 ///
 /// INTEGER (0..65535)

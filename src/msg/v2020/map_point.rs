@@ -17,15 +17,21 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Shape points of a link or lane, 2 to 31, as offsets from the node reference position.
+///
 /// ASN.1 `PointList` (module `MapPoint`).
 ///
-/// SEQUENCE (SIZE(2..31)) OF `RoadPoint`
+/// SEQUENCE (SIZE(2..31)) OF `RoadPoint`: A shape point of a link or lane.
 pub type PointList = Vec<RoadPoint>;
 
+/// A shape point of a link or lane.
+///
 /// ASN.1 `RoadPoint` (module `MapPoint`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadPoint {
-    /// `posOffset`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// Offset from the node reference position.
+    ///
+    /// `posOffset`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub pos_offset: PositionOffsetLLV,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -110,11 +116,17 @@ impl Jer for RoadPoint {
     }
 }
 
+/// Day II: a point in the s-t frame of the link reference line, 1 cm: s along the line from its start, t across it.
+///
 /// ASN.1 `STPoint` (module `MapPoint`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct STPoint {
+    /// Distance along the reference line, 1 cm.
+    ///
     /// `s-axis`: INTEGER (-1024..65535).
     pub s_axis: i32,
+    /// Lateral distance from the reference line, 1 cm.
+    ///
     /// `t-axis`: INTEGER (-32768..32767).
     pub t_axis: i16,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -217,9 +229,9 @@ impl Jer for STPoint {
     }
 }
 
-/// Day II: lane shape in the s-t frame of the link reference line, 1 cm.
+/// Day II: lane shape in the s-t frame of the link reference line, 2 to 63 points, coordinates in 1 cm.
 ///
 /// ASN.1 `STPointList` (module `MapPoint`).
 ///
-/// SEQUENCE (SIZE(2..63)) OF `STPoint`
+/// SEQUENCE (SIZE(2..63)) OF `STPoint`: Day II: a point in the s-t frame of the link reference line, 1 cm: s along the line from its start, t across it.
 pub type STPointList = Vec<STPoint>;

@@ -17,12 +17,18 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// A regulatory speed limit of a given kind.
+///
 /// ASN.1 `RegulatorySpeedLimit` (module `MapSpeedLimit`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegulatorySpeedLimit {
-    /// `type`: `SpeedLimitType`.
+    /// Kind of limit.
+    ///
+    /// `type`: `SpeedLimitType`: Kind of a regulatory speed limit (minimum or maximum, by vehicle kind, zone and time of day).
     pub r#type: SpeedLimitType,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable.
+    /// Limit, 0.02 m/s.
+    ///
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
     pub speed: Speed,
 }
 
@@ -74,39 +80,43 @@ impl Jer for RegulatorySpeedLimit {
     }
 }
 
+/// Speed limits, 1 to 9.
+///
 /// ASN.1 `SpeedLimitList` (module `MapSpeedLimit`).
 ///
-/// SEQUENCE (SIZE(1..9)) OF `RegulatorySpeedLimit`
+/// SEQUENCE (SIZE(1..9)) OF `RegulatorySpeedLimit`: A regulatory speed limit of a given kind.
 pub type SpeedLimitList = Vec<RegulatorySpeedLimit>;
 
+/// Kind of a regulatory speed limit (minimum or maximum, by vehicle kind, zone and time of day).
+///
 /// ASN.1 `SpeedLimitType` (module `MapSpeedLimit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpeedLimitType {
-    /// `unknown` (0)
+    /// `unknown` (0): Kind not known.
     Unknown,
-    /// `maxSpeedInSchoolZone` (1)
+    /// `maxSpeedInSchoolZone` (1): Maximum in a school zone.
     MaxSpeedInSchoolZone,
-    /// `maxSpeedInSchoolZoneWhenChildrenArePresent` (2)
+    /// `maxSpeedInSchoolZoneWhenChildrenArePresent` (2): Maximum in a school zone while children are present.
     MaxSpeedInSchoolZoneWhenChildrenArePresent,
-    /// `maxSpeedInConstructionZone` (3)
+    /// `maxSpeedInConstructionZone` (3): Maximum in a construction zone.
     MaxSpeedInConstructionZone,
-    /// `vehicleMinSpeed` (4)
+    /// `vehicleMinSpeed` (4): Minimum for vehicles.
     VehicleMinSpeed,
-    /// `vehicleMaxSpeed` (5)
+    /// `vehicleMaxSpeed` (5): Maximum for vehicles.
     VehicleMaxSpeed,
-    /// `vehicleNightMaxSpeed` (6)
+    /// `vehicleNightMaxSpeed` (6): Maximum for vehicles at night.
     VehicleNightMaxSpeed,
-    /// `truckMinSpeed` (7)
+    /// `truckMinSpeed` (7): Minimum for trucks.
     TruckMinSpeed,
-    /// `truckMaxSpeed` (8)
+    /// `truckMaxSpeed` (8): Maximum for trucks.
     TruckMaxSpeed,
-    /// `truckNightMaxSpeed` (9)
+    /// `truckNightMaxSpeed` (9): Maximum for trucks at night.
     TruckNightMaxSpeed,
-    /// `vehiclesWithTrailersMinSpeed` (10)
+    /// `vehiclesWithTrailersMinSpeed` (10): Minimum for vehicles with trailers.
     VehiclesWithTrailersMinSpeed,
-    /// `vehiclesWithTrailersMaxSpeed` (11)
+    /// `vehiclesWithTrailersMaxSpeed` (11): Maximum for vehicles with trailers.
     VehiclesWithTrailersMaxSpeed,
-    /// `vehiclesWithTrailersNightMaxSpeed` (12)
+    /// `vehiclesWithTrailersNightMaxSpeed` (12): Maximum for vehicles with trailers at night.
     VehiclesWithTrailersNightMaxSpeed,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

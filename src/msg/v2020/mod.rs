@@ -2,70 +2,172 @@
 //! T/CSAE 157-2020 (Day II) module set, which contains T/CSAE 53-2020 = YD/T 3709-2020 (Day I) with the Day II extension additions: one set decodes both.
 #![allow(clippy::all)]
 
+/// Basic safety message (BSM).
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `BSM`.
 pub mod bsm;
+/// Acceleration data elements (Day I) and their confidence (Day II addition).
+/// T/CSAE 53-2020 (YD/T 3709-2020) with the T/CSAE 157-2020 additions.
+///
 /// ASN.1 module `DefAcceleration`.
 pub mod def_acceleration;
+/// Motion data elements.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `DefMotion`.
 pub mod def_motion;
+/// Absolute position and its accuracy.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `DefPosition`.
 pub mod def_position;
+/// Positions relative to a reference point.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `DefPositionOffset`.
 pub mod def_position_offset;
+/// Time data elements and frames.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `DefTime`.
 pub mod def_time;
+/// Map message (MAP).
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `Map`.
 pub mod map;
+/// Lanes of a link.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, with the T/CSAE 157-2020 additions.
+///
 /// ASN.1 module `MapLane`.
 pub mod map_lane;
+/// Directed links between map nodes.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, with the T/CSAE 157-2020 additions.
+///
 /// ASN.1 module `MapLink`.
 pub mod map_link;
+/// Map nodes (intersections and road end points).
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, with the T/CSAE 157-2020 additions.
+///
 /// ASN.1 module `MapNode`.
 pub mod map_node;
+/// Points describing a link or lane centre line.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `MapPoint`.
 pub mod map_point;
+/// Regulatory speed limits.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `MapSpeedLimit`.
 pub mod map_speed_limit;
+/// Day II message frame extension: the open type keyed by messageId.
+/// T/CSAE 157-2020.
+///
 /// ASN.1 module `MsgDayII`.
 pub mod msg_day_ii;
+/// Message frame: the top-level CHOICE of every message on the air.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I root alternatives, with the
+/// T/CSAE 157-2020 extension addition msgFrameExt (Day II messages).
+///
 /// ASN.1 module `MsgFrame`.
 pub mod msg_frame;
+/// Parking area map message (PAM, Day II).
+/// T/CSAE 157-2020.
+///
 /// ASN.1 module `PAM`.
 pub mod pam;
+/// Cooperative platooning management message (CLPMM, Day II).
+/// T/CSAE 157-2020.
+///
 /// ASN.1 module `Platooning`.
 pub mod platooning;
+/// Personal safety message (PSM, Day II): vulnerable road users.
+/// T/CSAE 157-2020.
+///
 /// ASN.1 module `PSM`.
 pub mod psm;
+/// Roadside coordination message (RSC, Day II): guidance to vehicles and lanes.
+/// T/CSAE 157-2020.
+///
 /// ASN.1 module `RSC`.
 pub mod rsc;
+/// Road side information message (RSI): traffic events and signs.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, with the T/CSAE 157-2020 additions.
+///
 /// ASN.1 module `RSI`.
 pub mod rsi;
+/// Roadside safety message (RSM): traffic participants detected by the roadside.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `RSM`.
 pub mod rsm;
+/// Differential GNSS corrections (Day II).
+/// T/CSAE 157-2020.
+///
 /// ASN.1 module `RTCM`.
 pub mod rtcm;
+/// Sensor data sharing message (SSM, Day II): detected participants,
+/// obstacles and events.
+/// T/CSAE 157-2020.
+///
 /// ASN.1 module `SensorSharing`.
 pub mod sensor_sharing;
+/// Signal phase and timing message (SPAT).
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `SignalPhaseAndTiming`.
 pub mod signal_phase_and_timing;
+/// Signal state of intersections, phases and their timing.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `SPATIntersectionState`.
 pub mod spat_intersection_state;
+/// Test message (Day II).
+/// T/CSAE 157-2020.
+///
 /// ASN.1 module `TestMsg`.
 pub mod test_msg;
+/// Brake system status.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `VehBrake`.
 pub mod veh_brake;
+/// Vehicle classification.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `VehClass`.
 pub mod veh_class;
+/// Emergency vehicle extensions of the BSM.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `VehEmgExt`.
 pub mod veh_emg_ext;
+/// Safety extensions of the BSM: events, path history and prediction, lights.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `VehSafetyExt`.
 pub mod veh_safety_ext;
+/// Vehicle dimensions.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `VehSize`.
 pub mod veh_size;
+/// Vehicle status data elements.
+/// T/CSAE 53-2020 (YD/T 3709-2020) Day I, as carried into T/CSAE 157-2020.
+///
 /// ASN.1 module `VehStatus`.
 pub mod veh_status;
+/// Vehicle intention and request message (VIR, Day II).
+/// T/CSAE 157-2020.
+///
 /// ASN.1 module `VIR`.
 pub mod vir;
+/// Vehicle payment message (VPM, Day II): toll and parking payment
+/// transactions between an OBU and a roadside unit.
+/// T/CSAE 157-2020.
+///
 /// ASN.1 module `VPM`.
 pub mod vpm;
 

@@ -17,6 +17,8 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Day II message id: 0 test, 10 RTCM, 11 RSC, 12 SSM, 13 VIR, 14 PAM, 15 PSM, 16 CLPMM, 17 VPM.
+///
 /// ASN.1 `DSRCmsgID` (module `MsgDayII`).
 ///
 /// INTEGER (0..32767)
@@ -83,11 +85,17 @@ impl MessageFrameExtValue {
     }
 }
 
+/// Day II message carried in the MessageFrame extension: a message id and the message it selects.
+///
 /// ASN.1 `MessageFrameExt` (module `MsgDayII`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageFrameExt {
-    /// `messageId`: `DSRCmsgID`.
+    /// Message id (DSRCmsgID) that selects the type of value.
+    ///
+    /// `messageId`: `DSRCmsgID`: Day II message id: 0 test, 10 RTCM, 11 RSC, 12 SSM, 13 VIR, 14 PAM, 15 PSM, 16 CLPMM, 17 VPM.
     pub message_id: DSRCmsgID,
+    /// The Day II message, encoded as an open type.
+    ///
     /// `value`: open type from `MessageTypes`, selected by `messageId`.
     pub value: MessageFrameExtValue,
     /// Extension additions this version does not know, kept for re-encoding.

@@ -17,21 +17,35 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Message frame: the top-level CHOICE that every message on the air is sent in; the alternative says which message it is.
+///
 /// ASN.1 `MessageFrame` (module `MsgFrame`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum MessageFrame {
-    /// `bsmFrame`: `BasicSafetyMessage`.
+    /// Basic safety message.
+    ///
+    /// `bsmFrame`: `BasicSafetyMessage`: Basic safety message (BSM): a vehicle's own position, motion, control state and size, broadcast periodically (typically every 100 ms).
     BsmFrame(BasicSafetyMessage),
-    /// `mapFrame`: `MapData`.
+    /// Map data.
+    ///
+    /// `mapFrame`: `MapData`: Map message (MAP): the road network around a roadside unit as nodes (intersections, road ends), the directed links entering them, their lanes and allowed movements.
     MapFrame(MapData),
-    /// `rsmFrame`: `RoadsideSafetyMessage`.
+    /// Roadside safety message.
+    ///
+    /// `rsmFrame`: `RoadsideSafetyMessage`: Roadside safety message (RSM): traffic participants (vehicles, non-motorised vehicles, pedestrians) detected by a roadside unit, with their position and motion.
     RsmFrame(RoadsideSafetyMessage),
-    /// `spatFrame`: `SPAT`.
+    /// Signal phase and timing.
+    ///
+    /// `spatFrame`: `SPAT`: Signal phase and timing message (SPAT): current light state and timing of each phase of one or more signalised intersections.
     SpatFrame(SPAT),
-    /// `rsiFrame`: `RoadSideInformation`.
+    /// Roadside information.
+    ///
+    /// `rsiFrame`: `RoadSideInformation`: Road side information message (RSI): traffic events and traffic signs a roadside unit announces, with the area, paths or links they apply to.
     RsiFrame(RoadSideInformation),
-    /// `msgFrameExt`: `MessageFrameExt`. Extension alternative.
+    /// Day II message, selected by message id.
+    ///
+    /// `msgFrameExt`: `MessageFrameExt`: Day II message carried in the MessageFrame extension: a message id and the message it selects. Extension alternative.
     MsgFrameExt(MessageFrameExt),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),
@@ -152,7 +166,7 @@ impl Jer for MessageFrame {
     }
 }
 
-/// Message counter, wrapping 127 -> 0.
+/// Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
 ///
 /// ASN.1 `MsgCount` (module `MsgFrame`).
 ///

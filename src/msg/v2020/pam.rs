@@ -17,20 +17,22 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Day II: automated valet parking support level of a parking lot, from p0 (no support) to p5 (highest).
+///
 /// ASN.1 `AVPType` (module `PAM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AVPType {
-    /// `p0` (0)
+    /// `p0` (0): Lowest automated valet parking level.
     P0,
-    /// `p1` (1)
+    /// `p1` (1): Level 1.
     P1,
-    /// `p2` (2)
+    /// `p2` (2): Level 2.
     P2,
-    /// `p3` (3)
+    /// `p3` (3): Level 3.
     P3,
-    /// `p4` (4)
+    /// `p4` (4): Level 4.
     P4,
-    /// `p5` (5)
+    /// `p5` (5): Highest automated valet parking level.
     P5,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -133,18 +135,30 @@ impl Jer for AVPType {
     }
 }
 
+/// Day II parking area map message (PAM): the map of a parking lot (nodes, drives, parking spaces and their state) and guidance of vehicles to their spaces.
+///
 /// ASN.1 `PAMData` (module `PAM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PAMData {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's PAM messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// Minute of the year the data was produced.
+    ///
+    /// `timeStamp`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub time_stamp: Option<MinuteOfTheYear>,
-    /// `parkingLotInfo`: `ParkingLotInfo`.
+    /// Parking lot summary.
+    ///
+    /// `parkingLotInfo`: `ParkingLotInfo`: Day II: summary of a parking lot: id, name, number of spaces, floors and automated valet parking level.
     pub parking_lot_info: ParkingLotInfo,
-    /// `pamNodes`: `PAMNodeList`.
+    /// Nodes of the parking lot map.
+    ///
+    /// `pamNodes`: `PAMNodeList`: Day II: nodes of a parking lot map, 1 to 63.
     pub pam_nodes: PAMNodeList,
-    /// `parkingAreaGuidance`: `ParkingGuideList`. Optional.
+    /// Guidance for individual vehicles.
+    ///
+    /// `parkingAreaGuidance`: `ParkingGuideList`: Day II: guidance for vehicles, 1 to 16. Optional.
     pub parking_area_guidance: Option<ParkingGuideList>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -366,30 +380,50 @@ impl Jer for PAMData {
     }
 }
 
+/// Day II: a drive (aisle) of a parking lot from an upstream node into the node that carries it, with its limits and parking spaces.
+///
 /// ASN.1 `PAMDrive` (module `PAM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PAMDrive {
-    /// `upstreamPAMNodeId`: `PAMNodeID`.
+    /// Node at the upstream end.
+    ///
+    /// `upstreamPAMNodeId`: `PAMNodeID`: Day II: node id within a parking lot.
     pub upstream_pam_node_id: PAMNodeID,
+    /// Drive number.
+    ///
     /// `driveID`: INTEGER (0..255). Optional.
     pub drive_id: Option<u8>,
+    /// True when the two directions are separated.
+    ///
     /// `twowaySepration`: BOOLEAN. Optional.
     pub twoway_sepration: Option<bool>,
-    /// `speedLimit`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// Speed limit, 0.02 m/s.
+    ///
+    /// `speedLimit`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub speed_limit: Option<Speed>,
-    /// 0.1 m
+    /// Height limit, 0.1 m (up to 10 m).
     ///
     /// `heightRestriction`: INTEGER (0..100). Optional.
     pub height_restriction: Option<u8>,
-    /// `driveWidth`: `LaneWidth`: 1 cm. Optional.
+    /// Width, 1 cm.
+    ///
+    /// `driveWidth`: `LaneWidth`: Lane or link width, 1 cm. Optional.
     pub drive_width: Option<LaneWidth>,
+    /// Number of lanes.
+    ///
     /// `laneNum`: INTEGER (0..100). Optional.
     pub lane_num: Option<u8>,
-    /// `points`: `PointList`. Optional.
+    /// Shape points, as offsets from the node reference position.
+    ///
+    /// `points`: `PointList`: Shape points of a link or lane, 2 to 31, as offsets from the node reference position. Optional.
     pub points: Option<PointList>,
-    /// `movements`: `PAMMovementList`. Optional.
+    /// Nodes reachable from the end of this drive.
+    ///
+    /// `movements`: `PAMMovementList`: Day II: nodes reachable from a drive, 1 to 32. Optional.
     pub movements: Option<PAMMovementList>,
-    /// `parkingSlots`: `ParkingSlots`. Optional.
+    /// Parking spaces along the drive.
+    ///
+    /// `parkingSlots`: `ParkingSlots`: Day II: parking spaces along a drive, 1 to 256. Optional.
     pub parking_slots: Option<ParkingSlots>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -787,28 +821,44 @@ impl Jer for PAMDrive {
     }
 }
 
+/// Day II: drives entering a parking lot node, 1 to 63.
+///
 /// ASN.1 `PAMDriveList` (module `PAM`).
 ///
-/// SEQUENCE (SIZE(1..63)) OF `PAMDrive`
+/// SEQUENCE (SIZE(1..63)) OF `PAMDrive`: Day II: a drive (aisle) of a parking lot from an upstream node into the node that carries it, with its limits and parking spaces.
 pub type PAMDriveList = Vec<PAMDrive>;
 
+/// Day II: nodes reachable from a drive, 1 to 32.
+///
 /// ASN.1 `PAMMovementList` (module `PAM`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `PAMNodeID`
+/// SEQUENCE (SIZE(1..32)) OF `PAMNodeID`: Day II: node id within a parking lot.
 pub type PAMMovementList = Vec<PAMNodeID>;
 
+/// Day II: a node of a parking lot map (entrance, exit, ramp, junction) with the drives that lead into it.
+///
 /// ASN.1 `PAMNode` (module `PAM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PAMNode {
-    /// `id`: `PAMNodeID`.
+    /// Node id within the parking lot.
+    ///
+    /// `id`: `PAMNodeID`: Day II: node id within a parking lot.
     pub id: PAMNodeID,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Reference position; positions of its drives and spaces are offsets from it.
+    ///
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
+    /// Floor the node is on; negative below ground.
+    ///
     /// `floor`: INTEGER (-128..128). Optional.
     pub floor: Option<i16>,
-    /// `attributes`: `PAMNodeAttributes`. Optional.
+    /// Kind of node.
+    ///
+    /// `attributes`: `PAMNodeAttributes`: Day II: kind of parking lot node; a set bit names a property. Optional.
     pub attributes: Option<PAMNodeAttributes>,
-    /// `inDrives`: `PAMDriveList`. Optional.
+    /// Drives that end at this node.
+    ///
+    /// `inDrives`: `PAMDriveList`: Day II: drives entering a parking lot node, 1 to 63. Optional.
     pub in_drives: Option<PAMDriveList>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1003,6 +1053,8 @@ impl Jer for PAMNode {
     }
 }
 
+/// Day II: kind of parking lot node; a set bit names a property.
+///
 /// ASN.1 `PAMNodeAttributes` (module `PAM`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PAMNodeAttributes {
@@ -1015,21 +1067,21 @@ pub struct PAMNodeAttributes {
 impl PAMNodeAttributes {
     /// Size in bits of a root value.
     pub const BITS: usize = 8;
-    /// Bit `entrance`.
+    /// Bit `entrance`: Entrance.
     pub const ENTRANCE: usize = 0;
-    /// Bit `exit`.
+    /// Bit `exit`: Exit.
     pub const EXIT: usize = 1;
-    /// Bit `toUpstair`.
+    /// Bit `toUpstair`: Ramp to the floor above.
     pub const TO_UPSTAIR: usize = 2;
-    /// Bit `toDownstair`.
+    /// Bit `toDownstair`: Ramp to the floor below.
     pub const TO_DOWNSTAIR: usize = 3;
-    /// Bit `etc`.
+    /// Bit `etc`: Electronic toll collection.
     pub const ETC: usize = 4;
-    /// Bit `mtc`.
+    /// Bit `mtc`: Manual toll collection.
     pub const MTC: usize = 5;
-    /// Bit `passAfterPayment`.
+    /// Bit `passAfterPayment`: Passable only after payment.
     pub const PASS_AFTER_PAYMENT: usize = 6;
-    /// Bit `blocked`.
+    /// Bit `blocked`: Blocked.
     pub const BLOCKED: usize = 7;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1109,23 +1161,35 @@ impl Jer for PAMNodeAttributes {
     }
 }
 
+/// Day II: node id within a parking lot.
+///
 /// ASN.1 `PAMNodeID` (module `PAM`).
 ///
 /// INTEGER (0..65535)
 pub type PAMNodeID = u16;
 
+/// Day II: nodes of a parking lot map, 1 to 63.
+///
 /// ASN.1 `PAMNodeList` (module `PAM`).
 ///
-/// SEQUENCE (SIZE(1..63)) OF `PAMNode`
+/// SEQUENCE (SIZE(1..63)) OF `PAMNode`: Day II: a node of a parking lot map (entrance, exit, ramp, junction) with the drives that lead into it.
 pub type PAMNodeList = Vec<PAMNode>;
 
+/// Day II: guidance of one vehicle to a parking space along a sequence of nodes.
+///
 /// ASN.1 `ParkingGuide` (module `PAM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParkingGuide {
+    /// Temporary id of the vehicle (as in its BSM).
+    ///
     /// `vehId`: OCTET STRING (SIZE(8..8)).
     pub veh_id: [u8; 8],
-    /// `drivePath`: SEQUENCE (SIZE(1..32)) OF `PAMNodeID`.
+    /// Nodes to drive through, in order.
+    ///
+    /// `drivePath`: SEQUENCE (SIZE(1..32)) OF `PAMNodeID`: Day II: node id within a parking lot.
     pub drive_path: Vec<PAMNodeID>,
+    /// Space assigned to the vehicle.
+    ///
     /// `targetParkingSlot`: INTEGER (0..65535). Optional.
     pub target_parking_slot: Option<u16>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -1273,21 +1337,25 @@ impl Jer for ParkingGuide {
     }
 }
 
+/// Day II: guidance for vehicles, 1 to 16.
+///
 /// ASN.1 `ParkingGuideList` (module `PAM`).
 ///
-/// SEQUENCE (SIZE(1..16)) OF `ParkingGuide`
+/// SEQUENCE (SIZE(1..16)) OF `ParkingGuide`: Day II: guidance of one vehicle to a parking space along a sequence of nodes.
 pub type ParkingGuideList = Vec<ParkingGuide>;
 
+/// Day II: parking lock of a space: none, locked or unlocked.
+///
 /// ASN.1 `ParkingLock` (module `PAM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParkingLock {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `nolock` (1)
+    /// `nolock` (1): No lock.
     Nolock,
-    /// `locked` (2)
+    /// `locked` (2): Locked.
     Locked,
-    /// `unlocked` (3)
+    /// `unlocked` (3): Unlocked.
     Unlocked,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1376,20 +1444,30 @@ impl Jer for ParkingLock {
     }
 }
 
+/// Day II: summary of a parking lot: id, name, number of spaces, floors and automated valet parking level.
+///
 /// ASN.1 `ParkingLotInfo` (module `PAM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParkingLotInfo {
+    /// Parking lot id.
+    ///
     /// `id`: INTEGER (0..65535). Optional.
     pub id: Option<u16>,
-    /// `name`: `DescriptiveName`. Optional.
+    /// Parking lot name.
+    ///
+    /// `name`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub name: Option<DescriptiveName>,
-    /// number of parking slots
+    /// Number of parking spaces.
     ///
     /// `number`: INTEGER (0..65535). Optional.
     pub number: Option<u16>,
+    /// Number of floors.
+    ///
     /// `buildingLayerNum`: INTEGER (0..256). Optional.
     pub building_layer_num: Option<u16>,
-    /// `avpType`: `AVPType`. Optional.
+    /// Automated valet parking level.
+    ///
+    /// `avpType`: `AVPType`: Day II: automated valet parking support level of a parking lot, from p0 (no support) to p5 (highest). Optional.
     pub avp_type: Option<AVPType>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1588,22 +1666,38 @@ impl Jer for ParkingLotInfo {
     }
 }
 
+/// Day II: a parking space: position, kind, occupancy, orientation and lock state.
+///
 /// ASN.1 `ParkingSlot` (module `PAM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParkingSlot {
+    /// Space number within the parking lot.
+    ///
     /// `slotID`: INTEGER (0..65535).
     pub slot_id: u16,
-    /// `position`: `ParkingSlotPosition`. Optional.
+    /// Corners of the space.
+    ///
+    /// `position`: `ParkingSlotPosition`: Day II: three corners of a parking space (the fourth follows), as offsets from the node reference position. Optional.
     pub position: Option<ParkingSlotPosition>,
-    /// `sign`: `DescriptiveName`. Optional.
+    /// Label painted or posted at the space.
+    ///
+    /// `sign`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub sign: Option<DescriptiveName>,
-    /// `parkingType`: `ParkingType`.
+    /// Kind of space.
+    ///
+    /// `parkingType`: `ParkingType`: Day II: kinds of parking space; a set bit names a kind.
     pub parking_type: ParkingType,
-    /// `status`: `SlotStatus`.
+    /// Occupancy.
+    ///
+    /// `status`: `SlotStatus`: Day II: occupancy of a parking space: available, occupied or reserved.
     pub status: SlotStatus,
-    /// `parkingSpaceTheta`: `ParkingSpaceTheta`.
+    /// Orientation relative to the drive.
+    ///
+    /// `parkingSpaceTheta`: `ParkingSpaceTheta`: Day II: orientation of a parking space relative to the drive: perpendicular (vertical), parallel (side) or angled (oblique).
     pub parking_space_theta: ParkingSpaceTheta,
-    /// `parkingLock`: `ParkingLock`.
+    /// Parking lock state.
+    ///
+    /// `parkingLock`: `ParkingLock`: Day II: parking lock of a space: none, locked or unlocked.
     pub parking_lock: ParkingLock,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1799,14 +1893,22 @@ impl Jer for ParkingSlot {
     }
 }
 
+/// Day II: three corners of a parking space (the fourth follows), as offsets from the node reference position.
+///
 /// ASN.1 `ParkingSlotPosition` (module `PAM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParkingSlotPosition {
-    /// `topLeft`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// Top left corner.
+    ///
+    /// `topLeft`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub top_left: PositionOffsetLLV,
-    /// `topRight`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// Top right corner.
+    ///
+    /// `topRight`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub top_right: PositionOffsetLLV,
-    /// `bottomLeft`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// Bottom left corner.
+    ///
+    /// `bottomLeft`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub bottom_left: PositionOffsetLLV,
 }
 
@@ -1875,21 +1977,25 @@ impl Jer for ParkingSlotPosition {
     }
 }
 
+/// Day II: parking spaces along a drive, 1 to 256.
+///
 /// ASN.1 `ParkingSlots` (module `PAM`).
 ///
-/// SEQUENCE (SIZE(1..256)) OF `ParkingSlot`
+/// SEQUENCE (SIZE(1..256)) OF `ParkingSlot`: Day II: a parking space: position, kind, occupancy, orientation and lock state.
 pub type ParkingSlots = Vec<ParkingSlot>;
 
+/// Day II: orientation of a parking space relative to the drive: perpendicular (vertical), parallel (side) or angled (oblique).
+///
 /// ASN.1 `ParkingSpaceTheta` (module `PAM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParkingSpaceTheta {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `vertical` (1)
+    /// `vertical` (1): Perpendicular to the drive.
     Vertical,
-    /// `side` (2)
+    /// `side` (2): Parallel to the drive.
     Side,
-    /// `oblique` (3)
+    /// `oblique` (3): At an angle to the drive.
     Oblique,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1978,16 +2084,18 @@ impl Jer for ParkingSpaceTheta {
     }
 }
 
+/// Day II: occupancy of a parking space: available, occupied or reserved.
+///
 /// ASN.1 `SlotStatus` (module `PAM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SlotStatus {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `available` (1)
+    /// `available` (1): Free.
     Available,
-    /// `occupied` (2)
+    /// `occupied` (2): Occupied.
     Occupied,
-    /// `reserved` (3)
+    /// `reserved` (3): Reserved.
     Reserved,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

@@ -17,28 +17,38 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Day II cooperative platooning management message (CLPMM): a vehicle's role and state in a platoon; the leader also sends the member lists.
+///
 /// ASN.1 `CLPMM` (module `Platooning`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CLPMM {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's CLPMM messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// temporary id of the sending vehicle
+    /// Temporary id of the sending vehicle (as in its BSM).
     ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// Time of sending: millisecond within the current UTC minute.
+    ///
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// platoon id
+    /// Platoon id, 17 bytes.
     ///
     /// `pid`: OCTET STRING (SIZE(17..17)).
     pub pid: [u8; 17],
-    /// `role`: `RoleInPlatooning`.
-    pub role: RoleInPlatooning,
-    /// `status`: `StatusInPlatooning`.
-    pub status: StatusInPlatooning,
-    /// sent by the leader only
+    /// Role of the sender in the platoon.
     ///
-    /// `leadingExt`: `MemberManagement`. Optional.
+    /// `role`: `RoleInPlatooning`: Role of a vehicle in a platoon: leader, follower, tail (last member) or free vehicle (not in a platoon).
+    pub role: RoleInPlatooning,
+    /// State of the sender in the platoon.
+    ///
+    /// `status`: `StatusInPlatooning`: State of a vehicle in a platoon.
+    pub status: StatusInPlatooning,
+    /// Member management, sent by the leader only.
+    ///
+    /// `leadingExt`: `MemberManagement`: Platoon membership kept by the leader: current members, vehicles joining and leaving, capacity and whether new members are accepted. Optional.
     pub leading_ext: Option<MemberManagement>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -217,22 +227,36 @@ impl Jer for CLPMM {
     }
 }
 
+/// Platoon members, 1 to 32.
+///
 /// ASN.1 `MemberList` (module `Platooning`).
 ///
-/// SEQUENCE (SIZE(1..32)) OF `MemberNode`
+/// SEQUENCE (SIZE(1..32)) OF `MemberNode`: A platoon member.
 pub type MemberList = Vec<MemberNode>;
 
+/// Platoon membership kept by the leader: current members, vehicles joining and leaving, capacity and whether new members are accepted.
+///
 /// ASN.1 `MemberManagement` (module `Platooning`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberManagement {
-    /// `memberList`: `MemberList`.
+    /// Current members, in platoon order.
+    ///
+    /// `memberList`: `MemberList`: Platoon members, 1 to 32.
     pub member_list: MemberList,
-    /// `joiningList`: `MemberList`. Optional.
+    /// Vehicles being admitted.
+    ///
+    /// `joiningList`: `MemberList`: Platoon members, 1 to 32. Optional.
     pub joining_list: Option<MemberList>,
-    /// `leavingList`: `MemberList`. Optional.
+    /// Vehicles leaving.
+    ///
+    /// `leavingList`: `MemberList`: Platoon members, 1 to 32. Optional.
     pub leaving_list: Option<MemberList>,
+    /// Maximum number of members.
+    ///
     /// `capacity`: INTEGER (1..32).
     pub capacity: u8,
+    /// True when the platoon accepts new members.
+    ///
     /// `openToJoin`: BOOLEAN.
     pub open_to_join: bool,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -472,9 +496,13 @@ impl Jer for MemberManagement {
     }
 }
 
+/// A platoon member.
+///
 /// ASN.1 `MemberNode` (module `Platooning`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberNode {
+    /// Temporary id of the member vehicle (as in its BSM).
+    ///
     /// `vid`: OCTET STRING (SIZE(8..8)).
     pub vid: [u8; 8],
     /// Extension additions this version does not know, kept for re-encoding.
@@ -556,16 +584,18 @@ impl Jer for MemberNode {
     }
 }
 
+/// Role of a vehicle in a platoon: leader, follower, tail (last member) or free vehicle (not in a platoon).
+///
 /// ASN.1 `RoleInPlatooning` (module `Platooning`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RoleInPlatooning {
-    /// `leader` (0)
+    /// `leader` (0): Leads the platoon.
     Leader,
-    /// `follower` (1)
+    /// `follower` (1): Member following the leader.
     Follower,
-    /// `tail` (2)
+    /// `tail` (2): Last member.
     Tail,
-    /// `free-vehicle` (3)
+    /// `free-vehicle` (3): Not in a platoon.
     FreeVehicle,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -654,22 +684,24 @@ impl Jer for RoleInPlatooning {
     }
 }
 
+/// State of a vehicle in a platoon.
+///
 /// ASN.1 `StatusInPlatooning` (module `Platooning`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatusInPlatooning {
-    /// `navigating` (0)
+    /// `navigating` (0): Driving alone, not in a platoon.
     Navigating,
-    /// `beginToDissmiss` (1)
+    /// `beginToDissmiss` (1): The platoon is being dissolved.
     BeginToDissmiss,
-    /// `askForJoining` (2)
+    /// `askForJoining` (2): Asking to join.
     AskForJoining,
-    /// `joining` (3)
+    /// `joining` (3): Joining.
     Joining,
-    /// `following` (4)
+    /// `following` (4): Driving in the platoon.
     Following,
-    /// `askForLeaving` (5)
+    /// `askForLeaving` (5): Asking to leave.
     AskForLeaving,
-    /// `leaving` (6)
+    /// `leaving` (6): Leaving.
     Leaving,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

@@ -17,16 +17,18 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Day II: animal-powered means of movement (riding, animal-drawn carriage).
+///
 /// ASN.1 `AnimalPropelledType` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AnimalPropelledType {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `otherTypes` (1)
+    /// `otherTypes` (1): Other.
     OtherTypes,
-    /// `animalMounted` (2)
+    /// `animalMounted` (2): Riding an animal.
     AnimalMounted,
-    /// `animalDrawnCarriage` (3)
+    /// `animalDrawnCarriage` (3): Animal-drawn carriage.
     AnimalDrawnCarriage,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -115,22 +117,24 @@ impl Jer for AnimalPropelledType {
     }
 }
 
+/// Day II: what a vulnerable road user carries or pushes.
+///
 /// ASN.1 `Attachment` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Attachment {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `stroller` (1)
+    /// `stroller` (1): Pushchair.
     Stroller,
-    /// `bicycleTrailer` (2)
+    /// `bicycleTrailer` (2): Bicycle trailer.
     BicycleTrailer,
-    /// `cart` (3)
+    /// `cart` (3): Cart.
     Cart,
-    /// `wheelchair` (4)
+    /// `wheelchair` (4): Wheelchair.
     Wheelchair,
-    /// `otherWalkAssistAttachments` (5)
+    /// `otherWalkAssistAttachments` (5): Other walking aid.
     OtherWalkAssistAttachments,
-    /// `pet` (6)
+    /// `pet` (6): Pet.
     Pet,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -240,20 +244,22 @@ impl Jer for Attachment {
     }
 }
 
+/// Day II: human-powered means of movement (on foot, skateboard, kick scooter, wheelchair).
+///
 /// ASN.1 `HumanPropelledType` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HumanPropelledType {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `otherTypes` (1)
+    /// `otherTypes` (1): Other.
     OtherTypes,
-    /// `onFoot` (2)
+    /// `onFoot` (2): Walking.
     OnFoot,
-    /// `skateboard` (3)
+    /// `skateboard` (3): Skateboard.
     Skateboard,
-    /// `pushOrKickScooter` (4)
+    /// `pushOrKickScooter` (4): Kick scooter.
     PushOrKickScooter,
-    /// `wheelchair` (5)
+    /// `wheelchair` (5): Manual wheelchair.
     Wheelchair,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -356,20 +362,22 @@ impl Jer for HumanPropelledType {
     }
 }
 
+/// Day II: motorised means of a vulnerable road user (powered wheelchair, electric bicycle, scooter, self-balancing device).
+///
 /// ASN.1 `MotorizedPropelledType` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MotorizedPropelledType {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `otherTypes` (1)
+    /// `otherTypes` (1): Other.
     OtherTypes,
-    /// `wheelChair` (2)
+    /// `wheelChair` (2): Powered wheelchair.
     WheelChair,
-    /// `bicycle` (3)
+    /// `bicycle` (3): Electric bicycle.
     Bicycle,
-    /// `scooter` (4)
+    /// `scooter` (4): Electric scooter.
     Scooter,
-    /// `selfBalancingDevice` (5)
+    /// `selfBalancingDevice` (5): Self-balancing device.
     SelfBalancingDevice,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -472,22 +480,38 @@ impl Jer for MotorizedPropelledType {
     }
 }
 
+/// Day II: details of a vulnerable road user: kind, means of propulsion, group size, attachments, and person, road-worker and request data.
+///
 /// ASN.1 `Non-motorData` (module `PSM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NonMotorData {
-    /// `basicType`: `PersonalDeviceUserType`.
+    /// Kind of road user.
+    ///
+    /// `basicType`: `PersonalDeviceUserType`: Day II: kind of vulnerable road user: pedestrian, cyclist, road worker or animal.
     pub basic_type: PersonalDeviceUserType,
-    /// `propulsion`: `PropelledInformation`. Optional.
+    /// How the user moves.
+    ///
+    /// `propulsion`: `PropelledInformation`: Day II: how a vulnerable road user moves: by human, animal or motor power. Optional.
     pub propulsion: Option<PropelledInformation>,
-    /// `clusterSize`: `NumberOfParticipantsInCluster`. Optional.
+    /// Size of the group, when several users are reported as one.
+    ///
+    /// `clusterSize`: `NumberOfParticipantsInCluster`: Day II: size of a group of users reported as one: small (2 to 5), medium (6 to 10) or large (more than 10). Optional.
     pub cluster_size: Option<NumberOfParticipantsInCluster>,
-    /// `attachment`: `Attachment`. Optional.
+    /// What the user carries or pushes.
+    ///
+    /// `attachment`: `Attachment`: Day II: what a vulnerable road user carries or pushes. Optional.
     pub attachment: Option<Attachment>,
-    /// `personalExt`: `PersonalExtensions`. Optional.
+    /// Device use and assistance needs.
+    ///
+    /// `personalExt`: `PersonalExtensions`: Day II: device use and assistance needs of a person. Optional.
     pub personal_ext: Option<PersonalExtensions>,
-    /// `roadWorkerExt`: `RoadWorkerExtensions`. Optional.
+    /// Road worker details.
+    ///
+    /// `roadWorkerExt`: `RoadWorkerExtensions`: Day II: details of a road worker: role and current activities. Optional.
     pub road_worker_ext: Option<RoadWorkerExtensions>,
-    /// `personalReq`: `PersonalRequest`. Optional.
+    /// Request of the user (e.g. to cross).
+    ///
+    /// `personalReq`: `PersonalRequest`: Day II: a request of a vulnerable road user. Optional.
     pub personal_req: Option<PersonalRequest>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -703,16 +727,18 @@ impl Jer for NonMotorData {
     }
 }
 
+/// Day II: size of a group of users reported as one: small (2 to 5), medium (6 to 10) or large (more than 10).
+///
 /// ASN.1 `NumberOfParticipantsInCluster` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NumberOfParticipantsInCluster {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `small` (1)
+    /// `small` (1): 2 to 5 users.
     Small,
-    /// `medium` (2)
+    /// `medium` (2): 6 to 10 users.
     Medium,
-    /// `large` (3)
+    /// `large` (3): More than 10 users.
     Large,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -801,6 +827,8 @@ impl Jer for NumberOfParticipantsInCluster {
     }
 }
 
+/// Day II: disabilities or assistance needs of a person; a set bit names one.
+///
 /// ASN.1 `PersonalAssistive` (module `PSM`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PersonalAssistive {
@@ -813,17 +841,17 @@ pub struct PersonalAssistive {
 impl PersonalAssistive {
     /// Size in bits of a root value.
     pub const BITS: usize = 6;
-    /// Bit `unavailable`.
+    /// Bit `unavailable`: Unknown.
     pub const UNAVAILABLE: usize = 0;
-    /// Bit `otherType`.
+    /// Bit `otherType`: Other need.
     pub const OTHER_TYPE: usize = 1;
-    /// Bit `vision`.
+    /// Bit `vision`: Visual impairment.
     pub const VISION: usize = 2;
-    /// Bit `hearing`.
+    /// Bit `hearing`: Hearing impairment.
     pub const HEARING: usize = 3;
-    /// Bit `movement`.
+    /// Bit `movement`: Impaired mobility.
     pub const MOVEMENT: usize = 4;
-    /// Bit `cognition`.
+    /// Bit `cognition`: Cognitive impairment.
     pub const COGNITION: usize = 5;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -903,16 +931,18 @@ impl Jer for PersonalAssistive {
     }
 }
 
+/// Day II: state of a pedestrian crossing request: requested, crossing or finished.
+///
 /// ASN.1 `PersonalCrossing` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PersonalCrossing {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `request` (1)
+    /// `request` (1): Crossing requested.
     Request,
-    /// `crossing` (2)
+    /// `crossing` (2): Crossing now.
     Crossing,
-    /// `finish` (3)
+    /// `finish` (3): Crossing finished.
     Finish,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1001,6 +1031,8 @@ impl Jer for PersonalCrossing {
     }
 }
 
+/// Day II: what a person is doing with the device; a set bit names an activity.
+///
 /// ASN.1 `PersonalDeviceUsageState` (module `PSM`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PersonalDeviceUsageState {
@@ -1013,23 +1045,23 @@ pub struct PersonalDeviceUsageState {
 impl PersonalDeviceUsageState {
     /// Size in bits of a root value.
     pub const BITS: usize = 9;
-    /// Bit `unavailable`.
+    /// Bit `unavailable`: Unknown.
     pub const UNAVAILABLE: usize = 0;
-    /// Bit `other`.
+    /// Bit `other`: Other use.
     pub const OTHER: usize = 1;
-    /// Bit `idle`.
+    /// Bit `idle`: Not in use.
     pub const IDLE: usize = 2;
-    /// Bit `listeningToAudio`.
+    /// Bit `listeningToAudio`: Listening to audio.
     pub const LISTENING_TO_AUDIO: usize = 3;
-    /// Bit `typing`.
+    /// Bit `typing`: Typing.
     pub const TYPING: usize = 4;
-    /// Bit `calling`.
+    /// Bit `calling`: On a call.
     pub const CALLING: usize = 5;
-    /// Bit `playingGames`.
+    /// Bit `playingGames`: Playing games.
     pub const PLAYING_GAMES: usize = 6;
-    /// Bit `reading`.
+    /// Bit `reading`: Reading.
     pub const READING: usize = 7;
-    /// Bit `viewing`.
+    /// Bit `viewing`: Watching video.
     pub const VIEWING: usize = 8;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1109,18 +1141,20 @@ impl Jer for PersonalDeviceUsageState {
     }
 }
 
+/// Day II: kind of vulnerable road user: pedestrian, cyclist, road worker or animal.
+///
 /// ASN.1 `PersonalDeviceUserType` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PersonalDeviceUserType {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `aPEDESTRIAN` (1)
+    /// `aPEDESTRIAN` (1): Pedestrian.
     APedestrian,
-    /// `aPEDALCYCLIST` (2)
+    /// `aPEDALCYCLIST` (2): Cyclist.
     APedalcyclist,
-    /// `aROADWORKER` (3)
+    /// `aROADWORKER` (3): Road worker.
     ARoadworker,
-    /// `anANIMAL` (4)
+    /// `anANIMAL` (4): Animal.
     AnAnimal,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1216,12 +1250,18 @@ impl Jer for PersonalDeviceUserType {
     }
 }
 
+/// Day II: device use and assistance needs of a person.
+///
 /// ASN.1 `PersonalExtensions` (module `PSM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonalExtensions {
-    /// `useState`: `PersonalDeviceUsageState`. Optional.
+    /// What the person is doing with the device.
+    ///
+    /// `useState`: `PersonalDeviceUsageState`: Day II: what a person is doing with the device; a set bit names an activity. Optional.
     pub use_state: Option<PersonalDeviceUsageState>,
-    /// `assistType`: `PersonalAssistive`. Optional.
+    /// Kind of disability or assistance need.
+    ///
+    /// `assistType`: `PersonalAssistive`: Day II: disabilities or assistance needs of a person; a set bit names one. Optional.
     pub assist_type: Option<PersonalAssistive>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1335,10 +1375,14 @@ impl Jer for PersonalExtensions {
     }
 }
 
+/// Day II: a request of a vulnerable road user.
+///
 /// ASN.1 `PersonalRequest` (module `PSM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonalRequest {
-    /// `crossing`: `PersonalCrossing`. Optional.
+    /// Crossing request state.
+    ///
+    /// `crossing`: `PersonalCrossing`: Day II: state of a pedestrian crossing request: requested, crossing or finished. Optional.
     pub crossing: Option<PersonalCrossing>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1429,36 +1473,62 @@ impl Jer for PersonalRequest {
     }
 }
 
+/// Day II personal safety message (PSM): position, motion and kind of a vulnerable road user (pedestrian, cyclist, road worker, animal), sent by the user's device or by the roadside for them.
+///
 /// ASN.1 `PersonalSafetyMessage` (module `PSM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonalSafetyMessage {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's PSM messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
+    /// Temporary id of the device, 8 bytes.
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// Time of the position fix: millisecond within the current UTC minute.
+    ///
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `timeConfidence`: `TimeConfidence`: Accuracy of a time value (the identifiers name the bound in seconds). Optional.
+    /// Accuracy of secMark.
+    ///
+    /// `timeConfidence`: `TimeConfidence`: Accuracy of a time value at 95 % confidence; each item names the bound in seconds (time-100-000 = 100 s, time-000-001 = 1 ms, time-000-000-001 = 1 us, time-000-000-000-001 = 1 ns, ... down to 0.01 ns); unavailable = not equipped or unknown. Optional.
     pub time_confidence: Option<TimeConfidence>,
-    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Position.
+    ///
+    /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub pos: Position3D,
-    /// `posAccuracy`: `PositionalAccuracy`: GNSS error ellipse: semi-axes in 0.05 m, orientation in 360/65535 degree.
+    /// GNSS error ellipse of pos.
+    ///
+    /// `posAccuracy`: `PositionalAccuracy`: GNSS position error ellipse at one standard deviation: semi-axes in 0.05 m, orientation of the semi-major axis in 360/65535 degree clockwise from north.
     pub pos_accuracy: PositionalAccuracy,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable.
+    /// Speed.
+    ///
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
     pub speed: Speed,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable.
+    /// Heading of motion.
+    ///
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable.
     pub heading: Heading,
-    /// `accelSet`: `AccelerationSet4Way`: Longitudinal, lateral and vertical acceleration plus yaw rate. Optional.
+    /// Accelerations.
+    ///
+    /// `accelSet`: `AccelerationSet4Way`: Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive). Optional.
     pub accel_set: Option<AccelerationSet4Way>,
-    /// `pathHistory`: `PathHistory`. Optional.
+    /// Recent trajectory.
+    ///
+    /// `pathHistory`: `PathHistory`: Recent trajectory: an optional full reference point plus breadcrumb points relative to it; the reference point is later than every breadcrumb. Optional.
     pub path_history: Option<PathHistory>,
-    /// `path-Planning`: `PathPlanning`. Optional.
+    /// Planned path.
+    ///
+    /// `path-Planning`: `PathPlanning`: Day II: planned path as 1 to 100 points in driving order. Optional.
     pub path_planning: Option<PathPlanning>,
-    /// radius of the group or person, 10 cm
+    /// Radius of the circle that covers the person or group, 10 cm (up to 20 m).
     ///
     /// `overallRadius`: INTEGER (0..200).
     pub overall_radius: u8,
-    /// `non-motorData`: `Non-motorData`.
+    /// Kind of road user and details.
+    ///
+    /// `non-motorData`: `Non-motorData`: Day II: details of a vulnerable road user: kind, means of propulsion, group size, attachments, and person, road-worker and request data.
     pub non_motor_data: NonMotorData,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1775,15 +1845,23 @@ impl Jer for PersonalSafetyMessage {
     }
 }
 
+/// Day II: how a vulnerable road user moves: by human, animal or motor power.
+///
 /// ASN.1 `PropelledInformation` (module `PSM`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum PropelledInformation {
-    /// `human`: `HumanPropelledType`.
+    /// Human-powered.
+    ///
+    /// `human`: `HumanPropelledType`: Day II: human-powered means of movement (on foot, skateboard, kick scooter, wheelchair).
     Human(HumanPropelledType),
-    /// `animal`: `AnimalPropelledType`.
+    /// Animal-powered.
+    ///
+    /// `animal`: `AnimalPropelledType`: Day II: animal-powered means of movement (riding, animal-drawn carriage).
     Animal(AnimalPropelledType),
-    /// `motor`: `MotorizedPropelledType`.
+    /// Motorised.
+    ///
+    /// `motor`: `MotorizedPropelledType`: Day II: motorised means of a vulnerable road user (powered wheelchair, electric bicycle, scooter, self-balancing device).
     Motor(MotorizedPropelledType),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),
@@ -1868,6 +1946,8 @@ impl Jer for PropelledInformation {
     }
 }
 
+/// Day II: activities of a road worker; a set bit names one.
+///
 /// ASN.1 `RoadWorkerActivityType` (module `PSM`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct RoadWorkerActivityType {
@@ -1880,17 +1960,17 @@ pub struct RoadWorkerActivityType {
 impl RoadWorkerActivityType {
     /// Size in bits of a root value.
     pub const BITS: usize = 6;
-    /// Bit `unavailable`.
+    /// Bit `unavailable`: Unknown.
     pub const UNAVAILABLE: usize = 0;
-    /// Bit `workingOnRoad`.
+    /// Bit `workingOnRoad`: Working on the road.
     pub const WORKING_ON_ROAD: usize = 1;
-    /// Bit `settingUpClosures`.
+    /// Bit `settingUpClosures`: Setting up closures.
     pub const SETTING_UP_CLOSURES: usize = 2;
-    /// Bit `respondingToEvents`.
+    /// Bit `respondingToEvents`: Responding to an incident.
     pub const RESPONDING_TO_EVENTS: usize = 3;
-    /// Bit `directingTraffic`.
+    /// Bit `directingTraffic`: Directing traffic.
     pub const DIRECTING_TRAFFIC: usize = 4;
-    /// Bit `otherActivities`.
+    /// Bit `otherActivities`: Other activity.
     pub const OTHER_ACTIVITIES: usize = 5;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1970,12 +2050,18 @@ impl Jer for RoadWorkerActivityType {
     }
 }
 
+/// Day II: details of a road worker: role and current activities.
+///
 /// ASN.1 `RoadWorkerExtensions` (module `PSM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadWorkerExtensions {
-    /// `workerType`: `RoadWorkerType`. Optional.
+    /// Role of the worker.
+    ///
+    /// `workerType`: `RoadWorkerType`: Day II: role of a person working on the road. Optional.
     pub worker_type: Option<RoadWorkerType>,
-    /// `activityType`: `RoadWorkerActivityType`. Optional.
+    /// Current activities.
+    ///
+    /// `activityType`: `RoadWorkerActivityType`: Day II: activities of a road worker; a set bit names one. Optional.
     pub activity_type: Option<RoadWorkerActivityType>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -2089,22 +2175,24 @@ impl Jer for RoadWorkerExtensions {
     }
 }
 
+/// Day II: role of a person working on the road.
+///
 /// ASN.1 `RoadWorkerType` (module `PSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RoadWorkerType {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `trafficPolice` (1)
+    /// `trafficPolice` (1): Traffic police.
     TrafficPolice,
-    /// `constructionPersonnel` (2)
+    /// `constructionPersonnel` (2): Construction worker.
     ConstructionPersonnel,
-    /// `policeOfficers` (3)
+    /// `policeOfficers` (3): Police officer.
     PoliceOfficers,
-    /// `trafficControlPersons` (4)
+    /// `trafficControlPersons` (4): Traffic controller.
     TrafficControlPersons,
-    /// `railroadCrossingGuards` (5)
+    /// `railroadCrossingGuards` (5): Level crossing guard.
     RailroadCrossingGuards,
-    /// `emergencyOrganizationPersonnel` (6)
+    /// `emergencyOrganizationPersonnel` (6): Emergency services.
     EmergencyOrganizationPersonnel,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

@@ -17,6 +17,8 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Kind of cooperative service a guidance belongs to; a set bit names the service.
+///
 /// ASN.1 `CoordinationInfo` (module `RSC`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct CoordinationInfo {
@@ -29,21 +31,21 @@ pub struct CoordinationInfo {
 impl CoordinationInfo {
     /// Size in bits of a root value.
     pub const BITS: usize = 8;
-    /// Bit `cooperativeLaneChanging`.
+    /// Bit `cooperativeLaneChanging`: Cooperative lane change.
     pub const COOPERATIVE_LANE_CHANGING: usize = 0;
-    /// Bit `cooperativeVehMerging`.
+    /// Bit `cooperativeVehMerging`: Cooperative merging.
     pub const COOPERATIVE_VEH_MERGING: usize = 1;
-    /// Bit `laneChangingAtIntersection`.
+    /// Bit `laneChangingAtIntersection`: Lane change at an intersection.
     pub const LANE_CHANGING_AT_INTERSECTION: usize = 2;
-    /// Bit `no-signalIntersectionPassing`.
+    /// Bit `no-signalIntersectionPassing`: Passing an unsignalised intersection.
     pub const NO_SIGNAL_INTERSECTION_PASSING: usize = 3;
-    /// Bit `dynamicLaneManagement`.
+    /// Bit `dynamicLaneManagement`: Dynamic lane management.
     pub const DYNAMIC_LANE_MANAGEMENT: usize = 4;
-    /// Bit `laneReservation`.
+    /// Bit `laneReservation`: Lane reservation.
     pub const LANE_RESERVATION: usize = 5;
-    /// Bit `laneRestriction`.
+    /// Bit `laneRestriction`: Lane restriction.
     pub const LANE_RESTRICTION: usize = 6;
-    /// Bit `signalPriority`.
+    /// Bit `signalPriority`: Signal priority.
     pub const SIGNAL_PRIORITY: usize = 7;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -123,16 +125,26 @@ impl Jer for CoordinationInfo {
     }
 }
 
+/// A suggested driving behaviour, how long it holds and where it applies.
+///
 /// ASN.1 `DriveSuggestion` (module `RSC`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriveSuggestion {
-    /// `suggestion`: `DriveBehavior`.
+    /// Suggested behaviour.
+    ///
+    /// `suggestion`: `DriveBehavior`: Day II: driving behaviours, current or planned; a set bit names a behaviour.
     pub suggestion: DriveBehavior,
-    /// `lifeTime`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
+    /// How long the suggestion holds, 10 ms.
+    ///
+    /// `lifeTime`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub life_time: Option<TimeOffset>,
-    /// `relatedLink`: `ReferenceLink`. Optional.
+    /// Map link (and lanes) the suggestion applies to.
+    ///
+    /// `relatedLink`: `ReferenceLink`: A map link (from its upstream to its downstream node) an event or sign applies to, optionally only some lanes. Optional.
     pub related_link: Option<ReferenceLink>,
-    /// `relatedPath`: `ReferencePath`. Optional.
+    /// Path the suggestion applies to.
+    ///
+    /// `relatedPath`: `ReferencePath`: A path an event or sign applies to: a polyline with a half-width. Optional.
     pub related_path: Option<ReferencePath>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -284,26 +296,42 @@ impl Jer for DriveSuggestion {
     }
 }
 
-/// Guidance for one lane.
+/// Guidance for one lane: recommended speed and behaviour during a time window.
 ///
 /// ASN.1 `LaneCoordination` (module `RSC`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaneCoordination {
-    /// `targetLane`: `ReferenceLink`.
+    /// Link and lanes the guidance applies to.
+    ///
+    /// `targetLane`: `ReferenceLink`: A map link (from its upstream to its downstream node) an event or sign applies to, optionally only some lanes.
     pub target_lane: ReferenceLink,
-    /// `relatedPath`: `ReferencePath`. Optional.
+    /// Path the guidance applies to.
+    ///
+    /// `relatedPath`: `ReferencePath`: A path an event or sign applies to: a polyline with a half-width. Optional.
     pub related_path: Option<ReferencePath>,
-    /// `tBegin`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// Start of the guidance.
+    ///
+    /// `tBegin`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub t_begin: Option<DDateTime>,
-    /// `tEnd`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// End of the guidance.
+    ///
+    /// `tEnd`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub t_end: Option<DDateTime>,
-    /// `recommendedSpeed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// Recommended speed, 0.02 m/s.
+    ///
+    /// `recommendedSpeed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub recommended_speed: Option<Speed>,
-    /// `recommendedBehavior`: `DriveBehavior`. Optional.
+    /// Recommended driving behaviour.
+    ///
+    /// `recommendedBehavior`: `DriveBehavior`: Day II: driving behaviours, current or planned; a set bit names a behaviour. Optional.
     pub recommended_behavior: Option<DriveBehavior>,
-    /// `info`: `CoordinationInfo`. Optional.
+    /// Kind of coordination.
+    ///
+    /// `info`: `CoordinationInfo`: Kind of cooperative service a guidance belongs to; a set bit names the service. Optional.
     pub info: Option<CoordinationInfo>,
-    /// `description`: `Description`. Optional.
+    /// Free text.
+    ///
+    /// `description`: `Description`: Free text, either ASCII or GB2312-encoded Chinese. Optional.
     pub description: Option<Description>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -542,25 +570,41 @@ impl Jer for LaneCoordination {
     }
 }
 
+/// Guidance for lanes, 1 to 8.
+///
 /// ASN.1 `LaneCoordinationList` (module `RSC`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `LaneCoordination`: Guidance for one lane.
+/// SEQUENCE (SIZE(1..8)) OF `LaneCoordination`: Guidance for one lane: recommended speed and behaviour during a time window.
 pub type LaneCoordinationList = Vec<LaneCoordination>;
 
+/// Day II roadside coordination message (RSC): guidance from a roadside unit to individual vehicles (behaviour, path) and for lanes (speed, behaviour, time windows).
+///
 /// ASN.1 `RoadsideCoordination` (module `RSC`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadsideCoordination {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's RSC messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
+    /// Identifier of the roadside unit, 8 bytes.
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// Time of sending: millisecond within the current UTC minute.
+    ///
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Reference position; paths are offsets from it.
+    ///
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
-    /// `coordinates`: `VehicleCoordinationList`. Optional.
+    /// Guidance for individual vehicles.
+    ///
+    /// `coordinates`: `VehicleCoordinationList`: Guidance for vehicles, 1 to 16. Optional.
     pub coordinates: Option<VehicleCoordinationList>,
-    /// `laneCoordinates`: `LaneCoordinationList`. Optional.
+    /// Guidance for lanes.
+    ///
+    /// `laneCoordinates`: `LaneCoordinationList`: Guidance for lanes, 1 to 8. Optional.
     pub lane_coordinates: Option<LaneCoordinationList>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -792,18 +836,26 @@ impl Jer for RoadsideCoordination {
     }
 }
 
-/// Guidance for one vehicle.
+/// Guidance for one vehicle: a driving suggestion, a planned path and the coordination it belongs to.
 ///
 /// ASN.1 `VehicleCoordination` (module `RSC`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehicleCoordination {
+    /// Temporary id of the vehicle (as in its BSM).
+    ///
     /// `vehId`: OCTET STRING (SIZE(8..8)).
     pub veh_id: [u8; 8],
-    /// `driveSuggestion`: `DriveSuggestion`. Optional.
+    /// Suggested driving behaviour.
+    ///
+    /// `driveSuggestion`: `DriveSuggestion`: A suggested driving behaviour, how long it holds and where it applies. Optional.
     pub drive_suggestion: Option<DriveSuggestion>,
-    /// `pathGuidance`: `PathPlanning`. Optional.
+    /// Path the vehicle should follow.
+    ///
+    /// `pathGuidance`: `PathPlanning`: Day II: planned path as 1 to 100 points in driving order. Optional.
     pub path_guidance: Option<PathPlanning>,
-    /// `info`: `CoordinationInfo`. Optional.
+    /// Kind of coordination.
+    ///
+    /// `info`: `CoordinationInfo`: Kind of cooperative service a guidance belongs to; a set bit names the service. Optional.
     pub info: Option<CoordinationInfo>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -974,7 +1026,9 @@ impl Jer for VehicleCoordination {
     }
 }
 
+/// Guidance for vehicles, 1 to 16.
+///
 /// ASN.1 `VehicleCoordinationList` (module `RSC`).
 ///
-/// SEQUENCE (SIZE(1..16)) OF `VehicleCoordination`: Guidance for one vehicle.
+/// SEQUENCE (SIZE(1..16)) OF `VehicleCoordination`: Guidance for one vehicle: a driving suggestion, a planned path and the coordination it belongs to.
 pub type VehicleCoordinationList = Vec<VehicleCoordination>;

@@ -17,14 +17,18 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Day II: auxiliary sign panel (vehicle types and direction it applies to).
+/// Day II: auxiliary panel under a sign: the vehicle kinds and direction the sign applies to.
 ///
 /// ASN.1 `AuxiliarySign` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuxiliarySign {
-    /// `signWithVehicleType`: `AuxiliarySignVehicleType`. Optional.
+    /// Vehicle kinds the sign applies to.
+    ///
+    /// `signWithVehicleType`: `AuxiliarySignVehicleType`: Day II: vehicle kinds an auxiliary sign names; a set bit includes that kind. Optional.
     pub sign_with_vehicle_type: Option<AuxiliarySignVehicleType>,
-    /// `signDirection`: `AuxiliarySignDirection`. Optional.
+    /// Direction the sign applies to.
+    ///
+    /// `signDirection`: `AuxiliarySignDirection`: Day II: direction an auxiliary sign applies to. Optional.
     pub sign_direction: Option<AuxiliarySignDirection>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -145,24 +149,26 @@ impl Jer for AuxiliarySign {
     }
 }
 
+/// Day II: direction an auxiliary sign applies to.
+///
 /// ASN.1 `AuxiliarySignDirection` (module `RSI`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuxiliarySignDirection {
-    /// `straight` (0)
+    /// `straight` (0): Straight ahead.
     Straight,
-    /// `leftAndRight` (1)
+    /// `leftAndRight` (1): Both sides.
     LeftAndRight,
-    /// `right` (2)
+    /// `right` (2): To the right.
     Right,
-    /// `left` (3)
+    /// `left` (3): To the left.
     Left,
-    /// `leftFrontTurn` (4)
+    /// `leftFrontTurn` (4): Ahead left.
     LeftFrontTurn,
-    /// `rightFronTurn` (5)
+    /// `rightFronTurn` (5): Ahead right.
     RightFronTurn,
-    /// `rightRearTurn` (6)
+    /// `rightRearTurn` (6): Behind right.
     RightRearTurn,
-    /// `leftRearTurn` (7)
+    /// `leftRearTurn` (7): Behind left.
     LeftRearTurn,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -279,6 +285,8 @@ impl Jer for AuxiliarySignDirection {
     }
 }
 
+/// Day II: vehicle kinds an auxiliary sign names; a set bit includes that kind.
+///
 /// ASN.1 `AuxiliarySignVehicleType` (module `RSI`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct AuxiliarySignVehicleType {
@@ -291,15 +299,15 @@ pub struct AuxiliarySignVehicleType {
 impl AuxiliarySignVehicleType {
     /// Size in bits of a root value.
     pub const BITS: usize = 5;
-    /// Bit `restrictedFromBus`.
+    /// Bit `restrictedFromBus`: Buses.
     pub const RESTRICTED_FROM_BUS: usize = 0;
-    /// Bit `vehicle`.
+    /// Bit `vehicle`: Motor vehicles.
     pub const VEHICLE: usize = 1;
-    /// Bit `truck`.
+    /// Bit `truck`: Trucks.
     pub const TRUCK: usize = 2;
-    /// Bit `tractor`.
+    /// Bit `tractor`: Tractors.
     pub const TRACTOR: usize = 3;
-    /// Bit `private`.
+    /// Bit `private`: Private cars.
     pub const PRIVATE: usize = 4;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -379,12 +387,18 @@ impl Jer for AuxiliarySignVehicleType {
     }
 }
 
+/// Free text, either ASCII or GB2312-encoded Chinese.
+///
 /// ASN.1 `Description` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Description {
+    /// ASCII text, 1 to 512 characters.
+    ///
     /// `textString`: character string (SIZE(1..512)).
     TextString(String),
+    /// GB2312-encoded text, 2 bytes per character.
+    ///
     /// `textGB2312`: OCTET STRING (SIZE(2..512)).
     TextGb2312(Vec<u8>),
 }
@@ -450,20 +464,22 @@ impl Jer for Description {
     }
 }
 
+/// Who reported a traffic event.
+///
 /// ASN.1 `EventSource` (module `RSI`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventSource {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `police` (1)
+    /// `police` (1): Traffic police.
     Police,
-    /// `government` (2)
+    /// `government` (2): Government authority.
     Government,
-    /// `meteorological` (3)
+    /// `meteorological` (3): Weather service.
     Meteorological,
-    /// `internet` (4)
+    /// `internet` (4): Internet service.
     Internet,
-    /// `detection` (5)
+    /// `detection` (5): Detected by local sensors.
     Detection,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -566,33 +582,43 @@ impl Jer for EventSource {
     }
 }
 
-/// Event type code per GB/T 29100-2012.
+/// Traffic event type code, from the classification of GB/T 29100-2012.
 ///
 /// ASN.1 `EventType` (module `RSI`).
 ///
 /// INTEGER (0..65535)
 pub type EventType = u16;
 
+/// Points of a path, 2 to 32, as offsets from the reference position.
+///
 /// ASN.1 `PathPointList` (module `RSI`).
 ///
-/// SEQUENCE (SIZE(2..32)) OF `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+/// SEQUENCE (SIZE(2..32)) OF `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
 pub type PathPointList = Vec<PositionOffsetLLV>;
 
-/// Priority in the upper bits of one octet (higher is more urgent).
+/// Priority of an event or sign: one byte, priority in the upper three bits (0x00 lowest to 0xE0 highest), lower five bits zero.
 ///
 /// ASN.1 `RSIPriority` (module `RSI`).
 ///
 /// OCTET STRING (SIZE(1..1))
 pub type RSIPriority = [u8; 1];
 
+/// Validity period of an event or sign: start and end as minute of the year.
+///
 /// ASN.1 `RSITimeDetails` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RSITimeDetails {
-    /// `startTime`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// Start of validity.
+    ///
+    /// `startTime`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub start_time: Option<MinuteOfTheYear>,
-    /// `endTime`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// End of validity.
+    ///
+    /// `endTime`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub end_time: Option<MinuteOfTheYear>,
-    /// `endTimeConfidence`: `TimeConfidence`: Accuracy of a time value (the identifiers name the bound in seconds). Optional.
+    /// Accuracy of the end time.
+    ///
+    /// `endTimeConfidence`: `TimeConfidence`: Accuracy of a time value at 95 % confidence; each item names the bound in seconds (time-100-000 = 100 s, time-000-001 = 1 ms, time-000-000-001 = 1 us, time-000-000-000-001 = 1 ns, ... down to 0.01 ns); unavailable = not equipped or unknown. Optional.
     pub end_time_confidence: Option<TimeConfidence>,
 }
 
@@ -701,32 +727,54 @@ impl Jer for RSITimeDetails {
     }
 }
 
-/// A road traffic event.
+/// A road traffic event (e.g. accident, road works, congestion, weather) with its position, validity and the paths or links it affects.
 ///
 /// ASN.1 `RTEData` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RTEData {
+    /// Local event number set by the roadside unit.
+    ///
     /// `rteId`: INTEGER (0..255).
     pub rte_id: u8,
-    /// `eventType`: `EventType`: Event type code per GB/T 29100-2012.
+    /// Event type code.
+    ///
+    /// `eventType`: `EventType`: Traffic event type code, from the classification of GB/T 29100-2012.
     pub event_type: EventType,
-    /// `eventSource`: `EventSource`.
+    /// Who reported the event.
+    ///
+    /// `eventSource`: `EventSource`: Who reported a traffic event.
     pub event_source: EventSource,
-    /// `eventPos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset. Optional.
+    /// Event position as an offset from the reference position; absent = at the reference position.
+    ///
+    /// `eventPos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset. Optional.
     pub event_pos: Option<PositionOffsetLLV>,
-    /// `eventRadius`: `Radius`: 10 cm. Optional.
+    /// Radius of the affected area, 10 cm.
+    ///
+    /// `eventRadius`: `Radius`: Radius or half-width, 10 cm. Optional.
     pub event_radius: Option<Radius>,
-    /// `description`: `Description`. Optional.
+    /// Free text.
+    ///
+    /// `description`: `Description`: Free text, either ASCII or GB2312-encoded Chinese. Optional.
     pub description: Option<Description>,
-    /// `timeDetails`: `RSITimeDetails`. Optional.
+    /// When the event starts and ends.
+    ///
+    /// `timeDetails`: `RSITimeDetails`: Validity period of an event or sign: start and end as minute of the year. Optional.
     pub time_details: Option<RSITimeDetails>,
-    /// `priority`: `RSIPriority`: Priority in the upper bits of one octet (higher is more urgent). Optional.
+    /// Priority of the event.
+    ///
+    /// `priority`: `RSIPriority`: Priority of an event or sign: one byte, priority in the upper three bits (0x00 lowest to 0xE0 highest), lower five bits zero. Optional.
     pub priority: Option<RSIPriority>,
-    /// `referencePaths`: `ReferencePathList`. Optional.
+    /// Paths the event applies to.
+    ///
+    /// `referencePaths`: `ReferencePathList`: Paths an event or sign applies to, 1 to 8. Optional.
     pub reference_paths: Option<ReferencePathList>,
-    /// `referenceLinks`: `ReferenceLinkList`. Optional.
+    /// Map links (and lanes) the event applies to.
+    ///
+    /// `referenceLinks`: `ReferenceLinkList`: Map links an event or sign applies to, 1 to 16. Optional.
     pub reference_links: Option<ReferenceLinkList>,
-    /// `eventConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// Confidence that the event is real, 0.5 %.
+    ///
+    /// `eventConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub event_confidence: Option<Confidence>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1078,35 +1126,53 @@ impl Jer for RTEData {
     }
 }
 
+/// Road traffic events, 1 to 8.
+///
 /// ASN.1 `RTEList` (module `RSI`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `RTEData`: A road traffic event.
+/// SEQUENCE (SIZE(1..8)) OF `RTEData`: A road traffic event (e.g. accident, road works, congestion, weather) with its position, validity and the paths or links it affects.
 pub type RTEList = Vec<RTEData>;
 
-/// A road traffic sign.
+/// A road traffic sign with its position, validity and the paths or links it applies to.
 ///
 /// ASN.1 `RTSData` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RTSData {
+    /// Local sign number set by the roadside unit.
+    ///
     /// `rtsId`: INTEGER (0..255).
     pub rts_id: u8,
-    /// `signType`: `SignType`: Sign type code per GB 5768.2-2009.
-    pub sign_type: SignType,
-    /// `signPos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset. Optional.
-    pub sign_pos: Option<PositionOffsetLLV>,
-    /// `description`: `Description`. Optional.
-    pub description: Option<Description>,
-    /// `timeDetails`: `RSITimeDetails`. Optional.
-    pub time_details: Option<RSITimeDetails>,
-    /// `priority`: `RSIPriority`: Priority in the upper bits of one octet (higher is more urgent). Optional.
-    pub priority: Option<RSIPriority>,
-    /// `referencePaths`: `ReferencePathList`. Optional.
-    pub reference_paths: Option<ReferencePathList>,
-    /// `referenceLinks`: `ReferenceLinkList`. Optional.
-    pub reference_links: Option<ReferenceLinkList>,
-    /// Day II addition
+    /// Sign type code.
     ///
-    /// `auxiliarySign`: `AuxiliarySign`: Day II: auxiliary sign panel (vehicle types and direction it applies to). Extension addition.
+    /// `signType`: `SignType`: Traffic sign type code, from the sign numbering of GB 5768.2-2009.
+    pub sign_type: SignType,
+    /// Sign position as an offset from the reference position.
+    ///
+    /// `signPos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset. Optional.
+    pub sign_pos: Option<PositionOffsetLLV>,
+    /// Free text.
+    ///
+    /// `description`: `Description`: Free text, either ASCII or GB2312-encoded Chinese. Optional.
+    pub description: Option<Description>,
+    /// When the sign is valid.
+    ///
+    /// `timeDetails`: `RSITimeDetails`: Validity period of an event or sign: start and end as minute of the year. Optional.
+    pub time_details: Option<RSITimeDetails>,
+    /// Priority of the sign.
+    ///
+    /// `priority`: `RSIPriority`: Priority of an event or sign: one byte, priority in the upper three bits (0x00 lowest to 0xE0 highest), lower five bits zero. Optional.
+    pub priority: Option<RSIPriority>,
+    /// Paths the sign applies to.
+    ///
+    /// `referencePaths`: `ReferencePathList`: Paths an event or sign applies to, 1 to 8. Optional.
+    pub reference_paths: Option<ReferencePathList>,
+    /// Map links (and lanes) the sign applies to.
+    ///
+    /// `referenceLinks`: `ReferenceLinkList`: Map links an event or sign applies to, 1 to 16. Optional.
+    pub reference_links: Option<ReferenceLinkList>,
+    /// Day II: auxiliary panel of the sign.
+    ///
+    /// `auxiliarySign`: `AuxiliarySign`: Day II: auxiliary panel under a sign: the vehicle kinds and direction the sign applies to. Extension addition.
     pub auxiliary_sign: Option<AuxiliarySign>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1416,18 +1482,22 @@ impl Jer for RTSData {
     }
 }
 
+/// Road traffic signs, 1 to 16.
+///
 /// ASN.1 `RTSList` (module `RSI`).
 ///
-/// SEQUENCE (SIZE(1..16)) OF `RTSData`: A road traffic sign.
+/// SEQUENCE (SIZE(1..16)) OF `RTSData`: A road traffic sign with its position, validity and the paths or links it applies to.
 pub type RTSList = Vec<RTSData>;
 
-/// 10 cm.
+/// Radius or half-width, 10 cm.
 ///
 /// ASN.1 `Radius` (module `RSI`).
 ///
 /// INTEGER (0..65535)
 pub type Radius = u16;
 
+/// Lanes of a link affected: bit n set = the lane with LaneID n; bit 0 reserved.
+///
 /// ASN.1 `ReferenceLanes` (module `RSI`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ReferenceLanes(pub [u8; 2]);
@@ -1435,37 +1505,37 @@ pub struct ReferenceLanes(pub [u8; 2]);
 impl ReferenceLanes {
     /// Size in bits.
     pub const BITS: usize = 16;
-    /// Bit `reserved`.
+    /// Bit `reserved`: Reserved.
     pub const RESERVED: usize = 0;
-    /// Bit `lane1`.
+    /// Bit `lane1`: The lane with LaneID 1.
     pub const LANE1: usize = 1;
-    /// Bit `lane2`.
+    /// Bit `lane2`: The lane with LaneID 2.
     pub const LANE2: usize = 2;
-    /// Bit `lane3`.
+    /// Bit `lane3`: The lane with LaneID 3.
     pub const LANE3: usize = 3;
-    /// Bit `lane4`.
+    /// Bit `lane4`: The lane with LaneID 4.
     pub const LANE4: usize = 4;
-    /// Bit `lane5`.
+    /// Bit `lane5`: The lane with LaneID 5.
     pub const LANE5: usize = 5;
-    /// Bit `lane6`.
+    /// Bit `lane6`: The lane with LaneID 6.
     pub const LANE6: usize = 6;
-    /// Bit `lane7`.
+    /// Bit `lane7`: The lane with LaneID 7.
     pub const LANE7: usize = 7;
-    /// Bit `lane8`.
+    /// Bit `lane8`: The lane with LaneID 8.
     pub const LANE8: usize = 8;
-    /// Bit `lane9`.
+    /// Bit `lane9`: The lane with LaneID 9.
     pub const LANE9: usize = 9;
-    /// Bit `lane10`.
+    /// Bit `lane10`: The lane with LaneID 10.
     pub const LANE10: usize = 10;
-    /// Bit `lane11`.
+    /// Bit `lane11`: The lane with LaneID 11.
     pub const LANE11: usize = 11;
-    /// Bit `lane12`.
+    /// Bit `lane12`: The lane with LaneID 12.
     pub const LANE12: usize = 12;
-    /// Bit `lane13`.
+    /// Bit `lane13`: The lane with LaneID 13.
     pub const LANE13: usize = 13;
-    /// Bit `lane14`.
+    /// Bit `lane14`: The lane with LaneID 14.
     pub const LANE14: usize = 14;
-    /// Bit `lane15`.
+    /// Bit `lane15`: The lane with LaneID 15.
     pub const LANE15: usize = 15;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -1512,14 +1582,22 @@ impl Jer for ReferenceLanes {
     }
 }
 
+/// A map link (from its upstream to its downstream node) an event or sign applies to, optionally only some lanes.
+///
 /// ASN.1 `ReferenceLink` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceLink {
-    /// `upstreamNodeId`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Node at the upstream end.
+    ///
+    /// `upstreamNodeId`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub upstream_node_id: NodeReferenceID,
-    /// `downstreamNodeId`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Node at the downstream end.
+    ///
+    /// `downstreamNodeId`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub downstream_node_id: NodeReferenceID,
-    /// `referenceLanes`: `ReferenceLanes`. Optional.
+    /// Lanes affected; absent = the whole link.
+    ///
+    /// `referenceLanes`: `ReferenceLanes`: Lanes of a link affected: bit n set = the lane with LaneID n; bit 0 reserved. Optional.
     pub reference_lanes: Option<ReferenceLanes>,
 }
 
@@ -1596,17 +1674,25 @@ impl Jer for ReferenceLink {
     }
 }
 
+/// Map links an event or sign applies to, 1 to 16.
+///
 /// ASN.1 `ReferenceLinkList` (module `RSI`).
 ///
-/// SEQUENCE (SIZE(1..16)) OF `ReferenceLink`
+/// SEQUENCE (SIZE(1..16)) OF `ReferenceLink`: A map link (from its upstream to its downstream node) an event or sign applies to, optionally only some lanes.
 pub type ReferenceLinkList = Vec<ReferenceLink>;
 
+/// A path an event or sign applies to: a polyline with a half-width.
+///
 /// ASN.1 `ReferencePath` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferencePath {
-    /// `activePath`: `PathPointList`.
+    /// Points of the path as offsets from the reference position, from upstream to downstream in the driving direction.
+    ///
+    /// `activePath`: `PathPointList`: Points of a path, 2 to 32, as offsets from the reference position.
     pub active_path: PathPointList,
-    /// `pathRadius`: `Radius`: 10 cm.
+    /// Largest distance from the path at which the event or sign still applies (half-width), 10 cm.
+    ///
+    /// `pathRadius`: `Radius`: Radius or half-width, 10 cm.
     pub path_radius: Radius,
 }
 
@@ -1686,25 +1772,41 @@ impl Jer for ReferencePath {
     }
 }
 
+/// Paths an event or sign applies to, 1 to 8.
+///
 /// ASN.1 `ReferencePathList` (module `RSI`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `ReferencePath`
+/// SEQUENCE (SIZE(1..8)) OF `ReferencePath`: A path an event or sign applies to: a polyline with a half-width.
 pub type ReferencePathList = Vec<ReferencePath>;
 
+/// Road side information message (RSI): traffic events and traffic signs a roadside unit announces, with the area, paths or links they apply to.
+///
 /// ASN.1 `RoadSideInformation` (module `RSI`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadSideInformation {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's RSI messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `moy`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// Minute of the year the message was produced.
+    ///
+    /// `moy`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub moy: Option<MinuteOfTheYear>,
+    /// Identifier of the roadside unit, 8 bytes.
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Reference position; event, sign and path positions are offsets from it.
+    ///
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
-    /// `rtes`: `RTEList`. Optional.
+    /// Road traffic events.
+    ///
+    /// `rtes`: `RTEList`: Road traffic events, 1 to 8. Optional.
     pub rtes: Option<RTEList>,
-    /// `rtss`: `RTSList`. Optional.
+    /// Road traffic signs.
+    ///
+    /// `rtss`: `RTSList`: Road traffic signs, 1 to 16. Optional.
     pub rtss: Option<RTSList>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1938,7 +2040,7 @@ impl Jer for RoadSideInformation {
     }
 }
 
-/// Sign type code per GB 5768.2-2009.
+/// Traffic sign type code, from the sign numbering of GB 5768.2-2009.
 ///
 /// ASN.1 `SignType` (module `RSI`).
 ///

@@ -17,40 +17,70 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// A traffic participant detected by a roadside unit, with BSM-like state.
+///
 /// ASN.1 `ParticipantData` (module `RSM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParticipantData {
-    /// `ptcType`: `ParticipantType`.
+    /// Kind of participant.
+    ///
+    /// `ptcType`: `ParticipantType`: Kind of traffic participant.
     pub ptc_type: ParticipantType,
-    /// local id assigned by the roadside unit
+    /// Temporary participant number set by the roadside unit: 0 = the unit itself, others = detected participants, unique within the unit.
     ///
     /// `ptcId`: INTEGER (0..65535).
     pub ptc_id: u16,
-    /// `source`: `SourceType`.
+    /// How the participant was detected.
+    ///
+    /// `source`: `SourceType`: How a participant or object was detected.
     pub source: SourceType,
+    /// Temporary vehicle id from the participant's own BSM, when known.
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)). Optional.
     pub id: Option<[u8; 8]>,
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// Time of detection: millisecond within the current UTC minute.
+    ///
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `pos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// Position as an offset from the message reference position.
+    ///
+    /// `pos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub pos: PositionOffsetLLV,
-    /// `posConfidence`: `PositionConfidenceSet`: Position accuracy class (horizontal and optionally vertical).
+    /// Position accuracy class.
+    ///
+    /// `posConfidence`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class.
     pub pos_confidence: PositionConfidenceSet,
-    /// `transmission`: `TransmissionState`. Optional.
+    /// Gear position.
+    ///
+    /// `transmission`: `TransmissionState`: Gear position of the transmission; unavailable = not equipped or unknown. Optional.
     pub transmission: Option<TransmissionState>,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable.
+    /// Speed.
+    ///
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
     pub speed: Speed,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable.
+    /// Heading.
+    ///
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable.
     pub heading: Heading,
-    /// `angle`: `SteeringWheelAngle`: 1.5 degree, positive to the right; 127 = unavailable. Optional.
+    /// Steering wheel angle.
+    ///
+    /// `angle`: `SteeringWheelAngle`: Steering wheel angle, 1.5 degree, positive when turned to the right (clockwise); -126 and 126 mean 189 degree or more to that side; 127 = unavailable. Optional.
     pub angle: Option<SteeringWheelAngle>,
-    /// `motionCfd`: `MotionConfidenceSet`. Optional.
+    /// Accuracy of speed, heading and steering angle.
+    ///
+    /// `motionCfd`: `MotionConfidenceSet`: Accuracy of the motion state at 95 % confidence: speed, heading and steering wheel angle. Optional.
     pub motion_cfd: Option<MotionConfidenceSet>,
-    /// `accelSet`: `AccelerationSet4Way`: Longitudinal, lateral and vertical acceleration plus yaw rate. Optional.
+    /// Accelerations and yaw rate.
+    ///
+    /// `accelSet`: `AccelerationSet4Way`: Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive). Optional.
     pub accel_set: Option<AccelerationSet4Way>,
-    /// `size`: `VehicleSize`.
+    /// Dimensions.
+    ///
+    /// `size`: `VehicleSize`: Outer dimensions of the vehicle: width, length and optional height.
     pub size: VehicleSize,
-    /// `vehicleClass`: `VehicleClassification`. Optional.
+    /// Vehicle classification.
+    ///
+    /// `vehicleClass`: `VehicleClassification`: Vehicle classification: basic class and, optionally, fuel type. Optional.
     pub vehicle_class: Option<VehicleClassification>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -386,23 +416,27 @@ impl Jer for ParticipantData {
     }
 }
 
+/// Detected traffic participants, 1 to 16.
+///
 /// ASN.1 `ParticipantList` (module `RSM`).
 ///
-/// SEQUENCE (SIZE(1..16)) OF `ParticipantData`
+/// SEQUENCE (SIZE(1..16)) OF `ParticipantData`: A traffic participant detected by a roadside unit, with BSM-like state.
 pub type ParticipantList = Vec<ParticipantData>;
 
+/// Kind of traffic participant.
+///
 /// ASN.1 `ParticipantType` (module `RSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParticipantType {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `motor` (1)
+    /// `motor` (1): Motor vehicle.
     Motor,
-    /// `non-motor` (2)
+    /// `non-motor` (2): Non-motorised vehicle (e.g. bicycle).
     NonMotor,
-    /// `pedestrian` (3)
+    /// `pedestrian` (3): Pedestrian.
     Pedestrian,
-    /// `rsu` (4)
+    /// `rsu` (4): The roadside unit itself.
     Rsu,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -498,16 +532,26 @@ impl Jer for ParticipantType {
     }
 }
 
+/// Roadside safety message (RSM): traffic participants (vehicles, non-motorised vehicles, pedestrians) detected by a roadside unit, with their position and motion.
+///
 /// ASN.1 `RoadsideSafetyMessage` (module `RSM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadsideSafetyMessage {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's RSM messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
+    /// Identifier of the roadside unit, 8 bytes.
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Reference position; participant positions are offsets from it.
+    ///
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
-    /// `participants`: `ParticipantList`.
+    /// Detected participants.
+    ///
+    /// `participants`: `ParticipantList`: Detected traffic participants, 1 to 16.
     pub participants: ParticipantList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -653,24 +697,26 @@ impl Jer for RoadsideSafetyMessage {
     }
 }
 
+/// How a participant or object was detected.
+///
 /// ASN.1 `SourceType` (module `RSM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceType {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `selfinfo` (1)
+    /// `selfinfo` (1): Information about the sender itself.
     Selfinfo,
-    /// `v2x` (2)
+    /// `v2x` (2): From received V2X messages (e.g. the participant's BSM).
     V2x,
-    /// `video` (3)
+    /// `video` (3): Camera.
     Video,
-    /// `microwaveRadar` (4)
+    /// `microwaveRadar` (4): Microwave radar.
     MicrowaveRadar,
-    /// `loop` (5)
+    /// `loop` (5): Inductive loop.
     Loop,
-    /// `lidar` (6)
+    /// `lidar` (6): Lidar.
     Lidar,
-    /// `integrated` (7)
+    /// `integrated` (7): Fusion of several sources.
     Integrated,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),

@@ -17,44 +17,46 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Format of a correction message: RTCM revision (2.x, 3.x) or another correction or data format (CMR, SAPOS, RTCA, RINEX, SP3, BINEX, raw).
+///
 /// ASN.1 `RTCM-Revision` (module `RTCM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RTCMRevision {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown format.
     Unknown,
-    /// `reserved` (1)
+    /// `reserved` (1): Reserved.
     Reserved,
-    /// `rtcmCMR` (2)
+    /// `rtcmCMR` (2): Trimble CMR.
     RtcmCmr,
-    /// `rtcmCMR-Plus` (3)
+    /// `rtcmCMR-Plus` (3): Trimble CMR+.
     RtcmCmrPlus,
-    /// `rtcmSAPOS` (4)
+    /// `rtcmSAPOS` (4): SAPOS.
     RtcmSapos,
-    /// `rtcmSAPOS-Adv` (5)
+    /// `rtcmSAPOS-Adv` (5): SAPOS advanced.
     RtcmSaposAdv,
-    /// `rtcmRTCA` (6)
+    /// `rtcmRTCA` (6): RTCA.
     RtcmRtca,
-    /// `rtcmRAW` (7)
+    /// `rtcmRAW` (7): Raw receiver data.
     RtcmRaw,
-    /// `rtcmRINEX` (8)
+    /// `rtcmRINEX` (8): RINEX.
     RtcmRinex,
-    /// `rtcmSP3` (9)
+    /// `rtcmSP3` (9): SP3 orbits.
     RtcmSp3,
-    /// `rtcmBINEX` (10)
+    /// `rtcmBINEX` (10): BINEX.
     RtcmBinex,
-    /// `rtcmRev2-x` (19)
+    /// `rtcmRev2-x` (19): RTCM 2, minor version unknown.
     RtcmRev2X,
-    /// `rtcmRev2-0` (20)
+    /// `rtcmRev2-0` (20): RTCM 2.0.
     RtcmRev20,
-    /// `rtcmRev2-1` (21)
+    /// `rtcmRev2-1` (21): RTCM 2.1.
     RtcmRev21,
-    /// `rtcmRev2-3` (23)
+    /// `rtcmRev2-3` (23): RTCM 2.3.
     RtcmRev23,
-    /// `rtcmRev3-0` (30)
+    /// `rtcmRev3-0` (30): RTCM 3.0.
     RtcmRev30,
-    /// `rtcmRev3-1` (31)
+    /// `rtcmRev3-1` (31): RTCM 3.1.
     RtcmRev31,
-    /// `rtcmRev3-2` (32)
+    /// `rtcmRev3-2` (32): RTCM 3.2.
     RtcmRev32,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -241,12 +243,18 @@ impl Jer for RTCMRevision {
     }
 }
 
+/// Day II RTCM message: differential GNSS correction messages broadcast for high-accuracy positioning.
+///
 /// ASN.1 `RTCMcorrections` (module `RTCM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RTCMcorrections {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's RTCM messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `corrections`: SEQUENCE (SIZE(1..5)) OF `RTCMmsg`.
+    /// Correction messages, 1 to 5.
+    ///
+    /// `corrections`: SEQUENCE (SIZE(1..5)) OF `RTCMmsg`: One differential correction message in the format its revision names.
     pub corrections: Vec<RTCMmsg>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -368,13 +376,21 @@ impl Jer for RTCMcorrections {
     }
 }
 
+/// One differential correction message in the format its revision names.
+///
 /// ASN.1 `RTCMmsg` (module `RTCM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RTCMmsg {
-    /// `rev`: `RTCM-Revision`. Optional.
+    /// Format (revision) of the payload.
+    ///
+    /// `rev`: `RTCM-Revision`: Format of a correction message: RTCM revision (2.x, 3.x) or another correction or data format (CMR, SAPOS, RTCA, RINEX, SP3, BINEX, raw). Optional.
     pub rev: Option<RTCMRevision>,
+    /// Message number within that format (e.g. RTCM 3 message type 1005).
+    ///
     /// `rtcmID`: INTEGER (0..32767). Optional.
     pub rtcm_id: Option<u16>,
+    /// The correction message bytes, 1 to 2047.
+    ///
     /// `payload`: OCTET STRING (SIZE(1..2047)).
     pub payload: Vec<u8>,
     /// Extension additions this version does not know, kept for re-encoding.

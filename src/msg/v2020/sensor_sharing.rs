@@ -17,16 +17,22 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// Angular rates in 0.01 degree/s.
+/// Day II: angular rates of a vehicle, 0.01 degree/s each.
 ///
 /// ASN.1 `AngularVelocity` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AngularVelocity {
-    /// `pitchRate`: `YawRate`: 0.01 degree/s.
+    /// Pitch rate.
+    ///
+    /// `pitchRate`: `YawRate`: Yaw rate, 0.01 degree/s (-327.67 to +327.67 degree/s), positive clockwise.
     pub pitch_rate: YawRate,
-    /// `rollRate`: `YawRate`: 0.01 degree/s.
+    /// Roll rate.
+    ///
+    /// `rollRate`: `YawRate`: Yaw rate, 0.01 degree/s (-327.67 to +327.67 degree/s), positive clockwise.
     pub roll_rate: YawRate,
-    /// `yawRate`: `YawRate`: 0.01 degree/s.
+    /// Yaw rate.
+    ///
+    /// `yawRate`: `YawRate`: Yaw rate, 0.01 degree/s (-327.67 to +327.67 degree/s), positive clockwise.
     pub yaw_rate: YawRate,
 }
 
@@ -101,14 +107,22 @@ impl Jer for AngularVelocity {
     }
 }
 
+/// Day II: accuracy classes of the angular rates.
+///
 /// ASN.1 `AngularVelocityConfidence` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AngularVelocityConfidence {
-    /// `pitchRate`: `AngularVConfidence`.
+    /// Accuracy of the pitch rate.
+    ///
+    /// `pitchRate`: `AngularVConfidence`: Day II: accuracy of an angular velocity at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 degree/s as the item names give them; unavailable = not equipped or unknown.
     pub pitch_rate: AngularVConfidence,
-    /// `rollRate`: `AngularVConfidence`.
+    /// Accuracy of the roll rate.
+    ///
+    /// `rollRate`: `AngularVConfidence`: Day II: accuracy of an angular velocity at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 degree/s as the item names give them; unavailable = not equipped or unknown.
     pub roll_rate: AngularVConfidence,
-    /// `yawRate`: `AngularVConfidence`.
+    /// Accuracy of the yaw rate.
+    ///
+    /// `yawRate`: `AngularVConfidence`: Day II: accuracy of an angular velocity at 95 % confidence: 100, 10, 5, 1, 0.1, 0.05 or 0.01 degree/s as the item names give them; unavailable = not equipped or unknown.
     pub yaw_rate: AngularVConfidence,
 }
 
@@ -177,15 +191,21 @@ impl Jer for AngularVelocityConfidence {
     }
 }
 
-/// Attitude angles in 0.0125 degree.
+/// Day II: attitude angles of a vehicle, 0.0125 degree: pitch and roll within +/-90 degree, yaw within +/-180 degree.
 ///
 /// ASN.1 `Attitude` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attitude {
+    /// Pitch angle.
+    ///
     /// `pitch`: INTEGER (-7200..7200).
     pub pitch: i16,
+    /// Roll angle.
+    ///
     /// `roll`: INTEGER (-7200..7200).
     pub roll: i16,
+    /// Yaw angle.
+    ///
     /// `yaw`: INTEGER (-14400..14400).
     pub yaw: i16,
 }
@@ -253,14 +273,22 @@ impl Jer for Attitude {
     }
 }
 
+/// Day II: accuracy classes of the attitude angles.
+///
 /// ASN.1 `AttitudeConfidence` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttitudeConfidence {
-    /// `pitchConfidence`: `HeadingConfidence`.
+    /// Accuracy of pitch.
+    ///
+    /// `pitchConfidence`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown.
     pub pitch_confidence: HeadingConfidence,
-    /// `rollRateConfidence`: `HeadingConfidence`.
+    /// Accuracy of roll.
+    ///
+    /// `rollRateConfidence`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown.
     pub roll_rate_confidence: HeadingConfidence,
-    /// `yawRate`: `HeadingConfidence`.
+    /// Accuracy of yaw.
+    ///
+    /// `yawRate`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown.
     pub yaw_rate: HeadingConfidence,
 }
 
@@ -331,44 +359,82 @@ impl Jer for AttitudeConfidence {
     }
 }
 
+/// Day II: a detected obstacle on the road: kind, position, motion and size.
+///
 /// ASN.1 `DetectedObstacleData` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectedObstacleData {
-    /// `obsType`: `ObstacleType`.
+    /// Kind of obstacle.
+    ///
+    /// `obsType`: `ObstacleType`: Day II: kind of obstacle on the road.
     pub obs_type: ObstacleType,
-    /// `objTypeConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// Confidence of the kind, 0.5 %.
+    ///
+    /// `objTypeConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub obj_type_confidence: Option<Confidence>,
+    /// Local obstacle number set by the sender.
+    ///
     /// `obsId`: INTEGER (0..65535).
     pub obs_id: u16,
-    /// `source`: `SourceType`.
+    /// How the obstacle was detected.
+    ///
+    /// `source`: `SourceType`: How a participant or object was detected.
     pub source: SourceType,
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// Time of detection: millisecond within the current UTC minute.
+    ///
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `pos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
+    /// Position as an offset from the sensor position.
+    ///
+    /// `pos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
     pub pos: PositionOffsetLLV,
-    /// `posConfidence`: `PositionConfidenceSet`: Position accuracy class (horizontal and optionally vertical).
+    /// Position accuracy class.
+    ///
+    /// `posConfidence`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class.
     pub pos_confidence: PositionConfidenceSet,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable.
+    /// Horizontal speed.
+    ///
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable.
     pub speed: Speed,
-    /// `speedCfd`: `SpeedConfidence`. Optional.
+    /// Accuracy of speed.
+    ///
+    /// `speedCfd`: `SpeedConfidence`: Speed accuracy at 95 % confidence; each item names the bound in m/s (prec100ms = 100 m/s ... prec0-01ms = 0.01 m/s); unavailable = not equipped or unknown. Optional.
     pub speed_cfd: Option<SpeedConfidence>,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable.
+    /// Heading of motion.
+    ///
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable.
     pub heading: Heading,
-    /// `headingCfd`: `HeadingConfidence`. Optional.
+    /// Accuracy of heading.
+    ///
+    /// `headingCfd`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown. Optional.
     pub heading_cfd: Option<HeadingConfidence>,
-    /// `verSpeed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// Vertical speed, 0.02 m/s.
+    ///
+    /// `verSpeed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub ver_speed: Option<Speed>,
-    /// `verSpeedConfidence`: `SpeedConfidence`. Optional.
+    /// Accuracy of the vertical speed.
+    ///
+    /// `verSpeedConfidence`: `SpeedConfidence`: Speed accuracy at 95 % confidence; each item names the bound in m/s (prec100ms = 100 m/s ... prec0-01ms = 0.01 m/s); unavailable = not equipped or unknown. Optional.
     pub ver_speed_confidence: Option<SpeedConfidence>,
-    /// `accelSet`: `AccelerationSet4Way`: Longitudinal, lateral and vertical acceleration plus yaw rate. Optional.
+    /// Accelerations.
+    ///
+    /// `accelSet`: `AccelerationSet4Way`: Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive). Optional.
     pub accel_set: Option<AccelerationSet4Way>,
-    /// `size`: `ObjectSize`: Object dimensions in 10 cm.
+    /// Dimensions.
+    ///
+    /// `size`: `ObjectSize`: Day II: object dimensions in 10 cm: width, length and optional height.
     pub size: ObjectSize,
-    /// `objSizeConfidence`: `ObjectSizeConfidenceSet`. Optional.
+    /// Accuracy of the dimensions.
+    ///
+    /// `objSizeConfidence`: `ObjectSizeConfidenceSet`: Day II: accuracy classes of the object dimensions. Optional.
     pub obj_size_confidence: Option<ObjectSizeConfidenceSet>,
+    /// How long the obstacle has been tracked.
+    ///
     /// `tracking`: INTEGER (1..65535). Optional.
     pub tracking: Option<u16>,
-    /// `polygon`: `Polygon`: Day II: closed area given by its corner points. Optional.
+    /// Outline of the obstacle.
+    ///
+    /// `polygon`: `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object. Optional.
     pub polygon: Option<Polygon>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -814,35 +880,61 @@ impl Jer for DetectedObstacleData {
     }
 }
 
+/// Day II: detected obstacles, 1 to 64.
+///
 /// ASN.1 `DetectedObstacleList` (module `SensorSharing`).
 ///
-/// SEQUENCE (SIZE(1..64)) OF `DetectedObstacleData`
+/// SEQUENCE (SIZE(1..64)) OF `DetectedObstacleData`: Day II: a detected obstacle on the road: kind, position, motion and size.
 pub type DetectedObstacleList = Vec<DetectedObstacleData>;
 
+/// Day II: a detected traffic participant: RSM participant data plus detection details (finer type, confidences, history, predicted paths, outline).
+///
 /// ASN.1 `DetectedPTCData` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectedPTCData {
-    /// `ptc`: `ParticipantData`.
+    /// Participant state as in the RSM.
+    ///
+    /// `ptc`: `ParticipantData`: A traffic participant detected by a roadside unit, with BSM-like state.
     pub ptc: ParticipantData,
-    /// `objSizeConfidence`: `ObjectSizeConfidenceSet`. Optional.
+    /// Accuracy of the size.
+    ///
+    /// `objSizeConfidence`: `ObjectSizeConfidenceSet`: Day II: accuracy classes of the object dimensions. Optional.
     pub obj_size_confidence: Option<ObjectSizeConfidenceSet>,
-    /// `detectedPTCType`: `DetectedPTCType`. Optional.
+    /// Finer participant type.
+    ///
+    /// `detectedPTCType`: `DetectedPTCType`: Day II: finer type of a detected participant. Optional.
     pub detected_ptc_type: Option<DetectedPTCType>,
-    /// `typeConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// Confidence of the type, 0.5 %.
+    ///
+    /// `typeConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub type_confidence: Option<Confidence>,
-    /// `acc4WayConfidence`: `AccSet4WayConfidence`: Day II: accuracy of each component of AccelerationSet4Way. Optional.
+    /// Accuracy of the accelerations.
+    ///
+    /// `acc4WayConfidence`: `AccSet4WayConfidence`: Day II: accuracy of each component of AccelerationSet4Way at 95 % confidence. Optional.
     pub acc4_way_confidence: Option<AccSet4WayConfidence>,
-    /// `statusDuration`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
+    /// How long the participant has been in its current state, 10 ms.
+    ///
+    /// `statusDuration`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub status_duration: Option<TimeOffset>,
-    /// `pathHistory`: `PathHistory`. Optional.
+    /// Recent trajectory.
+    ///
+    /// `pathHistory`: `PathHistory`: Recent trajectory: an optional full reference point plus breadcrumb points relative to it; the reference point is later than every breadcrumb. Optional.
     pub path_history: Option<PathHistory>,
-    /// `planningList`: `PlanningList`. Optional.
+    /// Predicted paths.
+    ///
+    /// `planningList`: `PlanningList`: Day II: predicted paths of a participant, 1 to 8. Optional.
     pub planning_list: Option<PlanningList>,
+    /// How long the object has been tracked.
+    ///
     /// `tracking`: INTEGER (1..65535). Optional.
     pub tracking: Option<u16>,
-    /// `polygon`: `Polygon`: Day II: closed area given by its corner points. Optional.
+    /// Outline of the participant.
+    ///
+    /// `polygon`: `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object. Optional.
     pub polygon: Option<Polygon>,
-    /// `type-relatedExt`: `TypeRelatedExt`. Optional.
+    /// Data specific to motor or non-motor participants.
+    ///
+    /// `type-relatedExt`: `TypeRelatedExt`: Day II: data specific to the kind of participant. Optional.
     pub type_related_ext: Option<TypeRelatedExt>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1218,35 +1310,39 @@ impl Jer for DetectedPTCData {
     }
 }
 
+/// Day II: detected traffic participants, 1 to 512.
+///
 /// ASN.1 `DetectedPTCList` (module `SensorSharing`).
 ///
-/// SEQUENCE (SIZE(1..512)) OF `DetectedPTCData`
+/// SEQUENCE (SIZE(1..512)) OF `DetectedPTCData`: Day II: a detected traffic participant: RSM participant data plus detection details (finer type, confidences, history, predicted paths, outline).
 pub type DetectedPTCList = Vec<DetectedPTCData>;
 
+/// Day II: finer type of a detected participant.
+///
 /// ASN.1 `DetectedPTCType` (module `SensorSharing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DetectedPTCType {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `unknown-movable` (1)
+    /// `unknown-movable` (1): Unknown object that can move.
     UnknownMovable,
-    /// `unknown-unmovable` (2)
+    /// `unknown-unmovable` (2): Unknown object that cannot move.
     UnknownUnmovable,
-    /// `car` (3)
+    /// `car` (3): Passenger car.
     Car,
-    /// `van` (4)
+    /// `van` (4): Van.
     Van,
-    /// `truck` (5)
+    /// `truck` (5): Truck.
     Truck,
-    /// `bus` (6)
+    /// `bus` (6): Bus.
     Bus,
-    /// `cyclist` (7)
+    /// `cyclist` (7): Cyclist.
     Cyclist,
-    /// `motorcyclist` (8)
+    /// `motorcyclist` (8): Motorcyclist.
     Motorcyclist,
-    /// `tricyclist` (9)
+    /// `tricyclist` (9): Tricycle rider.
     Tricyclist,
-    /// `pedestrian` (10)
+    /// `pedestrian` (10): Pedestrian.
     Pedestrian,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1384,21 +1480,25 @@ impl Jer for DetectedPTCType {
     }
 }
 
+/// Day II: areas covered by the sensors, 1 to 8 polygons.
+///
 /// ASN.1 `DetectedRegion` (module `SensorSharing`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `Polygon`: Day II: closed area given by its corner points.
+/// SEQUENCE (SIZE(1..8)) OF `Polygon`: Day II: closed area given by 4 to 32 corner points, each relative to the reference position of the enclosing object.
 pub type DetectedRegion = Vec<Polygon>;
 
+/// Day II: kind of V2X equipment: roadside unit, on-board unit or vulnerable road user device.
+///
 /// ASN.1 `EquipmentType` (module `SensorSharing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EquipmentType {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `rsu` (1)
+    /// `rsu` (1): Roadside unit.
     Rsu,
-    /// `obu` (2)
+    /// `obu` (2): On-board unit.
     Obu,
-    /// `vru` (3)
+    /// `vru` (3): Device of a vulnerable road user.
     Vru,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1487,18 +1587,30 @@ impl Jer for EquipmentType {
     }
 }
 
+/// Day II: detected motor vehicle data: lights, attitude and angular velocity with their accuracies.
+///
 /// ASN.1 `MotorDataExtension` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MotorDataExtension {
-    /// `lights`: `ExteriorLights`. Optional.
+    /// Exterior lights on.
+    ///
+    /// `lights`: `ExteriorLights`: Exterior lights that are on; no bit set means all lights off. Optional.
     pub lights: Option<ExteriorLights>,
-    /// `vehAttitude`: `Attitude`: Attitude angles in 0.0125 degree. Optional.
+    /// Pitch, roll and yaw angles.
+    ///
+    /// `vehAttitude`: `Attitude`: Day II: attitude angles of a vehicle, 0.0125 degree: pitch and roll within +/-90 degree, yaw within +/-180 degree. Optional.
     pub veh_attitude: Option<Attitude>,
-    /// `vehAttitudeConfidence`: `AttitudeConfidence`. Optional.
+    /// Accuracy of the attitude.
+    ///
+    /// `vehAttitudeConfidence`: `AttitudeConfidence`: Day II: accuracy classes of the attitude angles. Optional.
     pub veh_attitude_confidence: Option<AttitudeConfidence>,
-    /// `vehAngVel`: `AngularVelocity`: Angular rates in 0.01 degree/s. Optional.
+    /// Pitch, roll and yaw rates.
+    ///
+    /// `vehAngVel`: `AngularVelocity`: Day II: angular rates of a vehicle, 0.01 degree/s each. Optional.
     pub veh_ang_vel: Option<AngularVelocity>,
-    /// `vehAngVelConfidence`: `AngularVelocityConfidence`. Optional.
+    /// Accuracy of the angular velocity.
+    ///
+    /// `vehAngVelConfidence`: `AngularVelocityConfidence`: Day II: accuracy classes of the angular rates. Optional.
     pub veh_ang_vel_confidence: Option<AngularVelocityConfidence>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1686,12 +1798,18 @@ impl Jer for MotorDataExtension {
     }
 }
 
+/// Day II: detected non-motor participant data: size as a radius and the PSM participant details.
+///
 /// ASN.1 `Non-motorDataExtension` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NonMotorDataExtension {
+    /// Radius of the circle that covers the participant, 10 cm (up to 20 m).
+    ///
     /// `overallRadius`: INTEGER (0..200).
     pub overall_radius: u8,
-    /// `non-motorData`: `Non-motorData`.
+    /// Participant details as in the PSM.
+    ///
+    /// `non-motorData`: `Non-motorData`: Day II: details of a vulnerable road user: kind, means of propulsion, group size, attachments, and person, road-worker and request data.
     pub non_motor_data: NonMotorData,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1791,16 +1909,22 @@ impl Jer for NonMotorDataExtension {
     }
 }
 
-/// Object dimensions in 10 cm.
+/// Day II: object dimensions in 10 cm: width, length and optional height.
 ///
 /// ASN.1 `ObjectSize` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectSize {
-    /// `width`: `SizeValue`.
+    /// Width, 10 cm.
+    ///
+    /// `width`: `SizeValue`: Day II: an object dimension, 10 cm (up to 102.3 m).
     pub width: SizeValue,
-    /// `length`: `SizeValue`.
+    /// Length, 10 cm.
+    ///
+    /// `length`: `SizeValue`: Day II: an object dimension, 10 cm (up to 102.3 m).
     pub length: SizeValue,
-    /// `height`: `SizeValue`. Optional.
+    /// Height, 10 cm.
+    ///
+    /// `height`: `SizeValue`: Day II: an object dimension, 10 cm (up to 102.3 m). Optional.
     pub height: Option<SizeValue>,
 }
 
@@ -1888,14 +2012,22 @@ impl Jer for ObjectSize {
     }
 }
 
+/// Day II: accuracy classes of the object dimensions.
+///
 /// ASN.1 `ObjectSizeConfidenceSet` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectSizeConfidenceSet {
-    /// `widthConf`: `SizeValueConfidence`.
+    /// Accuracy of width.
+    ///
+    /// `widthConf`: `SizeValueConfidence`: Day II: accuracy of an object dimension; each item names the bound in metres (size-100-00 = 100 m ... size-000-01 = 1 cm); unavailable = unknown.
     pub width_conf: SizeValueConfidence,
-    /// `lengthConf`: `SizeValueConfidence`.
+    /// Accuracy of length.
+    ///
+    /// `lengthConf`: `SizeValueConfidence`: Day II: accuracy of an object dimension; each item names the bound in metres (size-100-00 = 100 m ... size-000-01 = 1 cm); unavailable = unknown.
     pub length_conf: SizeValueConfidence,
-    /// `heightConf`: `SizeValueConfidence`. Optional.
+    /// Accuracy of height.
+    ///
+    /// `heightConf`: `SizeValueConfidence`: Day II: accuracy of an object dimension; each item names the bound in metres (size-100-00 = 100 m ... size-000-01 = 1 cm); unavailable = unknown. Optional.
     pub height_conf: Option<SizeValueConfidence>,
 }
 
@@ -1971,34 +2103,36 @@ impl Jer for ObjectSizeConfidenceSet {
     }
 }
 
+/// Day II: kind of obstacle on the road.
+///
 /// ASN.1 `ObstacleType` (module `SensorSharing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ObstacleType {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `rockfall` (1)
+    /// `rockfall` (1): Fallen rocks.
     Rockfall,
-    /// `landslide` (2)
+    /// `landslide` (2): Landslide.
     Landslide,
-    /// `animal-intrusion` (3)
+    /// `animal-intrusion` (3): Animal on the road.
     AnimalIntrusion,
-    /// `liquid-spill` (4)
+    /// `liquid-spill` (4): Spilled liquid.
     LiquidSpill,
-    /// `goods-scattered` (5)
+    /// `goods-scattered` (5): Scattered goods.
     GoodsScattered,
-    /// `trafficcone` (6)
+    /// `trafficcone` (6): Traffic cone.
     Trafficcone,
-    /// `safety-triangle` (7)
+    /// `safety-triangle` (7): Warning triangle.
     SafetyTriangle,
-    /// `traffic-roadblock` (8)
+    /// `traffic-roadblock` (8): Road block.
     TrafficRoadblock,
-    /// `inspection-shaft-without-cover` (9)
+    /// `inspection-shaft-without-cover` (9): Manhole without cover.
     InspectionShaftWithoutCover,
-    /// `unknown-fragments` (10)
+    /// `unknown-fragments` (10): Unknown debris.
     UnknownFragments,
-    /// `unknown-hard-object` (11)
+    /// `unknown-hard-object` (11): Unknown hard object.
     UnknownHardObject,
-    /// `unknown-soft-object` (12)
+    /// `unknown-soft-object` (12): Unknown soft object.
     UnknownSoftObject,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -2150,18 +2284,26 @@ impl Jer for ObstacleType {
     }
 }
 
+/// Day II: a predicted path of a participant with its duration, confidence and driving behaviour.
+///
 /// ASN.1 `Planning` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Planning {
-    /// 0.1 s
+    /// Time span the prediction covers, 0.1 s (up to 60 s).
     ///
     /// `duration`: INTEGER (0..600). Optional.
     pub duration: Option<u16>,
-    /// `planConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// Confidence of the prediction, 0.5 %.
+    ///
+    /// `planConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub plan_confidence: Option<Confidence>,
-    /// `drivingBehavior`: `DriveBehavior`. Optional.
+    /// Predicted driving behaviour.
+    ///
+    /// `drivingBehavior`: `DriveBehavior`: Day II: driving behaviours, current or planned; a set bit names a behaviour. Optional.
     pub driving_behavior: Option<DriveBehavior>,
-    /// `pathPlanning`: `PathPlanning`. Optional.
+    /// Predicted path points.
+    ///
+    /// `pathPlanning`: `PathPlanning`: Day II: planned path as 1 to 100 points in driving order. Optional.
     pub path_planning: Option<PathPlanning>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -2364,31 +2506,53 @@ impl Jer for Planning {
     }
 }
 
+/// Day II: predicted paths of a participant, 1 to 8.
+///
 /// ASN.1 `PlanningList` (module `SensorSharing`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `Planning`
+/// SEQUENCE (SIZE(1..8)) OF `Planning`: Day II: a predicted path of a participant with its duration, confidence and driving behaviour.
 pub type PlanningList = Vec<Planning>;
 
+/// Day II sensor data sharing message (SSM): traffic participants, obstacles and events a roadside unit or vehicle has detected with its sensors, with the area covered.
+///
 /// ASN.1 `SensorSharingMsg` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensorSharingMsg {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's SSM messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
+    /// Id of the sender (roadside unit or temporary vehicle id), 8 bytes.
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `equipmentType`: `EquipmentType`.
+    /// Kind of sender.
+    ///
+    /// `equipmentType`: `EquipmentType`: Day II: kind of V2X equipment: roadside unit, on-board unit or vulnerable road user device.
     pub equipment_type: EquipmentType,
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// Time of sending: millisecond within the current UTC minute.
+    ///
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `sensorPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Position of the sensor; object positions are offsets from it.
+    ///
+    /// `sensorPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub sensor_pos: Position3D,
-    /// `detectedRegion`: `DetectedRegion`. Optional.
+    /// Areas the sensors cover.
+    ///
+    /// `detectedRegion`: `DetectedRegion`: Day II: areas covered by the sensors, 1 to 8 polygons. Optional.
     pub detected_region: Option<DetectedRegion>,
-    /// `participants`: `DetectedPTCList`. Optional.
+    /// Detected traffic participants.
+    ///
+    /// `participants`: `DetectedPTCList`: Day II: detected traffic participants, 1 to 512. Optional.
     pub participants: Option<DetectedPTCList>,
-    /// `obstacles`: `DetectedObstacleList`. Optional.
+    /// Detected obstacles.
+    ///
+    /// `obstacles`: `DetectedObstacleList`: Day II: detected obstacles, 1 to 64. Optional.
     pub obstacles: Option<DetectedObstacleList>,
-    /// `rtes`: `RTEList`. Optional.
+    /// Detected traffic events.
+    ///
+    /// `rtes`: `RTEList`: Road traffic events, 1 to 8. Optional.
     pub rtes: Option<RTEList>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -2745,41 +2909,45 @@ impl Jer for SensorSharingMsg {
     }
 }
 
+/// Day II: an object dimension, 10 cm (up to 102.3 m).
+///
 /// ASN.1 `SizeValue` (module `SensorSharing`).
 ///
 /// INTEGER (0..1023)
 pub type SizeValue = u16;
 
+/// Day II: accuracy of an object dimension; each item names the bound in metres (size-100-00 = 100 m ... size-000-01 = 1 cm); unavailable = unknown.
+///
 /// ASN.1 `SizeValueConfidence` (module `SensorSharing`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SizeValueConfidence {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Unknown.
     Unavailable,
-    /// `size-100-00` (1)
+    /// `size-100-00` (1): Within 100 m.
     Size10000,
-    /// `size-050-00` (2)
+    /// `size-050-00` (2): Within 50 m.
     Size05000,
-    /// `size-020-00` (3)
+    /// `size-020-00` (3): Within 20 m.
     Size02000,
-    /// `size-010-00` (4)
+    /// `size-010-00` (4): Within 10 m.
     Size01000,
-    /// `size-005-00` (5)
+    /// `size-005-00` (5): Within 5 m.
     Size00500,
-    /// `size-002-00` (6)
+    /// `size-002-00` (6): Within 2 m.
     Size00200,
-    /// `size-001-00` (7)
+    /// `size-001-00` (7): Within 1 m.
     Size00100,
-    /// `size-000-50` (8)
+    /// `size-000-50` (8): Within 50 cm.
     Size00050,
-    /// `size-000-20` (9)
+    /// `size-000-20` (9): Within 20 cm.
     Size00020,
-    /// `size-000-10` (10)
+    /// `size-000-10` (10): Within 10 cm.
     Size00010,
-    /// `size-000-05` (11)
+    /// `size-000-05` (11): Within 5 cm.
     Size00005,
-    /// `size-000-02` (12)
+    /// `size-000-02` (12): Within 2 cm.
     Size00002,
-    /// `size-000-01` (13)
+    /// `size-000-01` (13): Within 1 cm.
     Size00001,
 }
 
@@ -2880,13 +3048,19 @@ impl Jer for SizeValueConfidence {
     }
 }
 
+/// Day II: data specific to the kind of participant.
+///
 /// ASN.1 `TypeRelatedExt` (module `SensorSharing`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum TypeRelatedExt {
-    /// `motorExt`: `MotorDataExtension`.
+    /// Motor vehicle data.
+    ///
+    /// `motorExt`: `MotorDataExtension`: Day II: detected motor vehicle data: lights, attitude and angular velocity with their accuracies.
     MotorExt(MotorDataExtension),
-    /// `non-motorExt`: `Non-motorDataExtension`.
+    /// Non-motor participant data.
+    ///
+    /// `non-motorExt`: `Non-motorDataExtension`: Day II: detected non-motor participant data: size as a radius and the PSM participant details.
     NonMotorExt(NonMotorDataExtension),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),

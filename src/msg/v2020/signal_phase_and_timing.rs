@@ -17,18 +17,30 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Signal phase and timing message (SPAT): current light state and timing of each phase of one or more signalised intersections.
+///
 /// ASN.1 `SPAT` (module `SignalPhaseAndTiming`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SPAT {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's SPAT messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
-    /// `moy`: `MinuteOfTheYear`: Minutes elapsed in the current UTC year; 527040 = invalid. Optional.
+    /// Minute of the year of the message.
+    ///
+    /// `moy`: `MinuteOfTheYear`: Minutes elapsed since the start of the current UTC year (0 to 527039); 527040 = invalid or unavailable. Optional.
     pub moy: Option<MinuteOfTheYear>,
-    /// `timeStamp`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable). Optional.
+    /// Millisecond within the minute of the message.
+    ///
+    /// `timeStamp`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid. Optional.
     pub time_stamp: Option<DSecond>,
-    /// `name`: `DescriptiveName`. Optional.
+    /// Human-readable name.
+    ///
+    /// `name`: `DescriptiveName`: Human-readable name, ASCII text of 1 to 63 characters. Optional.
     pub name: Option<DescriptiveName>,
-    /// `intersections`: `IntersectionStateList`.
+    /// Signal states of the intersections.
+    ///
+    /// `intersections`: `IntersectionStateList`: Signal states of intersections, 1 to 32.
     pub intersections: IntersectionStateList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

@@ -17,11 +17,17 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Day II test message: a counter and opaque user data, for testing.
+///
 /// ASN.1 `TestMsg` (module `TestMsg`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestMsg {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's test messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
+    /// Opaque test payload, 1 to 2048 bytes.
+    ///
     /// `userData`: OCTET STRING (SIZE(1..2048)).
     pub user_data: Vec<u8>,
 }

@@ -17,16 +17,18 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Anti-lock brakes: off, on (enabled, not acting) or engaged (acting); unavailable = not equipped or unknown.
+///
 /// ASN.1 `AntiLockBrakeStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AntiLockBrakeStatus {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Switched off.
     Off,
-    /// `on` (2)
+    /// `on` (2): Enabled, not acting.
     On,
-    /// `engaged` (3)
+    /// `engaged` (3): Acting.
     Engaged,
 }
 
@@ -87,16 +89,18 @@ impl Jer for AntiLockBrakeStatus {
     }
 }
 
+/// Auxiliary brakes: off or on; unavailable = not equipped or unknown.
+///
 /// ASN.1 `AuxiliaryBrakeStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuxiliaryBrakeStatus {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Off.
     Off,
-    /// `on` (2)
+    /// `on` (2): On.
     On,
-    /// `reserved` (3)
+    /// `reserved` (3): Reserved.
     Reserved,
 }
 
@@ -157,6 +161,8 @@ impl Jer for AuxiliaryBrakeStatus {
     }
 }
 
+/// Wheel brakes applied, one bit per wheel (first bit set = unavailable).
+///
 /// ASN.1 `BrakeAppliedStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct BrakeAppliedStatus(pub [u8; 1]);
@@ -164,15 +170,15 @@ pub struct BrakeAppliedStatus(pub [u8; 1]);
 impl BrakeAppliedStatus {
     /// Size in bits.
     pub const BITS: usize = 5;
-    /// Bit `unavailable`.
+    /// Bit `unavailable`: Set when the wheel brake state is not available.
     pub const UNAVAILABLE: usize = 0;
-    /// Bit `leftFront`.
+    /// Bit `leftFront`: Left front brake active.
     pub const LEFT_FRONT: usize = 1;
-    /// Bit `leftRear`.
+    /// Bit `leftRear`: Left rear brake active.
     pub const LEFT_REAR: usize = 2;
-    /// Bit `rightFront`.
+    /// Bit `rightFront`: Right front brake active.
     pub const RIGHT_FRONT: usize = 3;
-    /// Bit `rightRear`.
+    /// Bit `rightRear`: Right rear brake active.
     pub const RIGHT_REAR: usize = 4;
     /// Whether bit `i` (0 = first, most significant) is set.
     pub fn get(&self, i: usize) -> bool {
@@ -219,14 +225,16 @@ impl Jer for BrakeAppliedStatus {
     }
 }
 
+/// Brake assist: off or on (assisting braking); unavailable = not equipped or unknown.
+///
 /// ASN.1 `BrakeBoostApplied` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BrakeBoostApplied {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Not assisting.
     Off,
-    /// `on` (2)
+    /// `on` (2): Assisting braking.
     On,
 }
 
@@ -283,14 +291,16 @@ impl Jer for BrakeBoostApplied {
     }
 }
 
+/// Brake pedal: off = not pressed, on = pressed; unavailable = not equipped or unknown.
+///
 /// ASN.1 `BrakePedalStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BrakePedalStatus {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Pedal not pressed.
     Off,
-    /// `on` (2)
+    /// `on` (2): Pedal pressed.
     On,
 }
 
@@ -347,22 +357,38 @@ impl Jer for BrakePedalStatus {
     }
 }
 
+/// State of the brake system and the driving-stability systems.
+///
 /// ASN.1 `BrakeSystemStatus` (module `VehBrake`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BrakeSystemStatus {
-    /// `brakePadel`: `BrakePedalStatus`. Optional.
+    /// Brake pedal pressed or not.
+    ///
+    /// `brakePadel`: `BrakePedalStatus`: Brake pedal: off = not pressed, on = pressed; unavailable = not equipped or unknown. Optional.
     pub brake_padel: Option<BrakePedalStatus>,
-    /// `wheelBrakes`: `BrakeAppliedStatus`. Optional.
+    /// Which wheel brakes are applied.
+    ///
+    /// `wheelBrakes`: `BrakeAppliedStatus`: Wheel brakes applied, one bit per wheel (first bit set = unavailable). Optional.
     pub wheel_brakes: Option<BrakeAppliedStatus>,
-    /// `traction`: `TractionControlStatus`. Optional.
+    /// Traction control system state.
+    ///
+    /// `traction`: `TractionControlStatus`: Traction control: off, on (enabled, not acting) or engaged (acting); unavailable = not equipped or unknown. Optional.
     pub traction: Option<TractionControlStatus>,
-    /// `abs`: `AntiLockBrakeStatus`. Optional.
+    /// Anti-lock brake system state.
+    ///
+    /// `abs`: `AntiLockBrakeStatus`: Anti-lock brakes: off, on (enabled, not acting) or engaged (acting); unavailable = not equipped or unknown. Optional.
     pub abs: Option<AntiLockBrakeStatus>,
-    /// `scs`: `StabilityControlStatus`. Optional.
+    /// Stability control system state.
+    ///
+    /// `scs`: `StabilityControlStatus`: Stability control: off, on (enabled, not acting) or engaged (acting); unavailable = not equipped or unknown. Optional.
     pub scs: Option<StabilityControlStatus>,
-    /// `brakeBoost`: `BrakeBoostApplied`. Optional.
+    /// Brake assist (boost) state.
+    ///
+    /// `brakeBoost`: `BrakeBoostApplied`: Brake assist: off or on (assisting braking); unavailable = not equipped or unknown. Optional.
     pub brake_boost: Option<BrakeBoostApplied>,
-    /// `auxBrakes`: `AuxiliaryBrakeStatus`. Optional.
+    /// Auxiliary brake (e.g. retarder, parking brake) state.
+    ///
+    /// `auxBrakes`: `AuxiliaryBrakeStatus`: Auxiliary brakes: off or on; unavailable = not equipped or unknown. Optional.
     pub aux_brakes: Option<AuxiliaryBrakeStatus>,
 }
 
@@ -533,16 +559,18 @@ impl Jer for BrakeSystemStatus {
     }
 }
 
+/// Stability control: off, on (enabled, not acting) or engaged (acting); unavailable = not equipped or unknown.
+///
 /// ASN.1 `StabilityControlStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StabilityControlStatus {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Switched off.
     Off,
-    /// `on` (2)
+    /// `on` (2): Enabled, not acting.
     On,
-    /// `engaged` (3)
+    /// `engaged` (3): Acting.
     Engaged,
 }
 
@@ -603,16 +631,18 @@ impl Jer for StabilityControlStatus {
     }
 }
 
+/// Traction control: off, on (enabled, not acting) or engaged (acting); unavailable = not equipped or unknown.
+///
 /// ASN.1 `TractionControlStatus` (module `VehBrake`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TractionControlStatus {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `off` (1)
+    /// `off` (1): Switched off.
     Off,
-    /// `on` (2)
+    /// `on` (2): Enabled, not acting.
     On,
-    /// `engaged` (3)
+    /// `engaged` (3): Acting.
     Engaged,
 }
 

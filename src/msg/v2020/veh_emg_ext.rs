@@ -17,24 +17,26 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Light bar state of an emergency or special vehicle; unavailable = not equipped or unknown.
+///
 /// ASN.1 `LightbarInUse` (module `VehEmgExt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LightbarInUse {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `notInUse` (1)
+    /// `notInUse` (1): Light bar off.
     NotInUse,
-    /// `inUse` (2)
+    /// `inUse` (2): Emergency lights on.
     InUse,
-    /// `yellowCautionLights` (3)
+    /// `yellowCautionLights` (3): Yellow caution lights on.
     YellowCautionLights,
-    /// `schooldBusLights` (4)
+    /// `schooldBusLights` (4): School bus lights on.
     SchooldBusLights,
-    /// `arrowSignsActive` (5)
+    /// `arrowSignsActive` (5): Arrow signs active.
     ArrowSignsActive,
-    /// `slowMovingVehicle` (6)
+    /// `slowMovingVehicle` (6): Slow-moving vehicle lights on.
     SlowMovingVehicle,
-    /// `freqStops` (7)
+    /// `freqStops` (7): Vehicle makes frequent stops.
     FreqStops,
 }
 
@@ -111,22 +113,24 @@ impl Jer for LightbarInUse {
     }
 }
 
+/// Kind of operation of an emergency or special vehicle.
+///
 /// ASN.1 `ResponseType` (module `VehEmgExt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResponseType {
-    /// `notInUseOrNotEquipped` (0)
+    /// `notInUseOrNotEquipped` (0): No operation, or not equipped.
     NotInUseOrNotEquipped,
-    /// `emergency` (1)
+    /// `emergency` (1): Emergency call: active service at emergency level.
     Emergency,
-    /// `nonEmergency` (2)
+    /// `nonEmergency` (2): Non-emergency service, e.g. returning from a call.
     NonEmergency,
-    /// `pursuit` (3)
+    /// `pursuit` (3): Pursuing another vehicle.
     Pursuit,
-    /// `stationary` (4)
+    /// `stationary` (4): Stopped at a scene, e.g. incident or work zone.
     Stationary,
-    /// `slowMoving` (5)
+    /// `slowMoving` (5): Moving slowly and likely to pull over.
     SlowMoving,
-    /// `stopAndGoMovement` (6)
+    /// `stopAndGoMovement` (6): Stopping and starting repeatedly, e.g. school bus or refuse truck.
     StopAndGoMovement,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -236,16 +240,18 @@ impl Jer for ResponseType {
     }
 }
 
+/// Siren state: not in use or in use; unavailable = not equipped or unknown.
+///
 /// ASN.1 `SirenInUse` (module `VehEmgExt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SirenInUse {
-    /// `unavailable` (0)
+    /// `unavailable` (0): Not equipped or unknown.
     Unavailable,
-    /// `notInUse` (1)
+    /// `notInUse` (1): Siren off.
     NotInUse,
-    /// `inUse` (2)
+    /// `inUse` (2): Siren on.
     InUse,
-    /// `reserved` (3)
+    /// `reserved` (3): Reserved.
     Reserved,
 }
 
@@ -306,14 +312,22 @@ impl Jer for SirenInUse {
     }
 }
 
+/// BSM additions for emergency and special vehicles: what they are doing and whether siren and light bar are in use.
+///
 /// ASN.1 `VehicleEmergencyExtensions` (module `VehEmgExt`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehicleEmergencyExtensions {
-    /// `responseType`: `ResponseType`. Optional.
+    /// Kind of operation the vehicle is on.
+    ///
+    /// `responseType`: `ResponseType`: Kind of operation of an emergency or special vehicle. Optional.
     pub response_type: Option<ResponseType>,
-    /// `sirenUse`: `SirenInUse`. Optional.
+    /// Siren state.
+    ///
+    /// `sirenUse`: `SirenInUse`: Siren state: not in use or in use; unavailable = not equipped or unknown. Optional.
     pub siren_use: Option<SirenInUse>,
-    /// `lightsUse`: `LightbarInUse`. Optional.
+    /// Light bar state.
+    ///
+    /// `lightsUse`: `LightbarInUse`: Light bar state of an emergency or special vehicle; unavailable = not equipped or unknown. Optional.
     pub lights_use: Option<LightbarInUse>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

@@ -17,28 +17,36 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
-/// 5 cm.
+/// Vehicle height, 5 cm (up to 6.35 m); 0 = invalid.
 ///
 /// ASN.1 `VehicleHeight` (module `VehSize`).
 ///
 /// INTEGER (0..127)
 pub type VehicleHeight = u8;
 
-/// 1 cm.
+/// Vehicle length, 1 cm (up to 40.95 m); 0 = invalid.
 ///
 /// ASN.1 `VehicleLength` (module `VehSize`).
 ///
 /// INTEGER (0..4095)
 pub type VehicleLength = u16;
 
+/// Outer dimensions of the vehicle: width, length and optional height.
+///
 /// ASN.1 `VehicleSize` (module `VehSize`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehicleSize {
-    /// `width`: `VehicleWidth`: 1 cm.
+    /// Width, 1 cm.
+    ///
+    /// `width`: `VehicleWidth`: Vehicle width, 1 cm (up to 10.23 m); 0 = invalid.
     pub width: VehicleWidth,
-    /// `length`: `VehicleLength`: 1 cm.
+    /// Length, 1 cm.
+    ///
+    /// `length`: `VehicleLength`: Vehicle length, 1 cm (up to 40.95 m); 0 = invalid.
     pub length: VehicleLength,
-    /// `height`: `VehicleHeight`: 5 cm. Optional.
+    /// Height, 5 cm.
+    ///
+    /// `height`: `VehicleHeight`: Vehicle height, 5 cm (up to 6.35 m); 0 = invalid. Optional.
     pub height: Option<VehicleHeight>,
 }
 
@@ -126,7 +134,7 @@ impl Jer for VehicleSize {
     }
 }
 
-/// 1 cm.
+/// Vehicle width, 1 cm (up to 10.23 m); 0 = invalid.
 ///
 /// ASN.1 `VehicleWidth` (module `VehSize`).
 ///

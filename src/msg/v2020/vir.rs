@@ -17,6 +17,8 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Day II: driving behaviours, current or planned; a set bit names a behaviour.
+///
 /// ASN.1 `DriveBehavior` (module `VIR`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct DriveBehavior {
@@ -29,33 +31,33 @@ pub struct DriveBehavior {
 impl DriveBehavior {
     /// Size in bits of a root value.
     pub const BITS: usize = 14;
-    /// Bit `goStraightForward`.
+    /// Bit `goStraightForward`: Driving straight on.
     pub const GO_STRAIGHT_FORWARD: usize = 0;
-    /// Bit `laneChangingToLeft`.
+    /// Bit `laneChangingToLeft`: Changing lane to the left.
     pub const LANE_CHANGING_TO_LEFT: usize = 1;
-    /// Bit `laneChangingToRight`.
+    /// Bit `laneChangingToRight`: Changing lane to the right.
     pub const LANE_CHANGING_TO_RIGHT: usize = 2;
-    /// Bit `rampIn`.
+    /// Bit `rampIn`: Entering from a ramp.
     pub const RAMP_IN: usize = 3;
-    /// Bit `rampOut`.
+    /// Bit `rampOut`: Leaving by a ramp.
     pub const RAMP_OUT: usize = 4;
-    /// Bit `intersectionStraightThrough`.
+    /// Bit `intersectionStraightThrough`: Going straight through an intersection.
     pub const INTERSECTION_STRAIGHT_THROUGH: usize = 5;
-    /// Bit `intersectionTurnLeft`.
+    /// Bit `intersectionTurnLeft`: Turning left at an intersection.
     pub const INTERSECTION_TURN_LEFT: usize = 6;
-    /// Bit `intersectionTurnRight`.
+    /// Bit `intersectionTurnRight`: Turning right at an intersection.
     pub const INTERSECTION_TURN_RIGHT: usize = 7;
-    /// Bit `intersectionUTurn`.
+    /// Bit `intersectionUTurn`: U-turn at an intersection.
     pub const INTERSECTION_U_TURN: usize = 8;
-    /// Bit `stop-and-go`.
+    /// Bit `stop-and-go`: Stop-and-go traffic.
     pub const STOP_AND_GO: usize = 9;
-    /// Bit `stop`.
+    /// Bit `stop`: Stopping.
     pub const STOP: usize = 10;
-    /// Bit `slow-down`.
+    /// Bit `slow-down`: Slowing down.
     pub const SLOW_DOWN: usize = 11;
-    /// Bit `speed-up`.
+    /// Bit `speed-up`: Speeding up.
     pub const SPEED_UP: usize = 12;
-    /// Bit `parking`.
+    /// Bit `parking`: Parking.
     pub const PARKING: usize = 13;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -135,22 +137,38 @@ impl Jer for DriveBehavior {
     }
 }
 
+/// Day II: a request to another vehicle or a roadside unit, with its state and validity.
+///
 /// ASN.1 `DriveRequest` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriveRequest {
+    /// Local request number set by the requester.
+    ///
     /// `reqID`: INTEGER (0..255).
     pub req_id: u8,
-    /// `status`: `ReqStatus`.
+    /// State of the request.
+    ///
+    /// `status`: `ReqStatus`: Day II: state of a request: requested, confirmed, cancelled or completed.
     pub status: ReqStatus,
+    /// Priority of the request, one byte (higher is more urgent).
+    ///
     /// `reqPriority`: OCTET STRING (SIZE(1..1)). Optional.
     pub req_priority: Option<[u8; 1]>,
+    /// Temporary id of the vehicle addressed.
+    ///
     /// `targetVeh`: OCTET STRING (SIZE(8..8)). Optional.
     pub target_veh: Option<[u8; 8]>,
+    /// Id of the roadside unit addressed.
+    ///
     /// `targetRSU`: OCTET STRING (SIZE(8..8)). Optional.
     pub target_rsu: Option<[u8; 8]>,
-    /// `info`: `ReqInfo`. Optional.
+    /// What is requested.
+    ///
+    /// `info`: `ReqInfo`: Day II: what a request asks for. Optional.
     pub info: Option<ReqInfo>,
-    /// `lifeTime`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
+    /// How long the request holds, 10 ms.
+    ///
+    /// `lifeTime`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub life_time: Option<TimeOffset>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -365,23 +383,33 @@ impl Jer for DriveRequest {
     }
 }
 
+/// Day II: requests, 1 to 8.
+///
 /// ASN.1 `DriveRequestList` (module `VIR`).
 ///
-/// SEQUENCE (SIZE(1..8)) OF `DriveRequest`
+/// SEQUENCE (SIZE(1..8)) OF `DriveRequest`: Day II: a request to another vehicle or a roadside unit, with its state and validity.
 pub type DriveRequestList = Vec<DriveRequest>;
 
-/// Intention (current position, planned path, behaviour) and requests.
+/// Day II: a vehicle's intention (current position, planned path, current behaviour) and its requests.
 ///
 /// ASN.1 `IARData` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IARData {
-    /// `currentPos`: `PathPlanningPoint`. Optional.
+    /// Current position and motion.
+    ///
+    /// `currentPos`: `PathPlanningPoint`: Day II: a point of a planned path with the expected motion there and when it will be reached. Optional.
     pub current_pos: Option<PathPlanningPoint>,
-    /// `path-Planning`: `PathPlanning`. Optional.
+    /// Planned path ahead.
+    ///
+    /// `path-Planning`: `PathPlanning`: Day II: planned path as 1 to 100 points in driving order. Optional.
     pub path_planning: Option<PathPlanning>,
-    /// `currentBehavior`: `DriveBehavior`. Optional.
+    /// Current driving behaviour.
+    ///
+    /// `currentBehavior`: `DriveBehavior`: Day II: driving behaviours, current or planned; a set bit names a behaviour. Optional.
     pub current_behavior: Option<DriveBehavior>,
-    /// `reqs`: `DriveRequestList`. Optional.
+    /// Requests to other vehicles or the roadside.
+    ///
+    /// `reqs`: `DriveRequestList`: Day II: requests, 1 to 8. Optional.
     pub reqs: Option<DriveRequestList>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -589,6 +617,8 @@ impl Jer for IARData {
     }
 }
 
+/// Day II: parking services requested; a set bit names a service.
+///
 /// ASN.1 `ParkingRequest` (module `VIR`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ParkingRequest {
@@ -601,29 +631,29 @@ pub struct ParkingRequest {
 impl ParkingRequest {
     /// Size in bits of a root value.
     pub const BITS: usize = 12;
-    /// Bit `enter`.
+    /// Bit `enter`: Enter the parking lot.
     pub const ENTER: usize = 0;
-    /// Bit `exit`.
+    /// Bit `exit`: Leave the parking lot.
     pub const EXIT: usize = 1;
-    /// Bit `park`.
+    /// Bit `park`: Park.
     pub const PARK: usize = 2;
-    /// Bit `pay`.
+    /// Bit `pay`: Pay.
     pub const PAY: usize = 3;
-    /// Bit `unloadPassenger`.
+    /// Bit `unloadPassenger`: Drop off passengers.
     pub const UNLOAD_PASSENGER: usize = 4;
-    /// Bit `pickupPassenger`.
+    /// Bit `pickupPassenger`: Pick up passengers.
     pub const PICKUP_PASSENGER: usize = 5;
-    /// Bit `unloadCargo`.
+    /// Bit `unloadCargo`: Unload goods.
     pub const UNLOAD_CARGO: usize = 6;
-    /// Bit `loadCargo`.
+    /// Bit `loadCargo`: Load goods.
     pub const LOAD_CARGO: usize = 7;
-    /// Bit `reserved1`.
+    /// Bit `reserved1`: Reserved.
     pub const RESERVED1: usize = 8;
-    /// Bit `reserved2`.
+    /// Bit `reserved2`: Reserved.
     pub const RESERVED2: usize = 9;
-    /// Bit `reserved3`.
+    /// Bit `reserved3`: Reserved.
     pub const RESERVED3: usize = 10;
-    /// Bit `reserved4`.
+    /// Bit `reserved4`: Reserved.
     pub const RESERVED4: usize = 11;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -703,6 +733,8 @@ impl Jer for ParkingRequest {
     }
 }
 
+/// Day II: kinds of parking space; a set bit names a kind.
+///
 /// ASN.1 `ParkingType` (module `VIR`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ParkingType {
@@ -715,25 +747,25 @@ pub struct ParkingType {
 impl ParkingType {
     /// Size in bits of a root value.
     pub const BITS: usize = 10;
-    /// Bit `unknown`.
+    /// Bit `unknown`: Unknown.
     pub const UNKNOWN: usize = 0;
-    /// Bit `ordinary`.
+    /// Bit `ordinary`: Ordinary space.
     pub const ORDINARY: usize = 1;
-    /// Bit `disabled`.
+    /// Bit `disabled`: Space for disabled drivers.
     pub const DISABLED: usize = 2;
-    /// Bit `mini`.
+    /// Bit `mini`: Space for small cars.
     pub const MINI: usize = 3;
-    /// Bit `attached`.
+    /// Bit `attached`: Space attached to another one.
     pub const ATTACHED: usize = 4;
-    /// Bit `charging`.
+    /// Bit `charging`: Space with electric charging.
     pub const CHARGING: usize = 5;
-    /// Bit `stereo`.
+    /// Bit `stereo`: Space in a mechanical (multi-level) garage.
     pub const STEREO: usize = 6;
-    /// Bit `lady`.
+    /// Bit `lady`: Space reserved for women drivers.
     pub const LADY: usize = 7;
-    /// Bit `extended`.
+    /// Bit `extended`: Extra-large space.
     pub const EXTENDED: usize = 8;
-    /// Bit `private`.
+    /// Bit `private`: Private space.
     pub const PRIVATE: usize = 9;
     /// Whether bit `i` (0 = first, most significant) of the root value is set.
     pub fn get(&self, i: usize) -> bool {
@@ -813,37 +845,61 @@ impl Jer for ParkingType {
     }
 }
 
+/// Day II: planned path as 1 to 100 points in driving order.
+///
 /// ASN.1 `PathPlanning` (module `VIR`).
 ///
-/// SEQUENCE (SIZE(1..100)) OF `PathPlanningPoint`
+/// SEQUENCE (SIZE(1..100)) OF `PathPlanningPoint`: Day II: a point of a planned path with the expected motion there and when it will be reached.
 pub type PathPlanning = Vec<PathPlanningPoint>;
 
+/// Day II: a point of a planned path with the expected motion there and when it will be reached.
+///
 /// ASN.1 `PathPlanningPoint` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathPlanningPoint {
-    /// `posInMap`: `ReferenceLink`. Optional.
-    pub pos_in_map: Option<ReferenceLink>,
-    /// `pos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset.
-    pub pos: PositionOffsetLLV,
-    /// `posAccuracy`: `PositionConfidenceSet`: Position accuracy class (horizontal and optionally vertical). Optional.
-    pub pos_accuracy: Option<PositionConfidenceSet>,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
-    pub speed: Option<Speed>,
-    /// `speedCfd`: `SpeedConfidence`. Optional.
-    pub speed_cfd: Option<SpeedConfidence>,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable. Optional.
-    pub heading: Option<Heading>,
-    /// `headingCfd`: `HeadingConfidence`. Optional.
-    pub heading_cfd: Option<HeadingConfidence>,
-    /// `accelSet`: `AccelerationSet4Way`: Longitudinal, lateral and vertical acceleration plus yaw rate. Optional.
-    pub accel_set: Option<AccelerationSet4Way>,
-    /// `acc4WayConfidence`: `AccSet4WayConfidence`: Day II: accuracy of each component of AccelerationSet4Way. Optional.
-    pub acc4_way_confidence: Option<AccSet4WayConfidence>,
-    /// time to reach this point, 10 ms
+    /// Map link and lanes of the point.
     ///
-    /// `estimatedTime`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
+    /// `posInMap`: `ReferenceLink`: A map link (from its upstream to its downstream node) an event or sign applies to, optionally only some lanes. Optional.
+    pub pos_in_map: Option<ReferenceLink>,
+    /// Position as an offset from the reference position.
+    ///
+    /// `pos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset.
+    pub pos: PositionOffsetLLV,
+    /// Position accuracy class.
+    ///
+    /// `posAccuracy`: `PositionConfidenceSet`: Position accuracy at 95 % confidence: horizontal class and optional elevation class. Optional.
+    pub pos_accuracy: Option<PositionConfidenceSet>,
+    /// Expected speed.
+    ///
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
+    pub speed: Option<Speed>,
+    /// Accuracy of speed.
+    ///
+    /// `speedCfd`: `SpeedConfidence`: Speed accuracy at 95 % confidence; each item names the bound in m/s (prec100ms = 100 m/s ... prec0-01ms = 0.01 m/s); unavailable = not equipped or unknown. Optional.
+    pub speed_cfd: Option<SpeedConfidence>,
+    /// Expected heading.
+    ///
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable. Optional.
+    pub heading: Option<Heading>,
+    /// Accuracy of heading.
+    ///
+    /// `headingCfd`: `HeadingConfidence`: Heading accuracy at 95 % confidence; each item names the bound in degrees (prec10deg = 10 degree ... prec0-0125deg = 0.0125 degree, the heading resolution); unavailable = not equipped or unknown. Optional.
+    pub heading_cfd: Option<HeadingConfidence>,
+    /// Expected accelerations.
+    ///
+    /// `accelSet`: `AccelerationSet4Way`: Accelerations along the vehicle axes and the yaw rate: longitudinal (forward positive), lateral (right positive), vertical (downward positive) and yaw rate (clockwise positive). Optional.
+    pub accel_set: Option<AccelerationSet4Way>,
+    /// Accuracy of the accelerations.
+    ///
+    /// `acc4WayConfidence`: `AccSet4WayConfidence`: Day II: accuracy of each component of AccelerationSet4Way at 95 % confidence. Optional.
+    pub acc4_way_confidence: Option<AccSet4WayConfidence>,
+    /// Time until the point is reached, 10 ms.
+    ///
+    /// `estimatedTime`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub estimated_time: Option<TimeOffset>,
-    /// `timeConfidence`: `Confidence`: Confidence in 0.5 % steps (0..100 %). Optional.
+    /// Confidence of estimatedTime, 0.5 %.
+    ///
+    /// `timeConfidence`: `Confidence`: General confidence of an associated value, 0.5 % (0 to 100 %). Optional.
     pub time_confidence: Option<Confidence>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1166,20 +1222,34 @@ impl Jer for PathPlanningPoint {
     }
 }
 
+/// Day II: request to clear a lane of a link for the requester, optionally along a path and in a time window.
+///
 /// ASN.1 `Req-ClearTheWay` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReqClearTheWay {
-    /// `upstreamNode`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Upstream node of the link.
+    ///
+    /// `upstreamNode`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub upstream_node: NodeReferenceID,
-    /// `downstreamNode`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Downstream node of the link.
+    ///
+    /// `downstreamNode`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub downstream_node: NodeReferenceID,
-    /// `targetLane`: `LaneID`.
+    /// Lane to clear.
+    ///
+    /// `targetLane`: `LaneID`: Lane number within a link; 0 = unknown or not given; 255 reserved.
     pub target_lane: LaneID,
-    /// `relatedPath`: `ReferencePath`. Optional.
+    /// Path to clear.
+    ///
+    /// `relatedPath`: `ReferencePath`: A path an event or sign applies to: a polyline with a half-width. Optional.
     pub related_path: Option<ReferencePath>,
-    /// `tBegin`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// Start of the time window.
+    ///
+    /// `tBegin`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub t_begin: Option<DDateTime>,
-    /// `tEnd`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// End of the time window.
+    ///
+    /// `tEnd`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub t_end: Option<DDateTime>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1362,14 +1432,22 @@ impl Jer for ReqClearTheWay {
     }
 }
 
+/// Day II: request to change into a lane of a link.
+///
 /// ASN.1 `Req-LaneChange` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReqLaneChange {
-    /// `upstreamNode`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Upstream node of the link.
+    ///
+    /// `upstreamNode`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub upstream_node: NodeReferenceID,
-    /// `downstreamNode`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// Downstream node of the link.
+    ///
+    /// `downstreamNode`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub downstream_node: NodeReferenceID,
-    /// `targetLane`: `LaneID`.
+    /// Lane the vehicle wants to enter.
+    ///
+    /// `targetLane`: `LaneID`: Lane number within a link; 0 = unknown or not given; 255 reserved.
     pub target_lane: LaneID,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1484,15 +1562,25 @@ impl Jer for ReqLaneChange {
     }
 }
 
+/// Day II: parking request: vehicle class, what is wanted, kind of space and preferred space.
+///
 /// ASN.1 `Req-ParkingArea` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReqParkingArea {
-    /// `vehicleClass`: `VehicleClassification`.
+    /// Class of the requesting vehicle.
+    ///
+    /// `vehicleClass`: `VehicleClassification`: Vehicle classification: basic class and, optionally, fuel type.
     pub vehicle_class: VehicleClassification,
-    /// `req`: `ParkingRequest`.
+    /// What is requested.
+    ///
+    /// `req`: `ParkingRequest`: Day II: parking services requested; a set bit names a service.
     pub req: ParkingRequest,
-    /// `parkingType`: `ParkingType`. Optional.
+    /// Kind of parking space wanted.
+    ///
+    /// `parkingType`: `ParkingType`: Day II: kinds of parking space; a set bit names a kind. Optional.
     pub parking_type: Option<ParkingType>,
+    /// Preferred parking space.
+    ///
     /// `expectedParkingSlotID`: INTEGER (0..65535). Optional.
     pub expected_parking_slot_id: Option<u16>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -1647,10 +1735,14 @@ impl Jer for ReqParkingArea {
     }
 }
 
+/// Day II: request for sensor data of the areas along the given paths.
+///
 /// ASN.1 `Req-SensorSharing` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReqSensorSharing {
-    /// `detectArea`: `ReferencePathList`.
+    /// Paths whose surroundings are of interest.
+    ///
+    /// `detectArea`: `ReferencePathList`: Paths an event or sign applies to, 1 to 8.
     pub detect_area: ReferencePathList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1757,16 +1849,24 @@ impl Jer for ReqSensorSharing {
     }
 }
 
+/// Day II: request for signal priority for a movement at an intersection.
+///
 /// ASN.1 `Req-SignalPriority` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReqSignalPriority {
-    /// `intersectionId`: `NodeReferenceID`: Globally unique node id: optional region plus id within the region.
+    /// The intersection.
+    ///
+    /// `intersectionId`: `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique.
     pub intersection_id: NodeReferenceID,
-    /// `requiredMov`: `MovementEx`: Day II: movement with the turn direction.
+    /// Movement the vehicle wants to make.
+    ///
+    /// `requiredMov`: `MovementEx`: Day II: a movement towards a downstream node, with its signal phase and turn direction.
     pub required_mov: MovementEx,
-    /// `estimatedArrivalTime`: `TimeOffset`: Time offset in units of 10 ms; 65535 = unavailable or greater. Optional.
+    /// Time until arrival at the intersection, 10 ms.
+    ///
+    /// `estimatedArrivalTime`: `TimeOffset`: Time difference, 10 ms (0.01 s to 655.33 s); 65534 = 655.34 s or more; 65535 = unavailable. Optional.
     pub estimated_arrival_time: Option<TimeOffset>,
-    /// 0.1 m
+    /// Distance to the intersection, 0.1 m (up to 1000 m).
     ///
     /// `distance2Intersection`: INTEGER (0..10000). Optional.
     pub distance2_intersection: Option<u16>,
@@ -1933,19 +2033,31 @@ impl Jer for ReqSignalPriority {
     }
 }
 
+/// Day II: what a request asks for.
+///
 /// ASN.1 `ReqInfo` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ReqInfo {
-    /// `laneChange`: `Req-LaneChange`.
+    /// Let the vehicle change lane.
+    ///
+    /// `laneChange`: `Req-LaneChange`: Day II: request to change into a lane of a link.
     LaneChange(ReqLaneChange),
-    /// `clearTheWay`: `Req-ClearTheWay`.
+    /// Clear a lane for the vehicle (e.g. an emergency vehicle).
+    ///
+    /// `clearTheWay`: `Req-ClearTheWay`: Day II: request to clear a lane of a link for the requester, optionally along a path and in a time window.
     ClearTheWay(ReqClearTheWay),
-    /// `signalPriority`: `Req-SignalPriority`.
+    /// Signal priority at an intersection.
+    ///
+    /// `signalPriority`: `Req-SignalPriority`: Day II: request for signal priority for a movement at an intersection.
     SignalPriority(ReqSignalPriority),
-    /// `sensorSharing`: `Req-SensorSharing`.
+    /// Sensor data of an area.
+    ///
+    /// `sensorSharing`: `Req-SensorSharing`: Day II: request for sensor data of the areas along the given paths.
     SensorSharing(ReqSensorSharing),
-    /// `parking`: `Req-ParkingArea`.
+    /// Parking.
+    ///
+    /// `parking`: `Req-ParkingArea`: Day II: parking request: vehicle class, what is wanted, kind of space and preferred space.
     Parking(ReqParkingArea),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),
@@ -2058,18 +2170,20 @@ impl Jer for ReqInfo {
     }
 }
 
+/// Day II: state of a request: requested, confirmed, cancelled or completed.
+///
 /// ASN.1 `ReqStatus` (module `VIR`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReqStatus {
-    /// `unknown` (0)
+    /// `unknown` (0): Unknown.
     Unknown,
-    /// `request` (1)
+    /// `request` (1): Requested.
     Request,
-    /// `comfirmed` (2)
+    /// `comfirmed` (2): Confirmed by the addressee.
     Comfirmed,
-    /// `cancel` (3)
+    /// `cancel` (3): Cancelled.
     Cancel,
-    /// `complete` (4)
+    /// `complete` (4): Completed.
     Complete,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -2165,18 +2279,30 @@ impl Jer for ReqStatus {
     }
 }
 
+/// Day II vehicle intention and request message (VIR): a vehicle's planned path and driving behaviour, and its requests to other vehicles or the roadside (lane change, clearing the way, signal priority, sensor data, parking).
+///
 /// ASN.1 `VehIntentionAndRequest` (module `VIR`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehIntentionAndRequest {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's VIR messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
+    /// Temporary id of the sending vehicle (as in its BSM).
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `secMark`: `DSecond`: Milliseconds within the current UTC minute (60000..65535 reserved, 65535 = unavailable).
+    /// Time of sending: millisecond within the current UTC minute.
+    ///
+    /// `secMark`: `DSecond`: Millisecond within the current UTC minute, 1 ms (0 to 59999); 60000 and above = unavailable or invalid.
     pub sec_mark: DSecond,
-    /// `refPos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m.
+    /// Reference position; path points are offsets from it.
+    ///
+    /// `refPos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m.
     pub ref_pos: Position3D,
-    /// `intAndReq`: `IARData`: Intention (current position, planned path, behaviour) and requests.
+    /// Intention and requests.
+    ///
+    /// `intAndReq`: `IARData`: Day II: a vehicle's intention (current position, planned path, current behaviour) and its requests.
     pub int_and_req: IARData,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,

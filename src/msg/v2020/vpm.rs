@@ -17,9 +17,13 @@ use crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};
 use crate::codec::uper::*;
 use crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 
+/// Day II: account identifier, 2 to 32 bytes.
+///
 /// ASN.1 `AccountInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountInfo {
+    /// Account identifier.
+    ///
     /// `account`: OCTET STRING (SIZE(2..32)).
     pub account: Vec<u8>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -106,21 +110,37 @@ impl Jer for AccountInfo {
     }
 }
 
+/// Day II: a transaction command from one party to the other.
+///
 /// ASN.1 `Action-Request` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionRequest {
-    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    /// Time of sending (UTC).
+    ///
+    /// `time`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
     pub time: DDateTime,
+    /// True when a response is required.
+    ///
     /// `mode`: BOOLEAN.
     pub mode: bool,
+    /// Id of the sender, 8 bytes.
+    ///
     /// `sourceId`: OCTET STRING (SIZE(8..8)).
     pub source_id: [u8; 8],
+    /// Id of the receiver.
+    ///
     /// `targetId`: OCTET STRING (SIZE(8..8)). Optional.
     pub target_id: Option<[u8; 8]>,
-    /// `paymentEntityId`: `PaymentEntityID`.
+    /// Payment application.
+    ///
+    /// `paymentEntityId`: `PaymentEntityID`: Day II: payment application: system management, free-flow toll, closed (entry/exit) toll, congestion charge, charging (energy) or parking.
     pub payment_entity_id: PaymentEntityID,
-    /// `actionParameter`: `TransInfo`.
+    /// The command and its parameters.
+    ///
+    /// `actionParameter`: `TransInfo`: Day II: a transaction command or its result.
     pub action_parameter: TransInfo,
+    /// Access credentials.
+    ///
     /// `accessCredentials`: OCTET STRING (SIZE(8..8)). Optional.
     pub access_credentials: Option<[u8; 8]>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -310,20 +330,34 @@ impl Jer for ActionRequest {
     }
 }
 
+/// Day II: the answer to a transaction command.
+///
 /// ASN.1 `Action-Response` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionResponse {
-    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    /// Time of sending (UTC).
+    ///
+    /// `time`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
     pub time: DDateTime,
+    /// Id of the sender, 8 bytes.
+    ///
     /// `sourceId`: OCTET STRING (SIZE(8..8)).
     pub source_id: [u8; 8],
+    /// Id of the receiver.
+    ///
     /// `targetId`: OCTET STRING (SIZE(8..8)). Optional.
     pub target_id: Option<[u8; 8]>,
-    /// `paymentEntityId`: `PaymentEntityID`.
+    /// Payment application.
+    ///
+    /// `paymentEntityId`: `PaymentEntityID`: Day II: payment application: system management, free-flow toll, closed (entry/exit) toll, congestion charge, charging (energy) or parking.
     pub payment_entity_id: PaymentEntityID,
-    /// `responseParameter`: `TransInfo`. Optional.
+    /// The result data.
+    ///
+    /// `responseParameter`: `TransInfo`: Day II: a transaction command or its result. Optional.
     pub response_parameter: Option<TransInfo>,
-    /// `ret`: `ReturnStatus`.
+    /// Result status.
+    ///
+    /// `ret`: `ReturnStatus`: Day II: result status of a transaction command.
     pub ret: ReturnStatus,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -494,17 +528,25 @@ impl Jer for ActionResponse {
     }
 }
 
+/// Day II: APDUs, each in a fixed 127-byte block.
+///
 /// ASN.1 `ApduList` (module `VPM`).
 ///
-/// SEQUENCE (SIZE(0..MAX)) OF `FileData`
+/// SEQUENCE (SIZE(0..MAX)) OF `FileData`: Day II: a block of file data, 127 bytes.
 pub type ApduList = Vec<FileData>;
 
+/// Day II: one payment application offered by the roadside and its parameters.
+///
 /// ASN.1 `ApplicationParameter` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationParameter {
-    /// `pid`: `PaymentEntityID`.
+    /// Payment application.
+    ///
+    /// `pid`: `PaymentEntityID`: Day II: payment application: system management, free-flow toll, closed (entry/exit) toll, congestion charge, charging (energy) or parking.
     pub pid: PaymentEntityID,
-    /// `paymentInfo`: `PaymentInfo`.
+    /// Parameters of the application.
+    ///
+    /// `paymentInfo`: `PaymentInfo`: Day II: parameters of a payment application offered by the roadside, by format type.
     pub payment_info: PaymentInfo,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -600,18 +642,20 @@ impl Jer for ApplicationParameter {
     }
 }
 
+/// Day II: component of the on-board unit: the OBU, its secure module (ESAM), the card (ICC), the HMI or the beeper.
+///
 /// ASN.1 `ChannelID` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChannelID {
-    /// `obu` (0)
+    /// `obu` (0): The OBU itself.
     Obu,
-    /// `esam` (1)
+    /// `esam` (1): Embedded secure access module.
     Esam,
-    /// `icc` (2)
+    /// `icc` (2): IC card.
     Icc,
-    /// `hmi` (3)
+    /// `hmi` (3): Human-machine interface.
     Hmi,
-    /// `beeper` (4)
+    /// `beeper` (4): Beeper.
     Beeper,
 }
 
@@ -676,12 +720,18 @@ impl Jer for ChannelID {
     }
 }
 
+/// Day II: APDUs passed to a component of the on-board unit.
+///
 /// ASN.1 `ChannelRq` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelRq {
-    /// `channelid`: `ChannelID`.
+    /// Component addressed.
+    ///
+    /// `channelid`: `ChannelID`: Day II: component of the on-board unit: the OBU, its secure module (ESAM), the card (ICC), the HMI or the beeper.
     pub channelid: ChannelID,
-    /// `apdu`: `ApduList`.
+    /// APDUs.
+    ///
+    /// `apdu`: `ApduList`: Day II: APDUs, each in a fixed 127-byte block.
     pub apdu: ApduList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -801,12 +851,18 @@ impl Jer for ChannelRq {
     }
 }
 
+/// Day II: APDU responses from a component of the on-board unit.
+///
 /// ASN.1 `ChannelRs` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelRs {
-    /// `channelid`: `ChannelID`.
+    /// Component answering.
+    ///
+    /// `channelid`: `ChannelID`: Day II: component of the on-board unit: the OBU, its secure module (ESAM), the card (ICC), the HMI or the beeper.
     pub channelid: ChannelID,
-    /// `apdu`: `ApduList`.
+    /// APDU responses.
+    ///
+    /// `apdu`: `ApduList`: Day II: APDUs, each in a fixed 127-byte block.
     pub apdu: ApduList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -926,14 +982,22 @@ impl Jer for ChannelRs {
     }
 }
 
+/// Day II: a calendar date.
+///
 /// ASN.1 `Date` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Date {
-    /// `year`: `DYear`.
+    /// Year.
+    ///
+    /// `year`: `DYear`: Calendar year (Gregorian), 1 year; 0 = unknown.
     pub year: DYear,
-    /// `month`: `DMonth`.
+    /// Month.
+    ///
+    /// `month`: `DMonth`: Month of the year, 1 to 12; 0 = unknown.
     pub month: DMonth,
-    /// `day`: `DDay`.
+    /// Day.
+    ///
+    /// `day`: `DDay`: Day of the month, 1 to 31; 0 = unknown.
     pub day: DDay,
 }
 
@@ -1000,14 +1064,16 @@ impl Jer for Date {
     }
 }
 
+/// Day II: kind of payment equipment: single-chip OBU, OBU with a card (ICC) or a pass card (CPC).
+///
 /// ASN.1 `EquipmentClass` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EquipmentClass {
-    /// `onechipOBU` (0)
+    /// `onechipOBU` (0): Single-chip OBU.
     OnechipObu,
-    /// `iccOBU` (1)
+    /// `iccOBU` (1): OBU with an IC card.
     IccObu,
-    /// `cpcOBU` (2)
+    /// `cpcOBU` (2): Compound pass card (CPC).
     CpcObu,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -1089,20 +1155,28 @@ impl Jer for EquipmentClass {
     }
 }
 
+/// Day II: a block of file data, 127 bytes.
+///
 /// ASN.1 `FileData` (module `VPM`).
 ///
 /// OCTET STRING (SIZE(127..127))
 pub type FileData = [u8; 127];
 
-/// Contents of the integrated circuit card (GB/T 38444 files).
+/// Day II: contents of the integrated circuit payment card (card issue, toll and balance files as GB/T 38444 defines them), as opaque bytes.
 ///
 /// ASN.1 `GBICCInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GBICCInfo {
+    /// Card issue information file.
+    ///
     /// `iccIssueInfo`: OCTET STRING (SIZE(0..MAX)).
     pub icc_issue_info: Vec<u8>,
+    /// Toll information file.
+    ///
     /// `iccUniTollInfo`: OCTET STRING (SIZE(0..MAX)).
     pub icc_uni_toll_info: Vec<u8>,
+    /// Balance.
+    ///
     /// `iccBalance`: OCTET STRING (SIZE(0..MAX)).
     pub icc_balance: Vec<u8>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -1217,15 +1291,25 @@ impl Jer for GBICCInfo {
     }
 }
 
+/// Day II: request to read a file with authentication.
+///
 /// ASN.1 `GetSecureRq` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetSecureRq {
-    /// `vehicleInfo`: `RangeOfFile`.
+    /// Part of the file to read.
+    ///
+    /// `vehicleInfo`: `RangeOfFile`: Day II: part of a file: byte offset and length.
     pub vehicle_info: RangeOfFile,
-    /// `rndRsuForAuthen`: `RandStr8`.
+    /// Random number of the roadside unit for authentication.
+    ///
+    /// `rndRsuForAuthen`: `RandStr8`: Day II: random number, 8 bytes.
     pub rnd_rsu_for_authen: RandStr8,
+    /// Key id for authentication.
+    ///
     /// `keyIdForAuthen`: INTEGER (0..255).
     pub key_id_for_authen: u8,
+    /// Key id for encryption.
+    ///
     /// `keyIdForEncrypt`: INTEGER (0..255). Optional.
     pub key_id_for_encrypt: Option<u8>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -1376,11 +1460,17 @@ impl Jer for GetSecureRq {
     }
 }
 
+/// Day II: the file data read with its authenticator.
+///
 /// ASN.1 `GetSecureRs` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetSecureRs {
-    /// `file`: `RangeOfFile`.
+    /// Data read.
+    ///
+    /// `file`: `RangeOfFile`: Day II: part of a file: byte offset and length.
     pub file: RangeOfFile,
+    /// Authenticator, 8 bytes.
+    ///
     /// `authenticator`: OCTET STRING (SIZE(8..8)).
     pub authenticator: [u8; 8],
     /// Extension additions this version does not know, kept for re-encoding.
@@ -1476,13 +1566,21 @@ impl Jer for GetSecureRs {
     }
 }
 
+/// Day II: request to read the vehicle and toll information files.
+///
 /// ASN.1 `GetTollDataRq` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTollDataRq {
-    /// `vehicleInfo`: `RangeOfFile`.
+    /// Part of the vehicle information file to read.
+    ///
+    /// `vehicleInfo`: `RangeOfFile`: Day II: part of a file: byte offset and length.
     pub vehicle_info: RangeOfFile,
-    /// `tollInfo`: `RangeOfFile`. Optional.
+    /// Part of the toll information file to read.
+    ///
+    /// `tollInfo`: `RangeOfFile`: Day II: part of a file: byte offset and length. Optional.
     pub toll_info: Option<RangeOfFile>,
+    /// Key id for access control.
+    ///
     /// `keyIdForAC`: INTEGER (0..255). Optional.
     pub key_id_for_ac: Option<u8>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -1617,12 +1715,18 @@ impl Jer for GetTollDataRq {
     }
 }
 
+/// Day II: the vehicle and toll file data read.
+///
 /// ASN.1 `GetTollDataRs` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTollDataRs {
-    /// `vehicleInfo`: `FileData`.
+    /// Vehicle information file data.
+    ///
+    /// `vehicleInfo`: `FileData`: Day II: a block of file data, 127 bytes.
     pub vehicle_info: FileData,
-    /// `tollInfo`: `FileData`. Optional.
+    /// Toll information file data.
+    ///
+    /// `tollInfo`: `FileData`: Day II: a block of file data, 127 bytes. Optional.
     pub toll_info: Option<FileData>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1725,12 +1829,18 @@ impl Jer for GetTollDataRs {
     }
 }
 
+/// Day II: kind of on-board unit and its motion.
+///
 /// ASN.1 `OBUInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OBUInfo {
-    /// `obuType`: `OBUType`.
+    /// Kind of on-board unit.
+    ///
+    /// `obuType`: `OBUType`: Day II: kind of on-board unit: factory-fitted, aftermarket or mobile phone.
     pub obu_type: OBUType,
-    /// `obuMotionStatus`: `OBUMotionStatus`. Optional.
+    /// Position and motion.
+    ///
+    /// `obuMotionStatus`: `OBUMotionStatus`: Day II: position, heading and speed of an on-board unit. Optional.
     pub obu_motion_status: Option<OBUMotionStatus>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1835,14 +1945,22 @@ impl Jer for OBUInfo {
     }
 }
 
+/// Day II: position, heading and speed of an on-board unit.
+///
 /// ASN.1 `OBUMotionStatus` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OBUMotionStatus {
-    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m. Optional.
+    /// Position.
+    ///
+    /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m. Optional.
     pub pos: Option<Position3D>,
-    /// `heading`: `Heading`: 0.0125 degree clockwise from north; 28800 = unavailable. Optional.
+    /// Heading.
+    ///
+    /// `heading`: `Heading`: Heading of the vehicle front (or of motion), 0.0125 degree clockwise from true north (0 to 359.9875 degree); 28800 = unavailable. Optional.
     pub heading: Option<Heading>,
-    /// `speed`: `Speed`: 0.02 m/s; 8191 = unavailable. Optional.
+    /// Speed.
+    ///
+    /// `speed`: `Speed`: Speed, 0.02 m/s (0 to 163.80 m/s); 8191 = unavailable. Optional.
     pub speed: Option<Speed>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -1990,11 +2108,15 @@ impl Jer for OBUMotionStatus {
     }
 }
 
+/// Day II: payment data of the on-board unit, by format type.
+///
 /// ASN.1 `OBUPaymentInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum OBUPaymentInfo {
-    /// `obuPaymentInfoType1`: `OBUPaymentInfoType1`.
+    /// Format type 1.
+    ///
+    /// `obuPaymentInfoType1`: `OBUPaymentInfoType1`: Day II: payment data of the on-board unit, format 1: equipment class, card, contract, vehicle and passed tolling points.
     ObuPaymentInfoType1(OBUPaymentInfoType1),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),
@@ -2062,18 +2184,30 @@ impl Jer for OBUPaymentInfo {
     }
 }
 
+/// Day II: payment data of the on-board unit, format 1: equipment class, card, contract, vehicle and passed tolling points.
+///
 /// ASN.1 `OBUPaymentInfoType1` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OBUPaymentInfoType1 {
-    /// `equipmentClass`: `EquipmentClass`. Optional.
+    /// Kind of payment equipment.
+    ///
+    /// `equipmentClass`: `EquipmentClass`: Day II: kind of payment equipment: single-chip OBU, OBU with a card (ICC) or a pass card (CPC). Optional.
     pub equipment_class: Option<EquipmentClass>,
-    /// `gbiCCInfo`: `GBICCInfo`: Contents of the integrated circuit card (GB/T 38444 files). Optional.
+    /// Contents of the payment card.
+    ///
+    /// `gbiCCInfo`: `GBICCInfo`: Day II: contents of the integrated circuit payment card (card issue, toll and balance files as GB/T 38444 defines them), as opaque bytes. Optional.
     pub gbi_cc_info: Option<GBICCInfo>,
-    /// `sysInfo`: `SysInfo`. Optional.
+    /// Contract (system information) file.
+    ///
+    /// `sysInfo`: `SysInfo`: Day II: contract (system information) file of the on-board unit: provider, type, version, serial number and validity. Optional.
     pub sys_info: Option<SysInfo>,
-    /// `vehicleInfo`: `VehicleInfo`. Optional.
+    /// Vehicle information file.
+    ///
+    /// `vehicleInfo`: `VehicleInfo`: Day II: vehicle information file of the on-board unit: plate, toll class, user type, dimensions, wheels, axles, weight and identification. Optional.
     pub vehicle_info: Option<VehicleInfo>,
-    /// `passedSitesInfo`: `PassedSitesInfo`. Optional.
+    /// Tolling points passed.
+    ///
+    /// `passedSitesInfo`: `PassedSitesInfo`: Day II: tolling points the vehicle has passed: its entrance and the points since. Optional.
     pub passed_sites_info: Option<PassedSitesInfo>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -2249,14 +2383,16 @@ impl Jer for OBUPaymentInfoType1 {
     }
 }
 
+/// Day II: kind of on-board unit: factory-fitted, aftermarket or mobile phone.
+///
 /// ASN.1 `OBUType` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OBUType {
-    /// `oemObu` (0)
+    /// `oemObu` (0): Factory-fitted.
     OemObu,
-    /// `aftermarketObu` (1)
+    /// `aftermarketObu` (1): Aftermarket.
     AftermarketObu,
-    /// `mobilePhone` (2)
+    /// `mobilePhone` (2): Mobile phone.
     MobilePhone,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -2338,14 +2474,22 @@ impl Jer for OBUType {
     }
 }
 
+/// Day II: part of a file with its content.
+///
 /// ASN.1 `PartOfFile` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartOfFile {
+    /// Byte offset.
+    ///
     /// `offset`: INTEGER (0..32767).
     pub offset: u16,
+    /// Number of bytes.
+    ///
     /// `length`: INTEGER (0..127).
     pub length: u8,
-    /// `fileContent`: `FileData`.
+    /// Content.
+    ///
+    /// `fileContent`: `FileData`: Day II: a block of file data, 127 bytes.
     pub file_content: FileData,
 }
 
@@ -2417,13 +2561,21 @@ impl Jer for PartOfFile {
     }
 }
 
+/// Day II: a tolling point passed, when, and the amount charged there.
+///
 /// ASN.1 `PassedPos` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PassedPos {
-    /// `tollingPos`: `TollingPos`.
+    /// The tolling point.
+    ///
+    /// `tollingPos`: `TollingPos`: Day II: a tolling point: id and optional position.
     pub tolling_pos: TollingPos,
-    /// `tollingTime`: `DDateTime`: Full date and time; every component may be left out.
+    /// Time of passing.
+    ///
+    /// `tollingTime`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
     pub tolling_time: DDateTime,
+    /// Amount charged, 4 bytes.
+    ///
     /// `tollingAmount`: OCTET STRING (SIZE(4..4)). Optional.
     pub tolling_amount: Option<[u8; 4]>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -2542,12 +2694,18 @@ impl Jer for PassedPos {
     }
 }
 
+/// Day II: tolling points the vehicle has passed: its entrance and the points since.
+///
 /// ASN.1 `PassedSitesInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PassedSitesInfo {
-    /// `entranceInfo`: `PassedPos`. Optional.
+    /// Entrance point.
+    ///
+    /// `entranceInfo`: `PassedPos`: Day II: a tolling point passed, when, and the amount charged there. Optional.
     pub entrance_info: Option<PassedPos>,
-    /// `passedPos`: SEQUENCE (SIZE(2..512)) OF `PassedPos`. Optional.
+    /// Points passed since, in order.
+    ///
+    /// `passedPos`: SEQUENCE (SIZE(2..512)) OF `PassedPos`: Day II: a tolling point passed, when, and the amount charged there. Optional.
     pub passed_pos: Option<Vec<PassedPos>>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -2687,20 +2845,22 @@ impl Jer for PassedSitesInfo {
     }
 }
 
+/// Day II: payment application: system management, free-flow toll, closed (entry/exit) toll, congestion charge, charging (energy) or parking.
+///
 /// ASN.1 `PaymentEntityID` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PaymentEntityID {
-    /// `system` (0)
+    /// `system` (0): System management.
     System,
-    /// `freeflow` (1)
+    /// `freeflow` (1): Free-flow toll.
     Freeflow,
-    /// `enclosed` (2)
+    /// `enclosed` (2): Closed toll system (entry and exit stations).
     Enclosed,
-    /// `congestion` (3)
+    /// `congestion` (3): Congestion charge.
     Congestion,
-    /// `charging` (4)
+    /// `charging` (4): Energy charging.
     Charging,
-    /// `parking` (5)
+    /// `parking` (5): Parking.
     Parking,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -2803,11 +2963,15 @@ impl Jer for PaymentEntityID {
     }
 }
 
+/// Day II: parameters of a payment application offered by the roadside, by format type.
+///
 /// ASN.1 `PaymentInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum PaymentInfo {
-    /// `paymentInfoType1`: `PaymentInfoType1`.
+    /// Format type 1.
+    ///
+    /// `paymentInfoType1`: `PaymentInfoType1`: Day II: payment parameters, format 1: the tolling point, the toll and service information.
     PaymentInfoType1(PaymentInfoType1),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),
@@ -2874,13 +3038,21 @@ impl Jer for PaymentInfo {
     }
 }
 
+/// Day II: payment parameters, format 1: the tolling point, the toll and service information.
+///
 /// ASN.1 `PaymentInfoType1` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentInfoType1 {
-    /// `tollingNodeInfo`: `TollingNodeInfo`. Optional.
+    /// The tolling station or gantry.
+    ///
+    /// `tollingNodeInfo`: `TollingNodeInfo`: Day II: a tolling point: id, position, kind and direction. Optional.
     pub tolling_node_info: Option<TollingNodeInfo>,
-    /// `tollInfo`: `TollInfo`. Optional.
+    /// Toll amount and what it covers.
+    ///
+    /// `tollInfo`: `TollInfo`: Day II: a toll: amount, the stretch or path it covers and when it applies. Optional.
     pub toll_info: Option<TollInfo>,
+    /// Further service information, opaque bytes.
+    ///
     /// `serviceInfo`: OCTET STRING (SIZE(1..512)). Optional.
     pub service_info: Option<Vec<u8>>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -3018,21 +3190,29 @@ impl Jer for PaymentInfoType1 {
     }
 }
 
+/// Day II: payment applications offered, 1 to 16.
+///
 /// ASN.1 `PaymentList` (module `VPM`).
 ///
-/// SEQUENCE (SIZE(1..16)) OF `ApplicationParameter`
+/// SEQUENCE (SIZE(1..16)) OF `ApplicationParameter`: Day II: one payment application offered by the roadside and its parameters.
 pub type PaymentList = Vec<ApplicationParameter>;
 
-/// Roadside service table: the RSU offers its payment applications.
+/// Day II roadside service table: the roadside unit announces itself and the payment applications it offers.
 ///
 /// ASN.1 `RST` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RST {
-    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    /// Time of sending (UTC).
+    ///
+    /// `time`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
     pub time: DDateTime,
+    /// Id of the roadside unit, 8 bytes.
+    ///
     /// `id`: OCTET STRING (SIZE(8..8)).
     pub id: [u8; 8],
-    /// `paymentList`: `PaymentList`.
+    /// Payment applications offered.
+    ///
+    /// `paymentList`: `PaymentList`: Day II: payment applications offered, 1 to 16.
     pub payment_list: PaymentList,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -3162,16 +3342,24 @@ impl Jer for RST {
     }
 }
 
+/// Day II: random number, 8 bytes.
+///
 /// ASN.1 `RandStr8` (module `VPM`).
 ///
 /// OCTET STRING (SIZE(8..8))
 pub type RandStr8 = [u8; 8];
 
+/// Day II: part of a file: byte offset and length.
+///
 /// ASN.1 `RangeOfFile` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RangeOfFile {
+    /// Byte offset.
+    ///
     /// `offset`: INTEGER (0..32767).
     pub offset: u16,
+    /// Number of bytes.
+    ///
     /// `length`: INTEGER (0..127).
     pub length: u8,
 }
@@ -3226,20 +3414,22 @@ impl Jer for RangeOfFile {
     }
 }
 
+/// Day II: result status of a transaction command.
+///
 /// ASN.1 `ReturnStatus` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReturnStatus {
-    /// `noError` (0)
+    /// `noError` (0): Success.
     NoError,
-    /// `accessDenied` (1)
+    /// `accessDenied` (1): Access denied.
     AccessDenied,
-    /// `argumnetError` (2)
+    /// `argumnetError` (2): Invalid argument.
     ArgumnetError,
-    /// `complexityLimitation` (3)
+    /// `complexityLimitation` (3): Too complex to process.
     ComplexityLimitation,
-    /// `processingFailure` (4)
+    /// `processingFailure` (4): Processing failed.
     ProcessingFailure,
-    /// `processing` (5)
+    /// `processing` (5): Still processing.
     Processing,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -3342,10 +3532,14 @@ impl Jer for ReturnStatus {
     }
 }
 
+/// Day II: request to show the toll result to the driver.
+///
 /// ASN.1 `SetMMIRq` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetMMIRq {
-    /// `toll`: `TollResult`.
+    /// Result to show.
+    ///
+    /// `toll`: `TollResult`: Day II: toll result shown to the driver: OK, not OK, or contact the operator.
     pub toll: TollResult,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -3425,17 +3619,29 @@ impl Jer for SetMMIRq {
     }
 }
 
+/// Day II: request to write toll data (charge the toll).
+///
 /// ASN.1 `SetTollDataRq` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetTollDataRq {
-    /// `rndRSU`: `RandStr8`. Optional.
+    /// Random number of the roadside unit.
+    ///
+    /// `rndRSU`: `RandStr8`: Day II: random number, 8 bytes. Optional.
     pub rnd_rsu: Option<RandStr8>,
-    /// `transPara`: `TacPara`: Parameters for the transaction authentication code. Optional.
+    /// Parameters for the transaction authentication code.
+    ///
+    /// `transPara`: `TacPara`: Day II: parameters for the transaction authentication code: amount, type, terminal id, serial number, time and station id, as bytes. Optional.
     pub trans_para: Option<TacPara>,
-    /// `tollInfo`: `PartOfFile`. Optional.
+    /// Toll data to write.
+    ///
+    /// `tollInfo`: `PartOfFile`: Day II: part of a file with its content. Optional.
     pub toll_info: Option<PartOfFile>,
-    /// `tollingPos`: `TollingPos`. Optional.
+    /// The tolling point.
+    ///
+    /// `tollingPos`: `TollingPos`: Day II: a tolling point: id and optional position. Optional.
     pub tolling_pos: Option<TollingPos>,
+    /// Key id for authentication.
+    ///
     /// `keyIdForAuthen`: INTEGER (0..255). Optional.
     pub key_id_for_authen: Option<u8>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -3620,16 +3826,26 @@ impl Jer for SetTollDataRq {
     }
 }
 
+/// Day II: result of writing toll data.
+///
 /// ASN.1 `SetTollDataRs` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetTollDataRs {
+    /// Transaction authentication code, 4 bytes.
+    ///
     /// `tacInfo`: OCTET STRING (SIZE(4..4)). Optional.
     pub tac_info: Option<[u8; 4]>,
+    /// Authenticator, 8 bytes.
+    ///
     /// `authenticator`: OCTET STRING (SIZE(8..8)). Optional.
     pub authenticator: Option<[u8; 8]>,
-    /// `accountInfo`: `AccountInfo`. Optional.
+    /// Account charged.
+    ///
+    /// `accountInfo`: `AccountInfo`: Day II: account identifier, 2 to 32 bytes. Optional.
     pub account_info: Option<AccountInfo>,
-    /// `transCredential`: `TransCredential`. Optional.
+    /// Transaction credential.
+    ///
+    /// `transCredential`: `TransCredential`: Day II: transaction credential, 32 bytes. Optional.
     pub trans_credential: Option<TransCredential>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -3782,26 +3998,44 @@ impl Jer for SetTollDataRs {
     }
 }
 
+/// Day II: id of a toll station or gantry.
+///
 /// ASN.1 `StationOrGantryId` (module `VPM`).
 ///
 /// INTEGER (0..4294967295, ...)
 pub type StationOrGantryId = i64;
 
+/// Day II: contract (system information) file of the on-board unit: provider, type, version, serial number and validity.
+///
 /// ASN.1 `SysInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SysInfo {
+    /// Issuer of the contract.
+    ///
     /// `contractProvider`: OCTET STRING (SIZE(8..8)).
     pub contract_provider: [u8; 8],
+    /// Contract type.
+    ///
     /// `contractType`: INTEGER (0..127, ...).
     pub contract_type: i64,
+    /// Contract version.
+    ///
     /// `contractVersion`: INTEGER (0..127, ...).
     pub contract_version: i64,
+    /// Contract serial number.
+    ///
     /// `contractSerialNumer`: OCTET STRING (SIZE(8..8)).
     pub contract_serial_numer: [u8; 8],
-    /// `contractSignedDate`: `Date`.
+    /// Date the contract was signed.
+    ///
+    /// `contractSignedDate`: `Date`: Day II: a calendar date.
     pub contract_signed_date: Date,
-    /// `contractExpiredDate`: `Date`.
+    /// Date the contract expires.
+    ///
+    /// `contractExpiredDate`: `Date`: Day II: a calendar date.
     pub contract_expired_date: Date,
+    /// Reserved.
+    ///
     /// `reserved`: OCTET STRING (SIZE(64..64)).
     pub reserved: [u8; 64],
     /// Extension additions this version does not know, kept for re-encoding.
@@ -3981,21 +4215,33 @@ impl Jer for SysInfo {
     }
 }
 
-/// Parameters for the transaction authentication code.
+/// Day II: parameters for the transaction authentication code: amount, type, terminal id, serial number, time and station id, as bytes.
 ///
 /// ASN.1 `TacPara` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TacPara {
+    /// Amount, 4 bytes.
+    ///
     /// `transAmount`: OCTET STRING (SIZE(4..4)).
     pub trans_amount: [u8; 4],
+    /// Transaction type, 1 byte.
+    ///
     /// `transType`: OCTET STRING (SIZE(1..1)).
     pub trans_type: [u8; 1],
+    /// Terminal id, 6 bytes.
+    ///
     /// `terminalID`: OCTET STRING (SIZE(6..6)).
     pub terminal_id: [u8; 6],
+    /// Transaction serial number, 4 bytes.
+    ///
     /// `transSN`: OCTET STRING (SIZE(4..4)).
     pub trans_sn: [u8; 4],
+    /// Transaction time, 7 bytes.
+    ///
     /// `transTime`: OCTET STRING (SIZE(7..7)).
     pub trans_time: [u8; 7],
+    /// Station id, 3 bytes.
+    ///
     /// `transStationID`: OCTET STRING (SIZE(3..3)).
     pub trans_station_id: [u8; 3],
 }
@@ -4110,22 +4356,38 @@ impl Jer for TacPara {
     }
 }
 
+/// Day II: a toll: amount, the stretch or path it covers and when it applies.
+///
 /// ASN.1 `TollInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TollInfo {
+    /// Amount charged.
+    ///
     /// `price`: INTEGER (0..424967295). Optional.
     pub price: Option<u32>,
-    /// `entrancePos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset. Optional.
+    /// Start of the tolled stretch, as an offset.
+    ///
+    /// `entrancePos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset. Optional.
     pub entrance_pos: Option<PositionOffsetLLV>,
-    /// `exitPos`: `PositionOffsetLLV`: Horizontal offset with an optional vertical offset. Optional.
+    /// End of the tolled stretch, as an offset.
+    ///
+    /// `exitPos`: `PositionOffsetLLV`: Position relative to a reference position: horizontal offset plus optional vertical offset. Optional.
     pub exit_pos: Option<PositionOffsetLLV>,
-    /// `tollRoad`: SEQUENCE (SIZE(2..256)) OF `NodeReferenceID`: Globally unique node id: optional region plus id within the region. Optional.
+    /// Map nodes of the tolled road, in order.
+    ///
+    /// `tollRoad`: SEQUENCE (SIZE(2..256)) OF `NodeReferenceID`: Identifier of a node: region (road authority) plus node number within it; without a region the node number alone is unique. Optional.
     pub toll_road: Option<Vec<NodeReferenceID>>,
-    /// `tollPath`: `ReferencePath`. Optional.
+    /// Tolled path.
+    ///
+    /// `tollPath`: `ReferencePath`: A path an event or sign applies to: a polyline with a half-width. Optional.
     pub toll_path: Option<ReferencePath>,
-    /// `timeBegin`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// Start of validity.
+    ///
+    /// `timeBegin`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub time_begin: Option<DDateTime>,
-    /// `timeEnd`: `DDateTime`: Full date and time; every component may be left out. Optional.
+    /// End of validity.
+    ///
+    /// `timeEnd`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown. Optional.
     pub time_end: Option<DDateTime>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -4375,14 +4637,16 @@ impl Jer for TollInfo {
     }
 }
 
+/// Day II: toll result shown to the driver: OK, not OK, or contact the operator.
+///
 /// ASN.1 `TollResult` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TollResult {
-    /// `ok` (0)
+    /// `ok` (0): Payment successful.
     Ok,
-    /// `nok` (1)
+    /// `nok` (1): Payment failed.
     Nok,
-    /// `contactOperator` (2)
+    /// `contactOperator` (2): Contact the operator.
     ContactOperator,
 }
 
@@ -4439,24 +4703,26 @@ impl Jer for TollResult {
     }
 }
 
+/// Day II: direction of travel a tolling point charges, one of the eight compass directions.
+///
 /// ASN.1 `TollingDirection` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TollingDirection {
-    /// `north` (0)
+    /// `north` (0): Travelling north.
     North,
-    /// `northeast` (1)
+    /// `northeast` (1): Travelling northeast.
     Northeast,
-    /// `east` (2)
+    /// `east` (2): Travelling east.
     East,
-    /// `southeast` (3)
+    /// `southeast` (3): Travelling southeast.
     Southeast,
-    /// `south` (4)
+    /// `south` (4): Travelling south.
     South,
-    /// `southwest` (5)
+    /// `southwest` (5): Travelling southwest.
     Southwest,
-    /// `west` (6)
+    /// `west` (6): Travelling west.
     West,
-    /// `northwest` (7)
+    /// `northwest` (7): Travelling northwest.
     Northwest,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -4573,16 +4839,26 @@ impl Jer for TollingDirection {
     }
 }
 
+/// Day II: a tolling point: id, position, kind and direction.
+///
 /// ASN.1 `TollingNodeInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TollingNodeInfo {
-    /// `id`: `StationOrGantryId`. Optional.
+    /// Station or gantry id.
+    ///
+    /// `id`: `StationOrGantryId`: Day II: id of a toll station or gantry. Optional.
     pub id: Option<StationOrGantryId>,
-    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m. Optional.
+    /// Position.
+    ///
+    /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m. Optional.
     pub pos: Option<Position3D>,
-    /// `tollingNodeType`: `TollingNodeType`. Optional.
+    /// Kind of tolling point.
+    ///
+    /// `tollingNodeType`: `TollingNodeType`: Day II: kind of tolling point: entrance station, exit station, combined entrance and exit, or gantry. Optional.
     pub tolling_node_type: Option<TollingNodeType>,
-    /// `tollingDirection`: `TollingDirection`. Optional.
+    /// Direction of travel tolled.
+    ///
+    /// `tollingDirection`: `TollingDirection`: Day II: direction of travel a tolling point charges, one of the eight compass directions. Optional.
     pub tolling_direction: Option<TollingDirection>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -4743,16 +5019,18 @@ impl Jer for TollingNodeInfo {
     }
 }
 
+/// Day II: kind of tolling point: entrance station, exit station, combined entrance and exit, or gantry.
+///
 /// ASN.1 `TollingNodeType` (module `VPM`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TollingNodeType {
-    /// `entranceStation` (0)
+    /// `entranceStation` (0): Entrance toll station.
     EntranceStation,
-    /// `exitStation` (1)
+    /// `exitStation` (1): Exit toll station.
     ExitStation,
-    /// `entranceAndExitStation` (2)
+    /// `entranceAndExitStation` (2): Combined entrance and exit station.
     EntranceAndExitStation,
-    /// `gantry` (3)
+    /// `gantry` (3): Toll gantry.
     Gantry,
     /// An extension value this version does not know: its index among the extension values.
     UnknownExt(usize),
@@ -4841,12 +5119,18 @@ impl Jer for TollingNodeType {
     }
 }
 
+/// Day II: a tolling point: id and optional position.
+///
 /// ASN.1 `TollingPos` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TollingPos {
-    /// `id`: `StationOrGantryId`.
+    /// Station or gantry id.
+    ///
+    /// `id`: `StationOrGantryId`: Day II: id of a toll station or gantry.
     pub id: StationOrGantryId,
-    /// `pos`: `Position3D`: WGS-84 position: latitude/longitude in 1e-7 degree, elevation in 0.1 m. Optional.
+    /// Position.
+    ///
+    /// `pos`: `Position3D`: Absolute WGS-84 position: latitude and longitude in 1e-7 degree, elevation in 0.1 m. Optional.
     pub pos: Option<Position3D>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -4954,9 +5238,13 @@ impl Jer for TollingPos {
     }
 }
 
+/// Day II: transaction credential, 32 bytes.
+///
 /// ASN.1 `TransCredential` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransCredential {
+    /// Credential bytes.
+    ///
     /// `tc`: OCTET STRING (SIZE(32..32, ...)).
     pub tc: Vec<u8>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -5040,27 +5328,47 @@ impl Jer for TransCredential {
     }
 }
 
+/// Day II: a transaction command or its result.
+///
 /// ASN.1 `TransInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum TransInfo {
-    /// `getTollDataRq`: `GetTollDataRq`.
+    /// Read toll data.
+    ///
+    /// `getTollDataRq`: `GetTollDataRq`: Day II: request to read the vehicle and toll information files.
     GetTollDataRq(GetTollDataRq),
-    /// `getTollDataRs`: `GetTollDataRs`.
+    /// Toll data read.
+    ///
+    /// `getTollDataRs`: `GetTollDataRs`: Day II: the vehicle and toll file data read.
     GetTollDataRs(GetTollDataRs),
-    /// `getSecureRq`: `GetSecureRq`.
+    /// Read data with authentication.
+    ///
+    /// `getSecureRq`: `GetSecureRq`: Day II: request to read a file with authentication.
     GetSecureRq(GetSecureRq),
-    /// `getSecureRs`: `GetSecureRs`.
+    /// Authenticated data.
+    ///
+    /// `getSecureRs`: `GetSecureRs`: Day II: the file data read with its authenticator.
     GetSecureRs(GetSecureRs),
-    /// `setTollDataRq`: `SetTollDataRq`.
+    /// Write toll data (charge).
+    ///
+    /// `setTollDataRq`: `SetTollDataRq`: Day II: request to write toll data (charge the toll).
     SetTollDataRq(SetTollDataRq),
-    /// `setTollDataRs`: `SetTollDataRs`.
+    /// Result of the write.
+    ///
+    /// `setTollDataRs`: `SetTollDataRs`: Day II: result of writing toll data.
     SetTollDataRs(SetTollDataRs),
-    /// `transferChannelRq`: `ChannelRq`.
+    /// Pass APDUs to a component of the on-board unit.
+    ///
+    /// `transferChannelRq`: `ChannelRq`: Day II: APDUs passed to a component of the on-board unit.
     TransferChannelRq(ChannelRq),
-    /// `transferChannelRs`: `ChannelRs`.
+    /// APDU responses.
+    ///
+    /// `transferChannelRs`: `ChannelRs`: Day II: APDU responses from a component of the on-board unit.
     TransferChannelRs(ChannelRs),
-    /// `setMMIRq`: `SetMMIRq`.
+    /// Show the toll result to the driver.
+    ///
+    /// `setMMIRq`: `SetMMIRq`: Day II: request to show the toll result to the driver.
     SetMmiRq(SetMMIRq),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),
@@ -5221,17 +5529,25 @@ impl Jer for TransInfo {
     }
 }
 
+/// Day II: payment applications of an on-board unit, 1 to 16.
+///
 /// ASN.1 `VPApplicationList` (module `VPM`).
 ///
-/// SEQUENCE (SIZE(1..16)) OF `VPApplicationParameter`
+/// SEQUENCE (SIZE(1..16)) OF `VPApplicationParameter`: Day II: one payment application of the on-board unit and its data.
 pub type VPApplicationList = Vec<VPApplicationParameter>;
 
+/// Day II: one payment application of the on-board unit and its data.
+///
 /// ASN.1 `VPApplicationParameter` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VPApplicationParameter {
-    /// `pid`: `PaymentEntityID`.
+    /// Payment application.
+    ///
+    /// `pid`: `PaymentEntityID`: Day II: payment application: system management, free-flow toll, closed (entry/exit) toll, congestion charge, charging (energy) or parking.
     pub pid: PaymentEntityID,
-    /// `obuPaymentInfo`: `OBUPaymentInfo`.
+    /// Data of the application.
+    ///
+    /// `obuPaymentInfo`: `OBUPaymentInfo`: Day II: payment data of the on-board unit, by format type.
     pub obu_payment_info: OBUPaymentInfo,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -5328,22 +5644,34 @@ impl Jer for VPApplicationParameter {
     }
 }
 
-/// Vehicle service information: the OBU answers with its applications.
+/// Day II vehicle service information: the on-board unit answers the RST with its identity, state and payment applications.
 ///
 /// ASN.1 `VSI` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VSI {
-    /// `time`: `DDateTime`: Full date and time; every component may be left out.
+    /// Time of sending (UTC).
+    ///
+    /// `time`: `DDateTime`: Calendar date and time in UTC, down to the millisecond; each component is optional and left out when unknown.
     pub time: DDateTime,
+    /// Id of the on-board unit, 8 bytes.
+    ///
     /// `obuId`: OCTET STRING (SIZE(8..8)).
     pub obu_id: [u8; 8],
+    /// Id of the roadside unit answered.
+    ///
     /// `targetId`: OCTET STRING (SIZE(8..8)). Optional.
     pub target_id: Option<[u8; 8]>,
-    /// `obuInfo`: `OBUInfo`. Optional.
+    /// Kind and motion of the on-board unit.
+    ///
+    /// `obuInfo`: `OBUInfo`: Day II: kind of on-board unit and its motion. Optional.
     pub obu_info: Option<OBUInfo>,
-    /// `vpapplicationList`: `VPApplicationList`. Optional.
+    /// Payment applications of the on-board unit.
+    ///
+    /// `vpapplicationList`: `VPApplicationList`: Day II: payment applications of an on-board unit, 1 to 16. Optional.
     pub vpapplication_list: Option<VPApplicationList>,
-    /// `rndOBU`: `RandStr8`. Optional.
+    /// Random number of the on-board unit for authentication.
+    ///
+    /// `rndOBU`: `RandStr8`: Day II: random number, 8 bytes. Optional.
     pub rnd_obu: Option<RandStr8>,
     /// Extension additions this version does not know, kept for re-encoding.
     pub unknown_ext: UnknownExtensions,
@@ -5552,13 +5880,21 @@ impl Jer for VSI {
     }
 }
 
+/// Day II: vehicle dimensions as recorded in the on-board unit's vehicle information file.
+///
 /// ASN.1 `VehicleDimensions` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehicleDimensions {
+    /// Length.
+    ///
     /// `vehicleLength`: INTEGER (0..65535).
     pub vehicle_length: u16,
+    /// Width.
+    ///
     /// `vehicleWidth`: INTEGER (0..255).
     pub vehicle_width: u8,
+    /// Height.
+    ///
     /// `vehicleHeigth`: INTEGER (0..255).
     pub vehicle_heigth: u8,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -5676,31 +6012,57 @@ impl Jer for VehicleDimensions {
     }
 }
 
+/// Day II: vehicle information file of the on-board unit: plate, toll class, user type, dimensions, wheels, axles, weight and identification.
+///
 /// ASN.1 `VehicleInfo` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehicleInfo {
+    /// Licence plate number (GB2312 text).
+    ///
     /// `vehicleLicencePlateNumber`: OCTET STRING (SIZE(12..12)).
     pub vehicle_licence_plate_number: [u8; 12],
+    /// Licence plate colour code.
+    ///
     /// `vehicleLicencePlateColor`: OCTET STRING (SIZE(2..2)).
     pub vehicle_licence_plate_color: [u8; 2],
+    /// Toll class of the vehicle.
+    ///
     /// `vehicleTollingClass`: INTEGER (0..127, ...).
     pub vehicle_tolling_class: i64,
+    /// User type of the vehicle.
+    ///
     /// `vehicleUserType`: INTEGER (0..127, ...).
     pub vehicle_user_type: i64,
-    /// `vehicleDimensions`: `VehicleDimensions`.
+    /// Vehicle dimensions.
+    ///
+    /// `vehicleDimensions`: `VehicleDimensions`: Day II: vehicle dimensions as recorded in the on-board unit's vehicle information file.
     pub vehicle_dimensions: VehicleDimensions,
+    /// Number of wheels.
+    ///
     /// `vehicleWheels`: INTEGER (0..127).
     pub vehicle_wheels: u8,
+    /// Number of axles.
+    ///
     /// `vehicleAxles`: INTEGER (0..127).
     pub vehicle_axles: u8,
+    /// Wheel base.
+    ///
     /// `vehicleWheelBases`: INTEGER (0..65535).
     pub vehicle_wheel_bases: u16,
+    /// Permitted weight or seating.
+    ///
     /// `vehicleWeightLimits`: INTEGER (0..16777215).
     pub vehicle_weight_limits: u32,
+    /// Vehicle identification information.
+    ///
     /// `vehicleSpecificInformation`: OCTET STRING (SIZE(16..16)).
     pub vehicle_specific_information: [u8; 16],
+    /// Engine number.
+    ///
     /// `vehicleEngineNumber`: OCTET STRING (SIZE(16..16)).
     pub vehicle_engine_number: [u8; 16],
+    /// Free text.
+    ///
     /// `description`: OCTET STRING (SIZE(1..256)). Optional.
     pub description: Option<Vec<u8>>,
     /// Extension additions this version does not know, kept for re-encoding.
@@ -5972,17 +6334,27 @@ impl Jer for VehicleInfo {
     }
 }
 
-/// ASN.1 `VehiclePaymentMessagePayment` (module `VPM`).
+/// Step of the transaction this message carries.
+///
+/// The inline type of member `payment` of ASN.1 `VehiclePaymentMessage` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum VehiclePaymentMessagePayment {
-    /// `initialzation-request`: `RST`: Roadside service table: the RSU offers its payment applications.
+    /// Roadside service table (RST), sent by the roadside unit to start.
+    ///
+    /// `initialzation-request`: `RST`: Day II roadside service table: the roadside unit announces itself and the payment applications it offers.
     InitialzationRequest(RST),
-    /// `initialzation-response`: `VSI`: Vehicle service information: the OBU answers with its applications.
+    /// Vehicle service information (VSI), the on-board unit's answer.
+    ///
+    /// `initialzation-response`: `VSI`: Day II vehicle service information: the on-board unit answers the RST with its identity, state and payment applications.
     InitialzationResponse(VSI),
-    /// `action-request`: `Action-Request`.
+    /// A transaction command.
+    ///
+    /// `action-request`: `Action-Request`: Day II: a transaction command from one party to the other.
     ActionRequest(ActionRequest),
-    /// `action-response`: `Action-Response`.
+    /// The answer to a command.
+    ///
+    /// `action-response`: `Action-Response`: Day II: the answer to a transaction command.
     ActionResponse(ActionResponse),
     /// An extension alternative this version does not know, kept for re-encoding.
     UnknownExt(UnknownAlternative),
@@ -6087,11 +6459,17 @@ impl Jer for VehiclePaymentMessagePayment {
     }
 }
 
+/// Day II vehicle payment message (VPM): the steps of a toll or parking payment transaction between an on-board unit and a roadside unit.
+///
 /// ASN.1 `VehiclePaymentMessage` (module `VPM`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VehiclePaymentMessage {
-    /// `msgCnt`: `MsgCount`: Message counter, wrapping 127 -> 0.
+    /// Counter of this sender's VPM messages.
+    ///
+    /// `msgCnt`: `MsgCount`: Message counter: the sender numbers its messages of one kind 0..127, starting anywhere and wrapping from 127 to 0; a repeated message may keep its number.
     pub msg_cnt: MsgCount,
+    /// Step of the transaction this message carries.
+    ///
     /// `payment`: `VehiclePaymentMessagePayment`.
     pub payment: VehiclePaymentMessagePayment,
     /// Extension additions this version does not know, kept for re-encoding.

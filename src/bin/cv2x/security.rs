@@ -1,0 +1,476 @@
+//! `cv2x cert inspect`, `cv2x cert verify` and `cv2x spdu verify`: IEEE 1609.2 / GB/T 45112
+//! certificates and signed messages on the command line.
+use std::process::ExitCode;
+
+use cv2x::security::cert::{
+    CertId, CertType, Certificate, IdentifiedRegion, Issuer, Region, SspRange, SubjectPermissions,
+    VerifyKeyIndicator,
+};
+use cv2x::security::crypto::{Backend, SoftwareBackend};
+use cv2x::security::store::parse_certificate_list;
+use cv2x::security::{ChainStatus, Config, Verifier};
+use cv2x::time::Timestamp;
+use serde_json::{Value, json};
+
+const USAGE: &str = concat!(
+    "usage:\n",
+    "  cv2x cert inspect HEX|FILE\n",
+    "  cv2x cert verify [--at RFC3339] [--trust CERT]... [--cert CERT]... HEX|FILE\n",
+    "  cv2x spdu verify [--at RFC3339] [--trust CERT]... [--cert CERT]... [--max-age S]\n",
+    "                   [--max-future S] HEX|FILE\n",
+    "CERT and HEX|FILE: a file (binary COER or hex text) or hex on the command line.\n",
+);
+
+/// Runs `cert …` or `spdu …`.
+pub fn run(cmd: &str, args: &[String]) -> Result<ExitCode, String> {
+    let Some((sub, rest)) = args.split_first() else {
+        return Err(USAGE.to_string());
+    };
+    match (cmd, sub.as_str()) {
+        ("cert", "inspect") => inspect(rest),
+        ("cert", "verify") => cert_verify(rest),
+        ("spdu", "verify") => spdu_verify(rest),
+        _ => Err(format!("unknown command `{cmd} {sub}`\n{USAGE}")),
+    }
+}
+
+struct Options {
+    at: Option<Timestamp>,
+    trust: Vec<Vec<u8>>,
+    certs: Vec<Vec<u8>>,
+    max_age_s: Option<f64>,
+    max_future_s: Option<f64>,
+    input: Option<Vec<u8>>,
+}
+
+fn parse_options(args: &[String]) -> Result<Options, String> {
+    let mut o = Options {
+        at: None,
+        trust: Vec::new(),
+        certs: Vec::new(),
+        max_age_s: None,
+        max_future_s: None,
+        input: None,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || {
+            it.next()
+                .map(String::as_str)
+                .ok_or_else(|| format!("{a} needs a value"))
+        };
+        match a.as_str() {
+            "--at" => o.at = Some(parse_rfc3339(value()?)?),
+            "--trust" => o.trust.push(read_input(value()?)?),
+            "--cert" => o.certs.push(read_input(value()?)?),
+            "--max-age" => o.max_age_s = Some(seconds(value()?)?),
+            "--max-future" => o.max_future_s = Some(seconds(value()?)?),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            s => {
+                if o.input.is_some() {
+                    return Err(format!("one input expected\n{USAGE}"));
+                }
+                o.input = Some(read_input(s)?);
+            }
+        }
+    }
+    Ok(o)
+}
+
+fn seconds(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("`{s}` is not a number of seconds"))
+}
+
+/// A file (binary, or hex text) or a hex string.
+fn read_input(arg: &str) -> Result<Vec<u8>, String> {
+    let path = std::path::Path::new(arg);
+    if path.is_file() {
+        let bytes = std::fs::read(path).map_err(|e| format!("{arg}: {e}"))?;
+        let text_hex = !bytes.is_empty()
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace());
+        return if text_hex {
+            from_hex(std::str::from_utf8(&bytes).unwrap_or_default())
+        } else {
+            Ok(bytes)
+        };
+    }
+    from_hex(arg)
+}
+
+fn from_hex(s: &str) -> Result<Vec<u8>, String> {
+    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        return Err("odd number of hex digits".into());
+    }
+    digits
+        .chunks(2)
+        .map(|p| {
+            std::str::from_utf8(p)
+                .ok()
+                .and_then(|t| u8::from_str_radix(t, 16).ok())
+                .ok_or_else(|| "not a file and not hex".to_string())
+        })
+        .collect()
+}
+
+fn to_hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+// --- time: RFC 3339 (UTC) <-> TAI timestamps -----------------------------------------------
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
+}
+
+/// `YYYY-MM-DD[T ]HH:MM[:SS[.frac]][Z|±HH:MM]` (UTC when no offset) to a TAI timestamp.
+fn parse_rfc3339(s: &str) -> Result<Timestamp, String> {
+    let bad = || format!("`{s}` is not an RFC 3339 time");
+    let num = |t: &str| t.parse::<i64>().map_err(|_| bad());
+    let (date, rest) = s.split_at_checked(10).ok_or_else(bad)?;
+    let mut dp = date.split('-');
+    let (y, mo, d) = (
+        num(dp.next().ok_or_else(bad)?)?,
+        num(dp.next().ok_or_else(bad)?)?,
+        num(dp.next().ok_or_else(bad)?)?,
+    );
+    let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
+    let (clock, offset_s) = if let Some(c) = rest.strip_suffix(['Z', 'z']) {
+        (c, 0)
+    } else if let Some(i) = rest.rfind(['+', '-']).filter(|i| *i >= 5) {
+        let (c, off) = rest.split_at(i);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let mut op = off[1..].split(':');
+        let oh = num(op.next().ok_or_else(bad)?)?;
+        let om = num(op.next().unwrap_or("0"))?;
+        (c, sign * (oh * 3600 + om * 60))
+    } else {
+        (rest, 0)
+    };
+    let mut cp = clock.split(':');
+    let h = if clock.is_empty() {
+        0
+    } else {
+        num(cp.next().ok_or_else(bad)?)?
+    };
+    let mi = num(cp.next().unwrap_or("0"))?;
+    let sec_part = cp.next().unwrap_or("0");
+    let (sec, frac) = sec_part.split_once('.').unwrap_or((sec_part, ""));
+    let sec = num(sec)?;
+    let mut frac_ms = 0i64;
+    for (i, c) in frac.chars().take(3).enumerate() {
+        let dgt = c.to_digit(10).ok_or_else(bad)? as i64;
+        frac_ms += dgt * [100, 10, 1][i];
+    }
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return Err(bad());
+    }
+    let unix_s = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset_s;
+    Ok(Timestamp::from_unix_utc_millis(unix_s * 1000 + frac_ms))
+}
+
+/// A TAI timestamp as RFC 3339 UTC (fraction shown when not whole seconds).
+fn rfc3339(t: Timestamp) -> String {
+    let ms = t.to_unix_utc_millis();
+    let us = t.as_micros().rem_euclid(1000);
+    let (days, in_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let (y, mo, d) = civil_from_days(days);
+    let (h, mi, s, frac) = (
+        in_day / 3_600_000,
+        in_day / 60_000 % 60,
+        in_day / 1000 % 60,
+        (in_day % 1000) * 1000 + us,
+    );
+    if frac == 0 {
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    } else {
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{frac:06}Z")
+    }
+}
+
+fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Timestamp::from_unix_utc_millis(ms)
+}
+
+// --- cert inspect ------------------------------------------------------------------------------
+
+fn region_json(r: &Region) -> Value {
+    let loc = |l: &cv2x::security::cert::TwoDLocation| json!({ "lat": f64::from(l.lat) * 1e-7, "lon": f64::from(l.lon) * 1e-7 });
+    match r {
+        Region::Circular { center, radius_m } => {
+            json!({ "circular": { "center": loc(center), "radius_m": radius_m } })
+        }
+        Region::Rectangular(rects) => json!({ "rectangular": rects
+            .iter()
+            .map(|r| json!({ "north_west": loc(&r.north_west), "south_east": loc(&r.south_east) }))
+            .collect::<Vec<_>>() }),
+        Region::Polygonal(pts) => json!({ "polygonal": pts.iter().map(loc).collect::<Vec<_>>() }),
+        Region::Identified(ids) => json!({ "identified": ids
+            .iter()
+            .map(|i| match i {
+                IdentifiedRegion::Country(c) => json!({ "countryOnly": c }),
+                IdentifiedRegion::CountryAndRegions { country, regions } => {
+                    json!({ "country": country, "regions": regions })
+                }
+                IdentifiedRegion::CountryAndSubregions { country, regions } => json!({
+                    "country": country,
+                    "regions": regions
+                        .iter()
+                        .map(|(r, s)| json!({ "region": r, "subregions": s }))
+                        .collect::<Vec<_>>(),
+                }),
+                IdentifiedRegion::Unknown => json!("unknown"),
+            })
+            .collect::<Vec<_>>() }),
+        Region::Unknown => json!("unknown"),
+    }
+}
+
+fn cert_json(c: &Certificate) -> Value {
+    let b = SoftwareBackend::default();
+    let h = c.issuer.hash_alg();
+    let hash = match h {
+        cv2x::security::cert::HashAlg::Sm3 => b.sm3(&[c.bytes()]),
+        _ => b.sha256(&[c.bytes()]),
+    };
+    let issuer = match c.issuer {
+        Issuer::SelfSigned(h) => json!({ "self": h.name() }),
+        Issuer::Digest(h, id) => json!({ format!("{}AndDigest", h.name()): to_hex(&id) }),
+    };
+    let id = match &c.id {
+        CertId::Linkage { i_cert, value } => {
+            json!({ "linkageData": { "iCert": i_cert, "linkageValue": to_hex(value) } })
+        }
+        CertId::Name(n) => json!({ "name": n }),
+        CertId::Binary(b) => json!({ "binaryId": to_hex(b) }),
+        CertId::None => json!("none"),
+        CertId::Unknown => json!("unknown"),
+    };
+    let key = match &c.verify_key {
+        VerifyKeyIndicator::Key(k) => json!({
+            "algorithm": k.alg.name(),
+            "point": k.point.form(),
+            "x": k.point.x().map(|x| to_hex(x)),
+        }),
+        VerifyKeyIndicator::Reconstruction(p) => json!({
+            "algorithm": "reconstructionValue (implicit)",
+            "point": p.form(),
+            "x": p.x().map(|x| to_hex(x)),
+        }),
+        VerifyKeyIndicator::Unknown => json!({ "algorithm": "unknown" }),
+    };
+    let perms: Vec<Value> = c
+        .app_permissions
+        .iter()
+        .map(|p| json!({ "aid": p.psid, "ssp": p.ssp.as_ref().map(|s| to_hex(s.bytes())) }))
+        .collect();
+    let groups = |gs: &[cv2x::security::cert::PsidGroupPermissions]| -> Vec<Value> {
+        gs.iter()
+            .map(|g| {
+                let subject = match &g.subject {
+                    SubjectPermissions::All => json!("all"),
+                    SubjectPermissions::Explicit(list) => json!(list
+                        .iter()
+                        .map(|r| json!({
+                            "aid": r.psid,
+                            "ssp_range": match &r.ssp_range {
+                                None => Value::Null,
+                                Some(SspRange::All) => json!("all"),
+                                Some(SspRange::Opaque(v)) => json!(v.iter().map(|x| to_hex(x)).collect::<Vec<_>>()),
+                                Some(SspRange::Bitmap { value, mask }) => json!({ "value": to_hex(value), "mask": to_hex(mask) }),
+                                Some(SspRange::Unknown) => json!("unknown"),
+                            }
+                        }))
+                        .collect::<Vec<_>>()),
+                    SubjectPermissions::Unknown => json!("unknown"),
+                };
+                json!({
+                    "subject": subject,
+                    "min_chain_length": g.min_chain_length,
+                    "chain_length_range": g.chain_length_range,
+                    "ee_type": format!("{:02x}", g.ee_type),
+                })
+            })
+            .collect()
+    };
+    json!({
+        "type": match c.cert_type { CertType::Explicit => "explicit", CertType::Implicit => "implicit" },
+        "issuer": issuer,
+        "hash": { "algorithm": h.name(), "value": to_hex(&hash) },
+        "hashedid8": to_hex(&hash[24..]),
+        "id": id,
+        "craca_id": to_hex(&c.craca_id),
+        "crl_series": c.crl_series,
+        "validity": {
+            "start": rfc3339(c.validity.start()),
+            "end": rfc3339(c.validity.end()),
+            "duration": { c.validity.unit.name(): c.validity.value },
+        },
+        "region": c.region.as_ref().map(region_json),
+        "assurance_level": c.assurance_level,
+        "aids": c.app_permissions.iter().map(|p| p.psid).collect::<Vec<_>>(),
+        "app_permissions": perms,
+        "issue_permissions": groups(&c.issue_permissions),
+        "key": key,
+        "signature": c.signature.map(|s| format!("{:?}", s.alg)),
+    })
+}
+
+fn inspect(args: &[String]) -> Result<ExitCode, String> {
+    let [arg] = args else {
+        return Err(USAGE.to_string());
+    };
+    let bytes = read_input(arg)?;
+    let c = Certificate::from_bytes(&bytes).map_err(|e| format!("{}: {e}", e.code()))?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&cert_json(&c)).map_err(|e| e.to_string())?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+// --- verification ------------------------------------------------------------------------------
+
+fn verifier(o: &Options) -> Result<Verifier, String> {
+    let mut config = Config {
+        diagnose: true,
+        ..Config::default()
+    };
+    if let Some(s) = o.max_age_s {
+        config.max_age_us = (s * 1e6) as i64;
+    }
+    if let Some(s) = o.max_future_s {
+        config.max_future_us = (s * 1e6) as i64;
+    }
+    let mut v = Verifier::new(config);
+    for t in &o.trust {
+        let list = parse_certificate_list(t).map_err(|e| format!("--trust: {e}"))?;
+        for c in list {
+            v.add_trust_anchor(c.bytes())
+                .map_err(|e| format!("--trust: {}", e.code()))?;
+        }
+    }
+    for c in &o.certs {
+        let list = parse_certificate_list(c).map_err(|e| format!("--cert: {e}"))?;
+        for c in list {
+            v.add_certificate(c.bytes())
+                .map_err(|e| format!("--cert: {}", e.code()))?;
+        }
+    }
+    Ok(v)
+}
+
+fn chain_json(c: &ChainStatus) -> Value {
+    match c {
+        ChainStatus::NotChecked => json!({ "status": "not_checked" }),
+        ChainStatus::Anchored { anchor, length } => {
+            json!({ "status": "anchored", "anchor": to_hex(anchor), "length": length })
+        }
+        ChainStatus::Failed(e) => json!({ "status": "failed", "reason": e.code() }),
+    }
+}
+
+fn spdu_verify(args: &[String]) -> Result<ExitCode, String> {
+    let o = parse_options(args)?;
+    let input = o.input.clone().ok_or_else(|| USAGE.to_string())?;
+    let at = o.at.unwrap_or_else(now);
+    let mut v = verifier(&o)?;
+    let rep = v.verify(&input, at);
+    let out = json!({
+        "result": rep.code(),
+        "detail": rep.result.err().map(|e| e.to_string()),
+        "signer": rep.signer.map(|s| to_hex(&s)),
+        "aid": rep.aid,
+        "generation_time": rep.generation_time.map(|t| rfc3339(Timestamp::from_time64(t))),
+        "verified_at": rfc3339(at),
+        "signature_valid": rep.signature_valid,
+        "chain": chain_json(&rep.chain),
+        "certificate_request": rep.certificate_request.map(|h| to_hex(&h)),
+        "payload": rep.payload.map(to_hex),
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+    );
+    Ok(if rep.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn cert_verify(args: &[String]) -> Result<ExitCode, String> {
+    let o = parse_options(args)?;
+    let input = o.input.clone().ok_or_else(|| USAGE.to_string())?;
+    let at = o.at.unwrap_or_else(now);
+    let mut v = verifier(&o)?;
+    let res = v.verify_certificate(&input, &[], at);
+    let out = match res {
+        Ok((anchor, length)) => json!({
+            "result": "ok",
+            "chain": { "status": "anchored", "anchor": to_hex(&anchor), "length": length },
+        }),
+        Err(e) => json!({ "result": e.code(), "detail": e.to_string() }),
+    };
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+    );
+    Ok(if res.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_round_trip_with_leap_seconds() {
+        let t = parse_rfc3339("2019-11-21T11:30:00Z").unwrap();
+        // 2019 is after all 5 leap seconds since 2004
+        let unix = 1_574_335_800i64;
+        assert_eq!(t.as_micros(), (unix - 1_072_915_200 + 5) * 1_000_000);
+        assert_eq!(rfc3339(t), "2019-11-21T11:30:00Z");
+        assert_eq!(parse_rfc3339("2019-11-21 11:30").unwrap(), t);
+        assert_eq!(parse_rfc3339("2019-11-21T19:30:00+08:00").unwrap(), t);
+        assert!(parse_rfc3339("2019-13-01T00:00:00Z").is_err());
+    }
+}

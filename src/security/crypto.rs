@@ -1,0 +1,358 @@
+//! Cryptography behind the [`Backend`] trait, so that an HSM can replace the software one.
+//!
+//! The software backend ([`SoftwareBackend`]):
+//! - SHA-256 and ECDSA P-256 verification with `ring` (which only takes uncompressed keys, so
+//!   keys are decompressed once with `p256` in [`Backend::prepare_key`] and then cached by the
+//!   verifier);
+//! - SM3 with RustCrypto `sm3`;
+//! - SM2 verification with `efficient-sm2` when the cargo feature `sm2-fast` is on (about twice
+//!   as fast; verification only touches public data, so its variable-time arithmetic is safe
+//!   there), else with RustCrypto `sm2` — which stays the reference the fast path is
+//!   cross-checked against ([`SoftwareBackend::verify_sm2_reference`]).
+//!
+//! The 1609.2 / GB/T 45112 digests are built by the verifier from these primitives:
+//! ECDSA P-256 signs SHA-256( SHA-256(tbs) ‖ SHA-256(signer certificate) ) — the backend gets
+//! the 64-octet concatenation and hashes it once more, as ECDSA does; SM2 signs
+//! e = SM3( Z_A ‖ tbs ) with Z_A from [`sm2_za`].
+
+use super::cert::{CurvePoint, KeyAlg};
+use super::error::{Result, SecurityError};
+
+/// SM2 default user ID, used only for self-signed certificates (GB/T 45112).
+pub const SM2_DEFAULT_ID: &[u8] = b"1234567812345678";
+
+/// SM2 curve parameter a.
+const SM2_A: [u8; 32] = hex32("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC");
+/// SM2 curve parameter b.
+const SM2_B: [u8; 32] = hex32("28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93");
+/// SM2 base point x.
+const SM2_GX: [u8; 32] = hex32("32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7");
+/// SM2 base point y.
+const SM2_GY: [u8; 32] = hex32("BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0");
+/// SM2 group order n.
+#[cfg(feature = "sm2-fast")]
+const SM2_N: [u8; 32] = hex32("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123");
+
+const fn hex32(s: &str) -> [u8; 32] {
+    let b = s.as_bytes();
+    let mut out = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        out[i] = (nib(b[2 * i]) << 4) | nib(b[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+const fn nib(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        _ => c - b'A' + 10,
+    }
+}
+
+/// The cryptographic operations the security layer needs. Implement it to use an HSM.
+pub trait Backend {
+    /// A public key prepared for repeated verification (decompressed, validated). The verifier
+    /// prepares each certificate's key once and caches it.
+    type Key: Clone;
+
+    /// SHA-256 over the concatenation of `parts`.
+    fn sha256(&self, parts: &[&[u8]]) -> [u8; 32];
+
+    /// SM3 over the concatenation of `parts`.
+    fn sm3(&self, parts: &[&[u8]]) -> [u8; 32];
+
+    /// Decompresses and validates a P-256 or SM2 public key. An `x-only` point is taken with
+    /// even y (see [`CurvePoint`]); `fill` is rejected.
+    fn prepare_key(&self, alg: KeyAlg, point: &CurvePoint) -> Result<Self::Key>;
+
+    /// The affine coordinates x ‖ y of a prepared key.
+    fn key_xy(&self, key: &Self::Key) -> [u8; 64];
+
+    /// ECDSA P-256 verification of (r, s) over SHA-256(`msg`).
+    fn verify_p256(&self, key: &Self::Key, msg: &[u8; 64], r: &[u8; 32], s: &[u8; 32]) -> bool;
+
+    /// SM2 verification of (r, s) for the digest `e` (already SM3(Z_A ‖ M)).
+    fn verify_sm2(&self, key: &Self::Key, e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> bool;
+}
+
+/// Z_A = SM3(ENTL_A ‖ ID_A ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A) for an SM2 key (GB/T 32918.2), with
+/// ENTL_A the bit length of `id`. GB/T 45112 uses ID_A = SM3(signer certificate), 32 octets.
+pub fn sm2_za<B: Backend + ?Sized>(backend: &B, id: &[u8], xy: &[u8; 64]) -> [u8; 32] {
+    let entl = ((id.len() as u64 * 8) as u16).to_be_bytes();
+    backend.sm3(&[&entl, id, &SM2_A, &SM2_B, &SM2_GX, &SM2_GY, xy])
+}
+
+/// Which SM2 verifier the software backend uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sm2Verifier {
+    /// `efficient-sm2` (`verify_digest`): the default when the `sm2-fast` feature is on.
+    #[cfg(feature = "sm2-fast")]
+    #[default]
+    Fast,
+    /// RustCrypto `sm2` (`verify_prehash`): the reference.
+    #[cfg_attr(not(feature = "sm2-fast"), default)]
+    RustCrypto,
+}
+
+/// The software backend: ring, p256, sm2/sm3 and (feature `sm2-fast`) efficient-sm2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SoftwareBackend {
+    /// The SM2 verifier in use.
+    pub sm2: Sm2Verifier,
+}
+
+/// A key prepared by [`SoftwareBackend`].
+#[derive(Clone)]
+pub struct SoftwareKey {
+    alg: KeyAlg,
+    /// 0x04 ‖ x ‖ y.
+    sec1: [u8; 65],
+    sm2_ref: Option<sm2::dsa::VerifyingKey>,
+    #[cfg(feature = "sm2-fast")]
+    sm2_fast: Option<efficient_sm2::PublicKey>,
+}
+
+impl core::fmt::Debug for SoftwareKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SoftwareKey")
+            .field("alg", &self.alg)
+            .field("sec1", &&self.sec1[..])
+            .finish()
+    }
+}
+
+impl SoftwareKey {
+    /// The uncompressed SEC1 encoding (0x04 ‖ x ‖ y).
+    pub fn sec1(&self) -> &[u8; 65] {
+        &self.sec1
+    }
+}
+
+fn sec1_input(point: &CurvePoint) -> Result<([u8; 65], usize)> {
+    let mut b = [0u8; 65];
+    let n = match point {
+        CurvePoint::XOnly(x) | CurvePoint::CompressedY0(x) => {
+            b[0] = 2;
+            b[1..33].copy_from_slice(x);
+            33
+        }
+        CurvePoint::CompressedY1(x) => {
+            b[0] = 3;
+            b[1..33].copy_from_slice(x);
+            33
+        }
+        CurvePoint::Uncompressed(x, y) => {
+            b[0] = 4;
+            b[1..33].copy_from_slice(x);
+            b[33..].copy_from_slice(y);
+            65
+        }
+        CurvePoint::Fill => return Err(SecurityError::InvalidPublicKey),
+    };
+    Ok((b, n))
+}
+
+/// Whether 1 ≤ v < n (big-endian).
+#[cfg(feature = "sm2-fast")]
+fn in_sm2_scalar_range(v: &[u8; 32]) -> bool {
+    v.iter().any(|b| *b != 0) && v < &SM2_N
+}
+
+/// Whether (r + s) mod n = 0, for r, s < n.
+#[cfg(feature = "sm2-fast")]
+fn sm2_sum_is_n(r: &[u8; 32], s: &[u8; 32]) -> bool {
+    let mut carry = 0u16;
+    let mut sum = [0u8; 32];
+    for i in (0..32).rev() {
+        let t = u16::from(r[i]) + u16::from(s[i]) + carry;
+        sum[i] = t as u8;
+        carry = t >> 8;
+    }
+    carry == 0 && sum == SM2_N
+}
+
+impl SoftwareBackend {
+    /// A backend using the given SM2 verifier.
+    pub fn with_sm2(sm2: Sm2Verifier) -> Self {
+        SoftwareBackend { sm2 }
+    }
+
+    /// SM2 verification with RustCrypto `sm2` (`verify_prehash`), whatever verifier is selected:
+    /// the reference for cross-checks and benchmarks.
+    pub fn verify_sm2_reference(
+        &self,
+        key: &SoftwareKey,
+        e: &[u8; 32],
+        r: &[u8; 32],
+        s: &[u8; 32],
+    ) -> bool {
+        Self::verify_sm2_with(Sm2Verifier::RustCrypto, key, e, r, s)
+    }
+
+    /// SM2 verification with the given verifier. `efficient-sm2` does not range-check r and s,
+    /// so that is done here first.
+    pub fn verify_sm2_with(
+        which: Sm2Verifier,
+        key: &SoftwareKey,
+        e: &[u8; 32],
+        r: &[u8; 32],
+        s: &[u8; 32],
+    ) -> bool {
+        if key.alg != KeyAlg::Sm2 {
+            return false;
+        }
+        match which {
+            #[cfg(feature = "sm2-fast")]
+            Sm2Verifier::Fast => {
+                let Some(pk) = &key.sm2_fast else {
+                    return false;
+                };
+                if !in_sm2_scalar_range(r) || !in_sm2_scalar_range(s) || sm2_sum_is_n(r, s) {
+                    return false;
+                }
+                match efficient_sm2::Signature::new(r, s) {
+                    Ok(sig) => sig.verify_digest(pk, e).is_ok(),
+                    Err(_) => false,
+                }
+            }
+            Sm2Verifier::RustCrypto => {
+                use sm2::dsa::signature::hazmat::PrehashVerifier;
+                let Some(vk) = &key.sm2_ref else {
+                    return false;
+                };
+                let Ok(sig) = sm2::dsa::Signature::from_scalars(*r, *s) else {
+                    return false;
+                };
+                vk.verify_prehash(e, &sig).is_ok()
+            }
+        }
+    }
+}
+
+impl Backend for SoftwareBackend {
+    type Key = SoftwareKey;
+
+    fn sha256(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        for p in parts {
+            ctx.update(p);
+        }
+        let d = ctx.finish();
+        let mut out = [0u8; 32];
+        out.copy_from_slice(d.as_ref());
+        out
+    }
+
+    fn sm3(&self, parts: &[&[u8]]) -> [u8; 32] {
+        use sm3::Digest;
+        let mut h = sm3::Sm3::new();
+        for p in parts {
+            h.update(p);
+        }
+        h.finalize().into()
+    }
+
+    fn prepare_key(&self, alg: KeyAlg, point: &CurvePoint) -> Result<SoftwareKey> {
+        let (input, n) = sec1_input(point)?;
+        let input = input.get(..n).ok_or(SecurityError::InvalidPublicKey)?;
+        let mut sec1 = [0u8; 65];
+        match alg {
+            KeyAlg::EcdsaP256 => {
+                use p256::elliptic_curve::sec1::ToSec1Point;
+                let pk = p256::PublicKey::from_sec1_bytes(input)
+                    .map_err(|_| SecurityError::InvalidPublicKey)?;
+                let ep = pk.to_sec1_point(false);
+                let b = ep.as_bytes();
+                if b.len() != 65 {
+                    return Err(SecurityError::InvalidPublicKey);
+                }
+                sec1.copy_from_slice(b);
+                Ok(SoftwareKey {
+                    alg,
+                    sec1,
+                    sm2_ref: None,
+                    #[cfg(feature = "sm2-fast")]
+                    sm2_fast: None,
+                })
+            }
+            KeyAlg::Sm2 => {
+                use sm2::elliptic_curve::sec1::ToSec1Point;
+                let pk = sm2::PublicKey::from_sec1_bytes(input)
+                    .map_err(|_| SecurityError::InvalidPublicKey)?;
+                let ep = pk.to_sec1_point(false);
+                let b = ep.as_bytes();
+                if b.len() != 65 {
+                    return Err(SecurityError::InvalidPublicKey);
+                }
+                sec1.copy_from_slice(b);
+                let vk = sm2::dsa::VerifyingKey::new("", pk)
+                    .map_err(|_| SecurityError::InvalidPublicKey)?;
+                Ok(SoftwareKey {
+                    alg,
+                    sec1,
+                    sm2_ref: Some(vk),
+                    #[cfg(feature = "sm2-fast")]
+                    sm2_fast: Some(efficient_sm2::PublicKey::new(&sec1[1..33], &sec1[33..])),
+                })
+            }
+            _ => Err(SecurityError::UnsupportedAlgorithm),
+        }
+    }
+
+    fn key_xy(&self, key: &SoftwareKey) -> [u8; 64] {
+        let mut xy = [0u8; 64];
+        xy.copy_from_slice(&key.sec1[1..]);
+        xy
+    }
+
+    fn verify_p256(&self, key: &SoftwareKey, msg: &[u8; 64], r: &[u8; 32], s: &[u8; 32]) -> bool {
+        if key.alg != KeyAlg::EcdsaP256 {
+            return false;
+        }
+        let mut sig = [0u8; 64];
+        sig[..32].copy_from_slice(r);
+        sig[32..].copy_from_slice(s);
+        ring::signature::UnparsedPublicKey::new(
+            &ring::signature::ECDSA_P256_SHA256_FIXED,
+            &key.sec1[..],
+        )
+        .verify(msg, &sig)
+        .is_ok()
+    }
+
+    fn verify_sm2(&self, key: &SoftwareKey, e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> bool {
+        Self::verify_sm2_with(self.sm2, key, e, r, s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(feature = "sm2-fast")]
+    #[test]
+    fn sm2_scalar_checks() {
+        assert!(!in_sm2_scalar_range(&[0; 32]));
+        assert!(!in_sm2_scalar_range(&SM2_N));
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        assert!(in_sm2_scalar_range(&one));
+        let mut n_minus_1 = SM2_N;
+        n_minus_1[31] -= 1;
+        assert!(sm2_sum_is_n(&one, &n_minus_1));
+        assert!(!sm2_sum_is_n(&one, &one));
+    }
+
+    #[test]
+    fn sm3_known_answer() {
+        // GB/T 32905 example 1: SM3("abc").
+        let h = SoftwareBackend::default().sm3(&[b"a", b"bc"]);
+        assert_eq!(
+            h,
+            hex32("66C7F0F462EEEDD9D1F2D46BDC10E4E24167C4875CF2F7A2297DA02B8F4BA8E0")
+        );
+    }
+}

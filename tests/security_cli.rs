@@ -1,0 +1,153 @@
+//! `cv2x cert inspect` and `cv2x spdu verify` as DESIGN.md specifies them.
+#![cfg(feature = "cli")]
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cv2x");
+
+fn data(rel: &str) -> String {
+    format!("{}/tests/data/security/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> (Value, i32) {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (v, out.status.code().unwrap_or(-1))
+}
+
+const CAM: &str = "etsi_ts103097_vanetza/vw_golf8_cam_full_cert_verify.coer.hex";
+
+#[test]
+fn spdu_verify_real_cam() {
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(data("etsi_ts103097_vanetza/expected.json")).unwrap(),
+    )
+    .unwrap();
+    let e = &expected["vw_golf8_cam_full_cert_verify"];
+    let (v, code) = run(&["spdu", "verify", "--at", "2019-11-21T11:30:00Z", &data(CAM)]);
+    assert_eq!(v["signature_valid"], Value::Bool(true));
+    assert_eq!(v["signer"], e["signer_cert_hashedid8"]);
+    assert_eq!(v["aid"], e["its_aid"]);
+    // generated at 13:27:54Z, so at 11:30 it is in the future; the AA is not trusted
+    assert_eq!(v["result"], "generation_time_in_future");
+    assert_eq!(v["chain"]["status"], "failed");
+    assert_eq!(v["chain"]["reason"], "unknown_issuer");
+    assert_eq!(code, 1);
+
+    // a flipped signature byte
+    let hex = std::fs::read_to_string(data(CAM)).unwrap();
+    let hex = hex.trim();
+    let (head, last) = hex.split_at(hex.len() - 2);
+    let flipped = format!("{head}{:02x}", u8::from_str_radix(last, 16).unwrap() ^ 0x01);
+    let (v, code) = run(&["spdu", "verify", "--at", "2019-11-21T11:30:00Z", &flipped]);
+    assert_eq!(v["signature_valid"], Value::Bool(false));
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn spdu_verify_ok_exits_zero() {
+    use cv2x::security::cert::KeyAlg;
+    use cv2x::security::testpki::TestPki;
+    use cv2x::time::Timestamp;
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    // 2026-01-01T00:00:00Z
+    let now = Timestamp::from_unix_utc_millis(1_767_225_600_000);
+    for alg in [KeyAlg::EcdsaP256, KeyAlg::Sm2] {
+        let pki = TestPki::new(alg, b"cli", now).unwrap();
+        let signer = pki.signer(&[32]).unwrap();
+        let spdu = signer.sign(b"\x01\x02", 32, now);
+        let dir = std::env::temp_dir().join(format!("cv2x-cli-{alg:?}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let root = dir.join("root.coer");
+        std::fs::write(&root, pki.root_cert()).unwrap();
+        let (v, code) = run(&[
+            "spdu",
+            "verify",
+            "--at",
+            "2026-01-01T00:00:00Z",
+            "--trust",
+            root.to_str().unwrap(),
+            "--cert",
+            &hex(pki.ca_cert()),
+            "--cert",
+            &hex(signer.certificate()),
+            &hex(&spdu),
+        ]);
+        assert_eq!(v["result"], "ok", "{alg:?}: {v}");
+        assert_eq!(v["payload"], "0102");
+        assert_eq!(v["signature_valid"], Value::Bool(true));
+        assert_eq!(v["chain"]["length"], 3);
+        assert_eq!(v["generation_time"], "2026-01-01T00:00:00Z");
+        assert_eq!(code, 0);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+    // a message is not a certificate: a usage error (exit 2), no JSON
+    let out = Command::new(BIN)
+        .args(["cert", "inspect", &data(CAM)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn cert_inspect_reports_hash_id_validity_and_permissions() {
+    let (v, code) = run(&[
+        "cert",
+        "inspect",
+        &data("ieee1609dot2_ecdsa/pca_cert.coer.hex"),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["hashedid8"], "163f2b7bc99253f4");
+    assert_eq!(v["issuer"]["sha256AndDigest"], "281c9c1e50f4f7a1");
+    // start 468816349 TAI seconds since 2004 = 2018-11-09T02:45:44Z (5 leap seconds)
+    assert_eq!(v["validity"]["start"], "2018-11-09T02:45:44Z");
+    assert_eq!(v["key"]["algorithm"], "ecdsaNistP256");
+    let (v, code) = run(&[
+        "cert",
+        "inspect",
+        &data("gbt45112_sm2/caict_trcla_root_sm2.coer.hex"),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["issuer"]["self"], "sm3");
+    assert_eq!(v["key"]["algorithm"], "ecsigSm2");
+    assert_eq!(v["region"]["identified"][0]["countryOnly"], 156);
+    assert_eq!(v["aids"][0], 3627);
+}
+
+#[test]
+fn cert_verify_chain() {
+    let (v, code) = run(&[
+        "cert",
+        "verify",
+        "--at",
+        "2019-06-01T00:00:00Z",
+        "--trust",
+        &data("ieee1609dot2_ecdsa/rca_cert.coer.hex"),
+        "--cert",
+        &data("ieee1609dot2_ecdsa/ica_cert.coer.hex"),
+        &data("ieee1609dot2_ecdsa/pca_cert.coer.hex"),
+    ]);
+    assert_eq!(v["result"], "ok");
+    assert_eq!(v["chain"]["anchor"], "0df9ed502b2d235b");
+    assert_eq!(v["chain"]["length"], 3);
+    assert_eq!(code, 0);
+    let (v, code) = run(&[
+        "cert",
+        "verify",
+        "--at",
+        "2019-06-01T00:00:00Z",
+        "--trust",
+        &data("ieee1609dot2_ecdsa/rca_cert.coer.hex"),
+        &data("ieee1609dot2_ecdsa/pca_cert.coer.hex"),
+    ]);
+    assert_eq!(v["result"], "unknown_issuer");
+    assert_eq!(code, 1);
+}
