@@ -8,11 +8,14 @@
 //!
 //! - `ego.seen_by: ["rsm"]`: the roadside reports the ego as a participant (without its id;
 //!   `ego.rsm_id: true` adds it). `ego.vehicle_id`: the ego's temporary id (8 octets, hex).
-//! - actors: `latency_s` for any channel (`bsm`, `rsm`, `onboard`), `rsm_id: true` (the RSU
+//! - actors: `seen_by` may also name `ssm` (a vehicle at the origin shares its sensors'
+//!   view in Day II sensor-sharing messages at 10 Hz); `latency_s` for any channel (`bsm`, `rsm`,
+//!   `onboard`, `ssm`), `rsm_id: true` (the RSU
 //!   knows the vehicle id), events `disabled`, `control_loss`, `turn_signal`
 //!   (`left`/`right`, carried as exterior lights); segments may set `speed_mps`,
 //!   `heading_deg`, `yaw_rate_dps`, `accel_mps2`, any event flag and `turn_signal`.
-//! - `signal`: `x` (lane centre, default the ego's start x), `timing` (`"counting"` default or
+//! - `signal`: `stop_line_y` may be left out (a speed limit only: the approach then ends 1 km
+//!   ahead of the ego), `x` (lane centre, default the ego's start x), `timing` (`"counting"` default or
 //!   `"utc"`), `spat_from_s` / `spat_until_s` (when SPAT is broadcast: stale-data tests),
 //!   `map: false` (no MAP), `plan` optional (MAP only, for SLW); plan lights: `red`, `green`
 //!   (protected), `permissive_green`, `yellow`, `flashing_yellow`, `flashing_red`, `dark`.
@@ -149,12 +152,16 @@ pub struct SeenBy {
     pub rsm: bool,
     /// Seen by the ego's sensors.
     pub onboard: bool,
+    /// Reported by another vehicle's sensors in sensor-sharing messages (Day II SSM).
+    pub ssm: bool,
     /// BSM latency, s.
     pub bsm_latency_s: f64,
     /// RSM latency, s.
     pub rsm_latency_s: f64,
     /// Onboard latency, s.
     pub onboard_latency_s: f64,
+    /// SSM latency, s.
+    pub ssm_latency_s: f64,
 }
 
 /// The ego.

@@ -185,6 +185,7 @@ fn parse_seen_by(o: &Obj<'_>, default_all: bool) -> Result<SeenBy, ScenarioError
                     Some("bsm") => s.bsm = true,
                     Some("rsm") => s.rsm = true,
                     Some("onboard") => s.onboard = true,
+                    Some("ssm") => s.ssm = true,
                     _ => return Err(ScenarioError::Invalid(o.p("seen_by"))),
                 }
             }
@@ -195,6 +196,7 @@ fn parse_seen_by(o: &Obj<'_>, default_all: bool) -> Result<SeenBy, ScenarioError
         s.bsm_latency_s = lo.f64_or("bsm", 0.0)?.clamp(0.0, 5.0);
         s.rsm_latency_s = lo.f64_or("rsm", 0.0)?.clamp(0.0, 5.0);
         s.onboard_latency_s = lo.f64_or("onboard", 0.0)?.clamp(0.0, 5.0);
+        s.ssm_latency_s = lo.f64_or("ssm", 0.0)?.clamp(0.0, 5.0);
     }
     Ok(s)
 }
@@ -341,7 +343,14 @@ impl Scenario {
                     _ => return Err(ScenarioError::Invalid("signal.timing".into())),
                 };
                 Some(Signal {
-                    stop_line_y: so.f64_req("stop_line_y")?,
+                    // Without a stop line (a speed limit only) the approach runs 1 km ahead.
+                    stop_line_y: match so.f64_opt("stop_line_y")? {
+                        Some(y) => y,
+                        None if ego.motion.heading_deg.to_radians().cos() < 0.0 => {
+                            ego.motion.y - 1000.0
+                        }
+                        None => ego.motion.y + 1000.0,
+                    },
                     x: so.f64_or("x", ego.motion.x)?,
                     speed_limit_kph: so.f64_opt("speed_limit_kph")?,
                     plan,
