@@ -403,6 +403,17 @@ fn evw_approaching_from_behind_warns_leaving_does_not() {
         &World::new(ego(15.0), vec![leaving], 4.0),
         &mut Evw::default(),
     );
+    // Following at the ego's speed 40 m behind: make way.
+    let following = Body::car(1, 0.0, -40.0, 0.0, 15.0).with_flags(flags(|f| f.emergency = true));
+    let w = World::new(ego(15.0), vec![following], 2.0);
+    assert!(raised(&w, &mut Evw::default(), 1, Level::Warning).is_some());
+    // Falling back behind.
+    let falling_back =
+        Body::car(1, 0.0, -40.0, 0.0, 10.0).with_flags(flags(|f| f.emergency = true));
+    silent(
+        &World::new(ego(15.0), vec![falling_back], 2.0),
+        &mut Evw::default(),
+    );
     let no_siren = Body::car(1, 0.0, -150.0, 0.0, 30.0);
     silent(
         &World::new(ego(15.0), vec![no_siren], 4.0),

@@ -8,7 +8,9 @@
 //!   the ego within 20 s — from behind in the ego's lane, oncoming, or toward the same
 //!   crossing; or
 //! - stopped or moving the ego's way ahead of it (`lon > 0`) in its lane or an adjacent one
-//!   (an incident scene the ego drives up to), while the ego closes on it.
+//!   (an incident scene the ego drives up to), while the ego closes on it; or
+//! - behind the ego in its lane or an adjacent one, moving its way and not falling back (range
+//!   rate ≤ 0.5 m/s): the ego should make way even when it is not being closed on.
 //!
 //! An emergency vehicle moving away, far to the side or with its siren off raises nothing.
 //! Levels: **advisory** within 300 m; **warning** within `warning_range_m` (150 m) or when the
@@ -96,7 +98,13 @@ impl ObjectApp for Evw {
                 && abs(rel.path_offset_m) <= ADJACENT_LANES_M
                 && travels_ego_way(frame, rel, wo.object)
                 && rate < 0.0;
-            if !(approaching || ahead_scene) {
+            // Following the ego in its lane or the next (not falling back): the ego should
+            // make way even when it is not closing.
+            let following = rel.local[0] < 0.0
+                && abs(rel.local[1]) <= ADJACENT_LANES_M
+                && rel.direction == super::geometry::Direction::Same
+                && rate <= 0.5;
+            if !(approaching || ahead_scene || following) {
                 return None;
             }
             let warn_range = widen(
