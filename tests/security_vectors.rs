@@ -481,10 +481,15 @@ fn catarc_root_list_dump_holds_the_catarc_root() {
         .collect();
     assert_eq!(bytes.len(), 256);
     let root = read_hex("gbt45112_sm2/catarc_rca_root_sm2.coer.hex");
-    assert_eq!(&bytes[0x18..], &root[..256 - 0x18]);
-    // the truncated certificate is reported as malformed, not accepted and not a panic
-    assert!(matches!(
-        Certificate::from_bytes(&bytes[0x18..]),
-        Err(SecurityError::Malformed { .. })
-    ));
+    let end = 0x18 + root.len();
+    assert_eq!(&bytes[0x18..end], &root[..]);
+    let cert = Certificate::from_bytes(&bytes[0x18..end]).unwrap();
+    assert_eq!(cert.bytes(), &root[..]);
+    // a truncated certificate is reported as malformed, never accepted and never a panic
+    for cut in [1, 40, 100, root.len() - 1] {
+        assert!(matches!(
+            Certificate::from_bytes(&bytes[0x18..0x18 + cut]),
+            Err(SecurityError::Malformed { .. })
+        ));
+    }
 }
