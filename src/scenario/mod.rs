@@ -33,7 +33,7 @@ mod run;
 
 pub use build::{EGO_ID, MessageSigner, SignFailure, actor_vehicle_id};
 pub use kinematics::{MotionState, Trajectory};
-pub use run::{Outcome, Record, RunOptions, TimelineEntry, run};
+pub use run::{Outcome, Record, RunOptions, SCENARIO_AIDS, TimelineEntry, epoch, run};
 
 use alloc::string::String;
 use alloc::vec::Vec;
