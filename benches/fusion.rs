@@ -6,8 +6,11 @@
 //! after 600 cycles (60 s at 10 Hz), so any number of cycles can run. The ego stands at the
 //! centre; its sensors report the 64 vehicles of the two inner lanes.
 //!
-//! Before the timed runs, 10 000 cycles are run once and the tracker's buffer capacity is
-//! compared before and after (printed; the bench aborts if it grew).
+//! Before the timed runs, 10 000 cycles are run once under a counting global allocator: the
+//! number of allocations and the bytes allocated over them are printed, and the bench aborts
+//! unless both are zero (memory flat), or if the tracker's buffers grew. The CPU time of the
+//! thread over those cycles is printed too (Linux): unlike the wall-clock figures it does not
+//! grow when other processes load the machine.
 
 use std::f64::consts::{FRAC_PI_2, TAU};
 use std::hint::black_box;
@@ -20,6 +23,10 @@ use cv2x::fusion::{
 use cv2x::geo::{EnuFrame, Wgs84, enu_yaw_rad_to_csae_heading_deg};
 use cv2x::time::Timestamp;
 use nalgebra::{Matrix2, Vector3};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
 
 const ORIGIN: Wgs84 = Wgs84 {
     lat_deg: 31.2,
@@ -180,6 +187,19 @@ impl Bench {
     }
 }
 
+/// CPU time (user + system) of the calling thread in seconds, from `/proc/thread-self/stat`
+/// (clock ticks of 1/100 s, Linux's USER_HZ); `None` elsewhere.
+fn thread_cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name (which ends with the last ')'): state is field 3, utime
+    // and stime are fields 14 and 15.
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    let mut f = rest.split_whitespace().skip(11);
+    let utime: u64 = f.next()?.parse().ok()?;
+    let stime: u64 = f.next()?.parse().ok()?;
+    Some((utime + stime) as f64 / 100.0)
+}
+
 fn memory_check() {
     let mut b = Bench::new();
     for _ in 0..100 {
@@ -187,20 +207,38 @@ fn memory_check() {
     }
     let before = (b.tracker.capacity_bytes(), b.out.capacity());
     let tracks_before = b.tracker.tracks().len();
+    let cpu0 = thread_cpu_s();
+    let region = Region::new(GLOBAL);
     for _ in 0..10_000 {
         b.cycle();
     }
+    let heap = region.change();
+    if let (Some(c0), Some(c1)) = (cpu0, thread_cpu_s()) {
+        eprintln!(
+            "fusion/cpu: {:.0} µs of CPU time per cycle over 10 000 cycles",
+            (c1 - c0) * 1e6 / 10_000.0
+        );
+    }
     let after = (b.tracker.capacity_bytes(), b.out.capacity());
     eprintln!(
-        "fusion/memory: tracker buffers {} B, snapshot {} objects after 100 cycles; {} B, {} after \
-         10 000 more (tracks {} → {}, confirmed objects {})",
+        "fusion/memory: over 10 000 cycles after 100 of warm-up: {} allocations, {} \
+         reallocations, {} bytes allocated; tracker buffers {} B → {} B, snapshot capacity {} → \
+         {} (tracks {} → {}, confirmed objects {})",
+        heap.allocations,
+        heap.reallocations,
+        heap.bytes_allocated,
         before.0,
-        before.1,
         after.0,
+        before.1,
         after.1,
         tracks_before,
         b.tracker.tracks().len(),
         b.out.len()
+    );
+    assert_eq!(
+        (heap.allocations, heap.reallocations, heap.bytes_allocated),
+        (0, 0, 0),
+        "the fusion cycle allocated"
     );
     assert_eq!(before, after, "buffers grew over 10 000 cycles");
     assert_eq!(

@@ -1,2 +1,128 @@
-//! Security layer benchmarks (filled in below).
-fn main() {}
+//! Security-layer benchmarks (run with `--features security,sm2-fast` to measure the fast SM2
+//! verifier; without `sm2-fast` the chosen SM2 verifier is RustCrypto's).
+//!
+//! - `security/verify_cached/{p256,sm2}`: the full pipeline for a digest-signed SPDU from a
+//!   signer already verified and cached (parse, time, replay, lookup, hash, signature).
+//! - `security/raw/{p256,sm2}`: the bare signature verification of the chosen backend with a
+//!   prepared key (ring for P-256; efficient-sm2 with `sm2-fast`).
+//! - `security/raw/sm2_rustcrypto`: RustCrypto `sm2` `verify_prehash`, same key and signature.
+//! - `security/reject_unknown_signer`: a flood of SPDUs naming unknown signer digests.
+use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
+use cv2x::security::cert::KeyAlg;
+use cv2x::security::crypto::{Backend, SoftwareBackend};
+use cv2x::security::sign::{PrivateKey, SignerMode};
+use cv2x::security::testpki::TestPki;
+use cv2x::security::{Config, Verifier};
+use cv2x::time::Timestamp;
+
+/// 2026-01-01T00:00:00Z.
+fn now() -> Timestamp {
+    Timestamp::from_unix_utc_millis(1_767_225_600_000)
+}
+
+const PAYLOAD: &[u8] = &[0x5a; 120];
+
+/// A verifier that knows the signer, and distinct signed messages from it.
+fn cached_setup(alg: KeyAlg) -> (Verifier, Vec<Vec<u8>>) {
+    let pki = TestPki::new(alg, b"bench", now()).expect("test PKI");
+    let config = Config {
+        replay_capacity: 64,
+        ..Config::default()
+    };
+    let mut v = Verifier::new(config);
+    v.add_trust_anchor(pki.root_cert()).expect("root");
+    v.add_certificate(pki.ca_cert()).expect("CA");
+    let mut s = pki.signer(&[32]).expect("signer");
+    s.set_mode(SignerMode::Certificate);
+    let first = s.sign(PAYLOAD, 32, now());
+    assert!(v.verify(&first, now()).is_ok());
+    s.set_mode(SignerMode::Digest);
+    let msgs = (1..=512)
+        .map(|i| s.sign(PAYLOAD, 32, now().add_micros(i)))
+        .collect();
+    (v, msgs)
+}
+
+fn verify_cached(c: &mut Criterion) {
+    let mut g = c.benchmark_group("security");
+    for (alg, name) in [(KeyAlg::EcdsaP256, "p256"), (KeyAlg::Sm2, "sm2")] {
+        let (mut v, msgs) = cached_setup(alg);
+        let at = now().add_micros(1000);
+        let mut i = 0usize;
+        g.bench_function(format!("verify_cached/{name}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % msgs.len();
+                let r = v.verify(black_box(&msgs[i]), at);
+                assert!(r.is_ok());
+                r.payload.map(<[u8]>::len)
+            })
+        });
+    }
+    g.finish();
+}
+
+fn raw(c: &mut Criterion) {
+    let mut g = c.benchmark_group("security");
+    let b = SoftwareBackend::default();
+    // P-256: the backend call the pipeline makes, on a 64-octet 1609.2 digest input
+    let k = PrivateKey::from_bytes(KeyAlg::EcdsaP256, &[0x11; 32]).expect("key");
+    let input = [0x22u8; 32];
+    let sig = k.sign(&input, PAYLOAD).expect("sign");
+    let key = b
+        .prepare_key(KeyAlg::EcdsaP256, &k.public_key().point)
+        .expect("key");
+    let mut msg = [0u8; 64];
+    msg[..32].copy_from_slice(&b.sha256(&[PAYLOAD]));
+    msg[32..].copy_from_slice(&input);
+    assert!(b.verify_p256(&key, &msg, &sig.r, &sig.s));
+    g.bench_function("raw/p256", |bch| {
+        bch.iter(|| b.verify_p256(&key, black_box(&msg), &sig.r, &sig.s))
+    });
+    // SM2: the chosen verifier and the RustCrypto reference on the same key and signature
+    let k = PrivateKey::from_bytes(KeyAlg::Sm2, &[0x33; 32]).expect("key");
+    let sig = k.sign(&input, PAYLOAD).expect("sign");
+    let key = b
+        .prepare_key(KeyAlg::Sm2, &k.public_key().point)
+        .expect("key");
+    let e = b.sm3(&[&input, PAYLOAD]);
+    assert!(b.verify_sm2(&key, &e, &sig.r, &sig.s));
+    assert!(b.verify_sm2_reference(&key, &e, &sig.r, &sig.s));
+    g.bench_function("raw/sm2", |bch| {
+        bch.iter(|| b.verify_sm2(&key, black_box(&e), &sig.r, &sig.s))
+    });
+    g.bench_function("raw/sm2_rustcrypto", |bch| {
+        bch.iter(|| b.verify_sm2_reference(&key, black_box(&e), &sig.r, &sig.s))
+    });
+    g.finish();
+}
+
+fn reject_unknown(c: &mut Criterion) {
+    let mut g = c.benchmark_group("security");
+    let pki = TestPki::new(KeyAlg::EcdsaP256, b"bench", now()).expect("test PKI");
+    let mut v = Verifier::new(Config::default());
+    v.add_trust_anchor(pki.root_cert()).expect("root");
+    let s = pki.signer(&[32]).expect("signer");
+    let template = s.sign(PAYLOAD, 32, now());
+    let digest_at = template.len() - 8 - 66;
+    let flood: Vec<Vec<u8>> = (0..8192u32)
+        .map(|i| {
+            let mut m = template.clone();
+            m[digest_at..digest_at + 4].copy_from_slice(&i.to_be_bytes());
+            m
+        })
+        .collect();
+    let mut i = 0usize;
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("reject_unknown_signer", |b| {
+        b.iter(|| {
+            i = (i + 1) % flood.len();
+            let r = v.verify(black_box(&flood[i]), now());
+            assert!(r.result.is_err());
+            r.certificate_request
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, verify_cached, raw, reject_unknown);
+criterion_main!(benches);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Seeds the fuzz corpora: hand-made seeds from fuzz/seeds/<target>/, and the committed
-conformance vectors (tests/vectors) for the codec targets."""
+conformance vectors (tests/vectors) for the codec targets and, wrapped as ingest records,
+for stack_ingest."""
 import glob, json, os, hashlib, shutil
 
 root = os.path.dirname(os.path.abspath(__file__))
@@ -27,8 +28,19 @@ for folder, set_dir in (('csae53_2020', 'v2020'), ('csae157_2020_dayII', 'v2020'
             b = bytes.fromhex(v['uper_hex'])
             if v['type'] == 'MessageFrame':
                 write('uper_decode_' + set_dir, b)
+                if set_dir == 'v2020' and v.get('valid', True):
+                    # stack_ingest: an ego state, the message, a poll 100 ms later.
+                    ego = bytes([2, 0, 0]) + bytes(8)
+                    msg = bytes([0, 0, 0]) + len(b).to_bytes(2, 'big') + b
+                    write('stack_ingest', ego + msg + bytes([3, 0, 100]))
             if v['type'] in types:
                 write('uper_named_' + set_dir, bytes([types.index(v['type'])]) + b)
+
+# Security targets: every certificate and signed message of the security vectors.
+sec = os.path.join(root, '..', 'tests', 'data', 'security')
+for path in sorted(glob.glob(os.path.join(sec, '*', '*.coer.hex'))):
+    b = bytes.fromhex(open(path).read().strip())
+    write('spdu_verify' if os.path.basename(path).startswith(('cam_', 'vw_')) else 'cert_parse', b)
 
 for target in os.listdir(os.path.join(root, 'seeds')):
     src = os.path.join(root, 'seeds', target)

@@ -33,7 +33,7 @@ pub mod fusion;
 pub mod geo;
 pub mod msg;
 pub mod net;
-#[cfg(feature = "jer")]
+#[cfg(feature = "std")]
 pub mod scenario;
 #[cfg(feature = "security")]
 pub mod security;

@@ -342,6 +342,37 @@ pub struct EgoUpdate {
     pub turn_signal: TurnSignal,
 }
 
+impl EgoUpdate {
+    /// A passenger car (4.8 m × 1.9 m, position σ 0.5 m, heading σ 1°) at `position`, driving
+    /// straight at constant speed, no turn signal.
+    pub fn new(
+        time: Timestamp,
+        position: Wgs84,
+        heading_deg: f64,
+        speed_mps: f64,
+        vehicle_id: Option<[u8; 8]>,
+    ) -> Self {
+        EgoUpdate {
+            state: EgoState {
+                time,
+                lat_deg: position.lat_deg,
+                lon_deg: position.lon_deg,
+                alt_m: position.alt_m,
+                heading_deg,
+                speed_mps,
+                yaw_rate_rps: 0.0,
+                position_sigma_m: 0.5,
+                heading_sigma_deg: 1.0,
+                length_m: 4.8,
+                width_m: 1.9,
+                vehicle_id,
+            },
+            accel_mps2: 0.0,
+            turn_signal: TurnSignal::None,
+        }
+    }
+}
+
 /// Counters since the stack was created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StackCounters {

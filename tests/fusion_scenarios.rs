@@ -1,12 +1,17 @@
 //! Fusion scenarios: roadside + onboard reports of simulated traffic, driven by hand-set time.
 
+#[path = "support/fusion.rs"]
+mod support;
+use support::rsm_at;
+
+use cv2x::fusion::model::Filter;
 use cv2x::fusion::tracker::MAX_SOURCES;
 use cv2x::fusion::{
-    EgoState, FusedObject, FusionConfig, FusionError, HeadingConfidence, ObjectClass, ObjectSize,
-    ObsCovariance, ObsMotion, ObsPosition, Observation, PositionConfidence, RejectReason, SourceId,
-    SourceKind, SourceType, SpeedConfidence, TrackStatus, Tracker,
+    EgoState, FusedObject, FusionConfig, FusionError, ObjectClass, ObsCovariance, ObsMotion,
+    ObsPosition, Observation, PositionConfidence, RejectReason, SourceId, SourceKind, SourceType,
+    TrackStatus, Tracker,
 };
-use cv2x::geo::{EnuFrame, Wgs84, enu_yaw_rad_to_csae_heading_deg};
+use cv2x::geo::{EnuFrame, Wgs84};
 use cv2x::time::{DSecond, Timestamp, resolve_sec_mark};
 use nalgebra::{Matrix2, Vector2, Vector3};
 
@@ -47,64 +52,7 @@ fn wgs(x: f64, y: f64) -> Wgs84 {
 
 /// Ego state at ENU (x, y) heading `yaw` (ENU radians) at `speed`.
 fn ego(t: Timestamp, x: f64, y: f64, yaw: f64, speed: f64, id: Option<[u8; 8]>) -> EgoState {
-    let w = wgs(x, y);
-    EgoState {
-        time: t,
-        lat_deg: w.lat_deg,
-        lon_deg: w.lon_deg,
-        alt_m: 0.0,
-        heading_deg: enu_yaw_rad_to_csae_heading_deg(yaw),
-        speed_mps: speed,
-        yaw_rate_rps: 0.0,
-        position_sigma_m: 0.3,
-        heading_sigma_deg: 0.5,
-        length_m: 4.8,
-        width_m: 1.9,
-        vehicle_id: id,
-    }
-}
-
-/// An RSM participant report at WGS-84 of ENU (x, y), speed and ENU velocity direction.
-fn rsm(
-    rsu: u64,
-    ptc: u64,
-    t: Timestamp,
-    p: Vector2<f64>,
-    v: Vector2<f64>,
-    conf: PositionConfidence,
-) -> Observation {
-    let w = wgs(p.x, p.y);
-    Observation {
-        source: SourceId {
-            kind: SourceKind::Rsm,
-            station: rsu,
-        },
-        object_id: ptc,
-        vehicle_id: None,
-        source_type: SourceType::Lidar,
-        time: t,
-        position: ObsPosition::Wgs84 {
-            lat_deg: w.lat_deg,
-            lon_deg: w.lon_deg,
-        },
-        motion: ObsMotion::SpeedHeading {
-            speed_mps: v.norm(),
-            heading_deg: enu_yaw_rad_to_csae_heading_deg(v.y.atan2(v.x)),
-        },
-        yaw_rate_rps: None,
-        accel_mps2: None,
-        size: Some(ObjectSize {
-            length_m: 4.6,
-            width_m: 1.8,
-            height_m: 1.5,
-        }),
-        class: ObjectClass::Motor,
-        covariance: ObsCovariance::from_csae(
-            conf,
-            Some(SpeedConfidence::Prec1ms),
-            Some(HeadingConfidence::Prec05deg),
-        ),
-    }
+    support::ego_at(&frame(), t, Vector2::new(x, y), yaw, speed, id)
 }
 
 /// Sets the ego driving north from the origin at `speed` at time `ms`; returns the time, the
@@ -126,7 +74,15 @@ fn drive_north(tr: &mut Tracker, ms: i64, speed: f64) -> (Timestamp, Vector2<f64
 
 /// A remote vehicle's BSM about itself (position confidence 2 m).
 fn bsm(vid: [u8; 8], t: Timestamp, p: Vector2<f64>, v: Vector2<f64>) -> Observation {
-    let mut b = rsm(0, u64::from_be_bytes(vid), t, p, v, PositionConfidence::A2m);
+    let mut b = rsm_at(
+        &frame(),
+        0,
+        u64::from_be_bytes(vid),
+        t,
+        p,
+        v,
+        PositionConfidence::A2m,
+    );
     b.source = SourceId {
         kind: SourceKind::Bsm,
         station: 0,
@@ -213,8 +169,16 @@ fn radar_and_late_offset_rsm_give_one_stable_track_for_5_s() {
         if k % 2 == 0 && ms >= 100 {
             let t_obs = ts - 0.1;
             let p = truth(t_obs) + Vector2::new(0.8, 0.0);
-            tr.ingest(&rsm(9, 501, at(ms - 100), p, vt, PositionConfidence::A2m))
-                .unwrap();
+            tr.ingest(&rsm_at(
+                &frame(),
+                9,
+                501,
+                at(ms - 100),
+                p,
+                vt,
+                PositionConfidence::A2m,
+            ))
+            .unwrap();
         }
         tr.step(now).unwrap();
         let objs = snapshot(&tr);
@@ -256,7 +220,8 @@ fn rsm_report_of_the_ego_gives_no_object_at_the_ego() {
         let ego_then =
             Vector2::new(0.0, 15.0 * t_obs) + Vector2::new(rng.normal(), rng.normal()) * 0.4;
         let v = Vector2::new(0.0, 15.0);
-        tr.ingest(&rsm(
+        tr.ingest(&rsm_at(
+            &frame(),
             3,
             1,
             at(ms - 100),
@@ -266,8 +231,16 @@ fn rsm_report_of_the_ego_gives_no_object_at_the_ego() {
         ))
         .unwrap();
         let other = Vector2::new(0.3, 25.0 + 15.0 * t_obs);
-        tr.ingest(&rsm(3, 2, at(ms - 100), other, v, PositionConfidence::A2m))
-            .unwrap();
+        tr.ingest(&rsm_at(
+            &frame(),
+            3,
+            2,
+            at(ms - 100),
+            other,
+            v,
+            PositionConfidence::A2m,
+        ))
+        .unwrap();
         tr.step(now).unwrap();
         for o in snapshot(&tr) {
             assert!(
@@ -288,7 +261,8 @@ fn rsm_report_of_the_ego_gives_no_object_at_the_ego() {
     let now = at(5_000);
     tr.set_ego_state(&ego(now, 0.0, 75.0, yaw, 15.0, Some(id)))
         .unwrap();
-    let mut o = rsm(
+    let mut o = rsm_at(
+        &frame(),
         3,
         77,
         now,
@@ -322,7 +296,8 @@ fn neighbour_at_ego_speed_seen_by_radar_is_not_taken_for_the_ego() {
         let nb = Vector2::new(3.5, 20.0 * ts + 1.0);
         tr.ingest(&radar(5, now, nb, v, e, yaw, v, 0.2)).unwrap();
         let nb_then = Vector2::new(3.5, 20.0 * (ts - 0.1) + 1.0);
-        tr.ingest(&rsm(
+        tr.ingest(&rsm_at(
+            &frame(),
             3,
             8,
             at(ms - 100),
@@ -356,7 +331,8 @@ fn late_rsm_is_compensated_to_fusion_time() {
         let now = at(ms);
         let p_then = truth(ts - 0.2);
         raw_err = (p_then - truth(ts)).norm();
-        tr.ingest(&rsm(
+        tr.ingest(&rsm_at(
+            &frame(),
             4,
             42,
             at(ms - 200),
@@ -434,7 +410,8 @@ fn randomized_two_sources_one_track_per_target_and_lower_error() {
             let vz = tg.v + Vector2::new(rng.normal(), rng.normal()) * 0.3;
             se_r += (z - p_then).norm_squared();
             n_r += 1;
-            let mut o = rsm(
+            let mut o = rsm_at(
+                &frame(),
                 2,
                 1000 + i as u64,
                 at(ms - 100),
@@ -520,7 +497,15 @@ fn bsm_and_rsm_of_the_same_vehicle_link_by_id() {
         let p = Vector2::new(-50.0 + 10.0 * ts, 5.0);
         tr.ingest(&bsm(vid, now, p + Vector2::new(0.0, 1.2), v))
             .unwrap();
-        let mut r = rsm(6, 17, at(ms - 50), p - v * 0.05, v, PositionConfidence::A1m);
+        let mut r = rsm_at(
+            &frame(),
+            6,
+            17,
+            at(ms - 50),
+            p - v * 0.05,
+            v,
+            PositionConfidence::A1m,
+        );
         r.vehicle_id = Some(vid);
         r.source_type = SourceType::V2x;
         tr.ingest(&r).unwrap();
@@ -546,7 +531,8 @@ fn track_life_confirm_coast_delete_and_ids_not_reused() {
     tr.set_ego_state(&ego(at(0), 0.0, 0.0, yaw, 0.0, None))
         .unwrap();
     // A confident trusted roadside report confirms at once.
-    tr.ingest(&rsm(
+    tr.ingest(&rsm_at(
+        &frame(),
         1,
         1,
         at(0),
@@ -641,7 +627,8 @@ fn track_life_confirm_coast_delete_and_ids_not_reused() {
 fn stale_out_of_sequence_and_non_finite_reports_are_rejected_and_counted() {
     let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
     let v = Vector2::new(0.0, 5.0);
-    tr.ingest(&rsm(
+    tr.ingest(&rsm_at(
+        &frame(),
         1,
         1,
         at(1000),
@@ -652,7 +639,8 @@ fn stale_out_of_sequence_and_non_finite_reports_are_rejected_and_counted() {
     .unwrap();
     tr.step(at(1000)).unwrap();
     // Older than 300 ms at fusion time: rejected at the entry already.
-    let stale = rsm(
+    let stale = rsm_at(
+        &frame(),
         1,
         2,
         at(650),
@@ -665,7 +653,8 @@ fn stale_out_of_sequence_and_non_finite_reports_are_rejected_and_counted() {
         Err(FusionError::Rejected(RejectReason::TooOld))
     );
     // Within 300 ms of the last step, but too old at the next one.
-    let late = rsm(
+    let late = rsm_at(
+        &frame(),
         1,
         5,
         at(710),
@@ -675,7 +664,8 @@ fn stale_out_of_sequence_and_non_finite_reports_are_rejected_and_counted() {
     );
     tr.ingest(&late).unwrap();
     // Same (source, object) going back in time.
-    tr.ingest(&rsm(
+    tr.ingest(&rsm_at(
+        &frame(),
         1,
         1,
         at(950),
@@ -685,7 +675,8 @@ fn stale_out_of_sequence_and_non_finite_reports_are_rejected_and_counted() {
     ))
     .unwrap();
     // Superseded in the same cycle.
-    tr.ingest(&rsm(
+    tr.ingest(&rsm_at(
+        &frame(),
         1,
         3,
         at(980),
@@ -694,7 +685,8 @@ fn stale_out_of_sequence_and_non_finite_reports_are_rejected_and_counted() {
         PositionConfidence::A1m,
     ))
     .unwrap();
-    tr.ingest(&rsm(
+    tr.ingest(&rsm_at(
+        &frame(),
         1,
         3,
         at(990),
@@ -711,7 +703,8 @@ fn stale_out_of_sequence_and_non_finite_reports_are_rejected_and_counted() {
         "{c:?}"
     );
     // Entry checks.
-    let mut bad = rsm(
+    let mut bad = rsm_at(
+        &frame(),
         1,
         4,
         at(1000),
@@ -777,7 +770,8 @@ fn sec_mark_wrap_resolves_report_time_before_fusion() {
     let t = resolve_sec_mark(DSecond::new(59_900).unwrap(), now).unwrap();
     assert_eq!(now.micros_since(t), 200_000);
     let v = Vector2::new(15.0, 0.0);
-    tr.ingest(&rsm(
+    tr.ingest(&rsm_at(
+        &frame(),
         1,
         1,
         t,
@@ -810,7 +804,8 @@ fn ego_moving_far_reanchors_and_keeps_tracks() {
         tr.set_ego_state(&ego(now, e.x, e.y, yaw, 30.0, None))
             .unwrap();
         // A car alongside, reported by the roadside in WGS-84 (computed in the original frame).
-        tr.ingest(&rsm(
+        tr.ingest(&rsm_at(
+            &frame(),
             1,
             5,
             now,
@@ -861,7 +856,8 @@ fn memory_is_flat_over_many_cycles() {
             );
             let z = p + Vector2::new(rng.normal(), rng.normal()) * 0.5;
             let id = (i as u64) * 1000 + (k as u64 + i as u64 * 13) / 200;
-            tr.ingest(&rsm(
+            tr.ingest(&rsm_at(
+                &frame(),
                 1,
                 id,
                 now,
@@ -965,7 +961,8 @@ fn stationary_objects_update_and_keep_one_track_each() {
             (2, ped, ObjectClass::Pedestrian),
         ] {
             let noisy = |rng: &mut Rng| p + Vector2::new(rng.normal(), rng.normal()) * 0.3;
-            let mut r = rsm(
+            let mut r = rsm_at(
+                &frame(),
                 8,
                 ptc,
                 at(ms - 100),
@@ -1071,8 +1068,16 @@ fn braking_lead_gets_an_acceleration_estimate() {
             let t = ts - 0.1;
             let p = Vector2::new(0.0, lead_y(t)) + Vector2::new(rng.normal(), rng.normal()) * 0.4;
             let v = Vector2::new(0.0, lead_v(t) + rng.normal() * 0.3);
-            tr.ingest(&rsm(4, 7, at(ms - 100), p, v, PositionConfidence::A1m))
-                .unwrap();
+            tr.ingest(&rsm_at(
+                &frame(),
+                4,
+                7,
+                at(ms - 100),
+                p,
+                v,
+                PositionConfidence::A1m,
+            ))
+            .unwrap();
             let mut b = bsm(
                 vid,
                 at(ms - 20),
@@ -1122,4 +1127,178 @@ fn braking_lead_gets_an_acceleration_estimate() {
     }
     assert!(checked > 50);
     assert_eq!(tr.counters().numeric_failures, 0);
+}
+
+/// A report at ENU `p` from `kind`/`source_type` with no motion and no confidence.
+fn bare(kind: SourceKind, source_type: SourceType, object_id: u64, t: Timestamp) -> Observation {
+    let mut o = rsm_at(
+        &frame(),
+        1,
+        object_id,
+        t,
+        Vector2::zeros(),
+        Vector2::zeros(),
+        PositionConfidence::Unavailable,
+    );
+    o.source = SourceId { kind, station: 1 };
+    o.source_type = source_type;
+    o.motion = ObsMotion::None;
+    o.covariance = ObsCovariance::default();
+    o.size = None;
+    o.class = ObjectClass::Pedestrian;
+    o
+}
+
+#[test]
+fn reports_without_confidence_get_the_per_source_defaults() {
+    use cv2x::fusion::observation::default_noise;
+    let cases = [
+        (SourceKind::Rsm, SourceType::Video),
+        (SourceKind::Rsm, SourceType::Lidar),
+        (SourceKind::Ssm, SourceType::Unknown),
+        (SourceKind::Bsm, SourceType::SelfInfo),
+        (SourceKind::Onboard, SourceType::Lidar),
+        (SourceKind::Onboard, SourceType::MicrowaveRadar),
+    ];
+    let mut sigmas = Vec::new();
+    for (kind, st) in cases {
+        let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+        let mut o = bare(kind, st, 1, at(0));
+        o.position = ObsPosition::Enu { x_m: 5.0, y_m: 5.0 };
+        o.motion = ObsMotion::SpeedHeading {
+            speed_mps: 10.0,
+            heading_deg: 90.0,
+        };
+        o.class = ObjectClass::Motor;
+        tr.ingest(&o).unwrap();
+        tr.step(at(0)).unwrap();
+        let t = &tr.tracks()[0];
+        let d = default_noise(kind, st);
+        let pc = t.filter().position_cov();
+        let want = d.position_sigma_m * d.position_sigma_m + 1e-4;
+        assert!(
+            (pc[(0, 0)] - want).abs() < 1e-9 && (pc[(1, 1)] - want).abs() < 1e-9,
+            "{kind:?}/{st:?}: {pc}"
+        );
+        let Filter::Ctrv(c) = t.filter() else {
+            panic!("a car is a CTRV track");
+        };
+        let sv = d.speed_sigma_mps * d.speed_sigma_mps + 1e-4;
+        assert!((c.p[(2, 2)] - sv).abs() < 1e-9, "{kind:?}/{st:?}: {}", c.p);
+        sigmas.push(d.position_sigma_m);
+    }
+    // Not one default for all: onboard lidar is sharper than a roadside camera.
+    assert!(sigmas[4] < sigmas[1] && sigmas[1] < sigmas[0], "{sigmas:?}");
+    // A stated confidence wins over the default: posConfidence a1m is σ = 1 m / 2.448.
+    let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let mut o = bare(SourceKind::Rsm, SourceType::Video, 1, at(0));
+    o.covariance = ObsCovariance::from_csae(PositionConfidence::A1m, None, None);
+    tr.ingest(&o).unwrap();
+    tr.step(at(0)).unwrap();
+    let pc = tr.tracks()[0].filter().position_cov();
+    assert!((pc[(0, 0)].sqrt() - 0.4086).abs() < 1e-3, "{pc}");
+}
+
+#[test]
+fn gate_confidence_is_configurable() {
+    // Two sources, σ 0.5 m each, 2.35 m apart: χ² ≈ 11 on 2 DoF, outside the 99 % gate (9.21),
+    // inside the 99.9 % gate (13.8).
+    for (confidence, tracks) in [(0.99, 2), (0.999, 1)] {
+        let config = FusionConfig {
+            gate_confidence: confidence,
+            ..FusionConfig::default()
+        };
+        let mut tr = Tracker::new(config, ORIGIN).unwrap();
+        let mut a = bare(SourceKind::Rsm, SourceType::Lidar, 1, at(0));
+        a.position = ObsPosition::Enu { x_m: 0.0, y_m: 0.0 };
+        tr.ingest(&a).unwrap();
+        tr.step(at(0)).unwrap();
+        let mut b = bare(SourceKind::Ssm, SourceType::Lidar, 2, at(0));
+        b.position = ObsPosition::Enu {
+            x_m: 2.35,
+            y_m: 0.0,
+        };
+        tr.ingest(&b).unwrap();
+        tr.step(at(0)).unwrap();
+        assert_eq!(tr.tracks().len(), tracks, "gate confidence {confidence}");
+    }
+}
+
+#[test]
+fn track_life_parameters_are_per_source() {
+    let status_after_one = |config: FusionConfig, kind: SourceKind, conf: PositionConfidence| {
+        let mut tr = Tracker::new(config, ORIGIN).unwrap();
+        let mut o = bare(kind, SourceType::Lidar, 1, at(0));
+        o.position = ObsPosition::Enu { x_m: 3.0, y_m: 9.0 };
+        o.covariance = ObsCovariance::from_csae(conf, None, None);
+        tr.ingest(&o).unwrap();
+        tr.step(at(0)).unwrap();
+        tr.tracks()[0].status()
+    };
+    let d = FusionConfig::default();
+    use PositionConfidence::{A1m, A5m};
+    use TrackStatus::{Confirmed, Tentative};
+    // A trusted, confident roadside report confirms at once; a vague one does not.
+    assert_eq!(status_after_one(d, SourceKind::Rsm, A1m), Confirmed);
+    assert_eq!(status_after_one(d, SourceKind::Rsm, A5m), Tentative);
+    // The same report from an untrusted roadside, or with a stricter threshold, does not.
+    let mut untrusted = d;
+    untrusted.rsm.trusted = false;
+    assert_eq!(status_after_one(untrusted, SourceKind::Rsm, A1m), Tentative);
+    let mut strict = d;
+    strict.rsm.confirm_at_once_sigma_m = 0.3;
+    assert_eq!(status_after_one(strict, SourceKind::Rsm, A1m), Tentative);
+    // Sensor sharing and onboard sensors need several hits by default, one when so configured.
+    assert_eq!(status_after_one(d, SourceKind::Ssm, A1m), Tentative);
+    assert_eq!(status_after_one(d, SourceKind::Onboard, A1m), Tentative);
+    let mut eager = d;
+    eager.onboard.confirm_hits = 1;
+    assert_eq!(status_after_one(eager, SourceKind::Onboard, A1m), Confirmed);
+}
+
+#[test]
+fn broken_identity_link_keeps_provenance_and_does_not_relink() {
+    // A roadside reuses object id 4 for an object far from the first one: the link breaks, the
+    // first track keeps its record as provenance, and id 4 follows the new object from then on.
+    let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let v = Vector2::new(0.0, 1.0);
+    let near = Vector2::new(0.0, 20.0);
+    let far = Vector2::new(40.0, 20.0);
+    for k in 0..3 {
+        let now = at(k * 100);
+        tr.ingest(&rsm_at(
+            &frame(),
+            1,
+            4,
+            now,
+            near,
+            v,
+            PositionConfidence::A1m,
+        ))
+        .unwrap();
+        tr.step(now).unwrap();
+    }
+    let first = tr.tracks()[0].id();
+    for k in 3..8 {
+        let now = at(k * 100);
+        let p = far + v * (k as f64 * 0.1);
+        tr.ingest(&rsm_at(&frame(), 1, 4, now, p, v, PositionConfidence::A1m))
+            .unwrap();
+        tr.step(now).unwrap();
+        tr.check_invariants().unwrap();
+        for o in snapshot(&tr) {
+            assert!(!o.sources().is_empty(), "{o:?}");
+        }
+    }
+    assert_eq!(tr.counters().links_broken, 1, "{:?}", tr.counters());
+    let old = tr.tracks().iter().find(|t| t.id() == first).unwrap();
+    assert_eq!(old.sources().len(), 1);
+    assert_eq!(
+        old.sources()[0].updates,
+        3,
+        "no report fused after the link broke"
+    );
+    let new = tr.tracks().iter().find(|t| t.id() != first).unwrap();
+    assert_eq!(new.sources()[0].updates, 5);
+    assert!((new.filter().position() - (far + v * 0.7)).norm() < 0.5);
 }

@@ -5,10 +5,9 @@
 
 use std::borrow::Cow;
 
-use cv2x::apps::mapmatch::{SignalInput, Turn};
-use cv2x::apps::{Level, TurnSignal};
+use cv2x::apps::Level;
+use cv2x::apps::mapmatch::SignalInput;
 use cv2x::codec::Uper;
-use cv2x::fusion::EgoState;
 use cv2x::geo::{EnuFrame, Wgs84};
 use cv2x::msg::v2020 as m;
 use cv2x::scenario::build::{self, Participant, VehicleInfo};
@@ -37,25 +36,7 @@ fn at(x: f64, y: f64) -> Wgs84 {
 }
 
 fn ego(ts: f64, y: f64, speed: f64) -> EgoUpdate {
-    let w = at(0.0, y);
-    EgoUpdate {
-        state: EgoState {
-            time: t(ts),
-            lat_deg: w.lat_deg,
-            lon_deg: w.lon_deg,
-            alt_m: 0.0,
-            heading_deg: 0.0,
-            speed_mps: speed,
-            yaw_rate_rps: 0.0,
-            position_sigma_m: 0.5,
-            heading_sigma_deg: 1.0,
-            length_m: 4.8,
-            width_m: 1.9,
-            vehicle_id: Some(build::EGO_ID),
-        },
-        accel_mps2: 0.0,
-        turn_signal: TurnSignal::None,
-    }
+    EgoUpdate::new(t(ts), at(0.0, y), 0.0, speed, Some(build::EGO_ID))
 }
 
 fn stack() -> Stack {
@@ -109,15 +90,8 @@ fn rsm_of(parts: &[(u16, Option<[u8; 8]>, f64, f64)], ts: f64) -> Vec<u8> {
 
 fn signal(plan: &[(m::LightState, f64)]) -> Signal {
     Signal {
-        stop_line_y: 100.0,
-        x: 0.0,
         speed_limit_kph: Some(60.0),
-        plan: plan.to_vec(),
-        lanes: Turn::Straight,
-        timing: TimingForm::Counting,
-        spat_from_s: 0.0,
-        spat_until_s: f64::INFINITY,
-        map: true,
+        ..Signal::new(100.0, 0.0, plan.to_vec())
     }
 }
 
@@ -398,4 +372,93 @@ fn counting_and_utc_timing_agree() {
     assert_eq!(a.light_at(t(13.0)), Some(ProtectedGreen));
     assert_eq!(a.light_at(t(33.5)), Some(Yellow));
     assert_eq!(a.light_at(t(36.0)), Some(Red), "next occurrence");
+}
+
+#[test]
+fn roadside_and_onboard_views_of_one_car_are_one_object() {
+    use cv2x::fusion::{
+        ObjectClass, ObsCovariance, ObsMotion, ObsPosition, Observation, SourceId, SourceKind,
+        SourceType,
+    };
+    let mut s = stack();
+    for k in 0..20 {
+        let ts = k as f64 * 0.1;
+        let ego_y = 10.0 * ts;
+        s.set_ego(&ego(ts, ego_y, 10.0)).unwrap();
+        let y = 40.0 + 8.0 * ts;
+        s.ingest(&rsm_of(&[(4, None, y, 8.0)], ts), &RxMeta::PLAIN, t(ts))
+            .unwrap();
+        let seen = Observation {
+            source: SourceId {
+                kind: SourceKind::Onboard,
+                station: 0,
+            },
+            object_id: 77,
+            vehicle_id: None,
+            source_type: SourceType::Lidar,
+            time: t(ts),
+            position: ObsPosition::Ego {
+                x_m: y - ego_y,
+                y_m: 0.0,
+            },
+            motion: ObsMotion::SpeedHeading {
+                speed_mps: 8.0,
+                heading_deg: 0.0,
+            },
+            yaw_rate_rps: None,
+            accel_mps2: None,
+            size: None,
+            class: ObjectClass::Motor,
+            covariance: ObsCovariance::default(),
+        };
+        assert_eq!(s.add_onboard_tracks(&[seen], t(ts)), 1);
+        let _ = s.poll(t(ts)).count();
+    }
+    assert_eq!(s.objects().len(), 1, "{:#?}", s.objects());
+    assert!(!s.objects()[0].v2x_only);
+}
+
+#[test]
+fn sensor_sharing_participants_become_objects() {
+    let mut s = stack();
+    let mut events = 0;
+    for k in 0..10 {
+        let ts = k as f64 * 0.1;
+        s.set_ego(&ego(ts, 0.0, 0.0)).unwrap();
+        let p = Participant {
+            ptc_id: 3,
+            kind: Kind::Pedestrian,
+            id: None,
+            state: state(60.0, 0.0),
+            position: at(0.0, 60.0),
+            time: t(ts),
+            length_m: 0.5,
+            width_m: 0.5,
+            noise_m: 0.3,
+        };
+        let ssm = build::ssm(build::SSM_ID, &at(5.0, 20.0), &[p], t(ts), 0);
+        s.ingest(&ssm.encode().unwrap(), &RxMeta::PLAIN, t(ts))
+            .unwrap();
+        events += s
+            .poll(t(ts))
+            .filter(|e| matches!(e, Event::DayII { .. }))
+            .count();
+    }
+    assert_eq!(events, 10);
+    assert_eq!(
+        s.counters().ssm,
+        10,
+        "{:?} {:?}",
+        s.counters(),
+        s.tracker().counters()
+    );
+    assert_eq!(
+        s.objects().len(),
+        1,
+        "{:?} {:?} {:?}",
+        s.counters(),
+        s.tracker().counters(),
+        s.tracker().tracks()
+    );
+    assert_eq!(s.objects()[0].class, cv2x::fusion::ObjectClass::Pedestrian);
 }

@@ -1,11 +1,14 @@
 //! Arbitrary observation streams (NaN, infinities, huge values, time going backwards, ego jumps,
 //! re-anchoring) into the fusion tracker: no panic, and the track table stays sound after every
-//! operation (finite states, symmetric PSD covariances, unique ids, bounded count).
+//! operation: finite states, symmetric PSD covariances, unique ids never reused, bounded
+//! counts; every accepted or refused report is counted; every fused object handed out is
+//! finite and well-formed.
 #![no_main]
 
+use cv2x::fusion::tracker::MAX_SOURCES;
 use cv2x::fusion::{
-    EgoState, FusionConfig, FusionError, ObjectClass, ObjectSize, ObsCovariance, ObsMotion,
-    ObsPosition, Observation, RejectReason, SourceId, SourceKind, SourceType, Tracker,
+    EgoState, FusedObject, FusionConfig, FusionError, ObjectClass, ObjectSize, ObsCovariance,
+    ObsMotion, ObsPosition, Observation, RejectReason, SourceId, SourceKind, SourceType, Tracker,
 };
 use cv2x::geo::Wgs84;
 use cv2x::time::Timestamp;
@@ -69,6 +72,42 @@ const ORIGIN: Wgs84 = Wgs84 {
     alt_m: 0.0,
 };
 
+/// Everything a fused object carries is finite and in range.
+fn check_object(o: &FusedObject) {
+    let numbers = o
+        .position_enu
+        .iter()
+        .chain(o.velocity_enu.iter())
+        .chain(o.position_cov.iter())
+        .chain(o.velocity_cov.iter());
+    for v in numbers {
+        assert!(v.is_finite(), "{o:?}");
+    }
+    assert!(
+        o.position_cov[(0, 0)] >= 0.0 && o.position_cov[(1, 1)] >= 0.0,
+        "{o:?}"
+    );
+    assert!(
+        o.velocity_cov[(0, 0)] >= 0.0 && o.velocity_cov[(1, 1)] >= 0.0,
+        "{o:?}"
+    );
+    assert!(o.speed_mps.is_finite() && o.speed_mps >= 0.0, "{o:?}");
+    assert!((0.0..360.0).contains(&o.heading_deg), "{o:?}");
+    assert!(o.yaw_rate_rps.is_none_or(f64::is_finite), "{o:?}");
+    if let Some(a) = o.accel {
+        assert!(a.accel_mps2.is_finite() && a.var_m2ps4.is_finite(), "{o:?}");
+        assert!(a.var_m2ps4 >= 0.0, "{o:?}");
+    }
+    let w = o.position_wgs84;
+    assert!(w.lat_deg.is_finite() && w.lon_deg.is_finite() && w.alt_m.is_finite());
+    assert!((-90.0..=90.0).contains(&w.lat_deg), "{w:?}");
+    assert!(
+        !o.sources().is_empty() && o.sources().len() <= MAX_SOURCES,
+        "{o:?}"
+    );
+    assert!(o.age_ms >= 0 && o.since_update_ms >= 0, "{o:?}");
+}
+
 fuzz_target!(|data: &[u8]| {
     let config = FusionConfig {
         max_tracks: 32,
@@ -82,6 +121,11 @@ fuzz_target!(|data: &[u8]| {
     let mut now_ms: i64 = 1_000_000;
     let mut out = Vec::new();
     let mut steps = 0;
+    // Ids handed out so far: a new track's id is above all of them (never reused).
+    let mut max_id_seen = 0u32;
+    let mut ids: Vec<u32> = Vec::new();
+    let mut prev_ids: Vec<u32> = Vec::new();
+    let (mut accepted, mut refused) = (0u64, 0u64);
     while !inp.done() && steps < 2_000 {
         steps += 1;
         match inp.u8() % 8 {
@@ -164,6 +208,11 @@ fuzz_target!(|data: &[u8]| {
                 };
                 let before = tr.counters().non_finite;
                 let r = tr.ingest(&obs);
+                match r {
+                    Ok(()) => accepted += 1,
+                    Err(FusionError::Rejected(_)) => refused += 1,
+                    Err(e) => panic!("ingest returned {e:?}"),
+                }
                 if inp.1 {
                     // Non-finite input is refused at the entry, with its reason counted.
                     assert_eq!(r, Err(FusionError::Rejected(RejectReason::NonFinite)));
@@ -204,11 +253,36 @@ fuzz_target!(|data: &[u8]| {
         if let Err(v) = tr.check_invariants() {
             panic!("track table corrupted: {v:?}");
         }
+        assert!(tr.tracks().len() <= 32 && tr.pending_len() <= 64);
+        // Ids: unique (checked above) and never reused.
+        ids.clear();
+        ids.extend(tr.tracks().iter().map(|t| t.id()));
+        for id in &ids {
+            assert!(
+                prev_ids.contains(id) || *id > max_id_seen,
+                "id {id} reused (highest seen {max_id_seen})"
+            );
+        }
+        max_id_seen = ids.iter().copied().fold(max_id_seen, u32::max);
+        core::mem::swap(&mut ids, &mut prev_ids);
+        // Every report is accounted for at the entry.
+        let c = *tr.counters();
+        assert_eq!(c.ingested, accepted, "{c:?}");
+        let refused_counted = c.non_finite + c.out_of_range + c.no_ego_pose + c.queue_full;
+        assert!(
+            refused_counted + c.too_old >= refused,
+            "{c:?} refused {refused}"
+        );
+        assert!(c.fused + c.tracks_created <= c.ingested, "{c:?}");
         tr.snapshot(&mut out);
-        assert!(out.len() <= 32);
-        for o in &out {
-            assert!(o.position_enu.iter().all(|v| v.is_finite()));
-            assert!(o.position_wgs84.lat_deg.is_finite() && o.position_wgs84.lon_deg.is_finite());
+        assert!(out.len() <= tr.tracks().len());
+        for (i, o) in out.iter().enumerate() {
+            check_object(o);
+            assert!(
+                out.iter().skip(i + 1).all(|p| p.id != o.id),
+                "duplicate id {}",
+                o.id
+            );
         }
     }
 });

@@ -9,7 +9,8 @@
 //! and the distance `d` to the stop line, a constant speed reaches the line inside it when
 //! `d/(e − m) ≤ v ≤ d/s` (`m` = 0.5 s margin before the end of green; `d/s` is unbounded for a
 //! green already on). The bounds are clipped to the lane's speed limit (or
-//! [`GlosaConfig::default_limit_kph`], 60 km/h, when the MAP gives none) and to
+//! [`GlosaConfig::default_limit_kph`], 60 km/h, or the current speed if higher, when the MAP
+//! gives none) and to
 //! [`GlosaConfig::min_advice_kph`] (25 km/h). The first interval with a non-empty range gives the
 //! advice: **keep speed** when the current speed is inside it (1 km/h tolerance), otherwise
 //! the **speed range** `[min, max]` in km/h. When no known green can be reached within those
@@ -118,9 +119,10 @@ impl RoadApp for Glosa {
                 greens.insert(0, (0.0, f64::INFINITY));
             }
         }
+        // Without a mapped limit the default does not push a faster ego into a range advice.
         let limit = lane
             .speed_limit_mps
-            .unwrap_or(c.default_limit_kph / 3.6)
+            .unwrap_or((c.default_limit_kph / 3.6).max(v))
             .max(c.min_advice_kph / 3.6);
         let advice = advise(
             d,

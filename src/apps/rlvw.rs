@@ -69,11 +69,20 @@ pub fn arrival_time_s(d: f64, v: f64, a: f64) -> Option<f64> {
 }
 
 /// The RLVW application.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Rlvw {
     /// Thresholds.
     pub config: RlvwConfig,
     held: HeldLevel,
+}
+
+impl Default for Rlvw {
+    fn default() -> Self {
+        Rlvw {
+            config: RlvwConfig::default(),
+            held: HeldLevel::new(0, 500),
+        }
+    }
 }
 
 impl Rlvw {
@@ -114,9 +123,6 @@ impl RoadApp for Rlvw {
     }
 
     fn evaluate(&mut self, cx: &RoadContext<'_>, out: &mut Vec<Warning>) {
-        if self.held == HeldLevel::default() {
-            self.held = HeldLevel::new(0, 500);
-        }
         let stale = !matches!(cx.signal, SignalInput::Fresh(_));
         let raw = self.raw(cx);
         let level = self.held.update(raw.map(|r| r.0), cx.now);

@@ -102,6 +102,18 @@ pub fn heading_deg(v: u16) -> Option<f64> {
     (v < HEADING_UNAVAILABLE).then(|| f64::from(v) * 0.0125)
 }
 
+/// The motion of a report. A pedestrian, cyclist or unknown object reported as standing still
+/// (below 0.5 m/s) is given without motion: its track is a constant-velocity model in
+/// Cartesian velocity, where a speed-and-heading report at zero speed carries a singular
+/// velocity covariance; a position-only report keeps it standing.
+fn motion_of(speed: u16, heading: u16, class: ObjectClass) -> ObsMotion {
+    let slow = speed_mps(speed).is_some_and(|s| s < 0.5);
+    if slow && !class.uses_ctrv() {
+        return ObsMotion::None;
+    }
+    motion(speed, heading)
+}
+
 fn motion(speed: u16, heading: u16) -> ObsMotion {
     match (speed_mps(speed), heading_deg(heading)) {
         (Some(s), Some(h)) => ObsMotion::SpeedHeading {
@@ -375,7 +387,7 @@ pub fn participant_observation(
             lat_deg: lat,
             lon_deg: lon,
         },
-        motion: motion(p.speed, p.heading),
+        motion: motion_of(p.speed, p.heading, participant_class(p.ptc_type)),
         yaw_rate_rps: yaw,
         accel_mps2: accel,
         size: vehicle_size(&p.size),
@@ -434,7 +446,7 @@ pub fn ssm_observations(
                     lat_deg: lat,
                     lon_deg: lon,
                 },
-                motion: motion(ob.speed, ob.heading),
+                motion: motion_of(ob.speed, ob.heading, ObjectClass::Unknown),
                 yaw_rate_rps: None,
                 accel_mps2: ob.accel_set.as_ref().and_then(|a| accel_yaw(a).0),
                 size: (ob.size.length > 0 || ob.size.width > 0).then(|| ObjectSize {

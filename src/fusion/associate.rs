@@ -4,6 +4,12 @@
 //!
 //! Candidates are found with a sweep over the tracks sorted by east coordinate, so the cost grows
 //! with the number of nearby pairs, not with reports × tracks.
+//!
+//! A component larger than [`MAX_OPTIMAL_REPORTS`] reports or [`MAX_OPTIMAL_TRACKS`] tracks
+//! (real traffic gives a few objects per component; only reports with huge covariances, e.g.
+//! malformed or hostile ones, chain everything together) is assigned greedily, nearest pair first,
+//! so the worst case stays O(E log E) in the number of gated pairs instead of cubic, and the
+//! cost matrix never outgrows the buffers allocated up front.
 
 use alloc::vec::Vec;
 use nalgebra::{Matrix2, Vector2};
@@ -70,6 +76,11 @@ pub struct Associator {
 
 const NONE: u32 = u32::MAX;
 
+/// Largest number of reports in a component solved optimally.
+pub const MAX_OPTIMAL_REPORTS: usize = 64;
+/// Largest number of tracks in a component solved optimally.
+pub const MAX_OPTIMAL_TRACKS: usize = 128;
+
 impl Associator {
     /// Buffers for up to `max_meas` reports per source batch and `max_tracks` tracks.
     pub fn with_capacity(max_meas: usize, max_tracks: usize) -> Self {
@@ -82,9 +93,11 @@ impl Associator {
             track_local: Vec::with_capacity(max_tracks),
             comp_meas: Vec::with_capacity(max_meas),
             comp_tracks: Vec::with_capacity(max_tracks),
-            cost: Vec::with_capacity(256),
-            row_to_col: Vec::with_capacity(64),
-            assignment: Assignment::with_capacity(64),
+            cost: Vec::with_capacity(
+                MAX_OPTIMAL_REPORTS * (MAX_OPTIMAL_TRACKS + MAX_OPTIMAL_REPORTS),
+            ),
+            row_to_col: Vec::with_capacity(MAX_OPTIMAL_REPORTS),
+            assignment: Assignment::with_capacity(MAX_OPTIMAL_TRACKS + MAX_OPTIMAL_REPORTS),
         }
     }
 
@@ -246,6 +259,10 @@ impl Associator {
             }
         }
         let rows = self.comp_meas.len();
+        if rows > MAX_OPTIMAL_REPORTS || self.comp_tracks.len() > MAX_OPTIMAL_TRACKS {
+            self.solve_greedy(start, end, out);
+            return;
+        }
         let cols = self.comp_tracks.len() + rows;
         self.cost.clear();
         self.cost.resize(rows * cols, FORBIDDEN);
@@ -287,6 +304,41 @@ impl Associator {
                 }
             }
         }
+        self.clear_marks();
+    }
+}
+
+impl Associator {
+    /// Nearest pair first over the component's edges `start..end` (reordered by distance).
+    /// Clears the local index marks it uses.
+    fn solve_greedy(&mut self, start: usize, end: usize, out: &mut [Option<usize>]) {
+        // The local marks of the component's reports and tracks become "taken" flags.
+        self.clear_marks();
+        let Some(edges) = self.edges.get_mut(start..end) else {
+            return;
+        };
+        edges.sort_unstable_by(|a, b| a.d2.total_cmp(&b.d2));
+        const TAKEN: u32 = 0;
+        for e in edges.iter() {
+            let free_m = self.meas_local.get(e.meas as usize) == Some(&NONE);
+            let free_t = self.track_local.get(e.track as usize) == Some(&NONE);
+            if free_m && free_t {
+                if let Some(o) = out.get_mut(e.meas as usize) {
+                    *o = Some(e.track as usize);
+                }
+                if let Some(l) = self.meas_local.get_mut(e.meas as usize) {
+                    *l = TAKEN;
+                }
+                if let Some(l) = self.track_local.get_mut(e.track as usize) {
+                    *l = TAKEN;
+                }
+            }
+        }
+        self.clear_marks();
+    }
+
+    /// Resets the local index marks of the current component's reports and tracks.
+    fn clear_marks(&mut self) {
         for m in &self.comp_meas {
             if let Some(l) = self.meas_local.get_mut(*m as usize) {
                 *l = NONE;
@@ -355,5 +407,42 @@ mod tests {
         let meas = [item(50.0, 0.0, 0.5, Motor)];
         a.associate(&meas, &tracks, chi2_2dof(0.99), &mut out);
         assert_eq!(out, vec![None]);
+        // Two separate components, each solved on its own (the crossing optimum in both).
+        let tracks = [
+            item(0.0, 0.0, 0.5, Motor),
+            item(1.2, 0.0, 0.5, Motor),
+            item(100.0, 0.0, 0.5, Motor),
+            item(101.2, 0.0, 0.5, Motor),
+        ];
+        let meas = [
+            item(100.6, 0.0, 0.5, Motor),
+            item(0.6, 0.0, 0.5, Motor),
+            item(99.0, 0.0, 0.5, Motor),
+            item(-1.0, 0.0, 0.5, Motor),
+        ];
+        a.associate(&meas, &tracks, chi2_2dof(0.99), &mut out);
+        assert_eq!(out, vec![Some(3), Some(1), Some(2), Some(0)]);
+    }
+
+    #[test]
+    fn huge_components_are_assigned_greedily_one_to_one() {
+        // 300 reports and 300 tracks with covariances so large that everything gates with
+        // everything: one component, beyond the optimal solver's size.
+        let big = |x: f64| item(x, 0.0, 500.0, ObjectClass::Motor);
+        let tracks: Vec<_> = (0..300).map(|i| big(i as f64 * 2.0)).collect();
+        let meas: Vec<_> = (0..300).map(|i| big(i as f64 * 2.0 + 0.1)).collect();
+        let mut a = Associator::with_capacity(300, 300);
+        let cost_capacity = a.cost.capacity();
+        let mut out = Vec::new();
+        a.associate(&meas, &tracks, chi2_2dof(0.99), &mut out);
+        let mut taken = vec![false; tracks.len()];
+        for t in out.iter().flatten() {
+            assert!(!taken[*t], "track {t} assigned twice");
+            taken[*t] = true;
+        }
+        assert_eq!(out.iter().flatten().count(), 300);
+        // Nearest first: report i takes track i.
+        assert!(out.iter().enumerate().all(|(i, t)| *t == Some(i)));
+        assert_eq!(a.cost.capacity(), cost_capacity, "cost matrix not grown");
     }
 }

@@ -93,6 +93,9 @@ pub struct Track {
     n_sources: usize,
     batch_stamp: u32,
     dead: bool,
+    /// The identity link of the only source record was broken (the source now reports that id
+    /// elsewhere): the record stays as provenance but no longer links reports to this track.
+    unlinked: bool,
 }
 
 impl Track {
@@ -354,6 +357,8 @@ pub enum InvariantViolation {
     TooManyTracks,
     /// A track lies outside the frame's range.
     OutOfRange(u32),
+    /// A track has no source record (provenance lost).
+    NoSources(u32),
 }
 
 /// The fusion tracker. See the [module docs](super).
@@ -958,7 +963,8 @@ impl Tracker {
             if t.dead {
                 continue;
             }
-            for r in t.sources() {
+            let records = if t.unlinked { &[][..] } else { t.sources() };
+            for r in records {
                 self.links
                     .push((LinkKey::Object(r.source, r.object_id), i as u32));
             }
@@ -1029,7 +1035,12 @@ impl Tracker {
                         .iter()
                         .position(|r| r.source == p.source && r.object_id == p.object_id)
                     {
-                        t.remove_record_at(i);
+                        // The last record stays as provenance, without linking.
+                        if t.n_sources > 1 {
+                            t.remove_record_at(i);
+                        } else {
+                            t.unlinked = true;
+                        }
                     }
                 }
             }
@@ -1124,6 +1135,13 @@ impl Tracker {
         if p.vehicle_id.is_some() {
             t.vehicle_id = p.vehicle_id;
         }
+        if t.unlinked {
+            // A live source replaces the broken link's record, or re-links it.
+            if t.record(p.source, p.object_id).is_none() {
+                t.n_sources = 0;
+            }
+            t.unlinked = false;
+        }
         t.add_record(SourceRecord {
             source: p.source,
             object_id: p.object_id,
@@ -1190,6 +1208,7 @@ impl Tracker {
             n_sources: 1,
             batch_stamp: stamp,
             dead: false,
+            unlinked: false,
         });
         self.counters.tracks_created += 1;
         if confirmed {
@@ -1274,10 +1293,10 @@ impl Tracker {
                 else {
                     break;
                 };
-                let (Some(ta), Some(tb)) = (
-                    self.tracks.get(ia as usize).copied(),
-                    self.tracks.get(ib as usize).copied(),
-                ) else {
+                // Borrowed, not copied: most pairs are looked at and left alone.
+                let (Some(ta), Some(tb)) =
+                    (self.tracks.get(ia as usize), self.tracks.get(ib as usize))
+                else {
                     break;
                 };
                 let (pa, pb) = (ta.filter.position(), tb.filter.position());
@@ -1287,7 +1306,7 @@ impl Tracker {
                 if ta.dead || tb.dead || abs(pb.y - pa.y) > REACH_M {
                     continue;
                 }
-                if !should_merge(&ta, &tb, gate, now, window) {
+                if !should_merge(ta, tb, gate, now, window) {
                     continue;
                 }
                 let (keep, drop) = if ta.id <= tb.id { (ia, ib) } else { (ib, ia) };
@@ -1301,8 +1320,15 @@ impl Tracker {
                     self.counters.numeric_failures += 1;
                     continue;
                 }
-                for r in other.sources() {
-                    k.add_record(*r);
+                // Records of a broken link never become links through a merge.
+                if k.unlinked && !other.unlinked {
+                    k.n_sources = 0;
+                    k.unlinked = false;
+                }
+                if k.n_sources == 0 || !other.unlinked {
+                    for r in other.sources() {
+                        k.add_record(*r);
+                    }
                 }
                 if k.class == ObjectClass::Unknown {
                     k.class = other.class;
@@ -1372,7 +1398,7 @@ impl Tracker {
     }
 
     /// Checks the track table: finite states, symmetric positive semi-definite covariances,
-    /// unique ids, bounded count, positions within range.
+    /// unique ids, bounded count, positions within range, at least one source per track.
     pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
         if self.tracks.len() > self.config.max_tracks {
             return Err(InvariantViolation::TooManyTracks);
@@ -1380,6 +1406,9 @@ impl Tracker {
         for (i, t) in self.tracks.iter().enumerate() {
             if !(t.filter.is_sound() && t.accel.is_sound()) {
                 return Err(InvariantViolation::UnsoundState(t.id));
+            }
+            if t.sources().is_empty() {
+                return Err(InvariantViolation::NoSources(t.id));
             }
             let p = t.filter.position();
             if abs(p.x) > 2.0 * MAX_RANGE_M || abs(p.y) > 2.0 * MAX_RANGE_M {

@@ -20,6 +20,9 @@ pub const EGO_ID: [u8; 8] = *b"EGO\0\0\0\0\x01";
 /// The RSU's id in scenarios.
 pub const RSU_ID: [u8; 8] = *b"RSU\0\0\0\0\x01";
 
+/// The id of the vehicle sharing its sensors' view (SSM) in scenarios.
+pub const SSM_ID: [u8; 8] = *b"SSM\0\0\0\0\x01";
+
 /// The temporary id an actor sends in its BSM.
 pub fn actor_vehicle_id(id: u32) -> [u8; 8] {
     let b = id.to_be_bytes();
@@ -336,36 +339,85 @@ pub struct Participant {
     pub noise_m: f64,
 }
 
+fn participant(ref_pos: &m::Position3D, p: &Participant) -> m::ParticipantData {
+    m::ParticipantData {
+        ptc_type: match p.kind {
+            Kind::Pedestrian => m::ParticipantType::Pedestrian,
+            Kind::Cyclist => m::ParticipantType::NonMotor,
+            _ => m::ParticipantType::Motor,
+        },
+        ptc_id: p.ptc_id,
+        source: m::SourceType::Integrated,
+        id: p.id,
+        sec_mark: sec_mark(p.time),
+        pos: offset(ref_pos, &p.position),
+        pos_confidence: m::PositionConfidenceSet {
+            pos: pos_confidence(p.noise_m),
+            elevation: None,
+        },
+        transmission: None,
+        speed: speed(p.state.speed_mps),
+        heading: heading(p.state.heading_deg),
+        angle: None,
+        motion_cfd: None,
+        accel_set: Some(accel_set(&p.state)),
+        size: size(p.length_m, p.width_m),
+        vehicle_class: None,
+        unknown_ext: no_ext(),
+    }
+}
+
+/// A sensor-sharing message (Day II SSM) of the sender `id` at `sensor` (generated at `t`)
+/// with `participants` detected by its sensors.
+pub fn ssm(
+    id: [u8; 8],
+    sensor: &Wgs84,
+    participants: &[Participant],
+    t: Timestamp,
+    count: u8,
+) -> m::MessageFrame {
+    let ref_pos = pos3d(sensor);
+    let list: Vec<m::DetectedPTCData> = participants
+        .iter()
+        .map(|p| m::DetectedPTCData {
+            ptc: participant(&ref_pos, p),
+            obj_size_confidence: None,
+            detected_ptc_type: None,
+            type_confidence: None,
+            acc4_way_confidence: None,
+            status_duration: None,
+            path_history: None,
+            planning_list: None,
+            tracking: None,
+            polygon: None,
+            type_related_ext: None,
+            unknown_ext: no_ext(),
+        })
+        .collect();
+    m::MessageFrame::MsgFrameExt(m::MessageFrameExt {
+        message_id: 12,
+        value: m::MessageFrameExtValue::SensorSharingMsg(m::SensorSharingMsg {
+            msg_cnt: count % 128,
+            id,
+            equipment_type: m::EquipmentType::Obu,
+            sec_mark: sec_mark(t),
+            sensor_pos: ref_pos,
+            detected_region: None,
+            participants: (!list.is_empty()).then_some(list),
+            obstacles: None,
+            rtes: None,
+            unknown_ext: no_ext(),
+        }),
+        unknown_ext: no_ext(),
+    })
+}
+
 /// An RSM of the RSU at `rsu` with `participants` (at most 16 per message).
 pub fn rsm(rsu: &Wgs84, participants: &[Participant], count: u8) -> m::MessageFrame {
     let ref_pos = pos3d(rsu);
     let list = participants
         .iter()
-        .map(|p| m::ParticipantData {
-            ptc_type: match p.kind {
-                Kind::Pedestrian => m::ParticipantType::Pedestrian,
-                Kind::Cyclist => m::ParticipantType::NonMotor,
-                _ => m::ParticipantType::Motor,
-            },
-            ptc_id: p.ptc_id,
-            source: m::SourceType::Integrated,
-            id: p.id,
-            sec_mark: sec_mark(p.time),
-            pos: offset(&ref_pos, &p.position),
-            pos_confidence: m::PositionConfidenceSet {
-                pos: pos_confidence(p.noise_m),
-                elevation: None,
-            },
-            transmission: None,
-            speed: speed(p.state.speed_mps),
-            heading: heading(p.state.heading_deg),
-            angle: None,
-            motion_cfd: None,
-            accel_set: Some(accel_set(&p.state)),
-            size: size(p.length_m, p.width_m),
-            vehicle_class: None,
-            unknown_ext: no_ext(),
-        })
+        .map(|p| participant(&ref_pos, p))
         .collect();
     m::MessageFrame::RsmFrame(m::RoadsideSafetyMessage {
         msg_cnt: count % 128,
@@ -415,7 +467,7 @@ pub fn map(frame: &EnuFrame, signal: &Signal, dir: f64, length_m: f64) -> m::Mes
     let at = |x: f64, y: f64| frame.wgs84_from_enu(&nalgebra::Vector3::new(x, y, 0.0));
     let node_pos = pos3d(&at(signal.x, signal.stop_line_y + dir * 15.0));
     let mut points = Vec::new();
-    let n = (length_m / 100.0).ceil().max(1.0) as usize;
+    let n = (length_m / 100.0).ceil().clamp(1.0, 30.0) as usize;
     for i in 0..=n {
         let back = length_m * (1.0 - i as f64 / n as f64);
         points.push(m::RoadPoint {

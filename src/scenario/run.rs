@@ -59,6 +59,16 @@ pub struct Record {
     pub advice: Option<Advice>,
     /// Target position in the scenario frame, m.
     pub position: Option<[f64; 2]>,
+    /// Whether the warning is about a fused object (rather than a place or the ego).
+    pub about_object: bool,
+}
+
+impl Record {
+    /// The key under which the timeline follows a warning: the application and, for warnings
+    /// about objects, the actor.
+    fn key(&self) -> (AppId, Option<u32>) {
+        (self.app, self.target.filter(|_| self.about_object))
+    }
 }
 
 /// A change in the warnings shown: raised, changed (level or advice kind), cleared.
@@ -289,29 +299,38 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
                 };
                 r.send(&msg, if a.kind.is_vehicle() { 111 } else { 3617 }, now);
             }
-            // The roadside's view.
+            // The roadside's view, and a sharing vehicle's.
             let mut parts: Vec<Participant> = Vec::new();
+            let mut shared: Vec<Participant> = Vec::new();
             for (a, tr) in sc.actors.iter().zip(&trajs) {
-                if !a.seen_by.rsm {
-                    continue;
+                for (seen, lat, out) in [
+                    (a.seen_by.rsm, a.seen_by.rsm_latency_s, &mut parts),
+                    (a.seen_by.ssm, a.seen_by.ssm_latency_s, &mut shared),
+                ] {
+                    if !seen {
+                        continue;
+                    }
+                    let s = tr.at(t_s - lat);
+                    let (nx, ny) = (
+                        a.position_noise_m * noise.gauss(),
+                        a.position_noise_m * noise.gauss(),
+                    );
+                    out.push(Participant {
+                        ptc_id: u16::try_from(a.id).unwrap_or(u16::MAX),
+                        kind: a.kind,
+                        id: a.rsm_id.then(|| actor_vehicle_id(a.id)),
+                        state: s,
+                        position: r.wgs(s.x + nx, s.y + ny),
+                        time: now.add_micros(-((lat * 1e6) as i64)),
+                        length_m: a.length_m,
+                        width_m: a.width_m,
+                        noise_m: a.position_noise_m,
+                    });
                 }
-                let lat = a.seen_by.rsm_latency_s;
-                let s = tr.at(t_s - lat);
-                let (nx, ny) = (
-                    a.position_noise_m * noise.gauss(),
-                    a.position_noise_m * noise.gauss(),
-                );
-                parts.push(Participant {
-                    ptc_id: u16::try_from(a.id).unwrap_or(u16::MAX),
-                    kind: a.kind,
-                    id: a.rsm_id.then(|| actor_vehicle_id(a.id)),
-                    state: s,
-                    position: r.wgs(s.x + nx, s.y + ny),
-                    time: now.add_micros(-((lat * 1e6) as i64)),
-                    length_m: a.length_m,
-                    width_m: a.width_m,
-                    noise_m: a.position_noise_m,
-                });
+            }
+            if !shared.is_empty() {
+                let msg = build::ssm(build::SSM_ID, &r.frame.origin(), &shared, now, count);
+                r.send(&msg, 3623, now);
             }
             if sc.ego.seen_by.rsm {
                 let lat = sc.ego.seen_by.rsm_latency_s;
@@ -361,9 +380,15 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
                     x_m: fwd + n * noise.gauss(),
                     y_m: left + n * noise.gauss(),
                 },
-                motion: ObsMotion::SpeedHeading {
-                    speed_mps: s.speed_mps,
-                    heading_deg: s.heading_deg,
+                // A standing pedestrian or cyclist is reported without motion (see
+                // `fusion::adapt`: zero speed with a heading is singular for their model).
+                motion: if s.speed_mps < 0.5 && !class_of(a.kind).uses_ctrv() {
+                    ObsMotion::None
+                } else {
+                    ObsMotion::SpeedHeading {
+                        speed_mps: s.speed_mps,
+                        heading_deg: s.heading_deg,
+                    }
                 },
                 yaw_rate_rps: Some(-s.yaw_rate_dps.to_radians()),
                 accel_mps2: Some(s.accel_mps2),
@@ -380,7 +405,6 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
             r.stack.add_onboard_tracks(&onboard, now);
         }
         // Poll and attribute.
-        let stack_frame = *r.stack.frame();
         let actor_pos: Vec<(u32, MotionState)> = core::iter::once((0u32, e))
             .chain(
                 sc.actors
@@ -393,10 +417,17 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
             outcome.tracks.push((t_s, *id, s.x, s.y));
         }
         let mut now_shown: Vec<Record> = Vec::new();
-        for ev in r.stack.poll(now) {
-            let Event::Warning(w) = ev else {
-                continue;
-            };
+        let warnings: Vec<_> = r
+            .stack
+            .poll(now)
+            .filter_map(|ev| match ev {
+                Event::Warning(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        // Targets are in the stack's frame as it is after the poll (it may re-anchor).
+        let stack_frame = *r.stack.frame();
+        for w in warnings {
             let pos = match w.target {
                 Target::Object { position_enu, .. } | Target::Place { position_enu } => {
                     let wg = stack_frame.wgs84_from_enu(&nalgebra::Vector3::new(
@@ -424,15 +455,14 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
                 distance_m: w.distance_m,
                 advice: w.advice,
                 position: pos,
+                about_object: matches!(w.target, Target::Object { .. }),
             };
             outcome.records.push(rec);
             now_shown.push(rec);
         }
         // Timeline: changes per (app, target).
         for rec in &now_shown {
-            let prev = shown
-                .iter()
-                .find(|p| p.app == rec.app && p.target == rec.target);
+            let prev = shown.iter().find(|p| p.key() == rec.key());
             let state = match prev {
                 None => Some("raise"),
                 Some(p)
@@ -452,10 +482,7 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
             }
         }
         for p in &shown {
-            if !now_shown
-                .iter()
-                .any(|n| n.app == p.app && n.target == p.target)
-            {
+            if !now_shown.iter().any(|n| n.key() == p.key()) {
                 outcome.timeline.push(TimelineEntry {
                     state: "clear",
                     record: Record { t_s, ..*p },

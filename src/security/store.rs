@@ -392,10 +392,13 @@ impl Crl {
 /// Key of an accepted message in the replay window.
 type ReplayKey = (i64, HashedId8, [u8; 8]);
 
-/// Messages accepted recently: a second copy within the window is a duplicate.
+/// Messages accepted recently: a second copy within the window is a duplicate. Entries leave
+/// when their generation time falls out of the acceptance window, or, beyond the capacity, in
+/// the order they were accepted.
 #[derive(Debug)]
 pub struct ReplayWindow {
     seen: BTreeSet<ReplayKey>,
+    order: VecDeque<ReplayKey>,
     capacity: usize,
 }
 
@@ -404,6 +407,7 @@ impl ReplayWindow {
     pub fn new(capacity: usize) -> Self {
         ReplayWindow {
             seen: BTreeSet::new(),
+            order: VecDeque::new(),
             capacity: capacity.max(1),
         }
     }
@@ -434,9 +438,14 @@ impl ReplayWindow {
                 break;
             }
         }
-        self.seen.insert(Self::key(signer, generation, sig_r));
-        while self.seen.len() > self.capacity {
-            self.seen.pop_first();
+        let key = Self::key(signer, generation, sig_r);
+        if self.seen.insert(key) {
+            self.order.push_back(key);
+        }
+        while self.order.len() > self.capacity {
+            if let Some(k) = self.order.pop_front() {
+                self.seen.remove(&k);
+            }
         }
     }
 

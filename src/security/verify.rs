@@ -298,7 +298,8 @@ impl<B: Backend> Verifier<B> {
         }
     }
 
-    /// Adds a trust anchor (COER certificate). A self-signed anchor's signature is verified.
+    /// Adds a trust anchor (COER certificate). A self-signed anchor's signature is verified; a
+    /// certificate that is not self-signed (an intermediate the operator trusts) is taken as given.
     pub fn add_trust_anchor(&mut self, bytes: &[u8]) -> Result<HashedId8> {
         let c = self.ided(Certificate::from_bytes(bytes)?);
         let (key, key_alt) = self.prepare(&c.cert)?;
