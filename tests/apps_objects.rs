@@ -551,3 +551,98 @@ fn fcw_braking_lead_in_dense_traffic() {
     let ttc = fcw_ttc_at_first_warning(&world, false).expect("no FCW");
     assert!(ttc >= 2.4, "first warning at TTC {ttc}");
 }
+
+#[test]
+fn arbitrary_values_never_panic() {
+    use cv2x::apps::{Ego, ObjectContext, WorldObject};
+    use cv2x::fusion::{FusedObject, ObjectClass, ObjectSize};
+    use cv2x::time::Timestamp;
+    use nalgebra::Vector2;
+    let pool = [
+        0.0,
+        -0.0,
+        1.0,
+        -3.5,
+        25.0,
+        1e9,
+        -1e300,
+        1e308,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::MIN_POSITIVE,
+    ];
+    let mut state = 0x2545_f491_u64;
+    let mut pick = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        pool[(state >> 33) as usize % pool.len()]
+    };
+    let mut apps = object_apps();
+    for step in 0..400i64 {
+        // Time also jumps backwards now and then.
+        let now = Timestamp::from_millis(if step % 37 == 0 { 5 } else { step * 100 });
+        let ego = Ego {
+            time: now,
+            position_enu: [pick(), pick()],
+            speed_mps: pick(),
+            heading_deg: pick(),
+            accel_mps2: pick(),
+            yaw_rate_dps: pick(),
+            length_m: pick(),
+            width_m: pick(),
+            turn_signal: [TurnSignal::None, TurnSignal::Left, TurnSignal::Right][step as usize % 3],
+        };
+        let fused: Vec<FusedObject> = (0..8)
+            .map(|i| {
+                let class = [
+                    ObjectClass::Motor,
+                    ObjectClass::Pedestrian,
+                    ObjectClass::NonMotor,
+                ][i % 3];
+                let mut o = FusedObject::synthetic(
+                    i as u32,
+                    class,
+                    now,
+                    Vector2::new(pick(), pick()),
+                    Vector2::new(pick(), pick()),
+                );
+                o.velocity_cov[(0, 0)] = pick();
+                o.size = Some(ObjectSize {
+                    length_m: pick(),
+                    width_m: pick(),
+                    height_m: pick(),
+                });
+                o
+            })
+            .collect();
+        let objects: Vec<WorldObject<'_>> = fused
+            .iter()
+            .map(|o| WorldObject {
+                object: o,
+                flags: VehicleFlags {
+                    hard_braking: true,
+                    hazard_lights: true,
+                    emergency: true,
+                    control_loss: true,
+                    disabled: true,
+                },
+            })
+            .collect();
+        let cx = ObjectContext {
+            now,
+            ego: &ego,
+            objects: &objects,
+        };
+        let mut out = Vec::new();
+        for app in apps.iter_mut() {
+            app.evaluate(&cx, &mut out);
+        }
+        for w in &out {
+            if let Some(t) = w.ttc_s {
+                assert!(t.is_finite());
+            }
+        }
+    }
+}
