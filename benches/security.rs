@@ -127,6 +127,35 @@ fn reject_unknown(c: &mut Criterion) {
     g.finish();
 }
 
+/// Runs `rounds` back-to-back pairs of batches (`a(round)` then `b(round)`, each returning its
+/// number of calls) and returns the best per-call time of each side and the median of the
+/// per-round ratios a/b.
+fn paired_rounds(
+    rounds: usize,
+    mut a: impl FnMut(usize) -> usize,
+    mut b: impl FnMut(usize) -> usize,
+) -> (f64, f64, f64) {
+    let mut ratios = Vec::with_capacity(rounds);
+    let (mut best_a, mut best_b) = (f64::MAX, f64::MAX);
+    for round in 0..rounds {
+        let t = std::time::Instant::now();
+        let n = a(round) as f64;
+        let ta = t.elapsed().as_secs_f64() / n;
+        let t = std::time::Instant::now();
+        let n = b(round) as f64;
+        let tb = t.elapsed().as_secs_f64() / n;
+        ratios.push(ta / tb);
+        best_a = best_a.min(ta);
+        best_b = best_b.min(tb);
+    }
+    ratios.sort_by(f64::total_cmp);
+    (
+        best_a,
+        best_b,
+        ratios.get(rounds / 2).copied().unwrap_or(f64::NAN),
+    )
+}
+
 /// The bar's ratios measured pairwise: short batches of the two sides alternate on the same
 /// inputs and the median of the per-batch ratios is reported, so that load from other processes
 /// on a shared machine affects both sides alike. Printed as `security/paired/...` lines.
@@ -170,33 +199,32 @@ fn paired(_c: &mut Criterion) {
         // Each round times the pipeline and the bare call on the same 8 messages, back to back;
         // the median of the per-round ratios is robust to load from other processes.
         const B: usize = 8;
-        let mut ratios = Vec::new();
-        let (mut best_c, mut best_r) = (f64::MAX, f64::MAX);
-        for round in 0..400 {
-            let k = (round * B) % (msgs.len() - B);
-            let t = std::time::Instant::now();
-            for m in &msgs[k..k + B] {
-                assert!(v.verify(black_box(m), at).is_ok());
-            }
-            let tc = t.elapsed().as_secs_f64() / B as f64;
-            let t = std::time::Instant::now();
-            for (e, m64, r, s) in &inputs[k..k + B] {
-                match alg {
-                    KeyAlg::Sm2 => assert!(b.verify_sm2(&key, black_box(e), r, s)),
-                    _ => assert!(b.verify_p256(&key, black_box(m64), r, s)),
+        let start = |round: usize| (round * B) % (msgs.len() - B);
+        let (best_c, best_r, median) = paired_rounds(
+            400,
+            |round| {
+                let k = start(round);
+                for m in &msgs[k..k + B] {
+                    assert!(v.verify(black_box(m), at).is_ok());
                 }
-            }
-            let tr = t.elapsed().as_secs_f64() / B as f64;
-            ratios.push(tc / tr);
-            best_c = best_c.min(tc);
-            best_r = best_r.min(tr);
-        }
-        ratios.sort_by(f64::total_cmp);
+                B
+            },
+            |round| {
+                let k = start(round);
+                for (e, m64, r, s) in &inputs[k..k + B] {
+                    match alg {
+                        KeyAlg::Sm2 => assert!(b.verify_sm2(&key, black_box(e), r, s)),
+                        _ => assert!(b.verify_p256(&key, black_box(m64), r, s)),
+                    }
+                }
+                B
+            },
+        );
         println!(
             "security/paired/{name}: verify_cached {:.1} µs, raw {:.1} µs (best rounds), median ratio {:.3}",
             best_c * 1e6,
             best_r * 1e6,
-            ratios[ratios.len() / 2]
+            median
         );
     }
     let k = PrivateKey::from_bytes(KeyAlg::Sm2, &[0x33; 32]).expect("key");
@@ -206,29 +234,26 @@ fn paired(_c: &mut Criterion) {
         .prepare_key(KeyAlg::Sm2, &k.public_key().point)
         .expect("key");
     let e = b.sm3(&[&input, PAYLOAD]);
-    let mut ratios = Vec::new();
-    let (mut best_f, mut best_rc) = (f64::MAX, f64::MAX);
-    for _ in 0..200 {
-        let t = std::time::Instant::now();
-        for _ in 0..4 {
-            assert!(b.verify_sm2(&key, black_box(&e), &sig.r, &sig.s));
-        }
-        let tf = t.elapsed().as_secs_f64() / 4.0;
-        let t = std::time::Instant::now();
-        for _ in 0..4 {
-            assert!(b.verify_sm2_reference(&key, black_box(&e), &sig.r, &sig.s));
-        }
-        let trc = t.elapsed().as_secs_f64() / 4.0;
-        ratios.push(trc / tf);
-        best_f = best_f.min(tf);
-        best_rc = best_rc.min(trc);
-    }
-    ratios.sort_by(f64::total_cmp);
+    let (best_rc, best_f, speedup) = paired_rounds(
+        200,
+        |_| {
+            for _ in 0..4 {
+                assert!(b.verify_sm2_reference(&key, black_box(&e), &sig.r, &sig.s));
+            }
+            4
+        },
+        |_| {
+            for _ in 0..4 {
+                assert!(b.verify_sm2(&key, black_box(&e), &sig.r, &sig.s));
+            }
+            4
+        },
+    );
     println!(
         "security/paired/sm2_speedup: chosen {:.1} µs, RustCrypto {:.1} µs (best rounds), median speedup {:.2}",
         best_f * 1e6,
         best_rc * 1e6,
-        ratios[ratios.len() / 2]
+        speedup
     );
 }
 

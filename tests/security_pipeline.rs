@@ -488,7 +488,7 @@ fn chain_codes() {
         &cv2x::security::spdu::encode_tbs(b"x", &header(now())),
         cv2x::security::spdu::SignerRef::Certificate(&bad_cert),
         &cv2x::security::cert::Signature {
-            alg: cv2x::security::cert::SigAlg::EcdsaP256,
+            alg: KeyAlg::EcdsaP256,
             r: [1; 32],
             s: [1; 32],
         },

@@ -509,42 +509,11 @@ pub enum VerifyKeyIndicator {
     Unknown,
 }
 
-/// Signature algorithms (`Signature` alternatives).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SigAlg {
-    /// `ecdsaNistP256Signature`.
-    EcdsaP256,
-    /// `ecdsaBrainpoolP256r1Signature` (not supported).
-    EcdsaBrainpoolP256,
-    /// `ecdsaBrainpoolP384r1Signature` (not supported).
-    EcdsaBrainpoolP384,
-    /// `ecdsaNistP384Signature` (not supported).
-    EcdsaP384,
-    /// `sm2Signature`.
-    Sm2,
-    /// An unknown extension alternative.
-    Unknown,
-}
-
-impl SigAlg {
-    /// The key algorithm that produces this signature.
-    pub fn key_alg(self) -> KeyAlg {
-        match self {
-            SigAlg::EcdsaP256 => KeyAlg::EcdsaP256,
-            SigAlg::EcdsaBrainpoolP256 => KeyAlg::EcdsaBrainpoolP256,
-            SigAlg::EcdsaBrainpoolP384 => KeyAlg::EcdsaBrainpoolP384,
-            SigAlg::EcdsaP384 => KeyAlg::EcdsaP384,
-            SigAlg::Sm2 => KeyAlg::Sm2,
-            SigAlg::Unknown => KeyAlg::Unknown,
-        }
-    }
-}
-
 /// A `Signature`: algorithm, r (as the x coordinate of R for ECDSA) and s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Signature {
-    /// Algorithm.
-    pub alg: SigAlg,
+    /// Algorithm (of the key that made it).
+    pub alg: KeyAlg,
     /// `r` (ECDSA: the x coordinate of the `rSig` point, whatever its form).
     pub r: [u8; 32],
     /// `s`.
@@ -560,9 +529,9 @@ impl Signature {
                 let x = *point.x().ok_or(r.err(MalformedKind::BadValue))?;
                 let s = r.array()?;
                 let alg = if idx == 0 {
-                    SigAlg::EcdsaP256
+                    KeyAlg::EcdsaP256
                 } else {
-                    SigAlg::EcdsaBrainpoolP256
+                    KeyAlg::EcdsaBrainpoolP256
                 };
                 Ok(Signature { alg, r: x, s })
             }
@@ -573,7 +542,7 @@ impl Signature {
                 let s = inner.array()?;
                 inner.finish()?;
                 Ok(Signature {
-                    alg: SigAlg::Sm2,
+                    alg: KeyAlg::Sm2,
                     r: rr,
                     s,
                 })
@@ -581,9 +550,9 @@ impl Signature {
             _ => {
                 r.open()?;
                 let alg = match idx {
-                    2 => SigAlg::EcdsaBrainpoolP384,
-                    3 => SigAlg::EcdsaP384,
-                    _ => SigAlg::Unknown,
+                    2 => KeyAlg::EcdsaBrainpoolP384,
+                    3 => KeyAlg::EcdsaP384,
+                    _ => KeyAlg::Unknown,
                 };
                 Ok(Signature {
                     alg,
@@ -596,7 +565,7 @@ impl Signature {
 
     pub(crate) fn encode(&self, w: &mut Writer) {
         match self.alg {
-            SigAlg::Sm2 => {
+            KeyAlg::Sm2 => {
                 w.choice(4).open(|w| {
                     w.bytes(&self.r).bytes(&self.s);
                 });

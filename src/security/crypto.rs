@@ -258,21 +258,17 @@ impl Backend for SoftwareBackend {
     fn prepare_key(&self, alg: KeyAlg, point: &CurvePoint) -> Result<SoftwareKey> {
         let (input, n) = sec1_input(point)?;
         let input = input.get(..n).ok_or(SecurityError::InvalidPublicKey)?;
-        let mut sec1 = [0u8; 65];
+        let sec1_65 = |b: &[u8]| -> Result<[u8; 65]> {
+            b.try_into().map_err(|_| SecurityError::InvalidPublicKey)
+        };
         match alg {
             KeyAlg::EcdsaP256 => {
                 use p256::elliptic_curve::sec1::ToSec1Point;
                 let pk = p256::PublicKey::from_sec1_bytes(input)
                     .map_err(|_| SecurityError::InvalidPublicKey)?;
-                let ep = pk.to_sec1_point(false);
-                let b = ep.as_bytes();
-                if b.len() != 65 {
-                    return Err(SecurityError::InvalidPublicKey);
-                }
-                sec1.copy_from_slice(b);
                 Ok(SoftwareKey {
                     alg,
-                    sec1,
+                    sec1: sec1_65(pk.to_sec1_point(false).as_bytes())?,
                     sm2_ref: None,
                     #[cfg(feature = "sm2-fast")]
                     sm2_fast: None,
@@ -282,12 +278,7 @@ impl Backend for SoftwareBackend {
                 use sm2::elliptic_curve::sec1::ToSec1Point;
                 let pk = sm2::PublicKey::from_sec1_bytes(input)
                     .map_err(|_| SecurityError::InvalidPublicKey)?;
-                let ep = pk.to_sec1_point(false);
-                let b = ep.as_bytes();
-                if b.len() != 65 {
-                    return Err(SecurityError::InvalidPublicKey);
-                }
-                sec1.copy_from_slice(b);
+                let sec1 = sec1_65(pk.to_sec1_point(false).as_bytes())?;
                 let vk = sm2::dsa::VerifyingKey::new("", pk)
                     .map_err(|_| SecurityError::InvalidPublicKey)?;
                 Ok(SoftwareKey {

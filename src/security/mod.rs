@@ -7,7 +7,7 @@
 //!
 //! | module | owns |
 //! |---|---|
-//! | [`coer`](self) (private) | zero-copy COER reader and writer |
+//! | `coer` (private) | zero-copy COER reader and writer (why hand-written: see its source) |
 //! | [`cert`] | certificates: issuer, validity, region, permissions, keys |
 //! | [`spdu`] | `Ieee1609Dot2Data` / `SignedData` parsing and encoding |
 //! | [`crypto`] | the [`Backend`] trait, the software backend, SM2 Z_A |

@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 
 use super::cert::{
-    CertTemplate, Certificate, CurvePoint, HashAlg, HashedId8, KeyAlg, PublicKey, SigAlg, Signature,
+    CertTemplate, Certificate, CurvePoint, HashAlg, HashedId8, KeyAlg, PublicKey, Signature,
 };
 use super::crypto::{Backend, SM2_DEFAULT_ID, SoftwareBackend, sm2_za};
 use super::error::{Result, SecurityError};
@@ -115,7 +115,7 @@ impl PrivateKey {
                     k.try_sign(&msg).map_err(|_| SecurityError::SigningFailed)?;
                 let (r, s) = sig.split_bytes();
                 Ok(Signature {
-                    alg: SigAlg::EcdsaP256,
+                    alg: KeyAlg::EcdsaP256,
                     r: r.into(),
                     s: s.into(),
                 })
@@ -127,7 +127,7 @@ impl PrivateKey {
                     .sign_prehash(&e)
                     .map_err(|_| SecurityError::SigningFailed)?;
                 Ok(Signature {
-                    alg: SigAlg::Sm2,
+                    alg: KeyAlg::Sm2,
                     r: sig.r_bytes().into(),
                     s: sig.s_bytes().into(),
                 })

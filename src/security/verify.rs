@@ -30,8 +30,8 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use super::cert::{
-    Certificate, EE_APP, EE_ENROL, HashAlg, HashedId3, HashedId8, Issuer, KeyAlg, SigAlg,
-    Signature, Ssp, SspRange, SubjectPermissions, TwoDLocation,
+    Certificate, EE_APP, EE_ENROL, HashAlg, HashedId3, HashedId8, Issuer, KeyAlg, Signature, Ssp,
+    SspRange, SubjectPermissions, TwoDLocation,
 };
 use super::crypto::{Backend, SM2_DEFAULT_ID, SoftwareBackend, sm2_za};
 use super::error::{Result, SecurityError};
@@ -424,9 +424,9 @@ impl<B: Backend> Verifier<B> {
                 }
             }};
         }
-        let key_alg = sd.signature.alg.key_alg();
+        let key_alg = sd.signature.alg;
         match (sd.hash_alg, sd.signature.alg) {
-            (HashAlg::Sha256, SigAlg::EcdsaP256) | (HashAlg::Sm3, SigAlg::Sm2) => {}
+            (HashAlg::Sha256, KeyAlg::EcdsaP256) | (HashAlg::Sm3, KeyAlg::Sm2) => {}
             _ => {
                 rep.result = Err(SecurityError::UnsupportedAlgorithm);
                 return None;
@@ -699,14 +699,14 @@ impl<B: Backend> Verifier<B> {
     ) -> Result<bool> {
         let sig = sig.ok_or(SecurityError::CertificateSignatureInvalid)?;
         match sig.alg {
-            SigAlg::EcdsaP256 => {
+            KeyAlg::EcdsaP256 => {
                 let mut msg = [0u8; 64];
                 msg[..32].copy_from_slice(&self.backend.sha256(&[tbs]));
                 msg[32..].copy_from_slice(signer_input);
                 Ok(self.backend.verify_p256(key, &msg, &sig.r, &sig.s)
                     || key_alt.is_some_and(|k| self.backend.verify_p256(k, &msg, &sig.r, &sig.s)))
             }
-            SigAlg::Sm2 => {
+            KeyAlg::Sm2 => {
                 let e = self.backend.sm3(&[signer_input, tbs]);
                 Ok(self.backend.verify_sm2(key, &e, &sig.r, &sig.s)
                     || key_alt.is_some_and(|k| self.backend.verify_sm2(k, &e, &sig.r, &sig.s)))

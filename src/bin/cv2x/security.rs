@@ -9,7 +9,7 @@ use cv2x::security::cert::{
 use cv2x::security::crypto::{Backend, SoftwareBackend};
 use cv2x::security::store::parse_certificate_list;
 use cv2x::security::{ChainStatus, Config, Verifier};
-use cv2x::time::Timestamp;
+use cv2x::time::{Timestamp, civil_from_days, days_from_civil};
 use serde_json::{Value, json};
 
 const USAGE: &str = concat!(
@@ -123,36 +123,6 @@ fn to_hex(b: &[u8]) -> String {
 }
 
 // --- time: RFC 3339 (UTC) <-> TAI timestamps -----------------------------------------------
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
-}
 
 /// `YYYY-MM-DD[T ]HH:MM[:SS[.frac]][Z|±HH:MM]` (UTC when no offset) to a TAI timestamp.
 fn parse_rfc3339(s: &str) -> Result<Timestamp, String> {
