@@ -139,9 +139,15 @@ fn traffic(signer: &mut Option<Box<dyn MessageSigner>>) -> Vec<Step> {
                 x.id[7] = r as u8;
             }
             msgs.push((seal(rsm.encode().expect("rsm"), 3623, now), 3623));
-            let spat = build::spat(&signal, t_s, now, k as u8).expect("spat");
+            // Each RSU's own message count, so that no two RSUs send identical (replayed) SPDUs.
+            let own = (k as u8).wrapping_add(32 * r as u8);
+            let spat = build::spat(&signal, t_s, now, own).expect("spat");
             msgs.push((seal(spat.encode().expect("spat"), 3619, now), 3619));
             if k % 10 == 0 {
+                let mut map = map.clone();
+                if let m::MessageFrame::MapFrame(x) = &mut map {
+                    x.msg_cnt = own % 128;
+                }
                 msgs.push((seal(map.encode().expect("map"), 3618, now), 3618));
             }
         }

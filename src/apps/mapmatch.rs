@@ -20,7 +20,8 @@
 //!   signal phase; a lane with one connection uses it whatever the signal, and a lane without
 //!   connections falls back to its link's movements.
 //! - Staleness: [`SpatStore::signal_for`] reports a SPAT older than the configured age (default
-//!   1 s, [`MatchConfig::spat_max_age_ms`]) as stale; dependent applications (RLVW, GLOSA) stay
+//!   1 s, [`MatchConfig::spat_max_age_ms`]) as stale, its age counted from its own time stamp when
+//!   that is earlier than its reception; dependent applications (RLVW, GLOSA) stay
 //!   silent on stale or failed signals.
 use alloc::vec::Vec;
 
@@ -650,8 +651,11 @@ impl SpatStore {
         let Some(s) = self.get(key) else {
             return SignalInput::None;
         };
-        let age_s = now.seconds_since(s.received);
-        if s.failed || now.micros_since(s.received) > max_age_ms.saturating_mul(1000) {
+        // The data is as old as the message's own time stamp says, when it says it is older
+        // than its reception (a late SPAT is stale however recently it arrived).
+        let made = s.reference.min(s.received);
+        let age_s = now.seconds_since(made);
+        if s.failed || now.micros_since(made) > max_age_ms.saturating_mul(1000) {
             return SignalInput::Stale { age_s };
         }
         let Some(phase) = phase else {

@@ -16,7 +16,9 @@
 //!   `heading_deg`, `yaw_rate_dps`, `accel_mps2`, any event flag and `turn_signal`.
 //! - `signal`: `stop_line_y` may be left out (a speed limit only: the approach then ends 1 km
 //!   ahead of the ego), `x` (lane centre, default the ego's start x), `timing` (`"counting"` default or
-//!   `"utc"`), `spat_from_s` / `spat_until_s` (when SPAT is broadcast: stale-data tests),
+//!   `"utc"`), `spat_from_s` / `spat_until_s` (when SPAT is broadcast: stale-data tests; also
+//!   `spat_stop_s`, `spat_lost_at_s`, `stale_after_s`), `spat_latency_s` (or `latency_s`, a number or
+//!   `{"spat": s}`: each SPAT arrives that old),
 //!   `map: false` (no MAP), `plan` optional (MAP only, for SLW); plan lights: `red`, `green`
 //!   (protected), `permissive_green`, `yellow`, `flashing_yellow`, `flashing_red`, `dark`.
 //! - `rsi`: `[{"type":"event"|"sign", "code": 401, "x":0, "y":200, "radius_m": 30,
@@ -237,6 +239,8 @@ pub struct Signal {
     pub spat_from_s: f64,
     /// SPAT broadcast until.
     pub spat_until_s: f64,
+    /// How old each SPAT is when it arrives, s (its time stamp and timing are of then).
+    pub spat_latency_s: f64,
     /// Whether a MAP is broadcast.
     pub map: bool,
 }
@@ -254,6 +258,7 @@ impl Signal {
             timing: TimingForm::Counting,
             spat_from_s: 0.0,
             spat_until_s: f64::INFINITY,
+            spat_latency_s: 0.0,
             map: true,
         }
     }

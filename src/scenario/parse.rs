@@ -357,7 +357,28 @@ impl Scenario {
                     lanes,
                     timing,
                     spat_from_s: so.f64_or("spat_from_s", 0.0)?,
-                    spat_until_s: so.f64_or("spat_until_s", f64::INFINITY)?,
+                    spat_until_s: first_f64(
+                        &so,
+                        &[
+                            "spat_until_s",
+                            "spat_stop_s",
+                            "spat_lost_at_s",
+                            "stale_after_s",
+                        ],
+                    )?
+                    .unwrap_or(f64::INFINITY),
+                    spat_latency_s: match so.get("latency_s") {
+                        Some(Value::Object(_)) => {
+                            let lo = Obj::new(
+                                so.get("latency_s").unwrap_or(&Value::Null),
+                                "signal.latency_s",
+                            )?;
+                            lo.f64_or("spat", 0.0)?
+                        }
+                        Some(_) => so.f64_or("latency_s", 0.0)?,
+                        None => so.f64_or("spat_latency_s", 0.0)?,
+                    }
+                    .clamp(0.0, 60.0),
                     map: so.bool_opt("map")?.unwrap_or(true),
                 })
             }

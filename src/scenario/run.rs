@@ -305,7 +305,10 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
         if k % k10 == 0 {
             if let Some(s) = &sc.signal {
                 if s.spat_from_s <= t_s + 1e-9 && t_s <= s.spat_until_s + 1e-9 {
-                    if let Some(msg) = build::spat(s, t_s, now, count) {
+                    // A late SPAT: stamped and timed when it was made.
+                    let made_s = t_s - s.spat_latency_s;
+                    let made = now.add_micros(-((s.spat_latency_s * 1e6) as i64));
+                    if let Some(msg) = build::spat(s, made_s, made, count) {
                         r.send(&msg, 3619, now);
                     }
                 }
