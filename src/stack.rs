@@ -116,6 +116,65 @@ pub trait SpduVerifier: Send {
     -> Result<Verified<'a>, VerifyFailure>;
 }
 
+#[cfg(feature = "security")]
+impl From<&crate::security::SecurityError> for VerifyFailure {
+    fn from(e: &crate::security::SecurityError) -> Self {
+        use crate::security::SecurityError as E;
+        match e {
+            E::Malformed { .. } => VerifyFailure::Malformed,
+            E::Unsigned => VerifyFailure::Unsigned,
+            E::IncompatibleProtocol(_)
+            | E::UnsupportedAlgorithm
+            | E::UnsupportedSignerType
+            | E::UnsupportedPayload
+            | E::ImplicitCertificate => VerifyFailure::Unsupported,
+            E::AidNotPermitted(_) | E::SspMismatch(_) => VerifyFailure::AidNotPermitted,
+            E::GenerationTimeMissing => VerifyFailure::Other(1),
+            E::GenerationTimeInFuture => VerifyFailure::FromFuture,
+            E::GenerationTimeTooOld | E::Expired => VerifyFailure::TooOld,
+            E::CertificateExpired | E::CertificateNotYetValid => VerifyFailure::CertificateExpired,
+            E::Duplicate => VerifyFailure::Replay,
+            E::LocationOutsideRegion | E::LocationMissing => VerifyFailure::RegionNotPermitted,
+            E::SignerNotFound => VerifyFailure::UnknownSigner,
+            E::UnknownIssuer
+            | E::IssuerNotPermitted
+            | E::ValidityNotInsideIssuer
+            | E::RegionNotInsideIssuer
+            | E::ExcessiveChainLength
+            | E::CertificateSignatureInvalid
+            | E::InvalidPublicKey => VerifyFailure::ChainInvalid,
+            E::Revoked => VerifyFailure::Revoked,
+            E::MessageSignatureInvalid => VerifyFailure::BadSignature,
+            E::SigningFailed => VerifyFailure::Other(2),
+        }
+    }
+}
+
+/// The security layer's verifier as the stack's SPDU verifier.
+#[cfg(feature = "security")]
+impl<B: crate::security::Backend + Send> SpduVerifier for crate::security::Verifier<B>
+where
+    crate::security::Verifier<B>: Send,
+{
+    fn verify<'a>(
+        &mut self,
+        spdu: &'a [u8],
+        now: Timestamp,
+    ) -> Result<Verified<'a>, VerifyFailure> {
+        let report = crate::security::Verifier::verify(self, spdu, now);
+        match (&report.result, report.payload) {
+            (Ok(()), Some(payload)) => Ok(Verified {
+                payload: Cow::Borrowed(payload),
+                psid: report.aid,
+                signer: report.signer,
+                generation_time: report.generation_time.map(Timestamp::from_time64),
+            }),
+            (Ok(()), None) => Err(VerifyFailure::Malformed),
+            (Err(e), _) => Err(VerifyFailure::from(e)),
+        }
+    }
+}
+
 /// How a buffer handed to [`Stack::ingest`] arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RxMeta {

@@ -463,3 +463,33 @@ fn digest_signer_cam_decodes() {
     assert_eq!(rep.certificate_request, Some([id[5], id[6], id[7]]));
     assert_eq!(rep.signature_valid, None);
 }
+
+#[test]
+fn catarc_root_list_dump_holds_the_catarc_root() {
+    // Only the first 256 bytes of the CATARC trusted root certificate list are public here;
+    // its header is not a documented structure, so no list parser claims it. The list carries
+    // the CATARC root certificate from offset 0x18 on.
+    let dump = std::fs::read_to_string(data("gbt45112_sm2/catarc_trcl_first256bytes.hexdump.txt"))
+        .unwrap();
+    let bytes: Vec<u8> = dump
+        .lines()
+        .flat_map(|l| {
+            l.split_whitespace()
+                .skip(1)
+                .map(|b| u8::from_str_radix(b, 16).unwrap())
+        })
+        .collect();
+    assert_eq!(bytes.len(), 256);
+    let root = read_hex("gbt45112_sm2/catarc_rca_root_sm2.coer.hex");
+    let end = 0x18 + root.len();
+    assert_eq!(&bytes[0x18..end], &root[..]);
+    let cert = Certificate::from_bytes(&bytes[0x18..end]).unwrap();
+    assert_eq!(cert.bytes(), &root[..]);
+    // a truncated certificate is reported as malformed, never accepted and never a panic
+    for cut in [1, 40, 100, root.len() - 1] {
+        assert!(matches!(
+            Certificate::from_bytes(&bytes[0x18..0x18 + cut]),
+            Err(SecurityError::Malformed { .. })
+        ));
+    }
+}

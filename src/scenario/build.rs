@@ -41,6 +41,20 @@ pub trait MessageSigner {
     fn sign(&mut self, payload: &[u8], aid: u32, at: Timestamp) -> Result<Vec<u8>, SignFailure>;
 }
 
+/// The security layer's signer (for example a [`TestPki`](crate::security::testpki::TestPki)
+/// pseudonym) signs scenario messages.
+#[cfg(feature = "security")]
+impl MessageSigner for crate::security::SpduSigner {
+    fn sign(&mut self, payload: &[u8], aid: u32, at: Timestamp) -> Result<Vec<u8>, SignFailure> {
+        let spdu = crate::security::SpduSigner::sign(self, payload, u64::from(aid), at);
+        if spdu.is_empty() {
+            Err(SignFailure)
+        } else {
+            Ok(spdu)
+        }
+    }
+}
+
 fn no_ext() -> UnknownExtensions {
     UnknownExtensions::default()
 }

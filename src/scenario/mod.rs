@@ -22,6 +22,9 @@
 //! - `rsi`: `[{"type":"event"|"sign", "code": 401, "x":0, "y":200, "radius_m": 30,
 //!   "path": [[x,y],...], "path_radius_m": 5, "from_s": 0, "until_s": 8}]`: traffic events (HLW)
 //!   and signs (IVS) an RSU at the origin broadcasts at 1 Hz between `from_s` and `until_s`.
+//!   The same items may be given as `events` / `hazards` and `signs` lists (then `type` may be
+//!   left out), with `kind` for `type`, `event_type` / `sign_type` for `code`, `radius` for
+//!   `radius_m`, `reference_path` for `path`, `start_s` / `end_s` for `from_s` / `until_s`.
 //! - `expect`: `after_s` (not before), `advice` (`"keep_speed"`, `"stop"`, `"range"`); with
 //!   `never`, `after_s` and `by_s` limit the window in which nothing may be raised, `target` limits it to
 //!   warnings about that actor and `advice` to advice of that kind.
@@ -33,7 +36,7 @@ mod run;
 
 pub use build::{EGO_ID, MessageSigner, SignFailure, actor_vehicle_id};
 pub use kinematics::{MotionState, Trajectory};
-pub use run::{Outcome, Record, RunOptions, TimelineEntry, run};
+pub use run::{Outcome, Record, RunOptions, SCENARIO_AIDS, TimelineEntry, epoch, run};
 
 use alloc::string::String;
 use alloc::vec::Vec;

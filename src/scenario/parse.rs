@@ -363,45 +363,18 @@ impl Scenario {
             }
         };
         let mut rsi = Vec::new();
-        for (i, r) in o.arr("rsi")?.iter().enumerate() {
-            let ro = Obj::new(r, &alloc::format!("rsi[{i}]"))?;
-            let sign = match ro.str_opt("type")?.unwrap_or("event") {
-                "event" => false,
-                "sign" => true,
-                _ => return Err(ScenarioError::Invalid(ro.p("type"))),
-            };
-            let mut path = Vec::new();
-            for p in ro.arr("path")? {
-                let a = p
-                    .as_array()
-                    .ok_or_else(|| ScenarioError::Invalid(ro.p("path")))?;
-                match (
-                    a.first().and_then(Value::as_f64),
-                    a.get(1).and_then(Value::as_f64),
-                ) {
-                    (Some(x), Some(y)) => path.push([x, y]),
-                    _ => return Err(ScenarioError::Invalid(ro.p("path"))),
-                }
+        // `rsi` (each item with a `type`), or `events` / `hazards` and `signs` lists.
+        let lists = [
+            ("rsi", None),
+            ("events", Some(false)),
+            ("hazards", Some(false)),
+            ("signs", Some(true)),
+        ];
+        for (key, default_sign) in lists {
+            for (i, r) in o.arr(key)?.iter().enumerate() {
+                let ro = Obj::new(r, &alloc::format!("{key}[{i}]"))?;
+                rsi.push(parse_rsi_item(&ro, default_sign)?);
             }
-            if path.len() == 1 || path.len() > 32 {
-                return Err(ScenarioError::Invalid(ro.p("path")));
-            }
-            let code = ro.f64_or("code", if sign { 1.0 } else { 100.0 })?;
-            rsi.push(RsiItem {
-                sign,
-                code: if (0.0..=65535.0).contains(&code) {
-                    code as u16
-                } else {
-                    return Err(ScenarioError::Invalid(ro.p("code")));
-                },
-                x: ro.f64_or("x", 0.0)?,
-                y: ro.f64_or("y", 0.0)?,
-                radius_m: ro.f64_opt("radius_m")?,
-                path,
-                path_radius_m: ro.f64_or("path_radius_m", 5.0)?,
-                from_s: ro.f64_or("from_s", 0.0)?,
-                until_s: ro.f64_or("until_s", f64::INFINITY)?,
-            });
         }
         let mut expect = Vec::new();
         for (i, e) in o.arr("expect")?.iter().enumerate() {
@@ -454,4 +427,66 @@ impl Scenario {
             expect,
         })
     }
+}
+
+fn first_f64(o: &Obj<'_>, keys: &[&str]) -> Result<Option<f64>, ScenarioError> {
+    for k in keys {
+        if let Some(v) = o.f64_opt(k)? {
+            return Ok(Some(v));
+        }
+    }
+    Ok(None)
+}
+
+fn parse_rsi_item(ro: &Obj<'_>, default_sign: Option<bool>) -> Result<RsiItem, ScenarioError> {
+    let kind = match ro.str_opt("type")? {
+        Some(k) => Some(k),
+        None => ro.str_opt("kind")?,
+    };
+    let sign = match (kind, default_sign) {
+        (Some("event" | "hazard"), _) => false,
+        (Some("sign"), _) => true,
+        (Some(_), _) => return Err(ScenarioError::Invalid(ro.p("type"))),
+        (None, d) => d.unwrap_or(false),
+    };
+    let mut path = Vec::new();
+    let path_key = if ro.get("path").is_some() {
+        "path"
+    } else {
+        "reference_path"
+    };
+    for p in ro.arr(path_key)? {
+        let a = p
+            .as_array()
+            .ok_or_else(|| ScenarioError::Invalid(ro.p(path_key)))?;
+        match (
+            a.first().and_then(Value::as_f64),
+            a.get(1).and_then(Value::as_f64),
+        ) {
+            (Some(x), Some(y)) => path.push([x, y]),
+            _ => return Err(ScenarioError::Invalid(ro.p(path_key))),
+        }
+    }
+    if path.len() == 1 || path.len() > 32 {
+        return Err(ScenarioError::Invalid(ro.p(path_key)));
+    }
+    let code = first_f64(ro, &["code", "event_type", "sign_type"])?.unwrap_or(if sign {
+        1.0
+    } else {
+        100.0
+    });
+    if !(0.0..=65535.0).contains(&code) {
+        return Err(ScenarioError::Invalid(ro.p("code")));
+    }
+    Ok(RsiItem {
+        sign,
+        code: code as u16,
+        x: ro.f64_or("x", 0.0)?,
+        y: ro.f64_or("y", 0.0)?,
+        radius_m: first_f64(ro, &["radius_m", "radius"])?,
+        path,
+        path_radius_m: first_f64(ro, &["path_radius_m", "path_radius"])?.unwrap_or(5.0),
+        from_s: first_f64(ro, &["from_s", "start_s"])?.unwrap_or(0.0),
+        until_s: first_f64(ro, &["until_s", "end_s"])?.unwrap_or(f64::INFINITY),
+    })
 }

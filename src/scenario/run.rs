@@ -19,7 +19,7 @@ use crate::fusion::{
 use crate::geo::{EnuFrame, Wgs84};
 use crate::msg::v2020 as m;
 use crate::net::PayloadKind;
-use crate::stack::{Config, EgoUpdate, Event, RxMeta, SpduVerifier, Stack};
+use crate::stack::{Config, EgoUpdate, Event, RxMeta, SpduVerifier, Stack, StackCounters};
 use crate::time::Timestamp;
 
 use super::build::{self, MessageSigner, Participant, VehicleInfo, actor_vehicle_id};
@@ -38,6 +38,41 @@ pub struct RunOptions {
     pub signer: Option<Box<dyn MessageSigner>>,
     /// Verifies signed messages in the stack.
     pub verifier: Option<Box<dyn SpduVerifier>>,
+}
+
+impl RunOptions {
+    /// Every message signed by a pseudonym of a deterministic test PKI (ECDSA P-256, or SM2
+    /// when `sm2`), and the stack verifying them with that PKI's root as its trust anchor.
+    #[cfg(feature = "security")]
+    pub fn signed(sm2: bool) -> Result<RunOptions, crate::security::SecurityError> {
+        use crate::security::cert::KeyAlg;
+        use crate::security::testpki::TestPki;
+        use crate::security::{Config as SecConfig, Verifier};
+        let alg = if sm2 { KeyAlg::Sm2 } else { KeyAlg::EcdsaP256 };
+        let pki = TestPki::new(alg, b"cv2x scenario", epoch())?;
+        let signer = pki.signer(&SCENARIO_AIDS)?;
+        let mut verifier = Verifier::new(SecConfig::default());
+        verifier.add_trust_anchor(pki.root_cert())?;
+        verifier.add_certificate(pki.ca_cert())?;
+        verifier.add_certificate(signer.certificate())?;
+        Ok(RunOptions {
+            config: Some(Config {
+                require_signatures: true,
+                ..Config::default()
+            }),
+            signer: Some(Box::new(signer)),
+            verifier: Some(Box::new(verifier)),
+        })
+    }
+}
+
+/// The AIDs scenario messages are sent with: BSM, PSM (aftermarket BSM AID), MAP, SPAT, RSI,
+/// RSM (also SSM).
+pub const SCENARIO_AIDS: [u64; 6] = [111, 3617, 3618, 3619, 3620, 3623];
+
+/// Scenario time zero (2026-03-01 08:00:00 UTC).
+pub fn epoch() -> Timestamp {
+    Timestamp::from_unix_utc_millis(T0_UNIX_MS)
 }
 
 /// One warning as the runner saw it.
@@ -95,6 +130,8 @@ pub struct Outcome {
     pub messages: u64,
     /// Actor tracks (scenario frame) per step: (t, id, x, y), id 0 = ego; for pictures.
     pub tracks: Vec<(f64, u32, f64, f64)>,
+    /// The stack's counters at the end.
+    pub counters: StackCounters,
 }
 
 impl Outcome {
@@ -198,6 +235,7 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
         timeline: Vec::new(),
         messages: 0,
         tracks: Vec::new(),
+        counters: StackCounters::default(),
     };
     let (Ok(frame), Ok(mut stack)) = (EnuFrame::new(sc.origin), Stack::new(config)) else {
         outcome.failures.push("invalid origin".into());
@@ -218,7 +256,7 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
         .iter()
         .map(|a| Trajectory::new(&a.motion, a.flags, sc.duration_s))
         .collect();
-    let t0 = Timestamp::from_unix_utc_millis(T0_UNIX_MS);
+    let t0 = epoch();
     let steps = (sc.duration_s / sc.step_s).round() as usize;
     let every = |period_s: f64| ((period_s / sc.step_s).round() as usize).max(1);
     let (k10, k1) = (every(0.1), every(1.0));
@@ -492,6 +530,7 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
         shown = now_shown;
     }
     outcome.messages = r.messages;
+    outcome.counters = *r.stack.counters();
     check(sc, &mut outcome);
     outcome
 }

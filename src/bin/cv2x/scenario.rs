@@ -42,16 +42,39 @@ fn entry_json(name: &str, e: &TimelineEntry) -> Value {
     v
 }
 
-fn run_file(path: &Path) -> Result<Outcome, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let sc = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(run(&sc, RunOptions::default()))
+/// How messages are secured.
+#[derive(Clone, Copy)]
+enum Security {
+    Off,
+    P256,
+    Sm2,
 }
 
-/// Runs `cv2x scenario FILE.json...`.
+fn run_file(path: &Path, security: Security) -> Result<Outcome, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let sc = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let opts = match security {
+        Security::Off => RunOptions::default(),
+        Security::P256 | Security::Sm2 => RunOptions::signed(matches!(security, Security::Sm2))
+            .map_err(|e| format!("test PKI: {e}"))?,
+    };
+    Ok(run(&sc, opts))
+}
+
+/// Runs `cv2x scenario [--signed|--signed-sm2] FILE.json...` (`--signed`: every message
+/// signed with a test-PKI pseudonym, ECDSA P-256 or SM2, and verified by the stack).
 pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
-    if args.is_empty() {
-        return Err("usage: cv2x scenario FILE.json...".into());
+    let mut security = Security::Off;
+    let mut files = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "--signed" => security = Security::P256,
+            "--signed-sm2" => security = Security::Sm2,
+            _ => files.push(a.clone()),
+        }
+    }
+    if files.is_empty() {
+        return Err("usage: cv2x scenario [--signed|--signed-sm2] FILE.json...".into());
     }
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut out = std::io::stdout().lock();
@@ -59,9 +82,9 @@ pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
     let mut print = |line: String| {
         let _ = writeln!(out, "{line}");
     };
-    for a in args {
+    for a in &files {
         let path = Path::new(a);
-        match run_file(path) {
+        match run_file(path, security) {
             Ok(o) => {
                 for e in &o.timeline {
                     print(entry_json(&o.name, e).to_string());
