@@ -1,7 +1,7 @@
 //! ICW — intersection collision warning.
 //!
-//! **Algorithm.** For every moving vehicle whose direction crosses the ego's (between 45° and
-//! 135° off the ego heading, from either side):
+//! **Algorithm.** For every moving vehicle (pedestrians and cyclists are VRUCW's) whose
+//! direction crosses the ego's (between 45° and 135° off the ego heading, from either side):
 //! 1. The crossing point of the two straight paths ([`crossing_point`]) gives the distance
 //!    each vehicle has to it.
 //! 2. Each vehicle's *occupancy window* of the conflict zone ([`occupancy_window`]): the times
@@ -103,7 +103,7 @@ fn conflict(
     if !matches!(
         rel.direction,
         Direction::CrossingFromLeft | Direction::CrossingFromRight
-    ) || !(rel.is_vehicle() || rel.class == crate::fusion::ObjectClass::NonMotor)
+    ) || !rel.is_vehicle()
     {
         return None;
     }
