@@ -27,7 +27,7 @@ use super::kinematics::{MotionState, Trajectory};
 use super::{AdviceKind, Kind, Scenario};
 
 /// Scenario time zero: 2026-03-01 08:00:00 UTC.
-const T0_UNIX_MS: i64 = 1_772_352_000_000;
+pub(crate) const T0_UNIX_MS: i64 = 1_772_352_000_000;
 
 /// How to run a scenario.
 #[derive(Default)]

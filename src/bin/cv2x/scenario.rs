@@ -1,10 +1,13 @@
 //! `scenario`: runs scenario files through the whole stack and checks their expectations.
+//! Every message is signed with the test PKI and verified by the stack (`--sign sm2`, the
+//! default; `--sign p256`; `--sign none` for plain frames).
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use cv2x::apps::Advice;
 use cv2x::scenario::{Outcome, RunOptions, Scenario, TimelineEntry, run};
+use cv2x::security::cert::KeyAlg;
 use serde_json::{Value, json};
 
 fn entry_json(name: &str, e: &TimelineEntry) -> Value {
@@ -42,16 +45,42 @@ fn entry_json(name: &str, e: &TimelineEntry) -> Value {
     v
 }
 
-fn run_file(path: &Path) -> Result<Outcome, String> {
+fn run_file(path: &Path, sign: Option<KeyAlg>) -> Result<Outcome, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let sc = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(run(&sc, RunOptions::default()))
+    let opts = match sign {
+        Some(alg) => RunOptions::signed(alg).map_err(|e| format!("test PKI: {e}"))?,
+        None => RunOptions::default(),
+    };
+    Ok(run(&sc, opts))
+}
+
+/// Splits `--sign p256|sm2|none` (default SM2, the algorithm of GB/T 45112 deployments) from
+/// the file arguments.
+fn sign_option(args: &[String]) -> Result<(Option<KeyAlg>, Vec<&String>), String> {
+    let mut sign = Some(KeyAlg::Sm2);
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--sign" {
+            sign = match it.next().map(String::as_str) {
+                Some("sm2") => Some(KeyAlg::Sm2),
+                Some("p256") => Some(KeyAlg::EcdsaP256),
+                Some("none") => None,
+                _ => return Err("--sign takes p256, sm2 or none".into()),
+            };
+        } else {
+            files.push(a);
+        }
+    }
+    Ok((sign, files))
 }
 
 /// Runs `cv2x scenario FILE.json...`.
 pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
-    if args.is_empty() {
-        return Err("usage: cv2x scenario FILE.json...".into());
+    let (sign, files) = sign_option(args)?;
+    if files.is_empty() {
+        return Err("usage: cv2x scenario [--sign p256|sm2|none] FILE.json...".into());
     }
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut out = std::io::stdout().lock();
@@ -59,9 +88,9 @@ pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
     let mut print = |line: String| {
         let _ = writeln!(out, "{line}");
     };
-    for a in args {
+    for a in files {
         let path = Path::new(a);
-        match run_file(path) {
+        match run_file(path, sign) {
             Ok(o) => {
                 for e in &o.timeline {
                     print(entry_json(&o.name, e).to_string());
