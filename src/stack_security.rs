@@ -285,6 +285,30 @@ mod tests {
     }
 
     #[test]
+    fn a_verified_message_carries_its_payload_aid_signer_and_time() {
+        let now = Timestamp::from_micros(700_000_000_000_000);
+        for alg in [KeyAlg::EcdsaP256, KeyAlg::Sm2] {
+            let (signer, mut verifier) = test_pair(alg, now).unwrap();
+            let spdu = signer.sign_frame(b"frame", 3619, now).unwrap();
+            let v = SpduVerifier::verify(&mut verifier, &spdu, now).unwrap();
+            assert_eq!(&v.payload[..], b"frame");
+            assert_eq!(v.psid, Some(3619));
+            assert_eq!(v.signer, Some(signer.signer().id8()));
+            assert_eq!(v.generation_time, Some(now));
+            // the pseudonym may sign Day I AIDs only
+            let spdu = signer.sign_frame(b"frame", 4000, now).unwrap();
+            assert_eq!(
+                SpduVerifier::verify(&mut verifier, &spdu, now),
+                Err(VerifyFailure::AidNotPermitted)
+            );
+            assert_eq!(
+                signer.sign_frame(b"frame", 111, Timestamp::from_micros(-1)),
+                Err(SecurityError::SigningFailed)
+            );
+        }
+    }
+
+    #[test]
     fn every_verification_code_maps_to_its_own_failure_with_the_same_code() {
         let mut seen: Vec<VerifyFailure> = Vec::new();
         for e in all_errors() {
