@@ -88,7 +88,16 @@ fn traffic(signer: &mut Option<Box<dyn MessageSigner>>, n: usize) -> Vec<Step> {
             ],
         )
     };
-    let map = build::map(&frame, &signal, 1.0, 600.0);
+    // Each RSU's MAP and SPAT differ in msgCnt, so that signed copies are not replays.
+    let maps: Vec<Vec<u8>> = (0..RSUS)
+        .map(|r| {
+            let mut map = build::map(&frame, &signal, 1.0, 600.0);
+            if let m::MessageFrame::MapFrame(x) = &mut map {
+                x.msg_cnt = r as u8;
+            }
+            map.encode().expect("map")
+        })
+        .collect();
     let mut seal = |bytes: Vec<u8>, aid: u32, now: Timestamp| match signer.as_mut() {
         Some(s) => s.sign(&bytes, aid, now).expect("signing"),
         None => bytes,
@@ -144,10 +153,10 @@ fn traffic(signer: &mut Option<Box<dyn MessageSigner>>, n: usize) -> Vec<Step> {
                 x.id[7] = r as u8;
             }
             msgs.push((seal(rsm.encode().expect("rsm"), 3623, now), 3623));
-            let spat = build::spat(&signal, t_s, now, k as u8).expect("spat");
+            let spat = build::spat(&signal, t_s, now, (k + 32 * r) as u8).expect("spat");
             msgs.push((seal(spat.encode().expect("spat"), 3619, now), 3619));
             if k % 10 == 0 {
-                msgs.push((seal(map.encode().expect("map"), 3618, now), 3618));
+                msgs.push((seal(maps[r].clone(), 3618, now), 3618));
             }
         }
         steps.push(msgs);
