@@ -9,10 +9,14 @@
 //! Printed before the criterion runs:
 //! - **real-time factor** with signatures off: simulated seconds per wall-clock second on one
 //!   core (the bar is 20×);
-//! - **cost per message with signatures on** (`--features security`): every message signed by a
-//!   test-PKI pseudonym and verified by the security layer.
+//! - **cost per message with signatures on** (feature `security`), for ECDSA P-256 and SM2
+//!   ([`signed_setups`]: the test PKI, one pseudonym signing every message by digest, the
+//!   stack requiring signatures): 32 s of traffic signed once (each message with its own
+//!   generation time, so none is a replay or too old), 2 s of warm-up (the first message does
+//!   the chain work), then 30 s measured.
 //!
-//! `cargo bench --bench pipeline [--features security]`
+//! `cargo bench --bench pipeline --features security,sm2-fast` (without `sm2-fast` SM2 is
+//! verified with RustCrypto `sm2`, about half as fast)
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -67,7 +71,8 @@ fn vehicle_state(i: usize, t_s: f64) -> MotionState {
     }
 }
 
-fn traffic(signer: &mut Option<Box<dyn MessageSigner>>) -> Vec<Step> {
+/// `n` steps of traffic from time zero, each message sealed by `signer` when given.
+fn traffic(signer: &mut Option<Box<dyn MessageSigner>>, n: usize) -> Vec<Step> {
     let frame = EnuFrame::new(ORIGIN).expect("origin");
     let at = |x: f64, y: f64| frame.wgs84_from_enu(&nalgebra::Vector3::new(x, y, 0.0));
     let rsus = [(0.0, 0.0), (40.0, 0.0), (0.0, 40.0), (40.0, 40.0)];
@@ -83,13 +88,22 @@ fn traffic(signer: &mut Option<Box<dyn MessageSigner>>) -> Vec<Step> {
             ],
         )
     };
-    let map = build::map(&frame, &signal, 1.0, 600.0);
+    // Each RSU's MAP and SPAT differ in msgCnt, so that signed copies are not replays.
+    let maps: Vec<Vec<u8>> = (0..RSUS)
+        .map(|r| {
+            let mut map = build::map(&frame, &signal, 1.0, 600.0);
+            if let m::MessageFrame::MapFrame(x) = &mut map {
+                x.msg_cnt = r as u8;
+            }
+            map.encode().expect("map")
+        })
+        .collect();
     let mut seal = |bytes: Vec<u8>, aid: u32, now: Timestamp| match signer.as_mut() {
         Some(s) => s.sign(&bytes, aid, now).expect("signing"),
         None => bytes,
     };
-    let mut steps = Vec::with_capacity(STEPS);
-    for k in 0..STEPS {
+    let mut steps = Vec::with_capacity(n);
+    for k in 0..n {
         let t_s = k as f64 * 0.1;
         let now = t(k);
         let mut msgs: Step = Vec::with_capacity(VEHICLES + 3 * RSUS);
@@ -139,16 +153,10 @@ fn traffic(signer: &mut Option<Box<dyn MessageSigner>>) -> Vec<Step> {
                 x.id[7] = r as u8;
             }
             msgs.push((seal(rsm.encode().expect("rsm"), 3623, now), 3623));
-            // Each RSU's own message count, so that no two RSUs send identical (replayed) SPDUs.
-            let own = (k as u8).wrapping_add(32 * r as u8);
-            let spat = build::spat(&signal, t_s, now, own).expect("spat");
+            let spat = build::spat(&signal, t_s, now, (k + 32 * r) as u8).expect("spat");
             msgs.push((seal(spat.encode().expect("spat"), 3619, now), 3619));
             if k % 10 == 0 {
-                let mut map = map.clone();
-                if let m::MessageFrame::MapFrame(x) = &mut map {
-                    x.msg_cnt = own % 128;
-                }
-                msgs.push((seal(map.encode().expect("map"), 3618, now), 3618));
+                msgs.push((seal(maps[r].clone(), 3618, now), 3618));
             }
         }
         steps.push(msgs);
@@ -168,7 +176,7 @@ fn run_steps(stack: &mut Stack, steps: &[Step], start: usize, n: usize, meta: &R
     for k in start..start + n {
         let now = t(k);
         let _ = stack.set_ego(&ego(k));
-        for (bytes, _) in &steps[k % STEPS] {
+        for (bytes, _) in &steps[k % steps.len()] {
             let _ = black_box(stack.ingest(bytes, meta, now));
             msgs += 1;
         }
@@ -177,73 +185,102 @@ fn run_steps(stack: &mut Stack, steps: &[Step], start: usize, n: usize, meta: &R
     msgs
 }
 
-fn new_stack() -> Stack {
-    Stack::new(Config {
+fn config() -> Config {
+    Config {
         origin: ORIGIN,
         report_drops: false,
         ..Config::default()
-    })
-    .expect("stack")
+    }
 }
 
-/// The signer and verifier for the signatures-on measurement: a pseudonym of the test PKI
-/// (ECDSA P-256) signs every message, the security layer's verifier checks them (build with
-/// `--features security`; without it the measurement is skipped).
+fn new_stack() -> Stack {
+    Stack::new(config()).expect("stack")
+}
+
+/// A named signer and the verifier that goes with it.
+type SignedSetup = (&'static str, Box<dyn MessageSigner>, Box<dyn SpduVerifier>);
+
+/// Signed traffic: steps signed, of which the first are warm-up.
+const SIGNED_STEPS: usize = 320;
+const SIGNED_WARMUP: usize = 20;
+
+/// The signers and verifiers for the signatures-on measurement: the test PKI for ECDSA P-256
+/// and for SM2, valid at time zero.
 #[cfg(feature = "security")]
-fn signed_setup() -> Option<(Box<dyn MessageSigner>, Box<dyn SpduVerifier>)> {
-    let o = cv2x::scenario::RunOptions::signed(false).ok()?;
-    Some((o.signer?, o.verifier?))
+fn signed_setups() -> Vec<SignedSetup> {
+    use cv2x::security::cert::KeyAlg;
+    use cv2x::stack_security::test_pair;
+    let sm2 = if cfg!(feature = "sm2-fast") {
+        "SM2 (efficient-sm2)"
+    } else {
+        "SM2 (RustCrypto sm2)"
+    };
+    [("ECDSA P-256", KeyAlg::EcdsaP256), (sm2, KeyAlg::Sm2)]
+        .into_iter()
+        .map(|(name, alg)| {
+            let (signer, verifier) = test_pair(alg, t(0)).expect("test PKI");
+            let signer: Box<dyn MessageSigner> = Box::new(signer);
+            let verifier: Box<dyn SpduVerifier> = Box::new(verifier);
+            (name, signer, verifier)
+        })
+        .collect()
 }
 
+/// Without the security layer there is nothing to measure with signatures on.
 #[cfg(not(feature = "security"))]
-fn signed_setup() -> Option<(Box<dyn MessageSigner>, Box<dyn SpduVerifier>)> {
-    None
+fn signed_setups() -> Vec<SignedSetup> {
+    Vec::new()
 }
-
-/// Warm-up steps before a measurement; the measurement then covers the rest of the first 60 s
-/// (signed messages carry their generation time, so a replay past 60 s would be stale).
-const WARM: usize = 10;
 
 fn report() {
-    let steps = traffic(&mut None);
+    let steps = traffic(&mut None, STEPS);
     let mut stack = new_stack();
-    run_steps(&mut stack, &steps, 0, WARM, &RxMeta::PLAIN);
+    // Warm up 10 s, then measure 60 s of traffic.
+    run_steps(&mut stack, &steps, 0, 100, &RxMeta::PLAIN);
     let start = Instant::now();
-    let n = run_steps(&mut stack, &steps, WARM, STEPS - WARM, &RxMeta::PLAIN);
+    let n = run_steps(&mut stack, &steps, 100, STEPS, &RxMeta::PLAIN);
     let wall = start.elapsed().as_secs_f64();
-    let sim = (STEPS - WARM) as f64 * 0.1;
+    let sim = STEPS as f64 * 0.1;
+    let plain_us = wall * 1e6 / n as f64;
     println!(
-        "pipeline/dense: {n} messages in {sim:.0} s simulated, {wall:.3} s wall: real-time factor {:.1}x (signatures off), {:.2} us per message incl. polls; {} fused objects",
+        "pipeline/dense: {n} messages in {sim:.0} s simulated, {wall:.3} s wall: real-time factor {:.1}x (signatures off), {plain_us:.2} us per message incl. polls; {} fused objects",
         sim / wall,
-        wall * 1e6 / n as f64,
         stack.objects().len()
     );
-    match signed_setup() {
-        Some((signer, verifier)) => {
-            let signed = traffic(&mut Some(signer));
-            let mut stack = new_stack();
-            stack.set_verifier(verifier);
-            run_steps(&mut stack, &signed, 0, WARM, &RxMeta::SPDU);
-            let start = Instant::now();
-            let n = run_steps(&mut stack, &signed, WARM, STEPS - WARM, &RxMeta::SPDU);
-            let wall_signed = start.elapsed().as_secs_f64();
-            let c = stack.counters();
-            println!(
-                "pipeline/dense: signatures on (ECDSA P-256, test PKI): {:.2} us per message ({:.2} us of it verification), real-time factor {:.1}x; verified {}, failed {}",
-                wall_signed * 1e6 / n as f64,
-                (wall_signed - wall) * 1e6 / n as f64,
-                sim / wall_signed,
-                c.verified,
-                c.verify_failed
-            );
-        }
-        None => println!("pipeline/dense: signatures on: skipped (build with --features security)"),
+    let setups = signed_setups();
+    if setups.is_empty() {
+        println!(
+            "pipeline/dense: signatures on: no verifier in this build (run with --features security)"
+        );
+    }
+    for (name, signer, verifier) in setups {
+        let signed = traffic(&mut Some(signer), SIGNED_STEPS);
+        let mut stack = Stack::new(Config {
+            require_signatures: true,
+            ..config()
+        })
+        .expect("stack");
+        stack.set_verifier(verifier);
+        run_steps(&mut stack, &signed, 0, SIGNED_WARMUP, &RxMeta::SPDU);
+        let measured = SIGNED_STEPS - SIGNED_WARMUP;
+        let start = Instant::now();
+        let n = run_steps(&mut stack, &signed, SIGNED_WARMUP, measured, &RxMeta::SPDU);
+        let wall_signed = start.elapsed().as_secs_f64();
+        let c = stack.counters();
+        let signed_us = wall_signed * 1e6 / n as f64;
+        println!(
+            "pipeline/dense: signatures on, {name}: {signed_us:.2} us per message ({:.2} us verification), real-time factor {:.1}x; {} verified, {} failed verification",
+            signed_us - plain_us,
+            measured as f64 * 0.1 / wall_signed,
+            c.verified,
+            c.verify_failed
+        );
     }
 }
 
 fn bench(c: &mut Criterion) {
     report();
-    let steps = traffic(&mut None);
+    let steps = traffic(&mut None, STEPS);
     let mut stack = new_stack();
     let mut k = 0usize;
     run_steps(&mut stack, &steps, 0, 100, &RxMeta::PLAIN);

@@ -12,6 +12,7 @@
 //! |---|---|
 //! | `ffi` | C ABI (feature `capi`), the only `unsafe` |
 //! | `stack` | sans-IO entry point: ingest → verify → decode → fuse → apps → events |
+//! | `stack_security` | the security layer as the stack's verifier and the runner's signer (feature `security`) |
 //! | `apps` | collision and signal warnings |
 //! | `fusion` | observations → tracks |
 //! | `security` | COER certificates and signed data, verification, signing |
@@ -38,6 +39,8 @@ pub mod scenario;
 #[cfg(feature = "security")]
 pub mod security;
 pub mod stack;
+#[cfg(feature = "security")]
+pub mod stack_security;
 pub mod time;
 
 #[cfg(doctest)]

@@ -20,6 +20,8 @@
 //! [`Config::require_signatures`] is set) goes through the [`SpduVerifier`] given with
 //! [`Stack::set_verifier`]; the verifier returns the inner payload or a typed
 //! [`VerifyFailure`]. Without a verifier such payloads are dropped ([`DropReason::NoVerifier`]).
+//! With feature `security`, `cv2x::stack_security` connects the security layer: a verifier
+//! over `security::Verifier` and a signer, and a matched pair from the test PKI.
 //!
 //! **Bounded memory**: every store and queue has a limit in [`Config`] and counts what it drops
 //! or evicts; the fusion tracker allocates its tables up front. Nothing grows with the input.
@@ -49,50 +51,150 @@ use crate::net::PayloadKind;
 use crate::time::Timestamp;
 
 /// Why a secured message failed verification (implemented by the security layer).
+///
+/// One variant per check of the security layer's pipeline, so a drop says precisely what
+/// failed; [`VerifyFailure::code`] gives the same snake_case code as the security layer's
+/// report (`security::SecurityError::code`). [`Unsupported`](Self::Unsupported),
+/// [`ChainInvalid`](Self::ChainInvalid) and [`Other`](Self::Other) are coarser reasons for
+/// verifiers that cannot tell more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 pub enum VerifyFailure {
-    /// Not a well-formed SPDU.
+    /// Not a well-formed SPDU (`malformed`).
     #[error("malformed SPDU")]
     Malformed,
-    /// Protocol version or content type not supported.
+    /// Not supported, no finer reason given (`unsupported`).
     #[error("unsupported SPDU")]
     Unsupported,
-    /// The data is not signed.
+    /// The protocol version is not 3 (`incompatible_protocol`).
+    #[error("incompatible protocol version")]
+    IncompatibleProtocol,
+    /// A hash or signature algorithm that is not verified, or a hash that does not match the
+    /// signature algorithm (`unsupported_algorithm`).
+    #[error("unsupported algorithm")]
+    UnsupportedAlgorithm,
+    /// The signer is `self` or an unknown alternative (`unsupported_signer_type`).
+    #[error("unsupported signer type")]
+    UnsupportedSignerType,
+    /// The signed payload is not unsecured data (`unsupported_payload`).
+    #[error("unsupported payload")]
+    UnsupportedPayload,
+    /// The data is not signed (`unsigned`).
     #[error("not signed")]
     Unsigned,
-    /// The signer's certificate is unknown (digest not in the cache).
+    /// The signer's certificate is unknown: the digest names no known certificate
+    /// (`signer_not_found`).
     #[error("unknown signer")]
     UnknownSigner,
-    /// The certificate chain does not reach a trust anchor or a certificate signature fails.
+    /// The certificate chain is invalid, no finer reason given (`chain_invalid`).
     #[error("certificate chain invalid")]
     ChainInvalid,
-    /// A certificate is expired or not yet valid.
-    #[error("certificate not valid at this time")]
+    /// A certificate's issuer is neither a trust anchor nor a known certificate
+    /// (`unknown_issuer`).
+    #[error("unknown issuer")]
+    UnknownIssuer,
+    /// An issuer may not issue the certificate below it (`issuer_not_permitted`).
+    #[error("issuer not permitted")]
+    IssuerNotPermitted,
+    /// A certificate's validity is not inside its issuer's (`validity_not_inside_issuer`).
+    #[error("validity not inside the issuer's")]
+    ValidityNotInsideIssuer,
+    /// A certificate's region is not inside its issuer's (`region_not_inside_issuer`).
+    #[error("region not inside the issuer's")]
+    RegionNotInsideIssuer,
+    /// The chain is longer than permitted (`excessive_chain_length`).
+    #[error("excessive chain length")]
+    ExcessiveChainLength,
+    /// A certificate's signature does not verify (`certificate_signature_invalid`).
+    #[error("certificate signature invalid")]
+    CertificateSignatureInvalid,
+    /// An implicit certificate, which is not supported (`implicit_certificate_unsupported`).
+    #[error("implicit certificate not supported")]
+    ImplicitCertificate,
+    /// A public key is not a point of its curve (`invalid_public_key`).
+    #[error("invalid public key")]
+    InvalidPublicKey,
+    /// The signer certificate expired before the generation time (`certificate_expired`).
+    #[error("certificate expired")]
     CertificateExpired,
-    /// A certificate is revoked.
+    /// The signer certificate is not yet valid at the generation time
+    /// (`certificate_not_yet_valid`).
+    #[error("certificate not yet valid")]
+    CertificateNotYetValid,
+    /// A certificate is revoked (`revoked`).
     #[error("certificate revoked")]
     Revoked,
-    /// The generation time is too old.
+    /// No generation time while one is required (`generation_time_missing`).
+    #[error("generation time missing")]
+    GenerationTimeMissing,
+    /// The generation time is too old (`generation_time_too_old`).
     #[error("message too old")]
     TooOld,
-    /// The generation time is in the future.
+    /// The generation time is in the future (`generation_time_in_future`).
     #[error("message from the future")]
     FromFuture,
-    /// A replayed message.
+    /// The message's expiry time has passed (`expired`).
+    #[error("message expired")]
+    Expired,
+    /// A replayed message (`duplicate`).
     #[error("replay")]
     Replay,
-    /// The signer may not sign this AID / PSID.
+    /// The signer may not sign this AID / PSID (`aid_not_permitted`).
     #[error("AID not permitted")]
     AidNotPermitted,
-    /// The signer may not sign at this position.
+    /// The signer's SSP does not satisfy the requirement for the AID (`ssp_mismatch`).
+    #[error("SSP mismatch")]
+    SspMismatch,
+    /// The signer may not sign at this position (`location_outside_region`).
     #[error("region not permitted")]
     RegionNotPermitted,
-    /// The message signature does not verify.
+    /// No generation location while one is required (`location_missing`).
+    #[error("generation location missing")]
+    LocationMissing,
+    /// The message signature does not verify (`message_signature_invalid`).
     #[error("bad signature")]
     BadSignature,
-    /// Another failure, by the security layer's numeric code.
+    /// Another failure, by the verifier's numeric code (`other`).
     #[error("verification failure {0}")]
     Other(u16),
+}
+
+impl VerifyFailure {
+    /// The stable snake_case code: the security layer's report code for the same check.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            VerifyFailure::Malformed => "malformed",
+            VerifyFailure::Unsupported => "unsupported",
+            VerifyFailure::IncompatibleProtocol => "incompatible_protocol",
+            VerifyFailure::UnsupportedAlgorithm => "unsupported_algorithm",
+            VerifyFailure::UnsupportedSignerType => "unsupported_signer_type",
+            VerifyFailure::UnsupportedPayload => "unsupported_payload",
+            VerifyFailure::Unsigned => "unsigned",
+            VerifyFailure::UnknownSigner => "signer_not_found",
+            VerifyFailure::ChainInvalid => "chain_invalid",
+            VerifyFailure::UnknownIssuer => "unknown_issuer",
+            VerifyFailure::IssuerNotPermitted => "issuer_not_permitted",
+            VerifyFailure::ValidityNotInsideIssuer => "validity_not_inside_issuer",
+            VerifyFailure::RegionNotInsideIssuer => "region_not_inside_issuer",
+            VerifyFailure::ExcessiveChainLength => "excessive_chain_length",
+            VerifyFailure::CertificateSignatureInvalid => "certificate_signature_invalid",
+            VerifyFailure::ImplicitCertificate => "implicit_certificate_unsupported",
+            VerifyFailure::InvalidPublicKey => "invalid_public_key",
+            VerifyFailure::CertificateExpired => "certificate_expired",
+            VerifyFailure::CertificateNotYetValid => "certificate_not_yet_valid",
+            VerifyFailure::Revoked => "revoked",
+            VerifyFailure::GenerationTimeMissing => "generation_time_missing",
+            VerifyFailure::TooOld => "generation_time_too_old",
+            VerifyFailure::FromFuture => "generation_time_in_future",
+            VerifyFailure::Expired => "expired",
+            VerifyFailure::Replay => "duplicate",
+            VerifyFailure::AidNotPermitted => "aid_not_permitted",
+            VerifyFailure::SspMismatch => "ssp_mismatch",
+            VerifyFailure::RegionNotPermitted => "location_outside_region",
+            VerifyFailure::LocationMissing => "location_missing",
+            VerifyFailure::BadSignature => "message_signature_invalid",
+            VerifyFailure::Other(_) => "other",
+        }
+    }
 }
 
 /// The result of a successful verification.

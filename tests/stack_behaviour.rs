@@ -467,6 +467,7 @@ fn sensor_sharing_participants_become_objects() {
 #[test]
 fn signed_scenario_messages_are_verified_and_tampering_is_caught() {
     use cv2x::scenario::{RunOptions, Scenario, run};
+    use cv2x::security::cert::KeyAlg;
     let sc = Scenario::from_json(
         r#"{"name":"signed","duration_s":2,"ego":{"speed_mps":10},
             "actors":[{"id":1,"x":0,"y":40,"speed_mps":5,"seen_by":["bsm","rsm"]}],
@@ -474,15 +475,15 @@ fn signed_scenario_messages_are_verified_and_tampering_is_caught() {
             "expect":[{"app":"GLOSA","by_s":0.5}]}"#,
     )
     .unwrap();
-    for sm2 in [false, true] {
-        let o = run(&sc, RunOptions::signed(sm2).unwrap());
+    for alg in [KeyAlg::EcdsaP256, KeyAlg::Sm2] {
+        let o = run(&sc, RunOptions::signed(alg).unwrap());
         assert!(o.passed(), "{:?}", o.failures);
         assert_eq!(o.counters.verified, o.messages);
         assert_eq!(o.counters.verify_failed, 0);
     }
     // A verifier that trusts another PKI rejects everything: nothing reaches the apps.
-    let mut opts = RunOptions::signed(false).unwrap();
-    opts.verifier = RunOptions::signed(true).unwrap().verifier;
+    let mut opts = RunOptions::signed(KeyAlg::EcdsaP256).unwrap();
+    opts.verifier = RunOptions::signed(KeyAlg::Sm2).unwrap().verifier;
     let o = run(&sc, opts);
     assert!(!o.passed());
     assert_eq!(o.counters.verified, 0);

@@ -35,6 +35,8 @@ mod kinematics;
 #[cfg(feature = "jer")]
 mod parse;
 mod run;
+#[cfg(feature = "security")]
+mod signed;
 
 pub use build::{EGO_ID, MessageSigner, SignFailure, actor_vehicle_id};
 pub use kinematics::{MotionState, Trajectory};

@@ -27,7 +27,7 @@ use super::kinematics::{MotionState, Trajectory};
 use super::{AdviceKind, Kind, Scenario};
 
 /// Scenario time zero: 2026-03-01 08:00:00 UTC.
-const T0_UNIX_MS: i64 = 1_772_352_000_000;
+pub(crate) const T0_UNIX_MS: i64 = 1_772_352_000_000;
 
 /// How to run a scenario.
 #[derive(Default)]
@@ -38,32 +38,6 @@ pub struct RunOptions {
     pub signer: Option<Box<dyn MessageSigner>>,
     /// Verifies signed messages in the stack.
     pub verifier: Option<Box<dyn SpduVerifier>>,
-}
-
-impl RunOptions {
-    /// Every message signed by a pseudonym of a deterministic test PKI (ECDSA P-256, or SM2
-    /// when `sm2`), and the stack verifying them with that PKI's root as its trust anchor.
-    #[cfg(feature = "security")]
-    pub fn signed(sm2: bool) -> Result<RunOptions, crate::security::SecurityError> {
-        use crate::security::cert::KeyAlg;
-        use crate::security::testpki::TestPki;
-        use crate::security::{Config as SecConfig, Verifier};
-        let alg = if sm2 { KeyAlg::Sm2 } else { KeyAlg::EcdsaP256 };
-        let pki = TestPki::new(alg, b"cv2x scenario", epoch())?;
-        let signer = pki.signer(&SCENARIO_AIDS)?;
-        let mut verifier = Verifier::new(SecConfig::default());
-        verifier.add_trust_anchor(pki.root_cert())?;
-        verifier.add_certificate(pki.ca_cert())?;
-        verifier.add_certificate(signer.certificate())?;
-        Ok(RunOptions {
-            config: Some(Config {
-                require_signatures: true,
-                ..Config::default()
-            }),
-            signer: Some(Box::new(signer)),
-            verifier: Some(Box::new(verifier)),
-        })
-    }
 }
 
 /// The AIDs scenario messages are sent with: BSM, PSM (aftermarket BSM AID), MAP, SPAT, RSI,

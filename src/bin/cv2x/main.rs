@@ -16,7 +16,7 @@ commands:\n\
   listen [--group ADDR] --port P [--count N] [--timeout S] ...   print received DSMP messages as JSON lines\n\
   send --port P [--group ADDR] [--rate HZ] FILE.jsonl ...         send vector lines wrapped in DSMP\n\
   replay --port P [--group ADDR] [--speed X|--fast] FILE.pcap     replay a capture's UDP payloads\n\
-  scenario [--signed|--signed-sm2] FILE.json...   run scenarios through the stack, check expectations\n\
+  scenario [--sign p256|sm2|none] FILE.json...   run scenarios through the stack (signed, default sm2), check expectations\n\
   cert inspect HEX|FILE                 certificate (COER) -> JSON\n\
   cert verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a certificate chain\n\
   spdu verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a signed message\n";

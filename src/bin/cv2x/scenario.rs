@@ -1,10 +1,13 @@
 //! `scenario`: runs scenario files through the whole stack and checks their expectations.
+//! Every message is signed with the test PKI and verified by the stack (`--sign sm2`, the
+//! default; `--sign p256`; `--sign none` for plain frames).
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use cv2x::apps::Advice;
 use cv2x::scenario::{Outcome, RunOptions, Scenario, TimelineEntry, run};
+use cv2x::security::cert::KeyAlg;
 use serde_json::{Value, json};
 
 fn entry_json(name: &str, e: &TimelineEntry) -> Value {
@@ -42,39 +45,42 @@ fn entry_json(name: &str, e: &TimelineEntry) -> Value {
     v
 }
 
-/// How messages are secured.
-#[derive(Clone, Copy)]
-enum Security {
-    Off,
-    P256,
-    Sm2,
-}
-
-fn run_file(path: &Path, security: Security) -> Result<Outcome, String> {
+fn run_file(path: &Path, sign: Option<KeyAlg>) -> Result<Outcome, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let sc = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let opts = match security {
-        Security::Off => RunOptions::default(),
-        Security::P256 | Security::Sm2 => RunOptions::signed(matches!(security, Security::Sm2))
-            .map_err(|e| format!("test PKI: {e}"))?,
+    let opts = match sign {
+        Some(alg) => RunOptions::signed(alg).map_err(|e| format!("test PKI: {e}"))?,
+        None => RunOptions::default(),
     };
     Ok(run(&sc, opts))
 }
 
-/// Runs `cv2x scenario [--signed|--signed-sm2] FILE.json...` (`--signed`: every message
-/// signed with a test-PKI pseudonym, ECDSA P-256 or SM2, and verified by the stack).
-pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
-    let mut security = Security::Off;
+/// Splits `--sign p256|sm2|none` (default SM2, the algorithm of GB/T 45112 deployments) from
+/// the file arguments.
+fn sign_option(args: &[String]) -> Result<(Option<KeyAlg>, Vec<&String>), String> {
+    let mut sign = Some(KeyAlg::Sm2);
     let mut files = Vec::new();
-    for a in args {
-        match a.as_str() {
-            "--signed" => security = Security::P256,
-            "--signed-sm2" => security = Security::Sm2,
-            _ => files.push(a.clone()),
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--sign" {
+            sign = match it.next().map(String::as_str) {
+                Some("sm2") => Some(KeyAlg::Sm2),
+                Some("p256") => Some(KeyAlg::EcdsaP256),
+                Some("none") => None,
+                _ => return Err("--sign takes p256, sm2 or none".into()),
+            };
+        } else {
+            files.push(a);
         }
     }
+    Ok((sign, files))
+}
+
+/// Runs `cv2x scenario FILE.json...`.
+pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
+    let (sign, files) = sign_option(args)?;
     if files.is_empty() {
-        return Err("usage: cv2x scenario [--signed|--signed-sm2] FILE.json...".into());
+        return Err("usage: cv2x scenario [--sign p256|sm2|none] FILE.json...".into());
     }
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut out = std::io::stdout().lock();
@@ -82,9 +88,9 @@ pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
     let mut print = |line: String| {
         let _ = writeln!(out, "{line}");
     };
-    for a in &files {
+    for a in files {
         let path = Path::new(a);
-        match run_file(path, security) {
+        match run_file(path, sign) {
             Ok(o) => {
                 for e in &o.timeline {
                     print(entry_json(&o.name, e).to_string());
