@@ -4,8 +4,9 @@
 //! - `security/verify_cached/{p256,sm2}`: the full pipeline for a digest-signed SPDU from a
 //!   signer already verified and cached (parse, time, replay, lookup, hash, signature).
 //! - `security/raw/{p256,sm2}`: the bare signature verification of the chosen backend with a
-//!   prepared key (ring for P-256; efficient-sm2 with `sm2-fast`).
-//! - `security/raw/sm2_rustcrypto`: RustCrypto `sm2` `verify_prehash`, same key and signature.
+//!   prepared key (ring for P-256; efficient-sm2 with `sm2-fast`), over the same 512 signed
+//!   messages as `verify_cached`, digests computed beforehand.
+//! - `security/raw/sm2_rustcrypto`: RustCrypto `sm2` `verify_prehash`, same keys and signatures.
 //! - `security/reject_unknown_signer`: a flood of SPDUs naming unknown signer digests.
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 use cv2x::security::cert::KeyAlg;
@@ -46,6 +47,42 @@ fn cached_setup(alg: KeyAlg) -> (Verifier, Vec<Vec<u8>>) {
     (v, msgs)
 }
 
+/// The bare-call inputs of `msgs` (from [`cached_setup`] with the same algorithm): the signer's
+/// prepared key and, per message, the digests computed beforehand with its r and s. The raw
+/// benches iterate over these, so both sides verify the same 512 distinct signatures.
+fn raw_inputs(
+    b: &SoftwareBackend,
+    alg: KeyAlg,
+    msgs: &[Vec<u8>],
+) -> (<SoftwareBackend as Backend>::Key, Vec<RawInput>) {
+    let pki = TestPki::new(alg, b"bench", now()).expect("test PKI");
+    let s = pki.signer(&[32]).expect("signer");
+    let cert = cv2x::security::cert::Certificate::from_bytes(s.certificate()).expect("cert");
+    let pk = cert.public_key().expect("key");
+    let key = b.prepare_key(alg, &pk.point).expect("key");
+    let input = match alg {
+        KeyAlg::Sm2 => {
+            cv2x::security::crypto::sm2_za(b, &b.sm3(&[s.certificate()]), &b.key_xy(&key))
+        }
+        _ => b.sha256(&[s.certificate()]),
+    };
+    let inputs = msgs
+        .iter()
+        .map(|m| {
+            let Ok(cv2x::security::spdu::Content::Signed(sd)) = cv2x::security::spdu::parse(m)
+            else {
+                panic!("signed")
+            };
+            let e = b.sm3(&[&input, sd.tbs]);
+            let mut m64 = [0u8; 64];
+            m64[..32].copy_from_slice(&b.sha256(&[sd.tbs]));
+            m64[32..].copy_from_slice(&input);
+            (e, m64, sd.signature.r, sd.signature.s)
+        })
+        .collect();
+    (key, inputs)
+}
+
 fn verify_cached(c: &mut Criterion) {
     let mut g = c.benchmark_group("security");
     for (alg, name) in [(KeyAlg::EcdsaP256, "p256"), (KeyAlg::Sm2, "sm2")] {
@@ -67,34 +104,33 @@ fn verify_cached(c: &mut Criterion) {
 fn raw(c: &mut Criterion) {
     let mut g = c.benchmark_group("security");
     let b = SoftwareBackend::default();
-    // P-256: the backend call the pipeline makes, on a 64-octet 1609.2 digest input
-    let k = PrivateKey::from_bytes(KeyAlg::EcdsaP256, &[0x11; 32]).expect("key");
-    let input = [0x22u8; 32];
-    let sig = k.sign(&input, PAYLOAD).expect("sign");
-    let key = b
-        .prepare_key(KeyAlg::EcdsaP256, &k.public_key().point)
-        .expect("key");
-    let mut msg = [0u8; 64];
-    msg[..32].copy_from_slice(&b.sha256(&[PAYLOAD]));
-    msg[32..].copy_from_slice(&input);
-    assert!(b.verify_p256(&key, &msg, &sig.r, &sig.s));
+    // The backend calls the pipeline makes, on the messages `verify_cached` verifies.
+    let (_, msgs) = cached_setup(KeyAlg::EcdsaP256);
+    let (key, inputs) = raw_inputs(&b, KeyAlg::EcdsaP256, &msgs);
+    let mut i = 0usize;
     g.bench_function("raw/p256", |bch| {
-        bch.iter(|| b.verify_p256(&key, black_box(&msg), &sig.r, &sig.s))
+        bch.iter(|| {
+            i = (i + 1) % inputs.len();
+            let (_, m64, r, s) = &inputs[i];
+            assert!(b.verify_p256(&key, black_box(m64), r, s));
+        })
     });
-    // SM2: the chosen verifier and the RustCrypto reference on the same key and signature
-    let k = PrivateKey::from_bytes(KeyAlg::Sm2, &[0x33; 32]).expect("key");
-    let sig = k.sign(&input, PAYLOAD).expect("sign");
-    let key = b
-        .prepare_key(KeyAlg::Sm2, &k.public_key().point)
-        .expect("key");
-    let e = b.sm3(&[&input, PAYLOAD]);
-    assert!(b.verify_sm2(&key, &e, &sig.r, &sig.s));
-    assert!(b.verify_sm2_reference(&key, &e, &sig.r, &sig.s));
+    // SM2: the chosen verifier and the RustCrypto reference on the same keys and signatures
+    let (_, msgs) = cached_setup(KeyAlg::Sm2);
+    let (key, inputs) = raw_inputs(&b, KeyAlg::Sm2, &msgs);
     g.bench_function("raw/sm2", |bch| {
-        bch.iter(|| b.verify_sm2(&key, black_box(&e), &sig.r, &sig.s))
+        bch.iter(|| {
+            i = (i + 1) % inputs.len();
+            let (e, _, r, s) = &inputs[i];
+            assert!(b.verify_sm2(&key, black_box(e), r, s));
+        })
     });
     g.bench_function("raw/sm2_rustcrypto", |bch| {
-        bch.iter(|| b.verify_sm2_reference(&key, black_box(&e), &sig.r, &sig.s))
+        bch.iter(|| {
+            i = (i + 1) % inputs.len();
+            let (e, _, r, s) = &inputs[i];
+            assert!(b.verify_sm2_reference(&key, black_box(e), r, s));
+        })
     });
     g.finish();
 }
@@ -163,39 +199,8 @@ fn paired(_c: &mut Criterion) {
     let b = SoftwareBackend::default();
     for (alg, name) in [(KeyAlg::EcdsaP256, "p256"), (KeyAlg::Sm2, "sm2")] {
         let (mut v, msgs) = cached_setup(alg);
-        let pki = TestPki::new(alg, b"bench", now()).expect("test PKI");
-        let s = pki.signer(&[32]).expect("signer");
-        let cert = cv2x::security::cert::Certificate::from_bytes(s.certificate()).expect("cert");
-        let pk = cert.public_key().expect("key");
-        let key = b.prepare_key(alg, &pk.point).expect("key");
-        let Ok(cv2x::security::spdu::Content::Signed(sd)) = cv2x::security::spdu::parse(&msgs[0])
-        else {
-            panic!("signed")
-        };
-        let input = match alg {
-            KeyAlg::Sm2 => {
-                cv2x::security::crypto::sm2_za(&b, &b.sm3(&[s.certificate()]), &b.key_xy(&key))
-            }
-            _ => b.sha256(&[s.certificate()]),
-        };
-        let (r, sig_s) = (sd.signature.r, sd.signature.s);
+        let (key, inputs) = raw_inputs(&b, alg, &msgs);
         let at = now().add_micros(1000);
-        let _ = (r, sig_s);
-        // the bare signature checks of the same messages, digests computed beforehand
-        let inputs: Vec<RawInput> = msgs
-            .iter()
-            .map(|m| {
-                let Ok(cv2x::security::spdu::Content::Signed(sd)) = cv2x::security::spdu::parse(m)
-                else {
-                    panic!("signed")
-                };
-                let e = b.sm3(&[&input, sd.tbs]);
-                let mut m64 = [0u8; 64];
-                m64[..32].copy_from_slice(&b.sha256(&[sd.tbs]));
-                m64[32..].copy_from_slice(&input);
-                (e, m64, sd.signature.r, sd.signature.s)
-            })
-            .collect();
         // Each round times the pipeline and the bare call on the same 8 messages, back to back;
         // the median of the per-round ratios is robust to load from other processes.
         const B: usize = 8;
