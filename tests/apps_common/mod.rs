@@ -182,6 +182,17 @@ impl World {
 
     /// Runs `app` over the world; returns every warning with its time. Also returns the world
     /// states at each step through `probe`.
+    /// Moves the ego (and its turn signal) and every actor over the step starting at `t`.
+    fn advance(&mut self, t: f64, dt: f64) {
+        if let Some(ts) = self.ego.signal_change(t, dt) {
+            self.turn_signal = ts;
+        }
+        self.ego.step(t, dt);
+        for a in &mut self.actors {
+            a.step(t, dt);
+        }
+    }
+
     pub fn run_with(
         &self,
         app: &mut dyn ObjectApp,
@@ -239,13 +250,7 @@ impl World {
                     warning: *warning,
                 });
             }
-            if let Some(ts) = w.ego.signal_change(t, self.step_s) {
-                w.turn_signal = ts;
-            }
-            w.ego.step(t, self.step_s);
-            for a in &mut w.actors {
-                a.step(t, self.step_s);
-            }
+            w.advance(t, self.step_s);
         }
         events
     }
@@ -394,13 +399,7 @@ impl World {
                 }
                 events.push(Event { t_s: t, warning });
             }
-            if let Some(ts) = w.ego.signal_change(t, self.step_s) {
-                w.turn_signal = ts;
-            }
-            w.ego.step(t, self.step_s);
-            for a in &mut w.actors {
-                a.step(t, self.step_s);
-            }
+            w.advance(t, self.step_s);
         }
         events
     }
