@@ -152,3 +152,27 @@ fn cert_verify_chain() {
     assert_eq!(v["result"], "unknown_issuer");
     assert_eq!(code, 1);
 }
+
+/// A reader that closes the pipe before the output is written (`| grep -q`, `| head`) ends the
+/// command quietly with success, never with a panic.
+#[test]
+fn closed_stdout_pipe_is_not_a_panic() {
+    use std::process::Stdio;
+    for _ in 0..20 {
+        let mut child = Command::new(BIN)
+            .args([
+                "cert",
+                "inspect",
+                &data("ieee1609dot2_ecdsa/rca_cert.coer.hex"),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+    }
+}

@@ -62,7 +62,7 @@ pub fn run(cmd: &str, args: &[String]) -> Result<ExitCode, String> {
                 .map_err(|_| "HEX is not hexadecimal".to_string())?;
             match std.decode_named(&o.ty, &bytes) {
                 Ok(Some((v, _))) => {
-                    println!("{v}");
+                    outln!("{v}");
                     Ok(ExitCode::SUCCESS)
                 }
                 Ok(None) => Err(format!("unknown type `{}`", o.ty)),
@@ -81,7 +81,7 @@ pub fn run(cmd: &str, args: &[String]) -> Result<ExitCode, String> {
             let v: Value = serde_json::from_str(&text).map_err(|e| format!("JSON: {e}"))?;
             match std.encode_named(&o.ty, &v) {
                 Ok(Some(b)) => {
-                    println!("{}", hex_lower(&b));
+                    outln!("{}", hex_lower(&b));
                     Ok(ExitCode::SUCCESS)
                 }
                 Ok(None) => Err(format!("unknown type `{}`", o.ty)),
@@ -131,7 +131,7 @@ fn conform_cmd(std: Option<Standard>, paths: &[String]) -> Result<ExitCode, Stri
     let (mut passed, mut failed) = (0usize, 0usize);
     for f in &files {
         let Some(s) = std.or_else(|| std_of(f)) else {
-            println!("{}: cannot tell the standard (use --std)", f.display());
+            outln!("{}: cannot tell the standard (use --std)", f.display());
             failed += 1;
             continue;
         };
@@ -149,12 +149,12 @@ fn conform_cmd(std: Option<Standard>, paths: &[String]) -> Result<ExitCode, Stri
                 Ok(()) => passed += 1,
                 Err(reason) => {
                     failed += 1;
-                    println!("{}:{}: {reason}", f.display(), i + 1);
+                    outln!("{}:{}: {reason}", f.display(), i + 1);
                 }
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -1,5 +1,7 @@
 //! `cv2x`: the command-line tool. Each subcommand family lives in its own module; every module
 //! exposes `run(cmd, args) -> Result<ExitCode, String>`.
+#[macro_use]
+mod out;
 mod codec;
 
 use std::process::ExitCode;
@@ -29,7 +31,7 @@ fn main() -> ExitCode {
     };
     let result: Result<ExitCode, String> = match cmd.as_str() {
         "-h" | "--help" | "help" => {
-            print!("{USAGE}");
+            out!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         "decode" | "encode" | "conform" => codec::run(cmd, rest),

@@ -305,8 +305,9 @@ fn listen(o: &Options) -> Result<ExitCode, String> {
                 line["hex"] = json!(to_hex(data));
             }
         }
-        writeln!(out, "{line}").map_err(|e| format!("stdout: {e}"))?;
-        out.flush().map_err(|e| format!("stdout: {e}"))?;
+        if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+            crate::out::finish(&e);
+        }
         if line.get("dropped").is_none() {
             printed += 1;
         }

@@ -327,7 +327,7 @@ fn inspect(args: &[String]) -> Result<ExitCode, String> {
     };
     let bytes = read_input(arg)?;
     let c = Certificate::from_bytes(&bytes).map_err(|e| format!("{}: {e}", e.code()))?;
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&cert_json(&c)).map_err(|e| e.to_string())?
     );
@@ -393,7 +393,7 @@ fn spdu_verify(args: &[String]) -> Result<ExitCode, String> {
         "certificate_request": rep.certificate_request.map(|h| to_hex(&h)),
         "payload": rep.payload.map(to_hex),
     });
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
     );
@@ -417,7 +417,7 @@ fn cert_verify(args: &[String]) -> Result<ExitCode, String> {
         }),
         Err(e) => json!({ "result": e.code(), "detail": e.to_string() }),
     };
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
     );
