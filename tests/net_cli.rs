@@ -1,7 +1,9 @@
-//! `cv2x listen` / `cv2x send` end to end on 127.0.0.1 and on a loopback multicast group.
+//! `cv2x listen` / `cv2x send` end to end on 127.0.0.1 and on a loopback multicast group,
+//! plain and signed (with the lab PKI that `cv2x pki init` writes).
 #![cfg(feature = "cli")]
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
@@ -39,26 +41,35 @@ fn vectors_file(name: &str) -> std::path::PathBuf {
     path
 }
 
-fn run_pair(listen_args: &[&str], send_args: &[&str], file: &std::path::Path) -> Vec<Value> {
+/// Runs a listener for `count` messages and a sender of `file` on the arguments given; returns
+/// the listener's lines. The sender repeats the file so a late listener start still gets them.
+fn run_pair<L, S>(listen_args: &[L], send_args: &[S], file: &Path, count: u32) -> Vec<Value>
+where
+    L: AsRef<std::ffi::OsStr>,
+    S: AsRef<std::ffi::OsStr>,
+{
     let listener = Command::new(BIN)
         .arg("listen")
         .args(listen_args)
-        .args(["--count", "2", "--timeout", "10"])
+        .args(["--count", &count.to_string(), "--timeout", "10"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Give the listener time to bind; send repeats the file so a late start still gets two.
+    // Give the listener time to bind.
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let status = Command::new(BIN)
+    let sent = Command::new(BIN)
         .arg("send")
         .args(send_args)
-        .args(["--rate", "50", "--count", "30"])
+        .args(["--rate", "50", "--count", &(count + 28).to_string()])
         .arg(file)
-        .stderr(Stdio::null())
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(
+        sent.status.success(),
+        "send failed: {}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
     let out = listener.wait_with_output().unwrap();
     assert!(
         out.status.success(),
@@ -76,7 +87,7 @@ fn run_pair(listen_args: &[&str], send_args: &[&str], file: &std::path::Path) ->
 fn listen_and_send_unicast() {
     let port = free_port().to_string();
     let file = vectors_file("unicast");
-    let lines = run_pair(&["--port", &port], &["--port", &port], &file);
+    let lines = run_pair(&["--port", &port], &["--port", &port], &file, 2);
     assert_eq!(lines.len(), 2);
     // Messages arrive in the file's order; the SSM line's AID is unknown to the listener and
     // dropped, so the two printed are two of MAP / SPAT.
@@ -104,6 +115,7 @@ fn listen_and_send_multicast() {
         &[group[0], group[1], "--port", &port],
         &[group[0], group[1], "--port", &port],
         &file,
+        2,
     );
     assert_eq!(lines.len(), 2);
 }
@@ -138,4 +150,167 @@ fn bad_arguments_are_usage_errors() {
         let out = Command::new(BIN).args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
+}
+
+// --- signed messages: `send --sign-cert/--sign-key`, `listen --trust` ---------------------------
+
+fn frames() -> String {
+    format!(
+        "{}/tests/vectors/csae53_2020/MessageFrame.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// Writes a lab PKI and returns its directory and the summary `pki init` printed. Each test
+/// names its own (`test`): every run of `pki init` signs the certificates anew.
+fn pki(test: &str, alg: &str, seed: &str) -> (PathBuf, Value) {
+    let dir = std::env::temp_dir().join(format!(
+        "cv2x-signed-cli-{}-{test}-{alg}-{seed}",
+        std::process::id()
+    ));
+    let out = Command::new(BIN)
+        .args(["pki", "init", "--alg", alg, "--seed", seed])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, serde_json::from_slice(&out.stdout).unwrap())
+}
+
+fn file(dir: &Path, name: &str) -> String {
+    dir.join(name).to_string_lossy().into_owned()
+}
+
+/// Runs a listener and a sender of the MessageFrame vectors on a free port.
+fn exchange(listen: &[String], send: &[String], count: u32) -> Vec<Value> {
+    let port = free_port().to_string();
+    let on_port = |args: &[String]| {
+        let mut v = strings(&["--port", &port]);
+        v.extend_from_slice(args);
+        v
+    };
+    run_pair(
+        &on_port(listen),
+        &on_port(send),
+        Path::new(&frames()),
+        count,
+    )
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+fn trust(dir: &Path) -> Vec<String> {
+    strings(&[
+        "--trust",
+        &file(dir, "root.oer"),
+        "--cert",
+        &file(dir, "ca.oer"),
+    ])
+}
+
+fn sign(dir: &Path, signer: &str) -> Vec<String> {
+    strings(&[
+        "--sign-cert",
+        &file(dir, "signer.oer"),
+        "--sign-key",
+        &file(dir, "signer.key"),
+        "--signer",
+        signer,
+    ])
+}
+
+#[test]
+fn signed_messages_verify_and_their_payload_is_decoded() {
+    for alg in ["sm2", "p256"] {
+        let (dir, summary) = pki("verify", alg, "a");
+        // `auto`: the first message carries the certificate, the rest name it by digest.
+        let lines = exchange(&trust(&dir), &sign(&dir, "auto"), 4);
+        assert_eq!(lines.len(), 4, "{alg}");
+        for l in &lines {
+            assert_eq!(l["kind"], "spdu", "{alg}: {l}");
+            assert_eq!(l["security"]["result"], "ok", "{alg}: {l}");
+            assert_eq!(l["security"]["signature_valid"], true, "{alg}: {l}");
+            assert_eq!(l["security"]["signer"], summary["signer"], "{alg}: {l}");
+            assert_eq!(l["security"]["aid"], l["aid"], "{alg}: {l}");
+            assert!(l["payload"]["MessageFrame"].is_object(), "{alg}: {l}");
+        }
+    }
+}
+
+#[test]
+fn another_root_does_not_verify() {
+    let (signing, _) = pki("root", "sm2", "a");
+    let (other, _) = pki("root", "sm2", "b");
+    let lines = exchange(&trust(&other), &sign(&signing, "certificate"), 2);
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        assert_ne!(l["security"]["result"], "ok", "{l}");
+        assert!(l["payload"].get("MessageFrame").is_none(), "{l}");
+        assert!(l["payload"]["hex"].is_string(), "{l}");
+    }
+}
+
+#[test]
+fn digest_signer_unknown_until_its_certificate_is_known() {
+    let (dir, _) = pki("digest", "p256", "a");
+    let lines = exchange(&trust(&dir), &sign(&dir, "digest"), 2);
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        assert_ne!(l["security"]["result"], "ok", "{l}");
+    }
+    // the first unknown digest asks for the certificate (HashedId3)
+    assert!(
+        lines[0]["security"]["certificate_request"].is_string(),
+        "{}",
+        lines[0]
+    );
+    // the signer certificate given as known: digests verify
+    let mut listen = trust(&dir);
+    listen.extend(strings(&["--cert", &file(&dir, "signer.oer")]));
+    let lines = exchange(&listen, &sign(&dir, "digest"), 2);
+    assert!(lines.iter().all(|l| l["security"]["result"] == "ok"));
+}
+
+#[test]
+fn unsigned_messages_pass_without_a_security_member() {
+    let (dir, _) = pki("unsigned", "sm2", "a");
+    let lines = exchange(&trust(&dir), &[], 2);
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        assert_eq!(l["kind"], "message_frame");
+        assert!(l.get("security").is_none(), "{l}");
+        assert!(l["payload"]["MessageFrame"].is_object(), "{l}");
+    }
+}
+
+#[test]
+fn a_key_that_is_not_the_certificates_is_refused() {
+    let (a, _) = pki("mismatch", "sm2", "a");
+    let (b, _) = pki("mismatch", "sm2", "b");
+    let out = Command::new(BIN)
+        .args(["send", "--port", "9", "--count", "1"])
+        .args(["--sign-cert", &file(&a, "signer.oer")])
+        .args(["--sign-key", &file(&b, "signer.key")])
+        .arg(frames())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is not the key of certificate"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // half a signing configuration is a usage error too
+    let out = Command::new(BIN)
+        .args(["send", "--port", "9", "--sign-key", &file(&a, "signer.key")])
+        .arg(frames())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
 }

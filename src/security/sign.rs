@@ -44,6 +44,33 @@ impl PrivateKey {
         }
     }
 
+    /// The 32-octet big-endian scalar (secret: store it only where the key belongs).
+    pub fn to_bytes(&self) -> [u8; 32] {
+        let mut d = [0u8; 32];
+        match self {
+            PrivateKey::P256(k) => d.copy_from_slice(&k.to_bytes()),
+            PrivateKey::Sm2(k) => d.copy_from_slice(&k.to_bytes()),
+        }
+        d
+    }
+
+    /// Whether `cert`'s verification key is this key's public key.
+    pub fn matches_certificate(&self, cert: &Certificate) -> bool {
+        let xy = self.public_xy();
+        let (x, y) = xy.split_at(32);
+        let y_odd = y[31] & 1 == 1;
+        cert.public_key().is_ok_and(|pk| {
+            pk.alg == self.alg()
+                && match &pk.point {
+                    CurvePoint::XOnly(px) => px[..] == *x,
+                    CurvePoint::CompressedY0(px) => px[..] == *x && !y_odd,
+                    CurvePoint::CompressedY1(px) => px[..] == *x && y_odd,
+                    CurvePoint::Uncompressed(px, py) => px[..] == *x && py[..] == *y,
+                    CurvePoint::Fill => false,
+                }
+        })
+    }
+
     /// Algorithm.
     pub fn alg(&self) -> KeyAlg {
         match self {
@@ -207,6 +234,11 @@ impl SpduSigner {
         &self.cert
     }
 
+    /// The signing key.
+    pub fn key(&self) -> &PrivateKey {
+        &self.key
+    }
+
     /// HashedId8 of the signer certificate.
     pub fn id8(&self) -> HashedId8 {
         self.id8
@@ -238,5 +270,30 @@ impl SpduSigner {
             SignerMode::Certificate => SignerRef::Certificate(&self.cert),
         };
         Ok(spdu::encode_signed(self.key.hash_alg(), tbs, signer, &sig))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::security::testpki::TestPki;
+
+    #[test]
+    fn key_bytes_round_trip_and_match_their_certificate() {
+        let now = Timestamp::from_micros(700_000_000_000_000);
+        for alg in [KeyAlg::EcdsaP256, KeyAlg::Sm2] {
+            let pki = TestPki::new(alg, b"sign-tests", now).unwrap();
+            let signer = pki.signer(&[32]).unwrap();
+            let cert = Certificate::from_bytes(signer.certificate()).unwrap();
+            let key = signer.key();
+            let again = PrivateKey::from_bytes(alg, &key.to_bytes()).unwrap();
+            assert_eq!(again.public_xy(), key.public_xy());
+            assert!(again.matches_certificate(&cert));
+            // another key of the same algorithm, and the CA's certificate, do not match
+            assert!(!pki.key("other").unwrap().matches_certificate(&cert));
+            let ca = Certificate::from_bytes(pki.ca_cert()).unwrap();
+            assert!(!key.matches_certificate(&ca));
+            assert!(pki.ca_key().matches_certificate(&ca));
+        }
     }
 }

@@ -7,6 +7,7 @@ mod codec;
 use std::process::ExitCode;
 
 mod net;
+mod pki;
 mod scenario;
 mod security;
 
@@ -15,13 +16,15 @@ commands:\n\
   decode [--std S] [--type T] HEX      UPER hex -> JER\n\
   encode [--std S] [--type T] JSON|-   JER -> UPER hex\n\
   conform [--std S] PATH...            check conformance vectors (*.jsonl)\n\
-  listen [--group ADDR] --port P [--count N] [--timeout S] ...   print received DSMP messages as JSON lines\n\
-  send --port P [--group ADDR] [--rate HZ] FILE.jsonl ...         send vector lines wrapped in DSMP\n\
+  listen [--group ADDR] --port P [--trust C]... ...  print received DSMP messages as JSON lines\n\
+  send --port P [--group ADDR] [--rate HZ] [--sign-cert C --sign-key K] ... FILE.jsonl\n\
+                                       send vector lines wrapped in DSMP (signed with a key)\n\
   replay --port P [--group ADDR] [--speed X|--fast] FILE.pcap     replay a capture's UDP payloads\n\
   scenario [--sign p256|sm2|none] FILE.json...   run scenarios through the stack (signed, default sm2), check expectations\n\
   cert inspect HEX|FILE                 certificate (COER) -> JSON\n\
   cert verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a certificate chain\n\
-  spdu verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a signed message\n";
+  spdu verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a signed message\n\
+  pki init [--alg sm2|p256] [--seed S] DIR     write a lab PKI: root, CA, signer certificate and key\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         "listen" | "send" | "replay" => net::run(cmd, rest),
         "scenario" => scenario::run_cmd(rest),
         "cert" | "spdu" => security::run(cmd, rest),
+        "pki" => pki::run(rest),
         _ => Err(format!("unknown command `{cmd}`\n{USAGE}")),
     };
     match result {

@@ -4,23 +4,35 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
-use cv2x::net::dispatch::{Framing, SecurityMode};
+use cv2x::net::dispatch::{Framing, PayloadKind, SecurityMode};
 use cv2x::net::dsmp::{self, Repr};
 use cv2x::net::replay::{CaptureReader, CaptureWriter, Pacing, Replayer, Step};
 use cv2x::net::transport::{Source, Transport};
 use cv2x::net::udp::{Interface, UdpConfig, UdpTransport};
 use cv2x::net::{Aid, Dispatcher, MessageClass};
+use cv2x::security::sign::{SignerMode, SpduSigner};
+use cv2x::security::spdu::HeaderFields;
+use cv2x::security::{Report, Verifier};
+use cv2x::time::Timestamp;
 use serde_json::{Value, json};
+
+use crate::security::{build_verifier, read_input};
 
 const USAGE: &str = concat!(
     "usage:\n",
     "  cv2x listen [--group ADDR] --port P [--bind ADDR] [--iface NAME|ADDR] [--count N]\n",
     "              [--timeout S] [--adaptation] [--security detect|plain|signed]\n",
     "              [--write FILE.pcap] [--show-drops]\n",
+    "              [--trust CERT]... [--cert CERT]... [--max-age S] [--max-future S]\n",
     "  cv2x send --port P [--group ADDR | --to ADDR] [--bind ADDR] [--iface NAME|ADDR]\n",
-    "            [--rate HZ] [--count N] [--aid N] [--adaptation] FILE.jsonl\n",
+    "            [--rate HZ] [--count N] [--aid N] [--adaptation]\n",
+    "            [--sign-cert CERT --sign-key KEY [--signer auto|digest|certificate]] FILE.jsonl\n",
     "  cv2x replay --port P [--group ADDR | --to ADDR] [--bind ADDR] [--iface NAME|ADDR]\n",
     "              [--speed X | --fast] [--filter-port Q] FILE.pcap|FILE.pcapng\n",
+    "With --trust, listen verifies every SPDU at its receive time and prints the result and the\n",
+    "payload it carries; --cert adds a known (CA or signer) certificate. With --sign-cert and\n",
+    "--sign-key, send signs each message as it leaves (generation time = send time); `auto`\n",
+    "names the signer by its certificate once a second and by its digest in between.\n",
 );
 
 /// Runs one of the network subcommands.
@@ -63,7 +75,33 @@ struct Options {
     speed: Option<f64>,
     fast: bool,
     filter_port: Option<u16>,
+    trust: Vec<String>,
+    certs: Vec<String>,
+    max_age_s: Option<f64>,
+    max_future_s: Option<f64>,
+    sign_cert: Option<String>,
+    sign_key: Option<String>,
+    signer: SignerChoice,
     files: Vec<String>,
+}
+
+/// How `send` names the signer of a signed message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum SignerChoice {
+    /// The whole certificate once a second, the digest in between.
+    #[default]
+    Auto,
+    /// Always the digest.
+    Digest,
+    /// Always the certificate.
+    Certificate,
+}
+
+fn seconds(s: &str, flag: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("{flag}: `{s}` is not a number of seconds"))
 }
 
 fn value<'a>(it: &mut impl Iterator<Item = &'a String>, flag: &str) -> Result<&'a str, String> {
@@ -143,6 +181,22 @@ impl Options {
                 }
                 "--fast" => o.fast = true,
                 "--filter-port" => o.filter_port = Some(number(value(&mut it, a)?, a)?),
+                "--trust" => o.trust.push(value(&mut it, a)?.to_string()),
+                "--cert" => o.certs.push(value(&mut it, a)?.to_string()),
+                "--max-age" => o.max_age_s = Some(seconds(value(&mut it, a)?, a)?),
+                "--max-future" => o.max_future_s = Some(seconds(value(&mut it, a)?, a)?),
+                "--sign-cert" => o.sign_cert = Some(value(&mut it, a)?.to_string()),
+                "--sign-key" => o.sign_key = Some(value(&mut it, a)?.to_string()),
+                "--signer" => {
+                    o.signer = match value(&mut it, a)? {
+                        "auto" => SignerChoice::Auto,
+                        "digest" => SignerChoice::Digest,
+                        "certificate" => SignerChoice::Certificate,
+                        v => {
+                            return Err(format!("--signer: `{v}` is not auto|digest|certificate"));
+                        }
+                    }
+                }
                 "-h" | "--help" => return Err(USAGE.to_string()),
                 flag if flag.starts_with("--") => {
                     return Err(format!("unknown option {flag}\n{USAGE}"));
@@ -201,6 +255,67 @@ impl Options {
     }
 }
 
+/// The verifier `listen` uses when trust anchors are given.
+fn verifier(o: &Options) -> Result<Option<Verifier>, String> {
+    if o.trust.is_empty() {
+        if !o.certs.is_empty() {
+            return Err("--cert needs at least one --trust anchor".into());
+        }
+        return Ok(None);
+    }
+    let read = |args: &[String], flag: &str| {
+        args.iter()
+            .map(|a| read_input(a).map_err(|e| format!("{flag} {a}: {e}")))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let v = build_verifier(
+        &read(&o.trust, "--trust")?,
+        &read(&o.certs, "--cert")?,
+        o.max_age_s,
+        o.max_future_s,
+        false,
+    )?;
+    Ok(Some(v))
+}
+
+/// The signer `send` uses when a key is given.
+fn signer(o: &Options) -> Result<Option<SpduSigner>, String> {
+    match (&o.sign_cert, &o.sign_key) {
+        (Some(c), Some(k)) => crate::pki::load_signer(c, k).map(Some),
+        (None, None) => Ok(None),
+        _ => Err("--sign-cert and --sign-key go together".into()),
+    }
+}
+
+fn timestamp(t: SystemTime) -> Timestamp {
+    let ms = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    Timestamp::from_unix_utc_millis(ms)
+}
+
+/// The `security` member of a listen line for a verified (or failed) SPDU.
+fn report_json(r: &Report<'_>) -> Value {
+    let mut v = json!({ "result": r.code() });
+    if let Some(s) = r.signer {
+        v["signer"] = json!(to_hex(&s));
+    }
+    if let Some(a) = r.aid {
+        v["aid"] = json!(a);
+    }
+    if let Some(t) = r.generation_time {
+        v["generation_time"] = json!(crate::security::rfc3339(Timestamp::from_time64(t)));
+    }
+    if let Some(ok) = r.signature_valid {
+        v["signature_valid"] = json!(ok);
+    }
+    if let Some(h3) = r.certificate_request {
+        v["certificate_request"] = json!(to_hex(&h3));
+    }
+    v
+}
+
 fn loopback_name() -> &'static str {
     if cfg!(any(target_os = "macos", target_os = "freebsd")) {
         "lo0"
@@ -238,6 +353,7 @@ fn listen(o: &Options) -> Result<ExitCode, String> {
         }
         None => None,
     };
+    let mut verifier = verifier(o)?;
     let mut dispatcher = Dispatcher::new();
     dispatcher.set_security(o.security);
     if o.adaptation {
@@ -295,7 +411,23 @@ fn listen(o: &Options) -> Result<ExitCode, String> {
                         .map(|e| json!({"id": e.id, "hex": to_hex(e.value)}))
                         .collect();
                 }
-                line["payload"] = describe_payload(d.aid, d.payload);
+                match (d.kind, verifier.as_mut()) {
+                    (PayloadKind::MessageFrame, _) => {
+                        line["payload"] = describe_payload(d.aid, d.payload);
+                    }
+                    (PayloadKind::Spdu, Some(v)) => {
+                        let report = v.verify(d.payload, timestamp(meta.time));
+                        line["security"] = report_json(&report);
+                        line["payload"] = match report.payload {
+                            Some(inner) => describe_payload(d.aid, inner),
+                            None => json!({ "hex": to_hex(d.payload) }),
+                        };
+                    }
+                    (PayloadKind::Spdu, None) => {
+                        line["security"] = json!({ "result": "not_verified" });
+                        line["payload"] = json!({ "hex": to_hex(d.payload) });
+                    }
+                }
             }
             Err(e) => {
                 if !o.show_drops {
@@ -423,22 +555,61 @@ fn send(o: &Options) -> Result<ExitCode, String> {
     if messages.is_empty() {
         return Err(format!("{path}: no messages"));
     }
-    let packets = messages
-        .iter()
-        .map(|(n, aid, bytes)| frame(o, *aid, bytes).map_err(|e| format!("{path}:{n}: {e}")))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut signer = signer(o)?;
+    let packets = match signer {
+        // Signed messages are framed as they leave, with their generation time.
+        Some(_) => Vec::new(),
+        None => messages
+            .iter()
+            .map(|(n, aid, bytes)| frame(o, *aid, bytes).map_err(|e| format!("{path}:{n}: {e}")))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
     let mut transport = o.sender()?;
     let total = o.count.unwrap_or(packets.len() as u64);
     let period = Duration::from_secs_f64(1.0 / o.rate_hz.unwrap_or(10.0));
     let start = Instant::now();
     let mut sent = 0u64;
-    for packet in packets
-        .iter()
-        .cycle()
-        .take(usize::try_from(total).unwrap_or(usize::MAX))
-    {
+    let mut certificate_sent: Option<Instant> = None;
+    for i in 0..usize::try_from(total).unwrap_or(usize::MAX) {
         let due = start + period.mul_f64(sent as f64);
         sleep_until(due);
+        let signed;
+        let packet = match signer.as_mut() {
+            None => &packets[i % packets.len()],
+            Some(s) => {
+                let (n, aid, bytes) = &messages[i % messages.len()];
+                let with_cert = match o.signer {
+                    SignerChoice::Certificate => true,
+                    SignerChoice::Digest => false,
+                    SignerChoice::Auto => {
+                        certificate_sent.is_none_or(|t| t.elapsed() >= Duration::from_secs(1))
+                    }
+                };
+                if with_cert {
+                    certificate_sent = Some(Instant::now());
+                }
+                s.set_mode(if with_cert {
+                    SignerMode::Certificate
+                } else {
+                    SignerMode::Digest
+                });
+                let spdu = s
+                    .sign_with(
+                        bytes,
+                        &HeaderFields {
+                            psid: u64::from(aid.0),
+                            generation_time: u64::try_from(
+                                timestamp(SystemTime::now()).as_micros(),
+                            )
+                            .ok(),
+                            ..HeaderFields::default()
+                        },
+                    )
+                    .map_err(|e| format!("{path}:{n}: signing: {e}"))?;
+                signed = frame(o, *aid, &spdu).map_err(|e| format!("{path}:{n}: {e}"))?;
+                &signed
+            }
+        };
         transport.send(packet).map_err(|e| format!("send: {e}"))?;
         sent += 1;
     }

@@ -85,7 +85,7 @@ fn seconds(s: &str) -> Result<f64, String> {
 }
 
 /// A file (binary, or hex text) or a hex string.
-fn read_input(arg: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn read_input(arg: &str) -> Result<Vec<u8>, String> {
     let path = std::path::Path::new(arg);
     if path.is_file() {
         let bytes = std::fs::read(path).map_err(|e| format!("{arg}: {e}"))?;
@@ -125,7 +125,7 @@ fn to_hex(b: &[u8]) -> String {
 // --- time: RFC 3339 (UTC) <-> TAI timestamps -----------------------------------------------
 
 /// `YYYY-MM-DD[T ]HH:MM[:SS[.frac]][Z|±HH:MM]` (UTC when no offset) to a TAI timestamp.
-fn parse_rfc3339(s: &str) -> Result<Timestamp, String> {
+pub(crate) fn parse_rfc3339(s: &str) -> Result<Timestamp, String> {
     let bad = || format!("`{s}` is not an RFC 3339 time");
     let num = |t: &str| t.parse::<i64>().map_err(|_| bad());
     let (date, rest) = s.split_at_checked(10).ok_or_else(bad)?;
@@ -171,7 +171,7 @@ fn parse_rfc3339(s: &str) -> Result<Timestamp, String> {
 }
 
 /// A TAI timestamp as RFC 3339 UTC (fraction shown when not whole seconds).
-fn rfc3339(t: Timestamp) -> String {
+pub(crate) fn rfc3339(t: Timestamp) -> String {
     let ms = t.to_unix_utc_millis();
     let us = t.as_micros().rem_euclid(1000);
     let (days, in_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
@@ -189,7 +189,7 @@ fn rfc3339(t: Timestamp) -> String {
     }
 }
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     let ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -337,25 +337,37 @@ fn inspect(args: &[String]) -> Result<ExitCode, String> {
 // --- verification ------------------------------------------------------------------------------
 
 fn verifier(o: &Options) -> Result<Verifier, String> {
+    build_verifier(&o.trust, &o.certs, o.max_age_s, o.max_future_s, true)
+}
+
+/// A verifier trusting the anchors in `trust` and knowing the certificates in `certs` (each
+/// entry one certificate or a list of them), with the generation-time window given in seconds.
+pub(crate) fn build_verifier(
+    trust: &[Vec<u8>],
+    certs: &[Vec<u8>],
+    max_age_s: Option<f64>,
+    max_future_s: Option<f64>,
+    diagnose: bool,
+) -> Result<Verifier, String> {
     let mut config = Config {
-        diagnose: true,
+        diagnose,
         ..Config::default()
     };
-    if let Some(s) = o.max_age_s {
+    if let Some(s) = max_age_s {
         config.max_age_us = (s * 1e6) as i64;
     }
-    if let Some(s) = o.max_future_s {
+    if let Some(s) = max_future_s {
         config.max_future_us = (s * 1e6) as i64;
     }
     let mut v = Verifier::new(config);
-    for t in &o.trust {
+    for t in trust {
         let list = parse_certificate_list(t).map_err(|e| format!("--trust: {e}"))?;
         for c in list {
             v.add_trust_anchor(c.bytes())
                 .map_err(|e| format!("--trust: {}", e.code()))?;
         }
     }
-    for c in &o.certs {
+    for c in certs {
         let list = parse_certificate_list(c).map_err(|e| format!("--cert: {e}"))?;
         for c in list {
             v.add_certificate(c.bytes())
