@@ -172,17 +172,6 @@ fn run_file(path: &std::path::Path, fused: bool) -> Vec<String> {
     failures
 }
 
-/// Scenarios the fusion tracker cannot pass yet, through no fault of the applications: its
-/// ego self-filter drops BSMs of another vehicle (a different vehicle id) driving beside the ego
-/// at its speed when no onboard sensor sees that vehicle (`RejectReason::EgoByGate`), so the
-/// vehicle in the blind zone never becomes an object. Their failures are printed, not fatal.
-const FUSION_GAPS: &[&str] = &[
-    "bsw_left_blind_zone.json",
-    "lcw_left_signal.json",
-    "ego_seen_by_rsm_with_id.json",
-    "lcw_signal_on_later.json",
-];
-
 fn run_all(fused: bool) {
     // `APPS_SCENARIO_DIR` runs another folder of scenarios in the same format.
     let dir = std::env::var_os("APPS_SCENARIO_DIR")
@@ -202,11 +191,7 @@ fn run_all(fused: bool) {
         ran += 1;
         let name = f.file_name().unwrap().to_string_lossy().to_string();
         for msg in run_file(f, fused) {
-            if fused && FUSION_GAPS.contains(&name.as_str()) {
-                eprintln!("known fusion gap: {name}: {msg}");
-            } else {
-                failed.push(format!("{name}: {msg}"));
-            }
+            failed.push(format!("{name}: {msg}"));
         }
     }
     assert!(ran > 0);

@@ -282,6 +282,47 @@ fn rsm_report_of_the_ego_gives_no_object_at_the_ego() {
 }
 
 #[test]
+fn neighbour_bsm_beside_the_ego_is_an_object_with_no_onboard_sensor() {
+    // A car in the next lane (3.2 m), level with the ego at its speed, reports its own BSM with
+    // about 1 m of position noise; no onboard sensor sees it (the blind zone). Its vehicle id is
+    // not the ego's, so it is a neighbour, however well it fits the ego gate.
+    let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
+    let yaw = std::f64::consts::FRAC_PI_2;
+    let ego_id = *b"EGO-0001";
+    let v = Vector2::new(0.0, 20.0);
+    let mut rng = Rng(5);
+    for k in 0..30 {
+        let ms = k * 100;
+        let ts = ms as f64 / 1000.0;
+        let now = at(ms);
+        let e = Vector2::new(0.0, 20.0 * ts);
+        tr.set_ego_state(&ego(now, e.x, e.y, yaw, 20.0, Some(ego_id)))
+            .unwrap();
+        let noise = Vector2::new(rng.normal(), rng.normal()) * 1.0;
+        tr.ingest(&bsm(*b"NEIGHBOR", now, Vector2::new(-3.2, e.y) + noise, v))
+            .unwrap();
+        tr.step(now).unwrap();
+    }
+    assert_eq!(tr.counters().ego_by_gate, 0, "{:?}", tr.counters());
+    let objs = snapshot(&tr);
+    assert_eq!(objs.len(), 1, "{objs:?}");
+    assert!(
+        (objs[0].position_enu.x + 3.2).abs() < 1.5,
+        "{:?}",
+        objs[0].position_enu
+    );
+
+    // The same BSM under the ego's own id is the ego's message and gives no object.
+    let now = at(3_000);
+    tr.set_ego_state(&ego(now, 0.0, 60.0, yaw, 20.0, Some(ego_id)))
+        .unwrap();
+    tr.ingest(&bsm(ego_id, now, Vector2::new(0.0, 60.0), v))
+        .unwrap();
+    tr.step(now).unwrap();
+    assert_eq!(tr.counters().ego_by_id, 1);
+}
+
+#[test]
 fn neighbour_at_ego_speed_seen_by_radar_is_not_taken_for_the_ego() {
     let mut tr = Tracker::new(FusionConfig::default(), ORIGIN).unwrap();
     let yaw = std::f64::consts::FRAC_PI_2;

@@ -11,7 +11,9 @@
 //!    rejected and counted; the rest are predicted to `now` with their own motion. Tracks are
 //!    predicted to `now` (CV for pedestrians, cyclists and unknown objects, CTRV for vehicles).
 //! 3. **Ego self-filter**: a V2X report carrying the ego's vehicle id, or matching the ego's pose
-//!    and motion better than any onboard-confirmed track, never becomes an object.
+//!    and motion better than any onboard-confirmed track, never becomes an object. Another
+//!    vehicle's BSM under a different vehicle id is never taken for the ego, however closely it
+//!    drives beside it (once the ego's id is known through `EgoState::vehicle_id`).
 //! 4. **Association**, source by source: identity continuity per (source, object id) and by
 //!    vehicle id (BSM id ↔ RSM participant id), validated by a loose gate; the rest by
 //!    Mahalanobis gating (χ², 2 DoF, configurable confidence) with class compatibility and an

@@ -874,6 +874,15 @@ impl Tracker {
                 self.drop_pending(k, RejectReason::EgoById);
                 continue;
             }
+            // Another vehicle's own BSM under a vehicle id that is not the ego's is not the ego,
+            // however close it drives (a neighbour in the next lane at the same speed).
+            if p.source.kind == SourceKind::Bsm
+                && self.ego_id.is_some()
+                && p.vehicle_id.is_some()
+                && p.vehicle_id != self.ego_id
+            {
+                continue;
+            }
             let Some(e) = ego else {
                 continue;
             };
