@@ -98,6 +98,88 @@ fn spdu_verify_ok_exits_zero() {
 }
 
 #[test]
+fn spdu_verify_applies_signed_crls() {
+    use cv2x::security::cert::{Certificate, KeyAlg, PsidSsp};
+    use cv2x::security::sign::SpduSigner;
+    use cv2x::security::store::{CRL_PSID, Crl};
+    use cv2x::security::testpki::TestPki;
+    use cv2x::security::{Config, Verifier};
+    use cv2x::time::Timestamp;
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    // 2026-01-01T00:00:00Z
+    let now = Timestamp::from_unix_utc_millis(1_767_225_600_000);
+    let pki = TestPki::new(KeyAlg::Sm2, b"cli-crl", now).unwrap();
+    let signer = pki.signer(&[32]).unwrap();
+    let spdu = signer.sign(b"\x01", 32, now);
+    // A CRL signer issued by the CA, and the CA's CRL revoking the pseudonym.
+    let key = pki.key("crl").unwrap();
+    let mut t = pki.template(&key, Some(pki.ca_cert()));
+    t.fields.app_permissions = vec![PsidSsp {
+        psid: CRL_PSID,
+        ssp: None,
+    }];
+    let crl_cert = pki.issue_by_ca(&t, &key).unwrap();
+    let crl_signer = SpduSigner::new(key, &crl_cert).unwrap();
+    let mut v = Verifier::new(Config::default());
+    v.add_trust_anchor(pki.root_cert()).unwrap();
+    let ca = v.add_certificate(pki.ca_cert()).unwrap();
+    let hash = v.certificate_hash(&Certificate::from_bytes(signer.certificate()).unwrap());
+    let day = (now.as_micros() / 1_000_000) as u32;
+    let crl = Crl {
+        crl_series: 1,
+        craca: ca,
+        issue_date: day - 60,
+        next_crl: day + 86_400,
+        delta: false,
+        serial: 1,
+        entries: vec![(hash[22..].try_into().unwrap(), day + 86_400)],
+    };
+    let secured_crl = crl_signer.sign(&crl.encode(), CRL_PSID, now);
+    let args = |crl: Option<String>| {
+        let mut a = vec![
+            "spdu".to_string(),
+            "verify".into(),
+            "--at".into(),
+            "2026-01-01T00:00:00Z".into(),
+            "--trust".into(),
+            hex(pki.root_cert()),
+            "--cert".into(),
+            hex(pki.ca_cert()),
+            "--cert".into(),
+            hex(crl_signer.certificate()),
+            "--cert".into(),
+            hex(signer.certificate()),
+        ];
+        if let Some(c) = crl {
+            a.extend(["--crl".to_string(), c]);
+        }
+        a.push(hex(&spdu));
+        a
+    };
+    let run_args = |a: Vec<String>| run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let (v, code) = run_args(args(None));
+    assert_eq!(v["result"], "ok", "{v}");
+    assert_eq!(code, 0);
+    let (v, code) = run_args(args(Some(hex(&secured_crl))));
+    assert_eq!(v["result"], "revoked", "{v}");
+    assert_eq!(code, 1);
+    // a CRL that does not verify is a usage error naming the reason
+    let mut broken = secured_crl.clone();
+    let last = broken.len() - 1;
+    broken[last] ^= 1;
+    let out = Command::new(BIN)
+        .args(args(Some(hex(&broken))))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("message_signature_invalid"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn cert_inspect_reports_hash_id_validity_and_permissions() {
     let (v, code) = run(&[
         "cert",

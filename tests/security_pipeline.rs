@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 
+use cv2x::security::cert::Certificate;
 use cv2x::security::cert::{
     CertId, CurvePoint, EE_APP, IdentifiedRegion, KeyAlg, PsidGroupPermissions, PsidSsp,
     PsidSspRange, Region, Ssp, SubjectPermissions, TwoDLocation, VerifyKeyIndicator,
@@ -12,7 +13,7 @@ use cv2x::security::cert::{
 use cv2x::security::crypto::{Backend, Sm2Verifier, SoftwareBackend, SoftwareKey};
 use cv2x::security::sign::{PrivateKey, SignerMode, SpduSigner};
 use cv2x::security::spdu::{HeaderFields, ThreeDLocation};
-use cv2x::security::store::Crl;
+use cv2x::security::store::{CRL_PSID, Crl, CrlError};
 use cv2x::security::testpki::TestPki;
 use cv2x::security::verify::SspRule;
 use cv2x::security::{ChainStatus, Config, MalformedKind, SecurityError, Verifier};
@@ -583,6 +584,7 @@ fn crl_revokes_by_hashedid10() {
     contents.extend_from_slice(&hash[22..]);
     contents.extend_from_slice(&700_600_000u32.to_be_bytes());
     let crl = Crl::parse(&contents).unwrap();
+    assert_eq!(crl.encode(), contents, "encode is the inverse of parse");
     assert_eq!(crl.serial, 7);
     assert_eq!(crl.entries.len(), 1);
     assert!(!crl.delta);
@@ -594,6 +596,138 @@ fn crl_revokes_by_hashedid10() {
     let t1 = now().add_micros(SEC);
     assert_eq!(
         code(&mut v, &s.sign(b"x", AID, t1), t1),
+        Err(SecurityError::Revoked)
+    );
+}
+
+fn time32(t: Timestamp) -> u32 {
+    (t.as_micros() / SEC) as u32
+}
+
+/// A CRL of the CA (the CRACA), series 1, issued an hour before `now()`, revoking `revoked`.
+fn ca_crl(v: &Verifier, craca: [u8; 8], serial: u32, issued: Timestamp, revoked: &[u8]) -> Crl {
+    let hash = v.certificate_hash(&Certificate::from_bytes(revoked).unwrap());
+    let mut id10 = [0u8; 10];
+    id10.copy_from_slice(&hash[22..]);
+    Crl {
+        crl_series: 1,
+        craca,
+        issue_date: time32(issued),
+        next_crl: time32(issued) + 7 * 86_400,
+        delta: false,
+        serial,
+        entries: vec![(id10, time32(now()) + 30 * 86_400)],
+    }
+}
+
+/// A verifier trusting the root with the CA (the CRACA, its HashedId8 returned) known, a CRL
+/// signer the CA issued for the CRL PSID, and a pseudonym.
+fn crl_setup(alg: KeyAlg) -> (Verifier, [u8; 8], SpduSigner, SpduSigner) {
+    let p = pki(alg);
+    let mut v = Verifier::new(Config::default());
+    v.add_trust_anchor(p.root_cert()).unwrap();
+    let ca = v.add_certificate(p.ca_cert()).unwrap();
+    let crl_signer = custom_signer(&p, "crl-signer", |t| {
+        t.fields.app_permissions = vec![PsidSsp {
+            psid: CRL_PSID,
+            ssp: None,
+        }];
+    });
+    (v, ca, crl_signer, cert_signer(&p))
+}
+
+#[test]
+fn signed_crl_from_the_cracas_crl_signer_revokes() {
+    for alg in [KeyAlg::EcdsaP256, KeyAlg::Sm2] {
+        let (mut v, ca, crl_signer, s) = crl_setup(alg);
+        let t0 = now();
+        assert_eq!(code(&mut v, &s.sign(b"x", AID, t0), t0), Ok(()));
+
+        // Issued and signed an hour ago: CRLs are not held to the message freshness window.
+        let issued = now().add_micros(-3600 * SEC);
+        let crl = ca_crl(&v, ca, 7, issued, s.certificate());
+        let secured = crl_signer.sign(&crl.encode(), CRL_PSID, issued);
+        assert_eq!(
+            v.add_signed_crl(&secured, now()),
+            Ok(crl.clone()),
+            "{alg:?}"
+        );
+        let t1 = now().add_micros(SEC);
+        assert_eq!(
+            code(&mut v, &s.sign(b"x", AID, t1), t1),
+            Err(SecurityError::Revoked),
+            "{alg:?}"
+        );
+
+        // The same issue date again, even newly signed, is not newer.
+        let again = ca_crl(&v, ca, 8, issued, s.certificate());
+        let secured = crl_signer.sign(&again.encode(), CRL_PSID, now());
+        assert_eq!(v.add_signed_crl(&secured, now()), Err(CrlError::NotNewer));
+        // A later one is applied.
+        let later = ca_crl(&v, ca, 9, now(), s.certificate());
+        let secured = crl_signer.sign(&later.encode(), CRL_PSID, now());
+        assert!(v.add_signed_crl(&secured, now()).is_ok());
+    }
+}
+
+#[test]
+fn signed_crl_refusals_name_their_reason() {
+    let (mut v, ca, crl_signer, s) = crl_setup(KeyAlg::Sm2);
+    let t = now();
+    let crl = ca_crl(&v, ca, 1, t, s.certificate());
+
+    // not a CRL PSID
+    let wrong = crl_signer.sign(&crl.encode(), AID, t);
+    assert_eq!(v.add_signed_crl(&wrong, t), Err(CrlError::NotCrl(AID)));
+    // a signer without the CRL permission
+    let by_pseudonym = s.sign(&crl.encode(), CRL_PSID, t);
+    assert_eq!(
+        v.add_signed_crl(&by_pseudonym, t),
+        Err(CrlError::Verification(SecurityError::AidNotPermitted(
+            CRL_PSID
+        )))
+    );
+    // a CRL naming another CRACA
+    let mut other = crl.clone();
+    other.craca = [7u8; 8];
+    let secured = crl_signer.sign(&other.encode(), CRL_PSID, t);
+    assert_eq!(v.add_signed_crl(&secured, t), Err(CrlError::SignerNotCraca));
+    // a broken signature
+    let mut secured = crl_signer.sign(&crl.encode(), CRL_PSID, t);
+    let last = secured.len() - 1;
+    secured[last] ^= 1;
+    assert_eq!(
+        v.add_signed_crl(&secured, t),
+        Err(CrlError::Verification(
+            SecurityError::MessageSignatureInvalid
+        ))
+    );
+    // issued a day ahead
+    let future = ca_crl(&v, ca, 2, t.add_micros(86_400 * SEC), s.certificate());
+    let secured = crl_signer.sign(&future.encode(), CRL_PSID, t);
+    assert_eq!(v.add_signed_crl(&secured, t), Err(CrlError::IssuedInFuture));
+    // contents that are not CrlContents
+    let secured = crl_signer.sign(b"\x02garbage", CRL_PSID, t);
+    assert!(matches!(
+        v.add_signed_crl(&secured, t),
+        Err(CrlError::Contents(_))
+    ));
+    // a linkage-based CRL (fullLinkedCrl) is a type this verifier does not apply
+    let mut linked = crl.encode();
+    linked[1 + 2 + 8 + 4 + 4 + 1] = 0x82; // typeSpecific: fullLinkedCrl
+    let secured = crl_signer.sign(&linked, CRL_PSID, t);
+    assert_eq!(
+        v.add_signed_crl(&secured, t),
+        Err(CrlError::UnsupportedType)
+    );
+    // none of these revoked anything
+    assert_eq!(code(&mut v, &s.sign(b"x", AID, t), t), Ok(()));
+    // the valid one does
+    let secured = crl_signer.sign(&crl.encode(), CRL_PSID, t);
+    assert!(v.add_signed_crl(&secured, t).is_ok());
+    let t2 = t.add_micros(SEC);
+    assert_eq!(
+        code(&mut v, &s.sign(b"x", AID, t2), t2),
         Err(SecurityError::Revoked)
     );
 }

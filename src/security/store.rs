@@ -17,7 +17,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use super::cert::{Certificate, HashedId8, Region};
-use super::coer::Reader;
+use super::coer::{Reader, Writer};
 use super::error::{MalformedKind, Result, SecurityError};
 use crate::time::Timestamp;
 
@@ -334,7 +334,76 @@ pub struct Crl {
 /// Most entries read from one CRL.
 pub const MAX_CRL_ENTRIES: usize = 65_536;
 
+/// The PSID (AID) of IEEE 1609.2 CRLs: a `SecuredCrl` is signed data with this PSID whose
+/// unsecured payload is `CrlContents`.
+pub const CRL_PSID: u64 = 256;
+
+/// Why a signed CRL was not applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CrlError {
+    /// The signed data failed verification (the code says which check).
+    #[error("CRL signature: {0}")]
+    Verification(SecurityError),
+    /// The signed data is for another PSID.
+    #[error("signed data for PSID {0}, not a CRL ({CRL_PSID})")]
+    NotCrl(u64),
+    /// The payload is not `CrlContents` this implementation reads.
+    #[error("CRL contents: {0}")]
+    Contents(SecurityError),
+    /// A CRL type this implementation does not apply (linkage-based CRLs).
+    #[error("linkage-based CRLs are not supported")]
+    UnsupportedType,
+    /// The signer is neither the CRACA the CRL names nor a certificate the CRACA issued.
+    #[error("CRL signer is not its CRACA or issued by it")]
+    SignerNotCraca,
+    /// `issueDate` lies ahead of now.
+    #[error("CRL issued in the future")]
+    IssuedInFuture,
+    /// A CRL of the same CRACA and series, issued at the same time or later, is applied.
+    #[error("CRL not newer than the one applied for its CRACA and series")]
+    NotNewer,
+    /// Too many CRL series are tracked.
+    #[error("too many CRL series")]
+    TooManySeries,
+}
+
+impl CrlError {
+    /// A stable snake_case code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            CrlError::Verification(e) => e.code(),
+            CrlError::NotCrl(_) => "crl_wrong_psid",
+            CrlError::Contents(_) => "crl_contents_malformed",
+            CrlError::UnsupportedType => "crl_type_unsupported",
+            CrlError::SignerNotCraca => "crl_signer_not_craca",
+            CrlError::IssuedInFuture => "crl_issued_in_future",
+            CrlError::NotNewer => "crl_not_newer",
+            CrlError::TooManySeries => "crl_too_many_series",
+        }
+    }
+}
+
 impl Crl {
+    /// Encodes the hash-based `CrlContents` (version 1; `fullHashCrl` or `deltaHashCrl`; no
+    /// priority information), for CRL issuers and tests.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.u8(1)
+            .u16(self.crl_series)
+            .bytes(&self.craca)
+            .u32(self.issue_date)
+            .u32(self.next_crl)
+            .u8(0) // CrlPriorityInfo: no extension, no priority
+            .choice(u8::from(self.delta))
+            .u8(0) // ToBeSignedHashIdCrl: no extension
+            .u32(self.serial)
+            .uint(self.entries.len() as u64);
+        for (id10, expiry) in &self.entries {
+            w.bytes(id10).u32(*expiry);
+        }
+        w.into_bytes()
+    }
+
     /// Parses COER `CrlContents` (the unsecured payload of a signed CRL).
     pub fn parse(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);

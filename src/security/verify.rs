@@ -26,6 +26,7 @@
 //! the chain and the message signature so that the report says whether the signature is valid
 //! whatever else failed (the command line uses this). The result stays the first failure.
 
+use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -38,7 +39,8 @@ use super::error::{Result, SecurityError};
 use super::region;
 use super::spdu::{self, Content, Payload, SignedData, Signer};
 use super::store::{
-    CertCache, CertPool, Crl, ReplayWindow, Revocation, UnknownSigners, VerifiedCert,
+    CRL_PSID, CertCache, CertPool, Crl, CrlError, ReplayWindow, Revocation, UnknownSigners,
+    VerifiedCert,
 };
 use crate::time::Timestamp;
 
@@ -223,7 +225,12 @@ pub struct Verifier<B: Backend = SoftwareBackend> {
     unknown: UnknownSigners,
     revocation: Revocation,
     replay: ReplayWindow,
+    /// Applied signed CRLs: (CRACA, series, delta) → issue date (Time32).
+    crls: BTreeMap<(HashedId8, u16, bool), u32>,
 }
+
+/// Most CRL series a verifier follows.
+pub const MAX_CRL_SERIES: usize = 1024;
 
 impl<B: Backend> core::fmt::Debug for Verifier<B> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -261,6 +268,7 @@ impl<B: Backend> Verifier<B> {
             ),
             revocation: Revocation::new(),
             replay: ReplayWindow::new(config.replay_capacity),
+            crls: BTreeMap::new(),
             backend,
             config,
         }
@@ -357,6 +365,67 @@ impl<B: Backend> Verifier<B> {
     pub fn add_crl(&mut self, crl: &Crl) {
         self.revocation.add_crl(crl);
         self.cache.purge(&self.revocation);
+    }
+
+    /// Verifies a signed IEEE 1609.2 CRL (`SecuredCrl`: signed data for PSID 256 carrying
+    /// hash-based `CrlContents`) and applies it. The signature, the signer's chain to a trust
+    /// anchor, its permission for the CRL PSID and its validity at the generation time are
+    /// checked as for any message, without the freshness window (CRLs are distributed for
+    /// days); the signer must be the CRACA the CRL names or a certificate the CRACA issued; a
+    /// CRL not newer than the one applied for the same CRACA and series (full and delta
+    /// counted apart) is refused. Returns the contents applied.
+    pub fn add_signed_crl(
+        &mut self,
+        bytes: &[u8],
+        now: Timestamp,
+    ) -> core::result::Result<Crl, CrlError> {
+        let sd = match spdu::parse(bytes) {
+            Ok(Content::Signed(sd)) => sd,
+            Ok(_) => return Err(CrlError::Verification(SecurityError::Unsigned)),
+            Err(e) => return Err(CrlError::Verification(e)),
+        };
+        if sd.header.psid != CRL_PSID {
+            return Err(CrlError::NotCrl(sd.header.psid));
+        }
+        let relaxed = Config {
+            max_age_us: i64::MAX / 4,
+            require_generation_time: false,
+            accepted_aids: Vec::new(),
+            ssp_rules: Vec::new(),
+            diagnose: false,
+            ..self.config.clone()
+        };
+        let saved = core::mem::replace(&mut self.config, relaxed);
+        let mut rep = Report::new();
+        let payload = self.run(&sd, now, &mut rep);
+        self.config = saved;
+        rep.result.map_err(CrlError::Verification)?;
+        let payload = payload.ok_or(CrlError::Verification(SecurityError::UnsupportedPayload))?;
+        let crl = Crl::parse(payload).map_err(|e| match e {
+            SecurityError::UnsupportedPayload => CrlError::UnsupportedType,
+            e => CrlError::Contents(e),
+        })?;
+        let signer = rep
+            .signer
+            .and_then(|id| self.cache.get(&id, now))
+            .ok_or(CrlError::SignerNotCraca)?;
+        let issued_by_craca =
+            matches!(signer.cert.issuer, Issuer::Digest(_, id) if id == crl.craca);
+        if signer.id8 != crl.craca && !issued_by_craca {
+            return Err(CrlError::SignerNotCraca);
+        }
+        if Timestamp::from_time32(crl.issue_date).micros_since(now) > self.config.max_future_us {
+            return Err(CrlError::IssuedInFuture);
+        }
+        let key = (crl.craca, crl.crl_series, crl.delta);
+        match self.crls.get(&key) {
+            Some(applied) if *applied >= crl.issue_date => return Err(CrlError::NotNewer),
+            None if self.crls.len() >= MAX_CRL_SERIES => return Err(CrlError::TooManySeries),
+            _ => {}
+        }
+        self.crls.insert(key, crl.issue_date);
+        self.add_crl(&crl);
+        Ok(crl)
     }
 
     /// Verifies a certificate chain up to a trust anchor at `now` (the certificate and its

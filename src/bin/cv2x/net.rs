@@ -23,7 +23,7 @@ const USAGE: &str = concat!(
     "  cv2x listen [--group ADDR] --port P [--bind ADDR] [--iface NAME|ADDR] [--count N]\n",
     "              [--timeout S] [--adaptation] [--security detect|plain|signed]\n",
     "              [--write FILE.pcap] [--show-drops]\n",
-    "              [--trust CERT]... [--cert CERT]... [--max-age S] [--max-future S]\n",
+    "              [--trust CERT]... [--cert CERT]... [--crl CRL]... [--max-age S] [--max-future S]\n",
     "  cv2x send --port P [--group ADDR | --to ADDR] [--bind ADDR] [--iface NAME|ADDR]\n",
     "            [--rate HZ] [--count N] [--aid N] [--adaptation]\n",
     "            [--sign-cert CERT --sign-key KEY [--signer auto|digest|certificate]] FILE.jsonl\n",
@@ -77,6 +77,7 @@ struct Options {
     filter_port: Option<u16>,
     trust: Vec<String>,
     certs: Vec<String>,
+    crls: Vec<String>,
     max_age_s: Option<f64>,
     max_future_s: Option<f64>,
     sign_cert: Option<String>,
@@ -183,6 +184,7 @@ impl Options {
                 "--filter-port" => o.filter_port = Some(number(value(&mut it, a)?, a)?),
                 "--trust" => o.trust.push(value(&mut it, a)?.to_string()),
                 "--cert" => o.certs.push(value(&mut it, a)?.to_string()),
+                "--crl" => o.crls.push(value(&mut it, a)?.to_string()),
                 "--max-age" => o.max_age_s = Some(seconds(value(&mut it, a)?, a)?),
                 "--max-future" => o.max_future_s = Some(seconds(value(&mut it, a)?, a)?),
                 "--sign-cert" => o.sign_cert = Some(value(&mut it, a)?.to_string()),
@@ -258,8 +260,8 @@ impl Options {
 /// The verifier `listen` uses when trust anchors are given.
 fn verifier(o: &Options) -> Result<Option<Verifier>, String> {
     if o.trust.is_empty() {
-        if !o.certs.is_empty() {
-            return Err("--cert needs at least one --trust anchor".into());
+        if !o.certs.is_empty() || !o.crls.is_empty() {
+            return Err("--cert and --crl need at least one --trust anchor".into());
         }
         return Ok(None);
     }
@@ -271,6 +273,8 @@ fn verifier(o: &Options) -> Result<Option<Verifier>, String> {
     let v = build_verifier(
         &read(&o.trust, "--trust")?,
         &read(&o.certs, "--cert")?,
+        &read(&o.crls, "--crl")?,
+        crate::security::now(),
         o.max_age_s,
         o.max_future_s,
         false,

@@ -15,10 +15,11 @@ use serde_json::{Value, json};
 const USAGE: &str = concat!(
     "usage:\n",
     "  cv2x cert inspect HEX|FILE\n",
-    "  cv2x cert verify [--at RFC3339] [--trust CERT]... [--cert CERT]... HEX|FILE\n",
-    "  cv2x spdu verify [--at RFC3339] [--trust CERT]... [--cert CERT]... [--max-age S]\n",
-    "                   [--max-future S] HEX|FILE\n",
+    "  cv2x cert verify [--at RFC3339] [--trust CERT]... [--cert CERT]... [--crl CRL]... HEX|FILE\n",
+    "  cv2x spdu verify [--at RFC3339] [--trust CERT]... [--cert CERT]... [--crl CRL]...\n",
+    "                   [--max-age S] [--max-future S] HEX|FILE\n",
     "CERT and HEX|FILE: a file (binary COER or hex text) or hex on the command line.\n",
+    "CRL: a signed IEEE 1609.2 CRL (SecuredCrl), verified and applied before the input.\n",
 );
 
 /// Runs `cert …` or `spdu …`.
@@ -38,6 +39,7 @@ struct Options {
     at: Option<Timestamp>,
     trust: Vec<Vec<u8>>,
     certs: Vec<Vec<u8>>,
+    crls: Vec<Vec<u8>>,
     max_age_s: Option<f64>,
     max_future_s: Option<f64>,
     input: Option<Vec<u8>>,
@@ -48,6 +50,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         at: None,
         trust: Vec::new(),
         certs: Vec::new(),
+        crls: Vec::new(),
         max_age_s: None,
         max_future_s: None,
         input: None,
@@ -63,6 +66,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--at" => o.at = Some(parse_rfc3339(value()?)?),
             "--trust" => o.trust.push(read_input(value()?)?),
             "--cert" => o.certs.push(read_input(value()?)?),
+            "--crl" => o.crls.push(read_input(value()?)?),
             "--max-age" => o.max_age_s = Some(seconds(value()?)?),
             "--max-future" => o.max_future_s = Some(seconds(value()?)?),
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
@@ -337,14 +341,26 @@ fn inspect(args: &[String]) -> Result<ExitCode, String> {
 // --- verification ------------------------------------------------------------------------------
 
 fn verifier(o: &Options) -> Result<Verifier, String> {
-    build_verifier(&o.trust, &o.certs, o.max_age_s, o.max_future_s, true)
+    let at = o.at.unwrap_or_else(now);
+    build_verifier(
+        &o.trust,
+        &o.certs,
+        &o.crls,
+        at,
+        o.max_age_s,
+        o.max_future_s,
+        true,
+    )
 }
 
-/// A verifier trusting the anchors in `trust` and knowing the certificates in `certs` (each
-/// entry one certificate or a list of them), with the generation-time window given in seconds.
+/// A verifier trusting the anchors in `trust`, knowing the certificates in `certs` (each
+/// entry one certificate or a list of them) and with the signed CRLs in `crls` applied at
+/// `at`, with the generation-time window given in seconds.
 pub(crate) fn build_verifier(
     trust: &[Vec<u8>],
     certs: &[Vec<u8>],
+    crls: &[Vec<u8>],
+    at: Timestamp,
     max_age_s: Option<f64>,
     max_future_s: Option<f64>,
     diagnose: bool,
@@ -373,6 +389,10 @@ pub(crate) fn build_verifier(
             v.add_certificate(c.bytes())
                 .map_err(|e| format!("--cert: {}", e.code()))?;
         }
+    }
+    for c in crls {
+        v.add_signed_crl(c, at)
+            .map_err(|e| format!("--crl: {} ({e})", e.code()))?;
     }
     Ok(v)
 }
