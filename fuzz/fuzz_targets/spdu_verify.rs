@@ -1,11 +1,13 @@
 //! SPDU parse + full verification at a fixed time on arbitrary bytes, against a verifier that
 //! trusts a deterministic test PKI (whose signed messages seed the corpus): never panics, the
-//! report is consistent, and the work per input is bounded.
+//! report is consistent, and the work per input is bounded. The same bytes go through the CRL
+//! contents parser (what parses re-encodes to the same CRL) and the signed-CRL path.
 #![no_main]
 
 use std::sync::{Mutex, OnceLock};
 
 use cv2x::security::cert::KeyAlg;
+use cv2x::security::store::Crl;
 use cv2x::security::testpki::TestPki;
 use cv2x::security::{Config, Verifier, spdu};
 use cv2x::time::Timestamp;
@@ -33,6 +35,9 @@ fn verifier() -> &'static Mutex<Verifier> {
 
 fuzz_target!(|data: &[u8]| {
     let _ = spdu::parse(data);
+    if let Ok(crl) = Crl::parse(data) {
+        assert_eq!(Crl::parse(&crl.encode()).as_ref(), Ok(&crl));
+    }
     let Ok(mut v) = verifier().lock() else {
         return;
     };
@@ -44,4 +49,5 @@ fuzz_target!(|data: &[u8]| {
     } else {
         assert!(report.payload.is_none());
     }
+    let _ = v.add_signed_crl(data, now());
 });
