@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
             let bytes = repr.to_vec().expect("a parsed packet re-emits");
             assert_eq!(bytes.len(), data.len());
             assert_eq!(bytes.get(1..), data.get(1..));
-            assert_eq!(bytes.first().map(|b| b & 0xF0), data.first().map(|b| b & 0xF0));
+            assert_eq!(
+                bytes.first().map(|b| b & 0xF0),
+                data.first().map(|b| b & 0xF0)
+            );
             match dispatched {
                 Ok(d) => {
                     assert_eq!(d.aid, packet.aid());

@@ -47,7 +47,9 @@ fuzz_target!(|data: &[u8]| {
             op @ (0 | 1) => {
                 let Some(l) = take(&mut d, 2) else { break };
                 let len = usize::from(u16::from_be_bytes([l[0], l[1]])).min(d.len());
-                let Some(bytes) = take(&mut d, len) else { break };
+                let Some(bytes) = take(&mut d, len) else {
+                    break;
+                };
                 let meta = RxMeta {
                     kind: if op == 0 {
                         PayloadKind::MessageFrame

@@ -6,7 +6,9 @@ use cv2x::msg::Standard;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&sel, rest)) = data.split_first() else { return };
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
     let types = Standard::Csae53_2017.types();
     let ty = types[usize::from(sel) % types.len()];
     if let Ok(Some((jer, bytes))) = Standard::Csae53_2017.decode_named(ty, rest) {
