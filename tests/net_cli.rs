@@ -41,6 +41,17 @@ fn vectors_file(name: &str) -> std::path::PathBuf {
     path
 }
 
+/// Runs a command to its end and checks that it succeeded.
+fn succeeds(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Runs a listener for `count` messages and a sender of `file` on the arguments given; returns
 /// the listener's lines. The sender repeats the file so a late listener start still gets them.
 fn run_pair<L, S>(listen_args: &[L], send_args: &[S], file: &Path, count: u32) -> Vec<Value>
@@ -58,17 +69,12 @@ where
         .unwrap();
     // Give the listener time to bind.
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let sent = Command::new(BIN)
-        .arg("send")
-        .args(send_args)
-        .args(["--rate", "50", "--count", &(count + 28).to_string()])
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        sent.status.success(),
-        "send failed: {}",
-        String::from_utf8_lossy(&sent.stderr)
+    succeeds(
+        Command::new(BIN)
+            .arg("send")
+            .args(send_args)
+            .args(["--rate", "50", "--count", &(count + 28).to_string()])
+            .arg(file),
     );
     let out = listener.wait_with_output().unwrap();
     assert!(
@@ -313,4 +319,34 @@ fn a_key_that_is_not_the_certificates_is_refused() {
         .output()
         .unwrap();
     assert!(!out.status.success());
+}
+
+#[test]
+fn signed_send_without_count_sends_each_line_once() {
+    let (dir, _) = pki("once", "p256", "a");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("signer.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the key file is private: {mode:o}");
+    }
+    let lines = std::fs::read_to_string(frames())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.contains(r#""expect":"reject""#))
+        .count();
+    assert!(lines > 1);
+    let port = free_port().to_string();
+    let out = succeeds(
+        Command::new(BIN)
+            .args(["send", "--group", "239.255.77.9", "--port", &port])
+            .args(["--rate", "1000"])
+            .args(sign(&dir, "auto"))
+            .arg(frames()),
+    );
+    let report: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(report["sent"], lines as u64);
 }

@@ -569,7 +569,7 @@ fn send(o: &Options) -> Result<ExitCode, String> {
             .collect::<Result<Vec<_>, _>>()?,
     };
     let mut transport = o.sender()?;
-    let total = o.count.unwrap_or(packets.len() as u64);
+    let total = o.count.unwrap_or(messages.len() as u64);
     let period = Duration::from_secs_f64(1.0 / o.rate_hz.unwrap_or(10.0));
     let start = Instant::now();
     let mut sent = 0u64;

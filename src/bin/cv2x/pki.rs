@@ -113,8 +113,17 @@ fn write(path: &Path, bytes: &[u8], secret: bool) -> Result<(), String> {
     }
     #[cfg(not(unix))]
     let _ = secret;
-    o.open(path)
-        .and_then(|mut f| f.write_all(bytes))
+    let mut f = o
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    // A key file that existed before keeps no wider permissions than a new one.
+    #[cfg(unix)]
+    if secret {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    f.write_all(bytes)
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
