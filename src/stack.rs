@@ -144,6 +144,11 @@ pub enum VerifyFailure {
     /// The signer's SSP does not satisfy the requirement for the AID (`ssp_mismatch`).
     #[error("SSP mismatch")]
     SspMismatch,
+    /// The signed AID is the Day I AID of another kind of message than the `MessageFrame` it
+    /// carries, e.g. a roadside message signed under a vehicle's BSM permission
+    /// (`content_not_permitted`).
+    #[error("message kind not permitted by the signed AID")]
+    ContentNotPermitted,
     /// The signer may not sign at this position (`location_outside_region`).
     #[error("region not permitted")]
     RegionNotPermitted,
@@ -189,6 +194,7 @@ impl VerifyFailure {
             VerifyFailure::Replay => "duplicate",
             VerifyFailure::AidNotPermitted => "aid_not_permitted",
             VerifyFailure::SspMismatch => "ssp_mismatch",
+            VerifyFailure::ContentNotPermitted => "content_not_permitted",
             VerifyFailure::RegionNotPermitted => "location_outside_region",
             VerifyFailure::LocationMissing => "location_missing",
             VerifyFailure::BadSignature => "message_signature_invalid",
@@ -654,6 +660,26 @@ pub enum StackError {
     Fusion(#[from] FusionError),
 }
 
+/// Whether a verified `frame` may travel under the signed `psid`: a Day I message (BSM, MAP,
+/// SPAT, RSI, RSM) signed under the Day I AID of another kind is refused, so a certificate that
+/// permits only vehicle messages cannot carry roadside ones. AIDs outside the Day I table (Day II
+/// and deployment-specific ones) carry any frame.
+fn frame_allowed_under(frame: &m::MessageFrame, psid: u64) -> bool {
+    use crate::net::aid::{DAY1_TABLE, MessageClass};
+    let class = match frame {
+        m::MessageFrame::BsmFrame(_) => MessageClass::Bsm,
+        m::MessageFrame::MapFrame(_) => MessageClass::Map,
+        m::MessageFrame::SpatFrame(_) => MessageClass::Spat,
+        m::MessageFrame::RsiFrame(_) => MessageClass::Rsi,
+        m::MessageFrame::RsmFrame(_) => MessageClass::Rsm,
+        _ => return true,
+    };
+    DAY1_TABLE
+        .iter()
+        .find(|(aid, _)| u64::from(aid.0) == psid)
+        .is_none_or(|(_, c)| *c == class)
+}
+
 fn flags_of(bsm: &m::BasicSafetyMessage) -> VehicleFlags {
     let ext = bsm.safety_ext.as_ref();
     let ev = ext.and_then(|s| s.events.as_ref());
@@ -851,24 +877,30 @@ impl Stack {
         if self.config.require_signatures && !secured {
             return Err(self.dropped(DropReason::Unsigned, now));
         }
-        let payload: Cow<'_, [u8]> = if secured {
+        let (payload, psid): (Cow<'_, [u8]>, Option<u64>) = if secured {
             let Some(v) = self.verifier.as_mut() else {
                 return Err(self.dropped(DropReason::NoVerifier, now));
             };
             match v.verify(bytes, now) {
                 Ok(ok) => {
                     self.counters.verified += 1;
-                    ok.payload
+                    (ok.payload, ok.psid)
                 }
                 Err(f) => return Err(self.dropped(DropReason::Verify(f), now)),
             }
         } else {
-            Cow::Borrowed(bytes)
+            (Cow::Borrowed(bytes), None)
         };
         let frame = match m::MessageFrame::decode(&payload) {
             Ok(f) => f,
             Err(e) => return Err(self.dropped(DropReason::Decode(e.kind()), now)),
         };
+        if let Some(psid) = psid {
+            if !frame_allowed_under(&frame, psid) {
+                let f = VerifyFailure::ContentNotPermitted;
+                return Err(self.dropped(DropReason::Verify(f), now));
+            }
+        }
         let r = self.take_frame(&frame, now)?;
         self.counters.accepted += 1;
         Ok(r)

@@ -220,6 +220,35 @@ fn failures_keep_the_security_layers_reason() {
 }
 
 #[test]
+fn a_frame_signed_under_the_aid_of_another_message_kind_is_dropped() {
+    for alg in ALGS {
+        let (signer, mut st) = signed_stack(alg);
+        let frame = stopped_car_bsm(0.0, 0);
+        // The pseudonym may sign RSMs (AID 3623), but this SPDU carries a BSM: refused, whatever
+        // the DSMP packet said.
+        let spdu = signer.sign_frame(&frame, 3623, t(0.0)).unwrap();
+        let meta = RxMeta {
+            aid: Some(3623),
+            ..RxMeta::SPDU
+        };
+        assert_eq!(
+            st.ingest(&spdu, &meta, t(0.0)),
+            Err(DropReason::Verify(VerifyFailure::ContentNotPermitted)),
+            "{alg:?}"
+        );
+        assert_eq!(
+            VerifyFailure::ContentNotPermitted.code(),
+            "content_not_permitted"
+        );
+        // Under a BSM AID the same frame is accepted.
+        let spdu = signer.sign_frame(&frame, BSM_AID, t(0.0)).unwrap();
+        assert!(st.ingest(&spdu, &RxMeta::SPDU, t(0.0)).is_ok(), "{alg:?}");
+        let c = *st.counters();
+        assert_eq!((c.verify_failed, c.accepted), (1, 1), "{alg:?}");
+    }
+}
+
+#[test]
 fn an_unsigned_frame_is_dropped_when_signatures_are_required() {
     let (_, mut st) = signed_stack(KeyAlg::Sm2);
     let frame = stopped_car_bsm(0.0, 0);
