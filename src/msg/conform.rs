@@ -101,9 +101,10 @@ pub fn check(std: Standard, line: &Value) -> Result<(), Failure> {
 
 /// Lower-case hex.
 pub fn hex_lower(b: &[u8]) -> String {
+    use core::fmt::Write as _;
     let mut s = String::with_capacity(b.len() * 2);
     for x in b {
-        s.push_str(&format!("{x:02x}"));
+        let _ = write!(s, "{x:02x}");
     }
     s
 }

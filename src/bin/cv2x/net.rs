@@ -4,6 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
+use cv2x::msg::conform::hex_lower;
 use cv2x::net::dispatch::{Framing, PayloadKind, SecurityMode};
 use cv2x::net::dsmp::{self, Repr};
 use cv2x::net::replay::{CaptureReader, CaptureWriter, Pacing, Replayer, Step};
@@ -11,12 +12,12 @@ use cv2x::net::transport::{Source, Transport};
 use cv2x::net::udp::{Interface, UdpConfig, UdpTransport};
 use cv2x::net::{Aid, Dispatcher, MessageClass};
 use cv2x::security::sign::{SignerMode, SpduSigner};
-use cv2x::security::spdu::HeaderFields;
 use cv2x::security::{Report, Verifier};
+use cv2x::stack_security::SecuredSigner;
 use cv2x::time::Timestamp;
 use serde_json::{Value, json};
 
-use crate::security::{build_verifier, read_input};
+use crate::security::{build_verifier, read_input, timestamp};
 
 const USAGE: &str = concat!(
     "usage:\n",
@@ -52,8 +53,8 @@ pub fn describe_payload(aid: Aid, bytes: &[u8]) -> Value {
     let _ = aid;
     match cv2x::msg::Standard::Csae53_2020.decode_named("MessageFrame", bytes) {
         Ok(Some((jer, _))) => json!({ "MessageFrame": jer }),
-        Ok(None) => json!({ "hex": to_hex(bytes) }),
-        Err(e) => json!({ "hex": to_hex(bytes), "error": e.to_string() }),
+        Ok(None) => json!({ "hex": hex_lower(bytes) }),
+        Err(e) => json!({ "hex": hex_lower(bytes), "error": e.to_string() }),
     }
 }
 
@@ -99,10 +100,7 @@ enum SignerChoice {
 }
 
 fn seconds(s: &str, flag: &str) -> Result<f64, String> {
-    s.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && *v >= 0.0)
-        .ok_or_else(|| format!("{flag}: `{s}` is not a number of seconds"))
+    crate::security::seconds(s).map_err(|e| format!("{flag}: {e}"))
 }
 
 fn value<'a>(it: &mut impl Iterator<Item = &'a String>, flag: &str) -> Result<&'a str, String> {
@@ -291,19 +289,11 @@ fn signer(o: &Options) -> Result<Option<SpduSigner>, String> {
     }
 }
 
-fn timestamp(t: SystemTime) -> Timestamp {
-    let ms = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    Timestamp::from_unix_utc_millis(ms)
-}
-
 /// The `security` member of a listen line for a verified (or failed) SPDU.
 fn report_json(r: &Report<'_>) -> Value {
     let mut v = json!({ "result": r.code() });
     if let Some(s) = r.signer {
-        v["signer"] = json!(to_hex(&s));
+        v["signer"] = json!(hex_lower(&s));
     }
     if let Some(a) = r.aid {
         v["aid"] = json!(a);
@@ -315,7 +305,7 @@ fn report_json(r: &Report<'_>) -> Value {
         v["signature_valid"] = json!(ok);
     }
     if let Some(h3) = r.certificate_request {
-        v["certificate_request"] = json!(to_hex(&h3));
+        v["certificate_request"] = json!(hex_lower(&h3));
     }
     v
 }
@@ -412,7 +402,7 @@ fn listen(o: &Options) -> Result<ExitCode, String> {
                 if let Some(ext) = d.extensions {
                     line["extensions"] = ext
                         .iter()
-                        .map(|e| json!({"id": e.id, "hex": to_hex(e.value)}))
+                        .map(|e| json!({"id": e.id, "hex": hex_lower(e.value)}))
                         .collect();
                 }
                 match (d.kind, verifier.as_mut()) {
@@ -424,12 +414,12 @@ fn listen(o: &Options) -> Result<ExitCode, String> {
                         line["security"] = report_json(&report);
                         line["payload"] = match report.payload {
                             Some(inner) => describe_payload(d.aid, inner),
-                            None => json!({ "hex": to_hex(d.payload) }),
+                            None => json!({ "hex": hex_lower(d.payload) }),
                         };
                     }
                     (PayloadKind::Spdu, None) => {
                         line["security"] = json!({ "result": "not_verified" });
-                        line["payload"] = json!({ "hex": to_hex(d.payload) });
+                        line["payload"] = json!({ "hex": hex_lower(d.payload) });
                     }
                 }
             }
@@ -438,7 +428,7 @@ fn listen(o: &Options) -> Result<ExitCode, String> {
                     continue;
                 }
                 line["dropped"] = json!(e.to_string());
-                line["hex"] = json!(to_hex(data));
+                line["hex"] = json!(hex_lower(data));
             }
         }
         if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
@@ -559,7 +549,7 @@ fn send(o: &Options) -> Result<ExitCode, String> {
     if messages.is_empty() {
         return Err(format!("{path}: no messages"));
     }
-    let mut signer = signer(o)?;
+    let mut signer = signer(o)?.map(SecuredSigner::new);
     let packets = match signer {
         // Signed messages are framed as they leave, with their generation time.
         Some(_) => Vec::new(),
@@ -592,23 +582,13 @@ fn send(o: &Options) -> Result<ExitCode, String> {
                 if with_cert {
                     certificate_sent = Some(Instant::now());
                 }
-                s.set_mode(if with_cert {
+                s.signer_mut().set_mode(if with_cert {
                     SignerMode::Certificate
                 } else {
                     SignerMode::Digest
                 });
                 let spdu = s
-                    .sign_with(
-                        bytes,
-                        &HeaderFields {
-                            psid: u64::from(aid.0),
-                            generation_time: u64::try_from(
-                                timestamp(SystemTime::now()).as_micros(),
-                            )
-                            .ok(),
-                            ..HeaderFields::default()
-                        },
-                    )
+                    .sign_frame(bytes, aid.0, timestamp(SystemTime::now()))
                     .map_err(|e| format!("{path}:{n}: signing: {e}"))?;
                 signed = frame(o, *aid, &spdu).map_err(|e| format!("{path}:{n}: {e}"))?;
                 &signed
@@ -669,15 +649,6 @@ fn sleep_until(t: Instant) {
     }
 }
 
-fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
 fn from_hex(s: &str) -> Option<Vec<u8>> {
     let s = s.trim();
     if s.len() % 2 != 0 {
@@ -735,7 +706,7 @@ mod tests {
     #[test]
     fn hex_round_trip_and_rejects() {
         assert_eq!(from_hex("00ff7A"), Some(vec![0, 255, 0x7a]));
-        assert_eq!(to_hex(&[0, 255, 0x7a]), "00ff7a");
+        assert_eq!(hex_lower(&[0, 255, 0x7a]), "00ff7a");
         assert_eq!(from_hex("abc"), None);
         assert_eq!(from_hex("zz"), None);
     }

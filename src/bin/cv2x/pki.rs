@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use cv2x::msg::conform::hex_lower;
 use cv2x::net::aid::DAY1_TABLE;
 use cv2x::security::cert::{Certificate, KeyAlg};
 use cv2x::security::sign::{PrivateKey, SpduSigner};
@@ -59,7 +60,7 @@ fn init(args: &[String]) -> Result<ExitCode, String> {
     write(&dir.join("root.oer"), pki.root_cert(), false)?;
     write(&dir.join("ca.oer"), pki.ca_cert(), false)?;
     write(&dir.join("signer.oer"), signer.certificate(), false)?;
-    let mut key_hex = hex(&key.to_bytes());
+    let mut key_hex = hex_lower(&key.to_bytes());
     key_hex.push('\n');
     write(&dir.join("signer.key"), key_hex.as_bytes(), true)?;
     // The files must load back into a signer whose messages verify under the root.
@@ -91,9 +92,9 @@ fn init(args: &[String]) -> Result<ExitCode, String> {
         json!({
             "alg": alg_name(alg),
             "dir": dir.display().to_string(),
-            "root": hex(&root),
-            "ca": hex(&ca),
-            "signer": hex(&signer.id8()),
+            "root": hex_lower(&root),
+            "ca": hex_lower(&ca),
+            "signer": hex_lower(&signer.id8()),
             "aids": aids,
             "signer_valid_from": rfc3339(cert.validity.start()),
             "signer_valid_to": rfc3339(cert.validity.end()),
@@ -140,10 +141,6 @@ fn alg_name(alg: KeyAlg) -> &'static str {
         KeyAlg::Sm2 => "sm2",
         _ => "p256",
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// A signer from a certificate (COER file or hex) and its private key (a file holding the

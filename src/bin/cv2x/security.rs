@@ -2,6 +2,7 @@
 //! certificates and signed messages on the command line.
 use std::process::ExitCode;
 
+use cv2x::msg::conform::hex_lower;
 use cv2x::security::cert::{
     CertId, CertType, Certificate, IdentifiedRegion, Issuer, Region, SspRange, SubjectPermissions,
     VerifyKeyIndicator,
@@ -81,7 +82,8 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
     Ok(o)
 }
 
-fn seconds(s: &str) -> Result<f64, String> {
+/// A non-negative, finite number of seconds.
+pub(crate) fn seconds(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite() && *v >= 0.0)
@@ -120,10 +122,6 @@ fn from_hex(s: &str) -> Result<Vec<u8>, String> {
                 .ok_or_else(|| "not a file and not hex".to_string())
         })
         .collect()
-}
-
-fn to_hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 // --- time: RFC 3339 (UTC) <-> TAI timestamps -----------------------------------------------
@@ -193,10 +191,16 @@ pub(crate) fn rfc3339(t: Timestamp) -> String {
     }
 }
 
+/// The system clock as a TAI timestamp.
 pub(crate) fn now() -> Timestamp {
-    let ms = std::time::SystemTime::now()
+    timestamp(std::time::SystemTime::now())
+}
+
+/// A system time (UTC) as a TAI timestamp, to the millisecond.
+pub(crate) fn timestamp(t: std::time::SystemTime) -> Timestamp {
+    let ms = t
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0);
     Timestamp::from_unix_utc_millis(ms)
 }
@@ -244,14 +248,14 @@ fn cert_json(c: &Certificate) -> Value {
     };
     let issuer = match c.issuer {
         Issuer::SelfSigned(h) => json!({ "self": h.name() }),
-        Issuer::Digest(h, id) => json!({ format!("{}AndDigest", h.name()): to_hex(&id) }),
+        Issuer::Digest(h, id) => json!({ format!("{}AndDigest", h.name()): hex_lower(&id) }),
     };
     let id = match &c.id {
         CertId::Linkage { i_cert, value } => {
-            json!({ "linkageData": { "iCert": i_cert, "linkageValue": to_hex(value) } })
+            json!({ "linkageData": { "iCert": i_cert, "linkageValue": hex_lower(value) } })
         }
         CertId::Name(n) => json!({ "name": n }),
-        CertId::Binary(b) => json!({ "binaryId": to_hex(b) }),
+        CertId::Binary(b) => json!({ "binaryId": hex_lower(b) }),
         CertId::None => json!("none"),
         CertId::Unknown => json!("unknown"),
     };
@@ -259,19 +263,19 @@ fn cert_json(c: &Certificate) -> Value {
         VerifyKeyIndicator::Key(k) => json!({
             "algorithm": k.alg.name(),
             "point": k.point.form(),
-            "x": k.point.x().map(|x| to_hex(x)),
+            "x": k.point.x().map(|x| hex_lower(x)),
         }),
         VerifyKeyIndicator::Reconstruction(p) => json!({
             "algorithm": "reconstructionValue (implicit)",
             "point": p.form(),
-            "x": p.x().map(|x| to_hex(x)),
+            "x": p.x().map(|x| hex_lower(x)),
         }),
         VerifyKeyIndicator::Unknown => json!({ "algorithm": "unknown" }),
     };
     let perms: Vec<Value> = c
         .app_permissions
         .iter()
-        .map(|p| json!({ "aid": p.psid, "ssp": p.ssp.as_ref().map(|s| to_hex(s.bytes())) }))
+        .map(|p| json!({ "aid": p.psid, "ssp": p.ssp.as_ref().map(|s| hex_lower(s.bytes())) }))
         .collect();
     let groups = |gs: &[cv2x::security::cert::PsidGroupPermissions]| -> Vec<Value> {
         gs.iter()
@@ -285,8 +289,8 @@ fn cert_json(c: &Certificate) -> Value {
                             "ssp_range": match &r.ssp_range {
                                 None => Value::Null,
                                 Some(SspRange::All) => json!("all"),
-                                Some(SspRange::Opaque(v)) => json!(v.iter().map(|x| to_hex(x)).collect::<Vec<_>>()),
-                                Some(SspRange::Bitmap { value, mask }) => json!({ "value": to_hex(value), "mask": to_hex(mask) }),
+                                Some(SspRange::Opaque(v)) => json!(v.iter().map(|x| hex_lower(x)).collect::<Vec<_>>()),
+                                Some(SspRange::Bitmap { value, mask }) => json!({ "value": hex_lower(value), "mask": hex_lower(mask) }),
                                 Some(SspRange::Unknown) => json!("unknown"),
                             }
                         }))
@@ -305,10 +309,10 @@ fn cert_json(c: &Certificate) -> Value {
     json!({
         "type": match c.cert_type { CertType::Explicit => "explicit", CertType::Implicit => "implicit" },
         "issuer": issuer,
-        "hash": { "algorithm": h.name(), "value": to_hex(&hash) },
-        "hashedid8": to_hex(&hash[24..]),
+        "hash": { "algorithm": h.name(), "value": hex_lower(&hash) },
+        "hashedid8": hex_lower(&hash[24..]),
         "id": id,
-        "craca_id": to_hex(&c.craca_id),
+        "craca_id": hex_lower(&c.craca_id),
         "crl_series": c.crl_series,
         "validity": {
             "start": rfc3339(c.validity.start()),
@@ -401,7 +405,7 @@ fn chain_json(c: &ChainStatus) -> Value {
     match c {
         ChainStatus::NotChecked => json!({ "status": "not_checked" }),
         ChainStatus::Anchored { anchor, length } => {
-            json!({ "status": "anchored", "anchor": to_hex(anchor), "length": length })
+            json!({ "status": "anchored", "anchor": hex_lower(anchor), "length": length })
         }
         ChainStatus::Failed(e) => json!({ "status": "failed", "reason": e.code() }),
     }
@@ -416,14 +420,14 @@ fn spdu_verify(args: &[String]) -> Result<ExitCode, String> {
     let out = json!({
         "result": rep.code(),
         "detail": rep.result.err().map(|e| e.to_string()),
-        "signer": rep.signer.map(|s| to_hex(&s)),
+        "signer": rep.signer.map(|s| hex_lower(&s)),
         "aid": rep.aid,
         "generation_time": rep.generation_time.map(|t| rfc3339(Timestamp::from_time64(t))),
         "verified_at": rfc3339(at),
         "signature_valid": rep.signature_valid,
         "chain": chain_json(&rep.chain),
-        "certificate_request": rep.certificate_request.map(|h| to_hex(&h)),
-        "payload": rep.payload.map(to_hex),
+        "certificate_request": rep.certificate_request.map(|h| hex_lower(&h)),
+        "payload": rep.payload.map(hex_lower),
     });
     outln!(
         "{}",
@@ -445,7 +449,7 @@ fn cert_verify(args: &[String]) -> Result<ExitCode, String> {
     let out = match res {
         Ok((anchor, length)) => json!({
             "result": "ok",
-            "chain": { "status": "anchored", "anchor": to_hex(&anchor), "length": length },
+            "chain": { "status": "anchored", "anchor": hex_lower(&anchor), "length": length },
         }),
         Err(e) => json!({ "result": e.code(), "detail": e.to_string() }),
     };
