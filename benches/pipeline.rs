@@ -21,14 +21,14 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use cv2x::apps::mapmatch::Light;
 use cv2x::codec::Uper;
 use cv2x::geo::{EnuFrame, Wgs84};
 use cv2x::msg::v2020 as m;
-use cv2x::scenario::build::{self, Participant, VehicleInfo};
-use cv2x::scenario::{Kind, MessageSigner, MotionState, Signal};
-use cv2x::stack::{Config, EgoUpdate, RxMeta, SpduVerifier, Stack};
+use cv2x::stack::{EgoUpdate, RxMeta, SpduVerifier, Stack, StackConfig};
+use cv2x::testing::scenario::build::{self, Participant, VehicleInfo};
+use cv2x::testing::scenario::{Kind, MessageSigner, MotionState, Signal};
 use cv2x::time::Timestamp;
+use cv2x::world::Light;
 
 const ORIGIN: Wgs84 = Wgs84 {
     lat_deg: 31.2,
@@ -185,12 +185,10 @@ fn run_steps(stack: &mut Stack, steps: &[Step], start: usize, n: usize, meta: &R
     msgs
 }
 
-fn config() -> Config {
-    Config {
-        origin: ORIGIN,
-        report_drops: false,
-        ..Config::default()
-    }
+fn config() -> StackConfig {
+    StackConfig::default()
+        .with_origin(ORIGIN)
+        .with_report_drops(false)
 }
 
 fn new_stack() -> Stack {
@@ -209,7 +207,7 @@ const SIGNED_WARMUP: usize = 20;
 #[cfg(feature = "security")]
 fn signed_setups() -> Vec<SignedSetup> {
     use cv2x::security::cert::KeyAlg;
-    use cv2x::stack_security::test_pair;
+    use cv2x::testing::pki::test_pair;
     let sm2 = if cfg!(feature = "sm2-fast") {
         "SM2 (efficient-sm2)"
     } else {
@@ -255,11 +253,7 @@ fn report() {
     }
     for (name, signer, verifier) in setups {
         let signed = traffic(&mut Some(signer), SIGNED_STEPS);
-        let mut stack = Stack::new(Config {
-            require_signatures: true,
-            ..config()
-        })
-        .expect("stack");
+        let mut stack = Stack::new(config().with_require_signatures(true)).expect("stack");
         stack.set_verifier(verifier);
         run_steps(&mut stack, &signed, 0, SIGNED_WARMUP, &RxMeta::SPDU);
         let measured = SIGNED_STEPS - SIGNED_WARMUP;

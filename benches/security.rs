@@ -12,8 +12,8 @@ use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_mai
 use cv2x::security::cert::KeyAlg;
 use cv2x::security::crypto::{Backend, SoftwareBackend};
 use cv2x::security::sign::{PrivateKey, SignerMode};
-use cv2x::security::testpki::TestPki;
 use cv2x::security::{Config, Verifier};
+use cv2x::testing::pki::TestPki;
 use cv2x::time::Timestamp;
 
 /// 2026-01-01T00:00:00Z.

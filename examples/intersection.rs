@@ -8,13 +8,13 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use cv2x::apps::mapmatch::Light;
 use cv2x::apps::{Advice, AppId, Level};
 use cv2x::geo::Wgs84;
-use cv2x::scenario::{
+use cv2x::testing::scenario::{
     Actor, EGO_ID, EgoSpec, Flags, Kind, Motion, Outcome, Record, RunOptions, Scenario, SeenBy,
     Segment, Signal, run,
 };
+use cv2x::world::Light;
 
 fn motion(x: f64, y: f64, heading_deg: f64, speed_mps: f64, segments: Vec<Segment>) -> Motion {
     Motion {
@@ -126,6 +126,7 @@ fn what(app: AppId) -> &'static str {
         AppId::Ivs => "road sign",
         AppId::Tjw => "traffic jam ahead",
         AppId::Evw => "emergency vehicle approaching",
+        _ => "other",
     }
 }
 

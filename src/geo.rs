@@ -29,35 +29,7 @@ pub enum GeoError {
     OutOfRange,
 }
 
-/// Float functions that work with and without `std` (through nalgebra's scalar traits).
-pub(crate) mod math {
-    use nalgebra::{ComplexField, RealField};
-
-    pub(crate) fn sin(x: f64) -> f64 {
-        <f64 as ComplexField>::sin(x)
-    }
-    pub(crate) fn cos(x: f64) -> f64 {
-        <f64 as ComplexField>::cos(x)
-    }
-    pub(crate) fn sqrt(x: f64) -> f64 {
-        <f64 as ComplexField>::sqrt(x)
-    }
-    pub(crate) fn abs(x: f64) -> f64 {
-        <f64 as ComplexField>::abs(x)
-    }
-    pub(crate) fn ln(x: f64) -> f64 {
-        <f64 as ComplexField>::ln(x)
-    }
-    pub(crate) fn floor(x: f64) -> f64 {
-        <f64 as ComplexField>::floor(x)
-    }
-    pub(crate) fn atan2(y: f64, x: f64) -> f64 {
-        <f64 as RealField>::atan2(y, x)
-    }
-    pub(crate) fn hypot(x: f64, y: f64) -> f64 {
-        <f64 as ComplexField>::hypot(x, y)
-    }
-}
+pub(crate) use crate::math;
 
 use math::{atan2, cos, floor, hypot, sin, sqrt};
 
@@ -273,6 +245,15 @@ pub fn wrap_angle_rad(a: f64) -> f64 {
         x -= TAU;
     }
     x
+}
+
+/// Wraps an angle in degrees to (−180, 180].
+pub fn wrap_deg(a: f64) -> f64 {
+    if !a.is_finite() {
+        return a;
+    }
+    let w = a - 360.0 * floor((a + 180.0) / 360.0);
+    if w <= -180.0 { w + 360.0 } else { w }
 }
 
 /// CSAE heading (degrees, 0 = north, clockwise) → ENU yaw (radians, 0 = east,

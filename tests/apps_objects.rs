@@ -1,29 +1,34 @@
 //! Object applications on synthetic fused worlds: a positive and a negative case per
 //! application, the NHTSA FCW confirmation cases, noise and non-finite input.
+#![cfg(feature = "testing")]
 mod apps_common;
 
 use apps_common::{Body, World, ego, first, transitions};
 use cv2x::apps::bsw::{Bsw, Lcw};
 use cv2x::apps::{
-    AppId, Level, ObjectApp, TurnSignal, VehicleFlags, avw::Avw, clw::Clw, dnpw::Dnpw, ebw::Ebw,
-    evw::Evw, fcw::Fcw, icw::Icw, lta::Lta, object_apps, tjw::Tjw, vrucw::Vrucw,
+    AppId, Level, ObjectApp, avw::Avw, clw::Clw, dnpw::Dnpw, ebw::Ebw, evw::Evw, fcw::Fcw,
+    icw::Icw, lta::Lta, object_apps, tjw::Tjw, vrucw::Vrucw,
 };
+use cv2x::world::{TurnSignal, VehicleFlags};
 
 const G: f64 = 9.80665;
 
-/// True bumper-to-bumper TTC of the ego (at y = ego.y, heading north) behind `lead`, with the
-/// lead's current acceleration, at a probe step.
+/// True bumper-to-bumper TTC of the ego (at y = ego.y, heading north, constant speed) behind
+/// `lead`, with the lead's current acceleration until it stops, at a probe step: stepped forward
+/// in 1 ms steps for at most 30 s.
 fn true_ttc(ego: &Body, lead: &Body) -> f64 {
-    let gap = lead.y - ego.y - ego.length_m / 2.0 - lead.length_m / 2.0;
-    cv2x::apps::geometry::ttc_1d(
-        gap,
-        ego.speed_mps,
-        0.0,
-        lead.speed_mps,
-        lead.accel_mps2,
-        30.0,
-    )
-    .unwrap_or(f64::INFINITY)
+    let mut gap = lead.y - ego.y - ego.length_m / 2.0 - lead.length_m / 2.0;
+    let mut v_lead = lead.speed_mps;
+    let dt = 1e-3;
+    for k in 0..30_000 {
+        if gap <= 0.0 {
+            return k as f64 * dt;
+        }
+        let v1 = (v_lead + lead.accel_mps2 * dt).max(0.0);
+        gap -= (ego.speed_mps - 0.5 * (v_lead + v1)) * dt;
+        v_lead = v1;
+    }
+    f64::INFINITY
 }
 
 /// Runs FCW on the world (on tracks built from the true states, or through the fusion
@@ -458,13 +463,11 @@ fn non_finite_input_gives_no_warning_and_no_panic() {
         silent(&w, app.as_mut());
     }
     let nan_actor = Body::car(1, f64::NAN, 30.0, 0.0, f64::INFINITY).with_flags(flags(|f| {
-        *f = VehicleFlags {
-            hard_braking: true,
-            hazard_lights: true,
-            emergency: true,
-            control_loss: true,
-            disabled: true,
-        }
+        f.hard_braking = true;
+        f.hazard_lights = true;
+        f.emergency = true;
+        f.control_loss = true;
+        f.disabled = true;
     }));
     let mut e = ego(20.0);
     e.accel_mps2 = f64::NAN;
@@ -554,9 +557,10 @@ fn fcw_braking_lead_in_dense_traffic() {
 
 #[test]
 fn arbitrary_values_never_panic() {
-    use cv2x::apps::{Ego, ObjectContext, WorldObject};
+    use cv2x::apps::ObjectContext;
     use cv2x::fusion::{FusedObject, ObjectClass, ObjectSize};
     use cv2x::time::Timestamp;
+    use cv2x::world::Ego;
     use nalgebra::Vector2;
     let pool = [
         0.0,
@@ -583,17 +587,13 @@ fn arbitrary_values_never_panic() {
     for step in 0..400i64 {
         // Time also jumps backwards now and then.
         let now = Timestamp::from_millis(if step % 37 == 0 { 5 } else { step * 100 });
-        let ego = Ego {
-            time: now,
-            position_enu: [pick(), pick()],
-            speed_mps: pick(),
-            heading_deg: pick(),
-            accel_mps2: pick(),
-            yaw_rate_dps: pick(),
-            length_m: pick(),
-            width_m: pick(),
-            turn_signal: [TurnSignal::None, TurnSignal::Left, TurnSignal::Right][step as usize % 3],
-        };
+        let mut ego = Ego::new(now, [pick(), pick()], pick(), pick());
+        ego.accel_mps2 = pick();
+        ego.yaw_rate_dps = pick();
+        ego.length_m = pick();
+        ego.width_m = pick();
+        ego.turn_signal =
+            [TurnSignal::None, TurnSignal::Left, TurnSignal::Right][step as usize % 3];
         let fused: Vec<FusedObject> = (0..8)
             .map(|i| {
                 let class = [
@@ -617,23 +617,19 @@ fn arbitrary_values_never_panic() {
                 o
             })
             .collect();
-        let objects: Vec<WorldObject<'_>> = fused
-            .iter()
-            .map(|o| WorldObject {
-                object: o,
-                flags: VehicleFlags {
-                    hard_braking: true,
-                    hazard_lights: true,
-                    emergency: true,
-                    control_loss: true,
-                    disabled: true,
-                },
-            })
-            .collect();
+        let all = flags(|f| {
+            f.hard_braking = true;
+            f.hazard_lights = true;
+            f.emergency = true;
+            f.control_loss = true;
+            f.disabled = true;
+        });
+        let flags = vec![all; fused.len()];
         let cx = ObjectContext {
             now,
             ego: &ego,
-            objects: &objects,
+            objects: &fused,
+            flags: &flags,
         };
         let mut out = Vec::new();
         for app in apps.iter_mut() {

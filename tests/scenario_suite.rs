@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use cv2x::scenario::{RunOptions, Scenario, run};
+use cv2x::testing::scenario::{RunOptions, Scenario, run};
 
 #[test]
 fn every_scenario_passes() {

@@ -55,7 +55,7 @@ fn spdu_verify_real_cam() {
 #[test]
 fn spdu_verify_ok_exits_zero() {
     use cv2x::security::cert::KeyAlg;
-    use cv2x::security::testpki::TestPki;
+    use cv2x::testing::pki::TestPki;
     use cv2x::time::Timestamp;
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
     // 2026-01-01T00:00:00Z
@@ -102,8 +102,8 @@ fn spdu_verify_applies_signed_crls() {
     use cv2x::security::cert::{Certificate, KeyAlg, PsidSsp};
     use cv2x::security::sign::SpduSigner;
     use cv2x::security::store::{CRL_PSID, Crl};
-    use cv2x::security::testpki::TestPki;
     use cv2x::security::{Config, Verifier};
+    use cv2x::testing::pki::TestPki;
     use cv2x::time::Timestamp;
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
     // 2026-01-01T00:00:00Z

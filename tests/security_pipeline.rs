@@ -14,9 +14,9 @@ use cv2x::security::crypto::{Backend, Sm2Verifier, SoftwareBackend, SoftwareKey}
 use cv2x::security::sign::{PrivateKey, SignerMode, SpduSigner};
 use cv2x::security::spdu::{HeaderFields, ThreeDLocation};
 use cv2x::security::store::{CRL_PSID, Crl, CrlError};
-use cv2x::security::testpki::TestPki;
 use cv2x::security::verify::SspRule;
 use cv2x::security::{ChainStatus, Config, MalformedKind, SecurityError, Verifier};
+use cv2x::testing::pki::TestPki;
 use cv2x::time::Timestamp;
 
 const AID: u64 = 32;

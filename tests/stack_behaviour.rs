@@ -6,16 +6,17 @@
 use std::borrow::Cow;
 
 use cv2x::apps::Level;
-use cv2x::apps::mapmatch::SignalInput;
 use cv2x::codec::Uper;
 use cv2x::geo::{EnuFrame, Wgs84};
 use cv2x::msg::v2020 as m;
-use cv2x::scenario::build::{self, Participant, VehicleInfo};
-use cv2x::scenario::{Kind, MotionState, Signal, TimingForm};
 use cv2x::stack::{
-    Config, DropReason, EgoUpdate, Event, RxMeta, SpduVerifier, Stack, Verified, VerifyFailure,
+    DropReason, EgoUpdate, Event, RxMeta, SpduVerifier, Stack, StackConfig, Verified, VerifyFailure,
 };
+use cv2x::testing::scenario::build::{self, Participant, VehicleInfo};
+use cv2x::testing::scenario::{Kind, MotionState, Signal, TimingForm};
 use cv2x::time::Timestamp;
+use cv2x::world::SignalInput;
+use cv2x::world::WorldConfig;
 
 const ORIGIN: Wgs84 = Wgs84 {
     lat_deg: 39.9,
@@ -40,11 +41,7 @@ fn ego(ts: f64, y: f64, speed: f64) -> EgoUpdate {
 }
 
 fn stack() -> Stack {
-    Stack::new(Config {
-        origin: ORIGIN,
-        ..Config::default()
-    })
-    .unwrap()
+    Stack::new(StackConfig::default().with_origin(ORIGIN)).unwrap()
 }
 
 fn state(y: f64, speed: f64) -> MotionState {
@@ -88,7 +85,7 @@ fn rsm_of(parts: &[(u16, Option<[u8; 8]>, f64, f64)], ts: f64) -> Vec<u8> {
     build::rsm(&ORIGIN, &ps, 0).encode().unwrap()
 }
 
-fn signal(plan: &[(m::LightState, f64)]) -> Signal {
+fn signal(plan: &[(cv2x::world::Light, f64)]) -> Signal {
     Signal {
         speed_limit_kph: Some(60.0),
         ..Signal::new(100.0, 0.0, plan.to_vec())
@@ -159,12 +156,14 @@ fn one_car_through_three_sources_is_one_object() {
 
 #[test]
 fn stores_are_bounded_and_count_what_they_drop() {
-    let mut s = Stack::new(Config {
-        origin: ORIGIN,
-        max_intersections: 4,
-        max_events: 16,
-        ..Config::default()
-    })
+    let mut world = WorldConfig::default();
+    world.max_intersections = 4;
+    let mut s = Stack::new(
+        StackConfig::default()
+            .with_origin(ORIGIN)
+            .with_world(world)
+            .with_max_events(16),
+    )
     .unwrap();
     let f = frame();
     for i in 0..20u16 {
@@ -178,7 +177,7 @@ fn stores_are_bounded_and_count_what_they_drop() {
         s.ingest(&bytes, &RxMeta::PLAIN, t(0.0)).unwrap();
     }
     assert_eq!(s.usage().intersections, 4);
-    assert_eq!(s.map_store().counters().evicted, 16);
+    assert_eq!(s.world().map().counters().evicted, 16);
     // Garbage without polling: the event queue stays bounded and counts the overflow.
     for i in 0..100u8 {
         let _ = s.ingest(&[0xff, i, 0x13], &RxMeta::PLAIN, t(0.0));
@@ -205,7 +204,7 @@ fn stores_are_bounded_and_count_what_they_drop() {
 
 #[test]
 fn stale_spat_suppresses_the_signal_and_rlvw() {
-    use m::LightState::*;
+    use cv2x::world::Light::*;
     let sig = signal(&[(Red, 30.0), (ProtectedGreen, 30.0), (Yellow, 3.0)]);
     let f = frame();
     let map = build::map(&f, &sig, 1.0, 600.0).encode().unwrap();
@@ -223,10 +222,12 @@ fn stale_spat_suppresses_the_signal_and_rlvw() {
                 let spat = build::spat(&sig, ts, t(ts), 0).unwrap().encode().unwrap();
                 s.ingest(&spat, &RxMeta::PLAIN, t(ts)).unwrap();
             }
+            s.poll(t(ts)).for_each(drop);
             rlvw += s
-                .poll(t(ts))
-                .filter(|e| {
-                    matches!(e, Event::Warning(w) if w.app == cv2x::apps::AppId::Rlvw && w.level >= Level::Warning)
+                .active_warnings()
+                .iter()
+                .filter(|a| {
+                    a.warning.app == cv2x::apps::AppId::Rlvw && a.warning.level >= Level::Warning
                 })
                 .count();
         }
@@ -240,7 +241,8 @@ fn stale_spat_suppresses_the_signal_and_rlvw() {
     let lane = stale.lane().copied().expect("still matched to the lane");
     assert!(matches!(
         stale
-            .spat_store()
+            .world()
+            .spat()
             .signal_for(lane.intersection, lane.phase_id, t(4.0), 1000),
         SignalInput::Stale { .. }
     ));
@@ -272,11 +274,11 @@ fn secured_messages_go_through_the_verifier() {
     let bsm = car_bsm(build::actor_vehicle_id(5), 20.0, 5.0, 0.0);
     let mut spdu = vec![0x03, 0x81];
     spdu.extend_from_slice(&bsm);
-    let mut s = Stack::new(Config {
-        origin: ORIGIN,
-        require_signatures: true,
-        ..Config::default()
-    })
+    let mut s = Stack::new(
+        StackConfig::default()
+            .with_origin(ORIGIN)
+            .with_require_signatures(true),
+    )
     .unwrap();
     s.set_ego(&ego(0.0, 0.0, 0.0)).unwrap();
     assert_eq!(
@@ -309,7 +311,7 @@ fn day2_coordination_is_an_event_and_stored() {
             msg_cnt: 1,
             id: build::RSU_ID,
             sec_mark: 0,
-            ref_pos: build::pos3d(&ORIGIN),
+            ref_pos: cv2x::world::convert::pos3d(&ORIGIN),
             coordinates: Some(vec![m::VehicleCoordination {
                 veh_id: build::EGO_ID,
                 drive_suggestion: None,
@@ -330,7 +332,7 @@ fn day2_coordination_is_an_event_and_stored() {
     assert!(evs.iter().any(|e| matches!(
         e,
         Event::DayII {
-            event: cv2x::apps::roadinfo::DayIIEvent::Coordination { for_ego: true, .. },
+            event: cv2x::world::DayIIEvent::Coordination { for_ego: true, .. },
             ..
         }
     )));
@@ -353,7 +355,7 @@ fn time_going_backwards_is_counted_not_fatal() {
 
 #[test]
 fn counting_and_utc_timing_agree() {
-    use m::LightState::*;
+    use cv2x::world::Light::*;
     let mut sig = signal(&[(Red, 12.0), (ProtectedGreen, 20.0), (Yellow, 3.0)]);
     let mut stores = Vec::new();
     for form in [TimingForm::Counting, TimingForm::Utc] {
@@ -363,7 +365,7 @@ fn counting_and_utc_timing_agree() {
         s.ingest(&spat, &RxMeta::PLAIN, t(5.0)).unwrap();
         stores.push(s);
     }
-    let phase = |s: &Stack| s.spat_store().signals()[0].phases[0].clone();
+    let phase = |s: &Stack| s.world().spat().signals()[0].phases[0].clone();
     let (a, b) = (phase(&stores[0]), phase(&stores[1]));
     for dt in [0.0, 6.9, 7.1, 20.0, 26.9, 27.1, 29.9, 30.1, 40.0] {
         assert_eq!(a.light_at(t(5.0 + dt)), b.light_at(t(5.0 + dt)), "{dt}");
@@ -466,8 +468,8 @@ fn sensor_sharing_participants_become_objects() {
 #[cfg(feature = "security")]
 #[test]
 fn signed_scenario_messages_are_verified_and_tampering_is_caught() {
-    use cv2x::scenario::{RunOptions, Scenario, run};
     use cv2x::security::cert::KeyAlg;
+    use cv2x::testing::scenario::{RunOptions, Scenario, run};
     let sc = Scenario::from_json(
         r#"{"name":"signed","duration_s":2,"ego":{"speed_mps":10},
             "actors":[{"id":1,"x":0,"y":40,"speed_mps":5,"seen_by":["bsm","rsm"]}],

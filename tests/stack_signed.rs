@@ -1,8 +1,7 @@
-//! Signed messages through the `Stack` with the security layer as its verifier
-//! (`cv2x::stack_security`): accepted and warning exactly like plain frames, a corrupted
+//! Signed messages through the `Stack` with the security layer's `Verifier` as its verifier: accepted and warning exactly like plain frames, a corrupted
 //! signature dropped with its precise reason, plain frames dropped when signatures are required,
 //! and a known signer costing one signature check and no chain work.
-#![cfg(all(feature = "security", feature = "jer"))]
+#![cfg(feature = "testing")]
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,15 +10,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use cv2x::apps::{AppId, Warning};
 use cv2x::codec::Uper;
 use cv2x::geo::{EnuFrame, Wgs84};
-use cv2x::scenario::build::{self, VehicleInfo};
-use cv2x::scenario::{Kind, MotionState, RunOptions, Scenario, run};
 use cv2x::security::cert::{CurvePoint, KeyAlg};
 use cv2x::security::crypto::{Backend, SoftwareBackend, SoftwareKey};
 use cv2x::security::sign::SignerMode;
-use cv2x::security::testpki::TestPki;
-use cv2x::security::{Config as SecConfig, SecurityError, Verifier};
-use cv2x::stack::{Config, DropReason, EgoUpdate, Event, RxMeta, Stack, VerifyFailure};
-use cv2x::stack_security::{SecuredSigner, SecuredVerifier, TEST_PKI_SEED, test_pair};
+use cv2x::security::{Config as SecConfig, SecurityError, SpduSigner, Verifier};
+use cv2x::stack::{DropReason, EgoUpdate, Event, RxMeta, Stack, StackConfig, VerifyFailure};
+use cv2x::testing::pki::TestPki;
+use cv2x::testing::pki::{TEST_PKI_SEED, test_pair};
+use cv2x::testing::scenario::build::{self, VehicleInfo};
+use cv2x::testing::scenario::{Kind, MotionState, RunOptions, Scenario, run};
 use cv2x::time::Timestamp;
 
 const ALGS: [KeyAlg; 2] = [KeyAlg::EcdsaP256, KeyAlg::Sm2];
@@ -60,16 +59,16 @@ fn stopped_car_bsm(ts: f64, count: u8) -> Vec<u8> {
 }
 
 fn stack(require_signatures: bool) -> Stack {
-    Stack::new(Config {
-        origin: ORIGIN,
-        require_signatures,
-        ..Config::default()
-    })
+    Stack::new(
+        StackConfig::default()
+            .with_origin(ORIGIN)
+            .with_require_signatures(require_signatures),
+    )
     .unwrap()
 }
 
 /// A stack requiring signatures with the test PKI's verifier for `alg`, and the matching signer.
-fn signed_stack(alg: KeyAlg) -> (SecuredSigner, Stack) {
+fn signed_stack(alg: KeyAlg) -> (SpduSigner, Stack) {
     let (signer, verifier) = test_pair(alg, t(0.0)).unwrap();
     let mut st = stack(true);
     st.set_verifier(Box::new(verifier));
@@ -98,13 +97,8 @@ fn approach(
             .unwrap();
         let bytes = seal(&stopped_car_bsm(ts, k), now);
         stack.ingest(&bytes, &meta, now).unwrap();
-        let warnings: Vec<Warning> = stack
-            .poll(now)
-            .filter_map(|e| match e {
-                Event::Warning(w) => Some(w),
-                _ => None,
-            })
-            .collect();
+        stack.poll(now).for_each(drop);
+        let warnings: Vec<Warning> = stack.active_warnings().iter().map(|a| a.warning).collect();
         polls.push(warnings);
     }
     (polls, stack)
@@ -201,9 +195,7 @@ fn failures_keep_the_security_layers_reason() {
         .unwrap()
         .signer(&[u64::from(BSM_AID)])
         .unwrap();
-    let spdu = SecuredSigner::new(stranger)
-        .sign_frame(&frame, BSM_AID, t(0.0))
-        .unwrap();
+    let spdu = stranger.sign_frame(&frame, BSM_AID, t(0.0)).unwrap();
     assert_eq!(
         st.ingest(&spdu, &RxMeta::SPDU, t(0.0)),
         Err(DropReason::Verify(VerifyFailure::UnknownSigner))
@@ -328,14 +320,14 @@ fn a_second_message_from_the_same_signer_does_no_chain_work() {
         let mut v = Verifier::with_backend(backend, SecConfig::default());
         v.add_trust_anchor(pki.root_cert()).unwrap();
         v.add_certificate(pki.ca_cert()).unwrap();
-        let mut signer = SecuredSigner::new(pki.signer(&[u64::from(BSM_AID)]).unwrap());
+        let mut signer = pki.signer(&[u64::from(BSM_AID)]).unwrap();
         let mut st = stack(true);
-        st.set_verifier(Box::new(SecuredVerifier::new(v)));
+        st.set_verifier(Box::new(v));
         counts.take();
 
         // First message, with the pseudonym certificate: the CA and the pseudonym are
         // verified (two key preparations, two certificate signatures) besides the message.
-        signer.signer_mut().set_mode(SignerMode::Certificate);
+        signer.set_mode(SignerMode::Certificate);
         let first = signer
             .sign_frame(&stopped_car_bsm(0.0, 0), BSM_AID, t(0.0))
             .unwrap();
@@ -344,7 +336,7 @@ fn a_second_message_from_the_same_signer_does_no_chain_work() {
         assert_eq!((prepare, verify), (2, 3), "{alg:?}: chain work once");
 
         // Then by digest: one hash and one signature check each, no chain work.
-        signer.signer_mut().set_mode(SignerMode::Digest);
+        signer.set_mode(SignerMode::Digest);
         for k in 1..5u8 {
             let ts = f64::from(k) * 0.1;
             let spdu = signer

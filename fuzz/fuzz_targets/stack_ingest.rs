@@ -9,7 +9,8 @@ use cv2x::apps::TurnSignal;
 use cv2x::fusion::EgoState;
 use cv2x::geo::Wgs84;
 use cv2x::net::PayloadKind;
-use cv2x::stack::{Config, EgoUpdate, RxMeta, Stack};
+use cv2x::stack::{EgoUpdate, RxMeta, Stack, StackConfig};
+use cv2x::world::WorldConfig;
 use cv2x::time::Timestamp;
 use libfuzzer_sys::fuzz_target;
 
@@ -25,15 +26,15 @@ fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let config = Config {
-        origin: Wgs84::new(39.9, 116.4, 0.0),
-        max_events: MAX_EVENTS,
-        max_intersections: 4,
-        max_road_info: 8,
-        max_vehicles: 16,
-        max_day2: 4,
-        ..Config::default()
-    };
+    let mut world = WorldConfig::default();
+    world.max_intersections = 4;
+    world.max_road_info = 8;
+    world.max_vehicles = 16;
+    world.max_day2 = 4;
+    let config = StackConfig::default()
+        .with_origin(Wgs84::new(39.9, 116.4, 0.0))
+        .with_max_events(MAX_EVENTS)
+        .with_world(world);
     let Ok(mut stack) = Stack::new(config) else {
         return;
     };

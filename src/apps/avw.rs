@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 use super::geometry::{ADJACENT_LANES_M, HazardAhead, travels_ego_way};
 use super::latch::Latch;
 use super::{AppId, ObjectApp, ObjectContext, Warning};
-use crate::geo::math::abs;
+use crate::math::abs;
 
 /// Abnormal vehicle warning. See the [module docs](self).
 #[derive(Debug, Clone)]

@@ -29,7 +29,7 @@ use super::geometry::{Direction, EgoFrame, Relative};
 use super::latch::{Info, Latch};
 use super::{AppId, Level, ObjectApp, ObjectContext, TurnSignal, Warning};
 use crate::fusion::ObjectClass;
-use crate::geo::math::abs;
+use crate::math::abs;
 
 /// Blind-zone geometry shared by BSW and LCW.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -17,7 +17,7 @@ use alloc::vec::Vec;
 use super::geometry::{ADJACENT_LANES_M, Direction, HazardAhead, travels_ego_way};
 use super::latch::Latch;
 use super::{AppId, ObjectApp, ObjectContext, Warning};
-use crate::geo::math::abs;
+use crate::math::abs;
 
 /// Oncoming vehicles count within this range, m.
 const ONCOMING_RANGE_M: f64 = 150.0;

@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 use super::geometry::{Direction, EgoFrame, OWN_LANE_M, Relative, in_corridor, relatives};
 use super::latch::{Info, Latch, widen};
 use super::{AppId, Level, ObjectApp, ObjectContext, TurnSignal, Warning};
-use crate::geo::math::abs;
+use crate::math::abs;
 
 /// DNPW thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -108,7 +108,7 @@ impl ObjectApp for Dnpw {
         let mut t_pass = c.default_pass_s;
         if let Some(frame) = EgoFrame::new(cx.ego) {
             let mut lead: Option<Relative> = None;
-            for (_, rel) in relatives(&frame, cx.objects) {
+            for (_, rel) in relatives(&frame, cx) {
                 let ahead = rel.local[0] > 0.0 && rel.gap_ahead_m(&frame) <= 100.0;
                 if ahead
                     && rel.is_vehicle()

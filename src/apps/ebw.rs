@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 use super::geometry::{OWN_LANE_M, corridor_ttc, travels_ego_way};
 use super::latch::{Info, Latch};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
-use crate::geo::math::abs;
+use crate::math::abs;
 
 /// EBW thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 use super::geometry::{ADJACENT_LANES_M, closest_approach, travels_ego_way};
 use super::latch::{Info, Latch, widen};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
-use crate::geo::math::abs;
+use crate::math::abs;
 
 /// EVW thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]

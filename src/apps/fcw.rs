@@ -27,7 +27,7 @@ use super::geometry::{
 };
 use super::latch::{Info, Latch};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
-use crate::geo::math::abs;
+use crate::math::abs;
 
 /// FCW thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -157,7 +157,7 @@ impl ObjectApp for Fcw {
         // The lead: nearest candidate ahead.
         let mut lead: Option<(u32, f64)> = None;
         if let Some(frame) = EgoFrame::new(cx.ego) {
-            for (_, rel) in relatives(&frame, cx.objects) {
+            for (_, rel) in relatives(&frame, cx) {
                 if lead_candidate(c, &frame, &rel, latch.level(rel.id)) {
                     let gap = rel.gap_ahead_m(&frame);
                     if lead.is_none_or(|(_, g)| gap < g) {

@@ -10,9 +10,9 @@
 
 use alloc::vec::Vec;
 
-use super::{Ego, WorldObject};
+use super::{Ego, ObjectContext, WorldObject};
 use crate::fusion::{FusedObject, ObjectClass};
-use crate::geo::math::{abs, atan2, cos, hypot, sin, sqrt};
+use crate::math::{abs, atan2, cos, hypot, sin, sqrt};
 use crate::time::Timestamp;
 
 /// A 2-D vector `[x, y]`.
@@ -136,7 +136,7 @@ impl EgoFrame {
     }
 
     /// ENU point → ego frame `[lon, lat]`.
-    pub fn to_local(&self, p: V2) -> V2 {
+    pub fn to_local(self, p: V2) -> V2 {
         let d = [p[0] - self.origin[0], p[1] - self.origin[1]];
         [dot(d, self.forward), dot(d, self.left)]
     }
@@ -147,7 +147,7 @@ impl EgoFrame {
     }
 
     /// Ego frame point → ENU.
-    pub fn to_enu(&self, p: V2) -> V2 {
+    pub fn to_enu(self, p: V2) -> V2 {
         [
             self.origin[0] + p[0] * self.forward[0] + p[1] * self.left[0],
             self.origin[1] + p[0] * self.forward[1] + p[1] * self.left[1],
@@ -371,9 +371,9 @@ impl Relative {
 /// ([`Relative::is_ego_echo`]).
 pub fn relatives<'a>(
     frame: &'a EgoFrame,
-    objects: &'a [WorldObject<'a>],
-) -> impl Iterator<Item = (&'a WorldObject<'a>, Relative)> + 'a {
-    objects.iter().filter_map(move |wo| {
+    cx: &ObjectContext<'a>,
+) -> impl Iterator<Item = (WorldObject<'a>, Relative)> + 'a {
+    cx.world_objects().filter_map(move |wo| {
         let rel = Relative::new(frame, wo.object)?;
         (!rel.is_ego_echo(frame)).then_some((wo, rel))
     })
@@ -687,11 +687,11 @@ impl AccelEstimator {
     /// [`AccelEstimator::observe`] for the tracks without an acceleration of their own within
     /// [`ACCEL_RANGE_M`] of the ego (all of them when the ego state is unusable), so dense
     /// traffic far away does not crowd out the history of the tracks that matter.
-    pub fn observe_near(&mut self, now: Timestamp, ego: &Ego, objects: &[WorldObject<'_>]) {
+    pub fn observe_near(&mut self, now: Timestamp, ego: &Ego, objects: &[FusedObject]) {
         let frame = EgoFrame::new(ego);
         self.observe(
             now,
-            objects.iter().map(|w| w.object).filter(|o| {
+            objects.iter().filter(|o| {
                 o.accel.is_none()
                     && frame.is_none_or(|f| {
                         let l = f.to_local([o.position_enu.x, o.position_enu.y]);
@@ -894,13 +894,6 @@ impl HazardAhead {
         };
         Some((level, Info::of(rel, ttc, Some(rel.range_m))))
     }
-}
-
-/// Rotates a local `[lon, lat]` vector of the ego frame by `angle_deg` (left positive).
-pub fn rotate(v: V2, angle_deg: f64) -> V2 {
-    let a = angle_deg.to_radians();
-    let (s, c) = (sin(a), cos(a));
-    [c * v[0] - s * v[1], s * v[0] + c * v[1]]
 }
 
 #[cfg(test)]

@@ -20,9 +20,9 @@
 //! line at the current speed. Below 1 m/s nothing is advised.
 use alloc::vec::Vec;
 
-use super::mapmatch::SignalInput;
 use super::road::{RoadApp, RoadContext};
 use super::{Advice, AppId, Level, Warning};
+use crate::world::SignalInput;
 
 /// GLOSA thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -133,7 +133,7 @@ impl RoadApp for Glosa {
             c.end_margin_s,
             c.tolerance_kph / 3.6,
         );
-        let mut w = cx.warning(AppId::Glosa, Level::Advisory, cx.place(&lane.stop_line));
+        let mut w = cx.warning(AppId::Glosa, Level::Advisory, cx.stop_line(lane));
         w.advice = Some(advice);
         w.distance_m = Some(d);
         w.ttc_s = Some(d / v);

@@ -17,8 +17,8 @@ use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use super::road::{HeldLevel, RoadApp, RoadContext, item_relevance};
-use super::roadinfo::RoadInfoKind;
 use super::{AppId, Level, Warning};
+use crate::world::RoadInfoKind;
 
 /// HLW thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -86,7 +86,7 @@ impl RoadApp for Hlw {
             } else {
                 Level::Advisory
             };
-            let mut w = cx.warning(AppId::Hlw, level, cx.place(&item.position_wgs84()));
+            let mut w = cx.warning(AppId::Hlw, level, cx.road_info(item));
             w.distance_m = Some(d);
             w.ttc_s = ttz;
             let key = (item.sender, item.item_id);

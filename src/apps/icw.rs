@@ -27,7 +27,7 @@ use super::geometry::{
 };
 use super::latch::{Info, Latch, widen};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
-use crate::geo::math::abs;
+use crate::math::abs;
 
 /// ICW thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]

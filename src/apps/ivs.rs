@@ -15,8 +15,8 @@
 use alloc::vec::Vec;
 
 use super::road::{RoadApp, RoadContext, item_relevance};
-use super::roadinfo::RoadInfoKind;
 use super::{AppId, Level, Warning};
+use crate::world::RoadInfoKind;
 
 /// IVS thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,11 +62,7 @@ impl RoadApp for Ivs {
             ) else {
                 continue;
             };
-            let mut w = cx.warning(
-                AppId::Ivs,
-                Level::Advisory,
-                cx.place(&item.position_wgs84()),
-            );
+            let mut w = cx.warning(AppId::Ivs, Level::Advisory, cx.road_info(item));
             w.distance_m = Some(d);
             out.push(w);
         }

@@ -276,9 +276,9 @@ impl Latch {
         F: FnMut(&EgoFrame, &WorldObject<'_>, &Relative, Option<Level>) -> Option<(Level, Info)>,
     {
         if let Some(frame) = EgoFrame::new(cx.ego) {
-            for (wo, rel) in relatives(&frame, cx.objects) {
+            for (wo, rel) in relatives(&frame, cx) {
                 let active = self.level(rel.id);
-                match raw(&frame, wo, &rel, active) {
+                match raw(&frame, &wo, &rel, active) {
                     Some((level, info)) => {
                         self.update(rel.id, Some(level), info, cx.now);
                     }
@@ -290,16 +290,6 @@ impl Latch {
         }
         self.sweep(cx.now);
         self.emit(app, cx.now, max, out);
-    }
-
-    /// Number of targets followed.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether no target is followed.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 
@@ -326,7 +316,7 @@ mod tests {
         assert_eq!(l.update(1, None, i, t(500)), Some(Level::Warning));
         assert_eq!(l.update(1, None, i, t(600)), None);
         l.sweep(t(600));
-        assert!(l.is_empty());
+        assert!(l.entries.is_empty());
     }
 
     #[test]
@@ -390,6 +380,6 @@ mod tests {
         for id in 0..200 {
             l.update(id, Some(Level::Warning), Info::default(), t(0));
         }
-        assert!(l.len() <= Latch::MAX_ENTRIES);
+        assert!(l.entries.len() <= Latch::MAX_ENTRIES);
     }
 }

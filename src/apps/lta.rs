@@ -22,7 +22,7 @@ use super::geometry::{EgoFrame, Relative, V2, occupancy_window, window_gap_s};
 use super::latch::{Info, Latch, widen};
 use super::{AppId, Level, ObjectApp, ObjectContext, TurnSignal, Warning};
 use crate::fusion::ObjectClass;
-use crate::geo::math::{abs, atan2, sqrt};
+use crate::math::{abs, atan2, sqrt};
 
 /// LTA thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]

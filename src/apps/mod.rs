@@ -1,6 +1,7 @@
-//! Applications: collision and signal warnings as pure functions of the fused world, the
-//! map/signal stores and the ego state. One file per application; [`warning`] holds the output
-//! types; `mapmatch` the MAP/SPAT store and lane matching.
+//! Applications: collision, signal and road warnings as decisions over the world model (the
+//! fused objects, the MAP/SPAT and RSI stores, the ego), one file per application.
+//! [`warning`] holds the output types; `geometry` and `latch` the shared machinery; [`road`]
+//! the interface of the applications that read the road rather than the objects.
 pub mod avw;
 pub mod bsw;
 pub mod clw;
@@ -8,22 +9,20 @@ pub mod dnpw;
 pub mod ebw;
 pub mod evw;
 pub mod fcw;
-pub mod geometry;
+pub(crate) mod geometry;
 pub mod icw;
-pub mod latch;
+pub(crate) mod latch;
 pub mod lta;
 pub mod tjw;
 pub mod vrucw;
 pub mod warning;
 
-// Road and signal applications, MAP/SPAT and RSI stores.
+// Road and signal applications.
 pub mod glosa;
 pub mod hlw;
 pub mod ivs;
-pub mod mapmatch;
 pub mod rlvw;
 pub mod road;
-pub mod roadinfo;
 pub mod slw;
 pub use road::{RoadApp, RoadContext, road_apps};
 
@@ -32,60 +31,9 @@ use alloc::vec::Vec;
 
 use crate::fusion::FusedObject;
 use crate::time::Timestamp;
+use crate::world::{Ego, TurnSignal, VehicleFlags};
 
-pub use warning::{Advice, AppId, Hysteresis, Level, Target, Warning};
-
-/// Turn signal state of the ego.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TurnSignal {
-    /// No signal.
-    #[default]
-    None,
-    /// Left.
-    Left,
-    /// Right.
-    Right,
-}
-
-/// The ego as the applications see it, in the fusion core's ENU frame.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Ego {
-    /// Time of the state.
-    pub time: Timestamp,
-    /// ENU position of the vehicle's reference point (centre), m.
-    pub position_enu: [f64; 2],
-    /// Speed, m/s.
-    pub speed_mps: f64,
-    /// Heading, degrees, CSAE convention (0 = north, clockwise).
-    pub heading_deg: f64,
-    /// Longitudinal acceleration, m/s².
-    pub accel_mps2: f64,
-    /// Yaw rate, degrees/s, clockwise positive (CSAE sense).
-    pub yaw_rate_dps: f64,
-    /// Length, m.
-    pub length_m: f64,
-    /// Width, m.
-    pub width_m: f64,
-    /// Turn signal.
-    pub turn_signal: TurnSignal,
-}
-
-/// Event flags a remote vehicle reported about itself (BSM safety and emergency extensions),
-/// keyed to fused objects by vehicle id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct VehicleFlags {
-    /// Hard braking (BSM VehicleEventFlags `eventHardBraking`).
-    pub hard_braking: bool,
-    /// Hazard lights on (`eventHazardLights` or exterior lights).
-    pub hazard_lights: bool,
-    /// Emergency vehicle with siren / light bar in use (emergency extensions).
-    pub emergency: bool,
-    /// Stability or traction control engaged, ABS active (`eventStabilityControlactivated`,
-    /// `eventABSactivated`, `eventTractionControlLoss`).
-    pub control_loss: bool,
-    /// Disabled vehicle / abnormal state (`eventDisabledVehicle`).
-    pub disabled: bool,
-}
+pub use warning::{Advice, AppId, Hysteresis, Level, Target, TargetKey, Warning, place_id};
 
 /// A fused object with what the applications know about it beyond its track.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -103,8 +51,25 @@ pub struct ObjectContext<'a> {
     pub now: Timestamp,
     /// The ego.
     pub ego: &'a Ego,
-    /// Fused objects (confirmed and coasting tracks), with their flags.
-    pub objects: &'a [WorldObject<'a>],
+    /// Fused objects (confirmed and coasting tracks).
+    pub objects: &'a [FusedObject],
+    /// The flags each object's vehicle reported, index for index with `objects` (default flags
+    /// where none are known).
+    pub flags: &'a [VehicleFlags],
+}
+
+impl<'a> ObjectContext<'a> {
+    /// The objects with their flags.
+    pub fn world_objects(&self) -> impl Iterator<Item = WorldObject<'a>> + 'a {
+        let flags = self.flags;
+        self.objects
+            .iter()
+            .enumerate()
+            .map(move |(i, object)| WorldObject {
+                object,
+                flags: flags.get(i).copied().unwrap_or_default(),
+            })
+    }
 }
 
 /// An application over the fused objects around the ego. Implementations keep their own

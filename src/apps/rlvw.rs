@@ -1,6 +1,6 @@
 //! Red light violation warning (RLVW).
 //!
-//! **Inputs**: the ego matched to an incoming lane ([`LaneMatch`](super::mapmatch::LaneMatch))
+//! **Inputs**: the ego matched to an incoming lane ([`LaneMatch`](crate::world::LaneMatch))
 //! and a fresh SPAT for the lane's phase. A stale SPAT (older than 1 s by default) or a
 //! controller failure suppresses the application.
 //!
@@ -19,10 +19,10 @@
 //! **Target**: the stop line (a place); `distance_m` = `d`, `ttc_s` = `t`.
 use alloc::vec::Vec;
 
-use super::mapmatch::SignalInput;
 use super::road::{HeldLevel, RoadApp, RoadContext};
 use super::{AppId, Level, Warning};
-use crate::geo::math::{abs, sqrt};
+use crate::math::{abs, sqrt};
+use crate::world::SignalInput;
 
 /// RLVW thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -130,7 +130,7 @@ impl RoadApp for Rlvw {
         let (Some(level), false, Some(lane)) = (level, stale, cx.lane) else {
             return;
         };
-        let mut w = cx.warning(AppId::Rlvw, level, cx.place(&lane.stop_line));
+        let mut w = cx.warning(AppId::Rlvw, level, cx.stop_line(lane));
         w.distance_m = Some(lane.distance_to_stop_m);
         w.ttc_s = raw.map(|r| r.2);
         out.push(w);

@@ -4,11 +4,10 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use super::mapmatch::{LaneMatch, MapStore, SignalInput};
-use super::roadinfo::RsiStore;
-use super::{AppId, Ego, Target, Warning};
+use super::{AppId, Target, Warning};
 use crate::geo::{EnuFrame, Wgs84};
 use crate::time::Timestamp;
+use crate::world::{Ego, LaneMatch, MapStore, RoadInfo, RsiStore, SignalInput};
 
 /// Everything a road application reads in one evaluation.
 #[derive(Debug, Clone, Copy)]
@@ -32,27 +31,38 @@ pub struct RoadContext<'a> {
 }
 
 impl RoadContext<'_> {
-    /// A place target at a WGS-84 position, in the stack's frame.
-    pub fn place(&self, p: &Wgs84) -> Target {
+    /// The place `place_id` at a WGS-84 position, in the stack's frame.
+    pub fn place(&self, place_id: u64, p: &Wgs84) -> Target {
         match self.frame.enu_from_wgs84(p) {
             Ok(e) => Target::Place {
+                place_id,
                 position_enu: [e.x, e.y],
             },
             Err(_) => Target::Ego,
         }
     }
 
+    /// The stop line of the matched lane as a place target.
+    pub fn stop_line(&self, lane: &LaneMatch) -> Target {
+        let (region, id) = lane.intersection;
+        let id = super::place_id(&[
+            b"stop line",
+            &region.to_be_bytes(),
+            &id.to_be_bytes(),
+            &[lane.lane_id],
+        ]);
+        self.place(id, &lane.stop_line)
+    }
+
+    /// An RSI event or sign as a place target.
+    pub fn road_info(&self, item: &RoadInfo) -> Target {
+        let id = super::place_id(&[b"road info", &item.sender, &[item.kind as u8, item.item_id]]);
+        self.place(id, &item.position_wgs84())
+    }
+
     /// A warning of `app` at `level` about `target` at the evaluation time.
     pub fn warning(&self, app: AppId, level: super::Level, target: Target) -> Warning {
-        Warning {
-            app,
-            level,
-            target,
-            ttc_s: None,
-            distance_m: None,
-            advice: None,
-            time: self.now,
-        }
+        Warning::new(app, level, target, self.now)
     }
 }
 
@@ -114,7 +124,7 @@ impl HeldLevel {
 /// offset (positive: left), m.
 pub fn relative_to_ego(ego_local: [f64; 2], heading_deg: f64, p: [f64; 2]) -> (f64, f64) {
     let h = heading_deg.to_radians();
-    let (ux, uy) = (crate::geo::math::sin(h), crate::geo::math::cos(h));
+    let (ux, uy) = (crate::math::sin(h), crate::math::cos(h));
     let (dx, dy) = (p[0] - ego_local[0], p[1] - ego_local[1]);
     (dx * ux + dy * uy, ux * dy - uy * dx)
 }
@@ -130,13 +140,13 @@ pub fn relative_to_ego(ego_local: [f64; 2], heading_deg: f64, p: [f64; 2]) -> (f
 /// lie ahead within `range_m` (or within `radius_m` around the ego), laterally within
 /// `max(radius_m, lateral_m)` plus 5 % of the distance.
 pub fn item_relevance(
-    item: &super::roadinfo::RoadInfo,
+    item: &RoadInfo,
     ego: &Wgs84,
     heading_deg: f64,
     range_m: f64,
     lateral_m: f64,
 ) -> Option<f64> {
-    use crate::geo::math::{abs, atan2, hypot};
+    use crate::math::{abs, atan2, floor, hypot};
     let e = item.frame.enu_from_wgs84(ego).ok()?;
     let p = [e.x, e.y];
     if !item.paths.is_empty() {
@@ -144,9 +154,9 @@ pub fn item_relevance(
         for path in &item.paths {
             let herr = |h: f64| {
                 let d = heading_deg - h;
-                abs(d - 360.0 * crate::geo::math::floor((d + 180.0) / 360.0))
+                abs(d - 360.0 * floor((d + 180.0) / 360.0))
             };
-            if let Some((_, lat, h)) = super::mapmatch::project(&path.points, p) {
+            if let Some((_, lat, h)) = crate::world::lanes::project(&path.points, p) {
                 if abs(lat) <= path.radius_m.max(2.0) && herr(h) <= 45.0 {
                     return Some(0.0);
                 }

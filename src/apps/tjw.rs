@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 use super::geometry::{ADJACENT_LANES_M, OWN_LANE_M, relatives, travels_ego_way};
 use super::latch::{Info, Latch, widen};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
-use crate::geo::math::abs;
+use crate::math::abs;
 
 /// TJW thresholds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -90,7 +90,7 @@ impl ObjectApp for Tjw {
         let mut members = 0usize;
         let mut tail: Option<(u32, f64)> = None;
         if let Some(frame) = super::geometry::EgoFrame::new(cx.ego) {
-            for (wo, rel) in relatives(&frame, cx.objects) {
+            for (wo, rel) in relatives(&frame, cx) {
                 let member = rel.is_vehicle()
                     && rel.local[0] > 0.0
                     && rel.range_m <= c.advisory_range_m + 50.0

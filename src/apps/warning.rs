@@ -26,6 +26,7 @@ impl Level {
 
 /// The applications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum AppId {
     /// Forward collision warning.
     Fcw,
@@ -98,13 +99,63 @@ pub enum Target {
         /// ENU position of the object when the warning was raised, m.
         position_enu: [f64; 2],
     },
-    /// A place (a stop line, an event or sign location), ENU, m.
+    /// A place (a stop line, an event or sign location).
     Place {
+        /// What the place is, stable while it is the same place: the intersection and lane of
+        /// a stop line, the sender and item of an RSI event or sign.
+        place_id: u64,
         /// ENU position, m.
         position_enu: [f64; 2],
     },
     /// The ego itself (for example its own speed).
     Ego,
+}
+
+impl Target {
+    /// What the warning is about, without where it is: the track id, the place id, or the ego.
+    /// A warning keeps its identity (and its id in the stack's events) while its application
+    /// and this key stay the same.
+    pub fn key(&self) -> TargetKey {
+        match self {
+            Target::Object { track_id, .. } => TargetKey::Object(*track_id),
+            Target::Place { place_id, .. } => TargetKey::Place(*place_id),
+            Target::Ego => TargetKey::Ego,
+        }
+    }
+
+    /// The ENU position of an object or place target.
+    pub fn position_enu(&self) -> Option<[f64; 2]> {
+        match self {
+            Target::Object { position_enu, .. } | Target::Place { position_enu, .. } => {
+                Some(*position_enu)
+            }
+            Target::Ego => None,
+        }
+    }
+}
+
+/// The identity of a [`Target`] (see [`Target::key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetKey {
+    /// A fused object by track id.
+    Object(u32),
+    /// A place by place id.
+    Place(u64),
+    /// The ego.
+    Ego,
+}
+
+/// A stable id of a place from the parts that name it (FNV-1a over the bytes).
+pub fn place_id(parts: &[&[u8]]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for p in parts {
+        for b in *p {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        // Separate the parts, so ("ab", "c") and ("a", "bc") differ.
+        h = (h ^ 0xff).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 /// Speed advice (GLOSA and similar).
@@ -125,6 +176,7 @@ pub enum Advice {
 
 /// One warning or advice.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Warning {
     /// The application that raised it.
     pub app: AppId,
@@ -138,8 +190,45 @@ pub struct Warning {
     pub distance_m: Option<f64>,
     /// Speed advice, where the application gives one.
     pub advice: Option<Advice>,
-    /// When it was raised.
+    /// The evaluation that produced it.
     pub time: Timestamp,
+}
+
+impl Warning {
+    /// A warning of `app` at `level` about `target`, produced at `time`, with no time to
+    /// collision, distance or advice.
+    pub fn new(app: AppId, level: Level, target: Target, time: Timestamp) -> Warning {
+        Warning {
+            app,
+            level,
+            target,
+            ttc_s: None,
+            distance_m: None,
+            advice: None,
+            time,
+        }
+    }
+
+    /// Whether `other` says something else than `self` (level, target or advice), beyond the
+    /// measurements that change every evaluation (time to collision, distance, positions).
+    /// Speed advice counts as changed when a bound moves by 1 km/h or more.
+    pub fn content_differs(&self, other: &Warning) -> bool {
+        let advice = match (self.advice, other.advice) {
+            (None, None) => false,
+            (
+                Some(Advice::SpeedRange {
+                    min_kph: a0,
+                    max_kph: a1,
+                }),
+                Some(Advice::SpeedRange {
+                    min_kph: b0,
+                    max_kph: b1,
+                }),
+            ) => (a0 - b0).abs() >= 1.0 || (a1 - b1).abs() >= 1.0,
+            (a, b) => a != b,
+        };
+        self.level != other.level || self.target.key() != other.target.key() || advice
+    }
 }
 
 /// Keeps a condition from flickering: it turns on after holding `on_ms` and turns off only after

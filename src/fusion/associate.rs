@@ -16,7 +16,7 @@ use nalgebra::{Matrix2, Vector2};
 
 use super::assignment::{Assignment, FORBIDDEN};
 use super::observation::ObjectClass;
-use crate::geo::math::{ln, sqrt};
+use crate::math::{ln, sqrt};
 
 /// χ² threshold with 2 degrees of freedom for confidence `p` (0 < p < 1): −2 ln(1 − p).
 /// p = 0.99 gives 9.21; p = 0.999 gives 13.8.

@@ -175,7 +175,7 @@ fn det<const M: usize>(mut a: SMatrix<f64, M, M>) -> f64 {
     for c in 0..M {
         let mut piv = c;
         for r in c + 1..M {
-            if crate::geo::math::abs(a[(r, c)]) > crate::geo::math::abs(a[(piv, c)]) {
+            if crate::math::abs(a[(r, c)]) > crate::math::abs(a[(piv, c)]) {
                 piv = r;
             }
         }

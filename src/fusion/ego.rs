@@ -3,8 +3,8 @@
 
 use nalgebra::{Matrix2, Vector2};
 
-use crate::geo::math::{abs, cos, sin};
 use crate::geo::wrap_angle_rad;
+use crate::math::{abs, cos, sin};
 use crate::time::Timestamp;
 
 /// The ego vehicle's state as given by its positioning (GNSS/INS) at one time.

@@ -30,7 +30,6 @@
 //! The track table and every scratch buffer are allocated up front ([`FusionConfig::max_tracks`],
 //! [`FusionConfig::max_pending`]); a cycle does not allocate in steady state.
 
-pub mod adapt;
 pub mod assignment;
 pub mod associate;
 pub mod ci;

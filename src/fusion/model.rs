@@ -12,8 +12,8 @@
 use nalgebra::{Matrix2, Matrix4, Matrix5, SMatrix, SVector, Vector2, Vector4, Vector5};
 
 use super::ci::{CiFailure, CiWeight, ci_fuse, ci_update};
-use crate::geo::math::{abs, atan2, cos, hypot, sin};
 use crate::geo::wrap_angle_rad;
+use crate::math::{abs, atan2, cos, hypot, sin};
 
 /// Process noise of the motion models.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -275,7 +275,7 @@ const MAX_YAW_RATE_VAR: f64 = 4.0;
 /// negligible at driving speeds. Near standstill the direction of motion is not known,
 /// whatever heading the source reports.
 pub fn standstill_weight(v: f64, speed_var: f64) -> f64 {
-    let v_ref = 2.0 * crate::geo::math::sqrt(speed_var.max(0.0)) + 0.5;
+    let v_ref = 2.0 * crate::math::sqrt(speed_var.max(0.0)) + 0.5;
     let q = v / v_ref;
     let q2 = q * q;
     let w = 1.0 / (1.0 + q2 * q2 * q2);
@@ -642,7 +642,7 @@ fn cap<const N: usize>(p: &mut SMatrix<f64, N, N>, caps: &[f64; N]) {
     for (i, c) in caps.iter().enumerate() {
         let v = p[(i, i)];
         if v > *c {
-            let s = crate::geo::math::sqrt(*c / v);
+            let s = crate::math::sqrt(*c / v);
             for j in 0..N {
                 p[(i, j)] *= s;
                 p[(j, i)] *= s;

@@ -11,11 +11,11 @@ use super::observation::{
     default_accel_sigma_mps2, default_noise,
 };
 use super::{FusionConfig, FusionCounters, FusionError, RejectReason};
-use crate::geo::math::{abs, atan2, cos, hypot, sin, sqrt};
 use crate::geo::{
     EnuFrame, Wgs84, csae_heading_deg_to_enu_yaw_rad, enu_yaw_rad_to_csae_heading_deg,
     wrap_angle_rad,
 };
+use crate::math::{abs, atan2, cos, hypot, sin, sqrt};
 use crate::time::Timestamp;
 
 /// Sources remembered per track.

@@ -106,7 +106,7 @@ pub enum Error {
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
     /// The capture file could not be read or written.
-    #[cfg(feature = "std")]
+    #[cfg(feature = "io")]
     #[error("capture file: {0}")]
     Capture(#[from] pcap_file::PcapError),
 }

@@ -10,9 +10,9 @@
 //! | [`aid`] | AID constants for the CSAE message types, [`aid::MessageClass`] | no |
 //! | [`dispatch`] | AID → message class and payload kind (UPER `MessageFrame` or SPDU), counters | no |
 //! | [`ip`] | Ethernet / IPv4 / IPv6 / UDP header parsing and building for captures | no |
-//! | `transport` | the [`Transport`](transport::Transport) trait a modem SDK can implement | yes |
-//! | `udp` | UDP transport on `socket2`: unicast, multicast (IPv4/IPv6), receive timestamps | yes |
-//! | `replay` | pcap / pcapng reading with timing schedule, pcap writing | yes |
+//! | `transport` | the `Transport` trait a modem SDK can implement (feature `io`) | yes |
+//! | `udp` | UDP transport on `socket2`: unicast, multicast (IPv4/IPv6), receive timestamps (feature `io`) | yes |
+//! | `replay` | pcap / pcapng reading with timing schedule, pcap writing (feature `io`) | yes |
 //!
 //! Nothing here below the transports reads a clock: the replay schedule takes the elapsed time
 //! as an argument, and receive timestamps come from the kernel or the transport.
@@ -22,11 +22,11 @@ pub mod dispatch;
 pub mod dsmp;
 mod error;
 pub mod ip;
-#[cfg(feature = "std")]
+#[cfg(feature = "io")]
 pub mod replay;
-#[cfg(feature = "std")]
+#[cfg(feature = "io")]
 pub mod transport;
-#[cfg(feature = "std")]
+#[cfg(feature = "io")]
 pub mod udp;
 
 pub use aid::{Aid, MessageClass};

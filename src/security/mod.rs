@@ -15,7 +15,6 @@
 //! | [`store`] | trust anchors, verified-certificate LRU, pools, negative cache, revocation, CRLs, replay window |
 //! | [`verify`] | the verification pipeline and its [`Report`] |
 //! | [`sign`] | signing SPDUs and certificates |
-//! | [`testpki`] | deterministic root → CA → pseudonym chains for tests and simulation |
 //!
 //! Time is always an input ([`crate::time::Timestamp`], TAI µs since 2004): nothing here reads
 //! a clock. `Time32`/`Time64` are TAI; converting to UTC takes the leap seconds into account
@@ -35,7 +34,6 @@ pub mod region;
 pub mod sign;
 pub mod spdu;
 pub mod store;
-pub mod testpki;
 pub mod verify;
 
 pub use crypto::{Backend, SoftwareBackend};

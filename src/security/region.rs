@@ -6,7 +6,7 @@
 //! compared with each other exactly (country, region and subregion numbers).
 
 use super::cert::{IdentifiedRegion, Rect, Region, TwoDLocation};
-use crate::geo::math::{atan2, cos, sin, sqrt};
+use crate::math::{atan2, cos, sin, sqrt};
 
 /// Mean Earth radius, metres.
 const EARTH_RADIUS_M: f64 = 6_371_008.8;

@@ -256,6 +256,20 @@ impl SpduSigner {
         self.sign_with(payload, &header).unwrap_or_default()
     }
 
+    /// Signs `frame` (a UPER `MessageFrame`) for `aid`, generated at `at`: the header carries
+    /// the AID and the generation time. A time before the 1609.2 epoch cannot be carried and
+    /// fails.
+    pub fn sign_frame(&self, frame: &[u8], aid: u32, at: Timestamp) -> Result<Vec<u8>> {
+        let header = HeaderFields {
+            psid: u64::from(aid),
+            generation_time: Some(
+                u64::try_from(at.as_micros()).map_err(|_| SecurityError::SigningFailed)?,
+            ),
+            ..HeaderFields::default()
+        };
+        self.sign_with(frame, &header)
+    }
+
     /// Signs `payload` with the header fields given.
     pub fn sign_with(&self, payload: &[u8], header: &HeaderFields) -> Result<Vec<u8>> {
         self.sign_tbs(&spdu::encode_tbs(payload, header))
@@ -273,10 +287,10 @@ impl SpduSigner {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;
-    use crate::security::testpki::TestPki;
+    use crate::testing::pki::TestPki;
 
     #[test]
     fn key_bytes_round_trip_and_match_their_certificate() {

@@ -200,7 +200,8 @@ enum SignerCert<K> {
 /// Verifies SPDUs and certificate chains; owns the trust store and the caches.
 ///
 /// ```
-/// use cv2x::security::{Config, Verifier, cert::KeyAlg, testpki::TestPki};
+/// use cv2x::security::{Config, Verifier, cert::KeyAlg};
+/// use cv2x::testing::pki::TestPki;
 /// use cv2x::time::Timestamp;
 ///
 /// let now = Timestamp::from_micros(700_000_000_000_000);

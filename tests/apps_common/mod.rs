@@ -1,11 +1,16 @@
-//! A small deterministic world simulator for the object-application tests: true motion of the
-//! ego and the actors, fused objects built straight from it (optionally with position and
-//! velocity noise), one evaluation per step.
+//! A small deterministic world for the object-application tests: the true motion of the ego
+//! and the actors (the scenario runner's motion model, `testing::scenario::Trajectory`), fused
+//! objects built straight from it (optionally with position and velocity noise) or through the
+//! fusion tracker, one evaluation per step.
 #![allow(dead_code)]
 
-use cv2x::apps::{Ego, ObjectApp, ObjectContext, TurnSignal, VehicleFlags, Warning, WorldObject};
+use cv2x::apps::{ObjectApp, ObjectContext, Warning};
 use cv2x::fusion::{FusedObject, ObjectClass, ObjectSize};
+use cv2x::testing::scenario::{
+    Actor, EgoSpec, Flags, Kind, Motion, MotionState, Segment as MotionSegment, Trajectory,
+};
 use cv2x::time::Timestamp;
+use cv2x::world::{Ego, TurnSignal, VehicleFlags};
 use nalgebra::Vector2;
 
 /// A change of motion at a time.
@@ -19,7 +24,8 @@ pub struct Segment {
     pub turn_signal: Option<TurnSignal>,
 }
 
-/// A moving body (ego or actor).
+/// A moving body (ego or actor): its initial state, its segments, and at a step of a run its
+/// state then.
 #[derive(Clone, Debug)]
 pub struct Body {
     pub id: u32,
@@ -34,7 +40,7 @@ pub struct Body {
     pub width_m: f64,
     pub flags: VehicleFlags,
     pub segments: Vec<Segment>,
-    /// Position noise σ, m (uniform-ish, deterministic).
+    /// Position noise σ, m (deterministic).
     pub noise_m: f64,
     /// Velocity noise σ, m/s.
     pub vel_noise_mps: f64,
@@ -44,6 +50,27 @@ pub struct Body {
     pub seen_by: Vec<String>,
     /// Report latency of the roadside, s.
     pub rsm_latency_s: f64,
+}
+
+fn flags_of(f: &VehicleFlags, turn_signal: TurnSignal) -> Flags {
+    Flags {
+        hard_braking: f.hard_braking,
+        hazard_lights: f.hazard_lights,
+        siren: f.emergency,
+        disabled: f.disabled,
+        control_loss: f.control_loss,
+        turn_signal,
+    }
+}
+
+fn vehicle_flags(f: &Flags) -> VehicleFlags {
+    let mut v = VehicleFlags::default();
+    v.hard_braking = f.hard_braking;
+    v.hazard_lights = f.hazard_lights;
+    v.emergency = f.siren;
+    v.disabled = f.disabled;
+    v.control_loss = f.control_loss;
+    v
 }
 
 impl Body {
@@ -78,6 +105,71 @@ impl Body {
         }
     }
 
+    /// A scenario actor: its motion, flags, size and channels.
+    pub fn from_actor(a: &Actor) -> Self {
+        let mut b = Body::from_motion(a.id, &a.motion, &a.flags, a.length_m, a.width_m);
+        b.class = match a.kind {
+            Kind::Pedestrian => ObjectClass::Pedestrian,
+            Kind::Cyclist => ObjectClass::NonMotor,
+            _ => ObjectClass::Motor,
+        };
+        // Only an emergency vehicle's siren makes it one.
+        let emergency = a.kind == Kind::Emergency;
+        b.flags.emergency &= emergency;
+        for s in &mut b.segments {
+            if let Some(f) = &mut s.flags {
+                f.emergency &= emergency;
+            }
+        }
+        b.noise_m = a.position_noise_m;
+        let seen = &a.seen_by;
+        b.v2x_only = !seen.onboard;
+        b.seen_by = [
+            ("bsm", seen.bsm),
+            ("rsm", seen.rsm),
+            ("onboard", seen.onboard),
+        ]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(c, _)| c.to_string())
+        .collect();
+        b.rsm_latency_s = seen.rsm_latency_s;
+        b
+    }
+
+    /// The scenario ego.
+    pub fn from_ego(e: &EgoSpec) -> Self {
+        Body::from_motion(0, &e.motion, &e.flags, e.length_m, e.width_m)
+    }
+
+    fn from_motion(id: u32, m: &Motion, flags: &Flags, length_m: f64, width_m: f64) -> Self {
+        let mut b = Body::car(id, m.x, m.y, m.heading_deg, m.speed_mps);
+        b.accel_mps2 = m.accel_mps2;
+        b.yaw_rate_dps = m.yaw_rate_dps;
+        b.length_m = length_m;
+        b.width_m = width_m;
+        b.flags = vehicle_flags(flags);
+        let mut f = *flags;
+        let mut accel = m.accel_mps2;
+        for s in &m.segments {
+            f.hard_braking = s.hard_braking.unwrap_or(f.hard_braking);
+            f.hazard_lights = s.hazard_lights.unwrap_or(f.hazard_lights);
+            f.siren = s.siren.unwrap_or(f.siren);
+            f.disabled = s.disabled.unwrap_or(f.disabled);
+            f.control_loss = s.control_loss.unwrap_or(f.control_loss);
+            accel = s.accel_mps2.unwrap_or(accel);
+            b.segments.push(Segment {
+                at_s: s.at_s,
+                accel_mps2: accel,
+                flags: Some(vehicle_flags(&f)),
+                yaw_rate_dps: s.yaw_rate_dps,
+                speed_mps: s.speed_mps,
+                turn_signal: s.turn_signal,
+            });
+        }
+        b
+    }
+
     pub fn with_accel_at(mut self, at_s: f64, accel_mps2: f64) -> Self {
         self.segments.push(Segment {
             at_s,
@@ -95,40 +187,54 @@ impl Body {
         self
     }
 
-    /// The turn signal a segment sets within the step starting at `t`.
-    fn signal_change(&self, t: f64, dt: f64) -> Option<TurnSignal> {
-        self.segments
+    /// The body's motion over `duration_s` with `turn_signal` at the start.
+    fn trajectory(&self, turn_signal: TurnSignal, duration_s: f64) -> Trajectory {
+        let mut segments: Vec<MotionSegment> = self
+            .segments
             .iter()
-            .filter(|s| s.at_s > t - 1e-9 && s.at_s <= t + dt - 1e-9)
-            .find_map(|s| s.turn_signal)
+            .map(|s| {
+                let mut m = MotionSegment {
+                    at_s: s.at_s,
+                    accel_mps2: Some(s.accel_mps2),
+                    yaw_rate_dps: s.yaw_rate_dps,
+                    speed_mps: s.speed_mps,
+                    turn_signal: s.turn_signal,
+                    ..MotionSegment::default()
+                };
+                if let Some(f) = &s.flags {
+                    m.hard_braking = Some(f.hard_braking);
+                    m.hazard_lights = Some(f.hazard_lights);
+                    m.siren = Some(f.emergency);
+                    m.disabled = Some(f.disabled);
+                    m.control_loss = Some(f.control_loss);
+                }
+                m
+            })
+            .collect();
+        segments.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+        let motion = Motion {
+            x: self.x,
+            y: self.y,
+            heading_deg: self.heading_deg,
+            speed_mps: self.speed_mps,
+            accel_mps2: self.accel_mps2,
+            yaw_rate_dps: self.yaw_rate_dps,
+            segments,
+        };
+        Trajectory::new(&motion, flags_of(&self.flags, turn_signal), duration_s)
     }
 
-    fn step(&mut self, t: f64, dt: f64) {
-        for s in &self.segments {
-            if s.at_s > t - 1e-9 && s.at_s <= t + dt - 1e-9 {
-                self.accel_mps2 = s.accel_mps2;
-                if let Some(f) = s.flags {
-                    self.flags = f;
-                }
-                if let Some(y) = s.yaw_rate_dps {
-                    self.yaw_rate_dps = y;
-                }
-                if let Some(v) = s.speed_mps {
-                    self.speed_mps = v;
-                }
-            }
-        }
-        let sub = 10;
-        let h = dt / sub as f64;
-        for _ in 0..sub {
-            let v0 = self.speed_mps;
-            let v1 = (v0 + self.accel_mps2 * h).max(0.0);
-            let v = 0.5 * (v0 + v1);
-            let hd = self.heading_deg.to_radians();
-            self.x += v * hd.sin() * h;
-            self.y += v * hd.cos() * h;
-            self.speed_mps = v1;
-            self.heading_deg += self.yaw_rate_dps * h;
+    /// This body in the state `s`.
+    fn in_state(&self, s: &MotionState) -> Body {
+        Body {
+            x: s.x,
+            y: s.y,
+            heading_deg: s.heading_deg,
+            speed_mps: s.speed_mps,
+            accel_mps2: s.accel_mps2,
+            yaw_rate_dps: s.yaw_rate_dps,
+            flags: vehicle_flags(&s.flags),
+            ..self.clone()
         }
     }
 
@@ -169,6 +275,12 @@ impl Rng {
     }
 }
 
+/// The states of the ego and the actors at each step of a run.
+struct Motions {
+    ego: Trajectory,
+    actors: Vec<Trajectory>,
+}
+
 impl World {
     pub fn new(ego: Body, actors: Vec<Body>, duration_s: f64) -> Self {
         World {
@@ -180,35 +292,50 @@ impl World {
         }
     }
 
-    /// Runs `app` over the world; returns every warning with its time. Also returns the world
-    /// states at each step through `probe`.
-    /// Moves the ego (and its turn signal) and every actor over the step starting at `t`.
-    fn advance(&mut self, t: f64, dt: f64) {
-        if let Some(ts) = self.ego.signal_change(t, dt) {
-            self.turn_signal = ts;
-        }
-        self.ego.step(t, dt);
-        for a in &mut self.actors {
-            a.step(t, dt);
+    fn motions(&self) -> Motions {
+        Motions {
+            ego: self.ego.trajectory(self.turn_signal, self.duration_s),
+            actors: self
+                .actors
+                .iter()
+                .map(|a| a.trajectory(TurnSignal::None, self.duration_s))
+                .collect(),
         }
     }
 
+    /// The ego and actors at `t`, and the ego's turn signal then.
+    fn at(&self, m: &Motions, t: f64) -> (Body, Vec<Body>, TurnSignal) {
+        let e = m.ego.at(t);
+        let actors = self
+            .actors
+            .iter()
+            .zip(&m.actors)
+            .map(|(a, tr)| a.in_state(&tr.at(t)))
+            .collect();
+        (self.ego.in_state(&e), actors, e.flags.turn_signal)
+    }
+
+    fn steps(&self) -> i64 {
+        (self.duration_s / self.step_s).round() as i64
+    }
+
+    /// Runs `app` over the world; returns every warning with its time, and gives the states at
+    /// each step to `probe`.
     pub fn run_with(
         &self,
         app: &mut dyn ObjectApp,
         mut probe: impl FnMut(f64, &Body, &[Body]),
     ) -> Vec<Event> {
-        let mut w = self.clone();
+        let motions = self.motions();
         let mut rng = Rng(0x1234_5678);
         let mut out = Vec::new();
         let mut events = Vec::new();
-        let n = (self.duration_s / self.step_s).round() as i64;
-        for k in 0..=n {
+        for k in 0..=self.steps() {
             let t = k as f64 * self.step_s;
             let now = Timestamp::from_millis((t * 1000.0).round() as i64 + 1_000_000);
-            let ego = w.ego_state(now);
-            let fused: Vec<FusedObject> = w
-                .actors
+            let (ego_body, actors, signal) = self.at(&motions, t);
+            let ego = ego_state(&ego_body, signal, now);
+            let fused: Vec<FusedObject> = actors
                 .iter()
                 .map(|a| {
                     let v = a.velocity();
@@ -234,40 +361,17 @@ impl World {
                     o
                 })
                 .collect();
-            let objects: Vec<WorldObject<'_>> = fused
-                .iter()
-                .zip(&w.actors)
-                .map(|(o, a)| WorldObject {
-                    object: o,
-                    flags: a.flags,
-                })
-                .collect();
-            evaluate(app, now, &ego, &objects, &mut out);
-            probe(t, &w.ego, &w.actors);
+            let flags: Vec<VehicleFlags> = actors.iter().map(|a| a.flags).collect();
+            evaluate(app, now, &ego, &fused, &flags, &mut out);
+            probe(t, &ego_body, &actors);
             for warning in &out {
                 events.push(Event {
                     t_s: t,
                     warning: *warning,
                 });
             }
-            w.advance(t, self.step_s);
         }
         events
-    }
-
-    /// The ego as the applications see it at `now`.
-    pub fn ego_state(&self, now: Timestamp) -> Ego {
-        Ego {
-            time: now,
-            position_enu: [self.ego.x, self.ego.y],
-            speed_mps: self.ego.speed_mps,
-            heading_deg: self.ego.heading_deg,
-            accel_mps2: self.ego.accel_mps2,
-            yaw_rate_dps: self.ego.yaw_rate_dps,
-            length_m: self.ego.length_m,
-            width_m: self.ego.width_m,
-            turn_signal: self.turn_signal,
-        }
     }
 
     pub fn run(&self, app: &mut dyn ObjectApp) -> Vec<Event> {
@@ -287,39 +391,33 @@ impl World {
         let origin = Wgs84::new(39.9, 116.4, 0.0);
         let frame = EnuFrame::new(origin).unwrap();
         let mut tracker = Tracker::new(FusionConfig::default(), origin).unwrap();
-        let mut w = self.clone();
+        let motions = self.motions();
         let mut rng = Rng(0x9e37_79b9);
         let mut out = Vec::new();
         let mut events = Vec::new();
         let mut fused = Vec::new();
-        // Past states for latency: (time, actors).
-        let mut history: Vec<(f64, Vec<Body>)> = Vec::new();
-        let n = (self.duration_s / self.step_s).round() as i64;
         let base = 600_000_000_000i64;
         let ts = |t: f64| Timestamp::from_millis(base + (t * 1000.0).round() as i64);
-        for k in 0..=n {
+        for k in 0..=self.steps() {
             let t = k as f64 * self.step_s;
             let now = ts(t);
-            let wg = frame.wgs84_from_enu(&nalgebra::Vector3::new(w.ego.x, w.ego.y, 0.0));
+            let (ego_body, actors, signal) = self.at(&motions, t);
+            let wg = frame.wgs84_from_enu(&nalgebra::Vector3::new(ego_body.x, ego_body.y, 0.0));
             let _ = tracker.set_ego_state(&EgoState {
                 time: now,
                 lat_deg: wg.lat_deg,
                 lon_deg: wg.lon_deg,
                 alt_m: 0.0,
-                heading_deg: w.ego.heading_deg,
-                speed_mps: w.ego.speed_mps,
-                yaw_rate_rps: -w.ego.yaw_rate_dps.to_radians(),
+                heading_deg: ego_body.heading_deg,
+                speed_mps: ego_body.speed_mps,
+                yaw_rate_rps: -ego_body.yaw_rate_dps.to_radians(),
                 position_sigma_m: 0.3,
                 heading_sigma_deg: 0.5,
-                length_m: w.ego.length_m,
-                width_m: w.ego.width_m,
+                length_m: ego_body.length_m,
+                width_m: ego_body.width_m,
                 vehicle_id: Some([0xee; 8]),
             });
-            history.push((t, w.actors.clone()));
-            if history.len() > 20 {
-                history.remove(0);
-            }
-            for (i, a) in w.actors.iter().enumerate() {
+            for (a, tr) in actors.iter().zip(&motions.actors) {
                 let channels: Vec<&str> = if a.seen_by.is_empty() {
                     vec!["bsm"]
                 } else {
@@ -331,13 +429,12 @@ impl World {
                         "onboard" => (SourceKind::Onboard, 1, SourceType::Lidar, 0.0),
                         _ => (SourceKind::Bsm, 0, SourceType::SelfInfo, 0.0),
                     };
-                    let t_obs = t - lat;
-                    let past = history
-                        .iter()
-                        .rev()
-                        .find(|(ht, _)| *ht <= t_obs + 1e-9)
-                        .and_then(|(ht, v)| v.get(i).map(|b| (*ht, b.clone())));
-                    let Some((ht, b)) = past else { continue };
+                    // The report describes the actor at the last step before its latency.
+                    let ht = ((t - lat) / self.step_s + 1e-9).floor() * self.step_s;
+                    if ht < -1e-9 {
+                        continue;
+                    }
+                    let b = a.in_state(&tr.at(ht));
                     let obs = Observation {
                         source: SourceId { kind, station },
                         object_id: u64::from(a.id),
@@ -367,26 +464,24 @@ impl World {
             }
             let _ = tracker.step(now);
             tracker.snapshot(&mut fused);
-            let ego = w.ego_state(now);
-            let objects: Vec<WorldObject<'_>> = fused
+            let ego = ego_state(&ego_body, signal, now);
+            let flags: Vec<VehicleFlags> = fused
                 .iter()
-                .map(|o| WorldObject {
-                    object: o,
-                    flags: w
-                        .actors
+                .map(|o| {
+                    actors
                         .iter()
                         .find(|a| o.vehicle_id == Some([a.id as u8; 8]))
                         .map(|a| a.flags)
-                        .unwrap_or_default(),
+                        .unwrap_or_default()
                 })
                 .collect();
-            evaluate(app, now, &ego, &objects, &mut out);
+            evaluate(app, now, &ego, &fused, &flags, &mut out);
             for warning in &out {
                 // Attribute the warning to the actor nearest the warned position, as the
                 // scenario runner does; report it under that actor's id.
                 let mut warning = *warning;
                 if let cv2x::apps::Target::Object { position_enu, .. } = warning.target {
-                    if let Some(a) = w.actors.iter().min_by(|a, b| {
+                    if let Some(a) = actors.iter().min_by(|a, b| {
                         let da = (a.x - position_enu[0]).hypot(a.y - position_enu[1]);
                         let db = (b.x - position_enu[0]).hypot(b.y - position_enu[1]);
                         da.total_cmp(&db)
@@ -399,10 +494,20 @@ impl World {
                 }
                 events.push(Event { t_s: t, warning });
             }
-            w.advance(t, self.step_s);
         }
         events
     }
+}
+
+/// The ego as the applications see it at `now`.
+fn ego_state(b: &Body, turn_signal: TurnSignal, now: Timestamp) -> Ego {
+    let mut e = Ego::new(now, [b.x, b.y], b.heading_deg, b.speed_mps);
+    e.accel_mps2 = b.accel_mps2;
+    e.yaw_rate_dps = b.yaw_rate_dps;
+    e.length_m = b.length_m;
+    e.width_m = b.width_m;
+    e.turn_signal = turn_signal;
+    e
 }
 
 /// Time of the first warning at `level` or above about `track`.
@@ -419,10 +524,9 @@ pub fn first(events: &[Event], track: u32, level: cv2x::apps::Level) -> Option<f
 /// Number of level changes (raised, lowered, cleared) of warnings about `track`, sampled each
 /// step: a measure of flicker.
 pub fn transitions(events: &[Event], world: &World, track: u32) -> usize {
-    let n = (world.duration_s / world.step_s).round() as i64;
     let mut last: Option<cv2x::apps::Level> = None;
     let mut count = 0;
-    for k in 0..=n {
+    for k in 0..=world.steps() {
         let t = k as f64 * world.step_s;
         let now = events
             .iter()
@@ -443,10 +547,16 @@ fn evaluate(
     app: &mut dyn ObjectApp,
     now: Timestamp,
     ego: &Ego,
-    objects: &[WorldObject<'_>],
+    objects: &[FusedObject],
+    flags: &[VehicleFlags],
     out: &mut Vec<Warning>,
 ) {
-    let cx = ObjectContext { now, ego, objects };
+    let cx = ObjectContext {
+        now,
+        ego,
+        objects,
+        flags,
+    };
     out.clear();
     app.evaluate(&cx, out);
 }

@@ -13,7 +13,6 @@ use cv2x::net::udp::{Interface, UdpConfig, UdpTransport};
 use cv2x::net::{Aid, Dispatcher, MessageClass};
 use cv2x::security::sign::{SignerMode, SpduSigner};
 use cv2x::security::{Report, Verifier};
-use cv2x::stack_security::SecuredSigner;
 use cv2x::time::Timestamp;
 use serde_json::{Value, json};
 
@@ -549,7 +548,7 @@ fn send(o: &Options) -> Result<ExitCode, String> {
     if messages.is_empty() {
         return Err(format!("{path}: no messages"));
     }
-    let mut signer = signer(o)?.map(SecuredSigner::new);
+    let mut signer = signer(o)?;
     let packets = match signer {
         // Signed messages are framed as they leave, with their generation time.
         Some(_) => Vec::new(),
@@ -582,7 +581,7 @@ fn send(o: &Options) -> Result<ExitCode, String> {
                 if with_cert {
                     certificate_sent = Some(Instant::now());
                 }
-                s.signer_mut().set_mode(if with_cert {
+                s.set_mode(if with_cert {
                     SignerMode::Certificate
                 } else {
                     SignerMode::Digest

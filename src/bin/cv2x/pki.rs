@@ -8,8 +8,8 @@ use cv2x::msg::conform::hex_lower;
 use cv2x::net::aid::DAY1_TABLE;
 use cv2x::security::cert::{Certificate, KeyAlg};
 use cv2x::security::sign::{PrivateKey, SpduSigner};
-use cv2x::security::testpki::TestPki;
 use cv2x::security::{Config, Verifier};
+use cv2x::testing::pki::TestPki;
 use serde_json::json;
 
 use crate::security::{now, parse_rfc3339, read_input, rfc3339};

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use cv2x::apps::Advice;
-use cv2x::scenario::{Outcome, RunOptions, Scenario, TimelineEntry, run};
 use cv2x::security::cert::KeyAlg;
+use cv2x::testing::scenario::{Outcome, RunOptions, Scenario, TimelineEntry, run};
 use serde_json::{Value, json};
 
 fn entry_json(name: &str, e: &TimelineEntry) -> Value {

@@ -4,12 +4,15 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::apps::TurnSignal;
-use crate::apps::mapmatch::Turn;
 use crate::codec::uper::UnknownExtensions;
 use crate::geo::{EnuFrame, Wgs84};
 use crate::msg::v2020 as m;
 use crate::time::Timestamp;
+use crate::world::convert::{
+    accel_to_wire, heading_to_wire, offset, pos3d, position_confidence_to_wire, sec_mark_to_wire,
+    size_to_wire, speed_to_wire, yaw_rate_to_wire,
+};
+use crate::world::{Turn, TurnSignal};
 
 use super::kinematics::MotionState;
 use super::{Kind, RsiItem, Signal, TimingForm};
@@ -41,17 +44,11 @@ pub trait MessageSigner {
     fn sign(&mut self, payload: &[u8], aid: u32, at: Timestamp) -> Result<Vec<u8>, SignFailure>;
 }
 
-/// The security layer's signer (for example a [`TestPki`](crate::security::testpki::TestPki)
-/// pseudonym) signs scenario messages.
-#[cfg(feature = "security")]
+/// The security layer's signer (for example a test PKI pseudonym,
+/// [`TestPki::signer`](crate::testing::pki::TestPki::signer)) signs scenario messages.
 impl MessageSigner for crate::security::SpduSigner {
     fn sign(&mut self, payload: &[u8], aid: u32, at: Timestamp) -> Result<Vec<u8>, SignFailure> {
-        let spdu = crate::security::SpduSigner::sign(self, payload, u64::from(aid), at);
-        if spdu.is_empty() {
-            Err(SignFailure)
-        } else {
-            Ok(spdu)
-        }
+        self.sign_frame(payload, aid, at).map_err(|_| SignFailure)
     }
 }
 
@@ -59,102 +56,13 @@ fn no_ext() -> UnknownExtensions {
     UnknownExtensions::default()
 }
 
-/// Wire latitude/longitude of a WGS-84 position.
-pub fn pos3d(w: &Wgs84) -> m::Position3D {
-    m::Position3D {
-        lat: (w.lat_deg * 1e7)
-            .round()
-            .clamp(-900_000_000.0, 900_000_000.0) as i32,
-        long: (w.lon_deg * 1e7)
-            .round()
-            .clamp(-1_799_999_999.0, 1_800_000_000.0) as i32,
-        elevation: None,
-    }
-}
-
-/// A position as an offset from `reference` in the smallest fitting form.
-pub fn offset(reference: &m::Position3D, w: &Wgs84) -> m::PositionOffsetLLV {
-    let p = pos3d(w);
-    let dlat = i64::from(p.lat) - i64::from(reference.lat);
-    let dlon = i64::from(p.long) - i64::from(reference.long);
-    let fits = |bits: u32| {
-        let lim = 1i64 << (bits - 1);
-        (-lim..lim).contains(&dlat) && (-lim..lim).contains(&dlon)
-    };
-    macro_rules! ll {
-        ($v:ident, $t:ident, $n:ty) => {
-            m::PositionOffsetLL::$v(m::$t {
-                lon: dlon as $n,
-                lat: dlat as $n,
-            })
-        };
-    }
-    let offset_ll = match () {
-        _ if fits(12) => ll!(PositionLl1, PositionLL24B, i16),
-        _ if fits(14) => ll!(PositionLl2, PositionLL28B, i16),
-        _ if fits(16) => ll!(PositionLl3, PositionLL32B, i16),
-        _ if fits(18) => ll!(PositionLl4, PositionLL36B, i32),
-        _ if fits(22) => ll!(PositionLl5, PositionLL44B, i32),
-        _ if fits(24) => ll!(PositionLl6, PositionLL48B, i32),
-        _ => m::PositionOffsetLL::PositionLatLon(m::PositionLLmD64b {
-            lon: p.long,
-            lat: p.lat,
-        }),
-    };
-    m::PositionOffsetLLV {
-        offset_ll,
-        offset_v: None,
-    }
-}
-
-fn speed(v: f64) -> u16 {
-    (v / 0.02).round().clamp(0.0, 8190.0) as u16
-}
-
-fn heading(h: f64) -> u16 {
-    ((h.rem_euclid(360.0) / 0.0125).round() as u32 % 28_800) as u16
-}
-
 fn accel_set(s: &MotionState) -> m::AccelerationSet4Way {
     m::AccelerationSet4Way {
-        long: (s.accel_mps2 / 0.01).round().clamp(-2000.0, 2000.0) as i16,
+        long: accel_to_wire(s.accel_mps2),
         lat: 0,
         vert: 0,
-        yaw: (s.yaw_rate_dps / 0.01).round().clamp(-32_767.0, 32_767.0) as i16,
+        yaw: yaw_rate_to_wire(s.yaw_rate_dps),
     }
-}
-
-fn size(length_m: f64, width_m: f64) -> m::VehicleSize {
-    m::VehicleSize {
-        width: (width_m * 100.0).round().clamp(0.0, 1023.0) as u16,
-        length: (length_m * 100.0).round().clamp(0.0, 4095.0) as u16,
-        height: None,
-    }
-}
-
-/// `secMark` of a time: milliseconds within its UTC minute.
-pub fn sec_mark(t: Timestamp) -> u16 {
-    t.to_minute_of_year().1.millis()
-}
-
-/// The CSAE position confidence whose 95 % radius covers a noise of `sigma_m`.
-fn pos_confidence(sigma_m: f64) -> m::PositionConfidence {
-    use m::PositionConfidence as P;
-    let r = (2.45 * sigma_m).max(0.5);
-    for (lim, c) in [
-        (0.5, P::A50cm),
-        (1.0, P::A1m),
-        (2.0, P::A2m),
-        (5.0, P::A5m),
-        (10.0, P::A10m),
-        (20.0, P::A20m),
-        (50.0, P::A50m),
-    ] {
-        if r <= lim {
-            return c;
-        }
-    }
-    P::A100m
 }
 
 /// What a vehicle's BSM carries beyond its motion.
@@ -233,17 +141,17 @@ pub fn bsm(
     m::MessageFrame::BsmFrame(m::BasicSafetyMessage {
         msg_cnt: count % 128,
         id: info.id,
-        sec_mark: sec_mark(t),
+        sec_mark: sec_mark_to_wire(t),
         time_confidence: None,
         pos: pos3d(w),
         pos_accuracy: None,
         pos_confidence: Some(m::PositionConfidenceSet {
-            pos: pos_confidence(info.noise_m.max(0.6)),
+            pos: position_confidence_to_wire(info.noise_m.max(0.6)),
             elevation: None,
         }),
         transmission: m::TransmissionState::ForwardGears,
-        speed: speed(s.speed_mps),
-        heading: heading(s.heading_deg),
+        speed: speed_to_wire(s.speed_mps),
+        heading: heading_to_wire(s.heading_deg),
         angle: None,
         motion_cfd: None,
         accel_set: accel_set(s),
@@ -260,7 +168,7 @@ pub fn bsm(
             brake_boost: None,
             aux_brakes: None,
         },
-        size: size(info.length_m, info.width_m),
+        size: size_to_wire(info.length_m, info.width_m),
         vehicle_class: m::VehicleClassification {
             classification,
             fuel_type: None,
@@ -294,7 +202,7 @@ pub fn psm(
         value: m::MessageFrameExtValue::PersonalSafetyMessage(m::PersonalSafetyMessage {
             msg_cnt: count % 128,
             id: info.id,
-            sec_mark: sec_mark(t),
+            sec_mark: sec_mark_to_wire(t),
             time_confidence: None,
             pos: pos3d(w),
             pos_accuracy: m::PositionalAccuracy {
@@ -302,8 +210,8 @@ pub fn psm(
                 semi_minor: semi,
                 orientation: 0,
             },
-            speed: speed(s.speed_mps),
-            heading: heading(s.heading_deg),
+            speed: speed_to_wire(s.speed_mps),
+            heading: heading_to_wire(s.heading_deg),
             accel_set: None,
             path_history: None,
             path_planning: None,
@@ -363,19 +271,19 @@ fn participant(ref_pos: &m::Position3D, p: &Participant) -> m::ParticipantData {
         ptc_id: p.ptc_id,
         source: m::SourceType::Integrated,
         id: p.id,
-        sec_mark: sec_mark(p.time),
+        sec_mark: sec_mark_to_wire(p.time),
         pos: offset(ref_pos, &p.position),
         pos_confidence: m::PositionConfidenceSet {
-            pos: pos_confidence(p.noise_m),
+            pos: position_confidence_to_wire(p.noise_m),
             elevation: None,
         },
         transmission: None,
-        speed: speed(p.state.speed_mps),
-        heading: heading(p.state.heading_deg),
+        speed: speed_to_wire(p.state.speed_mps),
+        heading: heading_to_wire(p.state.heading_deg),
         angle: None,
         motion_cfd: None,
         accel_set: Some(accel_set(&p.state)),
-        size: size(p.length_m, p.width_m),
+        size: size_to_wire(p.length_m, p.width_m),
         vehicle_class: None,
         unknown_ext: no_ext(),
     }
@@ -414,7 +322,7 @@ pub fn ssm(
             msg_cnt: count % 128,
             id,
             equipment_type: m::EquipmentType::Obu,
-            sec_mark: sec_mark(t),
+            sec_mark: sec_mark_to_wire(t),
             sensor_pos: ref_pos,
             detected_region: None,
             participants: (!list.is_empty()).then_some(list),
@@ -492,7 +400,7 @@ pub fn map(frame: &EnuFrame, signal: &Signal, dir: f64, length_m: f64) -> m::Mes
     let speed_limits = signal.speed_limit_kph.map(|k| {
         vec![m::RegulatorySpeedLimit {
             r#type: m::SpeedLimitType::VehicleMaxSpeed,
-            speed: speed(k / 3.6),
+            speed: speed_to_wire(k / 3.6),
         }]
     });
     let lane = m::Lane {
@@ -608,7 +516,7 @@ pub fn spat(signal: &Signal, t_s: f64, t: Timestamp, count: u8) -> Option<m::Mes
             }
         };
         states.push(m::PhaseState {
-            light,
+            light: light.to_wire(),
             timing: Some(timing),
             unknown_ext: no_ext(),
         });

@@ -10,7 +10,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::apps::{Advice, AppId, Level, Target};
+use crate::apps::{Advice, AppId, Level, Target, Warning};
 use crate::codec::Uper;
 use crate::fusion::{
     EgoState, ObjectClass, ObjectSize, ObsCovariance, ObsMotion, ObsPosition, Observation,
@@ -19,7 +19,9 @@ use crate::fusion::{
 use crate::geo::{EnuFrame, Wgs84};
 use crate::msg::v2020 as m;
 use crate::net::PayloadKind;
-use crate::stack::{Config, EgoUpdate, Event, RxMeta, SpduVerifier, Stack, StackCounters};
+use crate::stack::{
+    EgoUpdate, Event, RxMeta, SpduVerifier, Stack, StackConfig, StackCounters, WarningChange,
+};
 use crate::time::Timestamp;
 
 use super::build::{self, MessageSigner, Participant, VehicleInfo, actor_vehicle_id};
@@ -33,7 +35,7 @@ pub(crate) const T0_UNIX_MS: i64 = 1_772_352_000_000;
 #[derive(Default)]
 pub struct RunOptions {
     /// Stack configuration (`origin` is replaced by the scenario's).
-    pub config: Option<Config>,
+    pub config: Option<StackConfig>,
     /// Signs every message (the stack then needs `verifier`).
     pub signer: Option<Box<dyn MessageSigner>>,
     /// Verifies signed messages in the stack.
@@ -72,15 +74,8 @@ pub struct Record {
     pub about_object: bool,
 }
 
-impl Record {
-    /// The key under which the timeline follows a warning: the application and, for warnings
-    /// about objects, the actor.
-    fn key(&self) -> (AppId, Option<u32>) {
-        (self.app, self.target.filter(|_| self.about_object))
-    }
-}
-
-/// A change in the warnings shown: raised, changed (level or advice kind), cleared.
+/// A change in the warnings shown, as the stack reports it: raised, changed (level or
+/// content), cleared.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TimelineEntry {
     /// `"raise"`, `"change"` or `"clear"`.
@@ -200,8 +195,7 @@ fn class_of(k: Kind) -> ObjectClass {
 
 /// Runs a scenario.
 pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
-    let mut config = opts.config.unwrap_or_default();
-    config.origin = sc.origin;
+    let config = opts.config.unwrap_or_default().with_origin(sc.origin);
     let mut outcome = Outcome {
         name: sc.name.clone(),
         failures: Vec::new(),
@@ -242,7 +236,6 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
         let len = ((s.stop_line_y - e0.y).abs() + 200.0).max(600.0);
         build::map(&r.frame, s, dir, len)
     });
-    let mut shown: Vec<Record> = Vec::new();
     for k in 0..=steps {
         let t_s = k as f64 * sc.step_s;
         let now = t0.add_micros((t_s * 1e6).round() as i64);
@@ -431,29 +424,32 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
         for (id, s) in actor_pos.iter().skip(1) {
             outcome.tracks.push((t_s, *id, s.x, s.y));
         }
-        let mut now_shown: Vec<Record> = Vec::new();
-        let warnings: Vec<_> = r
+        // The warnings' life as the stack reports it; the active set after the poll.
+        let changes: Vec<(&'static str, Warning)> = r
             .stack
             .poll(now)
             .filter_map(|ev| match ev {
-                Event::Warning(w) => Some(w),
+                Event::Warning {
+                    change: WarningChange::Raised,
+                    warning,
+                    ..
+                } => Some(("raise", warning)),
+                Event::Warning {
+                    change: WarningChange::Updated,
+                    warning,
+                    ..
+                } => Some(("change", warning)),
+                Event::WarningCleared { warning, .. } => Some(("clear", warning)),
                 _ => None,
             })
             .collect();
         // Targets are in the stack's frame as it is after the poll (it may re-anchor).
         let stack_frame = *r.stack.frame();
-        for w in warnings {
-            let pos = match w.target {
-                Target::Object { position_enu, .. } | Target::Place { position_enu } => {
-                    let wg = stack_frame.wgs84_from_enu(&nalgebra::Vector3::new(
-                        position_enu[0],
-                        position_enu[1],
-                        0.0,
-                    ));
-                    r.frame.enu_from_wgs84(&wg).ok().map(|p| [p.x, p.y])
-                }
-                Target::Ego => None,
-            };
+        let record = |w: &Warning| {
+            let pos = w.target.position_enu().and_then(|p| {
+                let wg = stack_frame.wgs84_from_enu(&nalgebra::Vector3::new(p[0], p[1], 0.0));
+                r.frame.enu_from_wgs84(&wg).ok().map(|p| [p.x, p.y])
+            });
             let target = pos.and_then(|p| {
                 actor_pos
                     .iter()
@@ -461,7 +457,7 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
                     .min_by(|a, b| a.1.total_cmp(&b.1))
                     .map(|x| x.0)
             });
-            let rec = Record {
+            Record {
                 t_s,
                 app: w.app,
                 level: w.level,
@@ -471,40 +467,17 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
                 advice: w.advice,
                 position: pos,
                 about_object: matches!(w.target, Target::Object { .. }),
-            };
-            outcome.records.push(rec);
-            now_shown.push(rec);
-        }
-        // Timeline: changes per (app, target).
-        for rec in &now_shown {
-            let prev = shown.iter().find(|p| p.key() == rec.key());
-            let state = match prev {
-                None => Some("raise"),
-                Some(p)
-                    if p.level != rec.level
-                        || p.advice.as_ref().map(advice_kind)
-                            != rec.advice.as_ref().map(advice_kind) =>
-                {
-                    Some("change")
-                }
-                _ => None,
-            };
-            if let Some(state) = state {
-                outcome.timeline.push(TimelineEntry {
-                    state,
-                    record: *rec,
-                });
             }
+        };
+        for (state, w) in &changes {
+            outcome.timeline.push(TimelineEntry {
+                state,
+                record: record(w),
+            });
         }
-        for p in &shown {
-            if !now_shown.iter().any(|n| n.key() == p.key()) {
-                outcome.timeline.push(TimelineEntry {
-                    state: "clear",
-                    record: Record { t_s, ..*p },
-                });
-            }
+        for a in r.stack.active_warnings() {
+            outcome.records.push(record(&a.warning));
         }
-        shown = now_shown;
     }
     outcome.messages = r.messages;
     outcome.counters = *r.stack.counters();

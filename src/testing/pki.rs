@@ -1,5 +1,6 @@
 //! A deterministic test PKI: root CA → CA → pseudonym certificates, for ECDSA P-256 or SM2,
-//! derived from a seed. For tests, examples and the roadside simulator; never for deployment.
+//! derived from a seed, and a matched signer and verifier ([`test_pair`]). For tests, examples,
+//! lab setups and the scenario runner; never for deployment (the keys follow from the seed).
 //!
 //! - root: self-signed, identified region China (156), may issue everything (any chain length),
 //!   valid from one day before `now` for 10 years;
@@ -11,16 +12,46 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::cert::{
+use crate::net::aid::DAY1_TABLE;
+use crate::security::cert::{
     CertId, CertTemplate, DurationUnit, EE_APP, EE_ENROL, HashAlg, IdentifiedRegion, Issuer,
     KeyAlg, PsidGroupPermissions, PsidSsp, Region, SubjectPermissions, TbsCertificate, Validity,
     VerifyKeyIndicator,
 };
-use super::crypto::{Backend, SoftwareBackend};
-use super::error::{Result, SecurityError};
-use super::sign::{PrivateKey, SpduSigner, sign_certificate};
-use super::verify::id8_of;
+use crate::security::crypto::{Backend, SoftwareBackend};
+use crate::security::error::{Result, SecurityError};
+use crate::security::sign::{PrivateKey, SpduSigner, sign_certificate};
+use crate::security::verify::id8_of;
+use crate::security::{self, Verifier};
 use crate::time::Timestamp;
+
+/// The seed of the test PKI [`test_pair`] builds.
+pub const TEST_PKI_SEED: &[u8] = b"cv2x stack test pki";
+
+/// A matched signer and verifier from the test PKI ([`TEST_PKI_SEED`]) for ECDSA P-256 or SM2,
+/// valid around `now` (the pseudonym for a week from an hour before): the verifier trusts the
+/// root and knows the CA and pseudonym certificates, so digest-signed messages verify from the
+/// first one. The pseudonym may sign every Day I AID ([`DAY1_TABLE`]); the verifier uses the
+/// default policy ([`security::Config`]).
+pub fn test_pair(alg: KeyAlg, now: Timestamp) -> Result<(SpduSigner, Verifier)> {
+    test_pair_with(alg, now, security::Config::default())
+}
+
+/// [`test_pair`] with a verifier policy.
+pub fn test_pair_with(
+    alg: KeyAlg,
+    now: Timestamp,
+    config: security::Config,
+) -> Result<(SpduSigner, Verifier)> {
+    let pki = TestPki::new(alg, TEST_PKI_SEED, now)?;
+    let aids: Vec<u64> = DAY1_TABLE.iter().map(|(a, _)| u64::from(a.0)).collect();
+    let signer = pki.signer(&aids)?;
+    let mut verifier = Verifier::new(config);
+    verifier.add_trust_anchor(pki.root_cert())?;
+    verifier.add_certificate(pki.ca_cert())?;
+    verifier.add_certificate(signer.certificate())?;
+    Ok((signer, verifier))
+}
 
 /// Root, CA and the means to issue pseudonym certificates.
 #[derive(Debug, Clone)]

@@ -1,22 +1,14 @@
 //! Signed runs (feature `security`): every message is signed with the test PKI and the stack
 //! verifies it, with signatures required ([`RunOptions::signed`]).
 use alloc::boxed::Box;
-use alloc::vec::Vec;
 
 use crate::security::SecurityError;
 use crate::security::cert::KeyAlg;
-use crate::stack::Config;
-use crate::stack_security::{SecuredSigner, test_pair};
+use crate::stack::StackConfig;
+use crate::testing::pki::test_pair;
 use crate::time::Timestamp;
 
-use super::build::{MessageSigner, SignFailure};
 use super::run::{RunOptions, T0_UNIX_MS};
-
-impl MessageSigner for SecuredSigner {
-    fn sign(&mut self, payload: &[u8], aid: u32, at: Timestamp) -> Result<Vec<u8>, SignFailure> {
-        self.sign_frame(payload, aid, at).map_err(|_| SignFailure)
-    }
-}
 
 impl RunOptions {
     /// Options for a signed run: the test PKI for `alg` (ECDSA P-256 or SM2), valid at the
@@ -25,10 +17,7 @@ impl RunOptions {
     pub fn signed(alg: KeyAlg) -> Result<Self, SecurityError> {
         let (signer, verifier) = test_pair(alg, Timestamp::from_unix_utc_millis(T0_UNIX_MS))?;
         Ok(RunOptions {
-            config: Some(Config {
-                require_signatures: true,
-                ..Config::default()
-            }),
+            config: Some(StackConfig::default().with_require_signatures(true)),
             signer: Some(Box::new(signer)),
             verifier: Some(Box::new(verifier)),
         })

@@ -5,9 +5,9 @@ use alloc::vec::Vec;
 use serde_json::Value;
 
 use super::*;
-use crate::apps::mapmatch::{Light, Turn};
-use crate::apps::{Level, TurnSignal};
+use crate::apps::Level;
 use crate::geo::Wgs84;
+use crate::world::{Light, Turn, TurnSignal};
 
 fn level_from_name(s: &str) -> Option<Level> {
     [Level::Advisory, Level::Warning, Level::Alert]

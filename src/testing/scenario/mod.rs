@@ -45,9 +45,9 @@ pub use run::{Outcome, Record, RunOptions, SCENARIO_AIDS, TimelineEntry, epoch, 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::apps::mapmatch::{Light, Turn};
-use crate::apps::{AppId, Level, TurnSignal};
+use crate::apps::{AppId, Level};
 use crate::geo::Wgs84;
+use crate::world::{Light, Turn, TurnSignal};
 
 /// Why a scenario could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,0 +1,117 @@
+//! The stack's configuration, with defaults that work out of the box and a builder.
+use crate::fusion::FusionConfig;
+use crate::geo::Wgs84;
+use crate::world::WorldConfig;
+
+/// Configuration of a [`Stack`](super::Stack). `Default` works out of the box; the `with_*`
+/// methods change one setting each:
+///
+/// ```
+/// use cv2x::StackConfig;
+/// let c = StackConfig::default().with_require_signatures(true).with_max_events(256);
+/// assert!(c.require_signatures);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct StackConfig {
+    /// Initial origin of the fusion frame (re-anchored at the first ego state when far from
+    /// it).
+    pub origin: Wgs84,
+    /// Fusion core.
+    pub fusion: FusionConfig,
+    /// World stores: limits, ages, lane matching, SPAT staleness.
+    pub world: WorldConfig,
+    /// Every payload must be a verified SPDU (default false).
+    pub require_signatures: bool,
+    /// Longer payloads are dropped, bytes (default 8192).
+    pub max_message_bytes: usize,
+    /// Events queued between polls (default 1024; more are dropped and counted).
+    pub max_events: usize,
+    /// Observations taken from one message (default 512).
+    pub max_observations_per_message: usize,
+    /// Warnings followed at once (default 256; more are not raised, and counted).
+    pub max_active_warnings: usize,
+    /// Report drops as events (default true).
+    pub report_drops: bool,
+    /// Report an [`Event::Objects`](super::Event::Objects) each poll (default true).
+    pub report_objects: bool,
+}
+
+impl Default for StackConfig {
+    fn default() -> Self {
+        StackConfig {
+            origin: Wgs84::new(0.0, 0.0, 0.0),
+            fusion: FusionConfig::default(),
+            world: WorldConfig::default(),
+            require_signatures: false,
+            max_message_bytes: 8192,
+            max_events: 1024,
+            max_observations_per_message: 512,
+            max_active_warnings: 256,
+            report_drops: true,
+            report_objects: true,
+        }
+    }
+}
+
+impl StackConfig {
+    /// With the initial origin of the fusion frame.
+    pub fn with_origin(mut self, origin: Wgs84) -> Self {
+        self.origin = origin;
+        self
+    }
+
+    /// With a fusion configuration.
+    pub fn with_fusion(mut self, fusion: FusionConfig) -> Self {
+        self.fusion = fusion;
+        self
+    }
+
+    /// With a world configuration.
+    pub fn with_world(mut self, world: WorldConfig) -> Self {
+        self.world = world;
+        self
+    }
+
+    /// Whether every payload must be a verified SPDU.
+    pub fn with_require_signatures(mut self, on: bool) -> Self {
+        self.require_signatures = on;
+        self
+    }
+
+    /// With the largest payload taken, bytes.
+    pub fn with_max_message_bytes(mut self, n: usize) -> Self {
+        self.max_message_bytes = n;
+        self
+    }
+
+    /// With the number of events queued between polls.
+    pub fn with_max_events(mut self, n: usize) -> Self {
+        self.max_events = n;
+        self
+    }
+
+    /// With the number of observations taken from one message.
+    pub fn with_max_observations_per_message(mut self, n: usize) -> Self {
+        self.max_observations_per_message = n;
+        self
+    }
+
+    /// With the number of warnings followed at once.
+    pub fn with_max_active_warnings(mut self, n: usize) -> Self {
+        self.max_active_warnings = n;
+        self
+    }
+
+    /// Whether drops are reported as events.
+    pub fn with_report_drops(mut self, on: bool) -> Self {
+        self.report_drops = on;
+        self
+    }
+
+    /// Whether each poll reports an objects event.
+    pub fn with_report_objects(mut self, on: bool) -> Self {
+        self.report_objects = on;
+        self
+    }
+}

@@ -1,0 +1,144 @@
+//! Taking one received payload: size and signature policy, verification, decoding, then the
+//! world stores and the fusion core.
+use alloc::borrow::Cow;
+
+use crate::codec::Uper;
+use crate::fusion::{FusionError, Observation, RejectReason};
+use crate::msg::v2020 as m;
+use crate::net::PayloadKind;
+use crate::time::Timestamp;
+use crate::world::{Ingested, Refused};
+
+use super::verify::frame_allowed_under;
+use super::{DropReason, Event, RxMeta, Stack, StoreKind, VerifyFailure};
+
+impl Stack {
+    /// Takes one received payload: verifies it when it is an SPDU, decodes the `MessageFrame`
+    /// and feeds the world stores and the fusion core. Nothing is evaluated until
+    /// [`Stack::poll`]. Every call ends as accepted (`Ok`) or dropped (`Err`, counted and, when
+    /// configured, reported as an event).
+    pub fn ingest(
+        &mut self,
+        bytes: &[u8],
+        meta: &RxMeta,
+        now: Timestamp,
+    ) -> Result<Ingested, DropReason> {
+        self.counters.received += 1;
+        let r = self.ingest_inner(bytes, meta, now);
+        match r {
+            Ok(_) => self.counters.accepted += 1,
+            Err(_) => self.counters.dropped += 1,
+        }
+        r
+    }
+
+    fn ingest_inner(
+        &mut self,
+        bytes: &[u8],
+        meta: &RxMeta,
+        now: Timestamp,
+    ) -> Result<Ingested, DropReason> {
+        if bytes.len() > self.config.max_message_bytes {
+            return Err(self.dropped(DropReason::TooLarge, now));
+        }
+        let secured = meta.kind == PayloadKind::Spdu;
+        if self.config.require_signatures && !secured {
+            return Err(self.dropped(DropReason::Unsigned, now));
+        }
+        let (payload, psid): (Cow<'_, [u8]>, Option<u64>) = if secured {
+            let Some(v) = self.verifier.as_mut() else {
+                return Err(self.dropped(DropReason::NoVerifier, now));
+            };
+            match v.verify(bytes, now) {
+                Ok(ok) => {
+                    self.counters.verified += 1;
+                    (ok.payload, ok.psid)
+                }
+                Err(f) => return Err(self.dropped(DropReason::Verify(f), now)),
+            }
+        } else {
+            (Cow::Borrowed(bytes), None)
+        };
+        let frame = match m::MessageFrame::decode(&payload) {
+            Ok(f) => f,
+            Err(e) => return Err(self.dropped(DropReason::Decode(e.kind()), now)),
+        };
+        if let Some(psid) = psid {
+            if !frame_allowed_under(&frame, psid) {
+                let f = VerifyFailure::ContentNotPermitted;
+                return Err(self.dropped(DropReason::Verify(f), now));
+            }
+        }
+        self.take_frame(&frame, now)
+    }
+
+    fn take_frame(
+        &mut self,
+        frame: &m::MessageFrame,
+        now: Timestamp,
+    ) -> Result<Ingested, DropReason> {
+        let ego = self.ego_id();
+        let limit = self.config.max_observations_per_message;
+        let mut taken = core::mem::take(&mut self.taken);
+        let r = self.world.take_frame(frame, now, ego, limit, &mut taken);
+        let r = match r {
+            Ok(what) => self.fuse_taken(&taken, what, now).map(|()| what),
+            Err(Refused::OwnMessage) => Err(self.dropped(DropReason::OwnMessage, now)),
+            Err(Refused::Unusable(e)) => Err(self.dropped(DropReason::Adapt(e), now)),
+            Err(_) => Err(self.dropped(DropReason::Unsupported, now)),
+        };
+        self.taken = taken;
+        r
+    }
+
+    /// Feeds what the world took from a frame to the fusion core and counts it. A message that
+    /// is one report (BSM, PSM) is dropped when its report is rejected.
+    fn fuse_taken(
+        &mut self,
+        taken: &crate::world::Taken,
+        what: Ingested,
+        now: Timestamp,
+    ) -> Result<(), DropReason> {
+        for e in &taken.unusable {
+            self.dropped(DropReason::Adapt(*e), now);
+        }
+        if taken.over_limit > 0 {
+            self.dropped(DropReason::StoreFull(StoreKind::Observations), now);
+            // The first one is counted by `dropped`.
+            self.counters.observations_dropped += taken.over_limit as u64 - 1;
+        }
+        let single = matches!(what, Ingested::Bsm | Ingested::Psm);
+        for o in &taken.observations {
+            let r = self.fuse_one(o, now);
+            if single {
+                r?;
+            }
+        }
+        if let Some(ev) = taken.day2 {
+            self.push_event(Event::DayII {
+                time: now,
+                event: ev,
+            });
+        }
+        let c = &mut self.counters;
+        match what {
+            Ingested::Bsm => c.bsm += 1,
+            Ingested::Psm => c.psm += 1,
+            Ingested::Rsm { .. } => c.rsm += 1,
+            Ingested::Ssm { .. } => c.ssm += 1,
+            Ingested::Map { .. } => c.map += 1,
+            Ingested::Spat { .. } => c.spat += 1,
+            Ingested::Rsi { .. } => c.rsi += 1,
+            Ingested::DayII { .. } => c.day2 += 1,
+        }
+        Ok(())
+    }
+
+    pub(super) fn fuse_one(&mut self, obs: &Observation, now: Timestamp) -> Result<(), DropReason> {
+        match self.tracker.ingest(obs) {
+            Ok(()) => Ok(()),
+            Err(FusionError::Rejected(r)) => Err(self.dropped(DropReason::Fusion(r), now)),
+            Err(_) => Err(self.dropped(DropReason::Fusion(RejectReason::OutOfRange), now)),
+        }
+    }
+}

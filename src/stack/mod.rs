@@ -1,0 +1,364 @@
+//! The sans-IO coordinator of the stack.
+//!
+//! A [`Stack`] does no I/O and reads no clock: the caller hands it received bytes with the
+//! receive time ([`Stack::ingest`]), the ego's own state ([`Stack::set_ego`]) and onboard
+//! sensor tracks ([`Stack::add_onboard_tracks`]), and calls [`Stack::poll`] at its application
+//! rate (10 Hz is typical) to get the events.
+//!
+//! ```text
+//! ingest(bytes, meta, now) ─ SPDU? ─ SpduVerifier ─┐
+//!                          └─ plain ───────────────┴─ UPER MessageFrame ─ World::take_frame ─┬─ MAP, SPAT, RSI, Day II → world stores
+//!                                                                                            └─ BSM, PSM, RSM, SSM → observations → Tracker
+//! poll(now) → world expiry → Tracker::step → object apps (FCW, ICW, …) + lane matching → road apps
+//!           → warning lifecycle (raised / updated / cleared) → events
+//! ```
+//!
+//! The stack owns the pieces and moves data between them; each piece owns its concern:
+//! [`World`](crate::world::World) the stores and the wire conversion, [`Tracker`] the fused
+//! objects, [`apps`](crate::apps) the decisions, [`lifecycle`] the warnings' ids and life.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`config`] | [`StackConfig`] |
+//! | [`events`] | [`Event`], [`DropReason`], [`StackCounters`], [`Usage`] |
+//! | [`verify`] | [`SpduVerifier`], [`VerifyFailure`] and the mapping from security failures |
+//! | [`lifecycle`] | warning ids and their raised / updated / cleared life ([`ActiveWarning`]) |
+//! | `ingest` | verify → decode → world / fusion |
+//! | `poll` | one application cycle |
+//!
+//! **Security**: a payload the metadata marks as an SPDU (or every payload, when
+//! [`StackConfig::require_signatures`] is set) goes through the [`SpduVerifier`] given with
+//! [`Stack::set_verifier`]; the verifier returns the inner payload or a typed
+//! [`VerifyFailure`]. Without a verifier such payloads are dropped ([`DropReason::NoVerifier`]).
+//! With feature `security`, the security layer's `Verifier` is an [`SpduVerifier`].
+//!
+//! **Bounded memory**: every store, queue and table has a limit in [`StackConfig`] and counts
+//! what it drops or evicts; the fusion tracker allocates its tables up front. Nothing grows with
+//! the input, and a poll in steady state does not allocate.
+//!
+//! **The ego**: its own messages are dropped ([`DropReason::OwnMessage`]); the tracker's
+//! self-filter removes roadside reports of the ego (by id or by position and motion).
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+
+use crate::apps::{ObjectApp, RoadApp, Warning, object_apps, road_apps};
+use crate::fusion::{EgoState, FusedObject, FusionError, Observation, Tracker};
+use crate::geo::{EnuFrame, Wgs84};
+use crate::net::PayloadKind;
+use crate::time::Timestamp;
+use crate::world::{Ego, LaneMatch, Taken, TurnSignal, VehicleFlags, World};
+
+pub mod config;
+pub mod events;
+mod ingest;
+pub mod lifecycle;
+mod poll;
+pub mod verify;
+
+pub use config::StackConfig;
+pub use events::{DropReason, Event, StackCounters, StoreKind, Usage, WarningChange};
+pub use lifecycle::ActiveWarning;
+pub use verify::{SpduVerifier, Verified, VerifyFailure};
+
+use lifecycle::Lifecycle;
+
+/// How a buffer handed to [`Stack::ingest`] arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RxMeta {
+    /// Plain `MessageFrame` or SPDU (from the DSMP dispatcher, or known by configuration).
+    pub kind: PayloadKind,
+    /// The AID of the DSMP packet, when known.
+    pub aid: Option<u32>,
+}
+
+impl Default for RxMeta {
+    fn default() -> Self {
+        RxMeta::PLAIN
+    }
+}
+
+impl RxMeta {
+    /// A plain UPER `MessageFrame`.
+    pub const PLAIN: RxMeta = RxMeta {
+        kind: PayloadKind::MessageFrame,
+        aid: None,
+    };
+    /// A secured message.
+    pub const SPDU: RxMeta = RxMeta {
+        kind: PayloadKind::Spdu,
+        aid: None,
+    };
+}
+
+pub use crate::world::Ingested;
+
+/// The ego's state as the stack takes it: the positioning fix plus what the applications need
+/// beyond it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EgoUpdate {
+    /// Positioning fix (time, position, heading, speed, yaw rate, size, own vehicle id).
+    pub state: EgoState,
+    /// Longitudinal acceleration, m/s².
+    pub accel_mps2: f64,
+    /// Turn signal.
+    pub turn_signal: TurnSignal,
+}
+
+impl EgoUpdate {
+    /// A passenger car (4.8 m × 1.9 m, position σ 0.5 m, heading σ 1°) at `position`, driving
+    /// straight at constant speed, no turn signal.
+    pub fn new(
+        time: Timestamp,
+        position: Wgs84,
+        heading_deg: f64,
+        speed_mps: f64,
+        vehicle_id: Option<[u8; 8]>,
+    ) -> Self {
+        EgoUpdate {
+            state: EgoState {
+                time,
+                lat_deg: position.lat_deg,
+                lon_deg: position.lon_deg,
+                alt_m: position.alt_m,
+                heading_deg,
+                speed_mps,
+                yaw_rate_rps: 0.0,
+                position_sigma_m: 0.5,
+                heading_sigma_deg: 1.0,
+                length_m: 4.8,
+                width_m: 1.9,
+                vehicle_id,
+            },
+            accel_mps2: 0.0,
+            turn_signal: TurnSignal::None,
+        }
+    }
+}
+
+/// Errors creating a stack.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StackError {
+    /// The fusion core could not be created (invalid origin).
+    #[error("fusion: {0}")]
+    Fusion(#[from] FusionError),
+}
+
+/// The stack. See the [module docs](self).
+pub struct Stack {
+    config: StackConfig,
+    world: World,
+    tracker: Tracker,
+    verifier: Option<Box<dyn SpduVerifier>>,
+    ego: Option<EgoUpdate>,
+    anchored: bool,
+    object_apps: Vec<Box<dyn ObjectApp>>,
+    road_apps: Vec<Box<dyn RoadApp>>,
+    lifecycle: Lifecycle,
+    events: VecDeque<Event>,
+    counters: StackCounters,
+    last_poll: Option<Timestamp>,
+    // Scratch and outputs of the last poll, reused so that a poll does not allocate.
+    taken: Taken,
+    objects: Vec<FusedObject>,
+    flags: Vec<VehicleFlags>,
+    warnings: Vec<Warning>,
+    lane: Option<LaneMatch>,
+    ego_view: Option<Ego>,
+}
+
+impl core::fmt::Debug for Stack {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Stack")
+            .field("counters", &self.counters)
+            .field("usage", &self.usage())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stack {
+    /// A stack with `config` and the default object and road applications.
+    pub fn new(config: StackConfig) -> Result<Self, StackError> {
+        let tracker = Tracker::new(config.fusion, config.origin)?;
+        let tracks = config.fusion.max_tracks.min(4096);
+        Ok(Stack {
+            world: World::new(config.world),
+            tracker,
+            verifier: None,
+            ego: None,
+            anchored: false,
+            object_apps: object_apps(),
+            road_apps: road_apps(),
+            lifecycle: Lifecycle::new(config.max_active_warnings),
+            events: VecDeque::with_capacity(config.max_events.min(4096)),
+            counters: StackCounters::default(),
+            last_poll: None,
+            taken: Taken::with_capacity(config.max_observations_per_message),
+            objects: Vec::with_capacity(tracks),
+            flags: Vec::with_capacity(tracks),
+            warnings: Vec::with_capacity(64),
+            lane: None,
+            ego_view: None,
+            config,
+        })
+    }
+
+    /// Sets the verifier for secured messages.
+    pub fn set_verifier(&mut self, v: Box<dyn SpduVerifier>) {
+        self.verifier = Some(v);
+    }
+
+    /// Replaces the object applications.
+    pub fn set_object_apps(&mut self, apps: Vec<Box<dyn ObjectApp>>) {
+        self.object_apps = apps;
+    }
+
+    /// Replaces the road applications.
+    pub fn set_road_apps(&mut self, apps: Vec<Box<dyn RoadApp>>) {
+        self.road_apps = apps;
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &StackConfig {
+        &self.config
+    }
+
+    /// Counters.
+    pub fn counters(&self) -> &StackCounters {
+        &self.counters
+    }
+
+    /// The world stores (MAP, SPAT, RSI, Day II, vehicles).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The fusion core (counters, tracks, frame).
+    pub fn tracker(&self) -> &Tracker {
+        &self.tracker
+    }
+
+    /// The ENU frame of the fused objects and of warning targets.
+    pub fn frame(&self) -> &EnuFrame {
+        self.tracker.frame()
+    }
+
+    /// The fused objects of the last poll.
+    pub fn objects(&self) -> &[FusedObject] {
+        &self.objects
+    }
+
+    /// The warnings active after the last poll, with their ids.
+    pub fn active_warnings(&self) -> &[ActiveWarning] {
+        self.lifecycle.active()
+    }
+
+    /// The ego as the applications saw it at the last poll.
+    pub fn ego(&self) -> Option<&Ego> {
+        self.ego_view.as_ref()
+    }
+
+    /// The lane the ego was matched to at the last poll.
+    pub fn lane(&self) -> Option<&LaneMatch> {
+        self.lane.as_ref()
+    }
+
+    /// How full the bounded stores are.
+    pub fn usage(&self) -> Usage {
+        let w = self.world.usage();
+        Usage {
+            tracks: self.tracker.tracks().len(),
+            intersections: w.intersections,
+            signals: w.signals,
+            road_info: w.road_info,
+            vehicles: w.vehicles,
+            day2: w.day2,
+            events: self.events.len(),
+            warnings: self.lifecycle.active().len(),
+        }
+    }
+
+    fn push_event(&mut self, e: Event) {
+        push_bounded(
+            &mut self.events,
+            &mut self.counters,
+            self.config.max_events,
+            e,
+        );
+    }
+
+    /// Counts a drop (and reports it when configured); returns the reason.
+    fn dropped(&mut self, reason: DropReason, now: Timestamp) -> DropReason {
+        let c = &mut self.counters;
+        match reason {
+            DropReason::TooLarge => c.too_large += 1,
+            DropReason::NoVerifier => c.no_verifier += 1,
+            DropReason::Unsigned => c.unsigned += 1,
+            DropReason::Verify(_) => c.verify_failed += 1,
+            DropReason::Decode(_) => c.decode_failed += 1,
+            DropReason::OwnMessage => c.own_messages += 1,
+            DropReason::Unsupported => c.unsupported += 1,
+            DropReason::Adapt(_) => c.adapt_failed += 1,
+            DropReason::Fusion(_) => c.fusion_rejected += 1,
+            DropReason::StoreFull(StoreKind::Observations) => c.observations_dropped += 1,
+            DropReason::StoreFull(StoreKind::Events) => c.events_dropped += 1,
+            DropReason::StoreFull(StoreKind::Warnings) => c.warnings_dropped += 1,
+            DropReason::TimeWentBackwards => c.time_went_backwards += 1,
+            DropReason::EgoRejected => c.ego_rejected += 1,
+        }
+        if self.config.report_drops {
+            self.push_event(Event::Dropped { time: now, reason });
+        }
+        reason
+    }
+
+    fn ego_id(&self) -> Option<[u8; 8]> {
+        self.ego.and_then(|e| e.state.vehicle_id)
+    }
+
+    /// Sets the ego's state (from its positioning, in time order). The first state far from the
+    /// frame origin re-anchors the fusion frame at the ego.
+    pub fn set_ego(&mut self, ego: &EgoUpdate) -> Result<(), DropReason> {
+        let s = &ego.state;
+        let p = Wgs84::new(s.lat_deg, s.lon_deg, s.alt_m);
+        if !self.anchored {
+            let far = match self.tracker.frame().enu_from_wgs84(&p) {
+                Ok(e) => crate::math::hypot(e.x, e.y) > self.config.fusion.reanchor_distance_m,
+                Err(_) => true,
+            };
+            if far && self.tracker.reanchor(p).is_err() {
+                return Err(self.dropped(DropReason::EgoRejected, s.time));
+            }
+            self.anchored = true;
+        }
+        match self.tracker.set_ego_state(s) {
+            Ok(()) => {
+                self.ego = Some(*ego);
+                Ok(())
+            }
+            Err(FusionError::EgoOutOfSequence) => {
+                Err(self.dropped(DropReason::TimeWentBackwards, s.time))
+            }
+            Err(_) => Err(self.dropped(DropReason::EgoRejected, s.time)),
+        }
+    }
+
+    /// Adds tracks of the ego's own sensors (observations of source kind `Onboard`, usually in
+    /// the ego frame). Returns how many were accepted.
+    pub fn add_onboard_tracks(&mut self, tracks: &[Observation], now: Timestamp) -> usize {
+        tracks
+            .iter()
+            .filter(|t| self.fuse_one(t, now).is_ok())
+            .count()
+    }
+}
+
+/// Queues `e`, or counts it as dropped when the queue holds `max` events.
+fn push_bounded(q: &mut VecDeque<Event>, c: &mut StackCounters, max: usize, e: Event) {
+    if q.len() >= max {
+        c.events_dropped += 1;
+        return;
+    }
+    q.push_back(e);
+}

@@ -1,0 +1,123 @@
+//! One application cycle: expiry, fusion, the applications, the warnings' life.
+use alloc::collections::vec_deque::Drain;
+
+use crate::apps::{ObjectContext, RoadContext};
+use crate::geo::Wgs84;
+use crate::math::{cos, sin};
+use crate::time::Timestamp;
+use crate::world::{Ego, SignalInput, match_ego};
+
+use super::{DropReason, Event, Stack, StoreKind, push_bounded};
+
+impl Stack {
+    /// The ego dead-reckoned from its last state to `now` (at most 1 s ahead), in the fusion
+    /// frame, with its WGS-84 position.
+    fn ego_at(&self, now: Timestamp) -> Option<(Ego, Wgs84)> {
+        let u = self.ego?;
+        let s = &u.state;
+        let frame = self.tracker.frame();
+        let e = frame
+            .enu_from_wgs84(&Wgs84::new(s.lat_deg, s.lon_deg, s.alt_m))
+            .ok()?;
+        let dt = now.seconds_since(s.time).clamp(0.0, 1.0);
+        let h = s.heading_deg.to_radians();
+        let d = s.speed_mps * dt;
+        let pos = [e.x + d * sin(h), e.y + d * cos(h)];
+        let w = frame.wgs84_from_enu(&nalgebra::Vector3::new(pos[0], pos[1], 0.0));
+        let mut ego = Ego::new(now, pos, s.heading_deg, s.speed_mps);
+        ego.accel_mps2 = u.accel_mps2;
+        ego.yaw_rate_dps = -s.yaw_rate_rps.to_degrees();
+        ego.length_m = s.length_m;
+        ego.width_m = s.width_m;
+        ego.turn_signal = u.turn_signal;
+        Some((ego, w))
+    }
+
+    /// Runs one cycle at `now`: expiry of the world stores, fusion, the object and road
+    /// applications, and the warnings' life. Returns the events queued since the previous poll
+    /// (drops, Day II) followed by this cycle's warning changes (raised, updated, cleared) and
+    /// the object snapshot. The active warnings themselves are in
+    /// [`Stack::active_warnings`]. In steady state a poll does not allocate.
+    pub fn poll(&mut self, now: Timestamp) -> Drain<'_, Event> {
+        self.counters.polls += 1;
+        if self.last_poll.is_some_and(|l| now < l) {
+            self.dropped(DropReason::TimeWentBackwards, now);
+            return self.events.drain(..);
+        }
+        self.last_poll = Some(now);
+        self.world.expire(now);
+        if self.tracker.step(now).is_err() {
+            self.dropped(DropReason::TimeWentBackwards, now);
+        }
+        self.tracker.snapshot(&mut self.objects);
+        self.flags.clear();
+        let vehicles = self.world.vehicles();
+        self.flags.extend(self.objects.iter().map(|o| {
+            o.vehicle_id
+                .and_then(|id| vehicles.flags(&id))
+                .unwrap_or_default()
+        }));
+        self.warnings.clear();
+        let ego = self.ego_at(now);
+        self.ego_view = ego.map(|e| e.0);
+        self.lane = None;
+        if let Some((ego, ego_wgs)) = ego {
+            let cx = ObjectContext {
+                now,
+                ego: &ego,
+                objects: &self.objects,
+                flags: &self.flags,
+            };
+            for app in &mut self.object_apps {
+                app.evaluate(&cx, &mut self.warnings);
+            }
+            let matching = &self.config.world.matching;
+            self.lane = match_ego(
+                self.world.map(),
+                &ego_wgs,
+                ego.heading_deg,
+                ego.turn_signal,
+                matching,
+            );
+            let signal = match &self.lane {
+                Some(l) => self.world.spat().signal_for(
+                    l.intersection,
+                    l.phase_id,
+                    now,
+                    matching.spat_max_age_ms,
+                ),
+                None => SignalInput::None,
+            };
+            let rcx = RoadContext {
+                now,
+                ego: &ego,
+                ego_wgs84: ego_wgs,
+                lane: self.lane.as_ref(),
+                signal,
+                map: self.world.map(),
+                road_info: self.world.road_info(),
+                frame: self.tracker.frame(),
+            };
+            for app in &mut self.road_apps {
+                app.evaluate(&rcx, &mut self.warnings);
+            }
+        }
+        let (events, counters, max) =
+            (&mut self.events, &mut self.counters, self.config.max_events);
+        let ch = self.lifecycle.update(now, &self.warnings, |e| {
+            push_bounded(events, counters, max, e);
+        });
+        self.counters.warnings_raised += ch.raised;
+        self.counters.warnings_updated += ch.updated;
+        self.counters.warnings_cleared += ch.cleared;
+        if ch.not_followed > 0 {
+            self.dropped(DropReason::StoreFull(StoreKind::Warnings), now);
+            self.counters.warnings_dropped += ch.not_followed - 1;
+        }
+        if self.config.report_objects {
+            let count = u32::try_from(self.objects.len()).unwrap_or(u32::MAX);
+            self.push_event(Event::Objects { time: now, count });
+        }
+        self.events.drain(..)
+    }
+}

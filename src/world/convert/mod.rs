@@ -1,0 +1,11 @@
+//! All conversion between the wire types of the message sets and the SI units the rest of the
+//! stack works in: [`units`] for scalars and positions (both directions), [`observe`] for
+//! messages that become fusion observations.
+pub mod observe;
+pub mod units;
+
+pub use observe::{
+    AdaptError, bsm_observation, id_u64, is_own, participant_observation, psm_observation,
+    rsm_observations, ssm_observations,
+};
+pub use units::*;
