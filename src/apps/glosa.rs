@@ -56,6 +56,8 @@ impl Default for GlosaConfig {
 pub struct Glosa {
     /// Thresholds.
     pub config: GlosaConfig,
+    /// Green intervals of the current evaluation, reused.
+    greens: Vec<(f64, f64)>,
 }
 
 /// The advice for distance `d_m`, current speed `v_mps`, green intervals `(start_s, end_s)`
@@ -107,16 +109,24 @@ impl RoadApp for Glosa {
         if d > c.max_distance_m || v < 1.0 {
             return;
         }
-        let mut greens: Vec<(f64, f64)> = phase
-            .windows(|l| l.is_green())
-            .into_iter()
-            .map(|(s, e)| (s.seconds_since(cx.now), e.seconds_since(cx.now)))
-            .filter(|&(_, e)| e > 0.0)
-            .collect();
+        let greens = &mut self.greens;
+        greens.clear();
         // A green on now whose end is unknown lasts as far as the advice is concerned.
         if let Some(cur) = phase.current(cx.now) {
             if cur.light.is_green() && cur.likely_end.is_none() {
-                greens.insert(0, (0.0, f64::INFINITY));
+                greens.push((f64::NEG_INFINITY, f64::INFINITY));
+            }
+        }
+        greens.extend(
+            phase
+                .intervals(|l| l.is_green())
+                .map(|(s, e)| (s.seconds_since(cx.now), e.seconds_since(cx.now)))
+                .filter(|&(_, e)| e > 0.0),
+        );
+        greens.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        if let Some(first) = greens.first_mut() {
+            if first.0 == f64::NEG_INFINITY {
+                first.0 = 0.0;
             }
         }
         // Without a mapped limit the default does not push a faster ego into a range advice.
@@ -127,7 +137,7 @@ impl RoadApp for Glosa {
         let advice = advise(
             d,
             v,
-            &greens,
+            greens,
             c.min_advice_kph / 3.6,
             limit,
             c.end_margin_s,

@@ -13,7 +13,6 @@
 //!
 //! **Hysteresis**: on at once, off after 1 s (a zone edge does not flicker).
 //! **Target**: the event's position; `distance_m` = `D`, `ttc_s` = `D / v` when moving.
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use super::road::{HeldLevel, RoadApp, RoadContext, item_relevance};
@@ -55,7 +54,16 @@ const MAX_HELD: usize = 64;
 pub struct Hlw {
     /// Thresholds.
     pub config: HlwConfig,
-    held: BTreeMap<([u8; 8], u8), (HeldLevel, Warning)>,
+    held: Vec<Held>,
+}
+
+/// An event followed for hysteresis.
+#[derive(Debug, Clone, Copy)]
+struct Held {
+    key: ([u8; 8], u8),
+    level: HeldLevel,
+    warning: Warning,
+    seen: bool,
 }
 
 impl RoadApp for Hlw {
@@ -66,7 +74,12 @@ impl RoadApp for Hlw {
     fn evaluate(&mut self, cx: &RoadContext<'_>, out: &mut Vec<Warning>) {
         let c = self.config;
         let v = cx.ego.speed_mps;
-        let mut seen: Vec<([u8; 8], u8)> = Vec::new();
+        if self.held.capacity() < MAX_HELD {
+            self.held.reserve_exact(MAX_HELD - self.held.len());
+        }
+        for h in &mut self.held {
+            h.seen = false;
+        }
         for item in cx.road_info.items() {
             if item.kind != RoadInfoKind::Event || !item.active(cx.now) {
                 continue;
@@ -90,21 +103,26 @@ impl RoadApp for Hlw {
             w.distance_m = Some(d);
             w.ttc_s = ttz;
             let key = (item.sender, item.item_id);
-            if !self.held.contains_key(&key) && self.held.len() >= MAX_HELD {
-                continue;
+            let n = self.held.len();
+            match self.held.iter_mut().find(|h| h.key == key) {
+                Some(h) => {
+                    h.warning = w;
+                    h.seen = true;
+                }
+                None if n < MAX_HELD => self.held.push(Held {
+                    key,
+                    level: HeldLevel::new(0, c.off_ms),
+                    warning: w,
+                    seen: true,
+                }),
+                None => {}
             }
-            let e = self
-                .held
-                .entry(key)
-                .or_insert_with(|| (HeldLevel::new(0, c.off_ms), w));
-            e.1 = w;
-            seen.push(key);
         }
-        self.held.retain(|k, (h, w)| {
-            let raw = seen.contains(k).then_some(w.level);
-            match h.update(raw, cx.now) {
+        self.held.retain_mut(|h| {
+            let raw = h.seen.then_some(h.warning.level);
+            match h.level.update(raw, cx.now) {
                 Some(level) => {
-                    let mut w = *w;
+                    let mut w = h.warning;
                     w.level = level;
                     w.time = cx.now;
                     out.push(w);

@@ -61,6 +61,8 @@ pub struct Latch {
     on_ms: i64,
     off_ms: i64,
     entries: Vec<Entry>,
+    /// Scratch for [`Latch::emit`]'s ordering, reserved up front.
+    order: Vec<usize>,
 }
 
 /// Chooses a threshold with hysteresis: `exit` when the target is latched at `level` or above,
@@ -85,7 +87,8 @@ impl Latch {
         Self {
             on_ms: on_ms.max(0),
             off_ms: off_ms.max(0),
-            entries: Vec::new(),
+            entries: Vec::with_capacity(Self::MAX_ENTRIES),
+            order: Vec::with_capacity(Self::MAX_ENTRIES),
         }
     }
 
@@ -203,9 +206,22 @@ impl Latch {
     /// time to collision), leaving out a target that is within [`Self::DUPLICATE_RADIUS_M`] of
     /// one already emitted and moves alike (one object seen twice gives one warning). At most
     /// `max` warnings.
-    pub fn emit(&self, app: AppId, now: Timestamp, max: usize, out: &mut Vec<Warning>) {
-        let mut active: Vec<&Entry> = self.entries.iter().filter(|e| e.level.is_some()).collect();
-        active.sort_by(|a, b| {
+    pub fn emit(&mut self, app: AppId, now: Timestamp, max: usize, out: &mut Vec<Warning>) {
+        let mut order = core::mem::take(&mut self.order);
+        order.clear();
+        order.extend(
+            self.entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.level.is_some())
+                .map(|(i, _)| i),
+        );
+        let entries = &self.entries;
+        // Unstable sort does not allocate; ids are unique, so the order is total.
+        order.sort_unstable_by(|&i, &j| {
+            let (Some(a), Some(b)) = (entries.get(i), entries.get(j)) else {
+                return core::cmp::Ordering::Equal;
+            };
             b.level.cmp(&a.level).then_with(|| {
                 let ta = a.info.ttc_s.unwrap_or(f64::INFINITY);
                 let tb = b.info.ttc_s.unwrap_or(f64::INFINITY);
@@ -214,6 +230,7 @@ impl Latch {
                     .then(a.id.cmp(&b.id))
             })
         });
+        let active = order.iter().filter_map(|&i| entries.get(i));
         let start = out.len();
         for e in active {
             let Some(level) = e.level else { continue };
@@ -259,6 +276,7 @@ impl Latch {
                 time: now,
             });
         }
+        self.order = order;
     }
 
     /// One evaluation of an object application: builds the ego frame, calls `raw` for every

@@ -156,16 +156,15 @@ impl PhaseTiming {
             .find(|s| s.start <= now && s.likely_end.is_none_or(|e| now < e))
     }
 
-    /// Known intervals of a light matching `pred`, sorted by start.
-    pub fn windows(&self, pred: impl Fn(Light) -> bool) -> Vec<(Timestamp, Timestamp)> {
-        let mut w: Vec<(Timestamp, Timestamp)> = self
-            .states
+    /// Known intervals of a light matching `pred`, in no particular order.
+    pub fn intervals<'a>(
+        &'a self,
+        pred: impl Fn(Light) -> bool + 'a,
+    ) -> impl Iterator<Item = (Timestamp, Timestamp)> + 'a {
+        self.states
             .iter()
-            .filter(|s| pred(s.light))
+            .filter(move |s| pred(s.light))
             .flat_map(|s| s.intervals())
-            .collect();
-        w.sort_by_key(|x| x.0);
-        w
     }
 
     /// The end of the last known interval of any state.
