@@ -276,6 +276,16 @@ mod tests {
     use core::f64::consts::{FRAC_PI_2, PI};
 
     #[test]
+    fn degrees_wrap_to_a_half_open_turn() {
+        assert_eq!(wrap_deg(190.0), -170.0);
+        assert_eq!(wrap_deg(-180.0), 180.0);
+        assert_eq!(wrap_deg(180.0), 180.0);
+        assert_eq!(wrap_deg(360.0), 0.0);
+        assert_eq!(wrap_deg(-190.0), 170.0);
+        assert!(wrap_deg(f64::NAN).is_nan());
+    }
+
+    #[test]
     fn ecef_round_trip_and_known_point() {
         let p = Wgs84::new(0.0, 0.0, 0.0).to_ecef();
         assert!((p.x - WGS84_A_M).abs() < 1e-6 && p.y.abs() < 1e-6 && p.z.abs() < 1e-6);

@@ -23,7 +23,7 @@
 use alloc::vec::Vec;
 
 use super::geometry::{
-    AccelEstimator, Bands, Direction, EgoFrame, Relative, in_corridor, relatives, ttc_1d,
+    Bands, Direction, EgoFrame, Relative, in_corridor, relatives, tangential_accel, ttc_1d,
 };
 use super::latch::{Info, Latch};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
@@ -79,7 +79,6 @@ impl Default for FcwConfig {
 pub struct Fcw {
     config: FcwConfig,
     latch: Latch,
-    accel: AccelEstimator,
 }
 
 impl Default for Fcw {
@@ -94,7 +93,6 @@ impl Fcw {
         Fcw {
             config,
             latch: Latch::new(config.on_ms, config.off_ms),
-            accel: AccelEstimator::new(),
         }
     }
 
@@ -120,17 +118,12 @@ fn lead_candidate(c: &FcwConfig, frame: &EgoFrame, rel: &Relative, active: Optio
 }
 
 /// Relative-acceleration TTC to `rel` (a lead candidate).
-fn lead_ttc(
-    c: &FcwConfig,
-    accel: &AccelEstimator,
-    frame: &EgoFrame,
-    rel: &Relative,
-) -> Option<f64> {
+fn lead_ttc(c: &FcwConfig, frame: &EgoFrame, rel: &Relative) -> Option<f64> {
     let gap = rel.gap_ahead_m(frame);
     let same = rel.direction == Direction::Same;
     let v_lead = if same { rel.vel_local[0].max(0.0) } else { 0.0 };
     let mut a_lead = if same && rel.speed_mps > 0.0 {
-        accel.tangential(rel) * rel.vel_local[0] / rel.speed_mps
+        tangential_accel(rel) * rel.vel_local[0] / rel.speed_mps
     } else {
         0.0
     };
@@ -148,12 +141,7 @@ impl ObjectApp for Fcw {
     }
 
     fn evaluate(&mut self, cx: &ObjectContext<'_>, out: &mut Vec<Warning>) {
-        let Fcw {
-            config: c,
-            latch,
-            accel,
-        } = self;
-        accel.observe_near(cx.now, cx.ego, cx.objects);
+        let Fcw { config: c, latch } = self;
         // The lead: nearest candidate ahead.
         let mut lead: Option<(u32, f64)> = None;
         if let Some(frame) = EgoFrame::new(cx.ego) {
@@ -171,7 +159,7 @@ impl ObjectApp for Fcw {
             if lead_id != Some(rel.id) || frame.speed_mps < c.min_ego_speed_mps {
                 return None;
             }
-            let ttc = lead_ttc(c, accel, frame, rel)?;
+            let ttc = lead_ttc(c, frame, rel)?;
             let level = c.ttc.level(ttc, active)?;
             let gap = rel.gap_ahead_m(frame).max(0.0);
             Some((level, Info::of(rel, Some(ttc), Some(gap))))

@@ -1,6 +1,5 @@
 //! Geometry shared by the object applications: the ego frame, lane-relative offsets, time to
-//! collision with relative acceleration, time to a crossing point, predicted closest approach,
-//! and an acceleration estimate from successive snapshots of a track.
+//! collision with relative acceleration, time to a crossing point, predicted closest approach.
 //!
 //! Conventions: the *ego frame* has its origin at the ego's reference point (the centre of the
 //! vehicle), `lon` forward along the ego heading and `lat` to the **left**, both in metres.
@@ -8,12 +7,10 @@
 //! left of the ego heading (counter-clockwise). Every function returns `None` (or "no hazard")
 //! rather than panicking on non-finite input.
 
-use alloc::vec::Vec;
-
 use super::{Ego, ObjectContext, WorldObject};
 use crate::fusion::{FusedObject, ObjectClass};
+pub use crate::geo::wrap_deg;
 use crate::math::{abs, atan2, cos, hypot, sin, sqrt};
-use crate::time::Timestamp;
 
 /// A 2-D vector `[x, y]`.
 pub type V2 = [f64; 2];
@@ -31,20 +28,6 @@ pub fn cross(a: V2, b: V2) -> f64 {
 /// Length.
 pub fn norm(a: V2) -> f64 {
     hypot(a[0], a[1])
-}
-
-/// Wraps an angle in degrees to (-180, 180].
-pub fn wrap_deg(a: f64) -> f64 {
-    if !a.is_finite() {
-        return a;
-    }
-    let mut x = a % 360.0;
-    if x > 180.0 {
-        x -= 360.0;
-    } else if x <= -180.0 {
-        x += 360.0;
-    }
-    x
 }
 
 /// Unit vector (ENU) of a CSAE heading (degrees, 0 = north, clockwise).
@@ -569,190 +552,13 @@ pub fn interval_within(x0: f64, v: f64, half: f64, horizon_s: f64) -> Option<(f6
     (lo <= hi).then_some((lo, hi))
 }
 
-/// Greatest number of tracks an [`AccelEstimator`] follows.
-pub const ACCEL_MAX_TRACKS: usize = 128;
-/// Tracks farther from the ego than this are not followed by [`AccelEstimator::observe_near`], m.
-pub const ACCEL_RANGE_M: f64 = 250.0;
-/// Samples kept per track.
-const ACCEL_SAMPLES: usize = 12;
-/// Window of the fit, µs.
-const ACCEL_WINDOW_US: i64 = 1_000_000;
-
-#[derive(Debug, Clone, Copy)]
-struct AccelTrack {
-    id: u32,
-    n: usize,
-    head: usize,
-    t_us: [i64; ACCEL_SAMPLES],
-    v: [V2; ACCEL_SAMPLES],
-    touched: Timestamp,
-}
-
-impl AccelTrack {
-    /// The samples within the fit window, newest first: (time relative to the newest, s;
-    /// velocity).
-    fn window(&self) -> impl Iterator<Item = (f64, V2)> + '_ {
-        let last = (self.head + ACCEL_SAMPLES - 1) % ACCEL_SAMPLES;
-        let t_last = self.t_us.get(last).copied().unwrap_or(0);
-        (0..self.n)
-            .filter_map(move |i| {
-                let j = (self.head + ACCEL_SAMPLES - 1 - i) % ACCEL_SAMPLES;
-                Some((*self.t_us.get(j)?, *self.v.get(j)?))
-            })
-            .take_while(move |(t, _)| t_last - *t <= ACCEL_WINDOW_US)
-            .map(move |(t, v)| ((t - t_last) as f64 * 1e-6, v))
-    }
-}
-
-/// Estimates the acceleration of tracks whose state has none, from successive snapshots: a
-/// least-squares slope of the velocity over the last second (at least 3 samples spanning
-/// 0.3 s). Bounded: at most [`ACCEL_MAX_TRACKS`] tracks, 12 samples each.
-#[derive(Debug, Clone, Default)]
-pub struct AccelEstimator {
-    tracks: Vec<AccelTrack>,
-}
-
-impl AccelEstimator {
-    /// An empty estimator.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Records the objects' velocities at their state times and forgets tracks not seen for
-    /// 2 s. Non-finite velocities are skipped.
-    pub fn observe<'a, I>(&mut self, now: Timestamp, objects: I)
-    where
-        I: IntoIterator<Item = &'a FusedObject>,
-    {
-        for o in objects {
-            let v = [o.velocity_enu.x, o.velocity_enu.y];
-            if !(v[0].is_finite() && v[1].is_finite()) {
-                continue;
-            }
-            let t = o.time.as_micros();
-            let idx = match self.tracks.iter().position(|k| k.id == o.id) {
-                Some(i) => i,
-                None => {
-                    if self.tracks.len() >= ACCEL_MAX_TRACKS {
-                        // Replace the least recently seen track.
-                        let Some((i, _)) = self
-                            .tracks
-                            .iter()
-                            .enumerate()
-                            .min_by_key(|(_, k)| k.touched.as_micros())
-                        else {
-                            continue;
-                        };
-                        self.tracks.swap_remove(i);
-                    }
-                    self.tracks.push(AccelTrack {
-                        id: o.id,
-                        n: 0,
-                        head: 0,
-                        t_us: [0; ACCEL_SAMPLES],
-                        v: [[0.0; 2]; ACCEL_SAMPLES],
-                        touched: now,
-                    });
-                    self.tracks.len() - 1
-                }
-            };
-            let Some(k) = self.tracks.get_mut(idx) else {
-                continue;
-            };
-            k.touched = now;
-            if k.n > 0 {
-                let last = (k.head + ACCEL_SAMPLES - 1) % ACCEL_SAMPLES;
-                let lt = k.t_us.get(last).copied().unwrap_or(i64::MIN);
-                if t <= lt {
-                    if t < lt - ACCEL_WINDOW_US {
-                        // Time went back far: start over.
-                        k.n = 0;
-                        k.head = 0;
-                    } else {
-                        continue;
-                    }
-                }
-            }
-            if let (Some(ts), Some(vs)) = (k.t_us.get_mut(k.head), k.v.get_mut(k.head)) {
-                *ts = t;
-                *vs = v;
-            }
-            k.head = (k.head + 1) % ACCEL_SAMPLES;
-            k.n = (k.n + 1).min(ACCEL_SAMPLES);
-        }
-        self.tracks
-            .retain(|k| now.micros_since(k.touched) <= 2_000_000 && now >= k.touched);
-    }
-
-    /// [`AccelEstimator::observe`] for the tracks without an acceleration of their own within
-    /// [`ACCEL_RANGE_M`] of the ego (all of them when the ego state is unusable), so dense
-    /// traffic far away does not crowd out the history of the tracks that matter.
-    pub fn observe_near(&mut self, now: Timestamp, ego: &Ego, objects: &[FusedObject]) {
-        let frame = EgoFrame::new(ego);
-        self.observe(
-            now,
-            objects.iter().filter(|o| {
-                o.accel.is_none()
-                    && frame.is_none_or(|f| {
-                        let l = f.to_local([o.position_enu.x, o.position_enu.y]);
-                        norm(l) <= ACCEL_RANGE_M
-                    })
-            }),
-        );
-    }
-
-    /// Estimated ENU acceleration of track `id`, m/s², clamped to ±12 m/s² per axis; `None`
-    /// without enough history.
-    pub fn accel(&self, id: u32) -> Option<V2> {
-        let k = self.tracks.iter().find(|k| k.id == id)?;
-        let (mut n, mut st, mut sx, mut sy, mut span) = (0.0, 0.0, 0.0, 0.0, 0.0_f64);
-        for (dt, v) in k.window() {
-            n += 1.0;
-            st += dt;
-            sx += v[0];
-            sy += v[1];
-            span = span.max(-dt);
-        }
-        if n < 3.0 || span < 0.3 {
-            return None;
-        }
-        let (mt, mx, my) = (st / n, sx / n, sy / n);
-        let (mut stt, mut stx, mut sty) = (0.0, 0.0, 0.0);
-        for (dt, v) in k.window() {
-            let dt = dt - mt;
-            stt += dt * dt;
-            stx += dt * (v[0] - mx);
-            sty += dt * (v[1] - my);
-        }
-        if stt <= 1e-9 {
-            return None;
-        }
-        let a = [
-            (stx / stt).clamp(-12.0, 12.0),
-            (sty / stt).clamp(-12.0, 12.0),
-        ];
-        (a[0].is_finite() && a[1].is_finite()).then_some(a)
-    }
-
-    /// Acceleration of `rel` along its own velocity (negative = braking), m/s²: the fusion
-    /// core's estimate when the track carries one, else the fit over snapshots; 0 without
-    /// either or when the object does not move.
-    pub fn tangential(&self, rel: &Relative) -> f64 {
-        if !rel.moving {
-            return 0.0;
-        }
-        if let Some(a) = rel.track_accel_mps2 {
-            return a.clamp(-12.0, 12.0);
-        }
-        let Some(a) = self.accel(rel.id) else {
-            return 0.0;
-        };
-        let s = norm(rel.velocity_enu);
-        if s < 1e-6 {
-            return 0.0;
-        }
-        let at = dot(a, rel.velocity_enu) / s;
-        if at.is_finite() { at } else { 0.0 }
+/// Acceleration of `rel` along its own velocity (negative = braking), m/s², clamped to
+/// ±12 m/s²: the fusion core's estimate of the track; 0 when the track has none yet or the
+/// object does not move.
+pub fn tangential_accel(rel: &Relative) -> f64 {
+    match rel.track_accel_mps2 {
+        Some(a) if rel.moving => a.clamp(-12.0, 12.0),
+        _ => 0.0,
     }
 }
 
@@ -985,32 +791,5 @@ mod tests {
         assert!((t - 2.0).abs() < 1e-9 && (d - 2.0).abs() < 1e-9);
         assert_eq!(interval_within(5.0, -1.0, 1.0, 10.0), Some((4.0, 6.0)));
         assert_eq!(interval_within(5.0, 1.0, 1.0, 10.0), None);
-    }
-
-    #[test]
-    fn accel_estimate_from_snapshots() {
-        let mut est = AccelEstimator::new();
-        for i in 0..10 {
-            let t = Timestamp::from_millis(i * 100);
-            let v = 20.0 - 3.0 * (i as f64) * 0.1;
-            let o = FusedObject::synthetic(
-                7,
-                ObjectClass::Motor,
-                t,
-                nalgebra::Vector2::new(0.0, 0.0),
-                nalgebra::Vector2::new(0.0, v),
-            );
-            est.observe(t, [&o]);
-        }
-        let a = est.accel(7).unwrap();
-        assert!((a[1] + 3.0).abs() < 1e-6 && a[0].abs() < 1e-9, "{a:?}");
-        assert!(est.accel(8).is_none());
-    }
-
-    #[test]
-    fn wrap() {
-        assert_eq!(wrap_deg(190.0), -170.0);
-        assert_eq!(wrap_deg(-180.0), 180.0);
-        assert_eq!(wrap_deg(360.0), 0.0);
     }
 }

@@ -22,7 +22,7 @@
 use alloc::vec::Vec;
 
 use super::geometry::{
-    AccelEstimator, Bands, Direction, EgoFrame, Relative, crossing_point, occupancy_window,
+    Bands, Direction, EgoFrame, Relative, crossing_point, occupancy_window, tangential_accel,
     window_gap_s,
 };
 use super::latch::{Info, Latch, widen};
@@ -73,7 +73,6 @@ impl Default for IcwConfig {
 pub struct Icw {
     config: IcwConfig,
     latch: Latch,
-    accel: AccelEstimator,
 }
 
 impl Default for Icw {
@@ -88,18 +87,12 @@ impl Icw {
         Icw {
             config,
             latch: Latch::new(config.on_ms, config.off_ms),
-            accel: AccelEstimator::new(),
         }
     }
 }
 
 /// The ego's time to enter the conflict with `rel` and the arrival gap, when the paths cross.
-fn conflict(
-    c: &IcwConfig,
-    accel: &AccelEstimator,
-    frame: &EgoFrame,
-    rel: &Relative,
-) -> Option<(f64, f64, f64)> {
+fn conflict(c: &IcwConfig, frame: &EgoFrame, rel: &Relative) -> Option<(f64, f64, f64)> {
     if !matches!(
         rel.direction,
         Direction::CrossingFromLeft | Direction::CrossingFromRight
@@ -124,7 +117,7 @@ fn conflict(
         a_ego,
         horizon,
     )?;
-    let mut a_o = accel.tangential(rel);
+    let mut a_o = tangential_accel(rel);
     if abs(a_o) < 0.3 {
         a_o = 0.0;
     }
@@ -145,17 +138,12 @@ impl ObjectApp for Icw {
     }
 
     fn evaluate(&mut self, cx: &ObjectContext<'_>, out: &mut Vec<Warning>) {
-        let Icw {
-            config: c,
-            latch,
-            accel,
-        } = self;
-        accel.observe_near(cx.now, cx.ego, cx.objects);
+        let Icw { config: c, latch } = self;
         latch.evaluate(AppId::Icw, cx, 8, out, |frame, _, rel, active| {
             if frame.speed_mps < c.min_ego_speed_mps {
                 return None;
             }
-            let (tti, gap, s_e) = conflict(c, accel, frame, rel)?;
+            let (tti, gap, s_e) = conflict(c, frame, rel)?;
             let max_gap = widen(
                 active,
                 Level::Advisory,

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use cv2x::apps::{ObjectApp, ObjectContext, Warning};
-use cv2x::fusion::{FusedObject, ObjectClass, ObjectSize};
+use cv2x::fusion::{AccelEstimate, FusedObject, ObjectClass, ObjectSize};
 use cv2x::testing::scenario::{
     Actor, EgoSpec, Flags, Kind, Motion, MotionState, Segment as MotionSegment, Trajectory,
 };
@@ -358,6 +358,12 @@ impl World {
                         height_m: 1.5,
                     });
                     o.v2x_only = a.v2x_only;
+                    // The fusion core estimates a track's acceleration from its reports; the
+                    // true value stands in for it here.
+                    o.accel = Some(AccelEstimate {
+                        accel_mps2: a.accel_mps2,
+                        var_m2ps4: 0.25,
+                    });
                     o
                 })
                 .collect();
