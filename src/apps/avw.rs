@@ -15,8 +15,9 @@
 //! ([`Latch`]).
 use alloc::vec::Vec;
 
-use super::geometry::{ADJACENT_LANES_M, HazardAhead, travels_ego_way};
+use super::geometry::{ADJACENT_LANES_M, travels_ego_way};
 use super::latch::Latch;
+use super::thresholds::HazardAhead;
 use super::{AppId, ObjectApp, ObjectContext, Warning};
 use crate::math::abs;
 

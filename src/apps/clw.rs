@@ -14,8 +14,9 @@
 //! ([`Latch`]).
 use alloc::vec::Vec;
 
-use super::geometry::{ADJACENT_LANES_M, Direction, HazardAhead, travels_ego_way};
+use super::geometry::{ADJACENT_LANES_M, Direction, travels_ego_way};
 use super::latch::Latch;
+use super::thresholds::HazardAhead;
 use super::{AppId, ObjectApp, ObjectContext, Warning};
 use crate::math::abs;
 

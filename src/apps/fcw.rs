@@ -23,9 +23,10 @@
 use alloc::vec::Vec;
 
 use super::geometry::{
-    Bands, Direction, EgoFrame, Relative, in_corridor, relatives, tangential_accel, ttc_1d,
+    Direction, EgoFrame, Relative, in_corridor, relatives, tangential_accel, ttc_1d,
 };
 use super::latch::{Info, Latch};
+use super::thresholds::Bands;
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
 use crate::math::abs;
 

@@ -22,10 +22,10 @@
 use alloc::vec::Vec;
 
 use super::geometry::{
-    Bands, Direction, EgoFrame, Relative, crossing_point, occupancy_window, tangential_accel,
-    window_gap_s,
+    Direction, EgoFrame, Relative, crossing_point, occupancy_window, tangential_accel, window_gap_s,
 };
 use super::latch::{Info, Latch, widen};
+use super::thresholds::Bands;
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
 use crate::math::abs;
 

@@ -13,6 +13,7 @@ pub(crate) mod geometry;
 pub mod icw;
 pub(crate) mod latch;
 pub mod lta;
+pub mod thresholds;
 pub mod tjw;
 pub mod vrucw;
 pub mod warning;
@@ -33,6 +34,7 @@ use crate::fusion::FusedObject;
 use crate::time::Timestamp;
 use crate::world::{Ego, TurnSignal, VehicleFlags};
 
+pub use thresholds::{Bands, HazardAhead};
 pub use warning::{Advice, AppId, Hysteresis, Level, Target, TargetKey, Warning, place_id};
 
 /// A fused object with what the applications know about it beyond its track.

@@ -16,8 +16,9 @@
 //! 1 m/s or more. Hysteresis: raised after 100 ms, held 800 ms ([`Latch`]).
 use alloc::vec::Vec;
 
-use super::geometry::{Bands, interval_within};
+use super::geometry::interval_within;
 use super::latch::{Info, Latch};
+use super::thresholds::Bands;
 use super::{AppId, ObjectApp, ObjectContext, Warning};
 
 /// VRUCW thresholds.
