@@ -5,7 +5,7 @@
 #![cfg(feature = "security")]
 
 use cv2x::security::cert::{Certificate, HashAlg};
-use cv2x::security::ctl::{Ctl, CtlError, CtlTemplate, EntryStatus, GroupTemplate};
+use cv2x::security::ctl::{Ctl, CtlError, EntryStatus};
 use cv2x::security::{Config, Relaxation, RelaxationSet, SecurityError, Verifier};
 use cv2x::time::Timestamp;
 
@@ -278,22 +278,7 @@ fn both_real_trust_lists_parse_to_every_byte() {
         assert_eq!(counts, groups, "{file}");
         assert_eq!(ctl.tbs().len(), bytes.len() - 66);
         // Re-encoding the parsed fields gives the signed bytes back: every byte is accounted for.
-        let template = CtlTemplate {
-            signer: ctl.signer,
-            signer_hash: ctl.signer_hash,
-            sequence_number: ctl.sequence_number,
-            issue_date: ctl.issue_date,
-            next_update: ctl.next_update,
-            groups: ctl
-                .groups
-                .iter()
-                .map(|g| GroupTemplate {
-                    certificates: g.certificates.iter().map(|c| c.bytes.to_vec()).collect(),
-                    crl_host: g.crl_host.map(String::from),
-                    ma_host: g.ma_host.map(String::from),
-                })
-                .collect(),
-        };
+        let template = ctl.to_template();
         assert_eq!(template.encode_tbs(), ctl.tbs(), "{file}");
     }
     let bytes = data(CICV_CTL);

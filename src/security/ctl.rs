@@ -331,6 +331,27 @@ impl<'a> Ctl<'a> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The list's fields as a template (owned), e.g. to issue an edited list;
+    /// [`CtlTemplate::encode_tbs`] of it gives [`Ctl::tbs`] back.
+    pub fn to_template(&self) -> CtlTemplate {
+        CtlTemplate {
+            signer: self.signer,
+            signer_hash: self.signer_hash,
+            sequence_number: self.sequence_number,
+            issue_date: self.issue_date,
+            next_update: self.next_update,
+            groups: self
+                .groups
+                .iter()
+                .map(|g| GroupTemplate {
+                    certificates: g.certificates.iter().map(|c| c.bytes.to_vec()).collect(),
+                    crl_host: g.crl_host.map(String::from),
+                    ma_host: g.ma_host.map(String::from),
+                })
+                .collect(),
+        }
+    }
 }
 
 fn parse_group<'a>(r: &mut Reader<'a>, total: &mut usize) -> Result<CtlGroup<'a>, CtlError> {
