@@ -14,8 +14,9 @@
 //! a *trusted root certificate list* (TRCL, 可信根证书列表, signed by a TRCL authority) carries
 //! the root certificate of each trusted PKI with the download address of that PKI's *trusted
 //! domain CA certificate list* (TDCL, 可信域CA证书列表), which the PKI's root signs and which
-//! lists the PKI's CA certificates. A published TRCL has byte for byte the same header as the
-//! lists read here, and points to a TDCL file (`…/catarctdcl.coer`). This module reads the TDCL.
+//! lists the PKI's CA certificates. A published TRCL (2020) has the very header layout of the
+//! lists read here (version 1, `83 08` + HashedId8 of its signer, a `Uint16`, two `Time32`, a
+//! quantity) and points to a TDCL file (`…/catarctdcl.coer`). This module reads the TDCL.
 //! No normative text of either list was available to us (they are not part of IEEE 1609.2 or
 //! 1609.2.1; the GB/T 45112 / YD/T 3957 texts were not at hand), so the field names below are
 //! ours.
