@@ -19,6 +19,11 @@
 //!    `invalid_public_key`);
 //! 7. `message_signature_invalid`.
 //!
+//! A deployment may let three of the chain failures through by name ([`Config::relax`]:
+//! `issuer_not_permitted` for an end entity, `validity_not_inside_issuer`,
+//! `excessive_chain_length` from an issuer's constraints); the report then lists the
+//! relaxations the verdict relied on ([`Report::relaxations`]). See [`super::relax`].
+//!
 //! A message from a signer already in the verified cache costs one hash of `ToBeSignedData` and
 //! one signature verification: no certificate parsing, hashing or chain work.
 //!
