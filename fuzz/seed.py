@@ -42,6 +42,11 @@ for path in sorted(glob.glob(os.path.join(sec, '*', '*.coer.hex'))):
     b = bytes.fromhex(open(path).read().strip())
     write('spdu_verify' if os.path.basename(path).startswith(('cam_', 'vw_')) else 'cert_parse', b)
 
+# Trust lists: the two real signed TDCLs.
+real = os.path.join(root, '..', 'tests', 'data', 'real', 'wanji_obu_pki_sm2', 'ctl')
+for path in sorted(glob.glob(os.path.join(real, '*'))):
+    write('ctl_parse', open(path, 'rb').read())
+
 for target in os.listdir(os.path.join(root, 'seeds')):
     src = os.path.join(root, 'seeds', target)
     dst = os.path.join(root, 'corpus', target)

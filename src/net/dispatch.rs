@@ -7,7 +7,7 @@
 use alloc::vec::Vec;
 
 use super::Error;
-use super::aid::{Aid, DAY1_TABLE, MessageClass};
+use super::aid::{Aid, AidTable, DEFAULT_TABLE, MessageClass};
 use super::dsmp::{self, Extensions, Packet};
 
 /// What the DSM data of a packet is.
@@ -120,14 +120,23 @@ impl Default for Dispatcher {
 }
 
 impl Dispatcher {
-    /// A dispatcher with the Day I AID table ([`DAY1_TABLE`]), DSMP framing and
-    /// [`SecurityMode::Detect`].
+    /// A dispatcher with the default AID table ([`DEFAULT_TABLE`]: Day I and the Day II values
+    /// in use), DSMP framing and [`SecurityMode::Detect`].
     pub fn new() -> Dispatcher {
         let mut d = Dispatcher::empty();
-        for (aid, class) in DAY1_TABLE {
+        for (aid, class) in DEFAULT_TABLE {
             d.insert(aid, class);
         }
         d
+    }
+
+    /// A dispatcher that knows exactly the AIDs of `table` (a deployment's own, e.g. loaded
+    /// with [`AidTable::parse_any`]), DSMP framing and [`SecurityMode::Detect`].
+    pub fn with_table(table: &AidTable) -> Dispatcher {
+        Dispatcher {
+            table: table.entries().to_vec(),
+            ..Dispatcher::empty()
+        }
     }
 
     /// A dispatcher that knows no AID.

@@ -19,6 +19,7 @@ use alloc::vec::Vec;
 use super::cert::{Certificate, HashedId8, Region};
 use super::coer::{Reader, Writer};
 use super::error::{MalformedKind, Result, SecurityError};
+use super::relax::RelaxationSet;
 use crate::time::Timestamp;
 
 /// A certificate whose chain to a trust anchor has been verified.
@@ -45,6 +46,14 @@ pub struct VerifiedCert<K> {
     pub anchor: HashedId8,
     /// End of validity of the whole chain (the earliest end).
     pub valid_until: Timestamp,
+    /// Start of validity of the whole chain (the latest start). With nested validity periods
+    /// (strict IEEE 1609.2) this is the certificate's own start.
+    pub valid_from: Timestamp,
+    /// The relaxations the chain from this certificate up to the anchor relied on.
+    pub relaxations: RelaxationSet,
+    /// The verified issuer (`None` for a trust anchor): the chain above this certificate, so
+    /// that a certificate issued later below it is checked against every issuer's constraints.
+    pub issuer: Option<Arc<VerifiedCert<K>>>,
 }
 
 /// Trust anchors and the verified-certificate LRU cache.

@@ -19,6 +19,11 @@
 //!    `invalid_public_key`);
 //! 7. `message_signature_invalid`.
 //!
+//! A deployment may let three of the chain failures through by name ([`Config::relax`]:
+//! `issuer_not_permitted` for an end entity, `validity_not_inside_issuer`,
+//! `excessive_chain_length` from an issuer's constraints); the report then lists the
+//! relaxations the verdict relied on ([`Report::relaxations`]). See [`super::relax`].
+//!
 //! A message from a signer already in the verified cache costs one hash of `ToBeSignedData` and
 //! one signature verification: no certificate parsing, hashing or chain work.
 //!
@@ -37,6 +42,7 @@ use super::cert::{
 use super::crypto::{Backend, SM2_DEFAULT_ID, SoftwareBackend, sm2_za};
 use super::error::{Result, SecurityError};
 use super::region;
+use super::relax::{Relaxation, RelaxationCounts, RelaxationSet};
 use super::spdu::{self, Content, Payload, SignedData, Signer};
 use super::store::{
     CRL_PSID, CertCache, CertPool, Crl, CrlError, ReplayWindow, Revocation, UnknownSigners,
@@ -99,6 +105,14 @@ pub struct Config {
     pub replay_capacity: usize,
     /// Keep checking after the first failure (chain, signature) to fill the whole report.
     pub diagnose: bool,
+    /// Relaxations of IEEE 1609.2 chain consistency this deployment accepts (default: none,
+    /// strict). See [`Relaxation`] and "Deployed PKIs" in [`crate::security`].
+    pub relax: RelaxationSet,
+    /// Most CA certificates kept from trust lists ([`Verifier::load_ctl`]).
+    pub trust_list_capacity: usize,
+    /// Refuse a trust list whose next-update time has passed (`ctl_stale`); by default such a
+    /// list still loads and its report says it is stale.
+    pub require_current_trust_list: bool,
 }
 
 impl Default for Config {
@@ -117,6 +131,9 @@ impl Default for Config {
             cert_request_interval_us: 1_000_000,
             replay_capacity: 16_384,
             diagnose: false,
+            relax: RelaxationSet::EMPTY,
+            trust_list_capacity: 1024,
+            require_current_trust_list: false,
         }
     }
 }
@@ -156,6 +173,9 @@ pub struct Report<'a> {
     pub chain: ChainStatus,
     /// When the signer is unknown: the HashedId3 to request (rate-limited).
     pub certificate_request: Option<HashedId3>,
+    /// The relaxations of [`Config::relax`] the signer's chain relied on (empty: the chain is
+    /// consistent under strict IEEE 1609.2).
+    pub relaxations: RelaxationSet,
 }
 
 impl Report<'_> {
@@ -169,6 +189,7 @@ impl Report<'_> {
             signature_valid: None,
             chain: ChainStatus::NotChecked,
             certificate_request: None,
+            relaxations: RelaxationSet::EMPTY,
         }
     }
 
@@ -228,6 +249,22 @@ pub struct Verifier<B: Backend = SoftwareBackend> {
     replay: ReplayWindow,
     /// Applied signed CRLs: (CRACA, series, delta) → issue date (Time32).
     crls: BTreeMap<(HashedId8, u16, bool), u32>,
+    /// CA certificates loaded from verified trust lists: candidates when a chain is built, kept
+    /// apart from the operator's pool so that neither evicts the other.
+    pub(super) listed: CertPool,
+    /// Accepted verdicts that relied on each relaxation.
+    counts: RelaxationCounts,
+}
+
+/// A certificate chain verified up to a trust anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnchoredChain {
+    /// HashedId8 of the trust anchor.
+    pub anchor: HashedId8,
+    /// Certificates from the verified one up to the anchor, inclusive.
+    pub length: u8,
+    /// The relaxations of [`Config::relax`] the chain relied on.
+    pub relaxations: RelaxationSet,
 }
 
 /// Most CRL series a verifier follows.
@@ -251,10 +288,10 @@ impl Verifier<SoftwareBackend> {
 }
 
 /// A certificate with its identifiers.
-struct Ided {
-    cert: Certificate,
-    id8: HashedId8,
-    hash: [u8; 32],
+pub(super) struct Ided {
+    pub(super) cert: Certificate,
+    pub(super) id8: HashedId8,
+    pub(super) hash: [u8; 32],
 }
 
 impl<B: Backend> Verifier<B> {
@@ -270,6 +307,8 @@ impl<B: Backend> Verifier<B> {
             revocation: Revocation::new(),
             replay: ReplayWindow::new(config.replay_capacity),
             crls: BTreeMap::new(),
+            listed: CertPool::new(config.trust_list_capacity),
+            counts: RelaxationCounts::default(),
             backend,
             config,
         }
@@ -290,6 +329,17 @@ impl<B: Backend> Verifier<B> {
         &self.cache
     }
 
+    /// How many accepted verdicts (messages, certificates, CRLs, trust-list certificates) relied
+    /// on each relaxation of [`Config::relax`].
+    pub fn relaxation_counts(&self) -> &RelaxationCounts {
+        &self.counts
+    }
+
+    /// Counts one accepted verdict that relied on `set`.
+    pub(super) fn record_relaxations(&mut self, set: RelaxationSet) {
+        self.counts.record(set);
+    }
+
     /// The hash identifying a certificate, with the algorithm its issuer field names.
     pub fn certificate_hash(&self, cert: &Certificate) -> [u8; 32] {
         match cert.issuer.hash_alg() {
@@ -298,7 +348,7 @@ impl<B: Backend> Verifier<B> {
         }
     }
 
-    fn ided(&self, cert: Certificate) -> Ided {
+    pub(super) fn ided(&self, cert: Certificate) -> Ided {
         let hash = self.certificate_hash(&cert);
         Ided {
             id8: id8_of(&hash),
@@ -331,6 +381,9 @@ impl<B: Backend> Verifier<B> {
         let id8 = c.id8;
         let v = VerifiedCert {
             valid_until: c.cert.validity.end(),
+            valid_from: c.cert.validity.start(),
+            relaxations: RelaxationSet::EMPTY,
+            issuer: None,
             region: c.cert.region.clone(),
             id8,
             hash: c.hash,
@@ -426,6 +479,7 @@ impl<B: Backend> Verifier<B> {
         }
         self.crls.insert(key, crl.issue_date);
         self.add_crl(&crl);
+        self.counts.record(rep.relaxations);
         Ok(crl)
     }
 
@@ -437,9 +491,38 @@ impl<B: Backend> Verifier<B> {
         extra: &[Certificate],
         now: Timestamp,
     ) -> Result<(HashedId8, u8)> {
+        self.verify_chain(bytes, extra, now)
+            .map(|c| (c.anchor, c.length))
+    }
+
+    /// [`Verifier::verify_certificate`], also saying which relaxations the chain relied on.
+    pub fn verify_chain(
+        &mut self,
+        bytes: &[u8],
+        extra: &[Certificate],
+        now: Timestamp,
+    ) -> Result<AnchoredChain> {
         let c = self.ided(Certificate::from_bytes(bytes)?);
+        let v = self.verify_ided(c, extra, now)?;
+        let chain = AnchoredChain {
+            anchor: v.anchor,
+            length: v.depth,
+            relaxations: v.relaxations,
+        };
+        self.counts.record(chain.relaxations);
+        Ok(chain)
+    }
+
+    /// The chain of an identified certificate at `now`: from the cache, or built and verified.
+    pub(super) fn verify_ided(
+        &mut self,
+        c: Ided,
+        extra: &[Certificate],
+        now: Timestamp,
+    ) -> Result<Arc<VerifiedCert<B::Key>>> {
         if let Some(v) = self.cache.get(&c.id8, now) {
-            return Ok((v.anchor, v.depth));
+            check_window(&v, now)?;
+            return Ok(v);
         }
         if !c.cert.validity.contains(now) {
             return Err(if now < c.cert.validity.start() {
@@ -448,8 +531,7 @@ impl<B: Backend> Verifier<B> {
                 SecurityError::CertificateExpired
             });
         }
-        let v = self.build_chain(c, extra, now)?;
-        Ok((v.anchor, v.depth))
+        self.build_chain(c, extra, now)
     }
 
     /// Verifies one SPDU at time `now` (TAI, the caller's clock).
@@ -471,6 +553,7 @@ impl<B: Backend> Verifier<B> {
         let payload = self.run(&sd, now, &mut rep);
         if rep.result.is_ok() {
             rep.payload = payload;
+            self.counts.record(rep.relaxations);
         }
         rep
     }
@@ -517,7 +600,7 @@ impl<B: Backend> Verifier<B> {
             }
             Signer::Digest(id) => match self.cache.get(id, now) {
                 Some(v) => SignerCert::Known(v),
-                None => match self.pool.get(id) {
+                None => match self.pool.get(id).or_else(|| self.listed.get(id)) {
                     Some(c) => {
                         let c = self.ided(c.clone());
                         SignerCert::Unverified(c.cert, c.id8, c.hash)
@@ -593,6 +676,8 @@ impl<B: Backend> Verifier<B> {
                 fail!(SecurityError::CertificateNotYetValid);
             } else if t >= c.validity.end() {
                 fail!(SecurityError::CertificateExpired);
+            } else if let Some(Err(e)) = known.as_ref().map(|v| check_window(v, t)) {
+                fail!(e);
             }
         }
         // 4. replay, location
@@ -641,6 +726,7 @@ impl<B: Backend> Verifier<B> {
                     anchor: v.anchor,
                     length: v.depth,
                 };
+                rep.relaxations = v.relaxations;
                 Some(v)
             }
             None => {
@@ -663,6 +749,7 @@ impl<B: Backend> Verifier<B> {
                             anchor: v.anchor,
                             length: v.depth,
                         };
+                        rep.relaxations = v.relaxations;
                         Some(v)
                     }
                     Err(e) => {
@@ -720,7 +807,7 @@ impl<B: Backend> Verifier<B> {
     }
 
     /// Prepares a certificate's key (and the other parity for an x-only key).
-    fn prepare(&self, c: &Certificate) -> Result<(B::Key, Option<B::Key>)> {
+    pub(super) fn prepare(&self, c: &Certificate) -> Result<(B::Key, Option<B::Key>)> {
         let pk = c.public_key()?;
         let key = self.backend.prepare_key(pk.alg, &pk.point)?;
         let alt = match pk.point {
@@ -735,7 +822,7 @@ impl<B: Backend> Verifier<B> {
 
     /// Signer input of signatures made with `c`'s key on other data: SHA-256(c) for ECDSA,
     /// Z_A with ID = SM3(c) for SM2.
-    fn signer_input(&self, c: &Certificate, key: &B::Key) -> Result<[u8; 32]> {
+    pub(super) fn signer_input(&self, c: &Certificate, key: &B::Key) -> Result<[u8; 32]> {
         match c.public_key()?.alg {
             KeyAlg::Sm2 => {
                 let id = self.backend.sm3(&[c.bytes()]);
@@ -759,7 +846,7 @@ impl<B: Backend> Verifier<B> {
     }
 
     /// Checks `sig` over `tbs` for a key with the given signer input (see the module docs).
-    fn check_sig(
+    pub(super) fn check_sig(
         &self,
         key: &B::Key,
         key_alt: Option<&B::Key>,
@@ -817,7 +904,10 @@ impl<B: Backend> Verifier<B> {
                 };
                 id8_of(&h) == issuer_id
             });
-            let next = match from_extra.or_else(|| self.pool.get(&issuer_id)) {
+            let next = match from_extra
+                .or_else(|| self.pool.get(&issuer_id))
+                .or_else(|| self.listed.get(&issuer_id))
+            {
                 Some(c) => self.ided(c.clone()),
                 None => return Err(SecurityError::UnknownIssuer),
             };
@@ -836,11 +926,30 @@ impl<B: Backend> Verifier<B> {
                 .collect(),
             _ => Vec::new(),
         };
-        let mut parent = anchor;
         let total = path.len();
+        // The chain-length constraints of the issuers above the cached certificate apply to the
+        // new end entity as well.
+        let mut leaf_used = self.check_upper_lengths(&anchor, total as i64 + 1, &leaf_aids)?;
+        let mut parent = anchor;
         for (i, c) in path.into_iter().rev().enumerate() {
             let below = (total - i) as i64;
-            self.check_link(&parent, &c, below, &leaf_aids)?;
+            let (chain_used, link_leaf_used) = self.check_link(&parent, &c, below, &leaf_aids)?;
+            leaf_used = leaf_used.union(link_leaf_used);
+            let mut relaxations = parent.relaxations.union(chain_used);
+            if i + 1 == total {
+                relaxations = relaxations.union(leaf_used);
+            }
+            let valid_from = parent.valid_from.max(c.cert.validity.start());
+            let valid_until = parent.valid_until.min(c.cert.validity.end());
+            if relaxations.contains(Relaxation::ValidityNotNested) {
+                // Time is never relaxed: the whole chain must be valid at `t`.
+                if t < valid_from {
+                    return Err(SecurityError::CertificateNotYetValid);
+                }
+                if t >= valid_until {
+                    return Err(SecurityError::CertificateExpired);
+                }
+            }
             let (key, key_alt) = self.prepare(&c.cert)?;
             let ok = self.check_sig(
                 &parent.key,
@@ -854,7 +963,10 @@ impl<B: Backend> Verifier<B> {
             }
             let signer_input = self.signer_input(&c.cert, &key)?;
             let v = Arc::new(VerifiedCert {
-                valid_until: parent.valid_until.min(c.cert.validity.end()),
+                valid_until,
+                valid_from,
+                relaxations,
+                issuer: Some(parent.clone()),
                 region: c.cert.region.clone().or_else(|| parent.region.clone()),
                 id8: c.id8,
                 hash: c.hash,
@@ -872,22 +984,49 @@ impl<B: Backend> Verifier<B> {
         Ok(parent)
     }
 
+    /// The chain-length constraints, for the end entity's AIDs, of the links above `top` (a
+    /// verified certificate `below_top` certificates above the end entity, itself included).
+    fn check_upper_lengths(
+        &self,
+        top: &Arc<VerifiedCert<B::Key>>,
+        below_top: i64,
+        leaf_aids: &[(u64, Option<Ssp>)],
+    ) -> Result<RelaxationSet> {
+        let mut used = RelaxationSet::EMPTY;
+        let mut below = below_top;
+        let mut child = top;
+        while let Some(issuer) = &child.issuer {
+            let link = check_chain_lengths(&issuer.cert, below, leaf_aids, &[], self.config.relax)?;
+            used = used.union(link);
+            below += 1;
+            child = issuer;
+        }
+        Ok(used)
+    }
+
     /// The per-link checks, in the report order: issuer permissions, validity, region, chain
-    /// length, revocation. (The signature is checked by the caller.)
+    /// length, revocation. (The signature is checked by the caller.) Returns the relaxations of
+    /// [`Config::relax`] the link relied on: those of the CA chain itself, and those that only
+    /// the end entity at the bottom relies on (its permissions, its chain length).
     fn check_link(
         &self,
         parent: &VerifiedCert<B::Key>,
         c: &Ided,
         below: i64,
         leaf_aids: &[(u64, Option<Ssp>)],
-    ) -> Result<()> {
+    ) -> Result<(RelaxationSet, RelaxationSet)> {
         if c.cert.cert_type == super::cert::CertType::Implicit {
             return Err(SecurityError::ImplicitCertificate);
         }
-        check_issue_permissions(&parent.cert, &c.cert, below, leaf_aids)?;
+        let relax = self.config.relax;
+        let mut used = RelaxationSet::EMPTY;
+        let leaf_used = check_issue_permissions(&parent.cert, &c.cert, below, leaf_aids, relax)?;
         let (pv, cv) = (&parent.cert.validity, &c.cert.validity);
         if cv.start() < pv.start() || cv.end() > pv.end() {
-            return Err(SecurityError::ValidityNotInsideIssuer);
+            if !relax.contains(Relaxation::ValidityNotNested) {
+                return Err(SecurityError::ValidityNotInsideIssuer);
+            }
+            used.insert(Relaxation::ValidityNotNested);
         }
         if let (Some(sub), Some(iss)) = (&c.cert.region, &parent.region) {
             if !region::region_inside(sub, iss) {
@@ -897,6 +1036,21 @@ impl<B: Backend> Verifier<B> {
         if self.revocation.is_revoked(&c.id8, &c.hash) {
             return Err(SecurityError::Revoked);
         }
+        Ok((used, leaf_used))
+    }
+}
+
+/// For a chain that relied on [`Relaxation::ValidityNotNested`]: `t` must lie where every
+/// validity period of the chain overlaps (time is never relaxed). A strict chain's window is
+/// the certificate's own validity, checked by the caller.
+fn check_window<K>(v: &VerifiedCert<K>, t: Timestamp) -> Result<()> {
+    if !v.relaxations.contains(Relaxation::ValidityNotNested) {
+        Ok(())
+    } else if t < v.valid_from {
+        Err(SecurityError::CertificateNotYetValid)
+    } else if t >= v.valid_until {
+        Err(SecurityError::CertificateExpired)
+    } else {
         Ok(())
     }
 }
@@ -951,15 +1105,23 @@ fn covering<'a>(
 /// SSP in range and, for an end entity, its type allowed). Then, for each AID of the end entity
 /// at the bottom of the chain (`leaf_aids`, empty when the chain ends in a CA), a covering group
 /// must admit `below`, the number of certificates from `child` down to that end entity.
+///
+/// `relax` may let an end entity's app permissions outside its direct issuer's groups through
+/// ([`Relaxation::EePermissionsOutsideIssuer`]; such an AID has no group to check its chain
+/// length against at that link) and covered AIDs whose groups do not admit the chain length
+/// ([`Relaxation::ChainLengthConstraints`]). Returns the relaxations relied on, which concern
+/// only the end entity.
 fn check_issue_permissions(
     parent: &Certificate,
     child: &Certificate,
     below: i64,
     leaf_aids: &[(u64, Option<Ssp>)],
-) -> Result<()> {
+    relax: RelaxationSet,
+) -> Result<RelaxationSet> {
     if parent.issue_permissions.is_empty() {
         return Err(SecurityError::IssuerNotPermitted);
     }
+    let mut used = RelaxationSet::EMPTY;
     let child_is_ca = !child.issue_permissions.is_empty();
     let mut ee_needed = 0u8;
     if !child_is_ca {
@@ -971,32 +1133,71 @@ fn check_issue_permissions(
         }
     }
     let groups = |psid, ssp, ee| covering(parent, psid, ssp, ee);
-    let covered = if child_is_ca {
-        child.issue_permissions.iter().all(|g| match &g.subject {
+    // The end entity's own app permissions its direct issuer does not cover.
+    let mut outside: Vec<u64> = Vec::new();
+    if child_is_ca {
+        let covered = child.issue_permissions.iter().all(|g| match &g.subject {
             SubjectPermissions::Explicit(list) => list
                 .iter()
                 .all(|r| groups(Some(r.psid), None, 0).next().is_some()),
             _ => groups(None, None, 0).next().is_some(),
-        })
+        });
+        if !covered {
+            return Err(SecurityError::IssuerNotPermitted);
+        }
     } else {
-        child.app_permissions.iter().all(|p| {
-            groups(Some(p.psid), p.ssp.as_ref(), ee_needed)
-                .next()
-                .is_some()
-        })
-    };
-    if !covered {
-        return Err(SecurityError::IssuerNotPermitted);
+        outside.extend(
+            child
+                .app_permissions
+                .iter()
+                .filter(|p| {
+                    groups(Some(p.psid), p.ssp.as_ref(), ee_needed)
+                        .next()
+                        .is_none()
+                })
+                .map(|p| p.psid),
+        );
+        if !outside.is_empty() {
+            if !relax.contains(Relaxation::EePermissionsOutsideIssuer) {
+                return Err(SecurityError::IssuerNotPermitted);
+            }
+            used.insert(Relaxation::EePermissionsOutsideIssuer);
+        }
     }
+    let lengths = check_chain_lengths(parent, below, leaf_aids, &outside, relax)?;
+    Ok(used.union(lengths))
+}
+
+/// For each AID of the end entity at the bottom of the chain (`leaf_aids`, except those in
+/// `skip`), a group of `parent`'s issue permissions covering it must admit `below`, the number
+/// of certificates from the child down to that end entity. An AID no group covers fails
+/// (`excessive_chain_length`, as a chain that cannot reach it); a covered AID whose groups do not
+/// admit the length is let through by [`Relaxation::ChainLengthConstraints`].
+fn check_chain_lengths(
+    parent: &Certificate,
+    below: i64,
+    leaf_aids: &[(u64, Option<Ssp>)],
+    skip: &[u64],
+    relax: RelaxationSet,
+) -> Result<RelaxationSet> {
+    let mut used = RelaxationSet::EMPTY;
     for (psid, ssp) in leaf_aids {
-        let ok = groups(Some(*psid), ssp.as_ref(), 0).any(|g| {
+        if skip.contains(psid) {
+            continue;
+        }
+        let mut groups = covering(parent, Some(*psid), ssp.as_ref(), 0).peekable();
+        let covered = groups.peek().is_some();
+        let ok = groups.any(|g| {
             below >= g.min_chain_length
                 && (g.chain_length_range < 0
                     || below <= g.min_chain_length.saturating_add(g.chain_length_range))
         });
         if !ok {
-            return Err(SecurityError::ExcessiveChainLength);
+            if !covered || !relax.contains(Relaxation::ChainLengthConstraints) {
+                return Err(SecurityError::ExcessiveChainLength);
+            }
+            used.insert(Relaxation::ChainLengthConstraints);
         }
     }
-    Ok(())
+    Ok(used)
 }

@@ -3,6 +3,7 @@
 #[macro_use]
 mod out;
 mod codec;
+mod ctl;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,8 @@ commands:\n\
   cert inspect HEX|FILE                 certificate (COER) -> JSON\n\
   cert verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a certificate chain\n\
   spdu verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a signed message\n\
+  ctl inspect FILE                      signed CA certificate list (TDCL) -> JSON\n\
+  ctl verify --trust ROOT [--at T] FILE verify a trust list and load the CA certificates it carries\n\
   pki init [--alg sm2|p256] [--seed S] DIR     write a lab PKI: root, CA, signer certificate and key\n";
 
 fn main() -> ExitCode {
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         "listen" | "send" | "replay" => net::run(cmd, rest),
         "scenario" => scenario::run_cmd(rest),
         "cert" | "spdu" => security::run(cmd, rest),
+        "ctl" => ctl::run(rest),
         "pki" => pki::run(rest),
         _ => Err(format!("unknown command `{cmd}`\n{USAGE}")),
     };

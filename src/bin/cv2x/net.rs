@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
 use cv2x::msg::conform::hex_lower;
+use cv2x::net::aid::AidTable;
 use cv2x::net::dispatch::{Framing, PayloadKind, SecurityMode};
 use cv2x::net::dsmp::{self, Repr};
 use cv2x::net::replay::{CaptureReader, CaptureWriter, Pacing, Replayer, Step};
@@ -22,7 +23,7 @@ const USAGE: &str = concat!(
     "usage:\n",
     "  cv2x listen [--group ADDR] --port P [--bind ADDR] [--iface NAME|ADDR] [--count N]\n",
     "              [--timeout S] [--adaptation] [--security detect|plain|signed]\n",
-    "              [--write FILE.pcap] [--show-drops]\n",
+    "              [--write FILE.pcap] [--show-drops] [--aids FILE]\n",
     "              [--trust CERT]... [--cert CERT]... [--crl CRL]... [--max-age S] [--max-future S]\n",
     "  cv2x send --port P [--group ADDR | --to ADDR] [--bind ADDR] [--iface NAME|ADDR]\n",
     "            [--rate HZ] [--count N] [--aid N] [--adaptation]\n",
@@ -33,6 +34,8 @@ const USAGE: &str = concat!(
     "payload it carries; --cert adds a known (CA or signer) certificate. With --sign-cert and\n",
     "--sign-key, send signs each message as it leaves (generation time = send time); `auto`\n",
     "names the signer by its certificate once a second and by its digest in between.\n",
+    "--aids FILE replaces listen's AID table (Day I and the Day II values in use) with the\n",
+    "file's: `AID class` lines (see cv2x::net::aid) or a vendor ProtocolStack.ini.\n",
 );
 
 /// Runs one of the network subcommands.
@@ -83,6 +86,7 @@ struct Options {
     sign_cert: Option<String>,
     sign_key: Option<String>,
     signer: SignerChoice,
+    aids: Option<String>,
     files: Vec<String>,
 }
 
@@ -186,6 +190,7 @@ impl Options {
                 "--max-future" => o.max_future_s = Some(seconds(value(&mut it, a)?, a)?),
                 "--sign-cert" => o.sign_cert = Some(value(&mut it, a)?.to_string()),
                 "--sign-key" => o.sign_key = Some(value(&mut it, a)?.to_string()),
+                "--aids" => o.aids = Some(value(&mut it, a)?.to_string()),
                 "--signer" => {
                     o.signer = match value(&mut it, a)? {
                         "auto" => SignerChoice::Auto,
@@ -347,7 +352,15 @@ fn listen(o: &Options) -> Result<ExitCode, String> {
         None => None,
     };
     let mut verifier = verifier(o)?;
-    let mut dispatcher = Dispatcher::new();
+    let mut dispatcher = match &o.aids {
+        Some(path) => {
+            let text = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            let table = AidTable::parse_any(&String::from_utf8_lossy(&text))
+                .map_err(|e| format!("{path}: {e}"))?;
+            Dispatcher::with_table(&table)
+        }
+        None => Dispatcher::new(),
+    };
     dispatcher.set_security(o.security);
     if o.adaptation {
         dispatcher.set_framing(Framing::Adaptation);

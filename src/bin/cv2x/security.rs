@@ -9,18 +9,21 @@ use cv2x::security::cert::{
 };
 use cv2x::security::crypto::{Backend, SoftwareBackend};
 use cv2x::security::store::parse_certificate_list;
-use cv2x::security::{ChainStatus, Config, Verifier};
+use cv2x::security::{ChainStatus, Config, Relaxation, RelaxationSet, Verifier};
 use cv2x::time::{Timestamp, civil_from_days, days_from_civil};
 use serde_json::{Value, json};
 
 const USAGE: &str = concat!(
     "usage:\n",
     "  cv2x cert inspect HEX|FILE\n",
-    "  cv2x cert verify [--at RFC3339] [--trust CERT]... [--cert CERT]... [--crl CRL]... HEX|FILE\n",
+    "  cv2x cert verify [--at RFC3339] [--trust CERT]... [--cert CERT]... [--crl CRL]...\n",
+    "                   [--relax NAME]... HEX|FILE\n",
     "  cv2x spdu verify [--at RFC3339] [--trust CERT]... [--cert CERT]... [--crl CRL]...\n",
-    "                   [--max-age S] [--max-future S] HEX|FILE\n",
+    "                   [--relax NAME]... [--max-age S] [--max-future S] HEX|FILE\n",
     "CERT and HEX|FILE: a file (binary COER or hex text) or hex on the command line.\n",
     "CRL: a signed IEEE 1609.2 CRL (SecuredCrl), verified and applied before the input.\n",
+    "NAME: a relaxation of IEEE 1609.2 chain consistency for deployed PKIs (off by default):\n",
+    "  ee_permissions_outside_issuer | validity_not_nested | chain_length_constraints\n",
 );
 
 /// Runs `cert …` or `spdu …`.
@@ -36,17 +39,24 @@ pub fn run(cmd: &str, args: &[String]) -> Result<ExitCode, String> {
     }
 }
 
-struct Options {
-    at: Option<Timestamp>,
-    trust: Vec<Vec<u8>>,
-    certs: Vec<Vec<u8>>,
-    crls: Vec<Vec<u8>>,
-    max_age_s: Option<f64>,
-    max_future_s: Option<f64>,
-    input: Option<Vec<u8>>,
+/// The options of the verifying commands (`cert verify`, `spdu verify`, `ctl verify`).
+pub(crate) struct Options {
+    pub(crate) at: Option<Timestamp>,
+    pub(crate) trust: Vec<Vec<u8>>,
+    pub(crate) certs: Vec<Vec<u8>>,
+    pub(crate) crls: Vec<Vec<u8>>,
+    pub(crate) max_age_s: Option<f64>,
+    pub(crate) max_future_s: Option<f64>,
+    pub(crate) relax: RelaxationSet,
+    pub(crate) input: Option<Vec<u8>>,
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
+    parse_options_for(args, USAGE)
+}
+
+/// Parses the verifying options; `usage` is shown with an error.
+pub(crate) fn parse_options_for(args: &[String], usage: &str) -> Result<Options, String> {
     let mut o = Options {
         at: None,
         trust: Vec::new(),
@@ -54,6 +64,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         crls: Vec::new(),
         max_age_s: None,
         max_future_s: None,
+        relax: RelaxationSet::EMPTY,
         input: None,
     };
     let mut it = args.iter();
@@ -70,16 +81,30 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--crl" => o.crls.push(read_input(value()?)?),
             "--max-age" => o.max_age_s = Some(seconds(value()?)?),
             "--max-future" => o.max_future_s = Some(seconds(value()?)?),
-            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            "--relax" => o.relax.insert(relaxation(value()?)?),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{usage}")),
             s => {
                 if o.input.is_some() {
-                    return Err(format!("one input expected\n{USAGE}"));
+                    return Err(format!("one input expected\n{usage}"));
                 }
                 o.input = Some(read_input(s)?);
             }
         }
     }
     Ok(o)
+}
+
+/// A relaxation by its code.
+pub(crate) fn relaxation(s: &str) -> Result<Relaxation, String> {
+    Relaxation::from_code(s).ok_or_else(|| {
+        let names: Vec<&str> = Relaxation::ALL.iter().map(|r| r.code()).collect();
+        format!("--relax: `{s}` is not one of {}", names.join(", "))
+    })
+}
+
+/// The codes of a set of relaxations.
+pub(crate) fn relaxations_json(set: RelaxationSet) -> Value {
+    json!(set.iter().map(Relaxation::code).collect::<Vec<_>>())
 }
 
 /// A non-negative, finite number of seconds.
@@ -239,18 +264,26 @@ fn region_json(r: &Region) -> Value {
     }
 }
 
-fn cert_json(c: &Certificate) -> Value {
+/// A certificate's hash with the algorithm its issuer field names.
+pub(crate) fn cert_hash(c: &Certificate) -> [u8; 32] {
     let b = SoftwareBackend::default();
-    let h = c.issuer.hash_alg();
-    let hash = match h {
+    match c.issuer.hash_alg() {
         cv2x::security::cert::HashAlg::Sm3 => b.sm3(&[c.bytes()]),
         _ => b.sha256(&[c.bytes()]),
-    };
-    let issuer = match c.issuer {
+    }
+}
+
+/// An issuer (`{"self": alg}` or `{"<alg>AndDigest": HashedId8}`).
+pub(crate) fn issuer_json(issuer: &Issuer) -> Value {
+    match issuer {
         Issuer::SelfSigned(h) => json!({ "self": h.name() }),
-        Issuer::Digest(h, id) => json!({ format!("{}AndDigest", h.name()): hex_lower(&id) }),
-    };
-    let id = match &c.id {
+        Issuer::Digest(h, id) => json!({ format!("{}AndDigest", h.name()): hex_lower(id) }),
+    }
+}
+
+/// A certificate's `id`.
+pub(crate) fn id_json(id: &CertId) -> Value {
+    match id {
         CertId::Linkage { i_cert, value } => {
             json!({ "linkageData": { "iCert": i_cert, "linkageValue": hex_lower(value) } })
         }
@@ -258,7 +291,23 @@ fn cert_json(c: &Certificate) -> Value {
         CertId::Binary(b) => json!({ "binaryId": hex_lower(b) }),
         CertId::None => json!("none"),
         CertId::Unknown => json!("unknown"),
-    };
+    }
+}
+
+/// A certificate's validity as RFC 3339 UTC start and end.
+pub(crate) fn validity_json(c: &Certificate) -> Value {
+    json!({
+        "start": rfc3339(c.validity.start()),
+        "end": rfc3339(c.validity.end()),
+        "duration": { c.validity.unit.name(): c.validity.value },
+    })
+}
+
+fn cert_json(c: &Certificate) -> Value {
+    let h = c.issuer.hash_alg();
+    let hash = cert_hash(c);
+    let issuer = issuer_json(&c.issuer);
+    let id = id_json(&c.id);
     let key = match &c.verify_key {
         VerifyKeyIndicator::Key(k) => json!({
             "algorithm": k.alg.name(),
@@ -314,11 +363,7 @@ fn cert_json(c: &Certificate) -> Value {
         "id": id,
         "craca_id": hex_lower(&c.craca_id),
         "crl_series": c.crl_series,
-        "validity": {
-            "start": rfc3339(c.validity.start()),
-            "end": rfc3339(c.validity.end()),
-            "duration": { c.validity.unit.name(): c.validity.value },
-        },
+        "validity": validity_json(c),
         "region": c.region.as_ref().map(region_json),
         "assurance_level": c.assurance_level,
         "aids": c.app_permissions.iter().map(|p| p.psid).collect::<Vec<_>>(),
@@ -345,16 +390,18 @@ fn inspect(args: &[String]) -> Result<ExitCode, String> {
 // --- verification ------------------------------------------------------------------------------
 
 fn verifier(o: &Options) -> Result<Verifier, String> {
+    verifier_for(o, Config::default())
+}
+
+/// A verifier for the options, on top of `base` (the relaxations and the generation-time window
+/// of the options replace its own).
+pub(crate) fn verifier_for(o: &Options, base: Config) -> Result<Verifier, String> {
     let at = o.at.unwrap_or_else(now);
-    build_verifier(
-        &o.trust,
-        &o.certs,
-        &o.crls,
-        at,
-        o.max_age_s,
-        o.max_future_s,
-        true,
-    )
+    let config = Config {
+        relax: o.relax,
+        ..window_config(base, true, o.max_age_s, o.max_future_s)
+    };
+    verifier_with(config, &o.trust, &o.certs, &o.crls, at)
 }
 
 /// A verifier trusting the anchors in `trust`, knowing the certificates in `certs` (each
@@ -369,16 +416,37 @@ pub(crate) fn build_verifier(
     max_future_s: Option<f64>,
     diagnose: bool,
 ) -> Result<Verifier, String> {
-    let mut config = Config {
-        diagnose,
-        ..Config::default()
-    };
+    let config = window_config(Config::default(), diagnose, max_age_s, max_future_s);
+    verifier_with(config, trust, certs, crls, at)
+}
+
+/// `base` with `diagnose` and the generation-time window given in seconds.
+fn window_config(
+    base: Config,
+    diagnose: bool,
+    max_age_s: Option<f64>,
+    max_future_s: Option<f64>,
+) -> Config {
+    let mut config = Config { diagnose, ..base };
     if let Some(s) = max_age_s {
         config.max_age_us = (s * 1e6) as i64;
     }
     if let Some(s) = max_future_s {
         config.max_future_us = (s * 1e6) as i64;
     }
+    config
+}
+
+/// A verifier with `config`, trusting the anchors in `trust`, knowing the certificates in
+/// `certs` (each entry one certificate or a list of them) and with the signed CRLs in `crls`
+/// applied at `at`.
+pub(crate) fn verifier_with(
+    config: Config,
+    trust: &[Vec<u8>],
+    certs: &[Vec<u8>],
+    crls: &[Vec<u8>],
+    at: Timestamp,
+) -> Result<Verifier, String> {
     let mut v = Verifier::new(config);
     for t in trust {
         let list = parse_certificate_list(t).map_err(|e| format!("--trust: {e}"))?;
@@ -426,6 +494,7 @@ fn spdu_verify(args: &[String]) -> Result<ExitCode, String> {
         "verified_at": rfc3339(at),
         "signature_valid": rep.signature_valid,
         "chain": chain_json(&rep.chain),
+        "relaxations": relaxations_json(rep.relaxations),
         "certificate_request": rep.certificate_request.map(|h| hex_lower(&h)),
         "payload": rep.payload.map(hex_lower),
     });
@@ -445,11 +514,12 @@ fn cert_verify(args: &[String]) -> Result<ExitCode, String> {
     let input = o.input.clone().ok_or_else(|| USAGE.to_string())?;
     let at = o.at.unwrap_or_else(now);
     let mut v = verifier(&o)?;
-    let res = v.verify_certificate(&input, &[], at);
+    let res = v.verify_chain(&input, &[], at);
     let out = match res {
-        Ok((anchor, length)) => json!({
+        Ok(c) => json!({
             "result": "ok",
-            "chain": { "status": "anchored", "anchor": hex_lower(&anchor), "length": length },
+            "chain": { "status": "anchored", "anchor": hex_lower(&c.anchor), "length": c.length },
+            "relaxations": relaxations_json(c.relaxations),
         }),
         Err(e) => json!({ "result": e.code(), "detail": e.to_string() }),
     };
