@@ -2,14 +2,14 @@
 //! reports the relaxations it relied on, also for a signer served from the cache; each accepted
 //! verdict is counted; only the end entity's permissions are relaxed, never a CA's; time and
 //! signatures stay strict.
-#![cfg(feature = "security")]
+#![cfg(feature = "testing")]
 
 use cv2x::security::cert::{
     DurationUnit, EE_APP, KeyAlg, PsidGroupPermissions, PsidSsp, PsidSspRange, SubjectPermissions,
     Validity,
 };
 use cv2x::security::sign::{SpduSigner, sign_certificate};
-use cv2x::security::testpki::TestPki;
+use cv2x::testing::pki::TestPki;
 use cv2x::security::{Config, Relaxation, RelaxationSet, Verifier};
 use cv2x::time::Timestamp;
 

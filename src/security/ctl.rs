@@ -680,11 +680,11 @@ impl<B: Backend> Verifier<B> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;
     use crate::security::cert::KeyAlg;
-    use crate::security::testpki::TestPki;
+    use crate::testing::pki::TestPki;
     use crate::security::{Config, Verifier};
 
     fn now() -> Timestamp {
