@@ -10,7 +10,6 @@
 //!
 //! | layer | owns |
 //! |---|---|
-//! | `ffi` | C ABI (feature `capi`), the only `unsafe` |
 //! | `stack` | sans-IO entry point: ingest → verify → decode → fuse → apps → events |
 //! | `stack_security` | the security layer as the stack's verifier and the runner's signer (feature `security`) |
 //! | `apps` | collision and signal warnings |
@@ -22,8 +21,11 @@
 //! | `geo`, `time` | WGS-84 ↔ ENU, CSAE heading; TAI epoch, minute-of-year |
 //!
 //! Time and I/O are inputs: nothing below `net` reads a clock or a socket.
+//!
+//! This crate has no `unsafe` code. The C ABI is the workspace crate `cv2x-capi` (`capi/`),
+//! built as `libcv2x.a` / `libcv2x.so`.
 #![cfg_attr(not(feature = "std"), no_std)]
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 extern crate alloc;
@@ -42,6 +44,9 @@ pub mod stack;
 #[cfg(feature = "security")]
 pub mod stack_security;
 pub mod time;
+
+/// The version of this crate (`CARGO_PKG_VERSION`), for the C ABI and tools.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
