@@ -973,9 +973,10 @@ typedef struct cv2x_bsm {
    */
   uint32_t path_history_points;
   /**
-   * Room for later fields: written as 0, ignored on encode.
+   * Room for later fields: written as 0, ignored on encode. (Sized so that the struct has
+   * no padding: every byte is a field, so copies and comparisons are exact.)
    */
-  uint32_t reserved[8];
+  uint32_t reserved[9];
 } cv2x_bsm;
 
 /**
@@ -2571,6 +2572,28 @@ cv2x_result cv2x_signer_sign(struct cv2x_signer *s,
  * Frees a signer (its key is dropped). NULL is a no-op.
  */
 void cv2x_signer_free(struct cv2x_signer *s);
+
+/**
+ * Software public-key preparation, the operation of `cv2x_crypto_backend.prepare_key`: checks
+ * the SEC1 point (`sec1_len` 33 or 65 octets) of `alg` (`CV2X_KEY_ALG_*`) and writes its
+ * affine x ‖ y (64 octets) to `xy_out`. `CV2X_ERR_SEC_INVALID_PUBLIC_KEY` for a point not on
+ * the curve. Thread-safe.
+ */
+cv2x_result cv2x_crypto_prepare_key(uint32_t alg,
+                                    const uint8_t *sec1,
+                                    size_t sec1_len,
+                                    uint8_t *xy_out);
+
+/**
+ * Finds the signer certificate inside an SPDU signed with a certificate (not a digest):
+ * `*offset` and `*cert_len` locate it in the caller's buffer (to trust it, pool it with
+ * `cv2x_verifier_add_certificate` or inspect it). `CV2X_ERR_SEC_SIGNER_NOT_FOUND` when the
+ * SPDU names its signer by digest; the parse failure's code for anything else. Thread-safe.
+ */
+cv2x_result cv2x_spdu_signer_certificate(const uint8_t *spdu,
+                                         size_t len,
+                                         uint32_t *offset,
+                                         uint32_t *cert_len);
 
 /**
  * SHA-256 of `len` bytes at `data` into `out` (32 octets). Thread-safe.

@@ -893,8 +893,9 @@ pub struct cv2x_bsm {
     pub lights: u32,
     /// Points in the path history (read only).
     pub path_history_points: u32,
-    /// Room for later fields: written as 0, ignored on encode.
-    pub reserved: [u32; 8],
+    /// Room for later fields: written as 0, ignored on encode. (Sized so that the struct has
+    /// no padding: every byte is a field, so copies and comparisons are exact.)
+    pub reserved: [u32; 9],
 }
 
 /// Frozen size of `cv2x_bsm`.

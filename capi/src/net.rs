@@ -399,12 +399,13 @@ pub struct cv2x_dispatcher {
 #[unsafe(no_mangle)]
 pub extern "C" fn cv2x_dispatcher_new(table: u32, out: *mut *mut cv2x_dispatcher) -> cv2x_result {
     ffi!({
+        let out = deref_mut!(out);
         let d = match table {
             CV2X_DISPATCH_DAY1 => Dispatcher::new(),
             CV2X_DISPATCH_EMPTY => Dispatcher::empty(),
             _ => return CV2X_ERR_INVALID_PARAMETER,
         };
-        *deref_mut!(out) = into_raw(cv2x_dispatcher {
+        *out = into_raw(cv2x_dispatcher {
             inner: Exclusive::new(d),
         });
         CV2X_OK

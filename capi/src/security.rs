@@ -1012,6 +1012,93 @@ pub extern "C" fn cv2x_signer_free(s: *mut cv2x_signer) {
     ffi!({ free_raw(s) })
 }
 
+/// Software public-key preparation, the operation of `cv2x_crypto_backend.prepare_key`: checks
+/// the SEC1 point (`sec1_len` 33 or 65 octets) of `alg` (`CV2X_KEY_ALG_*`) and writes its
+/// affine x ‖ y (64 octets) to `xy_out`. `CV2X_ERR_SEC_INVALID_PUBLIC_KEY` for a point not on
+/// the curve. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn cv2x_crypto_prepare_key(
+    alg: u32,
+    sec1: *const u8,
+    sec1_len: usize,
+    xy_out: *mut u8,
+) -> cv2x_result {
+    ffi!({
+        let alg = match alg {
+            CV2X_KEY_ALG_ECDSA_P256 => KeyAlg::EcdsaP256,
+            CV2X_KEY_ALG_SM2 => KeyAlg::Sm2,
+            _ => return CV2X_ERR_INVALID_PARAMETER,
+        };
+        let b = slice!(sec1, sec1_len);
+        if xy_out.is_null() {
+            return CV2X_ERR_NULL_POINTER;
+        }
+        let coord = |r: std::ops::Range<usize>| -> Option<[u8; 32]> { b.get(r)?.try_into().ok() };
+        let point = match (b.first(), b.len()) {
+            (Some(2), 33) => coord(1..33).map(CurvePoint::CompressedY0),
+            (Some(3), 33) => coord(1..33).map(CurvePoint::CompressedY1),
+            (Some(4), 65) => coord(1..33)
+                .zip(coord(33..65))
+                .map(|(x, y)| CurvePoint::Uncompressed(x, y)),
+            _ => None,
+        };
+        let Some(point) = point else {
+            return CV2X_ERR_SEC_INVALID_PUBLIC_KEY;
+        };
+        let soft = SoftwareBackend::default();
+        match soft.prepare_key(alg, &point) {
+            Ok(k) => {
+                let xy = soft.key_xy(&k);
+                // SAFETY: non-null; the caller guarantees 64 writable octets.
+                unsafe { std::ptr::copy_nonoverlapping(xy.as_ptr(), xy_out, 64) };
+                CV2X_OK
+            }
+            Err(e) => security(&e),
+        }
+    })
+}
+
+/// Finds the signer certificate inside an SPDU signed with a certificate (not a digest):
+/// `*offset` and `*cert_len` locate it in the caller's buffer (to trust it, pool it with
+/// `cv2x_verifier_add_certificate` or inspect it). `CV2X_ERR_SEC_SIGNER_NOT_FOUND` when the
+/// SPDU names its signer by digest; the parse failure's code for anything else. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn cv2x_spdu_signer_certificate(
+    spdu: *const u8,
+    len: usize,
+    offset: *mut u32,
+    cert_len: *mut u32,
+) -> cv2x_result {
+    ffi!({
+        let bytes = slice!(spdu, len);
+        let (offset, cert_len) = (deref_mut!(offset), deref_mut!(cert_len));
+        let sd = match cv2x::security::spdu::parse(bytes) {
+            Ok(cv2x::security::spdu::Content::Signed(sd)) => sd,
+            Ok(_) => return CV2X_ERR_SEC_UNSIGNED,
+            Err(e) => return security(&e),
+        };
+        let cert = match &sd.signer {
+            cv2x::security::spdu::Signer::Certificates(certs) => match certs.first() {
+                Some(c) => c.bytes(),
+                None => return CV2X_ERR_SEC_UNSUPPORTED_SIGNER_TYPE,
+            },
+            cv2x::security::spdu::Signer::Digest(_) => return CV2X_ERR_SEC_SIGNER_NOT_FOUND,
+            cv2x::security::spdu::Signer::SelfSigned => {
+                return CV2X_ERR_SEC_UNSUPPORTED_SIGNER_TYPE;
+            }
+        };
+        let at = bytes.windows(cert.len().max(1)).position(|w| w == cert);
+        match (at, u32::try_from(cert.len())) {
+            (Some(at), Ok(n)) => {
+                *offset = u32::try_from(at).unwrap_or(u32::MAX);
+                *cert_len = n;
+                CV2X_OK
+            }
+            _ => CV2X_ERR_SEC_MALFORMED,
+        }
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Software primitives (for HSM shims that accelerate only part of the work, and for tests)
 
@@ -1068,12 +1155,16 @@ pub extern "C" fn cv2x_crypto_verify_p256(
     valid: *mut u32,
 ) -> cv2x_result {
     ffi!({
-        let key = tri!(soft_key(KeyAlg::EcdsaP256, tri!(read_array::<64>(key_xy))));
-        let (m, r, s) = (
+        let (xy, m, r, s) = (
+            tri!(read_array::<64>(key_xy)),
             tri!(read_array::<64>(msg)),
             tri!(read_array::<32>(r)),
             tri!(read_array::<32>(s)),
         );
+        if valid.is_null() {
+            return CV2X_ERR_NULL_POINTER;
+        }
+        let key = tri!(soft_key(KeyAlg::EcdsaP256, xy));
         let ok = SoftwareBackend::default().verify_p256(&key, &m, &r, &s);
         *deref_mut!(valid) = u32::from(ok);
         CV2X_OK
@@ -1092,12 +1183,16 @@ pub extern "C" fn cv2x_crypto_verify_sm2(
     valid: *mut u32,
 ) -> cv2x_result {
     ffi!({
-        let key = tri!(soft_key(KeyAlg::Sm2, tri!(read_array::<64>(key_xy))));
-        let (e, r, s) = (
+        let (xy, e, r, s) = (
+            tri!(read_array::<64>(key_xy)),
             tri!(read_array::<32>(e)),
             tri!(read_array::<32>(r)),
             tri!(read_array::<32>(s)),
         );
+        if valid.is_null() {
+            return CV2X_ERR_NULL_POINTER;
+        }
+        let key = tri!(soft_key(KeyAlg::Sm2, xy));
         let ok = SoftwareBackend::default().verify_sm2(&key, &e, &r, &s);
         *deref_mut!(valid) = u32::from(ok);
         CV2X_OK
