@@ -1555,6 +1555,55 @@ pub struct cv2x_spat_phase_state {
     pub reserved: u32,
 }
 
+impl cv2x_spat_phase_state {
+    /// Sets the timing of either form: `kind` its `CV2X_PHASE_STATE_HAS_*` bit, then
+    /// [start, likely end], [min end, max end, next start, next duration/end], confidence.
+    fn set_timing(
+        &mut self,
+        kind: u32,
+        [start, likely]: [u16; 2],
+        [min, max, next_start, next]: [Option<u16>; 4],
+        confidence: Option<u8>,
+    ) {
+        self.present |= kind;
+        self.start_time = u32::from(start);
+        self.likely_end_time = u32::from(likely);
+        let p = &mut self.present;
+        let u = |v: Option<u16>| v.map(u32::from);
+        set_opt(
+            p,
+            CV2X_PHASE_STATE_HAS_MIN_END,
+            &mut self.min_end_time,
+            u(min),
+        );
+        set_opt(
+            p,
+            CV2X_PHASE_STATE_HAS_MAX_END,
+            &mut self.max_end_time,
+            u(max),
+        );
+        set_opt(
+            p,
+            CV2X_PHASE_STATE_HAS_NEXT_START,
+            &mut self.next_start_time,
+            u(next_start),
+        );
+        set_opt(
+            p,
+            CV2X_PHASE_STATE_HAS_NEXT_DURATION,
+            &mut self.next_duration,
+            u(next),
+        );
+        let c = confidence.map(u32::from);
+        set_opt(
+            p,
+            CV2X_PHASE_STATE_HAS_TIME_CONFIDENCE,
+            &mut self.time_confidence,
+            c,
+        );
+    }
+}
+
 /// Frozen size of `cv2x_spat_phase_state`.
 pub const CV2X_SPAT_PHASE_STATE_SIZE: usize = 40;
 const _: () = assert!(std::mem::size_of::<cv2x_spat_phase_state>() == CV2X_SPAT_PHASE_STATE_SIZE);
@@ -1753,85 +1802,34 @@ pub extern "C" fn cv2x_frame_get_spat_phase_state(
         let frame = frame!(f);
         let out = deref_mut!(out);
         let mut o = cv2x_spat_phase_state::default();
-        let u = |v: Option<u16>| v.map(u32::from);
         match tri!(spat_of(&frame)) {
             SpatRef::V2020(s) => {
                 let p = tri!(at(&tri!(at(&s.intersections, i)).phases, j));
                 let st = tri!(at(&p.phase_states, k));
                 o.light = idx(&st.light, LIGHT_STATE_2020);
                 match &st.timing {
-                    Some(v2020::TimeChangeDetails::Counting(t)) => {
-                        o.present |= CV2X_PHASE_STATE_HAS_COUNTING;
-                        o.start_time = u32::from(t.start_time);
-                        o.likely_end_time = u32::from(t.likely_end_time);
-                        set_opt(
-                            &mut o.present,
-                            CV2X_PHASE_STATE_HAS_MIN_END,
-                            &mut o.min_end_time,
-                            u(t.min_end_time),
-                        );
-                        set_opt(
-                            &mut o.present,
-                            CV2X_PHASE_STATE_HAS_MAX_END,
-                            &mut o.max_end_time,
-                            u(t.max_end_time),
-                        );
-                        let c = t.time_confidence.map(u32::from);
-                        set_opt(
-                            &mut o.present,
-                            CV2X_PHASE_STATE_HAS_TIME_CONFIDENCE,
-                            &mut o.time_confidence,
-                            c,
-                        );
-                        set_opt(
-                            &mut o.present,
-                            CV2X_PHASE_STATE_HAS_NEXT_START,
-                            &mut o.next_start_time,
-                            u(t.next_start_time),
-                        );
-                        set_opt(
-                            &mut o.present,
-                            CV2X_PHASE_STATE_HAS_NEXT_DURATION,
-                            &mut o.next_duration,
-                            u(t.next_duration),
-                        );
-                    }
-                    Some(v2020::TimeChangeDetails::UtcTiming(t)) => {
-                        o.present |= CV2X_PHASE_STATE_HAS_UTC_TIMING;
-                        o.start_time = u32::from(t.start_utc_time);
-                        o.likely_end_time = u32::from(t.likely_end_utc_time);
-                        set_opt(
-                            &mut o.present,
-                            CV2X_PHASE_STATE_HAS_MIN_END,
-                            &mut o.min_end_time,
-                            u(t.min_end_utc_time),
-                        );
-                        set_opt(
-                            &mut o.present,
-                            CV2X_PHASE_STATE_HAS_MAX_END,
-                            &mut o.max_end_time,
-                            u(t.max_end_utc_time),
-                        );
-                        let c = t.time_confidence.map(u32::from);
-                        set_opt(
-                            &mut o.present,
-                            CV2X_PHASE_STATE_HAS_TIME_CONFIDENCE,
-                            &mut o.time_confidence,
-                            c,
-                        );
-                        set_opt(
-                            &mut o.present,
-                            CV2X_PHASE_STATE_HAS_NEXT_START,
-                            &mut o.next_start_time,
-                            u(t.next_start_utc_time),
-                        );
-                        set_opt(
-                            &mut o.present,
-                            CV2X_PHASE_STATE_HAS_NEXT_DURATION,
-                            &mut o.next_duration,
-                            u(t.next_end_utc_time),
-                        );
-                    }
+                    Some(v2020::TimeChangeDetails::Counting(t)) => o.set_timing(
+                        CV2X_PHASE_STATE_HAS_COUNTING,
+                        [t.start_time, t.likely_end_time],
+                        [
+                            t.min_end_time,
+                            t.max_end_time,
+                            t.next_start_time,
+                            t.next_duration,
+                        ],
+                        t.time_confidence,
+                    ),
+                    Some(v2020::TimeChangeDetails::UtcTiming(t)) => o.set_timing(
+                        CV2X_PHASE_STATE_HAS_UTC_TIMING,
+                        [t.start_utc_time, t.likely_end_utc_time],
+                        [
+                            t.min_end_utc_time,
+                            t.max_end_utc_time,
+                            t.next_start_utc_time,
+                            t.next_end_utc_time,
+                        ],
+                        t.time_confidence,
+                    ),
                     Some(v2020::TimeChangeDetails::UnknownExt(_)) | None => {}
                 }
             }
@@ -1840,39 +1838,16 @@ pub extern "C" fn cv2x_frame_get_spat_phase_state(
                 let st = tri!(at(&p.phase_states, k));
                 o.light = idx(&st.light, LIGHT_STATE_2017);
                 if let Some(t) = &st.timing {
-                    o.present |= CV2X_PHASE_STATE_HAS_COUNTING;
-                    o.start_time = u32::from(t.start_time);
-                    o.likely_end_time = u32::from(t.likely_end_time);
-                    set_opt(
-                        &mut o.present,
-                        CV2X_PHASE_STATE_HAS_MIN_END,
-                        &mut o.min_end_time,
-                        u(t.min_end_time),
-                    );
-                    set_opt(
-                        &mut o.present,
-                        CV2X_PHASE_STATE_HAS_MAX_END,
-                        &mut o.max_end_time,
-                        u(t.max_end_time),
-                    );
-                    let c = t.time_confidence.map(u32::from);
-                    set_opt(
-                        &mut o.present,
-                        CV2X_PHASE_STATE_HAS_TIME_CONFIDENCE,
-                        &mut o.time_confidence,
-                        c,
-                    );
-                    set_opt(
-                        &mut o.present,
-                        CV2X_PHASE_STATE_HAS_NEXT_START,
-                        &mut o.next_start_time,
-                        u(t.next_start_time),
-                    );
-                    set_opt(
-                        &mut o.present,
-                        CV2X_PHASE_STATE_HAS_NEXT_DURATION,
-                        &mut o.next_duration,
-                        u(t.next_duration),
+                    o.set_timing(
+                        CV2X_PHASE_STATE_HAS_COUNTING,
+                        [t.start_time, t.likely_end_time],
+                        [
+                            t.min_end_time,
+                            t.max_end_time,
+                            t.next_start_time,
+                            t.next_duration,
+                        ],
+                        t.time_confidence,
                     );
                 }
             }

@@ -336,6 +336,14 @@ fn key_alg_code(alg: KeyAlg) -> Option<u32> {
     }
 }
 
+fn key_alg_of(code: u32) -> Result<KeyAlg, cv2x_result> {
+    match code {
+        CV2X_KEY_ALG_ECDSA_P256 => Ok(KeyAlg::EcdsaP256),
+        CV2X_KEY_ALG_SM2 => Ok(KeyAlg::Sm2),
+        _ => Err(CV2X_ERR_INVALID_PARAMETER),
+    }
+}
+
 fn sec1_of(point: &CurvePoint) -> SecResult<Vec<u8>> {
     Ok(match point {
         CurvePoint::XOnly(x) | CurvePoint::CompressedY0(x) => [&[2u8][..], x].concat(),
@@ -579,6 +587,30 @@ fn read_array<const N: usize>(p: *const u8) -> Result<[u8; N], cv2x_result> {
     Ok(a)
 }
 
+/// Runs `add` (anchor or certificate) on the verifier and writes the HashedId8 to `id8`.
+fn add_cert(
+    v: *mut cv2x_verifier,
+    coer: *const u8,
+    len: usize,
+    id8: *mut u8,
+    anchor: bool,
+) -> cv2x_result {
+    let mut g = tri!(deref!(v).inner.enter());
+    let bytes = slice!(coer, len);
+    let r = with_verifier!(&mut *g, |x| if anchor {
+        x.add_trust_anchor(bytes)
+    } else {
+        x.add_certificate(bytes)
+    });
+    match r {
+        Ok(id) => {
+            write_id8(id8, id);
+            CV2X_OK
+        }
+        Err(e) => security(&e),
+    }
+}
+
 /// Adds a trust anchor (a COER certificate; a self-signed one's signature is checked). Its
 /// HashedId8 goes to `id8` (may be NULL). Security codes on failure.
 #[unsafe(no_mangle)]
@@ -588,18 +620,7 @@ pub extern "C" fn cv2x_verifier_add_trust_anchor(
     len: usize,
     id8: *mut u8,
 ) -> cv2x_result {
-    ffi!({
-        let mut g = tri!(deref!(v).inner.enter());
-        let bytes = slice!(coer, len);
-        let r = with_verifier!(&mut *g, |x| x.add_trust_anchor(bytes));
-        match r {
-            Ok(id) => {
-                write_id8(id8, id);
-                CV2X_OK
-            }
-            Err(e) => security(&e),
-        }
-    })
+    ffi!({ add_cert(v, coer, len, id8, true) })
 }
 
 /// Adds a certificate (COER) that may serve as a signer or issuer; it is verified when a
@@ -611,18 +632,7 @@ pub extern "C" fn cv2x_verifier_add_certificate(
     len: usize,
     id8: *mut u8,
 ) -> cv2x_result {
-    ffi!({
-        let mut g = tri!(deref!(v).inner.enter());
-        let bytes = slice!(coer, len);
-        let r = with_verifier!(&mut *g, |x| x.add_certificate(bytes));
-        match r {
-            Ok(id) => {
-                write_id8(id8, id);
-                CV2X_OK
-            }
-            Err(e) => security(&e),
-        }
-    })
+    ffi!({ add_cert(v, coer, len, id8, false) })
 }
 
 /// Revokes the certificate with HashedId8 `id8` (8 octets); cached verifications are dropped.
@@ -914,11 +924,7 @@ pub extern "C" fn cv2x_signer_new(
     out: *mut *mut cv2x_signer,
 ) -> cv2x_result {
     ffi!({
-        let alg = match alg {
-            CV2X_KEY_ALG_ECDSA_P256 => KeyAlg::EcdsaP256,
-            CV2X_KEY_ALG_SM2 => KeyAlg::Sm2,
-            _ => return CV2X_ERR_INVALID_PARAMETER,
-        };
+        let alg = tri!(key_alg_of(alg));
         let d = tri!(read_array::<32>(key));
         let cert = slice!(cert, cert_len);
         if out.is_null() {
@@ -1024,11 +1030,7 @@ pub extern "C" fn cv2x_crypto_prepare_key(
     xy_out: *mut u8,
 ) -> cv2x_result {
     ffi!({
-        let alg = match alg {
-            CV2X_KEY_ALG_ECDSA_P256 => KeyAlg::EcdsaP256,
-            CV2X_KEY_ALG_SM2 => KeyAlg::Sm2,
-            _ => return CV2X_ERR_INVALID_PARAMETER,
-        };
+        let alg = tri!(key_alg_of(alg));
         let b = slice!(sec1, sec1_len);
         if xy_out.is_null() {
             return CV2X_ERR_NULL_POINTER;
