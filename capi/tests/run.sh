@@ -43,7 +43,7 @@ run() {
   "$@" > "$log" 2>&1
   local rc=$?
   set -e
-  grep -v '^ok ' "$log" | grep -v 'forced panic' | grep -v '^note: run with' | tail -n 40 || true
+  grep -v '^ok ' "$log" | grep -v 'forced panic' | grep -v 'panicked at' | grep -v '^note: run with' | grep -v '^$' | tail -n 40 || true
   local line
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
   if [ -z "$line" ]; then echo "no summary from $*"; total_fail=$((total_fail + 1)); return; fi
