@@ -281,3 +281,21 @@ pub(crate) fn fill_cstr_array(dst: &mut [u8], s: &str) -> usize {
     tail.fill(0);
     s.len()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_strings_are_truncated_at_a_character_boundary_and_terminated() {
+        let mut buf = [0xFFu8; 6];
+        assert_eq!(fill_cstr_array(&mut buf, "abc"), 3);
+        assert_eq!(&buf, b"abc\0\0\0");
+        assert_eq!(fill_cstr_array(&mut buf, "abcdefgh"), 8);
+        assert_eq!(&buf, b"abcde\0");
+        // "é" is two octets: it does not fit after "abcd" and is not cut in half
+        assert_eq!(fill_cstr_array(&mut buf, "abcdé"), 6);
+        assert_eq!(&buf, b"abcd\0\0");
+        assert_eq!(fill_cstr_array(&mut [], "x"), 1);
+    }
+}

@@ -189,6 +189,11 @@ pub const CV2X_KEY_ALG_SM2: u32 = 2;
 /// The digests follow IEEE 1609.2 / GB/T 45112: `verify_p256` gets the 64-octet
 /// SHA-256(tbs) ‖ SHA-256(signer certificate) that ECDSA hashes once more with SHA-256;
 /// `verify_sm2` gets e = SM3(Z_A ‖ tbs), already hashed.
+///
+/// After a call failed with `CV2X_ERR_CALLBACK`, certificates verified during that call may be
+/// cached with values computed from the failed result: the verifier then rejects (never
+/// accepts) messages of those signers until their cache entries go. Free and recreate a
+/// verifier whose backend failed to start from a clean state.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct cv2x_crypto_backend {

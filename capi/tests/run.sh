@@ -24,6 +24,10 @@ for f in $(grep -oE '^[a-z_ ]*\*?(cv2x_[a-z0-9_]+)\(' "$HDR/cv2x.h" | grep -oE '
 done
 test "$missing" -eq 0
 
+# the fixed contract's declarations agree with the header
+$CC -std=c99 -Wall -Wextra -Wpedantic -Werror -Wconversion -Wno-array-parameter -I"$HDR" -c capi/tests/contract.c -o "$OUT/contract.o"
+echo "fixed contract: declarations match cv2x.h"
+
 CFLAGS=(-std=c99 -Wall -Wextra -Wpedantic -Werror -Wconversion -g -DCV2X_TEST_PANIC -I"$HDR" -Icapi/tests)
 SRCS=(capi/tests/test_main.c capi/tests/common.c capi/tests/test_codec.c capi/tests/test_security.c capi/tests/test_net.c)
 NATIVE=$(cat capi/native-static-libs.txt)
