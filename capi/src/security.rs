@@ -184,7 +184,8 @@ pub const CV2X_KEY_ALG_SM2: u32 = 2;
 /// return `CV2X_ERR_SEC_INVALID_PUBLIC_KEY` to reject a key (the certificate then fails with
 /// that code). Callbacks run synchronously on the thread that called the verifier, inside that
 /// call: calling back into the same verifier returns `CV2X_ERR_REENTRANT`. `user_data` is
-/// passed back unchanged; the library never frees it.
+/// passed back unchanged; the library never frees it. A callback must return normally: no
+/// `longjmp` out of it and no C++ exception through it.
 ///
 /// The digests follow IEEE 1609.2 / GB/T 45112: `verify_p256` gets the 64-octet
 /// SHA-256(tbs) ‖ SHA-256(signer certificate) that ECDSA hashes once more with SHA-256;
