@@ -5,16 +5,19 @@
 #   DIR/lib/pkgconfig/cv2x.pc       (`pkg-config --static --cflags --libs cv2x`: the native
 #                                    libraries a static link needs are in Libs.private)
 #   DIR/lib/cmake/cv2x/             (`find_package(cv2x)` → imported target cv2x::cv2x)
-# Usage: capi/install.sh --prefix DIR [--target-dir DIR]
+# The libraries are installed without debug information unless --keep-debug is given.
+# Usage: capi/install.sh --prefix DIR [--target-dir DIR] [--keep-debug]
 set -euo pipefail
-usage() { echo "usage: $0 --prefix DIR [--target-dir DIR]" >&2; exit 2; }
+usage() { echo "usage: $0 --prefix DIR [--target-dir DIR] [--keep-debug]" >&2; exit 2; }
 PREFIX=
 TARGET_DIR=
+KEEP_DEBUG=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) [ $# -ge 2 ] || usage; PREFIX=$2; shift 2 ;;
     --prefix=*) PREFIX=${1#--prefix=}; shift ;;
     --target-dir) [ $# -ge 2 ] || usage; TARGET_DIR=$2; shift 2 ;;
+    --keep-debug) KEEP_DEBUG=1; shift ;;
     *) usage ;;
   esac
 done
@@ -36,6 +39,9 @@ install -d "$PREFIX/include" "$PREFIX/lib/pkgconfig" "$PREFIX/lib/cmake/cv2x"
 install -m 0644 capi/include/cv2x.h "$PREFIX/include/cv2x.h"
 install -m 0644 "$REL/libcv2x_capi.a" "$PREFIX/lib/libcv2x.a"
 install -m 0755 "$REL/libcv2x_capi.so" "$PREFIX/lib/libcv2x.so.$VERSION"
+if [ "$KEEP_DEBUG" = 0 ] && command -v strip >/dev/null 2>&1; then
+  strip --strip-debug "$PREFIX/lib/libcv2x.a" "$PREFIX/lib/libcv2x.so.$VERSION"
+fi
 ln -sf "libcv2x.so.$VERSION" "$PREFIX/lib/libcv2x.so.$MAJOR"
 ln -sf "libcv2x.so.$MAJOR" "$PREFIX/lib/libcv2x.so"
 
