@@ -1475,7 +1475,8 @@ typedef struct cv2x_verifier_config {
  * `CV2X_ERR_CALLBACK` (the verdict would not be trustworthy), except that `prepare_key` may
  * return `CV2X_ERR_SEC_INVALID_PUBLIC_KEY` to reject a key (the certificate then fails with
  * that code). Callbacks run synchronously on the thread that called the verifier, inside that
- * call: calling back into the same verifier returns `CV2X_ERR_REENTRANT`. `user_data` is
+ * call (so on any thread the verifier is used from, one call at a time): calling back into the
+ * same verifier returns `CV2X_ERR_REENTRANT`. `user_data` is
  * passed back unchanged; the library never frees it. A callback must return normally: no
  * `longjmp` out of it and no C++ exception through it.
  *

@@ -4,6 +4,7 @@
 
 use std::cell::Cell;
 use std::ffi::c_void;
+use std::sync::Arc;
 
 use cv2x::security::SecurityError;
 use cv2x::security::cert::{CurvePoint, KeyAlg};
@@ -183,7 +184,8 @@ pub const CV2X_KEY_ALG_SM2: u32 = 2;
 /// `CV2X_ERR_CALLBACK` (the verdict would not be trustworthy), except that `prepare_key` may
 /// return `CV2X_ERR_SEC_INVALID_PUBLIC_KEY` to reject a key (the certificate then fails with
 /// that code). Callbacks run synchronously on the thread that called the verifier, inside that
-/// call: calling back into the same verifier returns `CV2X_ERR_REENTRANT`. `user_data` is
+/// call (so on any thread the verifier is used from, one call at a time): calling back into the
+/// same verifier returns `CV2X_ERR_REENTRANT`. `user_data` is
 /// passed back unchanged; the library never frees it. A callback must return normally: no
 /// `longjmp` out of it and no C++ exception through it.
 ///
@@ -275,6 +277,11 @@ pub(crate) struct CallbackBackend {
     soft: SoftwareBackend,
     failed: Cell<Option<cv2x_result>>,
 }
+
+// SAFETY: the backend is only used inside a verifier call, under the verifier's mutex, so
+// never from two threads at once; the C contract of `cv2x_crypto_backend` lets its callbacks
+// and `user_data` be used from whichever thread calls the verifier.
+unsafe impl Send for CallbackBackend {}
 
 impl CallbackBackend {
     fn fail(&self, code: cv2x_result) {
@@ -503,7 +510,9 @@ macro_rules! with_verifier {
 /// thread) returns `CV2X_ERR_REENTRANT`. It may move between threads. Owned by the caller,
 /// freed with `cv2x_verifier_free`.
 pub struct cv2x_verifier {
-    inner: Exclusive<AnyVerifier>,
+    /// Shared so that other handles (the stack) can hold the same verifier: freeing the
+    /// caller's handle then drops only the caller's reference.
+    pub(crate) inner: Arc<Exclusive<AnyVerifier>>,
 }
 
 fn give<T>(v: T, out: *mut *mut T) -> cv2x_result {
@@ -528,7 +537,7 @@ pub extern "C" fn cv2x_verifier_new(
         let v = AnyVerifier::Software(Verifier::new(config));
         give(
             cv2x_verifier {
-                inner: Exclusive::new(v),
+                inner: Arc::new(Exclusive::new(v)),
             },
             out,
         )
@@ -569,7 +578,7 @@ pub extern "C" fn cv2x_verifier_new_with_backend(
         let v = AnyVerifier::Callback(Verifier::with_backend(b, config));
         give(
             cv2x_verifier {
-                inner: Exclusive::new(v),
+                inner: Arc::new(Exclusive::new(v)),
             },
             out,
         )
