@@ -66,6 +66,9 @@
 //! A codec-only build (`default-features = false`, optionally `std` and `jer`) compiles the
 //! message sets, the codec, DSMP and time handling without linear algebra, cryptography or
 //! sockets.
+//!
+//! This crate has no `unsafe` code. The C ABI is the workspace crate `cv2x-capi` (`capi/`),
+//! built as `libcv2x.a` / `libcv2x.so`.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -110,6 +113,9 @@ pub use stack::{
     ActiveWarning, DropReason, EgoUpdate, Event, Ingested, RxMeta, Stack, StackConfig,
     StackCounters, StackError, WarningChange,
 };
+
+/// The version of this crate (`CARGO_PKG_VERSION`), for the C ABI and tools.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -9,8 +9,8 @@ use cv2x::security::cert::{
     Validity,
 };
 use cv2x::security::sign::{SpduSigner, sign_certificate};
-use cv2x::testing::pki::TestPki;
 use cv2x::security::{Config, Relaxation, RelaxationSet, Verifier};
+use cv2x::testing::pki::TestPki;
 use cv2x::time::Timestamp;
 
 const SEC: i64 = 1_000_000;

@@ -105,8 +105,18 @@ pub enum Error {
     #[cfg(feature = "std")]
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
-    /// The capture file could not be read or written.
-    #[cfg(feature = "io")]
+    /// The capture file could not be read or written (what the pcap reader or writer said).
+    #[cfg(feature = "std")]
     #[error("capture file: {0}")]
-    Capture(#[from] pcap_file::PcapError),
+    Capture(alloc::string::String),
+}
+
+#[cfg(feature = "io")]
+impl From<pcap_file::PcapError> for Error {
+    fn from(e: pcap_file::PcapError) -> Self {
+        match e {
+            pcap_file::PcapError::IoError(io) => Error::Io(io),
+            other => Error::Capture(alloc::string::ToString::to_string(&other)),
+        }
+    }
 }

@@ -684,8 +684,8 @@ impl<B: Backend> Verifier<B> {
 mod tests {
     use super::*;
     use crate::security::cert::KeyAlg;
-    use crate::testing::pki::TestPki;
     use crate::security::{Config, Verifier};
+    use crate::testing::pki::TestPki;
 
     fn now() -> Timestamp {
         Timestamp::from_micros(700_000_000_000_000)
