@@ -587,6 +587,11 @@
 #define CV2X_CLASS_VPM 13
 
 /**
+ * Message class: test messages (Day II AID 26 in deployed stacks).
+ */
+#define CV2X_CLASS_TEST 14
+
+/**
  * `cv2x_dsmp_packet.present` / `cv2x_dsmp_emit` flags: the option indicator is set (an
  * extension field is present, possibly with zero elements).
  */
