@@ -735,7 +735,11 @@ mod tests {
         let v: Value = serde_json::from_str(r#"{"type":"BasicSafetyMessage"}"#).unwrap();
         assert_eq!(line_aid(&v), Some(cv2x::net::aid::BSM_ORDINARY_PERIODIC));
         let v: Value = serde_json::from_str(r#"{"type":"SensorSharingMsg"}"#).unwrap();
-        assert_eq!(line_aid(&v), Some(cv2x::net::aid::SSM), "the Day II AID in use");
+        assert_eq!(
+            line_aid(&v),
+            Some(cv2x::net::aid::SSM),
+            "the Day II AID in use"
+        );
         let v: Value = serde_json::from_str(r#"{"type":"SensorSharingMsg","aid":4000}"#).unwrap();
         assert_eq!(line_aid(&v), Some(Aid(4000)));
     }
