@@ -1,6 +1,5 @@
 //! Object applications on synthetic fused worlds: a positive and a negative case per
 //! application, the NHTSA FCW confirmation cases, noise and non-finite input.
-#![cfg(feature = "testing")]
 mod apps_common;
 
 use apps_common::{Body, World, ego, first, transitions};

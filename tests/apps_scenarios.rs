@@ -4,7 +4,6 @@
 //! files through the whole stack. A second run sends the actors through the fusion tracker
 //! (reports per channel, roadside latency, noise) without messages. The scenario files are read
 //! by the scenario runner's own parser (feature `testing`).
-#![cfg(feature = "testing")]
 mod apps_common;
 
 use apps_common::{Body, World};

@@ -1,6 +1,5 @@
 //! `cv2x listen` / `cv2x send` end to end on 127.0.0.1 and on a loopback multicast group,
 //! plain and signed (with the lab PKI that `cv2x pki init` writes).
-#![cfg(feature = "cli")]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

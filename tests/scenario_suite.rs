@@ -1,6 +1,5 @@
 //! Runs every scenario in `tests/scenarios/*.json` through the whole stack and checks its
 //! expectations (the same as `cv2x scenario tests/scenarios/*.json`).
-#![cfg(feature = "jer")]
 
 use std::path::Path;
 

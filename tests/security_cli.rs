@@ -1,5 +1,4 @@
 //! `cv2x cert inspect` and `cv2x spdu verify` as DESIGN.md specifies them.
-#![cfg(feature = "cli")]
 
 use std::process::Command;
 

@@ -1,6 +1,5 @@
 //! `cv2x ctl inspect|verify` on the two real trust lists, and `--relax` on `cert verify`
 //! (tests/data/real/wanji_obu_pki_sm2, see its SOURCE.md).
-#![cfg(feature = "cli")]
 
 use std::process::Command;
 

@@ -1,7 +1,6 @@
 //! The verification pipeline on a test PKI: every report code, the caches (a second message from
 //! a known signer costs one signature check and no chain work, counted at the backend), the
 //! negative cache, revocation and CRLs, and SM2 cross-checked between the two verifiers.
-#![cfg(feature = "security")]
 
 use std::cell::Cell;
 

@@ -2,7 +2,6 @@
 //! its two signed trust lists verify and load, its pseudonym certificates verify only with the
 //! permission relaxation, the CICV sub-CAs only with the validity and chain-length relaxations,
 //! and no relaxation lets a bad signature, an expired or a revoked certificate through.
-#![cfg(feature = "security")]
 
 use cv2x::security::cert::{Certificate, HashAlg};
 use cv2x::security::ctl::{Ctl, CtlError, EntryStatus};

@@ -2,7 +2,6 @@
 //! reports the relaxations it relied on, also for a signer served from the cache; each accepted
 //! verdict is counted; only the end entity's permissions are relaxed, never a CA's; time and
 //! signatures stay strict.
-#![cfg(feature = "testing")]
 
 use cv2x::security::cert::{
     DurationUnit, EE_APP, KeyAlg, PsidGroupPermissions, PsidSsp, PsidSspRange, SubjectPermissions,

@@ -1,7 +1,6 @@
 //! The security layer against the conformance vectors (copied from the shared vector set into
 //! `tests/data/security`): certificate hashes, HashedId8 and validity, self-signatures, the
 //! ECDSA P-256 cases, the SM2 example, single-bit flips, and the real signed CAM.
-#![cfg(feature = "security")]
 
 use std::path::PathBuf;
 

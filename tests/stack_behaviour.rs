@@ -1,7 +1,6 @@
 //! Behaviour of the sans-IO `Stack`: bounded stores drop and count, stale SPAT, the ego's own
 //! messages and the roadside's report of the ego, duplicate sources giving one object, secured
 //! messages through the verifier hook, Day II events, garbage input.
-#![cfg(feature = "jer")]
 
 use std::borrow::Cow;
 

@@ -1,7 +1,6 @@
 //! Signed messages through the `Stack` with the security layer's `Verifier` as its verifier: accepted and warning exactly like plain frames, a corrupted
 //! signature dropped with its precise reason, plain frames dropped when signatures are required,
 //! and a known signer costing one signature check and no chain work.
-#![cfg(feature = "testing")]
 
 use std::path::Path;
 use std::sync::Arc;

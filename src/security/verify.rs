@@ -220,7 +220,10 @@ enum SignerCert<K> {
 
 /// Verifies SPDUs and certificate chains; owns the trust store and the caches.
 ///
+/// With a lab PKI (feature `testing`; a deployment installs its own trust anchors):
+///
 /// ```
+/// # #[cfg(feature = "testing")] {
 /// use cv2x::security::{Config, Verifier, cert::KeyAlg};
 /// use cv2x::testing::pki::TestPki;
 /// use cv2x::time::Timestamp;
@@ -238,6 +241,7 @@ enum SignerCert<K> {
 /// let report = verifier.verify(&spdu, now);
 /// assert_eq!(report.code(), "ok");
 /// assert_eq!(report.payload, Some(&b"frame"[..]));
+/// # }
 /// ```
 pub struct Verifier<B: Backend = SoftwareBackend> {
     backend: B,
