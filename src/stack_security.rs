@@ -33,6 +33,7 @@ use alloc::vec::Vec;
 use crate::net::aid::DAY1_TABLE;
 use crate::security::cert::KeyAlg;
 use crate::security::crypto::{Backend, SoftwareBackend};
+use crate::security::sign::{PrivateKey, SigningBackend};
 use crate::security::spdu::HeaderFields;
 use crate::security::testpki::TestPki;
 use crate::security::{self, SecurityError, SpduSigner, Verifier};
@@ -139,25 +140,25 @@ where
 }
 
 /// Signs encoded messages (UPER `MessageFrame`s) into SPDUs, with the generation time and the
-/// message's AID in the header.
+/// message's AID in the header. The key is any [`SigningBackend`] (software by default).
 #[derive(Debug, Clone)]
-pub struct SecuredSigner {
-    signer: SpduSigner,
+pub struct SecuredSigner<K: SigningBackend = PrivateKey> {
+    signer: SpduSigner<K>,
 }
 
-impl SecuredSigner {
+impl<K: SigningBackend> SecuredSigner<K> {
     /// Wraps a signer (key and certificate).
-    pub fn new(signer: SpduSigner) -> Self {
+    pub fn new(signer: SpduSigner<K>) -> Self {
         SecuredSigner { signer }
     }
 
     /// The signer (certificate, digest, signer mode).
-    pub fn signer(&self) -> &SpduSigner {
+    pub fn signer(&self) -> &SpduSigner<K> {
         &self.signer
     }
 
     /// The signer, to change its mode (digest or certificate).
-    pub fn signer_mut(&mut self) -> &mut SpduSigner {
+    pub fn signer_mut(&mut self) -> &mut SpduSigner<K> {
         &mut self.signer
     }
 

@@ -46,12 +46,8 @@ pub trait MessageSigner {
 #[cfg(feature = "security")]
 impl MessageSigner for crate::security::SpduSigner {
     fn sign(&mut self, payload: &[u8], aid: u32, at: Timestamp) -> Result<Vec<u8>, SignFailure> {
-        let spdu = crate::security::SpduSigner::sign(self, payload, u64::from(aid), at);
-        if spdu.is_empty() {
-            Err(SignFailure)
-        } else {
-            Ok(spdu)
-        }
+        crate::security::SpduSigner::sign(self, payload, u64::from(aid), at)
+            .map_err(|_| SignFailure)
     }
 }
 

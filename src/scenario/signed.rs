@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 
 use crate::security::SecurityError;
 use crate::security::cert::KeyAlg;
+use crate::security::sign::SigningBackend;
 use crate::stack::Config;
 use crate::stack_security::{SecuredSigner, test_pair};
 use crate::time::Timestamp;
@@ -12,7 +13,7 @@ use crate::time::Timestamp;
 use super::build::{MessageSigner, SignFailure};
 use super::run::{RunOptions, T0_UNIX_MS};
 
-impl MessageSigner for SecuredSigner {
+impl<K: SigningBackend> MessageSigner for SecuredSigner<K> {
     fn sign(&mut self, payload: &[u8], aid: u32, at: Timestamp) -> Result<Vec<u8>, SignFailure> {
         self.sign_frame(payload, aid, at).map_err(|_| SignFailure)
     }

@@ -78,7 +78,9 @@ fn init(args: &[String]) -> Result<ExitCode, String> {
     verifier
         .add_certificate(loaded.certificate())
         .map_err(|e| format!("signer: {e}"))?;
-    let probe = loaded.sign(b"probe", aids[0], at);
+    let probe = loaded
+        .sign(b"probe", aids[0], at)
+        .map_err(|e| format!("signing with the written key: {e}"))?;
     let report = verifier.verify(&probe, at);
     if !report.is_ok() {
         return Err(format!(
