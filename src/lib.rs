@@ -32,6 +32,7 @@ pub mod apps;
 pub mod codec;
 pub mod fusion;
 pub mod geo;
+pub mod host;
 pub mod msg;
 pub mod net;
 #[cfg(feature = "std")]
