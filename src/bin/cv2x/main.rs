@@ -3,6 +3,7 @@
 #[macro_use]
 mod out;
 mod codec;
+mod drive;
 
 use std::process::ExitCode;
 
@@ -24,7 +25,8 @@ commands:\n\
   cert inspect HEX|FILE                 certificate (COER) -> JSON\n\
   cert verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a certificate chain\n\
   spdu verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a signed message\n\
-  pki init [--alg sm2|p256] [--seed S] DIR     write a lab PKI: root, CA, signer certificate and key\n";
+  pki init [--alg sm2|p256] [--seed S] [--pseudonyms N] DIR   write a lab PKI: root, CA, signer (and a pseudonym pool)\n\
+  drive [--pki DIR] [--change-every S] DRIVE.jsonl   the host vehicle on a drive log: one JSON line per message sent\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         "scenario" => scenario::run_cmd(rest),
         "cert" | "spdu" => security::run(cmd, rest),
         "pki" => pki::run(rest),
+        "drive" => drive::run(rest),
         _ => Err(format!("unknown command `{cmd}`\n{USAGE}")),
     };
     match result {
