@@ -20,7 +20,7 @@ fn t0() -> Timestamp {
 }
 
 fn host(config: HostConfig) -> HostVehicle {
-    HostVehicle::new(config, Box::new(SeededRandom::new([9; 32])))
+    HostVehicle::new(config, Box::new(SeededRandom::new([9; 32]))).unwrap()
 }
 
 /// A state at `ms` after t0, driving north at 10 m/s from (31.2, 121.5).
@@ -569,4 +569,59 @@ mod signed {
         ));
         assert_eq!(h.counters().failures, 1);
     }
+}
+
+#[test]
+fn a_configuration_that_cannot_work_is_refused() {
+    use cv2x::host::{ConfigItem, RateConfig};
+    let bad =
+        |config: HostConfig| match HostVehicle::new(config, Box::new(SeededRandom::new([0; 32]))) {
+            Err(HostError::Config(item)) => item,
+            other => panic!("{other:?}"),
+        };
+    let rate = |rate: RateConfig| HostConfig {
+        rate,
+        ..HostConfig::default()
+    };
+    assert_eq!(
+        bad(rate(RateConfig {
+            min_interval_ms: 0,
+            ..RateConfig::default()
+        })),
+        ConfigItem::RateIntervals
+    );
+    assert_eq!(
+        bad(rate(RateConfig {
+            cbr_limits: [0.3, 0.2, 0.5, 0.6],
+            ..RateConfig::default()
+        })),
+        ConfigItem::RateChannelLoad
+    );
+    let mut c = HostConfig::default();
+    c.path_history.max_points = 24;
+    assert_eq!(bad(c), ConfigItem::PathHistory);
+    let c = HostConfig {
+        hard_braking_mps2: f64::NAN,
+        ..HostConfig::default()
+    };
+    assert_eq!(bad(c), ConfigItem::HardBraking);
+    let mut c = HostConfig::default();
+    c.pseudonym.distance_m = Some(f64::INFINITY);
+    assert_eq!(bad(c), ConfigItem::Pseudonym);
+}
+
+#[test]
+fn no_prediction_without_a_current_yaw_rate() {
+    let mut h = host(HostConfig::default());
+    let txs = drive(&mut h, 30, 100, |ms, s| {
+        if ms >= 1000 {
+            s.yaw_rate_dps = None;
+        }
+    });
+    let pred = |tx: &Transmission| bsm(tx).safety_ext.unwrap().path_prediction;
+    assert!(pred(&txs[5]).is_some());
+    assert!(
+        pred(&txs[29]).is_none(),
+        "a yaw rate 1.9 s old predicts nothing"
+    );
 }

@@ -117,7 +117,8 @@ fuzz_target!(|data: &[u8]| {
             ..HostConfig::default()
         },
         Box::new(SeededRandom::new([head[0]; 32])),
-    );
+    )
+    .expect("the default configuration with an SSM is valid");
     if head[0] & 2 != 0 {
         let creds: Vec<Credential> = certificates()
             .iter()

@@ -66,6 +66,6 @@ pub use state::{
     VehicleClass, VehicleSize, VehicleState,
 };
 pub use vehicle::{
-    Accepted, BsmAids, HeadingLatch, HostConfig, HostCounters, HostError, HostVehicle, MessageKind,
-    SsmConfig, TracksTaken, Transmission,
+    Accepted, BsmAids, ConfigItem, HeadingLatch, HostConfig, HostCounters, HostError, HostVehicle,
+    MessageKind, SsmConfig, TracksTaken, Transmission,
 };

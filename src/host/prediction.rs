@@ -128,6 +128,11 @@ impl PathPredictor {
         }
     }
 
+    /// Time of the newest sample taken.
+    pub fn last_time(&self) -> Option<Timestamp> {
+        self.last.map(|(t, _)| t)
+    }
+
     /// Forgets the history (the filters start again from the next sample).
     pub fn clear(&mut self) {
         *self = PathPredictor::new(self.config);

@@ -231,6 +231,125 @@ pub enum HostError {
     /// A channel busy ratio outside 0..=1 (or not a number).
     #[error("channel busy ratio {0} is not within 0..=1")]
     ChannelBusyRatio(f64),
+    /// A configuration value that cannot work.
+    #[error("configuration: {} is not usable", .0.name())]
+    Config(ConfigItem),
+}
+
+/// A part of [`HostConfig`] (named when its values cannot work).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConfigItem {
+    /// [`RateConfig::min_interval_ms`] (at least 10) and [`RateConfig::max_interval_ms`]
+    /// (not below the minimum).
+    RateIntervals,
+    /// [`RateConfig::density_weight`] (0..=1) and [`RateConfig::density_coefficient`] (> 0).
+    RateDensity,
+    /// [`RateConfig::cbr_limits`] (increasing within 0..=1) and
+    /// [`RateConfig::cbr_intervals_ms`].
+    RateChannelLoad,
+    /// The tracking-error limits (0 ≤ min ≤ max, sensitivity ≥ 0).
+    TrackingError,
+    /// [`PathHistoryConfig`] (error and chord > 0, 1..=23 points, finite values).
+    PathHistory,
+    /// [`PredictionConfig`] (positive cut-offs and radius, ordered confidence limits).
+    Prediction,
+    /// [`HostConfig::hard_braking_mps2`] (> 0).
+    HardBraking,
+    /// [`HostConfig::heading_latch`] (0 ≤ latch ≤ release).
+    HeadingLatch,
+    /// [`SsmConfig::interval_ms`] (at least 10).
+    Ssm,
+    /// [`PseudonymPolicy::distance_m`] (finite, ≥ 0).
+    Pseudonym,
+}
+
+impl ConfigItem {
+    /// The item's name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ConfigItem::RateIntervals => "rate intervals",
+            ConfigItem::RateDensity => "rate density parameters",
+            ConfigItem::RateChannelLoad => "rate channel-load table",
+            ConfigItem::TrackingError => "tracking-error limits",
+            ConfigItem::PathHistory => "path history",
+            ConfigItem::Prediction => "path prediction",
+            ConfigItem::HardBraking => "hard-braking threshold",
+            ConfigItem::HeadingLatch => "heading latch",
+            ConfigItem::Ssm => "SSM interval",
+            ConfigItem::Pseudonym => "pseudonym distance",
+        }
+    }
+}
+
+impl HostConfig {
+    /// Checks that every value can work: the first item that cannot.
+    pub fn validate(&self) -> Result<(), ConfigItem> {
+        let finite_pos = |v: f64| v.is_finite() && v > 0.0;
+        let r = &self.rate;
+        let check = |ok: bool, item: ConfigItem| if ok { Ok(()) } else { Err(item) };
+        check(
+            r.min_interval_ms >= 10 && r.max_interval_ms >= r.min_interval_ms,
+            ConfigItem::RateIntervals,
+        )?;
+        check(
+            (0.0..=1.0).contains(&r.density_weight) && finite_pos(r.density_coefficient),
+            ConfigItem::RateDensity,
+        )?;
+        check(
+            r.cbr_limits.iter().all(|c| (0.0..=1.0).contains(c))
+                && r.cbr_limits.windows(2).all(|w| w[0] < w[1]),
+            ConfigItem::RateChannelLoad,
+        )?;
+        check(
+            r.tracking_error_min_m >= 0.0
+                && r.tracking_error_max_m >= r.tracking_error_min_m
+                && r.tracking_error_max_m.is_finite()
+                && r.tracking_error_sensitivity >= 0.0
+                && r.tracking_error_sensitivity.is_finite(),
+            ConfigItem::TrackingError,
+        )?;
+        let ph = &self.path_history;
+        check(
+            finite_pos(ph.allowable_error_m)
+                && ph.min_distance_m >= 0.0
+                && ph.min_distance_m.is_finite()
+                && finite_pos(ph.max_chord_m)
+                && (1..=23).contains(&ph.max_points)
+                && ph.min_spacing_m >= 0.0
+                && ph.min_spacing_m.is_finite(),
+            ConfigItem::PathHistory,
+        )?;
+        let p = &self.prediction;
+        check(
+            finite_pos(p.curvature_cutoff_hz)
+                && finite_pos(p.confidence_cutoff_hz)
+                && p.min_speed_mps >= 0.0
+                && finite_pos(p.max_radius_m)
+                && p.steady_yaw_accel_dps2 >= 0.0
+                && p.unsteady_yaw_accel_dps2 > p.steady_yaw_accel_dps2
+                && p.unsteady_yaw_accel_dps2.is_finite(),
+            ConfigItem::Prediction,
+        )?;
+        check(finite_pos(self.hard_braking_mps2), ConfigItem::HardBraking)?;
+        check(
+            self.heading_latch.is_none_or(|l| {
+                l.latch_below_mps >= 0.0
+                    && l.release_above_mps >= l.latch_below_mps
+                    && l.release_above_mps.is_finite()
+            }),
+            ConfigItem::HeadingLatch,
+        )?;
+        check(
+            self.ssm.is_none_or(|s| s.interval_ms >= 10),
+            ConfigItem::Ssm,
+        )?;
+        check(
+            self.pseudonym
+                .distance_m
+                .is_none_or(|d| d.is_finite() && d >= 0.0),
+            ConfigItem::Pseudonym,
+        )
+    }
 }
 
 /// What [`HostVehicle::set_onboard_tracks`] did with a track list.
@@ -263,7 +382,8 @@ struct Sent {
 /// use cv2x::host::{GnssFix, HostConfig, HostVehicle, SeededRandom, VehicleState};
 /// use cv2x::time::Timestamp;
 ///
-/// let mut host = HostVehicle::new(HostConfig::default(), Box::new(SeededRandom::new([1; 32])));
+/// let mut host =
+///     HostVehicle::new(HostConfig::default(), Box::new(SeededRandom::new([1; 32]))).unwrap();
 /// let t0 = Timestamp::from_unix_utc_millis(1_750_000_000_000);
 /// let mut sent = Vec::new();
 /// for k in 0..20 {
@@ -336,9 +456,11 @@ struct Built {
 }
 
 impl HostVehicle {
-    /// A host vehicle with its configuration and its source of randomness.
-    pub fn new(config: HostConfig, rng: Box<dyn RandomSource>) -> Self {
-        HostVehicle {
+    /// A host vehicle with its configuration and its source of randomness; a configuration
+    /// that could not work (see [`HostConfig::validate`]) is refused.
+    pub fn new(config: HostConfig, rng: Box<dyn RandomSource>) -> Result<Self, HostError> {
+        config.validate().map_err(HostError::Config)?;
+        Ok(HostVehicle {
             history: PathHistory::new(config.path_history),
             predictor: PathPredictor::new(config.prediction),
             rate: RatePolicy::new(config.rate),
@@ -365,7 +487,7 @@ impl HostVehicle {
             last_certificate: None,
             certificate_requested: false,
             counters: HostCounters::default(),
-        }
+        })
     }
 
     /// Signs every message with the pool's certificates (changing them with the pseudonym).
@@ -446,8 +568,6 @@ impl HostVehicle {
         }
         if let (Some(v), Some(w)) = (state.speed_mps, state.yaw_rate_dps) {
             self.predictor.push(state.time, v, w);
-        } else if let Some(v) = state.speed_mps {
-            self.predictor.push(state.time, v, 0.0);
         }
         self.update_heading_latch(&state);
         let events = self.derive_events(&state);
@@ -692,6 +812,7 @@ impl HostVehicle {
             return Ok(None);
         };
         let msg_cnt = identity.next_bsm();
+        let max_age_us = i64::from(self.config.max_fix_age_ms) * 1000;
         let crumbs: Vec<PathPoint> = self.history.points_before(fix.time).copied().collect();
         let heading = if self.latched {
             self.latched_heading
@@ -706,7 +827,12 @@ impl HostVehicle {
             heading_deg: heading,
             events: self.events,
             crumbs: &crumbs,
-            prediction: self.predictor.prediction(),
+            // no prediction from a yaw rate older than the fix age limit
+            prediction: self
+                .predictor
+                .last_time()
+                .filter(|t| now.micros_since(*t) <= max_age_us)
+                .and_then(|_| self.predictor.prediction()),
         };
         let uper = bsm::encode(self.config.form, &content).map_err(|e| {
             self.counters.failures += 1;

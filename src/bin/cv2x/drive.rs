@@ -443,7 +443,8 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         ..HostConfig::default()
     };
     let seed = SoftwareBackend::default().sha256(&[o.seed.as_bytes()]);
-    let mut host = HostVehicle::new(config, Box::new(SeededRandom::new(seed)));
+    let mut host =
+        HostVehicle::new(config, Box::new(SeededRandom::new(seed))).map_err(|e| e.to_string())?;
     if let Some(dir) = &o.pki {
         host.set_pseudonym_pool(pool(dir)?);
     }
