@@ -28,7 +28,7 @@
 //!   mod 128 from a random start per pseudonym; `secMark` is the fix time; `safetyExt`
 //!   carries events, the [`path_history`], the [`prediction`] and the lights.
 //! - Pseudonyms ([`pseudonym`]): a pool of certificates with their signing keys (any
-//!   [`SigningBackend`](crate::security::sign::SigningBackend), so keys may stay in a
+//!   `security::sign::SigningBackend` (feature `security`), so keys may stay in a
 //!   security chip); on a change the temporary id, both message counters, the path history
 //!   and the certificate change in the same message. The whole certificate goes with the
 //!   first message of a pseudonym, then once a second ([`HostConfig::certificate_interval_ms`]),
@@ -43,7 +43,7 @@
 //! input never panics: a state's NaN, infinite or out-of-range values become "not
 //! available" ([`Accepted::dropped`]) and a state going back in time is refused
 //! ([`InputError::TimeNotIncreasing`]).
-pub(crate) mod bsm;
+pub mod bsm;
 pub mod path_history;
 pub mod prediction;
 pub mod pseudonym;
