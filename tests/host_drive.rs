@@ -430,3 +430,50 @@ fn bad_drive_logs_are_errors_naming_the_line() {
         assert!(err.contains(want), "{err}");
     }
 }
+
+#[test]
+fn a_gnss_outage_in_the_log_silences_the_vehicle_until_the_fix_returns() {
+    let dir = temp("outage");
+    std::fs::create_dir_all(&dir).unwrap();
+    // 10 s of the example drive with the fix missing from 3 s to 6 s
+    let text: String = drive::lab_drive()
+        .lines()
+        .take(100)
+        .enumerate()
+        .map(|(k, l)| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            if (30..60).contains(&k) {
+                let o = v.as_object_mut().unwrap();
+                o.remove("lat");
+                o.remove("lon");
+            }
+            format!("{v}\n")
+        })
+        .collect();
+    let log = dir.join("outage.jsonl");
+    std::fs::write(&log, text).unwrap();
+    let out = Command::new(BIN)
+        .args(["drive", &log.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let times: Vec<Timestamp> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            out_time(
+                serde_json::from_str::<Value>(l).unwrap()["time"]
+                    .as_str()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    let t0 = times[0];
+    let secs: Vec<f64> = times.iter().map(|t| t.seconds_since(t0)).collect();
+    // a state without a fix silences the vehicle at once; the first fix back restarts it
+    assert!(secs.iter().all(|s| !(2.95..5.95).contains(s)), "{secs:?}");
+    assert!(secs.iter().any(|s| (*s - 6.0).abs() < 1e-6));
+    assert_eq!(times.len(), 100 - 30);
+    let counters: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(counters["no_fix"], 30);
+}

@@ -22,8 +22,9 @@
 //!   to call again. BSMs go at 10 Hz (the baseline), stretched by the [`rate`] policy under
 //!   load (never beyond 600 ms), at once when an event starts (under the event AID while it
 //!   lasts), and early when the J2945/1 tracking error says receivers' extrapolation is off.
-//!   No BSM goes out without a fix of at most [`HostConfig::max_fix_age_ms`]: a GNSS outage
-//!   silences the vehicle rather than send a stale or unavailable position.
+//!   No BSM goes out unless the newest state has a fix of at most
+//!   [`HostConfig::max_fix_age_ms`]: a GNSS outage silences the vehicle rather than send a
+//!   stale or unavailable position, and the path history restarts after a gap.
 //! - BSM content ([`bsm`]): T/CSAE 53-2020 (default) or 2017 ([`BsmForm`]); `msgCnt` counts
 //!   mod 128 from a random start per pseudonym; `secMark` is the fix time; `safetyExt`
 //!   carries events, the [`path_history`], the [`prediction`] and the lights.

@@ -94,7 +94,8 @@ pub struct HostConfig {
     pub pseudonym: PseudonymPolicy,
     /// How often a signed message carries the whole certificate instead of its digest, ms.
     pub certificate_interval_ms: u32,
-    /// A fix older than this at send time counts as an outage (no BSM), ms.
+    /// The newest state's fix older than this at send time counts as an outage (no BSM), ms.
+    /// A newest state without a fix is an outage at once.
     pub max_fix_age_ms: u32,
     /// Derive events from the state as SAE J2945/1 does: hazard lights on, ABS, traction
     /// or stability control engaged, and hard braking (deceleration beyond
