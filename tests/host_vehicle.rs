@@ -625,3 +625,31 @@ fn no_prediction_without_a_current_yaw_rate() {
         "a yaw rate 1.9 s old predicts nothing"
     );
 }
+
+#[test]
+fn the_heading_is_held_at_walking_pace() {
+    let mut h = host(HostConfig::default());
+    let txs = drive(&mut h, 40, 100, |ms, s| {
+        let k = ms / 100;
+        // slowing to a crawl from 1 s to 3 s, where the course becomes noise
+        if (10..30).contains(&k) {
+            s.speed_mps = Some(0.5);
+            s.heading_deg = Some((k * 37 % 360) as f64);
+        }
+        if k >= 30 {
+            s.heading_deg = Some(10.0);
+        }
+    });
+    let heading = |k: usize| bsm(&txs[k]).heading;
+    assert!(
+        (10..30).all(|k| heading(k) == 0),
+        "held at the last heading driven"
+    );
+    assert_eq!(heading(35), 800, "released once moving again");
+}
+
+#[test]
+fn the_host_vehicle_can_move_between_threads() {
+    fn send<T: Send>() {}
+    send::<HostVehicle>();
+}
