@@ -38,11 +38,11 @@ fn cached_setup(alg: KeyAlg) -> (Verifier, Vec<Vec<u8>>) {
     v.add_certificate(pki.ca_cert()).expect("CA");
     let mut s = pki.signer(&[32]).expect("signer");
     s.set_mode(SignerMode::Certificate);
-    let first = s.sign(PAYLOAD, 32, now());
+    let first = s.sign(PAYLOAD, 32, now()).expect("sign");
     assert!(v.verify(&first, now()).is_ok());
     s.set_mode(SignerMode::Digest);
     let msgs = (1..=512)
-        .map(|i| s.sign(PAYLOAD, 32, now().add_micros(i)))
+        .map(|i| s.sign(PAYLOAD, 32, now().add_micros(i)).expect("sign"))
         .collect();
     (v, msgs)
 }
@@ -141,7 +141,7 @@ fn reject_unknown(c: &mut Criterion) {
     let mut v = Verifier::new(Config::default());
     v.add_trust_anchor(pki.root_cert()).expect("root");
     let s = pki.signer(&[32]).expect("signer");
-    let template = s.sign(PAYLOAD, 32, now());
+    let template = s.sign(PAYLOAD, 32, now()).expect("sign");
     let digest_at = template.len() - 8 - 66;
     let flood: Vec<Vec<u8>> = (0..8192u32)
         .map(|i| {

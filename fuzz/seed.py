@@ -46,6 +46,22 @@ for path in sorted(glob.glob(os.path.join(sec, '*', '*.coer.hex'))):
 real = os.path.join(root, '..', 'tests', 'data', 'real', 'wanji_obu_pki_sm2', 'ctl')
 for path in sorted(glob.glob(os.path.join(real, '*'))):
     write('ctl_parse', open(path, 'rb').read())
+# host_vehicle: the first 200 samples of the example drive as state records (lat, lon, speed,
+# heading, yaw rate, acceleration present), each followed by a poll; unsigned and signed, both
+# BSM forms.
+import struct
+drive = os.path.join(root, '..', 'tests', 'data', 'drives', 'lab_drive.jsonl')
+if os.path.exists(drive):
+    recs = b''
+    for line in open(drive).readlines()[:200]:
+        v = json.loads(line)
+        present = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7)
+        values = [v['lat'], v['lon'], v['speed_mps'], v['heading_deg'], v['yaw_rate_dps'], v['accel_mps2']]
+        recs += bytes([0]) + struct.pack('>h', 100) + struct.pack('>H', present)
+        recs += b''.join(struct.pack('>d', x) for x in values)
+        recs += bytes([3]) + struct.pack('>h', 0)
+    for head in (0, 1, 2, 3):
+        write('host_vehicle', bytes([head]) + recs)
 
 for target in os.listdir(os.path.join(root, 'seeds')):
     src = os.path.join(root, 'seeds', target)

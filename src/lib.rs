@@ -91,6 +91,8 @@ pub mod fusion;
 #[cfg(feature = "stack")]
 pub mod geo;
 #[cfg(feature = "stack")]
+pub mod host;
+#[cfg(feature = "stack")]
 pub mod stack;
 #[cfg(feature = "stack")]
 pub mod world;

@@ -62,7 +62,7 @@ fn spdu_verify_ok_exits_zero() {
     for alg in [KeyAlg::EcdsaP256, KeyAlg::Sm2] {
         let pki = TestPki::new(alg, b"cli", now).unwrap();
         let signer = pki.signer(&[32]).unwrap();
-        let spdu = signer.sign(b"\x01\x02", 32, now);
+        let spdu = signer.sign(b"\x01\x02", 32, now).unwrap();
         let dir = std::env::temp_dir().join(format!("cv2x-cli-{alg:?}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let root = dir.join("root.coer");
@@ -109,7 +109,7 @@ fn spdu_verify_applies_signed_crls() {
     let now = Timestamp::from_unix_utc_millis(1_767_225_600_000);
     let pki = TestPki::new(KeyAlg::Sm2, b"cli-crl", now).unwrap();
     let signer = pki.signer(&[32]).unwrap();
-    let spdu = signer.sign(b"\x01", 32, now);
+    let spdu = signer.sign(b"\x01", 32, now).unwrap();
     // A CRL signer issued by the CA, and the CA's CRL revoking the pseudonym.
     let key = pki.key("crl").unwrap();
     let mut t = pki.template(&key, Some(pki.ca_cert()));
@@ -133,7 +133,7 @@ fn spdu_verify_applies_signed_crls() {
         serial: 1,
         entries: vec![(hash[22..].try_into().unwrap(), day + 86_400)],
     };
-    let secured_crl = crl_signer.sign(&crl.encode(), CRL_PSID, now);
+    let secured_crl = crl_signer.sign(&crl.encode(), CRL_PSID, now).unwrap();
     let args = |crl: Option<String>| {
         let mut a = vec![
             "spdu".to_string(),

@@ -80,7 +80,7 @@ fn valid_messages_verify_for_both_algorithms_and_signer_kinds() {
         let p = pki(alg);
         let mut v = verifier(&p, Config::default());
         let s = cert_signer(&p);
-        let spdu = s.sign(b"hello frame", AID, now());
+        let spdu = s.sign(b"hello frame", AID, now()).unwrap();
         let rep = v.verify(&spdu, now());
         assert_eq!(rep.result, Ok(()), "{alg:?}");
         assert_eq!(rep.payload, Some(&b"hello frame"[..]));
@@ -99,7 +99,7 @@ fn valid_messages_verify_for_both_algorithms_and_signer_kinds() {
         let mut d = p.signer(&[AID, 36]).unwrap();
         d.set_mode(SignerMode::Digest);
         let t = now().add_micros(100_000);
-        let m = d.sign(b"second", AID, t);
+        let m = d.sign(b"second", AID, t).unwrap();
         let rep = v.verify(&m, t);
         assert_eq!(rep.result, Ok(()), "{alg:?}");
         assert_eq!(rep.payload, Some(&b"second"[..]));
@@ -111,7 +111,7 @@ fn structure_codes() {
     let p = pki(KeyAlg::EcdsaP256);
     let mut v = verifier(&p, Config::default());
     let s = cert_signer(&p);
-    let spdu = s.sign(b"x", AID, now());
+    let spdu = s.sign(b"x", AID, now()).unwrap();
     // malformed: every truncation is rejected with a precise offset, never a panic
     for n in 0..spdu.len() {
         let r = code(&mut v, &spdu[..n], now());
@@ -180,7 +180,7 @@ fn permission_codes() {
     // the signer certificate does not carry AID 99
     let mut v = verifier(&p, Config::default());
     assert_eq!(
-        code(&mut v, &s.sign(b"x", 99, now()), now()),
+        code(&mut v, &s.sign(b"x", 99, now()).unwrap(), now()),
         Err(SecurityError::AidNotPermitted(99))
     );
     // local policy accepts only AID 36
@@ -192,10 +192,13 @@ fn permission_codes() {
         },
     );
     assert_eq!(
-        code(&mut v, &s.sign(b"x", AID, now()), now()),
+        code(&mut v, &s.sign(b"x", AID, now()).unwrap(), now()),
         Err(SecurityError::AidNotPermitted(AID))
     );
-    assert_eq!(code(&mut v, &s.sign(b"x", 36, now()), now()), Ok(()));
+    assert_eq!(
+        code(&mut v, &s.sign(b"x", 36, now()).unwrap(), now()),
+        Ok(())
+    );
     // SSP rule: first bit must be set
     let rule = SspRule {
         aid: AID,
@@ -210,7 +213,7 @@ fn permission_codes() {
         },
     );
     assert_eq!(
-        code(&mut v, &s.sign(b"x", AID, now()), now()),
+        code(&mut v, &s.sign(b"x", AID, now()).unwrap(), now()),
         Err(SecurityError::SspMismatch(AID))
     );
     let with_ssp = custom_signer(&p, "ssp", |t| {
@@ -220,7 +223,7 @@ fn permission_codes() {
         }]
     });
     assert_eq!(
-        code(&mut v, &with_ssp.sign(b"x", AID, now()), now()),
+        code(&mut v, &with_ssp.sign(b"x", AID, now()).unwrap(), now()),
         Ok(())
     );
 }
@@ -245,12 +248,12 @@ fn time_codes() {
     );
     // 5 s ahead: beyond the 2 s tolerance (ignoring the 5 leap seconds would put a 0.5 s old
     // message 4.5 s in the future)
-    let future = s.sign(b"x", AID, now().add_micros(5 * SEC));
+    let future = s.sign(b"x", AID, now().add_micros(5 * SEC)).unwrap();
     assert_eq!(
         code(&mut v, &future, now()),
         Err(SecurityError::GenerationTimeInFuture)
     );
-    let old = s.sign(b"x", AID, now().add_micros(-20 * SEC));
+    let old = s.sign(b"x", AID, now().add_micros(-20 * SEC)).unwrap();
     assert_eq!(
         code(&mut v, &old, now()),
         Err(SecurityError::GenerationTimeTooOld)
@@ -280,12 +283,12 @@ fn time_codes() {
     // the pseudonym is valid from an hour before now for 168 hours
     let late = now().add_micros(200 * 3600 * SEC);
     assert_eq!(
-        code(&mut v, &s.sign(b"x", AID, late), late),
+        code(&mut v, &s.sign(b"x", AID, late).unwrap(), late),
         Err(SecurityError::CertificateExpired)
     );
     let early = now().add_micros(-2 * 3600 * SEC);
     assert_eq!(
-        code(&mut v, &s.sign(b"x", AID, early), early),
+        code(&mut v, &s.sign(b"x", AID, early).unwrap(), early),
         Err(SecurityError::CertificateNotYetValid)
     );
 }
@@ -295,7 +298,7 @@ fn duplicate_and_location_codes() {
     let p = pki(KeyAlg::EcdsaP256);
     let s = cert_signer(&p);
     let mut v = verifier(&p, Config::default());
-    let spdu = s.sign(b"x", AID, now());
+    let spdu = s.sign(b"x", AID, now()).unwrap();
     assert_eq!(code(&mut v, &spdu, now()), Ok(()));
     assert_eq!(
         code(&mut v, &spdu, now().add_micros(1000)),
@@ -304,7 +307,7 @@ fn duplicate_and_location_codes() {
     // a forged copy (bad signature) must not poison the replay window
     let s2 = cert_signer(&p);
     let t = now().add_micros(SEC);
-    let good = s2.sign(b"y", AID, t);
+    let good = s2.sign(b"y", AID, t).unwrap();
     let mut forged = good.clone();
     let n = forged.len();
     forged[n - 1] ^= 1;
@@ -352,7 +355,7 @@ fn duplicate_and_location_codes() {
         },
     );
     assert_eq!(
-        code(&mut strict, &local.sign(b"x", AID, now()), now()),
+        code(&mut strict, &local.sign(b"x", AID, now()).unwrap(), now()),
         Err(SecurityError::LocationMissing)
     );
 }
@@ -363,31 +366,31 @@ fn unknown_signer_gets_a_rate_limited_certificate_request() {
     let s = p.signer(&[AID]).unwrap(); // digest signer, certificate never seen
     let mut v = verifier(&p, Config::default());
     let id = s.id8();
-    let m = s.sign(b"x", AID, now());
+    let m = s.sign(b"x", AID, now()).unwrap();
     let rep = v.verify(&m, now());
     assert_eq!(rep.result, Err(SecurityError::SignerNotFound));
     assert_eq!(rep.certificate_request, Some([id[5], id[6], id[7]]));
     assert_eq!(rep.signature_valid, None);
     let t = now().add_micros(100_000);
-    let m = s.sign(b"x", AID, t);
+    let m = s.sign(b"x", AID, t).unwrap();
     let rep = v.verify(&m, t);
     assert_eq!(rep.result, Err(SecurityError::SignerNotFound));
     assert_eq!(rep.certificate_request, None, "within the request interval");
     let t = now().add_micros(1_200_000);
-    let m = s.sign(b"x", AID, t);
+    let m = s.sign(b"x", AID, t).unwrap();
     let rep = v.verify(&m, t);
     assert_eq!(rep.certificate_request, Some([id[5], id[6], id[7]]));
     // once the certificate is learnt, the digest verifies
     v.add_certificate(s.certificate()).unwrap();
     let t = now().add_micros(1_300_000);
-    assert_eq!(code(&mut v, &s.sign(b"x", AID, t), t), Ok(()));
+    assert_eq!(code(&mut v, &s.sign(b"x", AID, t).unwrap(), t), Ok(()));
 }
 
 #[test]
 fn chain_codes() {
     let p = pki(KeyAlg::EcdsaP256);
     let s = cert_signer(&p);
-    let msg = s.sign(b"x", AID, now());
+    let msg = s.sign(b"x", AID, now()).unwrap();
 
     // unknown issuer: the root is not trusted
     let mut v = Verifier::new(Config::default());
@@ -435,7 +438,7 @@ fn chain_codes() {
     let mut v = verifier(&p, Config::default());
     v.add_certificate(&narrow_ca).unwrap();
     assert_eq!(
-        code(&mut v, &ls.sign(b"x", AID, now()), now()),
+        code(&mut v, &ls.sign(b"x", AID, now()).unwrap(), now()),
         Err(SecurityError::IssuerNotPermitted)
     );
 
@@ -446,7 +449,7 @@ fn chain_codes() {
     });
     let mut v = verifier(&p, Config::default());
     assert_eq!(
-        code(&mut v, &long.sign(b"x", AID, now()), now()),
+        code(&mut v, &long.sign(b"x", AID, now()).unwrap(), now()),
         Err(SecurityError::ValidityNotInsideIssuer)
     );
 
@@ -455,7 +458,7 @@ fn chain_codes() {
         t.fields.region = Some(Region::Identified(vec![IdentifiedRegion::Country(276)]))
     });
     assert_eq!(
-        code(&mut v, &abroad.sign(b"x", AID, now()), now()),
+        code(&mut v, &abroad.sign(b"x", AID, now()).unwrap(), now()),
         Err(SecurityError::RegionNotInsideIssuer)
     );
 
@@ -506,7 +509,7 @@ fn chain_codes() {
         })
     });
     assert_eq!(
-        code(&mut v, &off_curve.sign(b"x", AID, now()), now()),
+        code(&mut v, &off_curve.sign(b"x", AID, now()).unwrap(), now()),
         Err(SecurityError::InvalidPublicKey)
     );
 
@@ -518,13 +521,13 @@ fn chain_codes() {
     assert_eq!(cert.cert_type, cv2x::security::cert::CertType::Implicit);
     assert_eq!(cert.public_key(), Err(SecurityError::ImplicitCertificate));
     assert_eq!(
-        code(&mut v, &implicit.sign(b"x", AID, now()), now()),
+        code(&mut v, &implicit.sign(b"x", AID, now()).unwrap(), now()),
         Err(SecurityError::ImplicitCertificate)
     );
 
     // message signature invalid: one flipped payload bit
     let mut v = verifier(&p, Config::default());
-    let mut m = s.sign(b"payload", AID, now());
+    let mut m = s.sign(b"payload", AID, now()).unwrap();
     let at = m.windows(7).position(|w| w == b"payload").unwrap();
     m[at] ^= 0x01;
     let rep = v.verify(&m, now());
@@ -590,11 +593,11 @@ fn crl_revokes_by_hashedid10() {
     assert!(Crl::parse(&contents[..contents.len() - 1]).is_err());
     let mut v = verifier(&p, Config::default());
     let t0 = now();
-    assert_eq!(code(&mut v, &s.sign(b"x", AID, t0), t0), Ok(()));
+    assert_eq!(code(&mut v, &s.sign(b"x", AID, t0).unwrap(), t0), Ok(()));
     v.add_crl(&crl);
     let t1 = now().add_micros(SEC);
     assert_eq!(
-        code(&mut v, &s.sign(b"x", AID, t1), t1),
+        code(&mut v, &s.sign(b"x", AID, t1).unwrap(), t1),
         Err(SecurityError::Revoked)
     );
 }
@@ -640,12 +643,12 @@ fn signed_crl_from_the_cracas_crl_signer_revokes() {
     for alg in [KeyAlg::EcdsaP256, KeyAlg::Sm2] {
         let (mut v, ca, crl_signer, s) = crl_setup(alg);
         let t0 = now();
-        assert_eq!(code(&mut v, &s.sign(b"x", AID, t0), t0), Ok(()));
+        assert_eq!(code(&mut v, &s.sign(b"x", AID, t0).unwrap(), t0), Ok(()));
 
         // Issued and signed an hour ago: CRLs are not held to the message freshness window.
         let issued = now().add_micros(-3600 * SEC);
         let crl = ca_crl(&v, ca, 7, issued, s.certificate());
-        let secured = crl_signer.sign(&crl.encode(), CRL_PSID, issued);
+        let secured = crl_signer.sign(&crl.encode(), CRL_PSID, issued).unwrap();
         assert_eq!(
             v.add_signed_crl(&secured, now()),
             Ok(crl.clone()),
@@ -653,18 +656,18 @@ fn signed_crl_from_the_cracas_crl_signer_revokes() {
         );
         let t1 = now().add_micros(SEC);
         assert_eq!(
-            code(&mut v, &s.sign(b"x", AID, t1), t1),
+            code(&mut v, &s.sign(b"x", AID, t1).unwrap(), t1),
             Err(SecurityError::Revoked),
             "{alg:?}"
         );
 
         // The same issue date again, even newly signed, is not newer.
         let again = ca_crl(&v, ca, 8, issued, s.certificate());
-        let secured = crl_signer.sign(&again.encode(), CRL_PSID, now());
+        let secured = crl_signer.sign(&again.encode(), CRL_PSID, now()).unwrap();
         assert_eq!(v.add_signed_crl(&secured, now()), Err(CrlError::NotNewer));
         // A later one is applied.
         let later = ca_crl(&v, ca, 9, now(), s.certificate());
-        let secured = crl_signer.sign(&later.encode(), CRL_PSID, now());
+        let secured = crl_signer.sign(&later.encode(), CRL_PSID, now()).unwrap();
         assert!(v.add_signed_crl(&secured, now()).is_ok());
     }
 }
@@ -676,10 +679,10 @@ fn signed_crl_refusals_name_their_reason() {
     let crl = ca_crl(&v, ca, 1, t, s.certificate());
 
     // not a CRL PSID
-    let wrong = crl_signer.sign(&crl.encode(), AID, t);
+    let wrong = crl_signer.sign(&crl.encode(), AID, t).unwrap();
     assert_eq!(v.add_signed_crl(&wrong, t), Err(CrlError::NotCrl(AID)));
     // a signer without the CRL permission
-    let by_pseudonym = s.sign(&crl.encode(), CRL_PSID, t);
+    let by_pseudonym = s.sign(&crl.encode(), CRL_PSID, t).unwrap();
     assert_eq!(
         v.add_signed_crl(&by_pseudonym, t),
         Err(CrlError::Verification(SecurityError::AidNotPermitted(
@@ -689,10 +692,10 @@ fn signed_crl_refusals_name_their_reason() {
     // a CRL naming another CRACA
     let mut other = crl.clone();
     other.craca = [7u8; 8];
-    let secured = crl_signer.sign(&other.encode(), CRL_PSID, t);
+    let secured = crl_signer.sign(&other.encode(), CRL_PSID, t).unwrap();
     assert_eq!(v.add_signed_crl(&secured, t), Err(CrlError::SignerNotCraca));
     // a broken signature
-    let mut secured = crl_signer.sign(&crl.encode(), CRL_PSID, t);
+    let mut secured = crl_signer.sign(&crl.encode(), CRL_PSID, t).unwrap();
     let last = secured.len() - 1;
     secured[last] ^= 1;
     assert_eq!(
@@ -703,10 +706,10 @@ fn signed_crl_refusals_name_their_reason() {
     );
     // issued a day ahead
     let future = ca_crl(&v, ca, 2, t.add_micros(86_400 * SEC), s.certificate());
-    let secured = crl_signer.sign(&future.encode(), CRL_PSID, t);
+    let secured = crl_signer.sign(&future.encode(), CRL_PSID, t).unwrap();
     assert_eq!(v.add_signed_crl(&secured, t), Err(CrlError::IssuedInFuture));
     // contents that are not CrlContents
-    let secured = crl_signer.sign(b"\x02garbage", CRL_PSID, t);
+    let secured = crl_signer.sign(b"\x02garbage", CRL_PSID, t).unwrap();
     assert!(matches!(
         v.add_signed_crl(&secured, t),
         Err(CrlError::Contents(_))
@@ -714,19 +717,19 @@ fn signed_crl_refusals_name_their_reason() {
     // a linkage-based CRL (fullLinkedCrl) is a type this verifier does not apply
     let mut linked = crl.encode();
     linked[1 + 2 + 8 + 4 + 4 + 1] = 0x82; // typeSpecific: fullLinkedCrl
-    let secured = crl_signer.sign(&linked, CRL_PSID, t);
+    let secured = crl_signer.sign(&linked, CRL_PSID, t).unwrap();
     assert_eq!(
         v.add_signed_crl(&secured, t),
         Err(CrlError::UnsupportedType)
     );
     // none of these revoked anything
-    assert_eq!(code(&mut v, &s.sign(b"x", AID, t), t), Ok(()));
+    assert_eq!(code(&mut v, &s.sign(b"x", AID, t).unwrap(), t), Ok(()));
     // the valid one does
-    let secured = crl_signer.sign(&crl.encode(), CRL_PSID, t);
+    let secured = crl_signer.sign(&crl.encode(), CRL_PSID, t).unwrap();
     assert!(v.add_signed_crl(&secured, t).is_ok());
     let t2 = t.add_micros(SEC);
     assert_eq!(
-        code(&mut v, &s.sign(b"x", AID, t2), t2),
+        code(&mut v, &s.sign(b"x", AID, t2).unwrap(), t2),
         Err(SecurityError::Revoked)
     );
 }
@@ -791,7 +794,10 @@ fn second_message_from_a_known_signer_costs_one_signature_check_and_no_chain_wor
         let mut s = p.signer(&[AID]).unwrap();
         s.set_mode(SignerMode::Certificate);
         v.backend().reset();
-        assert_eq!(v.verify(&s.sign(b"1", AID, now()), now()).result, Ok(()));
+        assert_eq!(
+            v.verify(&s.sign(b"1", AID, now()).unwrap(), now()).result,
+            Ok(())
+        );
         // first message: CA and pseudonym signatures (once each) and the message signature
         assert_eq!(v.backend().verify.get(), 3, "{alg:?}");
         assert_eq!(v.backend().prepare.get(), 2, "{alg:?}");
@@ -800,7 +806,7 @@ fn second_message_from_a_known_signer_costs_one_signature_check_and_no_chain_wor
         for k in 1..4 {
             v.backend().reset();
             let t = now().add_micros(k * 100_000);
-            assert_eq!(v.verify(&s.sign(b"2", AID, t), t).result, Ok(()));
+            assert_eq!(v.verify(&s.sign(b"2", AID, t).unwrap(), t).result, Ok(()));
             assert_eq!(v.backend().verify.get(), 1, "{alg:?}: one signature check");
             assert_eq!(v.backend().prepare.get(), 0, "{alg:?}: no key work");
             // one hash of ToBeSignedData (ECDSA) or of Z_A ‖ tbs (SM2), nothing else
@@ -814,7 +820,7 @@ fn second_message_from_a_known_signer_costs_one_signature_check_and_no_chain_wor
         s.set_mode(SignerMode::Certificate);
         v.backend().reset();
         let t = now().add_micros(SEC);
-        assert_eq!(v.verify(&s.sign(b"3", AID, t), t).result, Ok(()));
+        assert_eq!(v.verify(&s.sign(b"3", AID, t).unwrap(), t).result, Ok(()));
         assert_eq!(v.backend().verify.get(), 1);
         assert_eq!(v.backend().prepare.get(), 0);
     }
@@ -826,7 +832,7 @@ fn unknown_signers_are_rejected_without_signature_work() {
     let mut v = Verifier::with_backend(Counting::default(), Config::default());
     v.add_trust_anchor(p.root_cert()).unwrap();
     let s = p.signer(&[AID]).unwrap();
-    let mut spdu = s.sign(b"x", AID, now());
+    let mut spdu = s.sign(b"x", AID, now()).unwrap();
     v.backend().reset();
     // a flood of messages with 500 different unknown digests
     let digest_at = spdu.len() - 8 - 66;
@@ -854,7 +860,7 @@ fn verified_cache_is_bounded_and_expires_with_the_certificate() {
         let mut s = p.signer(&[aid]).unwrap();
         s.set_mode(SignerMode::Certificate);
         let t = now().add_micros(aid as i64 * 1000);
-        assert_eq!(code(&mut v, &s.sign(b"x", aid, t), t), Ok(()));
+        assert_eq!(code(&mut v, &s.sign(b"x", aid, t).unwrap(), t), Ok(()));
         assert!(v.cache().len() <= 2, "bounded");
     }
     // after the pseudonym's end the cached entry is gone and the message is refused
@@ -862,7 +868,7 @@ fn verified_cache_is_bounded_and_expires_with_the_certificate() {
     s.set_mode(SignerMode::Digest);
     let after = now().add_micros(169 * 3600 * SEC);
     assert_eq!(
-        code(&mut v, &s.sign(b"x", 4, after), after),
+        code(&mut v, &s.sign(b"x", 4, after).unwrap(), after),
         Err(SecurityError::SignerNotFound)
     );
 }
@@ -871,7 +877,7 @@ fn verified_cache_is_bounded_and_expires_with_the_certificate() {
 fn diagnose_mode_reports_the_signature_whatever_failed_first() {
     let p = pki(KeyAlg::Sm2);
     let s = cert_signer(&p);
-    let spdu = s.sign(b"x", AID, now().add_micros(60 * SEC));
+    let spdu = s.sign(b"x", AID, now().add_micros(60 * SEC)).unwrap();
     let mut v = Verifier::new(Config {
         diagnose: true,
         ..Config::default()

@@ -86,7 +86,11 @@ fn verifier(c: &Chain, relax: &[Relaxation]) -> Verifier {
 fn a_message_reports_the_relaxation_it_relied_on_also_from_the_cache() {
     // The pseudonym carries 113, which its PCA may not issue (as in the real PKI).
     let c = chain(&[111, 112], &[111, 113], 30);
-    let msg = |aid, dt: i64| c.signer.sign(b"frame", aid, now().add_micros(dt * SEC));
+    let msg = |aid, dt: i64| {
+        c.signer
+            .sign(b"frame", aid, now().add_micros(dt * SEC))
+            .unwrap()
+    };
 
     let mut strict = verifier(&c, &[]);
     assert_eq!(
@@ -125,7 +129,7 @@ fn a_message_reports_the_relaxation_it_relied_on_also_from_the_cache() {
     // Every relaxation on, but a chain that needs none: nothing reported.
     let clean = chain(&[111, 113], &[111, 113], 30);
     let mut v = verifier(&clean, &Relaxation::ALL);
-    let spdu = clean.signer.sign(b"x", 113, now());
+    let spdu = clean.signer.sign(b"x", 113, now()).unwrap();
     let r = v.verify(&spdu, now());
     assert_eq!(r.code(), "ok");
     assert!(r.relaxations.is_empty());
@@ -154,12 +158,12 @@ fn the_validity_relaxation_never_stretches_time() {
     let mut strict = verifier(&c, &[]);
     assert_eq!(
         strict
-            .verify(&c.signer.sign(b"x", 111, now()), now())
+            .verify(&c.signer.sign(b"x", 111, now()).unwrap(), now())
             .code(),
         "validity_not_inside_issuer"
     );
     let mut v = verifier(&c, &[Relaxation::ValidityNotNested]);
-    let spdu = c.signer.sign(b"x", 111, now());
+    let spdu = c.signer.sign(b"x", 111, now()).unwrap();
     let r = v.verify(&spdu, now());
     assert_eq!(r.code(), "ok");
     assert_eq!(
@@ -169,12 +173,15 @@ fn the_validity_relaxation_never_stretches_time() {
     // Two days on, the pseudonym is valid but its PCA is not: refused, from the cache too.
     let later = now().add_micros(2 * 86_400 * SEC);
     assert_eq!(
-        v.verify(&c.signer.sign(b"y", 111, later), later).code(),
+        v.verify(&c.signer.sign(b"y", 111, later).unwrap(), later)
+            .code(),
         "certificate_expired"
     );
     let mut fresh = verifier(&c, &[Relaxation::ValidityNotNested]);
     assert_eq!(
-        fresh.verify(&c.signer.sign(b"y", 111, later), later).code(),
+        fresh
+            .verify(&c.signer.sign(b"y", 111, later).unwrap(), later)
+            .code(),
         "certificate_expired"
     );
 }
@@ -183,7 +190,7 @@ fn the_validity_relaxation_never_stretches_time() {
 fn no_relaxation_accepts_a_bad_message_signature() {
     let c = chain(&[111], &[111, 113], 2);
     let mut v = verifier(&c, &Relaxation::ALL);
-    let mut spdu = c.signer.sign(b"x", 113, now());
+    let mut spdu = c.signer.sign(b"x", 113, now()).unwrap();
     let last = spdu.len() - 1;
     spdu[last] ^= 0x01;
     let r = v.verify(&spdu, now());

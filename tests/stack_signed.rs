@@ -21,7 +21,7 @@ use cv2x::testing::scenario::{Kind, MotionState, RunOptions, Scenario, run};
 use cv2x::time::Timestamp;
 
 const ALGS: [KeyAlg; 2] = [KeyAlg::EcdsaP256, KeyAlg::Sm2];
-const BSM_AID: u32 = 111;
+const BSM_AID: u64 = 111;
 
 const ORIGIN: Wgs84 = Wgs84 {
     lat_deg: 31.2,
@@ -113,7 +113,7 @@ fn signed_messages_are_accepted_and_warn_exactly_like_plain_ones() {
     for alg in ALGS {
         let (signer, st) = signed_stack(alg);
         let (signed, st) = approach(st, RxMeta::SPDU, |b, now| {
-            signer.sign_frame(b, BSM_AID, now).unwrap()
+            signer.sign(b, BSM_AID, now).unwrap()
         });
         assert_eq!(signed, plain, "{alg:?}: same warnings, poll by poll");
         let c = st.counters();
@@ -128,9 +128,7 @@ fn a_flipped_signature_byte_is_dropped_as_a_bad_signature() {
     for alg in ALGS {
         let (signer, mut st) = signed_stack(alg);
         let now = t(0.0);
-        let good = signer
-            .sign_frame(&stopped_car_bsm(0.0, 0), BSM_AID, now)
-            .unwrap();
+        let good = signer.sign(&stopped_car_bsm(0.0, 0), BSM_AID, now).unwrap();
         // The SPDU ends with the signature's s: flip a bit of its last octet.
         let mut bad = good.clone();
         *bad.last_mut().unwrap() ^= 0x01;
@@ -178,13 +176,13 @@ fn failures_keep_the_security_layers_reason() {
     let (signer, mut st) = signed_stack(KeyAlg::EcdsaP256);
     let frame = stopped_car_bsm(0.0, 0);
     // generated 11 s before it is received: older than the 10 s the policy allows
-    let old = signer.sign_frame(&frame, BSM_AID, t(0.0)).unwrap();
+    let old = signer.sign(&frame, BSM_AID, t(0.0)).unwrap();
     assert_eq!(
         st.ingest(&old, &RxMeta::SPDU, t(11.0)),
         Err(DropReason::Verify(VerifyFailure::TooOld))
     );
     // an AID the pseudonym is not permitted to sign
-    let other_aid = signer.sign_frame(&frame, 4000, t(0.0)).unwrap();
+    let other_aid = signer.sign(&frame, 4000, t(0.0)).unwrap();
     assert_eq!(
         st.ingest(&other_aid, &RxMeta::SPDU, t(0.0)),
         Err(DropReason::Verify(VerifyFailure::AidNotPermitted))
@@ -194,7 +192,7 @@ fn failures_keep_the_security_layers_reason() {
         .unwrap()
         .signer(&[u64::from(BSM_AID)])
         .unwrap();
-    let spdu = stranger.sign_frame(&frame, BSM_AID, t(0.0)).unwrap();
+    let spdu = stranger.sign(&frame, BSM_AID, t(0.0)).unwrap();
     assert_eq!(
         st.ingest(&spdu, &RxMeta::SPDU, t(0.0)),
         Err(DropReason::Verify(VerifyFailure::UnknownSigner))
@@ -217,7 +215,7 @@ fn a_frame_signed_under_the_aid_of_another_message_kind_is_dropped() {
         let frame = stopped_car_bsm(0.0, 0);
         // The pseudonym may sign RSMs (AID 3623), but this SPDU carries a BSM: refused, whatever
         // the DSMP packet said.
-        let spdu = signer.sign_frame(&frame, 3623, t(0.0)).unwrap();
+        let spdu = signer.sign(&frame, 3623, t(0.0)).unwrap();
         let meta = RxMeta {
             aid: Some(3623),
             ..RxMeta::SPDU
@@ -232,7 +230,7 @@ fn a_frame_signed_under_the_aid_of_another_message_kind_is_dropped() {
             "content_not_permitted"
         );
         // Under a BSM AID the same frame is accepted.
-        let spdu = signer.sign_frame(&frame, BSM_AID, t(0.0)).unwrap();
+        let spdu = signer.sign(&frame, BSM_AID, t(0.0)).unwrap();
         assert!(st.ingest(&spdu, &RxMeta::SPDU, t(0.0)).is_ok(), "{alg:?}");
         let c = *st.counters();
         assert_eq!((c.verify_failed, c.accepted), (1, 1), "{alg:?}");
@@ -328,7 +326,7 @@ fn a_second_message_from_the_same_signer_does_no_chain_work() {
         // verified (two key preparations, two certificate signatures) besides the message.
         signer.set_mode(SignerMode::Certificate);
         let first = signer
-            .sign_frame(&stopped_car_bsm(0.0, 0), BSM_AID, t(0.0))
+            .sign(&stopped_car_bsm(0.0, 0), BSM_AID, t(0.0))
             .unwrap();
         assert!(st.ingest(&first, &RxMeta::SPDU, t(0.0)).is_ok(), "{alg:?}");
         let (_, prepare, verify) = counts.take();
@@ -339,7 +337,7 @@ fn a_second_message_from_the_same_signer_does_no_chain_work() {
         for k in 1..5u8 {
             let ts = f64::from(k) * 0.1;
             let spdu = signer
-                .sign_frame(&stopped_car_bsm(ts, k), BSM_AID, t(ts))
+                .sign(&stopped_car_bsm(ts, k), BSM_AID, t(ts))
                 .unwrap();
             assert!(st.ingest(&spdu, &RxMeta::SPDU, t(ts)).is_ok(), "{alg:?}");
             assert_eq!(counts.take(), (1, 0, 1), "{alg:?}: message {k}");

@@ -102,7 +102,7 @@ fn signed_crl_through_the_export() {
             CV2X_OK
         );
         let verify = |v: *mut cv2x_verifier, t: Timestamp| {
-            let spdu = signer.sign(b"frame", 111, t);
+            let spdu = signer.sign(b"frame", 111, t).unwrap();
             let mut r = cv2x_verify_report::default();
             assert_eq!(
                 cv2x_verifier_verify(v, spdu.as_ptr(), spdu.len(), t.as_micros(), &mut r),
@@ -129,7 +129,7 @@ fn signed_crl_through_the_export() {
             serial: 1,
             entries: vec![(id10, t32 + 30 * 86_400)],
         };
-        let secured = crl_signer.sign(&crl.encode(), CRL_PSID, issued);
+        let secured = crl_signer.sign(&crl.encode(), CRL_PSID, issued).unwrap();
         let n = now().as_micros();
         assert_eq!(
             cv2x_verifier_add_signed_crl(v, secured.as_ptr(), secured.len(), n),
@@ -141,14 +141,16 @@ fn signed_crl_through_the_export() {
             cv2x_verifier_add_signed_crl(v, secured.as_ptr(), secured.len(), n),
             CV2X_ERR_SEC_DUPLICATE
         );
-        let again = crl_signer.sign(&crl.encode(), CRL_PSID, issued.add_micros(1_000_000));
+        let again = crl_signer
+            .sign(&crl.encode(), CRL_PSID, issued.add_micros(1_000_000))
+            .unwrap();
         assert_eq!(
             cv2x_verifier_add_signed_crl(v, again.as_ptr(), again.len(), n),
             CV2X_ERR_CRL_NOT_NEWER
         );
         assert_eq!(verify(v, now().add_micros(1_000_000)), CV2X_ERR_SEC_REVOKED);
         // signed by the pseudonym, not the CRACA's CRL signer
-        let by_pseudonym = signer.sign(&crl.encode(), CRL_PSID, issued);
+        let by_pseudonym = signer.sign(&crl.encode(), CRL_PSID, issued).unwrap();
         assert_ne!(
             cv2x_verifier_add_signed_crl(v, by_pseudonym.as_ptr(), by_pseudonym.len(), n),
             CV2X_OK

@@ -8,8 +8,8 @@ use std::sync::{Mutex, OnceLock};
 
 use cv2x::security::cert::KeyAlg;
 use cv2x::security::store::Crl;
-use cv2x::testing::pki::TestPki;
 use cv2x::security::{Config, Verifier, spdu};
+use cv2x::testing::pki::TestPki;
 use cv2x::time::Timestamp;
 use libfuzzer_sys::fuzz_target;
 

@@ -5,13 +5,13 @@
 //! Input: records of `op` (1 byte), `dt_ms` (i16, big-endian), then per op: 0/1 ingest plain /
 //! SPDU (`len` u16 + bytes), 2 ego state (8 bytes), 3 poll.
 #![no_main]
-use cv2x::apps::TurnSignal;
 use cv2x::fusion::EgoState;
 use cv2x::geo::Wgs84;
 use cv2x::net::PayloadKind;
 use cv2x::stack::{EgoUpdate, RxMeta, Stack, StackConfig};
-use cv2x::world::WorldConfig;
 use cv2x::time::Timestamp;
+use cv2x::world::TurnSignal;
+use cv2x::world::WorldConfig;
 use libfuzzer_sys::fuzz_target;
 
 const MAX_EVENTS: usize = 64;

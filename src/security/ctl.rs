@@ -747,7 +747,7 @@ mod tests {
             for aids in [[32], [33]] {
                 let signer = pki.signer(&aids).unwrap();
                 v.add_certificate(signer.certificate()).unwrap();
-                let spdu = signer.sign(b"x", aids[0], now());
+                let spdu = signer.sign(b"x", aids[0], now()).unwrap();
                 assert_eq!(v.verify(&spdu, now()).code(), "ok");
             }
 

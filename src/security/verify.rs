@@ -237,7 +237,7 @@ enum SignerCert<K> {
 /// verifier.add_certificate(pki.ca_cert()).unwrap();
 /// verifier.add_certificate(signer.certificate()).unwrap();
 ///
-/// let spdu = signer.sign(b"frame", 32, now);
+/// let spdu = signer.sign(b"frame", 32, now).unwrap();
 /// let report = verifier.verify(&spdu, now);
 /// assert_eq!(report.code(), "ok");
 /// assert_eq!(report.payload, Some(&b"frame"[..]));

@@ -4,6 +4,7 @@
 mod out;
 mod codec;
 mod ctl;
+mod drive;
 
 use std::process::ExitCode;
 
@@ -27,7 +28,8 @@ commands:\n\
   spdu verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a signed message\n\
   ctl inspect FILE                      signed CA certificate list (TDCL) -> JSON\n\
   ctl verify --trust ROOT [--at T] FILE verify a trust list and load the CA certificates it carries\n\
-  pki init [--alg sm2|p256] [--seed S] DIR     write a lab PKI: root, CA, signer certificate and key\n";
+  pki init [--alg sm2|p256] [--seed S] [--pseudonyms N] DIR   write a lab PKI: root, CA, signer (and a pseudonym pool)\n\
+  drive [--pki DIR] [--change-every S] DRIVE.jsonl   the host vehicle on a drive log: one JSON line per message sent\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         "cert" | "spdu" => security::run(cmd, rest),
         "ctl" => ctl::run(rest),
         "pki" => pki::run(rest),
+        "drive" => drive::run(rest),
         _ => Err(format!("unknown command `{cmd}`\n{USAGE}")),
     };
     match result {

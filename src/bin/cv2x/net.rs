@@ -600,7 +600,7 @@ fn send(o: &Options) -> Result<ExitCode, String> {
                     SignerMode::Digest
                 });
                 let spdu = s
-                    .sign_frame(bytes, aid.0, timestamp(SystemTime::now()))
+                    .sign(bytes, u64::from(aid.0), timestamp(SystemTime::now()))
                     .map_err(|e| format!("{path}:{n}: signing: {e}"))?;
                 signed = frame(o, *aid, &spdu).map_err(|e| format!("{path}:{n}: {e}"))?;
                 &signed

@@ -48,7 +48,8 @@ pub trait MessageSigner {
 /// [`TestPki::signer`](crate::testing::pki::TestPki::signer)) signs scenario messages.
 impl MessageSigner for crate::security::SpduSigner {
     fn sign(&mut self, payload: &[u8], aid: u32, at: Timestamp) -> Result<Vec<u8>, SignFailure> {
-        self.sign_frame(payload, aid, at).map_err(|_| SignFailure)
+        crate::security::SpduSigner::sign(self, payload, u64::from(aid), at)
+            .map_err(|_| SignFailure)
     }
 }
 
