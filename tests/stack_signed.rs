@@ -190,7 +190,7 @@ fn failures_keep_the_security_layers_reason() {
     // a signer from another PKI: its digest names no known certificate
     let stranger = TestPki::new(KeyAlg::EcdsaP256, b"another pki", t(0.0))
         .unwrap()
-        .signer(&[u64::from(BSM_AID)])
+        .signer(&[BSM_AID])
         .unwrap();
     let spdu = stranger.sign(&frame, BSM_AID, t(0.0)).unwrap();
     assert_eq!(
@@ -317,7 +317,7 @@ fn a_second_message_from_the_same_signer_does_no_chain_work() {
         let mut v = Verifier::with_backend(backend, SecConfig::default());
         v.add_trust_anchor(pki.root_cert()).unwrap();
         v.add_certificate(pki.ca_cert()).unwrap();
-        let mut signer = pki.signer(&[u64::from(BSM_AID)]).unwrap();
+        let mut signer = pki.signer(&[BSM_AID]).unwrap();
         let mut st = stack(true);
         st.set_verifier(Box::new(v));
         counts.take();
