@@ -21,10 +21,11 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use cv2x::VehicleState;
 use cv2x::codec::Uper;
 use cv2x::geo::{EnuFrame, Wgs84};
 use cv2x::msg::v2020 as m;
-use cv2x::stack::{EgoUpdate, RxMeta, SpduVerifier, Stack, StackConfig};
+use cv2x::stack::{RxMeta, SpduVerifier, Stack, StackConfig};
 use cv2x::testing::scenario::build::{self, Participant, VehicleInfo};
 use cv2x::testing::scenario::{Kind, MessageSigner, MotionState, Signal};
 use cv2x::time::Timestamp;
@@ -164,10 +165,10 @@ fn traffic(signer: &mut Option<Box<dyn MessageSigner>>, n: usize) -> Vec<Step> {
     steps
 }
 
-fn ego(k: usize) -> EgoUpdate {
+fn ego(k: usize) -> VehicleState {
     let frame = EnuFrame::new(ORIGIN).expect("origin");
     let w = frame.wgs84_from_enu(&nalgebra::Vector3::new(-1.75, -40.0, 0.0));
-    EgoUpdate::new(t(k), w, 0.0, 0.0, Some(build::EGO_ID))
+    VehicleState::new(t(k), w.lat_deg, w.lon_deg, 0.0, 0.0).with_accuracy(0.5, 1.0)
 }
 
 /// Runs `n` steps from step `start`; returns the number of messages ingested.
@@ -192,7 +193,9 @@ fn config() -> StackConfig {
 }
 
 fn new_stack() -> Stack {
-    Stack::new(config()).expect("stack")
+    let mut s = Stack::new(config()).expect("stack");
+    s.set_temporary_id(Some(build::EGO_ID));
+    s
 }
 
 /// A named signer and the verifier that goes with it.

@@ -24,7 +24,8 @@
 //!
 //! | you want to | use |
 //! |---|---|
-//! | run the stack: messages and ego state in, warnings out | [`Stack`], [`StackConfig`], [`RxMeta`], [`EgoUpdate`], [`Event`], [`ActiveWarning`] |
+//! | run the stack: messages and ego state in, warnings out | [`Stack`], [`StackConfig`], [`RxMeta`], [`VehicleState`], [`Event`], [`ActiveWarning`] |
+//! | put the ego on the air: BSM, SSM, pseudonyms, signing | [`host::HostVehicle`], [`Stack::set_host`], [`Stack::transmissions`] |
 //! | read what a warning says | [`Warning`], [`AppId`], [`Level`], [`Target`], [`Advice`] |
 //! | decode and encode messages | [`msg::v2020::MessageFrame`] (and `v2017`), the [`Uper`] trait, [`codec::DecodeError`] |
 //! | verify and sign secured messages | [`security::Verifier`], [`security::SpduSigner`], [`security::Report`] |
@@ -111,9 +112,11 @@ pub use apps::{Advice, AppId, Level, Target, Warning};
 #[cfg(feature = "stack")]
 pub use geo::Wgs84;
 #[cfg(feature = "stack")]
+pub use host::VehicleState;
+#[cfg(feature = "stack")]
 pub use stack::{
-    ActiveWarning, DropReason, EgoUpdate, Event, Ingested, RxMeta, Stack, StackConfig,
-    StackCounters, StackError, WarningChange,
+    ActiveWarning, DropReason, Event, Ingested, RxMeta, Stack, StackConfig, StackCounters,
+    StackError, WarningChange,
 };
 
 /// The version of this crate (`CARGO_PKG_VERSION`), for the C ABI and tools.

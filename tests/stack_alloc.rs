@@ -9,9 +9,10 @@
 
 use std::alloc::System;
 
+use cv2x::VehicleState;
 use cv2x::codec::Uper;
 use cv2x::geo::{EnuFrame, Wgs84};
-use cv2x::stack::{EgoUpdate, Event, RxMeta, Stack, StackConfig};
+use cv2x::stack::{Event, RxMeta, Stack, StackConfig};
 use cv2x::testing::scenario::build::{self, Participant, VehicleInfo};
 use cv2x::testing::scenario::{Kind, MotionState, RsiItem, Signal};
 use cv2x::time::Timestamp;
@@ -162,13 +163,16 @@ fn main() {
         ],
     );
     let mut stack = Stack::new(StackConfig::default().with_origin(ORIGIN)).unwrap();
+    stack.set_temporary_id(Some(*b"EGO-CAR1"));
     let mut allocations = 0usize;
     let mut bytes = 0usize;
     let (mut raised, mut cleared, mut events) = (0usize, 0usize, 0usize);
     for k in 0..WARM_UP + MEASURED {
         let now = at(k);
         let ego = frame.wgs84_from_enu(&nalgebra::Vector3::new(1.75, ego_y(k), 0.0));
-        let _ = stack.set_ego(&EgoUpdate::new(now, ego, 0.0, 13.0, Some(*b"EGO-CAR1")));
+        let state =
+            VehicleState::new(now, ego.lat_deg, ego.lon_deg, 0.0, 13.0).with_accuracy(0.5, 1.0);
+        let _ = stack.set_ego(&state);
         for m in traffic(&frame, &signal, k) {
             let _ = stack.ingest(&m, &RxMeta::PLAIN, now);
         }

@@ -4,12 +4,13 @@
 
 use std::borrow::Cow;
 
+use cv2x::VehicleState;
 use cv2x::apps::Level;
 use cv2x::codec::Uper;
 use cv2x::geo::{EnuFrame, Wgs84};
 use cv2x::msg::v2020 as m;
 use cv2x::stack::{
-    DropReason, EgoUpdate, Event, RxMeta, SpduVerifier, Stack, StackConfig, Verified, VerifyFailure,
+    DropReason, Event, RxMeta, SpduVerifier, Stack, StackConfig, Verified, VerifyFailure,
 };
 use cv2x::testing::scenario::build::{self, Participant, VehicleInfo};
 use cv2x::testing::scenario::{Kind, MotionState, Signal, TimingForm};
@@ -35,12 +36,15 @@ fn at(x: f64, y: f64) -> Wgs84 {
     frame().wgs84_from_enu(&nalgebra::Vector3::new(x, y, 0.0))
 }
 
-fn ego(ts: f64, y: f64, speed: f64) -> EgoUpdate {
-    EgoUpdate::new(t(ts), at(0.0, y), 0.0, speed, Some(build::EGO_ID))
+fn ego(ts: f64, y: f64, speed: f64) -> VehicleState {
+    let p = at(0.0, y);
+    VehicleState::new(t(ts), p.lat_deg, p.lon_deg, 0.0, speed).with_accuracy(0.5, 1.0)
 }
 
 fn stack() -> Stack {
-    Stack::new(StackConfig::default().with_origin(ORIGIN)).unwrap()
+    let mut s = Stack::new(StackConfig::default().with_origin(ORIGIN)).unwrap();
+    s.set_temporary_id(Some(build::EGO_ID));
+    s
 }
 
 fn state(y: f64, speed: f64) -> MotionState {
@@ -256,12 +260,11 @@ impl SpduVerifier for StripHeader {
         _now: Timestamp,
     ) -> Result<Verified<'a>, VerifyFailure> {
         match spdu {
-            [0x03, 0x81, rest @ ..] => Ok(Verified {
-                payload: Cow::Borrowed(rest),
-                psid: Some(111),
-                signer: None,
-                generation_time: None,
-            }),
+            [0x03, 0x81, rest @ ..] => {
+                let mut v = Verified::new(Cow::Borrowed(rest));
+                v.psid = Some(111);
+                Ok(v)
+            }
             [0x03, ..] => Err(VerifyFailure::BadSignature),
             _ => Err(VerifyFailure::Malformed),
         }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use cv2x::VehicleState;
 use cv2x::apps::{AppId, Warning};
 use cv2x::codec::Uper;
 use cv2x::geo::{EnuFrame, Wgs84};
@@ -13,7 +14,7 @@ use cv2x::security::cert::{CurvePoint, KeyAlg};
 use cv2x::security::crypto::{Backend, SoftwareBackend, SoftwareKey};
 use cv2x::security::sign::SignerMode;
 use cv2x::security::{Config as SecConfig, SecurityError, SpduSigner, Verifier};
-use cv2x::stack::{DropReason, EgoUpdate, Event, RxMeta, Stack, StackConfig, VerifyFailure};
+use cv2x::stack::{DropReason, Event, RxMeta, Stack, StackConfig, VerifyFailure};
 use cv2x::testing::pki::TestPki;
 use cv2x::testing::pki::{TEST_PKI_SEED, test_pair};
 use cv2x::testing::scenario::build::{self, VehicleInfo};
@@ -58,12 +59,14 @@ fn stopped_car_bsm(ts: f64, count: u8) -> Vec<u8> {
 }
 
 fn stack(require_signatures: bool) -> Stack {
-    Stack::new(
+    let mut s = Stack::new(
         StackConfig::default()
             .with_origin(ORIGIN)
             .with_require_signatures(require_signatures),
     )
-    .unwrap()
+    .unwrap();
+    s.set_temporary_id(Some(build::EGO_ID));
+    s
 }
 
 /// A stack requiring signatures with the test PKI's verifier for `alg`, and the matching signer.
@@ -72,6 +75,11 @@ fn signed_stack(alg: KeyAlg) -> (SpduSigner, Stack) {
     let mut st = stack(true);
     st.set_verifier(Box::new(verifier));
     (signer, st)
+}
+
+/// The ego at `p` heading north at `speed_mps`.
+fn ego(now: Timestamp, p: Wgs84, speed_mps: f64) -> VehicleState {
+    VehicleState::new(now, p.lat_deg, p.lon_deg, 0.0, speed_mps).with_accuracy(0.5, 1.0)
 }
 
 /// The ego driving north at 20 m/s towards the stopped car, 10 Hz for 2 s; `seal` turns each
@@ -85,15 +93,7 @@ fn approach(
     for k in 0..=20u8 {
         let ts = f64::from(k) * 0.1;
         let now = t(ts);
-        stack
-            .set_ego(&EgoUpdate::new(
-                now,
-                at(0.0, 20.0 * ts),
-                0.0,
-                20.0,
-                Some(build::EGO_ID),
-            ))
-            .unwrap();
+        stack.set_ego(&ego(now, at(0.0, 20.0 * ts), 20.0)).unwrap();
         let bytes = seal(&stopped_car_bsm(ts, k), now);
         stack.ingest(&bytes, &meta, now).unwrap();
         stack.poll(now).for_each(drop);

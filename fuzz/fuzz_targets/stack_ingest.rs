@@ -5,10 +5,10 @@
 //! Input: records of `op` (1 byte), `dt_ms` (i16, big-endian), then per op: 0/1 ingest plain /
 //! SPDU (`len` u16 + bytes), 2 ego state (8 bytes), 3 poll.
 #![no_main]
-use cv2x::fusion::EgoState;
+use cv2x::VehicleState;
 use cv2x::geo::Wgs84;
 use cv2x::net::PayloadKind;
-use cv2x::stack::{EgoUpdate, RxMeta, Stack, StackConfig};
+use cv2x::stack::{RxMeta, Stack, StackConfig};
 use cv2x::time::Timestamp;
 use cv2x::world::TurnSignal;
 use cv2x::world::WorldConfig;
@@ -38,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut stack) = Stack::new(config) else {
         return;
     };
+    stack.set_temporary_id(Some(*b"EGO\0\0\0\0\x01"));
     let tracker_bytes = stack.tracker().capacity_bytes();
     let mut now = Timestamp::from_unix_utc_millis(1_772_352_000_000);
     let mut d = data;
@@ -65,28 +66,23 @@ fuzz_target!(|data: &[u8]| {
                 let Some(e) = take(&mut d, 8) else { break };
                 let dlat = f64::from(i16::from_be_bytes([e[0], e[1]])) * 1e-5;
                 let dlon = f64::from(i16::from_be_bytes([e[2], e[3]])) * 1e-5;
-                let _ = stack.set_ego(&EgoUpdate {
-                    state: EgoState {
-                        time: now,
-                        lat_deg: 39.9 + dlat,
-                        lon_deg: 116.4 + dlon,
-                        alt_m: 0.0,
-                        heading_deg: f64::from(u16::from_be_bytes([e[4], e[5]])) * 0.01,
-                        speed_mps: f64::from(e[6]) * 0.2,
-                        yaw_rate_rps: f64::from(e[7] as i8) * 0.01,
-                        position_sigma_m: 0.5,
-                        heading_sigma_deg: 1.0,
-                        length_m: 4.8,
-                        width_m: 1.9,
-                        vehicle_id: Some(*b"EGO\0\0\0\0\x01"),
-                    },
-                    accel_mps2: f64::from(e[7] as i8) * 0.05,
-                    turn_signal: match e[7] % 3 {
-                        0 => TurnSignal::None,
-                        1 => TurnSignal::Left,
-                        _ => TurnSignal::Right,
-                    },
+                let mut state = VehicleState::new(
+                    now,
+                    39.9 + dlat,
+                    116.4 + dlon,
+                    f64::from(u16::from_be_bytes([e[4], e[5]])) * 0.01,
+                    f64::from(e[6]) * 0.2,
+                )
+                .with_accuracy(0.5, 1.0);
+                state.yaw_rate_dps = Some(-f64::from(e[7] as i8) * 0.01f64.to_degrees());
+                state.accel_long_mps2 = Some(f64::from(e[7] as i8) * 0.05);
+                state.set_turn_signal(match e[7] % 4 {
+                    0 => TurnSignal::None,
+                    1 => TurnSignal::Left,
+                    2 => TurnSignal::Right,
+                    _ => TurnSignal::Hazard,
                 });
+                let _ = stack.set_ego(&state);
             }
             _ => {
                 let n = stack.poll(now).count();

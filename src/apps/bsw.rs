@@ -129,7 +129,7 @@ fn signal_sign(s: TurnSignal) -> Option<f64> {
     match s {
         TurnSignal::Left => Some(1.0),
         TurnSignal::Right => Some(-1.0),
-        TurnSignal::None => None,
+        TurnSignal::None | TurnSignal::Hazard => None,
     }
 }
 

@@ -16,7 +16,7 @@
 //!
 //! - [`VehicleState`] ([`state`]): the one ego input, SI units, `Option` = not available;
 //!   the same type feeds fusion ([`VehicleState::fusion_ego`]) and the applications
-//!   ([`VehicleState::turn_indicator`]).
+//!   ([`VehicleState::turn_signal`]).
 //! - [`HostVehicle`] ([`vehicle`]): sans-IO. [`HostVehicle::update`] takes states,
 //!   [`HostVehicle::poll`] returns what is due at a given time, [`HostVehicle::next_due`] when
 //!   to call again. BSMs go at 10 Hz (the baseline), stretched by the [`rate`] policy under
@@ -63,8 +63,8 @@ pub use pseudonym::{PseudonymPolicy, RandomSource, SeededRandom};
 pub use rate::{RateConfig, RatePolicy};
 pub use state::{
     AccuracyEllipse, Brakes, ControlState, EmergencyState, Events, Field, FieldSet, FixQuality,
-    GnssFix, InputError, LightBar, Lights, Problem, Response, TransmissionState, TurnIndicator,
-    VehicleClass, VehicleSize, VehicleState,
+    GnssFix, InputError, LightBar, Lights, Problem, Response, TransmissionState, VehicleClass,
+    VehicleSize, VehicleState,
 };
 pub use vehicle::{
     Accepted, BsmAids, ConfigItem, HeadingLatch, HostConfig, HostCounters, HostError, HostVehicle,

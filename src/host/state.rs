@@ -28,6 +28,7 @@
 //! only time going backwards rejects a whole sample.
 use crate::fusion::EgoState;
 use crate::time::Timestamp;
+use crate::world::TurnSignal;
 
 /// One sample of the host vehicle's state.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -302,20 +303,6 @@ flag_set!(
     }
 );
 
-/// The turn indicator the lights show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum TurnIndicator {
-    /// Neither side (or lights unknown).
-    #[default]
-    None,
-    /// Left.
-    Left,
-    /// Right.
-    Right,
-    /// Both sides: hazard lights.
-    Hazard,
-}
-
 /// Outer dimensions, m.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VehicleSize {
@@ -577,6 +564,53 @@ impl VehicleState {
         }
     }
 
+    /// A vehicle at (`lat_deg`, `lon_deg`) (a 3-D fix at `time`) heading `heading_deg` at
+    /// `speed_mps`; everything else not available.
+    pub fn new(
+        time: Timestamp,
+        lat_deg: f64,
+        lon_deg: f64,
+        heading_deg: f64,
+        speed_mps: f64,
+    ) -> Self {
+        VehicleState {
+            gnss: Some(GnssFix::new(time, lat_deg, lon_deg)),
+            heading_deg: Some(heading_deg),
+            speed_mps: Some(speed_mps),
+            ..VehicleState::at(time)
+        }
+    }
+
+    /// With a circular position accuracy of `position_sigma_m` (one standard deviation) and a
+    /// heading accuracy of `heading_sigma_deg` (one standard deviation; kept as its 95 % bound).
+    pub fn with_accuracy(mut self, position_sigma_m: f64, heading_sigma_deg: f64) -> Self {
+        if let Some(fix) = self.gnss.as_mut() {
+            fix.ellipse = Some(AccuracyEllipse {
+                semi_major_m: position_sigma_m,
+                semi_minor_m: position_sigma_m,
+                orientation_deg: 0.0,
+            });
+        }
+        self.heading_accuracy_deg_95 = Some(1.96 * heading_sigma_deg);
+        self
+    }
+
+    /// Sets the turn indicators in [`VehicleState::lights`] (the other lights as they were).
+    pub fn set_turn_signal(&mut self, signal: TurnSignal) {
+        let mut l = self.lights.unwrap_or_default();
+        l.set(
+            Lights::LEFT_TURN | Lights::RIGHT_TURN | Lights::HAZARD,
+            false,
+        );
+        match signal {
+            TurnSignal::None => {}
+            TurnSignal::Left => l.set(Lights::LEFT_TURN, true),
+            TurnSignal::Right => l.set(Lights::RIGHT_TURN, true),
+            TurnSignal::Hazard => l.set(Lights::HAZARD, true),
+        }
+        self.lights = Some(l);
+    }
+
     /// Visits every value with its problem, in [`Field`] order.
     fn problems(&self, mut f: impl FnMut(Field, Problem)) {
         let mut report = |field: Field, p: Option<Problem>| {
@@ -711,14 +745,14 @@ impl VehicleState {
         self.gnss.as_ref().filter(|g| g.quality.has_position())
     }
 
-    /// The turn indicator the lights show (hazard lights win over a turn signal).
-    pub fn turn_indicator(&self) -> TurnIndicator {
+    /// What the turn indicators show (hazard lights win over a turn signal).
+    pub fn turn_signal(&self) -> TurnSignal {
         match self.lights {
-            Some(l) if l.contains(Lights::HAZARD) => TurnIndicator::Hazard,
-            Some(l) if l.contains(Lights::LEFT_TURN | Lights::RIGHT_TURN) => TurnIndicator::Hazard,
-            Some(l) if l.contains(Lights::LEFT_TURN) => TurnIndicator::Left,
-            Some(l) if l.contains(Lights::RIGHT_TURN) => TurnIndicator::Right,
-            _ => TurnIndicator::None,
+            Some(l) if l.contains(Lights::HAZARD) => TurnSignal::Hazard,
+            Some(l) if l.contains(Lights::LEFT_TURN | Lights::RIGHT_TURN) => TurnSignal::Hazard,
+            Some(l) if l.contains(Lights::LEFT_TURN) => TurnSignal::Left,
+            Some(l) if l.contains(Lights::RIGHT_TURN) => TurnSignal::Right,
+            _ => TurnSignal::None,
         }
     }
 
@@ -815,22 +849,22 @@ mod tests {
     }
 
     #[test]
-    fn flags_and_turn_indicator() {
+    fn flags_and_turn_signal() {
         let mut l = Lights::LEFT_TURN | Lights::LOW_BEAM;
         assert!(l.contains(Lights::LEFT_TURN) && !l.contains(Lights::HAZARD));
         let s = VehicleState {
             lights: Some(l),
             ..sample()
         };
-        assert_eq!(s.turn_indicator(), TurnIndicator::Left);
+        assert_eq!(s.turn_signal(), TurnSignal::Left);
         l.set(Lights::HAZARD, true);
         assert_eq!(
             VehicleState {
                 lights: Some(l),
                 ..sample()
             }
-            .turn_indicator(),
-            TurnIndicator::Hazard
+            .turn_signal(),
+            TurnSignal::Hazard
         );
         assert_eq!(
             Events::from_name("hard_braking"),

@@ -46,6 +46,26 @@ pub struct HeaderInfo<'a> {
     pub requested_certificate: Option<&'a [u8]>,
 }
 
+impl<'a> HeaderInfo<'a> {
+    /// The certificates a peer asks for in this header (`p2pcdLearningRequest` first, then the
+    /// `inlineP2pcdRequest` list), by HashedId3. A malformed list yields nothing of it.
+    pub fn certificate_requests(&self) -> impl Iterator<Item = HashedId3> + 'a {
+        let list = self
+            .inline_p2pcd_request
+            .and_then(|body| {
+                let mut r = Reader::new(body);
+                let n = r.count(3).ok()?;
+                let items = r.take(n.checked_mul(3)?).ok()?;
+                r.finish().ok()?;
+                Some(items)
+            })
+            .unwrap_or(&[]);
+        self.p2pcd_learning_request
+            .into_iter()
+            .chain(list.chunks_exact(3).map(|c| [c[0], c[1], c[2]]))
+    }
+}
+
 /// `SignedDataPayload`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Payload<'a> {
@@ -344,4 +364,33 @@ pub fn encode_signed(
     }
     signature.encode(&mut w);
     w.into_bytes()
+}
+
+#[cfg(test)]
+mod request_tests {
+    use super::*;
+
+    #[test]
+    fn certificate_requests_come_from_the_learning_request_and_the_inline_list() {
+        // SequenceOfHashedId3: quantity (one length octet, then 2) and two HashedId3.
+        let list = [0x01, 0x02, 1, 2, 3, 4, 5, 6];
+        let h = HeaderInfo {
+            p2pcd_learning_request: Some([9, 9, 9]),
+            inline_p2pcd_request: Some(&list),
+            ..HeaderInfo::default()
+        };
+        let ids: Vec<HashedId3> = h.certificate_requests().collect();
+        assert_eq!(ids, [[9, 9, 9], [1, 2, 3], [4, 5, 6]]);
+        // A count the bytes cannot hold, or trailing bytes: the list is ignored.
+        for bad in [
+            &[0x01, 0x03, 1, 2, 3, 4, 5, 6][..],
+            &[0x01, 0x01, 1, 2, 3, 4][..],
+        ] {
+            let h = HeaderInfo {
+                inline_p2pcd_request: Some(bad),
+                ..HeaderInfo::default()
+            };
+            assert_eq!(h.certificate_requests().count(), 0, "{bad:?}");
+        }
+    }
 }

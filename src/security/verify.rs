@@ -43,7 +43,7 @@ use super::crypto::{Backend, SM2_DEFAULT_ID, SoftwareBackend, sm2_za};
 use super::error::{Result, SecurityError};
 use super::region;
 use super::relax::{Relaxation, RelaxationCounts, RelaxationSet};
-use super::spdu::{self, Content, Payload, SignedData, Signer};
+use super::spdu::{self, Content, HeaderInfo, Payload, SignedData, Signer};
 use super::store::{
     CRL_PSID, CertCache, CertPool, Crl, CrlError, ReplayWindow, Revocation, UnknownSigners,
     VerifiedCert,
@@ -176,6 +176,9 @@ pub struct Report<'a> {
     /// The relaxations of [`Config::relax`] the signer's chain relied on (empty: the chain is
     /// consistent under strict IEEE 1609.2).
     pub relaxations: RelaxationSet,
+    /// The header of the verified message (set only on success): its peer-to-peer certificate
+    /// requests are in [`HeaderInfo::certificate_requests`].
+    pub header: Option<HeaderInfo<'a>>,
 }
 
 impl Report<'_> {
@@ -190,6 +193,7 @@ impl Report<'_> {
             chain: ChainStatus::NotChecked,
             certificate_request: None,
             relaxations: RelaxationSet::EMPTY,
+            header: None,
         }
     }
 
@@ -557,6 +561,7 @@ impl<B: Backend> Verifier<B> {
         let payload = self.run(&sd, now, &mut rep);
         if rep.result.is_ok() {
             rep.payload = payload;
+            rep.header = Some(sd.header);
             self.counts.record(rep.relaxations);
         }
         rep

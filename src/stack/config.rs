@@ -31,6 +31,9 @@ pub struct StackConfig {
     pub max_observations_per_message: usize,
     /// Warnings followed at once (default 256; more are not raised, and counted).
     pub max_active_warnings: usize,
+    /// Messages to send kept until [`Stack::transmissions`](super::Stack::transmissions) takes
+    /// them (default 64; older ones are dropped and counted).
+    pub max_transmissions: usize,
     /// Report drops as events (default true).
     pub report_drops: bool,
     /// Report an [`Event::Objects`](super::Event::Objects) each poll (default true).
@@ -48,6 +51,7 @@ impl Default for StackConfig {
             max_events: 1024,
             max_observations_per_message: 512,
             max_active_warnings: 256,
+            max_transmissions: 64,
             report_drops: true,
             report_objects: true,
         }

@@ -73,6 +73,8 @@ pub enum StoreKind {
     Observations,
     /// The table of active warnings.
     Warnings,
+    /// The queue of messages to send.
+    Transmissions,
 }
 
 /// Why a message, or part of one, was dropped. Every drop is counted in [`StackCounters`] and,
@@ -114,9 +116,13 @@ pub enum DropReason {
     /// `poll` or `set_ego` was called with a time before the previous one.
     #[error("time went backwards")]
     TimeWentBackwards,
-    /// An ego state was rejected (non-finite, out of range, out of sequence).
+    /// An ego state was rejected (no usable position or heading, out of range, out of
+    /// sequence).
     #[error("ego state rejected")]
     EgoRejected,
+    /// The host vehicle could not build, sign or frame a message due (see its counters).
+    #[error("a message to send could not be built")]
+    TransmitFailed,
 }
 
 /// Counters since the stack was created.
@@ -185,6 +191,14 @@ pub struct StackCounters {
     pub time_went_backwards: u64,
     /// Ego states rejected.
     pub ego_rejected: u64,
+    /// Messages the host vehicle sent (taken from it at a poll).
+    pub transmitted: u64,
+    /// Messages due that could not be built, signed or framed.
+    pub transmit_failed: u64,
+    /// Messages to send dropped because the queue was full.
+    pub transmissions_dropped: u64,
+    /// Certificate requests of verified messages handed to the host vehicle.
+    pub certificate_requests: u64,
 }
 
 /// How full the bounded stores are (see [`Stack::usage`](super::Stack::usage)).
@@ -207,4 +221,6 @@ pub struct Usage {
     pub events: usize,
     /// Active warnings.
     pub warnings: usize,
+    /// Messages waiting to be sent.
+    pub transmissions: usize,
 }

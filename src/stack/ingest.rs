@@ -52,6 +52,12 @@ impl Stack {
             match v.verify(bytes, now) {
                 Ok(ok) => {
                     self.counters.verified += 1;
+                    if !ok.certificate_requests.is_empty() {
+                        if let Some(h) = self.host.as_mut() {
+                            h.certificate_requested(ok.certificate_requests.as_slice());
+                            self.counters.certificate_requests += 1;
+                        }
+                    }
                     (ok.payload, ok.psid)
                 }
                 Err(f) => return Err(self.dropped(DropReason::Verify(f), now)),

@@ -45,6 +45,7 @@ use alloc::vec::Vec;
 use crate::apps::{ObjectApp, RoadApp, Warning, object_apps, road_apps};
 use crate::fusion::{EgoState, FusedObject, FusionError, Observation, Tracker};
 use crate::geo::{EnuFrame, Wgs84};
+use crate::host::{HostVehicle, Transmission, VehicleState};
 use crate::net::PayloadKind;
 use crate::time::Timestamp;
 use crate::world::{Ego, LaneMatch, Taken, TurnSignal, VehicleFlags, World};
@@ -59,7 +60,7 @@ pub mod verify;
 pub use config::StackConfig;
 pub use events::{DropReason, Event, StackCounters, StoreKind, Usage, WarningChange};
 pub use lifecycle::ActiveWarning;
-pub use verify::{SpduVerifier, Verified, VerifyFailure};
+pub use verify::{CertificateRequests, SpduVerifier, Verified, VerifyFailure};
 
 use lifecycle::Lifecycle;
 
@@ -93,47 +94,13 @@ impl RxMeta {
 
 pub use crate::world::Ingested;
 
-/// The ego's state as the stack takes it: the positioning fix plus what the applications need
-/// beyond it.
+/// The ego as the stack keeps it between polls: the fusion core's view of the fix and what
+/// the applications need beyond it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EgoUpdate {
-    /// Positioning fix (time, position, heading, speed, yaw rate, size, own vehicle id).
-    pub state: EgoState,
-    /// Longitudinal acceleration, m/s².
-    pub accel_mps2: f64,
-    /// Turn signal.
-    pub turn_signal: TurnSignal,
-}
-
-impl EgoUpdate {
-    /// A passenger car (4.8 m × 1.9 m, position σ 0.5 m, heading σ 1°) at `position`, driving
-    /// straight at constant speed, no turn signal.
-    pub fn new(
-        time: Timestamp,
-        position: Wgs84,
-        heading_deg: f64,
-        speed_mps: f64,
-        vehicle_id: Option<[u8; 8]>,
-    ) -> Self {
-        EgoUpdate {
-            state: EgoState {
-                time,
-                lat_deg: position.lat_deg,
-                lon_deg: position.lon_deg,
-                alt_m: position.alt_m,
-                heading_deg,
-                speed_mps,
-                yaw_rate_rps: 0.0,
-                position_sigma_m: 0.5,
-                heading_sigma_deg: 1.0,
-                length_m: 4.8,
-                width_m: 1.9,
-                vehicle_id,
-            },
-            accel_mps2: 0.0,
-            turn_signal: TurnSignal::None,
-        }
-    }
+struct EgoInput {
+    state: EgoState,
+    accel_mps2: f64,
+    turn_signal: TurnSignal,
 }
 
 /// Errors creating a stack.
@@ -151,7 +118,10 @@ pub struct Stack {
     world: World,
     tracker: Tracker,
     verifier: Option<Box<dyn SpduVerifier>>,
-    ego: Option<EgoUpdate>,
+    ego: Option<EgoInput>,
+    temporary_id: Option<[u8; 8]>,
+    host: Option<HostVehicle>,
+    transmissions: VecDeque<Transmission>,
     anchored: bool,
     object_apps: Vec<Box<dyn ObjectApp>>,
     road_apps: Vec<Box<dyn RoadApp>>,
@@ -187,6 +157,9 @@ impl Stack {
             tracker,
             verifier: None,
             ego: None,
+            temporary_id: None,
+            host: None,
+            transmissions: VecDeque::with_capacity(config.max_transmissions.min(1024)),
             anchored: false,
             object_apps: object_apps(),
             road_apps: road_apps(),
@@ -207,6 +180,37 @@ impl Stack {
     /// Sets the verifier for secured messages.
     pub fn set_verifier(&mut self, v: Box<dyn SpduVerifier>) {
         self.verifier = Some(v);
+    }
+
+    /// Puts the ego on the air: from now on the ego states given to [`Stack::set_ego`] and the
+    /// onboard tracks given to [`Stack::add_onboard_tracks`] also feed `host`, each poll
+    /// collects the messages it has due (BSM, SSM; signed when it has a pseudonym pool) into
+    /// [`Stack::transmissions`], and certificate requests in verified messages reach it. The
+    /// ego's temporary id is then the host vehicle's (it changes with its pseudonyms).
+    pub fn set_host(&mut self, host: HostVehicle) {
+        self.host = Some(host);
+    }
+
+    /// The host vehicle, when the ego is on the air.
+    pub fn host(&self) -> Option<&HostVehicle> {
+        self.host.as_ref()
+    }
+
+    /// The host vehicle, to change its rate inputs or pseudonym pool.
+    pub fn host_mut(&mut self) -> Option<&mut HostVehicle> {
+        self.host.as_mut()
+    }
+
+    /// The ego's temporary id when it does not transmit through [`Stack::set_host`] (its own
+    /// messages and the roadside's reports carrying it are then recognised).
+    pub fn set_temporary_id(&mut self, id: Option<[u8; 8]>) {
+        self.temporary_id = id;
+    }
+
+    /// The messages to send that the host vehicle produced since the last call, oldest first
+    /// (the UPER frame, the SPDU when signed, and the DSMP packet for the radio).
+    pub fn transmissions(&mut self) -> alloc::collections::vec_deque::Drain<'_, Transmission> {
+        self.transmissions.drain(..)
     }
 
     /// Replaces the object applications.
@@ -276,6 +280,7 @@ impl Stack {
             day2: w.day2,
             events: self.events.len(),
             warnings: self.lifecycle.active().len(),
+            transmissions: self.transmissions.len(),
         }
     }
 
@@ -304,6 +309,8 @@ impl Stack {
             DropReason::StoreFull(StoreKind::Observations) => c.observations_dropped += 1,
             DropReason::StoreFull(StoreKind::Events) => c.events_dropped += 1,
             DropReason::StoreFull(StoreKind::Warnings) => c.warnings_dropped += 1,
+            DropReason::StoreFull(StoreKind::Transmissions) => c.transmissions_dropped += 1,
+            DropReason::TransmitFailed => c.transmit_failed += 1,
             DropReason::TimeWentBackwards => c.time_went_backwards += 1,
             DropReason::EgoRejected => c.ego_rejected += 1,
         }
@@ -314,12 +321,32 @@ impl Stack {
     }
 
     fn ego_id(&self) -> Option<[u8; 8]> {
-        self.ego.and_then(|e| e.state.vehicle_id)
+        match &self.host {
+            Some(h) => h.temporary_id(),
+            None => self.temporary_id,
+        }
     }
 
-    /// Sets the ego's state (from its positioning, in time order). The first state far from the
-    /// frame origin re-anchors the fusion frame at the ego.
-    pub fn set_ego(&mut self, ego: &EgoUpdate) -> Result<(), DropReason> {
+    /// Sets the ego's state (from its positioning and the vehicle's ECUs, in time order): the
+    /// fusion core and the applications take its position, heading, speed, yaw rate,
+    /// acceleration, size and turn signal, and the host vehicle (when set) the whole state.
+    /// A state without a usable position or heading reaches only the host vehicle (it decides
+    /// what to send during a GNSS outage). The first state far from the frame origin re-anchors
+    /// the fusion frame at the ego.
+    pub fn set_ego(&mut self, state: &VehicleState) -> Result<(), DropReason> {
+        if let Some(h) = self.host.as_mut() {
+            if h.update(state.clone()).is_err() {
+                return Err(self.dropped(DropReason::TimeWentBackwards, state.time));
+            }
+        }
+        let Some(fusion_state) = state.fusion_ego(self.ego_id()) else {
+            return Err(self.dropped(DropReason::EgoRejected, state.time));
+        };
+        let ego = EgoInput {
+            state: fusion_state,
+            accel_mps2: state.accel_long_mps2.unwrap_or(0.0),
+            turn_signal: state.turn_signal(),
+        };
         let s = &ego.state;
         let p = Wgs84::new(s.lat_deg, s.lon_deg, s.alt_m);
         if !self.anchored {
@@ -334,7 +361,7 @@ impl Stack {
         }
         match self.tracker.set_ego_state(s) {
             Ok(()) => {
-                self.ego = Some(*ego);
+                self.ego = Some(ego);
                 Ok(())
             }
             Err(FusionError::EgoOutOfSequence) => {
@@ -347,6 +374,9 @@ impl Stack {
     /// Adds tracks of the ego's own sensors (observations of source kind `Onboard`, usually in
     /// the ego frame). Returns how many were accepted.
     pub fn add_onboard_tracks(&mut self, tracks: &[Observation], now: Timestamp) -> usize {
+        if let Some(h) = self.host.as_mut() {
+            h.set_onboard_tracks(tracks);
+        }
         tracks
             .iter()
             .filter(|t| self.fuse_one(t, now).is_ok())

@@ -10,6 +10,31 @@ use crate::world::{Ego, SignalInput, match_ego};
 use super::{DropReason, Event, Stack, StoreKind, push_bounded};
 
 impl Stack {
+    /// Takes what the host vehicle has due at `now` into the transmission queue.
+    fn collect_transmissions(&mut self, now: Timestamp) {
+        // A bounded number per poll: a host vehicle never has more than a BSM and an SSM due,
+        // plus an event BSM.
+        for _ in 0..8 {
+            let Some(host) = self.host.as_mut() else {
+                return;
+            };
+            match host.poll(now) {
+                Ok(Some(t)) => {
+                    if self.transmissions.len() >= self.config.max_transmissions {
+                        self.transmissions.pop_front();
+                        self.dropped(DropReason::StoreFull(StoreKind::Transmissions), now);
+                    }
+                    self.transmissions.push_back(t);
+                    self.counters.transmitted += 1;
+                }
+                Ok(None) => return,
+                Err(_) => {
+                    self.dropped(DropReason::TransmitFailed, now);
+                }
+            }
+        }
+    }
+
     /// The ego dead-reckoned from its last state to `now` (at most 1 s ahead), in the fusion
     /// frame, with its WGS-84 position.
     fn ego_at(&self, now: Timestamp) -> Option<(Ego, Wgs84)> {
@@ -118,6 +143,7 @@ impl Stack {
             let count = u32::try_from(self.objects.len()).unwrap_or(u32::MAX);
             self.push_event(Event::Objects { time: now, count });
         }
+        self.collect_transmissions(now);
         self.events.drain(..)
     }
 }

@@ -164,8 +164,41 @@ impl VerifyFailure {
     }
 }
 
+/// The certificates a verified message's sender asks for (IEEE 1609.2 peer-to-peer
+/// certificate distribution), by HashedId3; at most [`CertificateRequests::CAPACITY`] are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CertificateRequests {
+    ids: [[u8; 3]; CertificateRequests::CAPACITY],
+    len: u8,
+}
+
+impl CertificateRequests {
+    /// The most requests kept from one message.
+    pub const CAPACITY: usize = 8;
+
+    /// Adds a request (ignored when full or already there).
+    pub fn push(&mut self, id: [u8; 3]) {
+        let n = usize::from(self.len);
+        if n < Self::CAPACITY && !self.as_slice().contains(&id) {
+            self.ids[n] = id;
+            self.len += 1;
+        }
+    }
+
+    /// The requested HashedId3s.
+    pub fn as_slice(&self) -> &[[u8; 3]] {
+        self.ids.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+
+    /// Whether nothing is requested.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// The result of a successful verification.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Verified<'a> {
     /// The inner (unsecured) payload: a UPER `MessageFrame`.
     pub payload: Cow<'a, [u8]>,
@@ -175,6 +208,22 @@ pub struct Verified<'a> {
     pub signer: Option<[u8; 8]>,
     /// Generation time of the signed data.
     pub generation_time: Option<Timestamp>,
+    /// The certificates the sender asks for.
+    pub certificate_requests: CertificateRequests,
+}
+
+impl<'a> Verified<'a> {
+    /// A verified `payload` with nothing else known (no AID, signer, time or requests); set
+    /// the public fields that the verifier knows.
+    pub fn new(payload: Cow<'a, [u8]>) -> Self {
+        Verified {
+            payload,
+            psid: None,
+            signer: None,
+            generation_time: None,
+            certificate_requests: CertificateRequests::default(),
+        }
+    }
 }
 
 /// Verifies a secured message (SPDU, IEEE 1609.2 / YD/T 3957 `Ieee1609Dot2Data`). The
@@ -245,7 +294,12 @@ where
         report.result.map_err(VerifyFailure::from)?;
         // The pipeline sets the payload whenever the result is Ok.
         let payload = report.payload.ok_or(VerifyFailure::UnsupportedPayload)?;
+        let mut certificate_requests = CertificateRequests::default();
+        for id in report.header.iter().flat_map(|h| h.certificate_requests()) {
+            certificate_requests.push(id);
+        }
         Ok(Verified {
+            certificate_requests,
             payload: Cow::Borrowed(payload),
             psid: report.aid,
             signer: report.signer,

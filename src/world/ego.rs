@@ -2,16 +2,18 @@
 //! stack's ENU frame.
 use crate::time::Timestamp;
 
-/// Turn signal state of the ego.
+/// What a vehicle's turn indicators show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum TurnSignal {
-    /// No signal.
+    /// Neither side (or not known).
     #[default]
     None,
     /// Left.
     Left,
     /// Right.
     Right,
+    /// Both sides: hazard lights (no turn intention).
+    Hazard,
 }
 
 /// The ego as the applications see it, in the stack's ENU frame.

@@ -131,7 +131,7 @@ pub fn match_ego(
     let want = match turn_signal {
         TurnSignal::Left => Turn::Left,
         TurnSignal::Right => Turn::Right,
-        TurnSignal::None => Turn::Straight,
+        TurnSignal::None | TurnSignal::Hazard => Turn::Straight,
     };
     let mut best: Option<LaneMatch> = None;
     for inter in store.intersections() {

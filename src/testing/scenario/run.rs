@@ -13,15 +13,14 @@ use alloc::vec::Vec;
 use crate::apps::{Advice, AppId, Level, Target, Warning};
 use crate::codec::Uper;
 use crate::fusion::{
-    EgoState, ObjectClass, ObjectSize, ObsCovariance, ObsMotion, ObsPosition, Observation,
-    SourceId, SourceKind, SourceType,
+    ObjectClass, ObjectSize, ObsCovariance, ObsMotion, ObsPosition, Observation, SourceId,
+    SourceKind, SourceType,
 };
 use crate::geo::{EnuFrame, Wgs84};
+use crate::host::{VehicleSize as HostSize, VehicleState};
 use crate::msg::v2020 as m;
 use crate::net::PayloadKind;
-use crate::stack::{
-    EgoUpdate, Event, RxMeta, SpduVerifier, Stack, StackConfig, StackCounters, WarningChange,
-};
+use crate::stack::{Event, RxMeta, SpduVerifier, Stack, StackConfig, StackCounters, WarningChange};
 use crate::time::Timestamp;
 
 use super::build::{self, MessageSigner, Participant, VehicleInfo, actor_vehicle_id};
@@ -193,6 +192,22 @@ fn class_of(k: Kind) -> ObjectClass {
     }
 }
 
+/// The ego's state at one step as its ECUs would report it: a fix with 0.5 m accuracy, speed,
+/// heading (1° accuracy), yaw rate, acceleration, size and turn signal.
+fn ego_state(sc: &Scenario, e: &MotionState, w: &Wgs84, now: Timestamp) -> VehicleState {
+    let mut s = VehicleState::new(now, w.lat_deg, w.lon_deg, e.heading_deg, e.speed_mps)
+        .with_accuracy(0.5, 1.0);
+    s.yaw_rate_dps = Some(e.yaw_rate_dps);
+    s.accel_long_mps2 = Some(e.accel_mps2);
+    s.size = Some(HostSize {
+        length_m: sc.ego.length_m,
+        width_m: sc.ego.width_m,
+        height_m: None,
+    });
+    s.set_turn_signal(e.flags.turn_signal);
+    s
+}
+
 /// Runs a scenario.
 pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
     let config = opts.config.unwrap_or_default().with_origin(sc.origin);
@@ -212,6 +227,7 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
     if let Some(v) = opts.verifier {
         stack.set_verifier(v);
     }
+    stack.set_temporary_id(Some(sc.ego.vehicle_id));
     let mut r = Runner {
         frame,
         stack,
@@ -241,24 +257,7 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
         let now = t0.add_micros((t_s * 1e6).round() as i64);
         let e = ego_traj.at(t_s);
         let ew = r.wgs(e.x, e.y);
-        let _ = r.stack.set_ego(&EgoUpdate {
-            state: EgoState {
-                time: now,
-                lat_deg: ew.lat_deg,
-                lon_deg: ew.lon_deg,
-                alt_m: 0.0,
-                heading_deg: e.heading_deg,
-                speed_mps: e.speed_mps,
-                yaw_rate_rps: -e.yaw_rate_dps.to_radians(),
-                position_sigma_m: 0.5,
-                heading_sigma_deg: 1.0,
-                length_m: sc.ego.length_m,
-                width_m: sc.ego.width_m,
-                vehicle_id: Some(sc.ego.vehicle_id),
-            },
-            accel_mps2: e.accel_mps2,
-            turn_signal: e.flags.turn_signal,
-        });
+        let _ = r.stack.set_ego(&ego_state(sc, &e, &ew, now));
         outcome.tracks.push((t_s, 0, e.x, e.y));
         let count = (k / k10) as u8;
         if k % k1 == 0 {
