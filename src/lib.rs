@@ -29,10 +29,11 @@
 extern crate alloc;
 
 pub mod apps;
-pub mod codec;
+pub use cv2x_msg::codec;
 pub mod fusion;
 pub mod geo;
-pub mod msg;
+/// Message types per standard version (the crate `cv2x-msg`).
+pub use cv2x_msg as msg;
 pub mod net;
 #[cfg(feature = "std")]
 pub mod scenario;

@@ -1,6 +1,6 @@
 //! Conformance over the committed vector subset (tests/vectors) and, when present, the full
 //! vector folders beside the repository (../shared/vectors/uper).
-#![cfg(feature = "jer")]
+#![cfg(feature = "testing")]
 use std::fs;
 use std::path::Path;
 

@@ -337,23 +337,8 @@ fn upsert<T, K: PartialEq>(
     items.push(item);
 }
 
-/// A signal light state (the message set's `LightState`).
+/// A signal light state (the message set's `LightState`, with `is_green` / `is_red`).
 pub use crate::msg::v2020::LightState as Light;
-
-impl Light {
-    /// Whether the movement may proceed (any green).
-    pub fn is_green(self) -> bool {
-        matches!(
-            self,
-            Light::PermissiveGreen | Light::ProtectedGreen | Light::FlashingGreen
-        )
-    }
-
-    /// Whether the movement must stop (red, flashing red).
-    pub fn is_red(self) -> bool {
-        matches!(self, Light::Red | Light::FlashingRed)
-    }
-}
 
 /// One light state of a phase with absolute timing.
 #[derive(Debug, Clone, Copy, PartialEq)]

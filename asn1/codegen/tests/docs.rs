@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn generated_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src/msg");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../msg/src");
     let mut files = Vec::new();
     for set in ["v2020", "v2017"] {
         let dir = root.join(set);

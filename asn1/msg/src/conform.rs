@@ -7,7 +7,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::Standard;
+use crate::Standard;
 use crate::codec::jer::{self, Value};
 
 /// Why a line failed.

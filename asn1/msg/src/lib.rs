@@ -1,15 +1,22 @@
-//! Message types of the C-V2X message sets, generated from the ASN.1 modules in `asn1/` by
-//! `asn1/codegen`, plus the by-name registry the tools use.
+//! # cv2x-msg — C-V2X message sets and their UPER codec
+//!
+//! The Chinese C-V2X message sets as plain Rust types, generated from the ASN.1 modules in
+//! `asn1/` by `asn1/codegen`, with a strict unaligned-PER ([`codec::uper`]) codec and, behind
+//! feature `jer`, JER (X.697) for every type. `no_std` + `alloc` without feature `std`.
 //!
 //! - [`v2020`]: T/CSAE 157-2020 (Day II), which contains T/CSAE 53-2020 = YD/T 3709-2020 (Day I)
 //!   with the Day II extension additions. One set decodes both.
 //! - [`v2017`]: T/CSAE 53-2017, the original Day I.
 //!
-//! ```
-//! use cv2x::codec::Uper;
-//! use cv2x::msg::v2020::MessageFrame;
+//! This crate depends on nothing but `thiserror` (and `serde_json` for JER): a roadside unit, a
+//! cloud decoder or a `no_std` gateway can read and write the messages without the rest of the
+//! cv2x stack. The `cv2x` crate re-exports it as `cv2x::msg` and `cv2x::codec`.
 //!
-//! # fn main() -> Result<(), cv2x::codec::Error> {
+//! ```
+//! use cv2x_msg::codec::Uper;
+//! use cv2x_msg::v2020::MessageFrame;
+//!
+//! # fn main() -> Result<(), cv2x_msg::codec::Error> {
 //! let bytes = [0u8; 36];
 //! match MessageFrame::decode(&bytes) {
 //!     Ok(MessageFrame::BsmFrame(bsm)) => println!("BSM from {:02x?}", bsm.id),
@@ -19,10 +26,21 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Features: `std` (default), `jer` (JER through `serde_json`), `conform` (the conformance-vector
+//! checker [`conform`], a test tool).
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+pub mod codec;
+mod helpers;
 pub mod v2017;
 pub mod v2020;
 
-#[cfg(feature = "jer")]
+#[cfg(feature = "conform")]
 pub mod conform;
 
 /// A message set: which ASN.1 modules a byte string is read with.

@@ -1,8 +1,8 @@
 //! Properties of the generated codec that the conformance vectors do not exercise: forward
 //! compatibility, strictness, bounded allocation, error locations and allocation-free encoding.
-use cv2x::codec::uper::{BitReader, BitWriter, UnknownAlternative};
-use cv2x::codec::{DecodeErrorKind, EncodeErrorKind, Uper};
-use cv2x::msg::v2020::{BasicSafetyMessage, MessageFrame, ParticipantType};
+use cv2x_msg::codec::uper::{BitReader, BitWriter, UnknownAlternative};
+use cv2x_msg::codec::{DecodeErrorKind, EncodeErrorKind, Uper};
+use cv2x_msg::v2020::{BasicSafetyMessage, MessageFrame, ParticipantType};
 
 /// The all-minimum BSM of the vectors, as a MessageFrame.
 const MIN_FRAME: &str = "000000000000000000000000000000000000000000000000000000000000000000000000";
@@ -70,7 +70,7 @@ fn announced_lengths_beyond_the_input_fail_fast() {
     assert_eq!(e.kind(), DecodeErrorKind::InvalidFragmentation);
     // an extension bitmap longer than the input
     let mut r = BitReader::new(&[0xff, 0xff]);
-    assert!(cv2x::codec::uper::ExtBitmap::read(&mut r).is_err());
+    assert!(cv2x_msg::codec::uper::ExtBitmap::read(&mut r).is_err());
 }
 
 #[test]
@@ -146,11 +146,11 @@ fn encode_into_matches_encode_and_reports_small_buffers() {
 #[cfg(feature = "jer")]
 #[test]
 fn unknown_extensions_are_marked_in_jer_and_not_parsed_back() {
-    use cv2x::msg::Standard;
-    use cv2x::msg::v2020::RoadsideSafetyMessage;
+    use cv2x_msg::Standard;
+    use cv2x_msg::v2020::RoadsideSafetyMessage;
     // an RSM whose participant type is an extension value unknown to this version: JER has no
     // form for it (found by fuzzing)
-    let text = include_str!("vectors/csae53_2020/RoadsideSafetyMessage.jsonl");
+    let text = include_str!("../../../tests/vectors/csae53_2020/RoadsideSafetyMessage.jsonl");
     let line = text.lines().next().unwrap();
     let start = line.find("\"uper_hex\":\"").unwrap() + 12;
     let hex = &line[start..start + line[start..].find('"').unwrap()];
@@ -165,6 +165,6 @@ fn unknown_extensions_are_marked_in_jer_and_not_parsed_back() {
     assert!(jer.to_string().contains("$unknownExtension"), "{jer}");
     assert!(matches!(
         Standard::Csae53_2020.encode_named("RoadsideSafetyMessage", &jer),
-        Err(cv2x::codec::Error::Jer(_))
+        Err(cv2x_msg::codec::Error::Jer(_))
     ));
 }

@@ -2,8 +2,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cv2x::codec::Uper;
-use cv2x::msg::v2020::MessageFrame;
+use cv2x_msg::codec::Uper;
+use cv2x_msg::v2020::MessageFrame;
 
 struct Counting;
 static ALLOCS: AtomicUsize = AtomicUsize::new(0);
@@ -23,7 +23,7 @@ static A: Counting = Counting;
 
 #[test]
 fn encode_into_allocates_nothing() {
-    let text = include_str!("vectors/csae53_2020/MessageFrame.jsonl");
+    let text = include_str!("../../../tests/vectors/csae53_2020/MessageFrame.jsonl");
     let line = text
         .lines()
         .find(|l| l.contains("\"kind\":\"realistic\"") && l.contains("bsmFrame"))
