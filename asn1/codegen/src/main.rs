@@ -4,6 +4,7 @@
 //! `cargo run -p cv2x-codegen` regenerates; `cargo run -p cv2x-codegen -- --check` fails when the
 //! checked-in code differs from what the modules produce.
 mod emit;
+mod imports;
 mod model;
 mod names;
 

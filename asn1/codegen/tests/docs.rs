@@ -25,8 +25,19 @@ fn generated_files() -> Vec<PathBuf> {
 /// The `///` lines right above line `i`, skipping attributes, with the markers stripped.
 fn doc_above(lines: &[&str], i: usize) -> Vec<String> {
     let mut j = i;
-    while j > 0 && lines[j - 1].trim_start().starts_with("#[") {
-        j -= 1;
+    while j > 0 {
+        let l = lines[j - 1].trim_start();
+        if l.starts_with("#[") {
+            j -= 1;
+        } else if l == ")]" {
+            // the end of an attribute written over several lines
+            while j > 0 && !lines[j - 1].trim_start().starts_with("#[") {
+                j -= 1;
+            }
+            j = j.saturating_sub(1);
+        } else {
+            break;
+        }
     }
     let mut doc = Vec::new();
     while j > 0 {

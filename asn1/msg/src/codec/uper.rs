@@ -467,6 +467,44 @@ impl UnknownExtensions {
             .find(|(j, _)| *j == i)
             .map(|(_, b)| b.as_slice())
     }
+
+    /// Keeps the content of addition `i`, which this version does not know.
+    pub fn read_item(&mut self, i: usize, r: &mut BitReader<'_>) -> Result<(), DecodeError> {
+        let content = r.open_type_bytes()?;
+        self.items.push((i, content));
+        Ok(())
+    }
+
+    /// Writes the content of unknown addition `i`, if present.
+    pub fn write_item(&self, i: usize, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        match self.get(i) {
+            Some(b) => w.write_open_type_bytes(b),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads the extension additions of a SEQUENCE that knows none: the presence bitmap, then
+    /// every present addition, kept whole.
+    pub fn read_all(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let bm = ExtBitmap::read(r)?;
+        let mut u = Self::default();
+        for i in bm.present() {
+            u.read_item(i, r)?;
+        }
+        u.set_len(bm.len(), 0);
+        Ok(u)
+    }
+
+    /// Writes the extension additions of a SEQUENCE that knows none: the presence bitmap, then
+    /// every kept addition.
+    pub fn write_all(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        let len = self.encode_len(0, None);
+        w.write_ext_bitmap(len, |i| self.get(i).is_some())?;
+        for i in 0..len {
+            self.write_item(i, w)?;
+        }
+        Ok(())
+    }
 }
 
 /// A BIT STRING whose length is not fixed, or an extended value of an extensible one.
@@ -485,6 +523,21 @@ pub struct UnknownAlternative {
     pub index: usize,
     /// The open-type content.
     pub content: Vec<u8>,
+}
+
+impl UnknownAlternative {
+    /// Reads an extension alternative after its extension bit: its index, then its content.
+    pub fn read(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {
+        let index = r.read_normally_small()? as usize;
+        let content = r.open_type_bytes()?;
+        Ok(Self { index, content })
+    }
+
+    /// Writes the alternative after its extension bit: its index, then its content.
+    pub fn write(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {
+        w.write_normally_small(self.index as u64)?;
+        w.write_open_type_bytes(&self.content)
+    }
 }
 
 /// Decodes the content of an open type with `f`: the content must be one complete value followed
@@ -509,6 +562,39 @@ impl BitReader<'_> {
         } else {
             self.read_constrained(lb, ub)
         }
+    }
+
+    /// Reads an INTEGER `(lb..MAX, ...)`.
+    pub fn read_semi_constrained_ext(&mut self, lb: i64) -> Result<i64, DecodeError> {
+        if self.read_bit()? {
+            self.read_unconstrained()
+        } else {
+            self.read_semi_constrained(lb)
+        }
+    }
+
+    /// Reads an INTEGER with no PER-visible lower bound and an extension marker.
+    pub fn read_unconstrained_ext(&mut self) -> Result<i64, DecodeError> {
+        self.read_bit()?;
+        self.read_unconstrained()
+    }
+
+    /// Reads a SEQUENCE OF with `SIZE(lb..ub)`: the count, bounded by what the remaining input
+    /// can hold at `min_bits_each` bits an item, then each item with `item`.
+    pub fn read_list<T>(
+        &mut self,
+        lb: usize,
+        ub: Option<usize>,
+        ext: bool,
+        min_bits_each: usize,
+        mut item: impl FnMut(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<Vec<T>, DecodeError> {
+        let n = self.read_count(lb, ub, ext, min_bits_each)?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(item(self)?);
+        }
+        Ok(v)
     }
 
     /// Reads a fixed-size BIT STRING of `nbits` bits into `N` octets (left-aligned).
@@ -645,6 +731,39 @@ impl BitWriter<'_> {
             self.write_bit(true)?;
             self.write_unconstrained(v)
         }
+    }
+
+    /// Writes an INTEGER `(lb..MAX, ...)`.
+    pub fn write_semi_constrained_ext(&mut self, v: i64, lb: i64) -> Result<(), EncodeError> {
+        if v >= lb {
+            self.write_bit(false)?;
+            self.write_semi_constrained(v, lb)
+        } else {
+            self.write_bit(true)?;
+            self.write_unconstrained(v)
+        }
+    }
+
+    /// Writes an INTEGER with no PER-visible lower bound and an extension marker.
+    pub fn write_unconstrained_ext(&mut self, v: i64) -> Result<(), EncodeError> {
+        self.write_bit(false)?;
+        self.write_unconstrained(v)
+    }
+
+    /// Writes a SEQUENCE OF with `SIZE(lb..ub)`: the count, then each item with `item`.
+    pub fn write_list<T>(
+        &mut self,
+        items: &[T],
+        lb: usize,
+        ub: Option<usize>,
+        ext: bool,
+        mut item: impl FnMut(&T, &mut Self) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
+        self.write_count(items.len(), lb, ub, ext)?;
+        for x in items {
+            item(x, self)?;
+        }
+        Ok(())
     }
 
     /// Writes a count determinant for `SIZE(lb..ub)` with optional extension marker.
