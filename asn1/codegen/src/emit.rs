@@ -670,7 +670,8 @@ fn size_text(c: &SizeC) -> String {
 }
 
 /// The lint allowed on enums that hold whole messages by value, with its reason.
-const LARGE_VARIANTS: &str = "#[allow(clippy::large_enum_variant, reason = \"messages by value: boxing allocates\")]";
+const LARGE_VARIANTS: &str =
+    "#[allow(clippy::large_enum_variant, reason = \"messages by value: boxing allocates\")]";
 
 /// The size difference between the largest and the next largest variant above which an enum
 /// gets [`LARGE_VARIANTS`] (clippy warns above 200 bytes; the estimate is rough).

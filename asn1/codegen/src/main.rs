@@ -71,6 +71,12 @@ pub const SETS: &[Set] = &[
               with the Day II extension additions: one set decodes both.",
     },
     Set {
+        dir: "asn1/csae53-2019",
+        out: "asn1/msg/src/v2019",
+        doc: "T/CSAE 53 / YD/T 3709 Day I module set, 2019 revision (module release 2019-07-24, the \
+              set of the 2019 interoperability events), still sent by deployed roadside units.",
+    },
+    Set {
         dir: "asn1/csae53-2017",
         out: "asn1/msg/src/v2017",
         doc: "T/CSAE 53-2017 module set (the original Day I).",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 fn generated_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../msg/src");
     let mut files = Vec::new();
-    for set in ["v2020", "v2017"] {
+    for set in ["v2020", "v2019", "v2017"] {
         let dir = root.join(set);
         for e in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
             let p = e.expect("dir entry").path();

@@ -6,6 +6,9 @@
 //!
 //! - [`v2020`]: T/CSAE 157-2020 (Day II), which contains T/CSAE 53-2020 = YD/T 3709-2020 (Day I)
 //!   with the Day II extension additions. One set decodes both.
+//! - [`v2019`]: the 2019 revision of the Day I set (module release 2019-07-24), which deployed
+//!   roadside units still send; it differs from 2020 in seven types, some of which give the same
+//!   bits another meaning, so a frame is read with the set its sender uses.
 //! - [`v2017`]: T/CSAE 53-2017, the original Day I.
 //!
 //! This crate depends on nothing but `thiserror` (and `serde_json` for JER): a roadside unit, a
@@ -38,6 +41,7 @@ extern crate alloc;
 pub mod codec;
 mod helpers;
 pub mod v2017;
+pub mod v2019;
 pub mod v2020;
 
 #[cfg(feature = "conform")]
@@ -45,18 +49,25 @@ pub mod conform;
 
 /// A message set: which ASN.1 modules a byte string is read with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Standard {
     /// T/CSAE 53-2020 = YD/T 3709-2020 (Day I) and T/CSAE 157-2020 (Day II).
     Csae53_2020,
+    /// The 2019 revision of the T/CSAE 53 / YD/T 3709 Day I set (module release 2019-07-24).
+    Csae53_2019,
     /// T/CSAE 53-2017 (the original Day I).
     Csae53_2017,
 }
 
 impl Standard {
+    /// Every message set, newest first.
+    pub const ALL: [Standard; 3] = [Self::Csae53_2020, Self::Csae53_2019, Self::Csae53_2017];
+
     /// The command-line name: `csae53-2020`.
     pub fn name(self) -> &'static str {
         match self {
             Self::Csae53_2020 => "csae53-2020",
+            Self::Csae53_2019 => "csae53-2019",
             Self::Csae53_2017 => "csae53-2017",
         }
     }
@@ -65,15 +76,18 @@ impl Standard {
     pub fn from_name(s: &str) -> Option<Self> {
         match s {
             "csae53-2020" | "csae157-2020" => Some(Self::Csae53_2020),
+            "csae53-2019" => Some(Self::Csae53_2019),
             "csae53-2017" => Some(Self::Csae53_2017),
             _ => None,
         }
     }
 
-    /// The standard of a conformance-vector folder name (`csae53_2020`, `csae157_2020_dayII`).
+    /// The standard of a conformance-vector folder name (`csae53_2020`, `csae157_2020_dayII`,
+    /// `csae53_2019`, `csae53_2017`).
     pub fn from_folder(s: &str) -> Option<Self> {
         match s {
             "csae53_2020" | "csae157_2020_dayII" => Some(Self::Csae53_2020),
+            "csae53_2019" => Some(Self::Csae53_2019),
             "csae53_2017" => Some(Self::Csae53_2017),
             _ => None,
         }
@@ -83,6 +97,7 @@ impl Standard {
     pub fn types(self) -> &'static [&'static str] {
         match self {
             Self::Csae53_2020 => v2020::TYPES,
+            Self::Csae53_2019 => v2019::TYPES,
             Self::Csae53_2017 => v2017::TYPES,
         }
     }
@@ -97,6 +112,7 @@ impl Standard {
     ) -> Result<Option<(crate::codec::jer::Value, alloc::vec::Vec<u8>)>, crate::codec::Error> {
         match self {
             Self::Csae53_2020 => v2020::decode_named(ty, bytes),
+            Self::Csae53_2019 => v2019::decode_named(ty, bytes),
             Self::Csae53_2017 => v2017::decode_named(ty, bytes),
         }
     }
@@ -111,6 +127,7 @@ impl Standard {
     ) -> Result<Option<alloc::vec::Vec<u8>>, crate::codec::Error> {
         match self {
             Self::Csae53_2020 => v2020::encode_named(ty, j),
+            Self::Csae53_2019 => v2019::encode_named(ty, j),
             Self::Csae53_2017 => v2017::encode_named(ty, j),
         }
     }

@@ -13,7 +13,7 @@ mod security;
 
 const USAGE: &str = "usage: cv2x <command> [args]\n\
 commands:\n\
-  decode [--std S] [--type T] HEX      UPER hex -> JER\n\
+  decode [--std S] [--type T] HEX      UPER hex -> JER (S: csae53-2020, csae53-2019, csae53-2017)\n\
   encode [--std S] [--type T] JSON|-   JER -> UPER hex\n\
   conform [--std S] PATH...            check conformance vectors (*.jsonl)\n\
   listen [--group ADDR] --port P [--trust C]... ...  print received DSMP messages as JSON lines\n\
