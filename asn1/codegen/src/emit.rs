@@ -728,6 +728,35 @@ impl Emitter<'_> {
         })
     }
 
+    /// The registry arms of the type assignment `n`: (decoding to JER, encoding from JER).
+    fn registry_arms(&self, n: &Named) -> Res<(String, String)> {
+        let name = &n.name;
+        if has_impl(&n.ty) {
+            let rname = names::ty(name);
+            return Ok((
+                format!("\"{name}\" => jer::decode_to_jer::<{rname}>(bytes)?"),
+                format!("\"{name}\" => jer::encode_from_jer::<{rname}>(j)?"),
+            ));
+        }
+        let t = Ty::Ref {
+            name: name.clone(),
+            int: None,
+            size: None,
+        };
+        let write = format!("|x, w| {}", self.cx.enc(&t, Place::Ref("x"))?);
+        Ok((
+            format!(
+                "\"{name}\" => jer::decode_simple_to_jer(\"{name}\", bytes, {}, {write}, |x| {})?",
+                callable(&self.cx.dec(&t)?, &["r"]),
+                self.cx.jer_value(&t, Place::Ref("x"))?
+            ),
+            format!(
+                "\"{name}\" => jer::encode_simple_from_jer(\"{name}\", j, {}, {write})?",
+                callable(&self.cx.jer_parse(&t, "x")?, &["x"]),
+            ),
+        ))
+    }
+
     fn named(&self, out: &mut String, n: &Named) -> Res<()> {
         let rname = names::ty(&n.name);
         let doc = type_doc(self.cx.s, n);
@@ -979,13 +1008,17 @@ impl Emitter<'_> {
             }
         }
         if ext.is_some() {
-            out.push_str("if !self.unknown_ext.is_empty() { m.insert(\"$unknownExtensions\".into(), jer::unknown_extensions(&self.unknown_ext)); }\n");
+            out.push_str("if !self.unknown_ext.is_empty() { m.insert(jer::UNKNOWN_EXTENSIONS.into(), jer::unknown_extensions(&self.unknown_ext)); }\n");
         }
         out.push_str("Value::Object(m)\n}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {\n");
+        let mut known_names = names_list.clone();
+        if ext.is_some() {
+            known_names.push("jer::UNKNOWN_EXTENSIONS".into());
+        }
         let _ = writeln!(
             out,
             "let o = jer::object(j, &[{}])?;",
-            names_list.join(", ")
+            known_names.join(", ")
         );
         for (i, m) in members.iter().enumerate() {
             let f = &fields[i];
@@ -1005,15 +1038,18 @@ impl Emitter<'_> {
                 );
             }
         }
+        if ext.is_some() {
+            let _ = writeln!(
+                out,
+                "let unknown_ext = o.get(jer::UNKNOWN_EXTENSIONS).map(|x| jer::unknown_extensions_from(x, {})).transpose()?.unwrap_or_default();",
+                adds.len()
+            );
+        }
         let _ = writeln!(
             out,
             "Ok(Self {{ {} {} }})\n}}\n}}\n",
             fields.join(", "),
-            if ext.is_some() {
-                ", unknown_ext: UnknownExtensions::default()"
-            } else {
-                ""
-            }
+            if ext.is_some() { ", unknown_ext" } else { "" }
         );
         Ok(())
     }
@@ -1286,7 +1322,7 @@ impl Emitter<'_> {
         }
         if ext.is_some() {
             out.push_str(
-                "Self::UnknownExt(u) => (\"$unknownExtension\", jer::unknown_alternative(u)),\n",
+                "Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),\n",
             );
         }
         out.push_str("};\nlet mut m = Map::new();\nm.insert(k.into(), v);\nValue::Object(m)\n}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {\nlet (k, x) = jer::choice(j)?;\nOk(match k {\n");
@@ -1296,6 +1332,13 @@ impl Emitter<'_> {
                 "\"{0}\" => Self::{v}({1}.map_err(|e| e.within(\"{0}\"))?),",
                 a.name,
                 self.cx.jer_parse(&a.ty, "x")?
+            );
+        }
+        if ext.is_some() {
+            let _ = writeln!(
+                out,
+                "jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, {})?),",
+                alts.len() - root_n
             );
         }
         out.push_str("_ => return Err(JerError::new(JerErrorKind::BadChoice)),\n})\n}\n}\n\n");
@@ -1411,9 +1454,16 @@ impl Emitter<'_> {
         } else {
             ""
         };
+        let unknown_from = match ext {
+            Some(e) => format!(
+                "if let Some(i) = jer::unknown_value_from(j, {})? {{\nreturn Ok(Self::UnknownExt(i));\n}}\n",
+                e.len()
+            ),
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\n{unknown}Value::String(self.as_str().into())\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\nSelf::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))\n}}\n}}\n"
+            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\n{unknown}Value::String(self.as_str().into())\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\n{unknown_from}Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))\n}}\n}}\n"
         );
         Ok(())
     }
@@ -1572,6 +1622,7 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
     // mod.rs with the registry
     let mut modrs = String::from(HEADER);
     let _ = writeln!(modrs, "//! {}\n", em.set.doc);
+    let uses_at = modrs.len();
     for (f, m) in &mods {
         if let Some(d) = s.module_docs.get(m) {
             doc_lines(&mut modrs, d);
@@ -1583,36 +1634,32 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
     for (f, _) in &mods {
         let _ = writeln!(modrs, "pub use {f}::*;");
     }
-    let top: Vec<&Named> = s
-        .types
-        .iter()
-        .filter(|n| matches!(n.ty, Ty::Seq { .. } | Ty::Choice { .. }) && !n.name.contains('_'))
-        .collect();
-    let names_list: Vec<String> = top.iter().map(|n| format!("\"{}\"", n.name)).collect();
+    let assigned: Vec<&Named> = s.types.iter().filter(|n| n.origin.is_none()).collect();
+    let names_list: Vec<String> = assigned.iter().map(|n| format!("\"{}\"", n.name)).collect();
     let _ = writeln!(
         modrs,
-        "\n/// The SEQUENCE and CHOICE types of this set, by ASN.1 name (what `--type` accepts).\npub const TYPES: &[&str] = &[{}];\n",
+        "\n/// Every type of this set, by ASN.1 name (what `--type` accepts).\npub const TYPES: &[&str] = &[{}];\n",
         names_list.join(", ")
     );
-    modrs.push_str("/// Decodes `bytes` as the type named `ty` and re-encodes it: (JER value, re-encoding).\n#[cfg(feature = \"jer\")]\npub fn decode_named(ty: &str, bytes: &[u8]) -> Result<Option<(crate::codec::jer::Value, alloc::vec::Vec<u8>)>, crate::codec::Error> {\nuse crate::codec::jer::Jer;\nuse crate::codec::uper::Uper;\nOk(Some(match ty {\n");
-    for n in &top {
-        let _ = writeln!(
-            modrs,
-            "\"{}\" => {{ let v = {}::decode(bytes)?; (v.to_jer(), v.encode()?) }}",
-            n.name,
-            names::ty(&n.name)
-        );
+    let mut registry = String::new();
+    registry.push_str("/// Decodes `bytes` as the type named `ty` and re-encodes it: (JER value, re-encoding).\n/// `Ok(None)` when the set has no type of that name.\n#[cfg(feature = \"jer\")]\npub fn decode_named(ty: &str, bytes: &[u8]) -> Result<Option<(Value, Vec<u8>)>, Error> {\nOk(Some(match ty {\n");
+    let arms = assigned
+        .iter()
+        .map(|n| em.registry_arms(n))
+        .collect::<Res<Vec<_>>>()?;
+    for (decode, _) in &arms {
+        let _ = writeln!(registry, "{decode},");
     }
-    modrs.push_str("_ => return Ok(None),\n}))\n}\n\n/// Parses the JER value of the type named `ty` and encodes it in UPER.\n#[cfg(feature = \"jer\")]\npub fn encode_named(ty: &str, j: &crate::codec::jer::Value) -> Result<Option<alloc::vec::Vec<u8>>, crate::codec::Error> {\nuse crate::codec::jer::Jer;\nuse crate::codec::uper::Uper;\nOk(Some(match ty {\n");
-    for n in &top {
-        let _ = writeln!(
-            modrs,
-            "\"{}\" => {}::from_jer(j)?.encode()?,",
-            n.name,
-            names::ty(&n.name)
-        );
+    registry.push_str("_ => return Ok(None),\n}))\n}\n\n/// Parses the JER value of the type named `ty` and encodes it in UPER. `Ok(None)` when the\n/// set has no type of that name.\n#[cfg(feature = \"jer\")]\npub fn encode_named(ty: &str, j: &Value) -> Result<Option<Vec<u8>>, Error> {\nOk(Some(match ty {\n");
+    for (_, encode) in &arms {
+        let _ = writeln!(registry, "{encode},");
     }
-    modrs.push_str("_ => return Ok(None),\n}))\n}\n");
+    registry.push_str("_ => return Ok(None),\n}))\n}\n");
+    modrs.insert_str(
+        uses_at,
+        &format!("{}\n", crate::imports::uses(&registry, &BTreeSet::new())),
+    );
+    modrs.push_str(&registry);
     files.push(("mod.rs".into(), modrs));
     Ok(files)
 }

@@ -32,6 +32,7 @@ const RUNTIME: &[(&str, &[&str])] = &[
             "DecodeErrorKind",
             "EncodeError",
             "EncodeErrorKind",
+            "Error",
         ],
     ),
     (

@@ -3,6 +3,17 @@
 //! Conventions (those of the conformance vectors): OCTET STRING and fixed-size BIT STRING are
 //! hexadecimal strings (written upper-case, read in either case); ENUMERATED is the identifier;
 //! CHOICE is `{"alternative": value}`; absent OPTIONAL members are left out.
+//!
+//! X.697 has no form for extensions the modules do not know. Values that carry them are written
+//! with markers that read back to the same value, so decode → JER → encode gives the same bytes:
+//! - an ENUMERATED extension value: `{"$unknownExtension": index}` (its index among the
+//!   extension values);
+//! - a CHOICE extension alternative: `{"$unknownExtension": {"index": i, "content": "HEX"}}`
+//!   (its index among the extension alternatives and its open-type content);
+//! - SEQUENCE extension additions: the member `"$unknownExtensions": {"additions": [{"index": i,
+//!   "content": "HEX"}, ...], "bitmapLength": n}` (each addition's index and open-type content;
+//!   `bitmapLength`, the length of the presence bitmap as received, only when it differs from the
+//!   number of additions the modules know).
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -35,6 +46,8 @@ pub enum JerErrorKind {
     InvalidCharacter,
     /// An open type whose key selects no known type and whose value is not hexadecimal.
     BadOpenType,
+    /// An unknown-extension marker that is malformed or names an extension the modules know.
+    BadExtension,
 }
 
 /// A JER decode failure with the field path.
@@ -258,15 +271,45 @@ pub fn array(v: &Value, lb: usize, ub: Option<usize>, ext: bool) -> Result<&Vec<
     Ok(a)
 }
 
-/// The marker JER value of an ENUMERATED extension value this version does not know. X.697 has
-/// no form for it; [`Jer::from_jer`] rejects it.
+/// The marker key of an unknown ENUMERATED value or CHOICE alternative.
+pub const UNKNOWN_EXTENSION: &str = "$unknownExtension";
+
+/// The marker member of unknown SEQUENCE extension additions.
+pub const UNKNOWN_EXTENSIONS: &str = "$unknownExtensions";
+
+/// The marker JER value of an ENUMERATED extension value this version does not know.
 pub fn unknown_value(index: usize) -> Value {
     let mut m = Map::new();
-    m.insert("$unknownExtension".into(), Value::from(index as u64));
+    m.insert(UNKNOWN_EXTENSION.into(), Value::from(index as u64));
     Value::Object(m)
 }
 
-/// The marker JER value of an unknown CHOICE extension alternative (rejected by `from_jer`).
+/// The extension index in the marker of an unknown ENUMERATED value, or `None` when `v` is not
+/// such a marker; `known` extension values are not unknown.
+pub fn unknown_value_from(v: &Value, known: usize) -> Result<Option<usize>, JerError> {
+    let Some(x) = v.as_object().and_then(|o| o.get(UNKNOWN_EXTENSION)) else {
+        return Ok(None);
+    };
+    let index = extension_index(x, known)?;
+    Ok(Some(index))
+}
+
+fn extension_index(v: &Value, known: usize) -> Result<usize, JerError> {
+    match v.as_u64().and_then(|i| usize::try_from(i).ok()) {
+        Some(i) if i >= known => Ok(i),
+        _ => Err(err(JerErrorKind::BadExtension)),
+    }
+}
+
+fn index_and_content(v: &Value, known: usize) -> Result<(usize, Vec<u8>), JerError> {
+    let o = object(v, &["index", "content"])?;
+    let index = extension_index(member(o, "index")?, known)?;
+    let content = unhex(member(o, "content")?)?;
+    Ok((index, content))
+}
+
+/// The marker JER value of an unknown CHOICE extension alternative (the value of the
+/// [`UNKNOWN_EXTENSION`] alternative).
 pub fn unknown_alternative(u: &super::uper::UnknownAlternative) -> Value {
     let mut m = Map::new();
     m.insert("index".into(), Value::from(u.index as u64));
@@ -274,17 +317,109 @@ pub fn unknown_alternative(u: &super::uper::UnknownAlternative) -> Value {
     Value::Object(m)
 }
 
-/// The marker member listing unknown SEQUENCE extension additions (rejected by `from_jer`).
+/// Parses the value of the [`UNKNOWN_EXTENSION`] alternative of a CHOICE with `known`
+/// extension alternatives.
+pub fn unknown_alternative_from(
+    v: &Value,
+    known: usize,
+) -> Result<super::uper::UnknownAlternative, JerError> {
+    let (index, content) = index_and_content(v, known)?;
+    Ok(super::uper::UnknownAlternative { index, content })
+}
+
+/// The marker member listing unknown SEQUENCE extension additions.
 pub fn unknown_extensions(u: &super::uper::UnknownExtensions) -> Value {
-    Value::Array(
-        u.items
-            .iter()
-            .map(|(i, b)| {
-                let mut m = Map::new();
-                m.insert("index".into(), Value::from(*i as u64));
-                m.insert("content".into(), hex(b));
-                Value::Object(m)
-            })
-            .collect(),
-    )
+    let additions = u
+        .items
+        .iter()
+        .map(|(i, b)| {
+            let mut m = Map::new();
+            m.insert("index".into(), Value::from(*i as u64));
+            m.insert("content".into(), hex(b));
+            Value::Object(m)
+        })
+        .collect();
+    let mut m = Map::new();
+    m.insert("additions".into(), Value::Array(additions));
+    if let Some(n) = u.bitmap_len {
+        m.insert("bitmapLength".into(), Value::from(n as u64));
+    }
+    Value::Object(m)
+}
+
+/// Parses the [`UNKNOWN_EXTENSIONS`] member of a SEQUENCE with `known` extension additions:
+/// indices at or above `known`, ascending, and below the bitmap length when one is given (a
+/// bitmap length other than `known`, at least 1).
+pub fn unknown_extensions_from(
+    v: &Value,
+    known: usize,
+) -> Result<super::uper::UnknownExtensions, JerError> {
+    let o = object(v, &["additions", "bitmapLength"])?;
+    let mut u = super::uper::UnknownExtensions::default();
+    for a in member(o, "additions")?
+        .as_array()
+        .ok_or_else(|| err(JerErrorKind::WrongJsonType))?
+    {
+        let (index, content) = index_and_content(a, known)?;
+        if u.items.last().is_some_and(|(last, _)| *last >= index) {
+            return Err(err(JerErrorKind::BadExtension));
+        }
+        u.items.push((index, content));
+    }
+    if let Some(n) = o.get("bitmapLength") {
+        let n = extension_index(n, 1)?;
+        if n == known || u.items.last().is_some_and(|(last, _)| *last >= n) {
+            return Err(err(JerErrorKind::BadExtension));
+        }
+        u.bitmap_len = Some(n);
+    }
+    Ok(u)
+}
+
+/// Decodes a complete encoding of `T` and re-encodes the value: (JER value, re-encoding).
+pub fn decode_to_jer<T: super::Uper + Jer>(bytes: &[u8]) -> Result<(Value, Vec<u8>), super::Error> {
+    let v = T::decode(bytes)?;
+    Ok((v.to_jer(), v.encode()?))
+}
+
+/// Parses the JER value of `T` and encodes it.
+pub fn encode_from_jer<T: super::Uper + Jer>(j: &Value) -> Result<Vec<u8>, super::Error> {
+    Ok(T::from_jer(j)?.encode()?)
+}
+
+/// [`decode_to_jer`] for a type without its own impls (an INTEGER, OCTET STRING, character
+/// string or SEQUENCE OF type assignment): its ASN.1 name, how to read it, write it and give
+/// its JER value.
+pub fn decode_simple_to_jer<T>(
+    name: &'static str,
+    bytes: &[u8],
+    read: impl FnOnce(&mut super::BitReader<'_>) -> Result<T, super::DecodeError>,
+    write: impl FnOnce(&T, &mut super::BitWriter<'_>) -> Result<(), super::EncodeError>,
+    to_jer: impl FnOnce(&T) -> Value,
+) -> Result<(Value, Vec<u8>), super::Error> {
+    let mut r = super::BitReader::new(bytes);
+    let v = read(&mut r)
+        .and_then(|v| r.finish(0).map(|()| v))
+        .map_err(|e| e.within(name))?;
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut w = super::BitWriter::new_vec(&mut out);
+    write(&v, &mut w).map_err(|e| e.within(name))?;
+    w.finish()?;
+    Ok((to_jer(&v), out))
+}
+
+/// [`encode_from_jer`] for a type without its own impls: its ASN.1 name, how to parse its JER
+/// value and write it.
+pub fn encode_simple_from_jer<T>(
+    name: &'static str,
+    j: &Value,
+    from_jer: impl FnOnce(&Value) -> Result<T, JerError>,
+    write: impl FnOnce(&T, &mut super::BitWriter<'_>) -> Result<(), super::EncodeError>,
+) -> Result<Vec<u8>, super::Error> {
+    let v = from_jer(j).map_err(|e| e.within(name))?;
+    let mut out = Vec::new();
+    let mut w = super::BitWriter::new_vec(&mut out);
+    write(&v, &mut w).map_err(|e| e.within(name))?;
+    w.finish()?;
+    Ok(out)
 }

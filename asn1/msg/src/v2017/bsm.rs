@@ -251,7 +251,7 @@ impl Jer for BasicSafetyMessage {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -278,6 +278,7 @@ impl Jer for BasicSafetyMessage {
                 "size",
                 "vehicleClass",
                 "safetyExt",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let msg_cnt = jer::member(o, "msgCnt")
@@ -336,6 +337,11 @@ impl Jer for BasicSafetyMessage {
             .map(VehicleSafetyExtensions::from_jer)
             .transpose()
             .map_err(|e| e.within("safetyExt"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             id,
@@ -353,7 +359,7 @@ impl Jer for BasicSafetyMessage {
             size,
             vehicle_class,
             safety_ext,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

@@ -182,7 +182,7 @@ impl Jer for Link {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -200,6 +200,7 @@ impl Jer for Link {
                 "points",
                 "movements",
                 "lanes",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let name = o
@@ -252,6 +253,11 @@ impl Jer for Link {
                     .and_then(|a| a.iter().map(Lane::from_jer).collect::<Result<Vec<_>, _>>())
             })
             .map_err(|e| e.within("lanes"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             name,
             upstream_node_id,
@@ -260,7 +266,7 @@ impl Jer for Link {
             points,
             movements,
             lanes,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

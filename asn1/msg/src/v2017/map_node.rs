@@ -122,7 +122,7 @@ impl Jer for Node {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -130,7 +130,10 @@ impl Jer for Node {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["name", "id", "refPos", "inLinks"])?;
+        let o = jer::object(
+            j,
+            &["name", "id", "refPos", "inLinks", jer::UNKNOWN_EXTENSIONS],
+        )?;
         let name = o
             .get("name")
             .map(|x| jer::string(x, CharSet::Ia5, 1, Some(63), false))
@@ -150,12 +153,17 @@ impl Jer for Node {
             })
             .transpose()
             .map_err(|e| e.within("inLinks"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             name,
             id,
             ref_pos,
             in_links,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

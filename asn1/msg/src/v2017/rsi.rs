@@ -220,7 +220,7 @@ impl Jer for RoadSideInformation {
         m.insert("alertRadius".into(), Value::from(self.alert_radius));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -241,6 +241,7 @@ impl Jer for RoadSideInformation {
                 "refPos",
                 "alertPath",
                 "alertRadius",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let msg_cnt = jer::member(o, "msgCnt")
@@ -285,6 +286,11 @@ impl Jer for RoadSideInformation {
         let alert_radius = jer::member(o, "alertRadius")
             .and_then(|x| jer::int(x, Some(0), Some(1024), false).map(|v| v as u16))
             .map_err(|e| e.within("alertRadius"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             time_stamp,
@@ -296,7 +302,7 @@ impl Jer for RoadSideInformation {
             ref_pos,
             alert_path,
             alert_radius,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

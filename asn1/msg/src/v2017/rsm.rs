@@ -272,7 +272,7 @@ impl Jer for ParticipantData {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -299,6 +299,7 @@ impl Jer for ParticipantData {
                 "accelSet",
                 "size",
                 "vehicleClass",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let ptc_type = jer::member(o, "ptcType")
@@ -363,6 +364,11 @@ impl Jer for ParticipantData {
             .map(VehicleClassification::from_jer)
             .transpose()
             .map_err(|e| e.within("vehicleClass"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             ptc_type,
             ptc_id,
@@ -380,7 +386,7 @@ impl Jer for ParticipantData {
             accel_set,
             size,
             vehicle_class,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -495,6 +501,9 @@ impl Jer for ParticipantType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -589,7 +598,7 @@ impl Jer for RoadsideSafetyMessage {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -597,7 +606,16 @@ impl Jer for RoadsideSafetyMessage {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["msgCnt", "id", "refPos", "participants"])?;
+        let o = jer::object(
+            j,
+            &[
+                "msgCnt",
+                "id",
+                "refPos",
+                "participants",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let msg_cnt = jer::member(o, "msgCnt")
             .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
             .map_err(|e| e.within("msgCnt"))?;
@@ -616,12 +634,17 @@ impl Jer for RoadsideSafetyMessage {
                 })
             })
             .map_err(|e| e.within("participants"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             id,
             ref_pos,
             participants,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -738,6 +761,9 @@ impl Jer for SourceType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }

@@ -498,7 +498,7 @@ impl Jer for PhaseState {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -506,7 +506,7 @@ impl Jer for PhaseState {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["light", "timing"])?;
+        let o = jer::object(j, &["light", "timing", jer::UNKNOWN_EXTENSIONS])?;
         let light = jer::member(o, "light")
             .and_then(LightState::from_jer)
             .map_err(|e| e.within("light"))?;
@@ -515,10 +515,15 @@ impl Jer for PhaseState {
             .map(TimeChangeDetails::from_jer)
             .transpose()
             .map_err(|e| e.within("timing"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             light,
             timing,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

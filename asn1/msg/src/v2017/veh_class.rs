@@ -65,7 +65,7 @@ impl Jer for VehicleClassification {
         m.insert("classification".into(), Value::from(self.classification));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -73,13 +73,18 @@ impl Jer for VehicleClassification {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["classification"])?;
+        let o = jer::object(j, &["classification", jer::UNKNOWN_EXTENSIONS])?;
         let classification = jer::member(o, "classification")
             .and_then(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as u8))
             .map_err(|e| e.within("classification"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             classification,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

@@ -206,7 +206,7 @@ impl Jer for FullPositionVector {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -226,6 +226,7 @@ impl Jer for FullPositionVector {
                 "timeConfidence",
                 "posConfidence",
                 "motionCfd",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let utc_time = o
@@ -271,6 +272,11 @@ impl Jer for FullPositionVector {
             .map(MotionConfidenceSet::from_jer)
             .transpose()
             .map_err(|e| e.within("motionCfd"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             utc_time,
             pos,
@@ -281,7 +287,7 @@ impl Jer for FullPositionVector {
             time_confidence,
             pos_confidence,
             motion_cfd,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -454,7 +460,7 @@ impl Jer for PathHistory {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -462,7 +468,15 @@ impl Jer for PathHistory {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["initialPosition", "currGNSSstatus", "crumbData"])?;
+        let o = jer::object(
+            j,
+            &[
+                "initialPosition",
+                "currGNSSstatus",
+                "crumbData",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let initial_position = o
             .get("initialPosition")
             .map(FullPositionVector::from_jer)
@@ -482,11 +496,16 @@ impl Jer for PathHistory {
                 })
             })
             .map_err(|e| e.within("crumbData"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             initial_position,
             curr_gns_sstatus,
             crumb_data,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -618,7 +637,7 @@ impl Jer for PathHistoryPoint {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -628,7 +647,14 @@ impl Jer for PathHistoryPoint {
     fn from_jer(j: &Value) -> Result<Self, JerError> {
         let o = jer::object(
             j,
-            &["llvOffset", "timeOffset", "speed", "posAccuracy", "heading"],
+            &[
+                "llvOffset",
+                "timeOffset",
+                "speed",
+                "posAccuracy",
+                "heading",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
         )?;
         let llv_offset = jer::member(o, "llvOffset")
             .and_then(PositionOffsetLLV::from_jer)
@@ -651,13 +677,18 @@ impl Jer for PathHistoryPoint {
             .map(|x| jer::int(x, Some(0), Some(240), false).map(|v| v as u8))
             .transpose()
             .map_err(|e| e.within("heading"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             llv_offset,
             time_offset,
             speed,
             pos_accuracy,
             heading,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -733,7 +764,7 @@ impl Jer for PathPrediction {
         m.insert("confidence".into(), Value::from(self.confidence));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -741,17 +772,22 @@ impl Jer for PathPrediction {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["radiusOfCurve", "confidence"])?;
+        let o = jer::object(j, &["radiusOfCurve", "confidence", jer::UNKNOWN_EXTENSIONS])?;
         let radius_of_curve = jer::member(o, "radiusOfCurve")
             .and_then(|x| jer::int(x, Some(-32767), Some(32767), false).map(|v| v as i16))
             .map_err(|e| e.within("radiusOfCurve"))?;
         let confidence = jer::member(o, "confidence")
             .and_then(|x| jer::int(x, Some(0), Some(200), false).map(|v| v as u8))
             .map_err(|e| e.within("confidence"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             radius_of_curve,
             confidence,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -875,7 +911,7 @@ impl Jer for VehicleSafetyExtensions {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -883,7 +919,16 @@ impl Jer for VehicleSafetyExtensions {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["events", "pathHistory", "pathPrediction", "lights"])?;
+        let o = jer::object(
+            j,
+            &[
+                "events",
+                "pathHistory",
+                "pathPrediction",
+                "lights",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let events = o
             .get("events")
             .map(VehicleEventFlags::from_jer)
@@ -904,12 +949,17 @@ impl Jer for VehicleSafetyExtensions {
             .map(ExteriorLights::from_jer)
             .transpose()
             .map_err(|e| e.within("lights"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             events,
             path_history,
             path_prediction,
             lights,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

@@ -98,7 +98,7 @@ impl Jer for MapData {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -106,7 +106,10 @@ impl Jer for MapData {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["msgCnt", "timeStamp", "nodes"])?;
+        let o = jer::object(
+            j,
+            &["msgCnt", "timeStamp", "nodes", jer::UNKNOWN_EXTENSIONS],
+        )?;
         let msg_cnt = jer::member(o, "msgCnt")
             .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
             .map_err(|e| e.within("msgCnt"))?;
@@ -121,11 +124,16 @@ impl Jer for MapData {
                     .and_then(|a| a.iter().map(Node::from_jer).collect::<Result<Vec<_>, _>>())
             })
             .map_err(|e| e.within("nodes"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             time_stamp,
             nodes,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

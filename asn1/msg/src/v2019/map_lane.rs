@@ -453,7 +453,7 @@ impl Jer for Lane {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -471,6 +471,7 @@ impl Jer for Lane {
                 "connectsTo",
                 "speedLimits",
                 "points",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let lane_id = jer::member(o, "laneID")
@@ -524,6 +525,11 @@ impl Jer for Lane {
             })
             .transpose()
             .map_err(|e| e.within("points"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             lane_id,
             lane_width,
@@ -532,7 +538,7 @@ impl Jer for Lane {
             connects_to,
             speed_limits,
             points,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1421,7 +1427,7 @@ impl Jer for LaneTypeAttributes {
             Self::Striping(x) => ("striping", x.to_jer()),
             Self::TrackedVehicle(x) => ("trackedVehicle", x.to_jer()),
             Self::Parking(x) => ("parking", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -1456,6 +1462,7 @@ impl Jer for LaneTypeAttributes {
             "parking" => {
                 Self::Parking(LaneAttributesParking::from_jer(x).map_err(|e| e.within("parking"))?)
             }
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }

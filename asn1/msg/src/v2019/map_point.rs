@@ -65,7 +65,7 @@ impl Jer for RoadPoint {
         m.insert("posOffset".into(), self.pos_offset.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -73,13 +73,18 @@ impl Jer for RoadPoint {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["posOffset"])?;
+        let o = jer::object(j, &["posOffset", jer::UNKNOWN_EXTENSIONS])?;
         let pos_offset = jer::member(o, "posOffset")
             .and_then(PositionOffsetLLV::from_jer)
             .map_err(|e| e.within("posOffset"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             pos_offset,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

@@ -108,7 +108,7 @@ impl Jer for MessageFrame {
             Self::RsmFrame(x) => ("rsmFrame", x.to_jer()),
             Self::SpatFrame(x) => ("spatFrame", x.to_jer()),
             Self::RsiFrame(x) => ("rsiFrame", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -129,6 +129,7 @@ impl Jer for MessageFrame {
             "rsiFrame" => {
                 Self::RsiFrame(RoadSideInformation::from_jer(x).map_err(|e| e.within("rsiFrame"))?)
             }
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }

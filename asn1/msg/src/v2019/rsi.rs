@@ -197,6 +197,9 @@ impl Jer for EventSource {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -578,7 +581,7 @@ impl Jer for RTEData {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -600,6 +603,7 @@ impl Jer for RTEData {
                 "referencePaths",
                 "referenceLinks",
                 "eventConfidence",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let rte_id = jer::member(o, "rteId")
@@ -663,6 +667,11 @@ impl Jer for RTEData {
             .map(|x| jer::int(x, Some(0), Some(200), false).map(|v| v as u8))
             .transpose()
             .map_err(|e| e.within("eventConfidence"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             rte_id,
             event_type,
@@ -675,7 +684,7 @@ impl Jer for RTEData {
             reference_paths,
             reference_links,
             event_confidence,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -871,7 +880,7 @@ impl Jer for RTSData {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -890,6 +899,7 @@ impl Jer for RTSData {
                 "priority",
                 "referencePaths",
                 "referenceLinks",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let rts_id = jer::member(o, "rtsId")
@@ -940,6 +950,11 @@ impl Jer for RTSData {
             })
             .transpose()
             .map_err(|e| e.within("referenceLinks"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             rts_id,
             sign_type,
@@ -949,7 +964,7 @@ impl Jer for RTSData {
             priority,
             reference_paths,
             reference_links,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1380,7 +1395,7 @@ impl Jer for RoadSideInformation {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1388,7 +1403,18 @@ impl Jer for RoadSideInformation {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["msgCnt", "moy", "id", "refPos", "rtes", "rtss"])?;
+        let o = jer::object(
+            j,
+            &[
+                "msgCnt",
+                "moy",
+                "id",
+                "refPos",
+                "rtes",
+                "rtss",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let msg_cnt = jer::member(o, "msgCnt")
             .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
             .map_err(|e| e.within("msgCnt"))?;
@@ -1425,6 +1451,11 @@ impl Jer for RoadSideInformation {
             })
             .transpose()
             .map_err(|e| e.within("rtss"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             moy,
@@ -1432,7 +1463,7 @@ impl Jer for RoadSideInformation {
             ref_pos,
             rtes,
             rtss,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

@@ -146,7 +146,7 @@ impl Jer for IntersectionState {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -163,6 +163,7 @@ impl Jer for IntersectionState {
                 "timeStamp",
                 "timeConfidence",
                 "phases",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let intersection_id = jer::member(o, "intersectionId")
@@ -192,6 +193,11 @@ impl Jer for IntersectionState {
                     .and_then(|a| a.iter().map(Phase::from_jer).collect::<Result<Vec<_>, _>>())
             })
             .map_err(|e| e.within("phases"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             intersection_id,
             status,
@@ -199,7 +205,7 @@ impl Jer for IntersectionState {
             time_stamp,
             time_confidence,
             phases,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -432,6 +438,9 @@ impl Jer for LightState {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -590,7 +599,7 @@ impl Jer for PhaseState {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -598,7 +607,7 @@ impl Jer for PhaseState {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["light", "timing"])?;
+        let o = jer::object(j, &["light", "timing", jer::UNKNOWN_EXTENSIONS])?;
         let light = jer::member(o, "light")
             .and_then(LightState::from_jer)
             .map_err(|e| e.within("light"))?;
@@ -607,10 +616,15 @@ impl Jer for PhaseState {
             .map(TimeChangeDetails::from_jer)
             .transpose()
             .map_err(|e| e.within("timing"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             light,
             timing,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -682,7 +696,7 @@ impl Jer for TimeChangeDetails {
         let (k, v) = match self {
             Self::Counting(x) => ("counting", x.to_jer()),
             Self::UtcTiming(x) => ("utcTiming", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -698,6 +712,7 @@ impl Jer for TimeChangeDetails {
             "utcTiming" => {
                 Self::UtcTiming(UTCTiming::from_jer(x).map_err(|e| e.within("utcTiming"))?)
             }
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }

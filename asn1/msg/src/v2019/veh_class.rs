@@ -95,7 +95,7 @@ impl Jer for VehicleClassification {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -103,7 +103,7 @@ impl Jer for VehicleClassification {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["classification", "fuelType"])?;
+        let o = jer::object(j, &["classification", "fuelType", jer::UNKNOWN_EXTENSIONS])?;
         let classification = jer::member(o, "classification")
             .and_then(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as u8))
             .map_err(|e| e.within("classification"))?;
@@ -112,10 +112,15 @@ impl Jer for VehicleClassification {
             .map(|x| jer::int(x, Some(0), Some(15), false).map(|v| v as u8))
             .transpose()
             .map_err(|e| e.within("fuelType"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             classification,
             fuel_type,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

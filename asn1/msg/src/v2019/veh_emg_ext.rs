@@ -224,6 +224,9 @@ impl Jer for ResponseType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -396,7 +399,7 @@ impl Jer for VehicleEmergencyExtensions {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -404,7 +407,15 @@ impl Jer for VehicleEmergencyExtensions {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["responseType", "sirenUse", "lightsUse"])?;
+        let o = jer::object(
+            j,
+            &[
+                "responseType",
+                "sirenUse",
+                "lightsUse",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let response_type = o
             .get("responseType")
             .map(ResponseType::from_jer)
@@ -420,11 +431,16 @@ impl Jer for VehicleEmergencyExtensions {
             .map(LightbarInUse::from_jer)
             .transpose()
             .map_err(|e| e.within("lightsUse"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             response_type,
             siren_use,
             lights_use,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

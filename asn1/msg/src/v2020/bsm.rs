@@ -287,7 +287,7 @@ impl Jer for BasicSafetyMessage {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -316,6 +316,7 @@ impl Jer for BasicSafetyMessage {
                 "vehicleClass",
                 "safetyExt",
                 "emergencyExt",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let msg_cnt = jer::member(o, "msgCnt")
@@ -386,6 +387,11 @@ impl Jer for BasicSafetyMessage {
             .map(VehicleEmergencyExtensions::from_jer)
             .transpose()
             .map_err(|e| e.within("emergencyExt"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             id,
@@ -405,7 +411,7 @@ impl Jer for BasicSafetyMessage {
             vehicle_class,
             safety_ext,
             emergency_ext,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

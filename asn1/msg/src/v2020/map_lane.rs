@@ -570,7 +570,7 @@ impl Jer for ConnectionEx {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -586,6 +586,7 @@ impl Jer for ConnectionEx {
                 "connectingLane",
                 "phaseId",
                 "turn-direction",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let remote_intersection = jer::member(o, "remoteIntersection")
@@ -617,13 +618,18 @@ impl Jer for ConnectionEx {
             .map(Maneuver::from_jer)
             .transpose()
             .map_err(|e| e.within("turn-direction"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             remote_intersection,
             swl,
             connecting_lane,
             phase_id,
             turn_direction,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -772,6 +778,9 @@ impl Jer for DottedSolidMarkingLineType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -960,7 +969,7 @@ impl Jer for Lane {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -978,6 +987,7 @@ impl Jer for Lane {
                 "connectsTo",
                 "speedLimits",
                 "points",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let lane_id = jer::member(o, "laneID")
@@ -1031,6 +1041,11 @@ impl Jer for Lane {
             })
             .transpose()
             .map_err(|e| e.within("points"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             lane_id,
             lane_width,
@@ -1039,7 +1054,7 @@ impl Jer for Lane {
             connects_to,
             speed_limits,
             points,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1900,7 +1915,7 @@ impl Jer for LaneEx {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1919,6 +1934,7 @@ impl Jer for LaneEx {
                 "speedLimits",
                 "st-points",
                 "laneLineType",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let lane_ref_id = jer::member(o, "laneRefID")
@@ -1977,6 +1993,11 @@ impl Jer for LaneEx {
             .map(LaneLineType::from_jer)
             .transpose()
             .map_err(|e| e.within("laneLineType"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             lane_ref_id,
             lane_width,
@@ -1986,7 +2007,7 @@ impl Jer for LaneEx {
             speed_limits,
             st_points,
             lane_line_type,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -2298,7 +2319,7 @@ impl Jer for LaneTypeAttributes {
             Self::Striping(x) => ("striping", x.to_jer()),
             Self::TrackedVehicle(x) => ("trackedVehicle", x.to_jer()),
             Self::Parking(x) => ("parking", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -2333,6 +2354,7 @@ impl Jer for LaneTypeAttributes {
             "parking" => {
                 Self::Parking(LaneAttributesParking::from_jer(x).map_err(|e| e.within("parking"))?)
             }
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }
@@ -2418,7 +2440,7 @@ impl Jer for Section {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -2426,7 +2448,7 @@ impl Jer for Section {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["secId", "lanes"])?;
+        let o = jer::object(j, &["secId", "lanes", jer::UNKNOWN_EXTENSIONS])?;
         let sec_id = jer::member(o, "secId")
             .and_then(|x| jer::int(x, Some(1), Some(63), false).map(|v| v as u8))
             .map_err(|e| e.within("secId"))?;
@@ -2439,10 +2461,15 @@ impl Jer for Section {
                 })
             })
             .map_err(|e| e.within("lanes"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             sec_id,
             lanes,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

@@ -182,7 +182,7 @@ impl Jer for Link {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -200,6 +200,7 @@ impl Jer for Link {
                 "points",
                 "movements",
                 "lanes",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let name = o
@@ -252,6 +253,11 @@ impl Jer for Link {
                     .and_then(|a| a.iter().map(Lane::from_jer).collect::<Result<Vec<_>, _>>())
             })
             .map_err(|e| e.within("lanes"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             name,
             upstream_node_id,
@@ -260,7 +266,7 @@ impl Jer for Link {
             points,
             movements,
             lanes,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -449,7 +455,7 @@ impl Jer for LinkEx {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -467,6 +473,7 @@ impl Jer for LinkEx {
                 "refLine",
                 "movements-ex",
                 "sections",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let name = o
@@ -524,6 +531,11 @@ impl Jer for LinkEx {
                 })
             })
             .map_err(|e| e.within("sections"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             name,
             upstream_node_id,
@@ -532,7 +544,7 @@ impl Jer for LinkEx {
             ref_line,
             movements_ex,
             sections,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -645,6 +657,9 @@ impl Jer for Maneuver {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -826,7 +841,7 @@ impl Jer for MovementEx {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -834,7 +849,15 @@ impl Jer for MovementEx {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["remoteIntersection", "phaseId", "turn-direction"])?;
+        let o = jer::object(
+            j,
+            &[
+                "remoteIntersection",
+                "phaseId",
+                "turn-direction",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let remote_intersection = jer::member(o, "remoteIntersection")
             .and_then(NodeReferenceID::from_jer)
             .map_err(|e| e.within("remoteIntersection"))?;
@@ -848,11 +871,16 @@ impl Jer for MovementEx {
             .map(Maneuver::from_jer)
             .transpose()
             .map_err(|e| e.within("turn-direction"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             remote_intersection,
             phase_id,
             turn_direction,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

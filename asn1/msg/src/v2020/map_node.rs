@@ -193,7 +193,7 @@ impl Jer for Node {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -210,6 +210,7 @@ impl Jer for Node {
                 "inLinks",
                 "inLinks-ex",
                 "prohibitedzone",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let name = o
@@ -247,6 +248,11 @@ impl Jer for Node {
             .map(ProhibitedZone::from_jer)
             .transpose()
             .map_err(|e| e.within("prohibitedzone"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 2))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             name,
             id,
@@ -254,7 +260,7 @@ impl Jer for Node {
             in_links,
             in_links_ex,
             prohibitedzone,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -478,7 +484,7 @@ impl Jer for ProhibitedZone {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -492,6 +498,7 @@ impl Jer for ProhibitedZone {
                 "centralCircleProhibitedZone",
                 "non-motorVehicleProhibitedZones",
                 "gridLineMarkingProhibitedZones",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let central_circle_prohibited_zone = o
@@ -539,11 +546,16 @@ impl Jer for ProhibitedZone {
             })
             .transpose()
             .map_err(|e| e.within("gridLineMarkingProhibitedZones"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             central_circle_prohibited_zone,
             non_motor_vehicle_prohibited_zones,
             grid_line_marking_prohibited_zones,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

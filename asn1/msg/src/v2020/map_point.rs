@@ -65,7 +65,7 @@ impl Jer for RoadPoint {
         m.insert("posOffset".into(), self.pos_offset.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -73,13 +73,18 @@ impl Jer for RoadPoint {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["posOffset"])?;
+        let o = jer::object(j, &["posOffset", jer::UNKNOWN_EXTENSIONS])?;
         let pos_offset = jer::member(o, "posOffset")
             .and_then(PositionOffsetLLV::from_jer)
             .map_err(|e| e.within("posOffset"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             pos_offset,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -148,7 +153,7 @@ impl Jer for STPoint {
         m.insert("t-axis".into(), Value::from(self.t_axis));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -156,17 +161,22 @@ impl Jer for STPoint {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["s-axis", "t-axis"])?;
+        let o = jer::object(j, &["s-axis", "t-axis", jer::UNKNOWN_EXTENSIONS])?;
         let s_axis = jer::member(o, "s-axis")
             .and_then(|x| jer::int(x, Some(-1024), Some(65535), false).map(|v| v as i32))
             .map_err(|e| e.within("s-axis"))?;
         let t_axis = jer::member(o, "t-axis")
             .and_then(|x| jer::int(x, Some(-32768), Some(32767), false).map(|v| v as i16))
             .map_err(|e| e.within("t-axis"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             s_axis,
             t_axis,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

@@ -188,7 +188,7 @@ impl Jer for MessageFrameExt {
         m.insert("value".into(), self.value.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -196,17 +196,22 @@ impl Jer for MessageFrameExt {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["messageId", "value"])?;
+        let o = jer::object(j, &["messageId", "value", jer::UNKNOWN_EXTENSIONS])?;
         let message_id = jer::member(o, "messageId")
             .and_then(|x| jer::int(x, Some(0), Some(32767), false).map(|v| v as u16))
             .map_err(|e| e.within("messageId"))?;
         let value = jer::member(o, "value")
             .and_then(|x| MessageFrameExtValue::from_jer_keyed(message_id, x))
             .map_err(|e| e.within("value"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             message_id,
             value,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

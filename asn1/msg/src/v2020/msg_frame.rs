@@ -129,7 +129,7 @@ impl Jer for MessageFrame {
             Self::SpatFrame(x) => ("spatFrame", x.to_jer()),
             Self::RsiFrame(x) => ("rsiFrame", x.to_jer()),
             Self::MsgFrameExt(x) => ("msgFrameExt", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -153,6 +153,7 @@ impl Jer for MessageFrame {
             "msgFrameExt" => Self::MsgFrameExt(
                 MessageFrameExt::from_jer(x).map_err(|e| e.within("msgFrameExt"))?,
             ),
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 1)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }

@@ -120,6 +120,9 @@ impl Jer for AVPType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -251,7 +254,7 @@ impl Jer for PAMData {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -267,6 +270,7 @@ impl Jer for PAMData {
                 "parkingLotInfo",
                 "pamNodes",
                 "parkingAreaGuidance",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let msg_cnt = jer::member(o, "msgCnt")
@@ -300,13 +304,18 @@ impl Jer for PAMData {
             })
             .transpose()
             .map_err(|e| e.within("parkingAreaGuidance"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             time_stamp,
             parking_lot_info,
             pam_nodes,
             parking_area_guidance,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -573,7 +582,7 @@ impl Jer for PAMDrive {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -594,6 +603,7 @@ impl Jer for PAMDrive {
                 "points",
                 "movements",
                 "parkingSlots",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let upstream_pam_node_id = jer::member(o, "upstreamPAMNodeId")
@@ -662,6 +672,11 @@ impl Jer for PAMDrive {
             })
             .transpose()
             .map_err(|e| e.within("parkingSlots"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             upstream_pam_node_id,
             drive_id,
@@ -673,7 +688,7 @@ impl Jer for PAMDrive {
             points,
             movements,
             parking_slots,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -821,7 +836,7 @@ impl Jer for PAMNode {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -829,7 +844,17 @@ impl Jer for PAMNode {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["id", "refPos", "floor", "attributes", "inDrives"])?;
+        let o = jer::object(
+            j,
+            &[
+                "id",
+                "refPos",
+                "floor",
+                "attributes",
+                "inDrives",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let id = jer::member(o, "id")
             .and_then(|x| jer::int(x, Some(0), Some(65535), false).map(|v| v as u16))
             .map_err(|e| e.within("id"))?;
@@ -857,13 +882,18 @@ impl Jer for PAMNode {
             })
             .transpose()
             .map_err(|e| e.within("inDrives"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             id,
             ref_pos,
             floor,
             attributes,
             in_drives,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1080,7 +1110,7 @@ impl Jer for ParkingGuide {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1088,7 +1118,15 @@ impl Jer for ParkingGuide {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["vehId", "drivePath", "targetParkingSlot"])?;
+        let o = jer::object(
+            j,
+            &[
+                "vehId",
+                "drivePath",
+                "targetParkingSlot",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let veh_id = jer::member(o, "vehId")
             .and_then(jer::octets_fixed::<8>)
             .map_err(|e| e.within("vehId"))?;
@@ -1106,11 +1144,16 @@ impl Jer for ParkingGuide {
             .map(|x| jer::int(x, Some(0), Some(65535), false).map(|v| v as u16))
             .transpose()
             .map_err(|e| e.within("targetParkingSlot"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             veh_id,
             drive_path,
             target_parking_slot,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1216,6 +1259,9 @@ impl Jer for ParkingLock {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -1368,7 +1414,7 @@ impl Jer for ParkingLotInfo {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1376,7 +1422,17 @@ impl Jer for ParkingLotInfo {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["id", "name", "number", "buildingLayerNum", "avpType"])?;
+        let o = jer::object(
+            j,
+            &[
+                "id",
+                "name",
+                "number",
+                "buildingLayerNum",
+                "avpType",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let id = o
             .get("id")
             .map(|x| jer::int(x, Some(0), Some(65535), false).map(|v| v as u16))
@@ -1402,13 +1458,18 @@ impl Jer for ParkingLotInfo {
             .map(AVPType::from_jer)
             .transpose()
             .map_err(|e| e.within("avpType"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             id,
             name,
             number,
             building_layer_num,
             avp_type,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1548,7 +1609,7 @@ impl Jer for ParkingSlot {
         m.insert("parkingLock".into(), self.parking_lock.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1566,6 +1627,7 @@ impl Jer for ParkingSlot {
                 "status",
                 "parkingSpaceTheta",
                 "parkingLock",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let slot_id = jer::member(o, "slotID")
@@ -1593,6 +1655,11 @@ impl Jer for ParkingSlot {
         let parking_lock = jer::member(o, "parkingLock")
             .and_then(ParkingLock::from_jer)
             .map_err(|e| e.within("parkingLock"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             slot_id,
             position,
@@ -1601,7 +1668,7 @@ impl Jer for ParkingSlot {
             status,
             parking_space_theta,
             parking_lock,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1783,6 +1850,9 @@ impl Jer for ParkingSpaceTheta {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -1881,6 +1951,9 @@ impl Jer for SlotStatus {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }

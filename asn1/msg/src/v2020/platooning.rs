@@ -122,7 +122,7 @@ impl Jer for CLPMM {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -140,6 +140,7 @@ impl Jer for CLPMM {
                 "role",
                 "status",
                 "leadingExt",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let msg_cnt = jer::member(o, "msgCnt")
@@ -165,6 +166,11 @@ impl Jer for CLPMM {
             .map(MemberManagement::from_jer)
             .transpose()
             .map_err(|e| e.within("leadingExt"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             id,
@@ -173,7 +179,7 @@ impl Jer for CLPMM {
             role,
             status,
             leading_ext,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -317,7 +323,7 @@ impl Jer for MemberManagement {
         m.insert("openToJoin".into(), Value::Bool(self.open_to_join));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -333,6 +339,7 @@ impl Jer for MemberManagement {
                 "leavingList",
                 "capacity",
                 "openToJoin",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let member_list = jer::member(o, "memberList")
@@ -372,13 +379,18 @@ impl Jer for MemberManagement {
         let open_to_join = jer::member(o, "openToJoin")
             .and_then(jer::boolean)
             .map_err(|e| e.within("openToJoin"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             member_list,
             joining_list,
             leaving_list,
             capacity,
             open_to_join,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -428,7 +440,7 @@ impl Jer for MemberNode {
         m.insert("vid".into(), jer::hex(&self.vid));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -436,14 +448,16 @@ impl Jer for MemberNode {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["vid"])?;
+        let o = jer::object(j, &["vid", jer::UNKNOWN_EXTENSIONS])?;
         let vid = jer::member(o, "vid")
             .and_then(jer::octets_fixed::<8>)
             .map_err(|e| e.within("vid"))?;
-        Ok(Self {
-            vid,
-            unknown_ext: UnknownExtensions::default(),
-        })
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Self { vid, unknown_ext })
     }
 }
 
@@ -541,6 +555,9 @@ impl Jer for RoleInPlatooning {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -666,6 +683,9 @@ impl Jer for StatusInPlatooning {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }

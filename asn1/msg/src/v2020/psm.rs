@@ -105,6 +105,9 @@ impl Jer for AnimalPropelledType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -230,6 +233,9 @@ impl Jer for Attachment {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -346,6 +352,9 @@ impl Jer for HumanPropelledType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -462,6 +471,9 @@ impl Jer for MotorizedPropelledType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -626,7 +638,7 @@ impl Jer for NonMotorData {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -644,6 +656,7 @@ impl Jer for NonMotorData {
                 "personalExt",
                 "roadWorkerExt",
                 "personalReq",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let basic_type = jer::member(o, "basicType")
@@ -679,6 +692,11 @@ impl Jer for NonMotorData {
             .map(PersonalRequest::from_jer)
             .transpose()
             .map_err(|e| e.within("personalReq"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             basic_type,
             propulsion,
@@ -687,7 +705,7 @@ impl Jer for NonMotorData {
             personal_ext,
             road_worker_ext,
             personal_req,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -786,6 +804,9 @@ impl Jer for NumberOfParticipantsInCluster {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -989,6 +1010,9 @@ impl Jer for PersonalCrossing {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -1207,6 +1231,9 @@ impl Jer for PersonalDeviceUserType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -1288,7 +1315,7 @@ impl Jer for PersonalExtensions {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1296,7 +1323,7 @@ impl Jer for PersonalExtensions {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["useState", "assistType"])?;
+        let o = jer::object(j, &["useState", "assistType", jer::UNKNOWN_EXTENSIONS])?;
         let use_state = o
             .get("useState")
             .map(PersonalDeviceUsageState::from_jer)
@@ -1307,10 +1334,15 @@ impl Jer for PersonalExtensions {
             .map(PersonalAssistive::from_jer)
             .transpose()
             .map_err(|e| e.within("assistType"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             use_state,
             assist_type,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1373,7 +1405,7 @@ impl Jer for PersonalRequest {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1381,15 +1413,20 @@ impl Jer for PersonalRequest {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["crossing"])?;
+        let o = jer::object(j, &["crossing", jer::UNKNOWN_EXTENSIONS])?;
         let crossing = o
             .get("crossing")
             .map(PersonalCrossing::from_jer)
             .transpose()
             .map_err(|e| e.within("crossing"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             crossing,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1610,7 +1647,7 @@ impl Jer for PersonalSafetyMessage {
         m.insert("non-motorData".into(), self.non_motor_data.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1634,6 +1671,7 @@ impl Jer for PersonalSafetyMessage {
                 "path-Planning",
                 "overallRadius",
                 "non-motorData",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let msg_cnt = jer::member(o, "msgCnt")
@@ -1689,6 +1727,11 @@ impl Jer for PersonalSafetyMessage {
         let non_motor_data = jer::member(o, "non-motorData")
             .and_then(NonMotorData::from_jer)
             .map_err(|e| e.within("non-motorData"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             id,
@@ -1703,7 +1746,7 @@ impl Jer for PersonalSafetyMessage {
             path_planning,
             overall_radius,
             non_motor_data,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1779,7 +1822,7 @@ impl Jer for PropelledInformation {
             Self::Human(x) => ("human", x.to_jer()),
             Self::Animal(x) => ("animal", x.to_jer()),
             Self::Motor(x) => ("motor", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -1796,6 +1839,7 @@ impl Jer for PropelledInformation {
             "motor" => {
                 Self::Motor(MotorizedPropelledType::from_jer(x).map_err(|e| e.within("motor"))?)
             }
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }
@@ -1983,7 +2027,7 @@ impl Jer for RoadWorkerExtensions {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1991,7 +2035,7 @@ impl Jer for RoadWorkerExtensions {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["workerType", "activityType"])?;
+        let o = jer::object(j, &["workerType", "activityType", jer::UNKNOWN_EXTENSIONS])?;
         let worker_type = o
             .get("workerType")
             .map(RoadWorkerType::from_jer)
@@ -2002,10 +2046,15 @@ impl Jer for RoadWorkerExtensions {
             .map(RoadWorkerActivityType::from_jer)
             .transpose()
             .map_err(|e| e.within("activityType"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             worker_type,
             activity_type,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -2131,6 +2180,9 @@ impl Jer for RoadWorkerType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }

@@ -227,7 +227,7 @@ impl Jer for DriveSuggestion {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -235,7 +235,16 @@ impl Jer for DriveSuggestion {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["suggestion", "lifeTime", "relatedLink", "relatedPath"])?;
+        let o = jer::object(
+            j,
+            &[
+                "suggestion",
+                "lifeTime",
+                "relatedLink",
+                "relatedPath",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let suggestion = jer::member(o, "suggestion")
             .and_then(DriveBehavior::from_jer)
             .map_err(|e| e.within("suggestion"))?;
@@ -254,12 +263,17 @@ impl Jer for DriveSuggestion {
             .map(ReferencePath::from_jer)
             .transpose()
             .map_err(|e| e.within("relatedPath"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             suggestion,
             life_time,
             related_link,
             related_path,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -443,7 +457,7 @@ impl Jer for LaneCoordination {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -462,6 +476,7 @@ impl Jer for LaneCoordination {
                 "recommendedBehavior",
                 "info",
                 "description",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let target_lane = jer::member(o, "targetLane")
@@ -502,6 +517,11 @@ impl Jer for LaneCoordination {
             .map(Description::from_jer)
             .transpose()
             .map_err(|e| e.within("description"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             target_lane,
             related_path,
@@ -511,7 +531,7 @@ impl Jer for LaneCoordination {
             recommended_behavior,
             info,
             description,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -656,7 +676,7 @@ impl Jer for RoadsideCoordination {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -673,6 +693,7 @@ impl Jer for RoadsideCoordination {
                 "refPos",
                 "coordinates",
                 "laneCoordinates",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let msg_cnt = jer::member(o, "msgCnt")
@@ -709,6 +730,11 @@ impl Jer for RoadsideCoordination {
             })
             .transpose()
             .map_err(|e| e.within("laneCoordinates"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             id,
@@ -716,7 +742,7 @@ impl Jer for RoadsideCoordination {
             ref_pos,
             coordinates,
             lane_coordinates,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -831,7 +857,7 @@ impl Jer for VehicleCoordination {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -839,7 +865,16 @@ impl Jer for VehicleCoordination {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["vehId", "driveSuggestion", "pathGuidance", "info"])?;
+        let o = jer::object(
+            j,
+            &[
+                "vehId",
+                "driveSuggestion",
+                "pathGuidance",
+                "info",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let veh_id = jer::member(o, "vehId")
             .and_then(jer::octets_fixed::<8>)
             .map_err(|e| e.within("vehId"))?;
@@ -864,12 +899,17 @@ impl Jer for VehicleCoordination {
             .map(CoordinationInfo::from_jer)
             .transpose()
             .map_err(|e| e.within("info"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             veh_id,
             drive_suggestion,
             path_guidance,
             info,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

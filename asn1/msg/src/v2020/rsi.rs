@@ -93,7 +93,7 @@ impl Jer for AuxiliarySign {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -101,7 +101,14 @@ impl Jer for AuxiliarySign {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["signWithVehicleType", "signDirection"])?;
+        let o = jer::object(
+            j,
+            &[
+                "signWithVehicleType",
+                "signDirection",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let sign_with_vehicle_type = o
             .get("signWithVehicleType")
             .map(AuxiliarySignVehicleType::from_jer)
@@ -112,10 +119,15 @@ impl Jer for AuxiliarySign {
             .map(AuxiliarySignDirection::from_jer)
             .transpose()
             .map_err(|e| e.within("signDirection"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             sign_with_vehicle_type,
             sign_direction,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -250,6 +262,9 @@ impl Jer for AuxiliarySignDirection {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -545,6 +560,9 @@ impl Jer for EventSource {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -926,7 +944,7 @@ impl Jer for RTEData {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -948,6 +966,7 @@ impl Jer for RTEData {
                 "referencePaths",
                 "referenceLinks",
                 "eventConfidence",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let rte_id = jer::member(o, "rteId")
@@ -1011,6 +1030,11 @@ impl Jer for RTEData {
             .map(|x| jer::int(x, Some(0), Some(200), false).map(|v| v as u8))
             .transpose()
             .map_err(|e| e.within("eventConfidence"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             rte_id,
             event_type,
@@ -1023,7 +1047,7 @@ impl Jer for RTEData {
             reference_paths,
             reference_links,
             event_confidence,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1255,7 +1279,7 @@ impl Jer for RTSData {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1275,6 +1299,7 @@ impl Jer for RTSData {
                 "referencePaths",
                 "referenceLinks",
                 "auxiliarySign",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let rts_id = jer::member(o, "rtsId")
@@ -1330,6 +1355,11 @@ impl Jer for RTSData {
             .map(AuxiliarySign::from_jer)
             .transpose()
             .map_err(|e| e.within("auxiliarySign"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 1))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             rts_id,
             sign_type,
@@ -1340,7 +1370,7 @@ impl Jer for RTSData {
             reference_paths,
             reference_links,
             auxiliary_sign,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1771,7 +1801,7 @@ impl Jer for RoadSideInformation {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1779,7 +1809,18 @@ impl Jer for RoadSideInformation {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["msgCnt", "moy", "id", "refPos", "rtes", "rtss"])?;
+        let o = jer::object(
+            j,
+            &[
+                "msgCnt",
+                "moy",
+                "id",
+                "refPos",
+                "rtes",
+                "rtss",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let msg_cnt = jer::member(o, "msgCnt")
             .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
             .map_err(|e| e.within("msgCnt"))?;
@@ -1816,6 +1857,11 @@ impl Jer for RoadSideInformation {
             })
             .transpose()
             .map_err(|e| e.within("rtss"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             moy,
@@ -1823,7 +1869,7 @@ impl Jer for RoadSideInformation {
             ref_pos,
             rtes,
             rtss,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

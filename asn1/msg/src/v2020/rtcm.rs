@@ -228,6 +228,9 @@ impl Jer for RTCMRevision {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -298,7 +301,7 @@ impl Jer for RTCMcorrections {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -306,7 +309,7 @@ impl Jer for RTCMcorrections {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["msgCnt", "corrections"])?;
+        let o = jer::object(j, &["msgCnt", "corrections", jer::UNKNOWN_EXTENSIONS])?;
         let msg_cnt = jer::member(o, "msgCnt")
             .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
             .map_err(|e| e.within("msgCnt"))?;
@@ -319,10 +322,15 @@ impl Jer for RTCMcorrections {
                 })
             })
             .map_err(|e| e.within("corrections"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             corrections,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -420,7 +428,7 @@ impl Jer for RTCMmsg {
         m.insert("payload".into(), jer::hex(&self.payload));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -428,7 +436,7 @@ impl Jer for RTCMmsg {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["rev", "rtcmID", "payload"])?;
+        let o = jer::object(j, &["rev", "rtcmID", "payload", jer::UNKNOWN_EXTENSIONS])?;
         let rev = o
             .get("rev")
             .map(RTCMRevision::from_jer)
@@ -442,11 +450,16 @@ impl Jer for RTCMmsg {
         let payload = jer::member(o, "payload")
             .and_then(|x| jer::octets(x, 1, Some(2047), false))
             .map_err(|e| e.within("payload"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             rev,
             rtcm_id,
             payload,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

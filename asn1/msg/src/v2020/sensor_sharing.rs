@@ -638,7 +638,7 @@ impl Jer for DetectedObstacleData {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -667,6 +667,7 @@ impl Jer for DetectedObstacleData {
                 "objSizeConfidence",
                 "tracking",
                 "polygon",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let obs_type = jer::member(o, "obsType")
@@ -747,6 +748,11 @@ impl Jer for DetectedObstacleData {
             })
             .transpose()
             .map_err(|e| e.within("polygon"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             obs_type,
             obj_type_confidence,
@@ -766,7 +772,7 @@ impl Jer for DetectedObstacleData {
             obj_size_confidence,
             tracking,
             polygon,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1034,7 +1040,7 @@ impl Jer for DetectedPTCData {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1056,6 +1062,7 @@ impl Jer for DetectedPTCData {
                 "tracking",
                 "polygon",
                 "type-relatedExt",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let ptc = jer::member(o, "ptc")
@@ -1123,6 +1130,11 @@ impl Jer for DetectedPTCData {
             .map(TypeRelatedExt::from_jer)
             .transpose()
             .map_err(|e| e.within("type-relatedExt"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             ptc,
             obj_size_confidence,
@@ -1135,7 +1147,7 @@ impl Jer for DetectedPTCData {
             tracking,
             polygon,
             type_related_ext,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1304,6 +1316,9 @@ impl Jer for DetectedPTCType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -1409,6 +1424,9 @@ impl Jer for EquipmentType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -1550,7 +1568,7 @@ impl Jer for MotorDataExtension {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1566,6 +1584,7 @@ impl Jer for MotorDataExtension {
                 "vehAttitudeConfidence",
                 "vehAngVel",
                 "vehAngVelConfidence",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let lights = o
@@ -1593,13 +1612,18 @@ impl Jer for MotorDataExtension {
             .map(AngularVelocityConfidence::from_jer)
             .transpose()
             .map_err(|e| e.within("vehAngVelConfidence"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             lights,
             veh_attitude,
             veh_attitude_confidence,
             veh_ang_vel,
             veh_ang_vel_confidence,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1666,7 +1690,7 @@ impl Jer for NonMotorDataExtension {
         m.insert("non-motorData".into(), self.non_motor_data.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1674,17 +1698,25 @@ impl Jer for NonMotorDataExtension {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["overallRadius", "non-motorData"])?;
+        let o = jer::object(
+            j,
+            &["overallRadius", "non-motorData", jer::UNKNOWN_EXTENSIONS],
+        )?;
         let overall_radius = jer::member(o, "overallRadius")
             .and_then(|x| jer::int(x, Some(0), Some(200), false).map(|v| v as u8))
             .map_err(|e| e.within("overallRadius"))?;
         let non_motor_data = jer::member(o, "non-motorData")
             .and_then(NonMotorData::from_jer)
             .map_err(|e| e.within("non-motorData"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             overall_radius,
             non_motor_data,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -2046,6 +2078,9 @@ impl Jer for ObstacleType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -2179,7 +2214,7 @@ impl Jer for Planning {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -2194,6 +2229,7 @@ impl Jer for Planning {
                 "planConfidence",
                 "drivingBehavior",
                 "pathPlanning",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let duration = o
@@ -2222,12 +2258,17 @@ impl Jer for Planning {
             })
             .transpose()
             .map_err(|e| e.within("pathPlanning"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             duration,
             plan_confidence,
             driving_behavior,
             path_planning,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -2440,7 +2481,7 @@ impl Jer for SensorSharingMsg {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -2460,6 +2501,7 @@ impl Jer for SensorSharingMsg {
                 "participants",
                 "obstacles",
                 "rtes",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let msg_cnt = jer::member(o, "msgCnt")
@@ -2527,6 +2569,11 @@ impl Jer for SensorSharingMsg {
             })
             .transpose()
             .map_err(|e| e.within("rtes"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             id,
@@ -2537,7 +2584,7 @@ impl Jer for SensorSharingMsg {
             participants,
             obstacles,
             rtes,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -2748,7 +2795,7 @@ impl Jer for TypeRelatedExt {
         let (k, v) = match self {
             Self::MotorExt(x) => ("motorExt", x.to_jer()),
             Self::NonMotorExt(x) => ("non-motorExt", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -2764,6 +2811,7 @@ impl Jer for TypeRelatedExt {
             "non-motorExt" => Self::NonMotorExt(
                 NonMotorDataExtension::from_jer(x).map_err(|e| e.within("non-motorExt"))?,
             ),
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }

@@ -150,7 +150,7 @@ impl Jer for SPAT {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -158,7 +158,17 @@ impl Jer for SPAT {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["msgCnt", "moy", "timeStamp", "name", "intersections"])?;
+        let o = jer::object(
+            j,
+            &[
+                "msgCnt",
+                "moy",
+                "timeStamp",
+                "name",
+                "intersections",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let msg_cnt = jer::member(o, "msgCnt")
             .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
             .map_err(|e| e.within("msgCnt"))?;
@@ -186,13 +196,18 @@ impl Jer for SPAT {
                 })
             })
             .map_err(|e| e.within("intersections"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             moy,
             time_stamp,
             name,
             intersections,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

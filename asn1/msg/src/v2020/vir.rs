@@ -285,7 +285,7 @@ impl Jer for DriveRequest {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -303,6 +303,7 @@ impl Jer for DriveRequest {
                 "targetRSU",
                 "info",
                 "lifeTime",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let req_id = jer::member(o, "reqID")
@@ -336,6 +337,11 @@ impl Jer for DriveRequest {
             .map(|x| jer::int(x, Some(1), Some(65535), false).map(|v| v as u16))
             .transpose()
             .map_err(|e| e.within("lifeTime"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             req_id,
             status,
@@ -344,7 +350,7 @@ impl Jer for DriveRequest {
             target_rsu,
             info,
             life_time,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -482,7 +488,7 @@ impl Jer for IARData {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -492,7 +498,13 @@ impl Jer for IARData {
     fn from_jer(j: &Value) -> Result<Self, JerError> {
         let o = jer::object(
             j,
-            &["currentPos", "path-Planning", "currentBehavior", "reqs"],
+            &[
+                "currentPos",
+                "path-Planning",
+                "currentBehavior",
+                "reqs",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
         )?;
         let current_pos = o
             .get("currentPos")
@@ -526,12 +538,17 @@ impl Jer for IARData {
             })
             .transpose()
             .map_err(|e| e.within("reqs"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             current_pos,
             path_planning,
             current_behavior,
             reqs,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1016,7 +1033,7 @@ impl Jer for PathPlanningPoint {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1038,6 +1055,7 @@ impl Jer for PathPlanningPoint {
                 "acc4WayConfidence",
                 "estimatedTime",
                 "timeConfidence",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let pos_in_map = o
@@ -1093,6 +1111,11 @@ impl Jer for PathPlanningPoint {
             .map(|x| jer::int(x, Some(0), Some(200), false).map(|v| v as u8))
             .transpose()
             .map_err(|e| e.within("timeConfidence"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             pos_in_map,
             pos,
@@ -1105,7 +1128,7 @@ impl Jer for PathPlanningPoint {
             acc4_way_confidence,
             estimated_time,
             time_confidence,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1239,7 +1262,7 @@ impl Jer for ReqClearTheWay {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1256,6 +1279,7 @@ impl Jer for ReqClearTheWay {
                 "relatedPath",
                 "tBegin",
                 "tEnd",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let upstream_node = jer::member(o, "upstreamNode")
@@ -1282,6 +1306,11 @@ impl Jer for ReqClearTheWay {
             .map(DDateTime::from_jer)
             .transpose()
             .map_err(|e| e.within("tEnd"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             upstream_node,
             downstream_node,
@@ -1289,7 +1318,7 @@ impl Jer for ReqClearTheWay {
             related_path,
             t_begin,
             t_end,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1368,7 +1397,7 @@ impl Jer for ReqLaneChange {
         m.insert("targetLane".into(), Value::from(self.target_lane));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1376,7 +1405,15 @@ impl Jer for ReqLaneChange {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["upstreamNode", "downstreamNode", "targetLane"])?;
+        let o = jer::object(
+            j,
+            &[
+                "upstreamNode",
+                "downstreamNode",
+                "targetLane",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let upstream_node = jer::member(o, "upstreamNode")
             .and_then(NodeReferenceID::from_jer)
             .map_err(|e| e.within("upstreamNode"))?;
@@ -1386,11 +1423,16 @@ impl Jer for ReqLaneChange {
         let target_lane = jer::member(o, "targetLane")
             .and_then(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as u8))
             .map_err(|e| e.within("targetLane"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             upstream_node,
             downstream_node,
             target_lane,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1497,7 +1539,7 @@ impl Jer for ReqParkingArea {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1512,6 +1554,7 @@ impl Jer for ReqParkingArea {
                 "req",
                 "parkingType",
                 "expectedParkingSlotID",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let vehicle_class = jer::member(o, "vehicleClass")
@@ -1530,12 +1573,17 @@ impl Jer for ReqParkingArea {
             .map(|x| jer::int(x, Some(0), Some(65535), false).map(|v| v as u16))
             .transpose()
             .map_err(|e| e.within("expectedParkingSlotID"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             vehicle_class,
             req,
             parking_type,
             expected_parking_slot_id,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1600,7 +1648,7 @@ impl Jer for ReqSensorSharing {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1608,7 +1656,7 @@ impl Jer for ReqSensorSharing {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["detectArea"])?;
+        let o = jer::object(j, &["detectArea", jer::UNKNOWN_EXTENSIONS])?;
         let detect_area = jer::member(o, "detectArea")
             .and_then(|x| {
                 jer::array(x, 1, Some(8), false).and_then(|a| {
@@ -1618,9 +1666,14 @@ impl Jer for ReqSensorSharing {
                 })
             })
             .map_err(|e| e.within("detectArea"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             detect_area,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1734,7 +1787,7 @@ impl Jer for ReqSignalPriority {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1749,6 +1802,7 @@ impl Jer for ReqSignalPriority {
                 "requiredMov",
                 "estimatedArrivalTime",
                 "distance2Intersection",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let intersection_id = jer::member(o, "intersectionId")
@@ -1767,12 +1821,17 @@ impl Jer for ReqSignalPriority {
             .map(|x| jer::int(x, Some(0), Some(10000), false).map(|v| v as u16))
             .transpose()
             .map_err(|e| e.within("distance2Intersection"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             intersection_id,
             required_mov,
             estimated_arrival_time,
             distance2_intersection,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1876,7 +1935,7 @@ impl Jer for ReqInfo {
             Self::SignalPriority(x) => ("signalPriority", x.to_jer()),
             Self::SensorSharing(x) => ("sensorSharing", x.to_jer()),
             Self::Parking(x) => ("parking", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -1901,6 +1960,7 @@ impl Jer for ReqInfo {
             "parking" => {
                 Self::Parking(ReqParkingArea::from_jer(x).map_err(|e| e.within("parking"))?)
             }
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }
@@ -2009,6 +2069,9 @@ impl Jer for ReqStatus {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -2105,7 +2168,7 @@ impl Jer for VehIntentionAndRequest {
         m.insert("intAndReq".into(), self.int_and_req.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -2113,7 +2176,17 @@ impl Jer for VehIntentionAndRequest {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["msgCnt", "id", "secMark", "refPos", "intAndReq"])?;
+        let o = jer::object(
+            j,
+            &[
+                "msgCnt",
+                "id",
+                "secMark",
+                "refPos",
+                "intAndReq",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let msg_cnt = jer::member(o, "msgCnt")
             .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
             .map_err(|e| e.within("msgCnt"))?;
@@ -2129,13 +2202,18 @@ impl Jer for VehIntentionAndRequest {
         let int_and_req = jer::member(o, "intAndReq")
             .and_then(IARData::from_jer)
             .map_err(|e| e.within("intAndReq"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             id,
             sec_mark,
             ref_pos,
             int_and_req,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }

@@ -59,7 +59,7 @@ impl Jer for AccountInfo {
         m.insert("account".into(), jer::hex(&self.account));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -67,13 +67,18 @@ impl Jer for AccountInfo {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["account"])?;
+        let o = jer::object(j, &["account", jer::UNKNOWN_EXTENSIONS])?;
         let account = jer::member(o, "account")
             .and_then(|x| jer::octets(x, 2, Some(32), false))
             .map_err(|e| e.within("account"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             account,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -206,7 +211,7 @@ impl Jer for ActionRequest {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -224,6 +229,7 @@ impl Jer for ActionRequest {
                 "paymentEntityId",
                 "actionParameter",
                 "accessCredentials",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let time = jer::member(o, "time")
@@ -251,6 +257,11 @@ impl Jer for ActionRequest {
             .map(jer::octets_fixed::<8>)
             .transpose()
             .map_err(|e| e.within("accessCredentials"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             time,
             mode,
@@ -259,7 +270,7 @@ impl Jer for ActionRequest {
             payment_entity_id,
             action_parameter,
             access_credentials,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -378,7 +389,7 @@ impl Jer for ActionResponse {
         m.insert("ret".into(), self.ret.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -395,6 +406,7 @@ impl Jer for ActionResponse {
                 "paymentEntityId",
                 "responseParameter",
                 "ret",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let time = jer::member(o, "time")
@@ -419,6 +431,11 @@ impl Jer for ActionResponse {
         let ret = jer::member(o, "ret")
             .and_then(ReturnStatus::from_jer)
             .map_err(|e| e.within("ret"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             time,
             source_id,
@@ -426,7 +443,7 @@ impl Jer for ActionResponse {
             payment_entity_id,
             response_parameter,
             ret,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -496,7 +513,7 @@ impl Jer for ApplicationParameter {
         m.insert("paymentInfo".into(), self.payment_info.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -504,17 +521,22 @@ impl Jer for ApplicationParameter {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["pid", "paymentInfo"])?;
+        let o = jer::object(j, &["pid", "paymentInfo", jer::UNKNOWN_EXTENSIONS])?;
         let pid = jer::member(o, "pid")
             .and_then(PaymentEntityID::from_jer)
             .map_err(|e| e.within("pid"))?;
         let payment_info = jer::member(o, "paymentInfo")
             .and_then(PaymentInfo::from_jer)
             .map_err(|e| e.within("paymentInfo"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             pid,
             payment_info,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -662,7 +684,7 @@ impl Jer for ChannelRq {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -670,7 +692,7 @@ impl Jer for ChannelRq {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["channelid", "apdu"])?;
+        let o = jer::object(j, &["channelid", "apdu", jer::UNKNOWN_EXTENSIONS])?;
         let channelid = jer::member(o, "channelid")
             .and_then(ChannelID::from_jer)
             .map_err(|e| e.within("channelid"))?;
@@ -683,10 +705,15 @@ impl Jer for ChannelRq {
                 })
             })
             .map_err(|e| e.within("apdu"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             channelid,
             apdu,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -755,7 +782,7 @@ impl Jer for ChannelRs {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -763,7 +790,7 @@ impl Jer for ChannelRs {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["channelid", "apdu"])?;
+        let o = jer::object(j, &["channelid", "apdu", jer::UNKNOWN_EXTENSIONS])?;
         let channelid = jer::member(o, "channelid")
             .and_then(ChannelID::from_jer)
             .map_err(|e| e.within("channelid"))?;
@@ -776,10 +803,15 @@ impl Jer for ChannelRs {
                 })
             })
             .map_err(|e| e.within("apdu"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             channelid,
             apdu,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -943,6 +975,9 @@ impl Jer for EquipmentClass {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -1027,7 +1062,7 @@ impl Jer for GBICCInfo {
         m.insert("iccBalance".into(), jer::hex(&self.icc_balance));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1035,7 +1070,15 @@ impl Jer for GBICCInfo {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["iccIssueInfo", "iccUniTollInfo", "iccBalance"])?;
+        let o = jer::object(
+            j,
+            &[
+                "iccIssueInfo",
+                "iccUniTollInfo",
+                "iccBalance",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let icc_issue_info = jer::member(o, "iccIssueInfo")
             .and_then(|x| jer::octets(x, 0, None, false))
             .map_err(|e| e.within("iccIssueInfo"))?;
@@ -1045,11 +1088,16 @@ impl Jer for GBICCInfo {
         let icc_balance = jer::member(o, "iccBalance")
             .and_then(|x| jer::octets(x, 0, None, false))
             .map_err(|e| e.within("iccBalance"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             icc_issue_info,
             icc_uni_toll_info,
             icc_balance,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1150,7 +1198,7 @@ impl Jer for GetSecureRq {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1165,6 +1213,7 @@ impl Jer for GetSecureRq {
                 "rndRsuForAuthen",
                 "keyIdForAuthen",
                 "keyIdForEncrypt",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let vehicle_info = jer::member(o, "vehicleInfo")
@@ -1181,12 +1230,17 @@ impl Jer for GetSecureRq {
             .map(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as u8))
             .transpose()
             .map_err(|e| e.within("keyIdForEncrypt"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             vehicle_info,
             rnd_rsu_for_authen,
             key_id_for_authen,
             key_id_for_encrypt,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1248,7 +1302,7 @@ impl Jer for GetSecureRs {
         m.insert("authenticator".into(), jer::hex(&self.authenticator));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1256,17 +1310,22 @@ impl Jer for GetSecureRs {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["file", "authenticator"])?;
+        let o = jer::object(j, &["file", "authenticator", jer::UNKNOWN_EXTENSIONS])?;
         let file = jer::member(o, "file")
             .and_then(RangeOfFile::from_jer)
             .map_err(|e| e.within("file"))?;
         let authenticator = jer::member(o, "authenticator")
             .and_then(jer::octets_fixed::<8>)
             .map_err(|e| e.within("authenticator"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             file,
             authenticator,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1363,7 +1422,7 @@ impl Jer for GetTollDataRq {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1371,7 +1430,15 @@ impl Jer for GetTollDataRq {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["vehicleInfo", "tollInfo", "keyIdForAC"])?;
+        let o = jer::object(
+            j,
+            &[
+                "vehicleInfo",
+                "tollInfo",
+                "keyIdForAC",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let vehicle_info = jer::member(o, "vehicleInfo")
             .and_then(RangeOfFile::from_jer)
             .map_err(|e| e.within("vehicleInfo"))?;
@@ -1385,11 +1452,16 @@ impl Jer for GetTollDataRq {
             .map(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as u8))
             .transpose()
             .map_err(|e| e.within("keyIdForAC"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             vehicle_info,
             toll_info,
             key_id_for_ac,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1461,7 +1533,7 @@ impl Jer for GetTollDataRs {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1469,7 +1541,7 @@ impl Jer for GetTollDataRs {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["vehicleInfo", "tollInfo"])?;
+        let o = jer::object(j, &["vehicleInfo", "tollInfo", jer::UNKNOWN_EXTENSIONS])?;
         let vehicle_info = jer::member(o, "vehicleInfo")
             .and_then(jer::octets_fixed::<127>)
             .map_err(|e| e.within("vehicleInfo"))?;
@@ -1478,10 +1550,15 @@ impl Jer for GetTollDataRs {
             .map(jer::octets_fixed::<127>)
             .transpose()
             .map_err(|e| e.within("tollInfo"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             vehicle_info,
             toll_info,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1554,7 +1631,7 @@ impl Jer for OBUInfo {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1562,7 +1639,7 @@ impl Jer for OBUInfo {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["obuType", "obuMotionStatus"])?;
+        let o = jer::object(j, &["obuType", "obuMotionStatus", jer::UNKNOWN_EXTENSIONS])?;
         let obu_type = jer::member(o, "obuType")
             .and_then(OBUType::from_jer)
             .map_err(|e| e.within("obuType"))?;
@@ -1571,10 +1648,15 @@ impl Jer for OBUInfo {
             .map(OBUMotionStatus::from_jer)
             .transpose()
             .map_err(|e| e.within("obuMotionStatus"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             obu_type,
             obu_motion_status,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1684,7 +1766,7 @@ impl Jer for OBUMotionStatus {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1692,7 +1774,7 @@ impl Jer for OBUMotionStatus {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["pos", "heading", "speed"])?;
+        let o = jer::object(j, &["pos", "heading", "speed", jer::UNKNOWN_EXTENSIONS])?;
         let pos = o
             .get("pos")
             .map(Position3D::from_jer)
@@ -1708,11 +1790,16 @@ impl Jer for OBUMotionStatus {
             .map(|x| jer::int(x, Some(0), Some(8191), false).map(|v| v as u16))
             .transpose()
             .map_err(|e| e.within("speed"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             pos,
             heading,
             speed,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -1771,7 +1858,7 @@ impl Jer for OBUPaymentInfo {
     fn to_jer(&self) -> Value {
         let (k, v) = match self {
             Self::ObuPaymentInfoType1(x) => ("obuPaymentInfoType1", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -1784,6 +1871,7 @@ impl Jer for OBUPaymentInfo {
             "obuPaymentInfoType1" => Self::ObuPaymentInfoType1(
                 OBUPaymentInfoType1::from_jer(x).map_err(|e| e.within("obuPaymentInfoType1"))?,
             ),
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }
@@ -1918,7 +2006,7 @@ impl Jer for OBUPaymentInfoType1 {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -1934,6 +2022,7 @@ impl Jer for OBUPaymentInfoType1 {
                 "sysInfo",
                 "vehicleInfo",
                 "passedSitesInfo",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let equipment_class = o
@@ -1961,13 +2050,18 @@ impl Jer for OBUPaymentInfoType1 {
             .map(PassedSitesInfo::from_jer)
             .transpose()
             .map_err(|e| e.within("passedSitesInfo"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             equipment_class,
             gbi_cc_info,
             sys_info,
             vehicle_info,
             passed_sites_info,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -2057,6 +2151,9 @@ impl Jer for OBUType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -2218,7 +2315,7 @@ impl Jer for PassedPos {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -2226,7 +2323,15 @@ impl Jer for PassedPos {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["tollingPos", "tollingTime", "tollingAmount"])?;
+        let o = jer::object(
+            j,
+            &[
+                "tollingPos",
+                "tollingTime",
+                "tollingAmount",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let tolling_pos = jer::member(o, "tollingPos")
             .and_then(TollingPos::from_jer)
             .map_err(|e| e.within("tollingPos"))?;
@@ -2238,11 +2343,16 @@ impl Jer for PassedPos {
             .map(jer::octets_fixed::<4>)
             .transpose()
             .map_err(|e| e.within("tollingAmount"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             tolling_pos,
             tolling_time,
             tolling_amount,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -2331,7 +2441,7 @@ impl Jer for PassedSitesInfo {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -2339,7 +2449,7 @@ impl Jer for PassedSitesInfo {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["entranceInfo", "passedPos"])?;
+        let o = jer::object(j, &["entranceInfo", "passedPos", jer::UNKNOWN_EXTENSIONS])?;
         let entrance_info = o
             .get("entranceInfo")
             .map(PassedPos::from_jer)
@@ -2356,10 +2466,15 @@ impl Jer for PassedSitesInfo {
             })
             .transpose()
             .map_err(|e| e.within("passedPos"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             entrance_info,
             passed_pos,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -2476,6 +2591,9 @@ impl Jer for PaymentEntityID {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -2533,7 +2651,7 @@ impl Jer for PaymentInfo {
     fn to_jer(&self) -> Value {
         let (k, v) = match self {
             Self::PaymentInfoType1(x) => ("paymentInfoType1", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -2546,6 +2664,7 @@ impl Jer for PaymentInfo {
             "paymentInfoType1" => Self::PaymentInfoType1(
                 PaymentInfoType1::from_jer(x).map_err(|e| e.within("paymentInfoType1"))?,
             ),
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }
@@ -2650,7 +2769,7 @@ impl Jer for PaymentInfoType1 {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -2658,7 +2777,15 @@ impl Jer for PaymentInfoType1 {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["tollingNodeInfo", "tollInfo", "serviceInfo"])?;
+        let o = jer::object(
+            j,
+            &[
+                "tollingNodeInfo",
+                "tollInfo",
+                "serviceInfo",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let tolling_node_info = o
             .get("tollingNodeInfo")
             .map(TollingNodeInfo::from_jer)
@@ -2674,11 +2801,16 @@ impl Jer for PaymentInfoType1 {
             .map(|x| jer::octets(x, 1, Some(512), false))
             .transpose()
             .map_err(|e| e.within("serviceInfo"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             tolling_node_info,
             toll_info,
             service_info,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -2766,7 +2898,7 @@ impl Jer for RST {
         );
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -2774,7 +2906,7 @@ impl Jer for RST {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["time", "id", "paymentList"])?;
+        let o = jer::object(j, &["time", "id", "paymentList", jer::UNKNOWN_EXTENSIONS])?;
         let time = jer::member(o, "time")
             .and_then(DDateTime::from_jer)
             .map_err(|e| e.within("time"))?;
@@ -2790,11 +2922,16 @@ impl Jer for RST {
                 })
             })
             .map_err(|e| e.within("paymentList"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             time,
             id,
             payment_list,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -2978,6 +3115,9 @@ impl Jer for ReturnStatus {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -3027,7 +3167,7 @@ impl Jer for SetMMIRq {
         m.insert("toll".into(), self.toll.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -3035,14 +3175,16 @@ impl Jer for SetMMIRq {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["toll"])?;
+        let o = jer::object(j, &["toll", jer::UNKNOWN_EXTENSIONS])?;
         let toll = jer::member(o, "toll")
             .and_then(TollResult::from_jer)
             .map_err(|e| e.within("toll"))?;
-        Ok(Self {
-            toll,
-            unknown_ext: UnknownExtensions::default(),
-        })
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Self { toll, unknown_ext })
     }
 }
 
@@ -3180,7 +3322,7 @@ impl Jer for SetTollDataRq {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -3196,6 +3338,7 @@ impl Jer for SetTollDataRq {
                 "tollInfo",
                 "tollingPos",
                 "keyIdForAuthen",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let rnd_rsu = o
@@ -3223,13 +3366,18 @@ impl Jer for SetTollDataRq {
             .map(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as u8))
             .transpose()
             .map_err(|e| e.within("keyIdForAuthen"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             rnd_rsu,
             trans_para,
             toll_info,
             tolling_pos,
             key_id_for_authen,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -3346,7 +3494,7 @@ impl Jer for SetTollDataRs {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -3356,7 +3504,13 @@ impl Jer for SetTollDataRs {
     fn from_jer(j: &Value) -> Result<Self, JerError> {
         let o = jer::object(
             j,
-            &["tacInfo", "authenticator", "accountInfo", "transCredential"],
+            &[
+                "tacInfo",
+                "authenticator",
+                "accountInfo",
+                "transCredential",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
         )?;
         let tac_info = o
             .get("tacInfo")
@@ -3378,12 +3532,17 @@ impl Jer for SetTollDataRs {
             .map(TransCredential::from_jer)
             .transpose()
             .map_err(|e| e.within("transCredential"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             tac_info,
             authenticator,
             account_info,
             trans_credential,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -3519,7 +3678,7 @@ impl Jer for SysInfo {
         m.insert("reserved".into(), jer::hex(&self.reserved));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -3537,6 +3696,7 @@ impl Jer for SysInfo {
                 "contractSignedDate",
                 "contractExpiredDate",
                 "reserved",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let contract_provider = jer::member(o, "contractProvider")
@@ -3560,6 +3720,11 @@ impl Jer for SysInfo {
         let reserved = jer::member(o, "reserved")
             .and_then(jer::octets_fixed::<64>)
             .map_err(|e| e.within("reserved"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             contract_provider,
             contract_type,
@@ -3568,7 +3733,7 @@ impl Jer for SysInfo {
             contract_signed_date,
             contract_expired_date,
             reserved,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -3872,7 +4037,7 @@ impl Jer for TollInfo {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -3890,6 +4055,7 @@ impl Jer for TollInfo {
                 "tollPath",
                 "timeBegin",
                 "timeEnd",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let price = o
@@ -3933,6 +4099,11 @@ impl Jer for TollInfo {
             .map(DDateTime::from_jer)
             .transpose()
             .map_err(|e| e.within("timeEnd"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             price,
             entrance_pos,
@@ -3941,7 +4112,7 @@ impl Jer for TollInfo {
             toll_path,
             time_begin,
             time_end,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -4143,6 +4314,9 @@ impl Jer for TollingDirection {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -4260,7 +4434,7 @@ impl Jer for TollingNodeInfo {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -4268,7 +4442,16 @@ impl Jer for TollingNodeInfo {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["id", "pos", "tollingNodeType", "tollingDirection"])?;
+        let o = jer::object(
+            j,
+            &[
+                "id",
+                "pos",
+                "tollingNodeType",
+                "tollingDirection",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let id = o
             .get("id")
             .map(|x| jer::int(x, Some(0), Some(4294967295), true))
@@ -4289,12 +4472,17 @@ impl Jer for TollingNodeInfo {
             .map(TollingDirection::from_jer)
             .transpose()
             .map_err(|e| e.within("tollingDirection"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             id,
             pos,
             tolling_node_type,
             tolling_direction,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -4393,6 +4581,9 @@ impl Jer for TollingNodeType {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
+        if let Some(i) = jer::unknown_value_from(j, 0)? {
+            return Ok(Self::UnknownExt(i));
+        }
         Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))
     }
 }
@@ -4464,7 +4655,7 @@ impl Jer for TollingPos {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -4472,7 +4663,7 @@ impl Jer for TollingPos {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["id", "pos"])?;
+        let o = jer::object(j, &["id", "pos", jer::UNKNOWN_EXTENSIONS])?;
         let id = jer::member(o, "id")
             .and_then(|x| jer::int(x, Some(0), Some(4294967295), true))
             .map_err(|e| e.within("id"))?;
@@ -4481,10 +4672,15 @@ impl Jer for TollingPos {
             .map(Position3D::from_jer)
             .transpose()
             .map_err(|e| e.within("pos"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             id,
             pos,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -4537,7 +4733,7 @@ impl Jer for TransCredential {
         m.insert("tc".into(), jer::hex(&self.tc));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -4545,14 +4741,16 @@ impl Jer for TransCredential {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["tc"])?;
+        let o = jer::object(j, &["tc", jer::UNKNOWN_EXTENSIONS])?;
         let tc = jer::member(o, "tc")
             .and_then(|x| jer::octets(x, 32, Some(32), true))
             .map_err(|e| e.within("tc"))?;
-        Ok(Self {
-            tc,
-            unknown_ext: UnknownExtensions::default(),
-        })
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Self { tc, unknown_ext })
     }
 }
 
@@ -4707,7 +4905,7 @@ impl Jer for TransInfo {
             Self::TransferChannelRq(x) => ("transferChannelRq", x.to_jer()),
             Self::TransferChannelRs(x) => ("transferChannelRs", x.to_jer()),
             Self::SetMmiRq(x) => ("setMMIRq", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -4742,6 +4940,7 @@ impl Jer for TransInfo {
                 ChannelRs::from_jer(x).map_err(|e| e.within("transferChannelRs"))?,
             ),
             "setMMIRq" => Self::SetMmiRq(SetMMIRq::from_jer(x).map_err(|e| e.within("setMMIRq"))?),
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }
@@ -4813,7 +5012,7 @@ impl Jer for VPApplicationParameter {
         m.insert("obuPaymentInfo".into(), self.obu_payment_info.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -4821,17 +5020,22 @@ impl Jer for VPApplicationParameter {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["pid", "obuPaymentInfo"])?;
+        let o = jer::object(j, &["pid", "obuPaymentInfo", jer::UNKNOWN_EXTENSIONS])?;
         let pid = jer::member(o, "pid")
             .and_then(PaymentEntityID::from_jer)
             .map_err(|e| e.within("pid"))?;
         let obu_payment_info = jer::member(o, "obuPaymentInfo")
             .and_then(OBUPaymentInfo::from_jer)
             .map_err(|e| e.within("obuPaymentInfo"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             pid,
             obu_payment_info,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -4971,7 +5175,7 @@ impl Jer for VSI {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -4988,6 +5192,7 @@ impl Jer for VSI {
                 "obuInfo",
                 "vpapplicationList",
                 "rndOBU",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let time = jer::member(o, "time")
@@ -5022,6 +5227,11 @@ impl Jer for VSI {
             .map(jer::octets_fixed::<8>)
             .transpose()
             .map_err(|e| e.within("rndOBU"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             time,
             obu_id,
@@ -5029,7 +5239,7 @@ impl Jer for VSI {
             obu_info,
             vpapplication_list,
             rnd_obu,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -5110,7 +5320,7 @@ impl Jer for VehicleDimensions {
         m.insert("vehicleHeigth".into(), Value::from(self.vehicle_heigth));
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -5118,7 +5328,15 @@ impl Jer for VehicleDimensions {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["vehicleLength", "vehicleWidth", "vehicleHeigth"])?;
+        let o = jer::object(
+            j,
+            &[
+                "vehicleLength",
+                "vehicleWidth",
+                "vehicleHeigth",
+                jer::UNKNOWN_EXTENSIONS,
+            ],
+        )?;
         let vehicle_length = jer::member(o, "vehicleLength")
             .and_then(|x| jer::int(x, Some(0), Some(65535), false).map(|v| v as u16))
             .map_err(|e| e.within("vehicleLength"))?;
@@ -5128,11 +5346,16 @@ impl Jer for VehicleDimensions {
         let vehicle_heigth = jer::member(o, "vehicleHeigth")
             .and_then(|x| jer::int(x, Some(0), Some(255), false).map(|v| v as u8))
             .map_err(|e| e.within("vehicleHeigth"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             vehicle_length,
             vehicle_width,
             vehicle_heigth,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -5348,7 +5571,7 @@ impl Jer for VehicleInfo {
         }
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -5371,6 +5594,7 @@ impl Jer for VehicleInfo {
                 "vehicleSpecificInformation",
                 "vehicleEngineNumber",
                 "description",
+                jer::UNKNOWN_EXTENSIONS,
             ],
         )?;
         let vehicle_licence_plate_number = jer::member(o, "vehicleLicencePlateNumber")
@@ -5411,6 +5635,11 @@ impl Jer for VehicleInfo {
             .map(|x| jer::octets(x, 1, Some(256), false))
             .transpose()
             .map_err(|e| e.within("description"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             vehicle_licence_plate_number,
             vehicle_licence_plate_color,
@@ -5424,7 +5653,7 @@ impl Jer for VehicleInfo {
             vehicle_specific_information,
             vehicle_engine_number,
             description,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
@@ -5519,7 +5748,7 @@ impl Jer for VehiclePaymentMessagePayment {
             Self::InitialzationResponse(x) => ("initialzation-response", x.to_jer()),
             Self::ActionRequest(x) => ("action-request", x.to_jer()),
             Self::ActionResponse(x) => ("action-response", x.to_jer()),
-            Self::UnknownExt(u) => ("$unknownExtension", jer::unknown_alternative(u)),
+            Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),
         };
         let mut m = Map::new();
         m.insert(k.into(), v);
@@ -5541,6 +5770,7 @@ impl Jer for VehiclePaymentMessagePayment {
             "action-response" => Self::ActionResponse(
                 ActionResponse::from_jer(x).map_err(|e| e.within("action-response"))?,
             ),
+            jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, 0)?),
             _ => return Err(JerError::new(JerErrorKind::BadChoice)),
         })
     }
@@ -5609,7 +5839,7 @@ impl Jer for VehiclePaymentMessage {
         m.insert("payment".into(), self.payment.to_jer());
         if !self.unknown_ext.is_empty() {
             m.insert(
-                "$unknownExtensions".into(),
+                jer::UNKNOWN_EXTENSIONS.into(),
                 jer::unknown_extensions(&self.unknown_ext),
             );
         }
@@ -5617,17 +5847,22 @@ impl Jer for VehiclePaymentMessage {
     }
 
     fn from_jer(j: &Value) -> Result<Self, JerError> {
-        let o = jer::object(j, &["msgCnt", "payment"])?;
+        let o = jer::object(j, &["msgCnt", "payment", jer::UNKNOWN_EXTENSIONS])?;
         let msg_cnt = jer::member(o, "msgCnt")
             .and_then(|x| jer::int(x, Some(0), Some(127), false).map(|v| v as u8))
             .map_err(|e| e.within("msgCnt"))?;
         let payment = jer::member(o, "payment")
             .and_then(VehiclePaymentMessagePayment::from_jer)
             .map_err(|e| e.within("payment"))?;
+        let unknown_ext = o
+            .get(jer::UNKNOWN_EXTENSIONS)
+            .map(|x| jer::unknown_extensions_from(x, 0))
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             msg_cnt,
             payment,
-            unknown_ext: UnknownExtensions::default(),
+            unknown_ext,
         })
     }
 }
