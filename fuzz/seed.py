@@ -35,7 +35,7 @@ for folder, set_dir in (('csae53_2020', 'v2020'), ('csae157_2020_dayII', 'v2020'
                     msg = bytes([0, 0, 0]) + len(b).to_bytes(2, 'big') + b
                     write('stack_ingest', ego + msg + bytes([3, 0, 100]))
             if v['type'] in types:
-                write('uper_named_' + set_dir, bytes([types.index(v['type'])]) + b)
+                write('uper_named_' + set_dir, types.index(v['type']).to_bytes(2, 'big') + b)
 
 # Security targets: every certificate and signed message of the security vectors.
 sec = os.path.join(root, '..', 'tests', 'data', 'security')

@@ -1,4 +1,4 @@
-//! Arbitrary bytes as any type of the 2017 set (the first byte picks the type): see
+//! Arbitrary bytes as any type of the 2017 set (the first two bytes pick the type): see
 //! `common/named.rs`.
 #![no_main]
 #[path = "common/named.rs"]
