@@ -24,6 +24,15 @@ fn realistic(ty: &str) -> Vec<u8> {
         .collect()
 }
 
+/// How long to time each message, in nanoseconds: `PEER_TARGET_NS`, else one second.
+fn target_ns() -> f64 {
+    std::env::var("PEER_TARGET_NS")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|t| *t > 0.0)
+        .unwrap_or(1e9)
+}
+
 fn time<T: Uper>(name: &str, ty: &str) {
     let bytes = realistic(ty);
     let mut out = vec![0u8; bytes.len() + 64];
@@ -39,7 +48,7 @@ fn time<T: Uper>(name: &str, ty: &str) {
             black_box(round_trip(&mut out));
         }
         let dt = t0.elapsed().as_nanos() as f64;
-        if dt > 1e9 || iters > 100_000_000 {
+        if dt > target_ns() || iters > 100_000_000 {
             println!("cv2x {name} {:.1}", dt / iters as f64);
             break;
         }

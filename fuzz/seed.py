@@ -16,11 +16,12 @@ def write(target, data):
 import re
 
 def types_of(set_dir):
-    mod = open(os.path.join(root, '..', 'src', 'msg', set_dir, 'mod.rs')).read()
+    mod = open(os.path.join(root, '..', 'asn1', 'msg', 'src', set_dir, 'mod.rs')).read()
     body = re.search(r'pub const TYPES: &\[&str\] = &\[(.*?)\];', mod, re.S).group(1)
     return re.findall(r'"([^"]+)"', body)
 
-for folder, set_dir in (('csae53_2020', 'v2020'), ('csae157_2020_dayII', 'v2020'), ('csae53_2017', 'v2017')):
+for folder, set_dir in (('csae53_2020', 'v2020'), ('csae157_2020_dayII', 'v2020'), ('csae53_2019', 'v2019'),
+                        ('csae53_2017', 'v2017')):
     types = types_of(set_dir)
     for path in sorted(glob.glob(os.path.join(vec, folder, '*.jsonl'))):
         for line in open(path):
@@ -34,7 +35,7 @@ for folder, set_dir in (('csae53_2020', 'v2020'), ('csae157_2020_dayII', 'v2020'
                     msg = bytes([0, 0, 0]) + len(b).to_bytes(2, 'big') + b
                     write('stack_ingest', ego + msg + bytes([3, 0, 100]))
             if v['type'] in types:
-                write('uper_named_' + set_dir, bytes([types.index(v['type'])]) + b)
+                write('uper_named_' + set_dir, types.index(v['type']).to_bytes(2, 'big') + b)
 
 # Security targets: every certificate and signed message of the security vectors.
 sec = os.path.join(root, '..', 'tests', 'data', 'security')

@@ -76,8 +76,9 @@
 
 extern crate alloc;
 
-pub mod codec;
-pub mod msg;
+/// Message types per standard version (the crate `cv2x-msg`).
+pub use cv2x_msg as msg;
+pub use cv2x_msg::codec;
 pub mod net;
 pub mod time;
 

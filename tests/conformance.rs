@@ -33,7 +33,12 @@ fn run_folder(dir: &Path) -> (usize, Vec<String>) {
 }
 
 /// Vector folders whose module set is generated.
-const FOLDERS: &[&str] = &["csae53_2020", "csae157_2020_dayII", "csae53_2017"];
+const FOLDERS: &[&str] = &[
+    "csae53_2020",
+    "csae157_2020_dayII",
+    "csae53_2019",
+    "csae53_2017",
+];
 
 #[test]
 fn committed_vectors_conform() {

@@ -112,6 +112,48 @@ fn listen_and_send_unicast() {
 }
 
 #[test]
+fn send_takes_plain_jer_lines() {
+    // MessageFrames as `cv2x decode` prints them: the JER of two vector records
+    let vectors = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/csae53_2020/MessageFrame.jsonl"
+    );
+    let records: Vec<Value> = std::fs::read_to_string(vectors)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &Value| ["spatFrame", "mapFrame"].contains(&v["alt"].as_str().unwrap_or("")))
+        .take(2)
+        .collect();
+    assert_eq!(records.len(), 2);
+    let path = std::env::temp_dir().join(format!("cv2x-net-cli-{}-jer.jsonl", std::process::id()));
+    let mut f = std::fs::File::create(&path).unwrap();
+    for r in &records {
+        writeln!(f, "{}", r["jer"]).unwrap();
+    }
+    drop(f);
+    let port = free_port().to_string();
+    let lines = run_pair(&["--port", &port], &["--port", &port], &path, 2);
+    assert_eq!(lines.len(), 2);
+    // the listener decodes each payload back to the JER that was sent
+    let lower = |v: &Value| v.to_string().to_ascii_lowercase();
+    for l in &lines {
+        let got = lower(&l["payload"]["MessageFrame"]);
+        let sent = records
+            .iter()
+            .find(|r| lower(&r["jer"]) == got)
+            .unwrap_or_else(|| panic!("received {got}, not a sent frame"));
+        let class = if sent["alt"] == "spatFrame" {
+            "spat"
+        } else {
+            "map"
+        };
+        assert_eq!(l["class"], class);
+    }
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
 fn listen_and_send_multicast() {
     let port = free_port().to_string();
     let file = vectors_file("multicast");

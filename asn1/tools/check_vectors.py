@@ -3,9 +3,9 @@
 
 Usage: check_vectors.py [--vectors DIR] [--verbose] [FOLDER ...]
 
-FOLDER is one of csae53_2020, csae157_2020_dayII, csae53_2017 (default: all).
+FOLDER is one of csae53_2020, csae157_2020_dayII, csae53_2019, csae53_2017 (default: all).
 The Day I 2020 and Day II folders are checked against asn1/csae53-2020-dayII,
-the 2017 folder against asn1/csae53-2017.  Needs asn1tools 0.169.0.
+the 2019 folder against asn1/csae53-2019, the 2017 folder against asn1/csae53-2017.  Needs asn1tools 0.169.0.
 
 For every valid line: the UPER bytes decode as `type`, the decoded value
 rendered in the vectors' JER conventions equals `jer`, it re-encodes to the
@@ -31,6 +31,7 @@ if not os.path.isdir(DEFAULT_VECTORS):
 SETS = {
     'csae53_2020': 'csae53-2020-dayII',
     'csae157_2020_dayII': 'csae53-2020-dayII',
+    'csae53_2019': 'csae53-2019',
     'csae53_2017': 'csae53-2017',
 }
 

@@ -75,6 +75,11 @@
 #define CV2X_STD_CSAE53_2017 2
 
 /**
+ * T/CSAE 53 2019 revision ("Release20190724", the 2019 interoperability events).
+ */
+#define CV2X_STD_CSAE53_2019 3
+
+/**
  * `cv2x_frame_kind`: an extension alternative this version does not know (kept for
  * re-encoding), or 0 on a NULL or poisoned frame.
  */

@@ -8,7 +8,7 @@ use std::ffi::c_char;
 
 use cv2x::codec::jer::{Jer, JerError, Value};
 use cv2x::codec::{DecodeError, EncodeError, Uper};
-use cv2x::msg::{Standard, v2017, v2020};
+use cv2x::msg::{Standard, v2017, v2019, v2020};
 
 use crate::boundary::{
     Shared, deref, deref_mut, ffi, fill_cstr_array, free_raw, into_raw, slice, tri, write_bytes,
@@ -21,6 +21,8 @@ use crate::result::*;
 pub const CV2X_STD_CSAE53_2020: u32 = 1;
 /// T/CSAE 53-2017, the original Day I set.
 pub const CV2X_STD_CSAE53_2017: u32 = 2;
+/// T/CSAE 53 2019 revision ("Release20190724", the 2019 interoperability events).
+pub const CV2X_STD_CSAE53_2019: u32 = 3;
 
 /// `cv2x_frame_kind`: an extension alternative this version does not know (kept for
 /// re-encoding), or 0 on a NULL or poisoned frame.
@@ -71,6 +73,7 @@ const _: () = assert!(std::mem::size_of::<cv2x_codec_error>() == CV2X_CODEC_ERRO
 pub(crate) enum Frame {
     V2020(v2020::MessageFrame),
     V2017(v2017::MessageFrame),
+    V2019(v2019::MessageFrame),
 }
 
 /// A decoded message frame (opaque). Immutable once made: any number of threads may read one
@@ -163,6 +166,7 @@ pub(crate) fn standard(std: u32) -> Result<Standard, cv2x_result> {
     match std {
         CV2X_STD_CSAE53_2020 => Ok(Standard::Csae53_2020),
         CV2X_STD_CSAE53_2017 => Ok(Standard::Csae53_2017),
+        CV2X_STD_CSAE53_2019 => Ok(Standard::Csae53_2019),
         _ => Err(CV2X_ERR_INVALID_PARAMETER),
     }
 }
@@ -172,6 +176,14 @@ impl Frame {
         Ok(match std {
             Standard::Csae53_2020 => Frame::V2020(v2020::MessageFrame::decode(bytes)?),
             Standard::Csae53_2017 => Frame::V2017(v2017::MessageFrame::decode(bytes)?),
+            Standard::Csae53_2019 => Frame::V2019(v2019::MessageFrame::decode(bytes)?),
+            _ => {
+                return Err(Failure {
+                    code: CV2X_ERR_INVALID_PARAMETER,
+                    bit_offset: 0,
+                    path: String::new(),
+                });
+            }
         })
     }
 
@@ -180,6 +192,14 @@ impl Frame {
         Ok(match std {
             Standard::Csae53_2020 => Frame::V2020(v2020::MessageFrame::from_jer(v).map_err(named)?),
             Standard::Csae53_2017 => Frame::V2017(v2017::MessageFrame::from_jer(v).map_err(named)?),
+            Standard::Csae53_2019 => Frame::V2019(v2019::MessageFrame::from_jer(v).map_err(named)?),
+            _ => {
+                return Err(Failure {
+                    code: CV2X_ERR_INVALID_PARAMETER,
+                    bit_offset: 0,
+                    path: String::new(),
+                });
+            }
         })
     }
 
@@ -187,6 +207,7 @@ impl Frame {
         Ok(match self {
             Frame::V2020(f) => f.encode()?,
             Frame::V2017(f) => f.encode()?,
+            Frame::V2019(f) => f.encode()?,
         })
     }
 
@@ -194,6 +215,7 @@ impl Frame {
         match self {
             Frame::V2020(f) => f.to_jer(),
             Frame::V2017(f) => f.to_jer(),
+            Frame::V2019(f) => f.to_jer(),
         }
     }
 
@@ -201,6 +223,7 @@ impl Frame {
         match self {
             Frame::V2020(_) => CV2X_STD_CSAE53_2020,
             Frame::V2017(_) => CV2X_STD_CSAE53_2017,
+            Frame::V2019(_) => CV2X_STD_CSAE53_2019,
         }
     }
 
@@ -222,6 +245,14 @@ impl Frame {
                 v2017::MessageFrame::SpatFrame(_) => CV2X_MSG_SPAT,
                 v2017::MessageFrame::RsiFrame(_) => CV2X_MSG_RSI,
                 v2017::MessageFrame::UnknownExt(_) => CV2X_MSG_UNKNOWN,
+            },
+            Frame::V2019(f) => match f {
+                v2019::MessageFrame::BsmFrame(_) => CV2X_MSG_BSM,
+                v2019::MessageFrame::MapFrame(_) => CV2X_MSG_MAP,
+                v2019::MessageFrame::RsmFrame(_) => CV2X_MSG_RSM,
+                v2019::MessageFrame::SpatFrame(_) => CV2X_MSG_SPAT,
+                v2019::MessageFrame::RsiFrame(_) => CV2X_MSG_RSI,
+                v2019::MessageFrame::UnknownExt(_) => CV2X_MSG_UNKNOWN,
             },
         }
     }
@@ -1367,6 +1398,8 @@ fn encode_bsm(std: Standard, i: &cv2x_bsm, buf: &mut [u8]) -> Result<usize, cv2x
                 .encode_into(buf)
                 .map_err(enc)
         }
+        // The typed BSM of the 2019 set is not offered yet: build it from JER.
+        _ => Err(CV2X_ERR_UNSUPPORTED),
     }
 }
 

@@ -141,7 +141,7 @@ macro_rules! common_parts {
                 1 => H::Prec10deg,
                 2 => H::Prec05deg,
                 3 => H::Prec01deg,
-                4 => H::Prec01deg_,
+                4 => H::Prec0_1deg,
                 5 => H::Prec005deg,
                 6 => H::Prec001deg,
                 7 => H::Prec00125deg,

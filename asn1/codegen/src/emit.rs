@@ -1,5 +1,5 @@
 //! Rust emission: types, UPER encode/decode and JER for every named type of a module set.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::Set;
@@ -154,6 +154,100 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// A rough estimate of the size in bytes of the Rust type of `t` (for lint decisions only).
+    fn size_of(&self, t: &Ty, depth: u32) -> usize {
+        const VEC: usize = 24;
+        if depth > 32 {
+            return 0;
+        }
+        let opt = |size: usize, niche: bool| if niche { size } else { size + size.clamp(1, 8) };
+        match t {
+            Ty::Bool => 1,
+            Ty::Null => 0,
+            Ty::Int(c) => match int_rust(c) {
+                "u8" | "i8" => 1,
+                "u16" | "i16" => 2,
+                "u32" | "i32" => 4,
+                _ => 8,
+            },
+            Ty::Octets(c) => c.fixed().unwrap_or(VEC),
+            Ty::Str { .. } | Ty::SeqOf { .. } => VEC,
+            Ty::Open { set, .. } => {
+                let entries = self.s.sets.get(set).map_or(&[][..], Vec::as_slice);
+                entries
+                    .iter()
+                    .filter_map(|e| self.s.get(&e.ty))
+                    .map(|n| self.size_of(&n.ty, depth + 1))
+                    .max()
+                    .unwrap_or(0)
+                    .max(VEC)
+                    + 8
+            }
+            Ty::Bits { size, .. } => match size.ub.filter(|&u| u == size.lb) {
+                Some(n) if !size.ext => n.div_ceil(8),
+                Some(n) => n.div_ceil(8) + 2 * VEC,
+                None => 2 * VEC,
+            },
+            Ty::Enum { ext, .. } => {
+                if ext.is_some() {
+                    16
+                } else {
+                    1
+                }
+            }
+            Ty::Seq { members, ext } => {
+                let root_n = ext.unwrap_or(members.len());
+                let fields: usize = members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        let size = self.size_of(&m.ty, depth + 1);
+                        if m.optional || i >= root_n {
+                            opt(size, self.has_niche(&m.ty))
+                        } else {
+                            size
+                        }
+                    })
+                    .sum();
+                (fields + if ext.is_some() { 2 * VEC } else { 0 }).next_multiple_of(8)
+            }
+            Ty::Choice { alts, .. } => {
+                alts.iter()
+                    .map(|a| self.size_of(&a.ty, depth + 1))
+                    .max()
+                    .unwrap_or(0)
+                    .max(VEC + 8)
+                    + 8
+            }
+            Ty::Ref { name, int, size } => {
+                if let Some(c) = int {
+                    return self.size_of(&Ty::Int(*c), depth + 1);
+                }
+                match (self.s.get(name), size) {
+                    (Some(n), Some(s)) if matches!(self.s.resolve(&n.ty), Ty::Octets(_)) => {
+                        s.fixed().unwrap_or(VEC)
+                    }
+                    (Some(n), _) => self.size_of(&n.ty, depth + 1),
+                    (None, _) => 0,
+                }
+            }
+        }
+    }
+
+    /// Whether `Option` of the Rust type of `t` costs nothing (roughly: it holds a vector, an
+    /// enum or a reference).
+    fn has_niche(&self, t: &Ty) -> bool {
+        match self.s.resolve(t) {
+            Ty::Bool | Ty::Str { .. } | Ty::SeqOf { .. } | Ty::Open { .. } => true,
+            Ty::Enum { .. } | Ty::Choice { .. } => true,
+            Ty::Octets(c) => c.fixed().is_none(),
+            Ty::Seq { members, ext } => {
+                ext.is_some() || members.iter().any(|m| !m.optional && self.has_niche(&m.ty))
+            }
+            _ => false,
+        }
+    }
+
     /// Minimum encoded size in bits (used to bound counts before allocating).
     fn min_bits(&self, t: &Ty, depth: u32) -> usize {
         if depth > 16 {
@@ -212,13 +306,13 @@ impl<'a> Ctx<'a> {
 
     // ---------- UPER decode expressions: each evaluates to Result<T, DecodeError> ----------
 
+    /// Decode expression reading from `r`.
     fn dec(&self, t: &Ty) -> Res<String> {
-        let rt = self.rust_ty(t)?;
         Ok(match self.eff(t)? {
             Eff::Named(n) => format!("{n}::decode_uper(r)"),
             Eff::Bool => "r.read_bit()".into(),
             Eff::Null => "Ok::<(), DecodeError>(())".into(),
-            Eff::Int(c) => dec_int(&c, &rt),
+            Eff::Int(c) => dec_int(&c),
             Eff::Octets(c) => match c.fixed() {
                 Some(n) => format!("r.read_array::<{n}>()"),
                 None => format!("r.read_octets({}, {}, {})", c.lb, opt_usize(c.ub), c.ext),
@@ -230,87 +324,90 @@ impl<'a> Ctx<'a> {
                 opt_usize(c.ub),
                 c.ext
             ),
-            Eff::SeqOf(elem, c) => {
-                let et = self.rust_ty(elem)?;
-                format!(
-                    "(|r: &mut BitReader<'_>| -> Result<Vec<{et}>, DecodeError> {{\n\
-                     let n = r.read_count({}, {}, {}, {})?;\n\
-                     let mut v = Vec::with_capacity(n);\n\
-                     for _ in 0..n {{ v.push({}?); }}\n\
-                     Ok(v)\n}})(r)",
-                    c.lb,
-                    opt_usize(c.ub),
-                    c.ext,
-                    self.min_bits(elem, 0),
-                    self.dec(elem)?
-                )
-            }
+            Eff::SeqOf(elem, c) => format!(
+                "r.read_list({}, {}, {}, {}, {})",
+                c.lb,
+                opt_usize(c.ub),
+                c.ext,
+                self.min_bits(elem, 0),
+                callable(&self.dec(elem)?, &["r"])
+            ),
         })
     }
 
-    /// Encode expression for value reference `v` (an expression of type `&T`): Result<(), EncodeError>.
-    fn enc(&self, t: &Ty, v: &str) -> Res<String> {
-        let rt = self.rust_ty(t)?;
+    /// Encode expression writing the value at `v` into `w`: Result<(), EncodeError>.
+    fn enc(&self, t: &Ty, v: Place<'_>) -> Res<String> {
         Ok(match self.eff(t)? {
-            Eff::Named(_) => format!("({v}).encode_uper(w)"),
-            Eff::Bool => format!("w.write_bit(*({v}))"),
+            Eff::Named(_) => format!("{}.encode_uper(w)", v.recv()),
+            Eff::Bool => format!("w.write_bit({})", v.val()),
             Eff::Null => "Ok::<(), EncodeError>(())".into(),
-            Eff::Int(c) => enc_int(&c, &rt, v),
+            Eff::Int(c) => enc_int(&c, v),
             Eff::Octets(c) => match c.fixed() {
-                Some(_) => format!("w.write_bytes(&({v})[..])"),
+                Some(_) => format!("w.write_bytes({})", v.by_ref()),
                 None => format!(
-                    "w.write_octets({v}, {}, {}, {})",
+                    "w.write_octets({}, {}, {}, {})",
+                    v.by_ref(),
                     c.lb,
                     opt_usize(c.ub),
                     c.ext
                 ),
             },
             Eff::Str(k, c) => format!(
-                "w.write_string({v}, {}, {}, {}, {})",
+                "w.write_string({}, {}, {}, {}, {})",
+                v.by_ref(),
                 charset(k),
                 c.lb,
                 opt_usize(c.ub),
                 c.ext
             ),
             Eff::SeqOf(elem, c) => format!(
-                "(|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {{\n\
-                 w.write_count(({v}).len(), {}, {}, {})?;\n\
-                 for x in ({v}).iter() {{ {}?; }}\n\
-                 Ok(())\n}})(w)",
+                "w.write_list({}, {}, {}, {}, {})",
+                v.by_ref(),
                 c.lb,
                 opt_usize(c.ub),
                 c.ext,
-                self.enc(elem, "x")?
+                self.enc_item(elem)?
             ),
         })
     }
 
+    /// A function writing one item of a SEQUENCE OF: `(item, w)`.
+    fn enc_item(&self, elem: &Ty) -> Res<String> {
+        if let Eff::Named(n) = self.eff(elem)? {
+            return Ok(format!("{n}::encode_uper"));
+        }
+        Ok(format!("|x, w| {}", self.enc(elem, Place::Ref("x"))?))
+    }
+
     // ---------- JER ----------
 
-    /// Expression of type `Value` for value reference `v`.
-    fn jer_value(&self, t: &Ty, v: &str) -> Res<String> {
+    /// Expression of type `Value` for the value at `v`.
+    fn jer_value(&self, t: &Ty, v: Place<'_>) -> Res<String> {
         Ok(match self.eff(t)? {
-            Eff::Named(_) => format!("({v}).to_jer()"),
-            Eff::Bool => format!("Value::Bool(*({v}))"),
+            Eff::Named(_) => format!("{}.to_jer()", v.recv()),
+            Eff::Bool => format!("Value::Bool({})", v.val()),
             Eff::Null => "Value::Null".into(),
-            Eff::Int(_) => format!("Value::from(*({v}))"),
-            Eff::Octets(_) => format!("jer::hex(&({v})[..])"),
-            Eff::Str(..) => format!("Value::String(({v}).clone())"),
-            Eff::SeqOf(elem, _) => format!(
-                "Value::Array(({v}).iter().map(|x| {}).collect())",
-                self.jer_value(elem, "x")?
-            ),
+            Eff::Int(_) => format!("Value::from({})", v.val()),
+            Eff::Octets(_) => format!("jer::hex({})", v.by_ref()),
+            Eff::Str(..) => format!("Value::String({}.clone())", v.recv()),
+            Eff::SeqOf(elem, _) => {
+                let item = match self.eff(elem)? {
+                    Eff::Named(_) => "Jer::to_jer".to_string(),
+                    _ => format!("|x| {}", self.jer_value(elem, Place::Ref("x"))?),
+                };
+                format!("Value::Array({}.iter().map({item}).collect())", v.recv())
+            }
         })
     }
 
     /// Expression of type `Result<T, JerError>` for JSON reference `j`.
     fn jer_parse(&self, t: &Ty, j: &str) -> Res<String> {
-        let rt = self.rust_ty(t)?;
         Ok(match self.eff(t)? {
             Eff::Named(n) => format!("{n}::from_jer({j})"),
             Eff::Bool => format!("jer::boolean({j})"),
             Eff::Null => format!("jer::null({j})"),
             Eff::Int(c) => {
+                let rt = int_rust(&c);
                 if rt == "u64" {
                     format!(
                         "jer::uint({j}, {}, {})",
@@ -342,14 +439,64 @@ impl<'a> Ctx<'a> {
                 c.ext
             ),
             Eff::SeqOf(elem, c) => format!(
-                "jer::array({j}, {}, {}, {}).and_then(|a| a.iter().map(|x| {}).collect::<Result<Vec<_>, JerError>>())",
+                "jer::array({j}, {}, {}, {}).and_then(|a| a.iter().map({}).collect::<Result<Vec<_>, _>>())",
                 c.lb,
                 opt_usize(c.ub),
                 c.ext,
-                self.jer_parse(elem, "x")?
+                callable(&self.jer_parse(elem, "x")?, &["x"])
             ),
         })
     }
+}
+
+/// A value at a use site: a reference binding (`x`, of type `&T`) or a field of `self`.
+#[derive(Clone, Copy)]
+enum Place<'p> {
+    Ref(&'p str),
+    Field(&'p str),
+}
+
+impl Place<'_> {
+    /// The value itself (for `Copy` types): `*x` or `self.f`.
+    fn val(self) -> String {
+        match self {
+            Place::Ref(x) => format!("*{x}"),
+            Place::Field(f) => format!("self.{f}"),
+        }
+    }
+
+    /// A reference to it: `x` or `&self.f`.
+    fn by_ref(self) -> String {
+        match self {
+            Place::Ref(x) => x.to_string(),
+            Place::Field(f) => format!("&self.{f}"),
+        }
+    }
+
+    /// A method receiver: `x` or `self.f`.
+    fn recv(self) -> String {
+        match self {
+            Place::Ref(x) => x.to_string(),
+            Place::Field(f) => format!("self.{f}"),
+        }
+    }
+}
+
+/// An expression in the variables `vars` as something callable: the function path itself when
+/// the expression only calls it with them (`T::decode_uper(r)` → `T::decode_uper`), else a
+/// closure.
+fn callable(expr: &str, vars: &[&str]) -> String {
+    let args = format!("({})", vars.join(", "));
+    if let Some(path) = expr.strip_suffix(&args) {
+        if !path.is_empty()
+            && path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '<' | '>'))
+        {
+            return path.to_string();
+        }
+    }
+    format!("|{}| {expr}", vars.join(", "))
 }
 
 fn octets_rust(c: &SizeC) -> String {
@@ -382,7 +529,8 @@ fn size_min_bits(s: &SizeC, each: usize) -> usize {
     size_len_bits(s) + s.lb * each
 }
 
-fn dec_int(c: &IntC, rt: &str) -> String {
+fn dec_int(c: &IntC) -> String {
+    let rt = int_rust(c);
     let cast = |e: String| {
         if rt == "i64" {
             e
@@ -400,39 +548,33 @@ fn dec_int(c: &IntC, rt: &str) -> String {
         }
         (Some(lb), Some(ub), true) => cast(format!("r.read_int_ext({}, {})", lit(lb), lit(ub))),
         (Some(lb), None, false) => cast(format!("r.read_semi_constrained({})", lit(lb))),
-        (Some(lb), None, true) => cast(format!(
-            "(|r: &mut BitReader<'_>| -> Result<i64, DecodeError> {{ if r.read_bit()? {{ r.read_unconstrained() }} else {{ r.read_semi_constrained({}) }} }})(r)",
-            lit(lb)
-        )),
-        (None, _, true) => cast("(|r: &mut BitReader<'_>| -> Result<i64, DecodeError> { r.read_bit()?; r.read_unconstrained() })(r)".into()),
+        (Some(lb), None, true) => cast(format!("r.read_semi_constrained_ext({})", lit(lb))),
+        (None, _, true) => cast("r.read_unconstrained_ext()".into()),
         (None, _, false) => cast("r.read_unconstrained()".into()),
     }
 }
 
-fn enc_int(c: &IntC, rt: &str, v: &str) -> String {
+fn enc_int(c: &IntC, v: Place<'_>) -> String {
+    let rt = int_rust(c);
     let val = if rt == "i64" {
-        format!("*({v})")
+        v.val()
     } else if rt == "u64" {
-        format!("*({v}) as i64")
+        format!("{} as i64", v.val())
     } else {
-        format!("i64::from(*({v}))")
+        format!("i64::from({})", v.val())
     };
     match (c.lb, c.ub, c.ext) {
         (Some(lb), Some(ub), false) => {
             if ub > i64::MAX as i128 {
-                format!("w.write_constrained_u64(*({v}), {lb}, {ub})")
+                format!("w.write_constrained_u64({}, {lb}, {ub})", v.val())
             } else {
                 format!("w.write_constrained({val}, {}, {})", lit(lb), lit(ub))
             }
         }
         (Some(lb), Some(ub), true) => format!("w.write_int_ext({val}, {}, {})", lit(lb), lit(ub)),
         (Some(lb), None, false) => format!("w.write_semi_constrained({val}, {})", lit(lb)),
-        (Some(lb), None, true) => format!(
-            "(|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {{ let v = {val}; if v >= {lb} {{ w.write_bit(false)?; w.write_semi_constrained(v, {lb}) }} else {{ w.write_bit(true)?; w.write_unconstrained(v) }} }})(w)"
-        ),
-        (None, _, true) => format!(
-            "(|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {{ w.write_bit(false)?; w.write_unconstrained({val}) }})(w)"
-        ),
+        (Some(lb), None, true) => format!("w.write_semi_constrained_ext({val}, {})", lit(lb)),
+        (None, _, true) => format!("w.write_unconstrained_ext({val})"),
         (None, _, false) => format!("w.write_unconstrained({val})"),
     }
 }
@@ -527,6 +669,33 @@ fn size_text(c: &SizeC) -> String {
     )
 }
 
+/// The lint allowed on enums that hold whole messages by value, with its reason.
+const LARGE_VARIANTS: &str =
+    "#[allow(clippy::large_enum_variant, reason = \"messages by value: boxing allocates\")]";
+
+/// The size difference between the largest and the next largest variant above which an enum
+/// gets [`LARGE_VARIANTS`] (clippy warns above 200 bytes; the estimate is rough).
+const LARGE_VARIANT_BYTES: usize = 150;
+
+/// The size of `UnknownAlternative` (an index and a vector).
+const UNKNOWN_ALT_BYTES: usize = 32;
+
+/// The size of the unknown variant of an open type (a vector).
+const UNKNOWN_OPEN_BYTES: usize = 24;
+
+/// The mask of presence bit `bit` (0 = last) of a SEQUENCE's optional members.
+fn bit_mask(bit: usize) -> String {
+    match bit {
+        0 => "1".into(),
+        b => format!("(1 << {b})"),
+    }
+}
+
+/// The name of the enum of an open-type member's values.
+fn open_enum_name(rname: &str, m: &Member) -> String {
+    format!("{rname}{}", names::camel(&m.name))
+}
+
 struct Emitter<'a> {
     cx: Ctx<'a>,
     set: &'a Set,
@@ -542,6 +711,50 @@ impl Emitter<'_> {
             .and_then(|n| n.origin.as_ref())
             .map_or(aname, |(top, _)| top.as_str());
         s.member_docs.get(&(owner.to_string(), member.to_string()))
+    }
+
+    /// Whether the largest alternative is much larger than the others (by a rough estimate of
+    /// the Rust sizes).
+    fn large_variants(&self, alts: &[Member], unknown: usize) -> Res<bool> {
+        let mut sizes = alts
+            .iter()
+            .map(|a| self.cx.size_of(&a.ty, 0))
+            .chain([unknown])
+            .collect::<Vec<_>>();
+        sizes.sort_unstable();
+        Ok(match sizes.as_slice() {
+            [.., second, largest] => largest - second > LARGE_VARIANT_BYTES,
+            _ => false,
+        })
+    }
+
+    /// The registry arms of the type assignment `n`: (decoding to JER, encoding from JER).
+    fn registry_arms(&self, n: &Named) -> Res<(String, String)> {
+        let name = &n.name;
+        if has_impl(&n.ty) {
+            let rname = names::ty(name);
+            return Ok((
+                format!("\"{name}\" => jer::decode_to_jer::<{rname}>(bytes)?"),
+                format!("\"{name}\" => jer::encode_from_jer::<{rname}>(j)?"),
+            ));
+        }
+        let t = Ty::Ref {
+            name: name.clone(),
+            int: None,
+            size: None,
+        };
+        let write = format!("|x, w| {}", self.cx.enc(&t, Place::Ref("x"))?);
+        Ok((
+            format!(
+                "\"{name}\" => jer::decode_simple_to_jer(\"{name}\", bytes, {}, {write}, |x| {})?",
+                callable(&self.cx.dec(&t)?, &["r"]),
+                self.cx.jer_value(&t, Place::Ref("x"))?
+            ),
+            format!(
+                "\"{name}\" => jer::encode_simple_from_jer(\"{name}\", j, {}, {write})?",
+                callable(&self.cx.jer_parse(&t, "x")?, &["x"]),
+            ),
+        ))
     }
 
     fn named(&self, out: &mut String, n: &Named) -> Res<()> {
@@ -588,21 +801,19 @@ impl Emitter<'_> {
             return Err(format!("{aname}: member name clashes with unknown_ext"));
         }
         // open types: generate the value enum
-        let mut open_enums = String::new();
         let mut field_tys = Vec::new();
-        for (m, f) in members.iter().zip(&fields) {
+        for m in members {
             let t = match &m.ty {
-                Ty::Open { set, .. } => {
-                    let en = format!("{rname}{}", names::camel(&m.name));
-                    self.open_enum(&mut open_enums, &en, set)?;
+                Ty::Open { set, key } => {
+                    let en = open_enum_name(rname, m);
+                    let (_, _, key_ty) = self.open_key(members, key)?;
+                    self.open_enum(out, &en, set, &key_ty)?;
                     en
                 }
                 t => self.cx.rust_ty(t)?,
             };
-            let _ = f;
             field_tys.push(t);
         }
-        out.push_str(&open_enums);
         out.push_str(doc);
         let _ = writeln!(
             out,
@@ -643,7 +854,7 @@ impl Emitter<'_> {
         // ---- decode
         let _ = writeln!(
             out,
-            "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
+            "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\n\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
         );
         if ext.is_some() {
             out.push_str("let ext = r.read_bit()?;\n");
@@ -655,13 +866,13 @@ impl Emitter<'_> {
         let mut k = 0;
         for (i, m) in root.iter().enumerate() {
             let f = &fields[i];
-            let expr = self.member_dec(m, members, &field_tys[i])?;
+            let expr = self.member_dec(rname, m, members)?;
             if m.optional {
-                let bit = nopt - 1 - k;
+                let mask = bit_mask(nopt - 1 - k);
                 k += 1;
                 let _ = writeln!(
                     out,
-                    "let {f} = if opt & (1u64 << {bit}) != 0 {{ Some({expr}.map_err(|e| e.within(\"{}\"))?) }} else {{ None }};",
+                    "let {f} = if opt & {mask} != 0 {{ Some({expr}.map_err(|e| e.within(\"{}\"))?) }} else {{ None }};",
                     m.name
                 );
             } else {
@@ -672,7 +883,9 @@ impl Emitter<'_> {
                 );
             }
         }
-        if ext.is_some() {
+        if ext.is_some() && adds.is_empty() {
+            out.push_str("let unknown_ext = if ext { UnknownExtensions::read_all(r)? } else { UnknownExtensions::default() };\n");
+        } else if ext.is_some() {
             for f in &fields[root_n..] {
                 let _ = writeln!(out, "let mut {f} = None;");
             }
@@ -682,16 +895,14 @@ impl Emitter<'_> {
             );
             for (j, m) in adds.iter().enumerate() {
                 let f = &fields[root_n + j];
-                let inner = self.member_dec(m, members, &field_tys[root_n + j])?;
+                let inner = callable(&self.member_dec(rname, m, members)?, &["r"]);
                 let _ = writeln!(
                     out,
-                    "{j} => {f} = Some(decode_open_with(r, |r| {inner}).map_err(|e| e.within(\"{}\"))?),",
+                    "{j} => {f} = Some(decode_open_with(r, {inner}).map_err(|e| e.within(\"{}\"))?),",
                     m.name
                 );
             }
-            out.push_str(
-                "_ => { let b = r.open_type_bytes()?; unknown_ext.items.push((i, b)); }\n}\n}\n",
-            );
+            out.push_str("_ => unknown_ext.read_item(i, r)?,\n}\n}\n");
             let _ = writeln!(out, "unknown_ext.set_len(bm.len(), {});\n}}", adds.len());
         }
         let _ = writeln!(
@@ -716,12 +927,9 @@ impl Emitter<'_> {
             let parts: Vec<String> = opt_idx
                 .iter()
                 .enumerate()
-                .map(|(k, &i)| {
-                    format!(
-                        "(u64::from(self.{}.is_some()) << {})",
-                        fields[i],
-                        nopt - 1 - k
-                    )
+                .map(|(k, &i)| match nopt - 1 - k {
+                    0 => format!("u64::from(self.{}.is_some())", fields[i]),
+                    shift => format!("u64::from(self.{}.is_some()) << {shift}", fields[i]),
                 })
                 .collect();
             let _ = writeln!(out, "w.write_bits({}, {nopt})?;", parts.join(" | "));
@@ -729,29 +937,29 @@ impl Emitter<'_> {
         for (i, m) in root.iter().enumerate() {
             let f = &fields[i];
             if m.optional {
-                let e = self.member_enc(m, members, "x")?;
+                let e = self.member_enc(m, members, Place::Ref("x"))?;
                 let _ = writeln!(
                     out,
                     "if let Some(x) = &self.{f} {{ {e}.map_err(|e| e.within(\"{}\"))?; }}",
                     m.name
                 );
             } else {
-                let e = self.member_enc(m, members, &format!("&self.{f}"))?;
+                let e = self.member_enc(m, members, Place::Field(f))?;
                 let _ = writeln!(out, "{e}.map_err(|e| e.within(\"{}\"))?;", m.name);
             }
         }
-        if ext.is_some() {
+        if ext.is_some() && adds.is_empty() {
+            out.push_str("if ext {\nself.unknown_ext.write_all(w)?;\n}\n");
+        } else if ext.is_some() {
             out.push_str("if ext {\n");
-            let highest: Vec<String> = fields[root_n..]
+            let present: Vec<String> = fields[root_n..]
                 .iter()
-                .enumerate()
-                .rev()
-                .map(|(j, f)| format!("if self.{f}.is_some() {{ Some({j}) }} else "))
+                .map(|f| format!("self.{f}.is_some()"))
                 .collect();
             let _ = writeln!(
                 out,
-                "let highest: Option<usize> = {} {{ None }};",
-                highest.join("")
+                "let highest = [{}].iter().rposition(|&p| p);",
+                present.join(", ")
             );
             let _ = writeln!(
                 out,
@@ -767,14 +975,14 @@ impl Emitter<'_> {
             );
             for (j, m) in adds.iter().enumerate() {
                 let f = &fields[root_n + j];
-                let e = self.member_enc(m, members, "x")?;
+                let e = self.member_enc(m, members, Place::Ref("x"))?;
                 let _ = writeln!(
                     out,
                     "{j} => if let Some(x) = &self.{f} {{ w.write_open_type(|w| {e}).map_err(|e| e.within(\"{}\"))?; }},",
                     m.name
                 );
             }
-            out.push_str("_ => if let Some(b) = self.unknown_ext.get(i) { w.write_open_type_bytes(b)?; },\n}\n}\n}\n");
+            out.push_str("_ => self.unknown_ext.write_item(i, w)?,\n}\n}\n}\n");
         }
         out.push_str("Ok(())\n}\n}\n\n");
 
@@ -787,154 +995,123 @@ impl Emitter<'_> {
         for (i, m) in members.iter().enumerate() {
             let f = &fields[i];
             let opt = m.optional || i >= root_n;
-            let e = self.member_to_jer(m, "x")?;
             if opt {
+                let e = self.member_to_jer(m, Place::Ref("x"))?;
                 let _ = writeln!(
                     out,
                     "if let Some(x) = &self.{f} {{ m.insert(\"{}\".into(), {e}); }}",
                     m.name
                 );
             } else {
+                let e = self.member_to_jer(m, Place::Field(f))?;
+                let _ = writeln!(out, "m.insert(\"{}\".into(), {e});", m.name);
+            }
+        }
+        if ext.is_some() {
+            out.push_str("if !self.unknown_ext.is_empty() { m.insert(jer::UNKNOWN_EXTENSIONS.into(), jer::unknown_extensions(&self.unknown_ext)); }\n");
+        }
+        out.push_str("Value::Object(m)\n}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {\n");
+        let mut known_names = names_list.clone();
+        if ext.is_some() {
+            known_names.push("jer::UNKNOWN_EXTENSIONS".into());
+        }
+        let _ = writeln!(
+            out,
+            "let o = jer::object(j, &[{}])?;",
+            known_names.join(", ")
+        );
+        for (i, m) in members.iter().enumerate() {
+            let f = &fields[i];
+            let opt = m.optional || i >= root_n;
+            let e = callable(&self.member_from_jer(rname, m, members, "x")?, &["x"]);
+            if opt {
                 let _ = writeln!(
                     out,
-                    "{{ let x = &self.{f}; m.insert(\"{}\".into(), {e}); }}",
+                    "let {f} = o.get(\"{0}\").map({e}).transpose().map_err(|e| e.within(\"{0}\"))?;",
+                    m.name
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "let {f} = jer::member(o, \"{0}\").and_then({e}).map_err(|e| e.within(\"{0}\"))?;",
                     m.name
                 );
             }
         }
         if ext.is_some() {
-            out.push_str("if !self.unknown_ext.is_empty() { m.insert(\"$unknownExtensions\".into(), jer::unknown_extensions(&self.unknown_ext)); }\n");
-        }
-        out.push_str("Value::Object(m)\n}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {\n");
-        let _ = writeln!(
-            out,
-            "let o = jer::object(j, &[{}])?;",
-            names_list.join(", ")
-        );
-        for (i, m) in members.iter().enumerate() {
-            let f = &fields[i];
-            let opt = m.optional || i >= root_n;
-            let e = self.member_from_jer(m, members, "x")?;
-            if opt {
-                let _ = writeln!(
-                    out,
-                    "let {f} = match o.get(\"{0}\") {{ Some(x) => Some({e}.map_err(|e| e.within(\"{0}\"))?), None => None }};",
-                    m.name
-                );
-            } else {
-                let _ = writeln!(
-                    out,
-                    "let {f} = jer::member(o, \"{0}\").and_then(|x| {e}).map_err(|e| e.within(\"{0}\"))?;",
-                    m.name
-                );
-            }
+            let _ = writeln!(
+                out,
+                "let unknown_ext = o.get(jer::UNKNOWN_EXTENSIONS).map(|x| jer::unknown_extensions_from(x, {})).transpose()?.unwrap_or_default();",
+                adds.len()
+            );
         }
         let _ = writeln!(
             out,
             "Ok(Self {{ {} {} }})\n}}\n}}\n",
             fields.join(", "),
-            if ext.is_some() {
-                ", unknown_ext: UnknownExtensions::default()"
-            } else {
-                ""
-            }
+            if ext.is_some() { ", unknown_ext" } else { "" }
         );
         Ok(())
     }
 
-    fn open_key<'m>(&self, members: &'m [Member], key: &str) -> Res<(&'m Member, String)> {
+    /// The key member of an open type: (member, its field name, its Rust type).
+    fn open_key<'m>(&self, members: &'m [Member], key: &str) -> Res<(&'m Member, String, String)> {
         let k = key.trim_start_matches('@').trim_start_matches('.');
         let m = members
             .iter()
             .find(|m| m.name == k)
             .ok_or_else(|| format!("open type key {key} not found"))?;
-        Ok((m, names::field(&m.name)))
+        Ok((m, names::field(&m.name), self.cx.rust_ty(&m.ty)?))
     }
 
-    fn member_dec(&self, m: &Member, members: &[Member], rust_ty: &str) -> Res<String> {
+    /// Decode expression of a member (reading from `r`); an open type reads by its key, which
+    /// was decoded before it.
+    fn member_dec(&self, rname: &str, m: &Member, members: &[Member]) -> Res<String> {
         match &m.ty {
-            Ty::Open { set, key } => {
-                let (_, kf) = self.open_key(members, key)?;
-                let entries = self
-                    .cx
-                    .s
-                    .sets
-                    .get(set)
-                    .ok_or_else(|| format!("unknown object set {set}"))?;
-                let mut s = format!(
-                    "(|r: &mut BitReader<'_>| -> Result<{rust_ty}, DecodeError> {{ Ok(match i64::from({kf}) {{\n"
-                );
-                for e in entries {
-                    let v = names::camel(&e.ty);
-                    let _ = writeln!(
-                        s,
-                        "{} => {rust_ty}::{v}(decode_open_with(r, |r| {}::decode_uper(r))?),",
-                        e.id,
-                        names::ty(&e.ty)
-                    );
-                }
-                s.push_str(&format!(
-                    "_ => {rust_ty}::Unknown(r.open_type_bytes()?),\n}}) }})(r)"
-                ));
-                Ok(s)
+            Ty::Open { key, .. } => {
+                let (_, kf, _) = self.open_key(members, key)?;
+                Ok(format!(
+                    "{}::decode_keyed({kf}, r)",
+                    open_enum_name(rname, m)
+                ))
             }
             t => self.cx.dec(t),
         }
     }
 
-    fn member_enc(&self, m: &Member, members: &[Member], v: &str) -> Res<String> {
+    fn member_enc(&self, m: &Member, members: &[Member], v: Place<'_>) -> Res<String> {
         match &m.ty {
-            Ty::Open { set, key } => {
-                let (_, kf) = self.open_key(members, key)?;
-                let entries = self
-                    .cx
-                    .s
-                    .sets
-                    .get(set)
-                    .ok_or_else(|| format!("unknown object set {set}"))?;
-                let en = self.open_enum_name(m, members)?;
-                let mut s = format!(
-                    "(|w: &mut BitWriter<'_>| -> Result<(), EncodeError> {{ match {v} {{\n"
-                );
-                for e in entries {
-                    let var = names::camel(&e.ty);
-                    let _ = writeln!(
-                        s,
-                        "{en}::{var}(x) => {{ if i64::from(self.{kf}) != {} {{ return Err(EncodeError::new(EncodeErrorKind::Unrepresentable)); }} w.write_open_type(|w| x.encode_uper(w)) }}",
-                        e.id
-                    );
-                }
-                s.push_str(&format!(
-                    "{en}::Unknown(b) => w.write_open_type_bytes(b),\n}} }})(w)"
-                ));
-                Ok(s)
+            Ty::Open { key, .. } => {
+                let (_, kf, _) = self.open_key(members, key)?;
+                Ok(format!("{}.encode_keyed(self.{kf}, w)", v.recv()))
             }
             t => self.cx.enc(t, v),
         }
     }
 
-    fn open_enum_name(&self, _m: &Member, _members: &[Member]) -> Res<String> {
-        Ok("Self::OPEN".into())
-    }
-
-    fn member_to_jer(&self, m: &Member, v: &str) -> Res<String> {
+    fn member_to_jer(&self, m: &Member, v: Place<'_>) -> Res<String> {
         match &m.ty {
-            Ty::Open { .. } => Ok(format!("({v}).to_jer()")),
+            Ty::Open { .. } => Ok(format!("{}.to_jer()", v.recv())),
             t => self.cx.jer_value(t, v),
         }
     }
 
-    fn member_from_jer(&self, m: &Member, members: &[Member], j: &str) -> Res<String> {
+    fn member_from_jer(&self, rname: &str, m: &Member, members: &[Member], j: &str) -> Res<String> {
         match &m.ty {
             Ty::Open { key, .. } => {
-                let (_, kf) = self.open_key(members, key)?;
-                Ok(format!("OPENTY::from_jer_keyed(i64::from({kf}), {j})"))
+                let (_, kf, _) = self.open_key(members, key)?;
+                Ok(format!(
+                    "{}::from_jer_keyed({kf}, {j})",
+                    open_enum_name(rname, m)
+                ))
             }
             t => self.cx.jer_parse(t, j),
         }
     }
 
-    fn open_enum(&self, out: &mut String, en: &str, set: &str) -> Res<()> {
+    /// The enum of the values of an open type, selected by a key of Rust type `key_ty`, with
+    /// its keyed UPER and JER functions.
+    fn open_enum(&self, out: &mut String, en: &str, set: &str, key_ty: &str) -> Res<()> {
         let entries = self
             .cx
             .s
@@ -943,8 +1120,24 @@ impl Emitter<'_> {
             .ok_or_else(|| format!("unknown object set {set}"))?;
         let _ = writeln!(
             out,
-            "/// The open-type value of `{set}`, selected by the message id.\n#[derive(Debug, Clone, PartialEq)]\n#[allow(clippy::large_enum_variant)]\npub enum {en} {{"
+            "/// The open-type value of `{set}`, selected by the message id.\n#[derive(Debug, Clone, PartialEq)]"
         );
+        let alts: Vec<Member> = entries
+            .iter()
+            .map(|e| Member {
+                name: e.ty.clone(),
+                ty: Ty::Ref {
+                    name: e.ty.clone(),
+                    int: None,
+                    size: None,
+                },
+                optional: false,
+            })
+            .collect();
+        if self.large_variants(&alts, UNKNOWN_OPEN_BYTES)? {
+            let _ = writeln!(out, "{LARGE_VARIANTS}");
+        }
+        let _ = writeln!(out, "pub enum {en} {{");
         for e in entries {
             let _ = writeln!(
                 out,
@@ -961,6 +1154,32 @@ impl Emitter<'_> {
         );
         let _ = writeln!(
             out,
+            "impl {en} {{\n/// Decodes the open-type content of message id `id`.\npub fn decode_keyed(id: {key_ty}, r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nOk(match id {{"
+        );
+        for e in entries {
+            let _ = writeln!(
+                out,
+                "{} => Self::{}(decode_open_with(r, {}::decode_uper)?),",
+                e.id,
+                names::camel(&e.ty),
+                names::ty(&e.ty)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "_ => Self::Unknown(r.open_type_bytes()?),\n}})\n}}\n\n/// Encodes the value as the open-type content of message id `id`; a known message under another id is unrepresentable.\npub fn encode_keyed(&self, id: {key_ty}, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nmatch self {{"
+        );
+        for e in entries {
+            let _ = writeln!(
+                out,
+                "Self::{}(x) if id == {} => w.write_open_type(|w| x.encode_uper(w)),",
+                names::camel(&e.ty),
+                e.id
+            );
+        }
+        out.push_str("Self::Unknown(b) => w.write_open_type_bytes(b),\n_ => Err(EncodeError::new(EncodeErrorKind::Unrepresentable)),\n}\n}\n}\n\n");
+        let _ = writeln!(
+            out,
             "#[cfg(feature = \"jer\")]\nimpl {en} {{\n/// The JER value of the inner message (hex for an unknown id).\npub fn to_jer(&self) -> Value {{\nmatch self {{"
         );
         for e in entries {
@@ -968,7 +1187,7 @@ impl Emitter<'_> {
         }
         let _ = writeln!(
             out,
-            "Self::Unknown(b) => jer::hex(b),\n}}\n}}\n\n/// Parses the JER value of the inner message of id `id`.\npub fn from_jer_keyed(id: i64, j: &Value) -> Result<Self, JerError> {{\nOk(match id {{"
+            "Self::Unknown(b) => jer::hex(b),\n}}\n}}\n\n/// Parses the JER value of the inner message of id `id`.\npub fn from_jer_keyed(id: {key_ty}, j: &Value) -> Result<Self, JerError> {{\nOk(match id {{"
         );
         for e in entries {
             let _ = writeln!(
@@ -998,10 +1217,11 @@ impl Emitter<'_> {
             return Err(format!("{aname}: alternative clashes with UnknownExt"));
         }
         out.push_str(doc);
-        let _ = writeln!(
-            out,
-            "#[derive(Debug, Clone, PartialEq)]\n#[allow(clippy::large_enum_variant)]\npub enum {rname} {{"
-        );
+        let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq)]");
+        if self.large_variants(alts, if ext.is_some() { UNKNOWN_ALT_BYTES } else { 0 })? {
+            let _ = writeln!(out, "{LARGE_VARIANTS}");
+        }
+        let _ = writeln!(out, "pub enum {rname} {{");
         for (i, (a, v)) in alts.iter().zip(&vars).enumerate() {
             let kind = if i >= root_n {
                 " Extension alternative."
@@ -1025,44 +1245,41 @@ impl Emitter<'_> {
         out.push_str("}\n\n");
         let _ = writeln!(
             out,
-            "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
+            "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\n\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
         );
-        let root_dec = {
-            let mut s = format!(
-                "let at = r.position();\nlet i = r.read_constrained(0, {})?;\nOk(match i {{\n",
-                root_n.saturating_sub(1)
-            );
-            for (i, a) in alts[..root_n].iter().enumerate() {
-                let _ = writeln!(
-                    s,
-                    "{i} => Self::{}({}.map_err(|e| e.within(\"{}\"))?),",
-                    vars[i],
-                    self.cx.dec(&a.ty)?,
-                    a.name
-                );
-            }
-            s.push_str(
-                "_ => return Err(r.error_at(DecodeErrorKind::InvalidChoiceIndex, at)),\n})\n",
-            );
-            s
-        };
-        if ext.is_some() {
+        if ext.is_some() && root_n == alts.len() {
+            out.push_str("if r.read_bit()? {\nreturn Ok(Self::UnknownExt(UnknownAlternative::read(r)?));\n}\n");
+        } else if ext.is_some() {
             out.push_str("if r.read_bit()? {\nlet i = r.read_normally_small()? as usize;\nreturn Ok(match i {\n");
             for (j, a) in alts[root_n..].iter().enumerate() {
                 let _ = writeln!(
                     out,
-                    "{j} => Self::{}(decode_open_with(r, |r| {}).map_err(|e| e.within(\"{}\"))?),",
+                    "{j} => Self::{}(decode_open_with(r, {}).map_err(|e| e.within(\"{}\"))?),",
                     vars[root_n + j],
-                    self.cx.dec(&a.ty)?,
+                    callable(&self.cx.dec(&a.ty)?, &["r"]),
                     a.name
                 );
             }
             out.push_str("_ => Self::UnknownExt(UnknownAlternative { index: i, content: r.open_type_bytes()? }),\n});\n}\n");
         }
-        out.push_str(&root_dec);
+        let _ = writeln!(
+            out,
+            "let at = r.position();\nOk(match r.read_constrained(0, {})? {{",
+            root_n.saturating_sub(1)
+        );
+        for (i, a) in alts[..root_n].iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{i} => Self::{}({}.map_err(|e| e.within(\"{}\"))?),",
+                vars[i],
+                self.cx.dec(&a.ty)?,
+                a.name
+            );
+        }
+        out.push_str("_ => return Err(r.error_at(DecodeErrorKind::InvalidChoiceIndex, at)),\n})\n");
         out.push_str("}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {\nmatch self {\n");
         for (i, a) in alts.iter().enumerate() {
-            let e = self.cx.enc(&a.ty, "x")?;
+            let e = self.cx.enc(&a.ty, Place::Ref("x"))?;
             if i < root_n {
                 let pre = if ext.is_some() {
                     "w.write_bit(false)?; "
@@ -1087,7 +1304,7 @@ impl Emitter<'_> {
             }
         }
         if ext.is_some() {
-            out.push_str("Self::UnknownExt(u) => { w.write_bit(true)?; w.write_normally_small(u.index as u64)?; w.write_open_type_bytes(&u.content) }\n");
+            out.push_str("Self::UnknownExt(u) => { w.write_bit(true)?; u.write(w) }\n");
         }
         out.push_str("}\n}\n}\n\n");
         // JER
@@ -1100,12 +1317,12 @@ impl Emitter<'_> {
                 out,
                 "Self::{v}(x) => (\"{}\", {}),",
                 a.name,
-                self.cx.jer_value(&a.ty, "x")?
+                self.cx.jer_value(&a.ty, Place::Ref("x"))?
             );
         }
         if ext.is_some() {
             out.push_str(
-                "Self::UnknownExt(u) => (\"$unknownExtension\", jer::unknown_alternative(u)),\n",
+                "Self::UnknownExt(u) => (jer::UNKNOWN_EXTENSION, jer::unknown_alternative(u)),\n",
             );
         }
         out.push_str("};\nlet mut m = Map::new();\nm.insert(k.into(), v);\nValue::Object(m)\n}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {\nlet (k, x) = jer::choice(j)?;\nOk(match k {\n");
@@ -1115,6 +1332,13 @@ impl Emitter<'_> {
                 "\"{0}\" => Self::{v}({1}.map_err(|e| e.within(\"{0}\"))?),",
                 a.name,
                 self.cx.jer_parse(&a.ty, "x")?
+            );
+        }
+        if ext.is_some() {
+            let _ = writeln!(
+                out,
+                "jer::UNKNOWN_EXTENSION => Self::UnknownExt(jer::unknown_alternative_from(x, {})?),",
+                alts.len() - root_n
             );
         }
         out.push_str("_ => return Err(JerError::new(JerErrorKind::BadChoice)),\n})\n}\n}\n\n");
@@ -1134,8 +1358,11 @@ impl Emitter<'_> {
         let mut vars: Vec<String> = Vec::new();
         for (n, _) in &all {
             let mut v = names::camel(n);
-            while vars.contains(&v) || v == "UnknownExt" {
-                v.push('_');
+            if vars.contains(&v) {
+                v = names::camel_digits_apart(n);
+            }
+            if vars.contains(&v) || v == "UnknownExt" {
+                return Err(format!("{aname}: item {n} has a clashing Rust name {v}"));
             }
             vars.push(v);
         }
@@ -1174,14 +1401,20 @@ impl Emitter<'_> {
         out.push_str("_ => None,\n}\n}\n}\n\n");
         let _ = writeln!(
             out,
-            "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
+            "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\n\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{"
         );
-        if let Some(e) = ext {
-            out.push_str("if r.read_bit()? {\nlet i = r.read_normally_small()? as usize;\nreturn Ok(match i {\n");
-            for j in 0..e.len() {
-                let _ = writeln!(out, "{j} => Self::{},", vars[rn + j]);
+        match ext {
+            Some([]) => out.push_str(
+                "if r.read_bit()? {\nreturn Ok(Self::UnknownExt(r.read_normally_small()? as usize));\n}\n",
+            ),
+            Some(e) => {
+                out.push_str("if r.read_bit()? {\nlet i = r.read_normally_small()? as usize;\nreturn Ok(match i {\n");
+                for j in 0..e.len() {
+                    let _ = writeln!(out, "{j} => Self::{},", vars[rn + j]);
+                }
+                out.push_str("_ => Self::UnknownExt(i),\n});\n}\n");
             }
-            out.push_str("_ => Self::UnknownExt(i),\n});\n}\n");
+            None => {}
         }
         let _ = writeln!(
             out,
@@ -1221,9 +1454,16 @@ impl Emitter<'_> {
         } else {
             ""
         };
+        let unknown_from = match ext {
+            Some(e) => format!(
+                "if let Some(i) = jer::unknown_value_from(j, {})? {{\nreturn Ok(Self::UnknownExt(i));\n}}\n",
+                e.len()
+            ),
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\n{unknown}Value::String(self.as_str().into())\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\nSelf::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))\n}}\n}}\n"
+            "#[cfg(feature = \"jer\")]\nimpl Jer for {rname} {{\nfn to_jer(&self) -> Value {{\n{unknown}Value::String(self.as_str().into())\n}}\n\nfn from_jer(j: &Value) -> Result<Self, JerError> {{\n{unknown_from}Self::from_name(jer::ident(j)?).ok_or_else(|| JerError::new(JerErrorKind::UnknownEnumValue))\n}}\n}}\n"
         );
         Ok(())
     }
@@ -1267,7 +1507,7 @@ impl Emitter<'_> {
                 out.push_str(&bit_accessors("0", ""));
                 let _ = writeln!(
                     out,
-                    "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nlet a = r.read_bit_array::<{nb}>({n})?;\nOk(Self(a))\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bits_from(&self.0, {n})\n}}\n}}\n"
+                    "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\n\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nr.read_bit_array::<{nb}>({n}).map(Self)\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bits_from(&self.0, {n})\n}}\n}}\n"
                 );
                 let _ = writeln!(
                     out,
@@ -1289,7 +1529,7 @@ impl Emitter<'_> {
                 out.push_str(&bit_accessors("bits", " of the root value"));
                 let _ = writeln!(
                     out,
-                    "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nif r.read_bit()? {{\nlet len_bits = r.read_count(0, None, false, 1)?;\nlet data = r.read_bits_vec(len_bits)?;\nreturn Ok(Self {{ bits: [0u8; {nb}], extended: Some(BitBuf {{ len_bits, data }}) }});\n}}\nlet a = r.read_bit_array::<{nb}>({n})?;\nOk(Self {{ bits: a, extended: None }})\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nmatch &self.extended {{\nSome(b) => {{ w.write_bit(true)?; w.write_count(b.len_bits, 0, None, false)?; w.write_bits_from(&b.data, b.len_bits) }}\nNone => {{ w.write_bit(false)?; w.write_bits_from(&self.bits, {n}) }}\n}}\n}}\n}}\n"
+                    "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\n\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nif r.read_bit()? {{\nlet len_bits = r.read_count(0, None, false, 1)?;\nlet data = r.read_bits_vec(len_bits)?;\nreturn Ok(Self {{ bits: [0u8; {nb}], extended: Some(BitBuf {{ len_bits, data }}) }});\n}}\nlet a = r.read_bit_array::<{nb}>({n})?;\nOk(Self {{ bits: a, extended: None }})\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nmatch &self.extended {{\nSome(b) => {{ w.write_bit(true)?; w.write_count(b.len_bits, 0, None, false)?; w.write_bits_from(&b.data, b.len_bits) }}\nNone => {{ w.write_bit(false)?; w.write_bits_from(&self.bits, {n}) }}\n}}\n}}\n}}\n"
                 );
                 let _ = writeln!(
                     out,
@@ -1308,7 +1548,7 @@ impl Emitter<'_> {
                 }
                 let _ = writeln!(
                     out,
-                    "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nr.read_bitbuf({}, {}, {}).map(Self)\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bitbuf(&self.0, {}, {}, {})\n}}\n}}\n",
+                    "impl Uper for {rname} {{\nconst NAME: &'static str = \"{aname}\";\n\nfn decode_uper(r: &mut BitReader<'_>) -> Result<Self, DecodeError> {{\nr.read_bitbuf({}, {}, {}).map(Self)\n}}\n\nfn encode_uper(&self, w: &mut BitWriter<'_>) -> Result<(), EncodeError> {{\nw.write_bitbuf(&self.0, {}, {}, {})\n}}\n}}\n",
                     size.lb,
                     opt_usize(size.ub),
                     size.ext,
@@ -1359,20 +1599,6 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
         let mut code = String::new();
         em.named(&mut code, n)
             .map_err(|e| format!("{}: {e}", n.name))?;
-        // open types refer to their enum through placeholders resolved here
-        if code.contains("Self::OPEN") || code.contains("OPENTY::") {
-            let rname = names::ty(&n.name);
-            if let Ty::Seq { members, .. } = &n.ty {
-                for m in members {
-                    if let Ty::Open { .. } = m.ty {
-                        let en = format!("{rname}{}", names::camel(&m.name));
-                        code = code
-                            .replace("Self::OPEN", &en)
-                            .replace("OPENTY::", &format!("{en}::"));
-                    }
-                }
-            }
-        }
         out.push_str(&code);
     }
     let mut files = Vec::new();
@@ -1380,18 +1606,23 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
     for (m, code) in &by_module {
         let f = module_file(m);
         let mut text = String::from(HEADER);
-        let _ = writeln!(
-            text,
-            "//! Types of ASN.1 module `{m}`.\n#![allow(clippy::all, unused_imports, unused_parens, unused_variables, unused_mut)]\n"
-        );
-        text.push_str("use alloc::string::String;\nuse alloc::vec::Vec;\n\nuse super::*;\nuse crate::codec::uper::*;\nuse crate::codec::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};\n#[cfg(feature = \"jer\")]\nuse crate::codec::jer::{self, Jer, JerError, JerErrorKind, Map, Value};\n\n");
+        let _ = writeln!(text, "//! Types of ASN.1 module `{m}`.\n");
+        let siblings: BTreeSet<String> = s
+            .types
+            .iter()
+            .filter(|n| n.module != *m)
+            .map(|n| names::ty(&n.name))
+            .collect();
+        text.push_str(&crate::imports::uses(code, &siblings));
+        text.push('\n');
         text.push_str(code);
         files.push((format!("{f}.rs"), text));
         mods.push((f, m.clone()));
     }
     // mod.rs with the registry
     let mut modrs = String::from(HEADER);
-    let _ = writeln!(modrs, "//! {}\n#![allow(clippy::all)]\n", em.set.doc);
+    let _ = writeln!(modrs, "//! {}\n", em.set.doc);
+    let uses_at = modrs.len();
     for (f, m) in &mods {
         if let Some(d) = s.module_docs.get(m) {
             doc_lines(&mut modrs, d);
@@ -1403,36 +1634,32 @@ pub fn emit_set(s: &Schema, set: &Set) -> Res<Vec<(String, String)>> {
     for (f, _) in &mods {
         let _ = writeln!(modrs, "pub use {f}::*;");
     }
-    let top: Vec<&Named> = s
-        .types
-        .iter()
-        .filter(|n| matches!(n.ty, Ty::Seq { .. } | Ty::Choice { .. }) && !n.name.contains('_'))
-        .collect();
-    let names_list: Vec<String> = top.iter().map(|n| format!("\"{}\"", n.name)).collect();
+    let assigned: Vec<&Named> = s.types.iter().filter(|n| n.origin.is_none()).collect();
+    let names_list: Vec<String> = assigned.iter().map(|n| format!("\"{}\"", n.name)).collect();
     let _ = writeln!(
         modrs,
-        "\n/// The SEQUENCE and CHOICE types of this set, by ASN.1 name (what `--type` accepts).\npub const TYPES: &[&str] = &[{}];\n",
+        "\n/// Every type of this set, by ASN.1 name (what `--type` accepts).\npub const TYPES: &[&str] = &[{}];\n",
         names_list.join(", ")
     );
-    modrs.push_str("/// Decodes `bytes` as the type named `ty` and re-encodes it: (JER value, re-encoding).\n#[cfg(feature = \"jer\")]\npub fn decode_named(ty: &str, bytes: &[u8]) -> Result<Option<(crate::codec::jer::Value, alloc::vec::Vec<u8>)>, crate::codec::Error> {\nuse crate::codec::jer::Jer;\nuse crate::codec::uper::Uper;\nOk(Some(match ty {\n");
-    for n in &top {
-        let _ = writeln!(
-            modrs,
-            "\"{}\" => {{ let v = {}::decode(bytes)?; (v.to_jer(), v.encode()?) }}",
-            n.name,
-            names::ty(&n.name)
-        );
+    let mut registry = String::new();
+    registry.push_str("/// Decodes `bytes` as the type named `ty` and re-encodes it: (JER value, re-encoding).\n/// `Ok(None)` when the set has no type of that name.\n#[cfg(feature = \"jer\")]\npub fn decode_named(ty: &str, bytes: &[u8]) -> Result<Option<(Value, Vec<u8>)>, Error> {\nOk(Some(match ty {\n");
+    let arms = assigned
+        .iter()
+        .map(|n| em.registry_arms(n))
+        .collect::<Res<Vec<_>>>()?;
+    for (decode, _) in &arms {
+        let _ = writeln!(registry, "{decode},");
     }
-    modrs.push_str("_ => return Ok(None),\n}))\n}\n\n/// Parses the JER value of the type named `ty` and encodes it in UPER.\n#[cfg(feature = \"jer\")]\npub fn encode_named(ty: &str, j: &crate::codec::jer::Value) -> Result<Option<alloc::vec::Vec<u8>>, crate::codec::Error> {\nuse crate::codec::jer::Jer;\nuse crate::codec::uper::Uper;\nOk(Some(match ty {\n");
-    for n in &top {
-        let _ = writeln!(
-            modrs,
-            "\"{}\" => {}::from_jer(j)?.encode()?,",
-            n.name,
-            names::ty(&n.name)
-        );
+    registry.push_str("_ => return Ok(None),\n}))\n}\n\n/// Parses the JER value of the type named `ty` and encodes it in UPER. `Ok(None)` when the\n/// set has no type of that name.\n#[cfg(feature = \"jer\")]\npub fn encode_named(ty: &str, j: &Value) -> Result<Option<Vec<u8>>, Error> {\nOk(Some(match ty {\n");
+    for (_, encode) in &arms {
+        let _ = writeln!(registry, "{encode},");
     }
-    modrs.push_str("_ => return Ok(None),\n}))\n}\n");
+    registry.push_str("_ => return Ok(None),\n}))\n}\n");
+    modrs.insert_str(
+        uses_at,
+        &format!("{}\n", crate::imports::uses(&registry, &BTreeSet::new())),
+    );
+    modrs.push_str(&registry);
     files.push(("mod.rs".into(), modrs));
     Ok(files)
 }

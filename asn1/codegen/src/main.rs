@@ -1,9 +1,10 @@
 //! `cv2x-codegen`: reads the ASN.1 module sets in `asn1/` with rasn-compiler's parser and
-//! writes plain Rust types with specialised UPER (and JER) code into `src/msg/<set>/`.
+//! writes plain Rust types with specialised UPER (and JER) code into `asn1/msg/src/<set>/` (crate `cv2x-msg`).
 //!
 //! `cargo run -p cv2x-codegen` regenerates; `cargo run -p cv2x-codegen -- --check` fails when the
 //! checked-in code differs from what the modules produce.
 mod emit;
+mod imports;
 mod model;
 mod names;
 
@@ -65,13 +66,19 @@ pub struct Set {
 pub const SETS: &[Set] = &[
     Set {
         dir: "asn1/csae53-2020-dayII",
-        out: "src/msg/v2020",
+        out: "asn1/msg/src/v2020",
         doc: "T/CSAE 157-2020 (Day II) module set, which contains T/CSAE 53-2020 = YD/T 3709-2020 (Day I) \
               with the Day II extension additions: one set decodes both.",
     },
     Set {
+        dir: "asn1/csae53-2019",
+        out: "asn1/msg/src/v2019",
+        doc: "T/CSAE 53 / YD/T 3709 Day I module set, 2019 revision (module release 2019-07-24, the \
+              set of the 2019 interoperability events), still sent by deployed roadside units.",
+    },
+    Set {
         dir: "asn1/csae53-2017",
-        out: "src/msg/v2017",
+        out: "asn1/msg/src/v2017",
         doc: "T/CSAE 53-2017 module set (the original Day I).",
     },
 ];

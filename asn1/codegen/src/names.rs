@@ -77,6 +77,26 @@ pub fn camel(s: &str) -> String {
     out
 }
 
+/// Like [`camel`], but words that meet digit to digit stay apart with `_`, as the hyphen
+/// there often stands for a decimal point: `prec0-1deg` → `Prec0_1deg` (beside `prec01deg` →
+/// `Prec01deg`).
+pub fn camel_digits_apart(s: &str) -> String {
+    let mut out = String::new();
+    for w in words(s) {
+        if out.ends_with(|c: char| c.is_ascii_digit())
+            && w.starts_with(|c: char| c.is_ascii_digit())
+        {
+            out.push('_');
+        }
+        let mut cs = w.chars();
+        if let Some(f) = cs.next() {
+            out.push(f.to_ascii_uppercase());
+            out.extend(cs.map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    out
+}
+
 /// Type names keep their capitals and only lose the hyphens: `Position-LL-24B` → `PositionLL24B`.
 pub fn ty(s: &str) -> String {
     let mut out = String::new();
@@ -116,6 +136,8 @@ mod tests {
         assert_eq!(field("position-LL1"), "position_ll1");
         assert_eq!(camel("time-000-01"), "Time00001");
         assert_eq!(camel("bsmFrame"), "BsmFrame");
+        assert_eq!(camel_digits_apart("prec0-1deg"), "Prec0_1deg");
+        assert_eq!(camel_digits_apart("time-000-01"), "Time000_01");
         assert_eq!(ty("Position-LL-24B"), "PositionLL24B");
         assert_eq!(constant("leftFront"), "LEFT_FRONT");
     }

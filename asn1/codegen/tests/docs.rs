@@ -6,9 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn generated_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src/msg");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../msg/src");
     let mut files = Vec::new();
-    for set in ["v2020", "v2017"] {
+    for set in ["v2020", "v2019", "v2017"] {
         let dir = root.join(set);
         for e in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
             let p = e.expect("dir entry").path();
@@ -25,8 +25,19 @@ fn generated_files() -> Vec<PathBuf> {
 /// The `///` lines right above line `i`, skipping attributes, with the markers stripped.
 fn doc_above(lines: &[&str], i: usize) -> Vec<String> {
     let mut j = i;
-    while j > 0 && lines[j - 1].trim_start().starts_with("#[") {
-        j -= 1;
+    while j > 0 {
+        let l = lines[j - 1].trim_start();
+        if l.starts_with("#[") {
+            j -= 1;
+        } else if l == ")]" {
+            // the end of an attribute written over several lines
+            while j > 0 && !lines[j - 1].trim_start().starts_with("#[") {
+                j -= 1;
+            }
+            j = j.saturating_sub(1);
+        } else {
+            break;
+        }
     }
     let mut doc = Vec::new();
     while j > 0 {

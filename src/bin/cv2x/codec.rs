@@ -25,10 +25,10 @@ fn parse(args: &[String]) -> Result<Opts, String> {
         match a.as_str() {
             "--std" => {
                 let v = it.next().ok_or("--std needs a value")?;
-                o.std =
-                    Some(Standard::from_name(v).ok_or_else(|| {
-                        format!("unknown standard `{v}` (csae53-2020, csae53-2017)")
-                    })?);
+                o.std = Some(Standard::from_name(v).ok_or_else(|| {
+                    let known: Vec<&str> = Standard::ALL.iter().map(|s| s.name()).collect();
+                    format!("unknown standard `{v}` ({})", known.join(", "))
+                })?);
             }
             "--type" => o.ty = it.next().ok_or("--type needs a value")?.clone(),
             _ => o.rest.push(a.clone()),

@@ -15,12 +15,12 @@ mod security;
 
 const USAGE: &str = "usage: cv2x <command> [args]\n\
 commands:\n\
-  decode [--std S] [--type T] HEX      UPER hex -> JER\n\
+  decode [--std S] [--type T] HEX      UPER hex -> JER (S: csae53-2020, csae53-2019, csae53-2017)\n\
   encode [--std S] [--type T] JSON|-   JER -> UPER hex\n\
   conform [--std S] PATH...            check conformance vectors (*.jsonl)\n\
   listen [--group ADDR] --port P [--trust C]... ...  print received DSMP messages as JSON lines\n\
   send --port P [--group ADDR] [--rate HZ] [--sign-cert C --sign-key K] ... FILE.jsonl\n\
-                                       send vector lines wrapped in DSMP (signed with a key)\n\
+                                       send vector or JER lines wrapped in DSMP (signed with a key)\n\
   replay --port P [--group ADDR] [--speed X|--fast] FILE.pcap     replay a capture's UDP payloads\n\
   scenario [--sign p256|sm2|none] FILE.json...   run scenarios through the stack (signed, default sm2), check expectations\n\
   cert inspect HEX|FILE                 certificate (COER) -> JSON\n\

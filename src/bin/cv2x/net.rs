@@ -28,6 +28,7 @@ const USAGE: &str = concat!(
     "  cv2x send --port P [--group ADDR | --to ADDR] [--bind ADDR] [--iface NAME|ADDR]\n",
     "            [--rate HZ] [--count N] [--aid N] [--adaptation]\n",
     "            [--sign-cert CERT --sign-key KEY [--signer auto|digest|certificate]] FILE.jsonl\n",
+    "            (FILE.jsonl: vector lines, or MessageFrames in JER as `cv2x decode` prints them)\n",
     "  cv2x replay --port P [--group ADDR | --to ADDR] [--bind ADDR] [--iface NAME|ADDR]\n",
     "              [--speed X | --fast] [--filter-port Q] FILE.pcap|FILE.pcapng\n",
     "With --trust, listen verifies every SPDU at its receive time and prints the result and the\n",
@@ -483,6 +484,7 @@ fn load_messages(
         }
         let v: Value =
             serde_json::from_str(&line).map_err(|e| format!("{path}:{n}: not JSON: {e}"))?;
+        let v = vector_line(v);
         if v.get("expect").and_then(Value::as_str) == Some("reject") {
             continue;
         }
@@ -515,6 +517,19 @@ fn load_messages(
         out.push((n, aid, bytes));
     }
     Ok(out)
+}
+
+/// A line in the vector format as is; a plain JER line (a MessageFrame as `cv2x decode` prints
+/// it, with none of `type`, `uper_hex`, `jer`) as the vector line of that frame.
+fn vector_line(v: Value) -> Value {
+    if ["type", "uper_hex", "jer"]
+        .iter()
+        .any(|k| v.get(k).is_some())
+    {
+        v
+    } else {
+        json!({ "type": "MessageFrame", "jer": v })
+    }
 }
 
 /// The AID of a vector line: an explicit `aid`, else the default for its message type.
@@ -721,6 +736,17 @@ mod tests {
         assert_eq!(hex_lower(&[0, 255, 0x7a]), "00ff7a");
         assert_eq!(from_hex("abc"), None);
         assert_eq!(from_hex("zz"), None);
+    }
+
+    #[test]
+    fn plain_jer_lines_are_message_frames() {
+        let plain: Value = serde_json::from_str(r#"{"spatFrame":{"msgCnt":1}}"#).unwrap();
+        let v = vector_line(plain.clone());
+        assert_eq!(v["type"], "MessageFrame");
+        assert_eq!(v["jer"], plain);
+        assert_eq!(line_aid(&v), Some(cv2x::net::aid::SPAT));
+        let vector: Value = serde_json::from_str(r#"{"type":"MapData","uper_hex":"00"}"#).unwrap();
+        assert_eq!(vector_line(vector.clone()), vector);
     }
 
     #[test]

@@ -142,7 +142,7 @@ pub fn heading_confidence(h: m::HeadingConfidence) -> HeadingConfidence {
         H::Prec10deg => HeadingConfidence::Prec10deg,
         H::Prec05deg => HeadingConfidence::Prec05deg,
         H::Prec01deg => HeadingConfidence::Prec01deg,
-        H::Prec01deg_ => HeadingConfidence::Prec01Deg,
+        H::Prec0_1deg => HeadingConfidence::Prec01Deg,
         H::Prec005deg => HeadingConfidence::Prec005deg,
         H::Prec001deg => HeadingConfidence::Prec001deg,
         H::Prec00125deg => HeadingConfidence::Prec00125deg,
