@@ -313,7 +313,7 @@ fn day2_coordination_is_an_event_and_stored() {
             msg_cnt: 1,
             id: build::RSU_ID,
             sec_mark: 0,
-            ref_pos: cv2x::world::convert::pos3d(&ORIGIN),
+            ref_pos: cv2x::world::convert::to_wire::pos3d(&ORIGIN),
             coordinates: Some(vec![m::VehicleCoordination {
                 veh_id: build::EGO_ID,
                 drive_suggestion: None,

@@ -23,10 +23,10 @@ use super::state::{
     Brakes, ControlState, Events, FixQuality, GnssFix, LightBar, Lights, Response,
     TransmissionState, VehicleState,
 };
-use super::wire::{self, LlOffset, VOffset};
 use crate::codec::Uper;
 use crate::codec::uper::UnknownExtensions;
 use crate::msg::{v2017, v2020};
+use crate::world::convert::to_wire::{self as wire, LlOffset, VOffset};
 
 /// Everything a BSM carries beyond the vehicle state.
 pub(crate) struct BsmContent<'a> {

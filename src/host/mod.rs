@@ -40,7 +40,8 @@
 //! Every output is a [`Transmission`]: time, AID, kind, the UPER `MessageFrame`, the SPDU when
 //! signed, and the DSMP packet ready for the radio.
 //!
-//! The wire conversions (SI → 1e-7°, 0.02 m/s, 0.0125°, …) live in one private module; bad
+//! The wire conversions (SI → 1e-7°, 0.02 m/s, 0.0125°, …) are the world model's
+//! ([`crate::world::convert::to_wire`]); bad
 //! input never panics: a state's NaN, infinite or out-of-range values become "not
 //! available" ([`Accepted::dropped`]) and a state going back in time is refused
 //! ([`InputError::TimeNotIncreasing`]).
@@ -52,7 +53,6 @@ pub mod rate;
 pub mod ssm;
 pub mod state;
 pub mod vehicle;
-mod wire;
 
 pub use bsm::BsmForm;
 pub use path_history::{PathHistoryConfig, PathPoint};

@@ -22,7 +22,6 @@ use super::bsm::p2020::{heading_class, position_class, speed_class};
 use super::bsm::{wire_offset, wire_position};
 use super::path_history::PathPoint;
 use super::state::{GnssFix, VehicleState};
-use super::wire;
 use crate::codec::uper::UnknownExtensions;
 use crate::fusion::observation::default_noise;
 use crate::fusion::{ObjectClass, ObsMotion, ObsPosition, Observation, SourceKind, SourceType};
@@ -30,6 +29,7 @@ use crate::geo::{Wgs84, csae_heading_deg_to_enu_yaw_rad, enu_yaw_rad_to_csae_hea
 use crate::math::{abs, atan2, cos, hypot, sin, sqrt};
 use crate::msg::v2020 as m;
 use crate::time::Timestamp;
+use crate::world::convert::to_wire as wire;
 
 /// Most participants in one SSM (`DetectedPTCList`).
 pub const MAX_PARTICIPANTS: usize = 512;

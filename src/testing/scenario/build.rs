@@ -8,10 +8,7 @@ use crate::codec::uper::UnknownExtensions;
 use crate::geo::{EnuFrame, Wgs84};
 use crate::msg::v2020 as m;
 use crate::time::Timestamp;
-use crate::world::convert::{
-    accel_to_wire, heading_to_wire, offset, pos3d, position_confidence_to_wire, sec_mark_to_wire,
-    size_to_wire, speed_to_wire, yaw_rate_to_wire,
-};
+use crate::world::convert::to_wire::{self, offset, pos3d, position_confidence_of_sigma, sec_mark};
 use crate::world::{Turn, TurnSignal};
 
 use super::kinematics::MotionState;
@@ -57,12 +54,20 @@ fn no_ext() -> UnknownExtensions {
     UnknownExtensions::default()
 }
 
+fn size(length_m: f64, width_m: f64) -> m::VehicleSize {
+    m::VehicleSize {
+        width: to_wire::width_cm(width_m),
+        length: to_wire::length_cm(length_m),
+        height: None,
+    }
+}
+
 fn accel_set(s: &MotionState) -> m::AccelerationSet4Way {
     m::AccelerationSet4Way {
-        long: accel_to_wire(s.accel_mps2),
+        long: to_wire::accel(Some(s.accel_mps2)),
         lat: 0,
         vert: 0,
-        yaw: yaw_rate_to_wire(s.yaw_rate_dps),
+        yaw: to_wire::yaw_rate(Some(s.yaw_rate_dps)),
     }
 }
 
@@ -142,17 +147,17 @@ pub fn bsm(
     m::MessageFrame::BsmFrame(m::BasicSafetyMessage {
         msg_cnt: count % 128,
         id: info.id,
-        sec_mark: sec_mark_to_wire(t),
+        sec_mark: sec_mark(t),
         time_confidence: None,
         pos: pos3d(w),
         pos_accuracy: None,
         pos_confidence: Some(m::PositionConfidenceSet {
-            pos: position_confidence_to_wire(info.noise_m.max(0.6)),
+            pos: position_confidence_of_sigma(info.noise_m.max(0.6)),
             elevation: None,
         }),
         transmission: m::TransmissionState::ForwardGears,
-        speed: speed_to_wire(s.speed_mps),
-        heading: heading_to_wire(s.heading_deg),
+        speed: to_wire::speed(Some(s.speed_mps)),
+        heading: to_wire::heading(Some(s.heading_deg)),
         angle: None,
         motion_cfd: None,
         accel_set: accel_set(s),
@@ -169,7 +174,7 @@ pub fn bsm(
             brake_boost: None,
             aux_brakes: None,
         },
-        size: size_to_wire(info.length_m, info.width_m),
+        size: size(info.length_m, info.width_m),
         vehicle_class: m::VehicleClassification {
             classification,
             fuel_type: None,
@@ -203,7 +208,7 @@ pub fn psm(
         value: m::MessageFrameExtValue::PersonalSafetyMessage(m::PersonalSafetyMessage {
             msg_cnt: count % 128,
             id: info.id,
-            sec_mark: sec_mark_to_wire(t),
+            sec_mark: sec_mark(t),
             time_confidence: None,
             pos: pos3d(w),
             pos_accuracy: m::PositionalAccuracy {
@@ -211,8 +216,8 @@ pub fn psm(
                 semi_minor: semi,
                 orientation: 0,
             },
-            speed: speed_to_wire(s.speed_mps),
-            heading: heading_to_wire(s.heading_deg),
+            speed: to_wire::speed(Some(s.speed_mps)),
+            heading: to_wire::heading(Some(s.heading_deg)),
             accel_set: None,
             path_history: None,
             path_planning: None,
@@ -272,19 +277,19 @@ fn participant(ref_pos: &m::Position3D, p: &Participant) -> m::ParticipantData {
         ptc_id: p.ptc_id,
         source: m::SourceType::Integrated,
         id: p.id,
-        sec_mark: sec_mark_to_wire(p.time),
+        sec_mark: sec_mark(p.time),
         pos: offset(ref_pos, &p.position),
         pos_confidence: m::PositionConfidenceSet {
-            pos: position_confidence_to_wire(p.noise_m),
+            pos: position_confidence_of_sigma(p.noise_m),
             elevation: None,
         },
         transmission: None,
-        speed: speed_to_wire(p.state.speed_mps),
-        heading: heading_to_wire(p.state.heading_deg),
+        speed: to_wire::speed(Some(p.state.speed_mps)),
+        heading: to_wire::heading(Some(p.state.heading_deg)),
         angle: None,
         motion_cfd: None,
         accel_set: Some(accel_set(&p.state)),
-        size: size_to_wire(p.length_m, p.width_m),
+        size: size(p.length_m, p.width_m),
         vehicle_class: None,
         unknown_ext: no_ext(),
     }
@@ -323,7 +328,7 @@ pub fn ssm(
             msg_cnt: count % 128,
             id,
             equipment_type: m::EquipmentType::Obu,
-            sec_mark: sec_mark_to_wire(t),
+            sec_mark: sec_mark(t),
             sensor_pos: ref_pos,
             detected_region: None,
             participants: (!list.is_empty()).then_some(list),
@@ -401,7 +406,7 @@ pub fn map(frame: &EnuFrame, signal: &Signal, dir: f64, length_m: f64) -> m::Mes
     let speed_limits = signal.speed_limit_kph.map(|k| {
         vec![m::RegulatorySpeedLimit {
             r#type: m::SpeedLimitType::VehicleMaxSpeed,
-            speed: speed_to_wire(k / 3.6),
+            speed: to_wire::speed(Some(k / 3.6)),
         }]
     });
     let lane = m::Lane {

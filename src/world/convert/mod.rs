@@ -1,7 +1,8 @@
 //! All conversion between the wire types of the message sets and the SI units the rest of the
-//! stack works in: [`units`] for scalars and positions (both directions), [`observe`] for
-//! messages that become fusion observations.
+//! stack works in: [`units`] (wire → SI) and [`to_wire`] (SI → wire) for scalars and positions,
+//! [`observe`] for messages that become fusion observations.
 pub mod observe;
+pub mod to_wire;
 pub mod units;
 
 pub use observe::{

@@ -1,33 +1,23 @@
-//! Wire ↔ SI conversion of the scalar and position types of the message sets.
-//!
-//! Wire → SI: 1e-7 degree, 0.02 m/s, 0.0125 degree, 0.01 m/s², 0.01 degree/s, cm and the CSAE
-//! confidence enumerations become SI values and fusion enumerations; every "unavailable" code
-//! becomes `None`. SI → wire (`*_to_wire`, [`pos3d`], [`offset`]): values are rounded to the
-//! wire unit and clamped to the type's range, never wrapped; a value that does not fit its wire
-//! type's valid range becomes the largest valid value, not the "unavailable" code, and a
-//! non-finite value becomes the "unavailable" code where the type has one.
+//! Wire → SI conversion of the scalar and position types of the message sets: 1e-7 degree,
+//! 0.02 m/s, 0.0125 degree, 0.01 m/s², 0.01 degree/s, cm and the CSAE confidence enumerations
+//! become SI values and fusion enumerations; every "unavailable" code becomes `None`. The other
+//! direction is [`super::to_wire`].
 use nalgebra::Matrix2;
 
 use crate::fusion::{
     HeadingConfidence, ObjectClass, ObjectSize, PositionConfidence, SourceType, SpeedConfidence,
 };
-use crate::geo::Wgs84;
-use crate::math::{cos, floor, round, sin};
+use crate::math::{cos, sin};
 use crate::msg::v2020 as m;
 use crate::time::{DSecond, Timestamp, resolve_sec_mark};
 
 use super::AdaptError;
+use super::to_wire::{ACCEL_UNAVAILABLE, HEADING_UNAVAILABLE, SPEED_UNAVAILABLE};
 
 /// Wire value of an unavailable latitude.
 pub(crate) const LAT_UNAVAILABLE: i32 = 900_000_001;
 /// Wire value of an unavailable longitude.
 const LON_UNAVAILABLE: i32 = 1_800_000_001;
-/// Wire value of an unavailable speed.
-const SPEED_UNAVAILABLE: u16 = 8191;
-/// Wire value of an unavailable heading.
-const HEADING_UNAVAILABLE: u16 = 28_800;
-/// Wire value of an unavailable acceleration.
-const ACCEL_UNAVAILABLE: i16 = 2001;
 
 /// A `Position3D` in degrees; `None` when unavailable or out of range.
 pub fn position_deg(p: &m::Position3D) -> Option<(f64, f64)> {
@@ -203,135 +193,6 @@ pub fn sec_mark(v: u16, now: Timestamp) -> Result<Timestamp, AdaptError> {
     resolve_sec_mark(d, now).map_err(|_| AdaptError::TimeUnavailable)
 }
 
-/// Wire latitude/longitude of a WGS-84 position (1e-7 degree), without elevation.
-pub fn pos3d(w: &Wgs84) -> m::Position3D {
-    m::Position3D {
-        lat: round(w.lat_deg * 1e7).clamp(-900_000_000.0, 900_000_000.0) as i32,
-        long: round(w.lon_deg * 1e7).clamp(-1_799_999_999.0, 1_800_000_000.0) as i32,
-        elevation: None,
-    }
-}
-
-/// A position as an offset from `reference`, in the smallest `PositionOffsetLL` form that
-/// holds it (an absolute position when none does).
-pub fn offset(reference: &m::Position3D, w: &Wgs84) -> m::PositionOffsetLLV {
-    let p = pos3d(w);
-    let dlat = i64::from(p.lat) - i64::from(reference.lat);
-    let dlon = i64::from(p.long) - i64::from(reference.long);
-    let fits = |bits: u32| {
-        let lim = 1i64 << (bits - 1);
-        (-lim..lim).contains(&dlat) && (-lim..lim).contains(&dlon)
-    };
-    // Each arm's range check guarantees the narrowing casts are lossless.
-    let offset_ll = if fits(12) {
-        m::PositionOffsetLL::PositionLl1(m::PositionLL24B {
-            lon: dlon as i16,
-            lat: dlat as i16,
-        })
-    } else if fits(14) {
-        m::PositionOffsetLL::PositionLl2(m::PositionLL28B {
-            lon: dlon as i16,
-            lat: dlat as i16,
-        })
-    } else if fits(16) {
-        m::PositionOffsetLL::PositionLl3(m::PositionLL32B {
-            lon: dlon as i16,
-            lat: dlat as i16,
-        })
-    } else if fits(18) {
-        m::PositionOffsetLL::PositionLl4(m::PositionLL36B {
-            lon: dlon as i32,
-            lat: dlat as i32,
-        })
-    } else if fits(22) {
-        m::PositionOffsetLL::PositionLl5(m::PositionLL44B {
-            lon: dlon as i32,
-            lat: dlat as i32,
-        })
-    } else if fits(24) {
-        m::PositionOffsetLL::PositionLl6(m::PositionLL48B {
-            lon: dlon as i32,
-            lat: dlat as i32,
-        })
-    } else {
-        m::PositionOffsetLL::PositionLatLon(m::PositionLLmD64b {
-            lon: p.long,
-            lat: p.lat,
-        })
-    };
-    m::PositionOffsetLLV {
-        offset_ll,
-        offset_v: None,
-    }
-}
-
-/// Wire speed (0.02 m/s, 0..=8190) of a speed in m/s; negative speeds are 0, a non-finite
-/// speed is "unavailable" (8191).
-pub fn speed_to_wire(v_mps: f64) -> u16 {
-    if !v_mps.is_finite() {
-        return SPEED_UNAVAILABLE;
-    }
-    round(v_mps / 0.02).clamp(0.0, 8190.0) as u16
-}
-
-/// Wire heading (0.0125°, 0..28 800) of a CSAE heading in degrees, any turn; a non-finite
-/// heading is "unavailable" (28 800).
-pub fn heading_to_wire(h_deg: f64) -> u16 {
-    if !h_deg.is_finite() {
-        return HEADING_UNAVAILABLE;
-    }
-    (round((h_deg - 360.0 * floor(h_deg / 360.0)) / 0.0125) as u32 % 28_800) as u16
-}
-
-/// Wire longitudinal or lateral acceleration (0.01 m/s², ±2000); a non-finite acceleration is
-/// "unavailable" (2001).
-pub fn accel_to_wire(a_mps2: f64) -> i16 {
-    if !a_mps2.is_finite() {
-        return ACCEL_UNAVAILABLE;
-    }
-    round(a_mps2 / 0.01).clamp(-2000.0, 2000.0) as i16
-}
-
-/// Wire yaw rate (0.01 °/s, clockwise positive, ±32 767) of a yaw rate in degrees/s, clockwise
-/// positive.
-pub fn yaw_rate_to_wire(yaw_dps: f64) -> i16 {
-    round(yaw_dps / 0.01).clamp(-32_767.0, 32_767.0) as i16
-}
-
-/// Wire `VehicleSize` (cm) of a length and width in metres.
-pub fn size_to_wire(length_m: f64, width_m: f64) -> m::VehicleSize {
-    m::VehicleSize {
-        width: round(width_m * 100.0).clamp(0.0, 1023.0) as u16,
-        length: round(length_m * 100.0).clamp(0.0, 4095.0) as u16,
-        height: None,
-    }
-}
-
-/// `secMark` of a time: milliseconds within its UTC minute (leap second: 60 000..=60 999).
-pub fn sec_mark_to_wire(t: Timestamp) -> u16 {
-    t.to_minute_of_year().1.millis()
-}
-
-/// The CSAE position confidence whose 95 % radius covers a noise of `sigma_m` (1σ).
-pub fn position_confidence_to_wire(sigma_m: f64) -> m::PositionConfidence {
-    use m::PositionConfidence as P;
-    let r = (2.45 * sigma_m).max(0.5);
-    for (lim, c) in [
-        (0.5, P::A50cm),
-        (1.0, P::A1m),
-        (2.0, P::A2m),
-        (5.0, P::A5m),
-        (10.0, P::A10m),
-        (20.0, P::A20m),
-        (50.0, P::A50m),
-    ] {
-        if r <= lim {
-            return c;
-        }
-    }
-    P::A100m
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,55 +224,6 @@ mod tests {
             ..p
         };
         assert_eq!(position_deg(&unavailable), None);
-    }
-
-    #[test]
-    fn to_wire_and_back() {
-        for v in [0.0, 0.02, 13.9, 163.8] {
-            assert!(
-                (speed_mps(speed_to_wire(v)).unwrap() - v).abs() <= 0.01,
-                "{v}"
-            );
-        }
-        assert_eq!(speed_to_wire(-3.0), 0);
-        assert_eq!(
-            speed_to_wire(1e9),
-            8190,
-            "clamped, never the unavailable code"
-        );
-        for h in [0.0, 0.0125, 90.0, 359.99] {
-            let back = heading_deg(heading_to_wire(h)).unwrap();
-            assert!(
-                (back - h).abs() <= 0.007 || (back - h).abs() >= 359.99,
-                "{h} -> {back}"
-            );
-        }
-        assert_eq!(heading_to_wire(-90.0), heading_to_wire(270.0));
-        assert_eq!(heading_to_wire(360.0), 0);
-        let reference = pos3d(&Wgs84::new(39.9, 116.4, 0.0));
-        for (dn, de) in [(1e-5, -2e-5), (0.01, 0.01), (0.5, -0.7), (5.0, 5.0)] {
-            let w = Wgs84::new(39.9 + dn, 116.4 + de, 0.0);
-            let o = offset(&reference, &w);
-            let (lat, lon) = offset_position_deg(&reference, &o).unwrap();
-            assert!((lat - w.lat_deg).abs() < 1e-7 && (lon - w.lon_deg).abs() < 1e-7);
-        }
-        assert!(matches!(
-            offset(&reference, &Wgs84::new(39.9, 116.4003, 0.0)).offset_ll,
-            m::PositionOffsetLL::PositionLl2(_)
-        ));
-        assert!(matches!(
-            offset(&reference, &Wgs84::new(45.0, 116.4, 0.0)).offset_ll,
-            m::PositionOffsetLL::PositionLatLon(_)
-        ));
-        assert_eq!(
-            position_confidence_to_wire(0.1),
-            m::PositionConfidence::A50cm
-        );
-        assert_eq!(position_confidence_to_wire(1.0), m::PositionConfidence::A5m);
-        assert_eq!(
-            position_confidence_to_wire(1e9),
-            m::PositionConfidence::A100m
-        );
     }
 
     #[test]
