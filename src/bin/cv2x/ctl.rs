@@ -9,9 +9,10 @@ use cv2x::security::ctl::{Ctl, CtlError, CtlLoad, EntryStatus};
 use serde_json::{Value, json};
 
 use crate::security::{
-    cert_hash, id_json, issuer_json, now, parse_options_for, read_input, relaxations_json, rfc3339,
-    validity_json, verifier_for,
+    cert_hash, id_json, issuer_json, parse_options_for, relaxations_json, validity_json,
+    verifier_for,
 };
+use crate::text::{now, read_input, rfc3339};
 
 const USAGE: &str = concat!(
     "usage:\n",

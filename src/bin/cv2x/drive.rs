@@ -41,7 +41,7 @@ use cv2x::security::crypto::{Backend, SoftwareBackend};
 use cv2x::time::Timestamp;
 use serde_json::{Map, Value, json};
 
-use crate::security::{parse_rfc3339, rfc3339};
+use crate::text::{parse_rfc3339, rfc3339};
 
 const USAGE: &str = concat!(
     "usage:\n",
@@ -119,7 +119,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--pki" => o.pki = Some(value()?.to_string()),
             "--change-every" => {
                 o.change_every_s =
-                    Some(crate::security::seconds(value()?).map_err(|e| format!("{a}: {e}"))?)
+                    Some(crate::text::seconds(value()?).map_err(|e| format!("{a}: {e}"))?)
             }
             "--change-distance" => {
                 let v = value()?;

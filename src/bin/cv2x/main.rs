@@ -12,6 +12,7 @@ mod net;
 mod pki;
 mod scenario;
 mod security;
+mod text;
 
 const USAGE: &str = "usage: cv2x <command> [args]\n\
 commands:\n\

@@ -13,7 +13,7 @@ use cv2x::security::{Config, Verifier};
 use cv2x::testing::pki::TestPki;
 use serde_json::json;
 
-use crate::security::{now, parse_rfc3339, read_input, rfc3339};
+use crate::text::{now, parse_rfc3339, read_input, rfc3339};
 
 const USAGE: &str = concat!(
     "usage:\n",

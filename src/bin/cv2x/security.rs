@@ -10,7 +10,9 @@ use cv2x::security::cert::{
 use cv2x::security::crypto::{Backend, SoftwareBackend};
 use cv2x::security::store::parse_certificate_list;
 use cv2x::security::{ChainStatus, Config, Relaxation, RelaxationSet, Verifier};
-use cv2x::time::{Timestamp, civil_from_days, days_from_civil};
+use cv2x::time::Timestamp;
+
+use crate::text::{now, parse_rfc3339, read_input, rfc3339, seconds};
 use serde_json::{Value, json};
 
 const USAGE: &str = concat!(
@@ -105,129 +107,6 @@ pub(crate) fn relaxation(s: &str) -> Result<Relaxation, String> {
 /// The codes of a set of relaxations.
 pub(crate) fn relaxations_json(set: RelaxationSet) -> Value {
     json!(set.iter().map(Relaxation::code).collect::<Vec<_>>())
-}
-
-/// A non-negative, finite number of seconds.
-pub(crate) fn seconds(s: &str) -> Result<f64, String> {
-    s.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && *v >= 0.0)
-        .ok_or_else(|| format!("`{s}` is not a number of seconds"))
-}
-
-/// A file (binary, or hex text) or a hex string.
-pub(crate) fn read_input(arg: &str) -> Result<Vec<u8>, String> {
-    let path = std::path::Path::new(arg);
-    if path.is_file() {
-        let bytes = std::fs::read(path).map_err(|e| format!("{arg}: {e}"))?;
-        let text_hex = !bytes.is_empty()
-            && bytes
-                .iter()
-                .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace());
-        return if text_hex {
-            from_hex(std::str::from_utf8(&bytes).unwrap_or_default())
-        } else {
-            Ok(bytes)
-        };
-    }
-    from_hex(arg)
-}
-
-fn from_hex(s: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
-        return Err("odd number of hex digits".into());
-    }
-    digits
-        .chunks(2)
-        .map(|p| {
-            std::str::from_utf8(p)
-                .ok()
-                .and_then(|t| u8::from_str_radix(t, 16).ok())
-                .ok_or_else(|| "not a file and not hex".to_string())
-        })
-        .collect()
-}
-
-// --- time: RFC 3339 (UTC) <-> TAI timestamps -----------------------------------------------
-
-/// `YYYY-MM-DD[T ]HH:MM[:SS[.frac]][Z|±HH:MM]` (UTC when no offset) to a TAI timestamp.
-pub(crate) fn parse_rfc3339(s: &str) -> Result<Timestamp, String> {
-    let bad = || format!("`{s}` is not an RFC 3339 time");
-    let num = |t: &str| t.parse::<i64>().map_err(|_| bad());
-    let (date, rest) = s.split_at_checked(10).ok_or_else(bad)?;
-    let mut dp = date.split('-');
-    let (y, mo, d) = (
-        num(dp.next().ok_or_else(bad)?)?,
-        num(dp.next().ok_or_else(bad)?)?,
-        num(dp.next().ok_or_else(bad)?)?,
-    );
-    let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
-    let (clock, offset_s) = if let Some(c) = rest.strip_suffix(['Z', 'z']) {
-        (c, 0)
-    } else if let Some(i) = rest.rfind(['+', '-']).filter(|i| *i >= 5) {
-        let (c, off) = rest.split_at(i);
-        let sign = if off.starts_with('-') { -1 } else { 1 };
-        let mut op = off[1..].split(':');
-        let oh = num(op.next().ok_or_else(bad)?)?;
-        let om = num(op.next().unwrap_or("0"))?;
-        (c, sign * (oh * 3600 + om * 60))
-    } else {
-        (rest, 0)
-    };
-    let mut cp = clock.split(':');
-    let h = if clock.is_empty() {
-        0
-    } else {
-        num(cp.next().ok_or_else(bad)?)?
-    };
-    let mi = num(cp.next().unwrap_or("0"))?;
-    let sec_part = cp.next().unwrap_or("0");
-    let (sec, frac) = sec_part.split_once('.').unwrap_or((sec_part, ""));
-    let sec = num(sec)?;
-    let mut frac_ms = 0i64;
-    for (i, c) in frac.chars().take(3).enumerate() {
-        let dgt = c.to_digit(10).ok_or_else(bad)? as i64;
-        frac_ms += dgt * [100, 10, 1][i];
-    }
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        return Err(bad());
-    }
-    let unix_s = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset_s;
-    Ok(Timestamp::from_unix_utc_millis(unix_s * 1000 + frac_ms))
-}
-
-/// A TAI timestamp as RFC 3339 UTC (fraction shown when not whole seconds).
-pub(crate) fn rfc3339(t: Timestamp) -> String {
-    let ms = t.to_unix_utc_millis();
-    let us = t.as_micros().rem_euclid(1000);
-    let (days, in_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
-    let (y, mo, d) = civil_from_days(days);
-    let (h, mi, s, frac) = (
-        in_day / 3_600_000,
-        in_day / 60_000 % 60,
-        in_day / 1000 % 60,
-        (in_day % 1000) * 1000 + us,
-    );
-    if frac == 0 {
-        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
-    } else {
-        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{frac:06}Z")
-    }
-}
-
-/// The system clock as a TAI timestamp.
-pub(crate) fn now() -> Timestamp {
-    timestamp(std::time::SystemTime::now())
-}
-
-/// A system time (UTC) as a TAI timestamp, to the millisecond.
-pub(crate) fn timestamp(t: std::time::SystemTime) -> Timestamp {
-    let ms = t
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    Timestamp::from_unix_utc_millis(ms)
 }
 
 // --- cert inspect ------------------------------------------------------------------------------
@@ -534,19 +413,3 @@ fn cert_verify(args: &[String]) -> Result<ExitCode, String> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_round_trip_with_leap_seconds() {
-        let t = parse_rfc3339("2019-11-21T11:30:00Z").unwrap();
-        // 2019 is after all 5 leap seconds since 2004
-        let unix = 1_574_335_800i64;
-        assert_eq!(t.as_micros(), (unix - 1_072_915_200 + 5) * 1_000_000);
-        assert_eq!(rfc3339(t), "2019-11-21T11:30:00Z");
-        assert_eq!(parse_rfc3339("2019-11-21 11:30").unwrap(), t);
-        assert_eq!(parse_rfc3339("2019-11-21T19:30:00+08:00").unwrap(), t);
-        assert!(parse_rfc3339("2019-13-01T00:00:00Z").is_err());
-    }
-}
