@@ -518,7 +518,7 @@ void test_named_types_and_jer_errors(void) {
     CHECK_RC(cv2x_jer_to_uper(CV2X_STD_CSAE53_2020, "NoSuchType", "{}", 2, out, sizeof out, &len, NULL), CV2X_ERR_UNKNOWN_TYPE);
     CHECK_RC(cv2x_uper_to_jer(CV2X_STD_CSAE53_2020, NULL, bytes, 4, jer, sizeof jer, &len, NULL), CV2X_ERR_NULL_POINTER);
     CHECK_RC(cv2x_uper_to_jer(CV2X_STD_CSAE53_2020, "\xff\xfe", bytes, 4, jer, sizeof jer, &len, NULL), CV2X_ERR_INVALID_UTF8);
-    CHECK_RC(cv2x_uper_to_jer(3, "SPAT", bytes, 4, jer, sizeof jer, &len, NULL), CV2X_ERR_INVALID_PARAMETER);
+    CHECK_RC(cv2x_uper_to_jer(99, "SPAT", bytes, 4, jer, sizeof jer, &len, NULL), CV2X_ERR_INVALID_PARAMETER);
 
     CHECK_RC(cv2x_frame_from_jer("{\"bsmFrame\":", 12, &f, &err), CV2X_ERR_JER_SYNTAX);
     CHECK(err.kind == CV2X_ERR_JER_SYNTAX && err.bit_offset == UINT64_MAX);
