@@ -20,6 +20,7 @@ use cv2x::security::cert::{Certificate, CurvePoint, Issuer, KeyAlg};
 use cv2x::security::crypto::{
     Backend, P256Verifier, SM2_DEFAULT_ID, Sm2Verifier, SoftwareBackend, SoftwareKey, sm2_za,
 };
+use cv2x::security::precomp::TablePolicy;
 use cv2x::security::sign::PrivateKey;
 use sm2::elliptic_curve::ff::PrimeField;
 use sm2::elliptic_curve::ops::Reduce;
@@ -146,7 +147,7 @@ fn flip(b: &mut [u8], bit: usize) {
 struct Keys {
     /// With its table built.
     tabled: SoftwareKey,
-    /// Never gets a table (its backend has `table_after: u32::MAX`).
+    /// Never gets a table (its backend's `tables.after` is `u32::MAX`).
     plain: SoftwareKey,
     /// For the reference verifiers and the default one.
     other: SoftwareKey,
@@ -156,7 +157,10 @@ fn tables(table_after: u32) -> SoftwareBackend {
     SoftwareBackend {
         sm2: Sm2Verifier::Precomputed,
         p256: P256Verifier::TablesOnly,
-        table_after,
+        tables: TablePolicy {
+            after: table_after,
+            ..TablePolicy::default()
+        },
     }
 }
 

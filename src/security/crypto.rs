@@ -3,13 +3,13 @@
 //! The software backend ([`SoftwareBackend`]):
 //! - SHA-256 and ECDSA P-256 verification with `ring` (which only takes uncompressed keys, so
 //!   keys are decompressed once with `p256` in [`Backend::prepare_key`] and then cached by the
-//!   verifier); a key that has verified [`SoftwareBackend::table_after`] signatures gets a
-//!   table of [`super::precomp`] and is verified with it from then on, which is faster than
+//!   verifier); a key that has verified enough signatures (see [`SoftwareBackend::tables`])
+//!   gets a table of [`super::precomp`] and is verified with it from then on, which is faster than
 //!   `ring` (see [`P256Verifier`]);
 //! - SM3 with RustCrypto `sm3`;
 //! - SM2 verification with the fixed-window tables of [`super::precomp`] (a shared table for the
-//!   generator, and for a key that has verified [`SoftwareBackend::table_after`] signatures a
-//!   table of its own, so that a cached signer's messages cost no doublings). Verification only
+//!   generator, and for a key that has verified enough signatures (see
+//!   [`SoftwareBackend::tables`]) a table of its own, so that a cached signer's messages cost no doublings). Verification only
 //!   touches public data, so variable-time arithmetic is safe there. RustCrypto `sm2` stays the
 //!   reference it is cross-checked against ([`SoftwareBackend::verify_sm2_reference`]), and with
 //!   the cargo feature `sm2-fast` `efficient-sm2` can be selected too ([`Sm2Verifier`]).
@@ -21,7 +21,7 @@
 
 use super::cert::{CurvePoint, KeyAlg};
 use super::error::{Result, SecurityError};
-use super::precomp::{self, P256Curve, Signer, Sm2Curve};
+use super::precomp::{self, Layout, P256Curve, Signer, Sm2Curve, TablePolicy};
 use alloc::sync::Arc;
 
 /// SM2 default user ID, used only for self-signed certificates (GB/T 45112).
@@ -97,9 +97,8 @@ pub fn sm2_za<B: Backend + ?Sized>(backend: &B, id: &[u8], xy: &[u8; 64]) -> [u8
 /// Which SM2 verifier the software backend uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sm2Verifier {
-    /// Fixed-window tables for the generator and, once a key has verified
-    /// [`SoftwareBackend::table_after`] signatures, for the key ([`super::precomp`]): the
-    /// default.
+    /// Fixed-window tables for the generator and, once a key has verified enough signatures
+    /// (see [`SoftwareBackend::tables`]), for the key ([`super::precomp`]): the default.
     #[default]
     Precomputed,
     /// `efficient-sm2` (`verify_digest`).
@@ -113,7 +112,7 @@ pub enum Sm2Verifier {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum P256Verifier {
     /// `ring` for keys without a table, the tables of [`super::precomp`] for a key that has
-    /// one (after [`SoftwareBackend::table_after`] verified signatures): the default.
+    /// one (after enough verified signatures, see [`SoftwareBackend::tables`]): the default.
     #[default]
     Precomputed,
     /// `ring` only (assembly field arithmetic, a table for the generator).
@@ -125,27 +124,17 @@ pub enum P256Verifier {
 
 /// The software backend: ring, p256, sm2/sm3, the tables of [`super::precomp`] and (feature
 /// `sm2-fast`) efficient-sm2.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct SoftwareBackend {
     /// The SM2 verifier in use.
     pub sm2: Sm2Verifier,
     /// The P-256 verifier in use.
     pub p256: P256Verifier,
-    /// A prepared key gets its table once it has verified `table_after` signatures without one
-    /// with a table verifier (0 or 1: after the first; `u32::MAX`: never; [`SoftwareKey::precompute`]
-    /// builds it at once). The verifier caches the prepared keys of the certificates it has
-    /// verified, so only those keys reach the count. Default: [`precomp::BUILD_AFTER_USES`].
-    pub table_after: u32,
-}
-
-impl Default for SoftwareBackend {
-    fn default() -> Self {
-        SoftwareBackend {
-            sm2: Sm2Verifier::default(),
-            p256: P256Verifier::default(),
-            table_after: precomp::BUILD_AFTER_USES,
-        }
-    }
+    /// When a prepared key gets its table with a table verifier, and its shape
+    /// ([`SoftwareKey::precompute`] builds it at once). The verifier caches the prepared keys of
+    /// the certificates it has verified, so only those keys reach the count. Default: after
+    /// [`precomp::BUILD_AFTER_USES`] verified signatures, [`precomp::SIGNER_LAYOUT`].
+    pub tables: TablePolicy,
 }
 
 /// A key prepared by [`SoftwareBackend`].
@@ -178,13 +167,19 @@ impl SoftwareKey {
         &self.sec1
     }
 
-    /// Builds the key's verification table now (it is otherwise built on the
-    /// [`SoftwareBackend::table_after`]-th verification); whether the key has one. Clones share
-    /// the table.
+    /// Builds the key's verification table now with the default layout (it is otherwise built
+    /// after the [`SoftwareBackend::tables`] policy's count of verified signatures); whether
+    /// the key has one. Clones share the table.
     pub fn precompute(&self) -> bool {
+        self.precompute_with(precomp::SIGNER_LAYOUT)
+    }
+
+    /// [`SoftwareKey::precompute`] with the given layout (an invalid layout builds nothing).
+    /// A key that already has a table keeps it.
+    pub fn precompute_with(&self, layout: Layout) -> bool {
         match (&self.sm2_pre, &self.p256_pre) {
-            (Some(k), _) => k.precompute(),
-            (_, Some(k)) => k.precompute(),
+            (Some(k), _) => k.precompute(layout),
+            (_, Some(k)) => k.precompute(layout),
             _ => false,
         }
     }
@@ -303,7 +298,7 @@ impl SoftwareBackend {
             Sm2Verifier::Precomputed => key
                 .sm2_pre
                 .as_ref()
-                .is_some_and(|k| precomp::verify_sm2(k, e, r, s, self.table_after)),
+                .is_some_and(|k| precomp::verify_sm2(k, e, r, s, &self.tables)),
             #[cfg(feature = "sm2-fast")]
             Sm2Verifier::Fast => {
                 let Some(pk) = &key.sm2_fast else {
@@ -429,7 +424,7 @@ impl Backend for SoftwareBackend {
         .is_ok();
         if ok && self.p256 == P256Verifier::Precomputed {
             if let Some(k) = &key.p256_pre {
-                k.note_verified(self.table_after);
+                k.note_verified(&self.tables);
             }
         }
         ok

@@ -103,6 +103,25 @@ pub const SIGNER_TABLE_BYTES: usize = SIGNER_LAYOUT.bytes();
 /// Layout of the per-call table of a key without a table (spacing = every window: 255
 /// doublings).
 const EPHEMERAL_LAYOUT: Layout = Layout { w: 5, spacing: 52 };
+/// When a prepared key gets its table, and the table's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TablePolicy {
+    /// A key gets its table once it has verified `after` signatures without one (0 or 1: after
+    /// the first; `u32::MAX`: never).
+    pub after: u32,
+    /// The shape of the table: memory per signer against time per verification.
+    pub layout: Layout,
+}
+
+impl Default for TablePolicy {
+    fn default() -> Self {
+        TablePolicy {
+            after: BUILD_AFTER_USES,
+            layout: SIGNER_LAYOUT,
+        }
+    }
+}
+
 /// By default a key gets its table once it has verified `BUILD_AFTER_USES` signatures without
 /// one. Building costs about what the table saves over 5 (SM2) to 13 (P-256) verifications
 /// (`security/table_build` against `security/cached` and `security/uncached` in
@@ -499,10 +518,10 @@ impl<C: Curve> Signer<C> {
         })
     }
 
-    /// Builds the table now if it is not there; whether the key has one.
-    pub(crate) fn precompute(&self) -> bool {
+    /// Builds the table with `layout` now if the key has none; whether the key has one.
+    pub(crate) fn precompute(&self, layout: Layout) -> bool {
         self.table
-            .get_or_try_init(|| Table::build(&self.q, SIGNER_LAYOUT).map(Box::new).ok_or(()))
+            .get_or_try_init(|| Table::build(&self.q, layout).map(Box::new).ok_or(()))
             .is_ok()
     }
 
@@ -517,14 +536,14 @@ impl<C: Curve> Signer<C> {
     }
 
     /// Counts a signature verified without the table, and builds the table when that makes
-    /// `build_after` of them (`u32::MAX`: never).
-    pub(crate) fn note_verified(&self, build_after: u32) {
-        if build_after == u32::MAX || self.has_table() {
+    /// `policy.after` of them.
+    pub(crate) fn note_verified(&self, policy: &TablePolicy) {
+        if policy.after == u32::MAX || self.has_table() {
             return;
         }
         let n = self.uses.fetch_add(1, Ordering::Relaxed).saturating_add(1);
-        if n >= build_after {
-            self.precompute();
+        if n >= policy.after {
+            self.precompute(policy.layout);
         }
     }
 
@@ -547,7 +566,7 @@ pub(crate) fn verify_sm2(
     e: &[u8; 32],
     r: &[u8; 32],
     s: &[u8; 32],
-    build_after: u32,
+    policy: &TablePolicy,
 ) -> bool {
     let scalar = |b: &[u8; 32]| -> Option<sm2::Scalar> {
         let v: sm2::Scalar = Option::from(sm2::Scalar::from_repr((*b).into()))?;
@@ -569,7 +588,7 @@ pub(crate) fn verify_sm2(
     };
     let ok = x_matches::<Sm2Curve>(&p, &c);
     if ok && !tabled {
-        key.note_verified(build_after);
+        key.note_verified(policy);
     }
     ok
 }
@@ -746,7 +765,7 @@ mod tests {
         assert_eq!(core::mem::size_of::<Affine<Sm2Fe>>(), 64);
         let s = Signer::<Sm2Curve>::new(&Sm2Curve::G.0, &Sm2Curve::G.1).unwrap();
         assert_eq!(s.table_bytes(), 0);
-        assert!(s.precompute());
+        assert!(s.precompute(SIGNER_LAYOUT));
         assert_eq!(s.table_bytes(), SIGNER_TABLE_BYTES);
         assert!(!Layout { w: 9, spacing: 1 }.valid());
         assert!(!Layout { w: 5, spacing: 0 }.valid());
