@@ -93,8 +93,12 @@ fuzz_target!(|data: &[u8]| {
     match alg {
         KeyAlg::Sm2 => {
             let got = tables.verify_sm2(&key, &e, &r, &s);
-            let want = SoftwareBackend::with_sm2(Sm2Verifier::RustCrypto)
-                .verify_sm2(&reference_key, &e, &r, &s);
+            let want = SoftwareBackend::with_sm2(Sm2Verifier::RustCrypto).verify_sm2(
+                &reference_key,
+                &e,
+                &r,
+                &s,
+            );
             assert_eq!(got, want, "SM2 tables {} vs RustCrypto", flags & 16);
         }
         _ => {

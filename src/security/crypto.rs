@@ -4,15 +4,16 @@
 //! - SHA-256 and ECDSA P-256 verification with `ring` (which only takes uncompressed keys, so
 //!   keys are decompressed once with `p256` in [`Backend::prepare_key`] and then cached by the
 //!   verifier); a key that has verified enough signatures (see [`SoftwareBackend::tables`])
-//!   gets a table of [`super::precomp`] and is verified with it from then on, which is faster than
-//!   `ring` (see [`P256Verifier`]);
+//!   gets a table of [`super::precomp`] and is verified with it from then on, which is faster
+//!   than `ring` (see [`P256Verifier`]);
 //! - SM3 with RustCrypto `sm3`;
-//! - SM2 verification with the fixed-window tables of [`super::precomp`] (a shared table for the
-//!   generator, and for a key that has verified enough signatures (see
-//!   [`SoftwareBackend::tables`]) a table of its own, so that a cached signer's messages cost no doublings). Verification only
-//!   touches public data, so variable-time arithmetic is safe there. RustCrypto `sm2` stays the
-//!   reference it is cross-checked against ([`SoftwareBackend::verify_sm2_reference`]), and with
-//!   the cargo feature `sm2-fast` `efficient-sm2` can be selected too ([`Sm2Verifier`]).
+//! - SM2 verification with the fixed-window tables of [`super::precomp`]: a shared table for
+//!   the generator, and a table of its own for a key that has verified enough signatures (see
+//!   [`SoftwareBackend::tables`]), so that a cached signer's messages cost almost no
+//!   doublings. Verification only touches public data, so variable-time arithmetic is safe
+//!   there. RustCrypto `sm2` stays the reference it is cross-checked against
+//!   ([`SoftwareBackend::verify_sm2_reference`]); with the cargo feature `sm2-fast`,
+//!   `efficient-sm2` can be selected too ([`Sm2Verifier`]).
 //!
 //! The 1609.2 / GB/T 45112 digests are built by the verifier from these primitives:
 //! ECDSA P-256 signs SHA-256( SHA-256(tbs) ‖ SHA-256(signer certificate) ) — the backend gets
@@ -101,7 +102,8 @@ pub enum Sm2Verifier {
     /// (see [`SoftwareBackend::tables`]), for the key ([`super::precomp`]): the default.
     #[default]
     Precomputed,
-    /// `efficient-sm2` (`verify_digest`).
+    /// `efficient-sm2` (`verify_digest`). It compares x1 with (r − e) mod n only, so it rejects
+    /// the valid signatures whose x1 lies in [n, p) (about 2^-128 of honest ones).
     #[cfg(feature = "sm2-fast")]
     Fast,
     /// RustCrypto `sm2` (`verify_prehash`): the reference.
@@ -194,13 +196,18 @@ impl SoftwareKey {
         }
     }
 
-    /// x and y of the key.
-    fn xy(&self) -> ([u8; 32], [u8; 32]) {
+    /// Adds the table verifier's signer for the (validated) key.
+    fn with_signer(mut self) -> Self {
         let mut x = [0u8; 32];
         let mut y = [0u8; 32];
         x.copy_from_slice(&self.sec1[1..33]);
         y.copy_from_slice(&self.sec1[33..]);
-        (x, y)
+        match self.alg {
+            KeyAlg::Sm2 => self.sm2_pre = Signer::new(&x, &y).map(Arc::new),
+            KeyAlg::EcdsaP256 => self.p256_pre = Signer::new(&x, &y).map(Arc::new),
+            _ => {}
+        }
+        self
     }
 }
 
@@ -245,19 +252,6 @@ fn sm2_sum_is_n(r: &[u8; 32], s: &[u8; 32]) -> bool {
         carry = t >> 8;
     }
     carry == 0 && sum == SM2_N
-}
-
-impl SoftwareKey {
-    /// Adds the table verifier's signer for the (validated) key.
-    fn with_signer(mut self) -> Self {
-        let (x, y) = self.xy();
-        match self.alg {
-            KeyAlg::Sm2 => self.sm2_pre = Signer::new(&x, &y).map(Arc::new),
-            KeyAlg::EcdsaP256 => self.p256_pre = Signer::new(&x, &y).map(Arc::new),
-            _ => {}
-        }
-        self
-    }
 }
 
 impl SoftwareBackend {

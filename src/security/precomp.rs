@@ -24,16 +24,25 @@
 //! Everything here is variable-time. That is sound because only public data goes in: the
 //! public key, the signature and the digest of a received message.
 //!
-//! # Sizes (see [`SIGNER_TABLE_BYTES`], [`GENERATOR_TABLE_BYTES`])
+//! # Sizes and the cache bound
 //!
-//! Per cached signer (SM2 or P-256): [`SIGNER_LAYOUT`] gives w = 5 and spacing 1, i.e.
-//! 52 rows × 16 affine points × 64 octets = 53 248 octets (52 KiB) of table, plus about 150
-//! octets of bookkeeping. The verifier's certificate cache holds at most
-//! `Config::cert_cache_capacity` certificates (1024 by default), so the tables take at most
-//! 1024 × 52 KiB ≈ 53 MiB; only keys that have verified [`BUILD_AFTER_USES`] signatures get a
-//! table, so a dense intersection (a few hundred signers) needs a few MiB to a few tens of MiB.
-//! A smaller `cert_cache_capacity` bounds it further. The generator tables take
-//! [`GENERATOR_TABLE_BYTES`] per curve, once per process.
+//! Per cached signer (SM2 or P-256), [`SIGNER_LAYOUT`] (w = 5, every second window tabulated)
+//! takes 26 rows × 16 affine points × 64 octets = [`SIGNER_TABLE_BYTES`] = 26 624 octets
+//! (26 KiB), plus about 150 octets of bookkeeping, and costs 52 additions and 5 doublings per
+//! verification. Only keys the verifier caches get a table: the keys of the verified
+//! certificates in its `CertCache`, at most `Config::cert_cache_capacity` of them (1024 by
+//! default) plus the trust anchors, and only once they have verified [`BUILD_AFTER_USES`]
+//! signatures; a key is dropped with its table when its certificate leaves the cache. So the
+//! tables take at most (1024 + anchors) × 26 KiB ≈ 27 MiB with the default configuration, and
+//! about 2.6 MiB for the 100 signers of a dense intersection; a smaller `cert_cache_capacity`
+//! or a smaller [`TablePolicy::layout`] bounds it further. The generator tables take
+//! [`GENERATOR_TABLE_BYTES`] = 270 336 octets (264 KiB) per curve in use, once per process.
+//!
+//! The layouts were chosen by measurement (`security/paired/sm2_layout_*` lines of
+//! `cargo bench --bench security --features security,sm2-fast`): spacing 2 costs a few per
+//! cent over spacing 1 at half the memory; wider windows save a few per cent more at 1.7 to
+//! 3 times the memory; w = 8 for the shared generator table saves about a microsecond over
+//! w = 7 for 120 KiB once.
 //!
 //! # Why hand-written
 //!
@@ -92,8 +101,9 @@ impl Layout {
     }
 }
 
-/// Layout of the shared generator tables: w = 8, no doublings.
+/// Layout of the shared generator tables: w = 8, no doublings (spacing 1 is required).
 pub const GENERATOR_LAYOUT: Layout = Layout { w: 8, spacing: 1 };
+const _: () = assert!(GENERATOR_LAYOUT.spacing == 1);
 /// Octets of one curve's generator table.
 pub const GENERATOR_TABLE_BYTES: usize = GENERATOR_LAYOUT.bytes();
 /// Layout of a cached signer's table: w = 5, every second window (5 doublings).
