@@ -45,7 +45,8 @@ fn backend(sm2: Sm2Verifier, p256: P256Verifier, table_after: u32) -> SoftwareBa
         sm2,
         p256,
         tables: TablePolicy {
-            after: table_after,
+            sm2_after: table_after,
+            p256_after: table_after,
             ..TablePolicy::default()
         },
     }
@@ -392,6 +393,8 @@ fn paired_rounds(
 ///   each, the same batches (`BATCH` messages) as `security/cached`;
 /// - `cached_100_signers_sm2_vs_ring_p256`: the same over 100 signers;
 /// - `p256_tables_vs_ring`: P-256 with the signer's table / ring;
+/// - `break_even_{sm2,p256}`: a table's build time over what it saves per verification (the
+///   basis of the default `TablePolicy` counts);
 /// - `{p256,sm2}`: the full pipeline for a cached signer / the bare verification;
 /// - `sm2_layout_w{w}_s{spacing}`: other signer table layouts against the default
 ///   ([`cv2x::security::precomp::SIGNER_LAYOUT`]), with their size and build time;
@@ -474,6 +477,48 @@ fn paired(_c: &mut Criterion) {
             best_c * 1e6,
             best_r * 1e6,
             median
+        );
+    }
+
+    // when a table pays: its build time against what it saves per verification over the path
+    // a key takes without one (the SM2 per-call table; ring for P-256)
+    for (name, alg, without) in [
+        ("sm2", KeyAlg::Sm2, tables()),
+        ("p256", KeyAlg::EcdsaP256, ring()),
+    ] {
+        let tabled_name = if alg == KeyAlg::Sm2 {
+            "sm2_tables"
+        } else {
+            "p256_tables"
+        };
+        let (_, with, _, tabled, inputs) = line(tabled_name);
+        let plain = fresh(alg, tabled);
+        let mut build = f64::MAX;
+        for _ in 0..10 {
+            let k = fresh(alg, tabled);
+            let t = std::time::Instant::now();
+            assert!(k.precompute());
+            build = build.min(t.elapsed().as_secs_f64());
+        }
+        let (best_without, best_with, _) = paired_rounds(
+            200,
+            |round| {
+                verify_batch(&without, alg, &plain, inputs, round * BATCH);
+                BATCH
+            },
+            |round| {
+                verify_batch(with, alg, tabled, inputs, round * BATCH);
+                BATCH
+            },
+        );
+        assert_eq!(plain.table_bytes(), 0);
+        let saving = best_without - best_with;
+        println!(
+            "security/paired/break_even_{name}: table built in {:.0} µs, {:.1} µs per verification without it, {:.1} µs with it (best rounds): pays after {:.1} verifications",
+            build * 1e6,
+            best_without * 1e6,
+            best_with * 1e6,
+            build / saving,
         );
     }
 

@@ -147,7 +147,7 @@ fn flip(b: &mut [u8], bit: usize) {
 struct Keys {
     /// With its table built.
     tabled: SoftwareKey,
-    /// Never gets a table (its backend's `tables.after` is `u32::MAX`).
+    /// Never gets a table (its backend has `TablePolicy::NEVER`).
     plain: SoftwareKey,
     /// For the reference verifiers and the default one.
     other: SoftwareKey,
@@ -158,7 +158,8 @@ fn tables(table_after: u32) -> SoftwareBackend {
         sm2: Sm2Verifier::Precomputed,
         p256: P256Verifier::TablesOnly,
         tables: TablePolicy {
-            after: table_after,
+            sm2_after: table_after,
+            p256_after: table_after,
             ..TablePolicy::default()
         },
     }
@@ -804,4 +805,116 @@ fn ecdsa_vectors_agree() {
         check(&hex(f[2]), msg, arr32(&hex(f[3])), arr32(&hex(f[4])), f[0]);
     }
     assert_eq!(n, 15 + 21);
+}
+
+/// The software backend, recording for each verification the key, whether the key had its
+/// table when the call began, and the verdict.
+#[derive(Debug, Default)]
+struct Probe {
+    inner: SoftwareBackend,
+    calls: std::sync::Mutex<Vec<([u8; 65], bool, bool)>>,
+}
+
+impl Backend for Probe {
+    type Key = SoftwareKey;
+    fn sha256(&self, parts: &[&[u8]]) -> [u8; 32] {
+        self.inner.sha256(parts)
+    }
+    fn sm3(&self, parts: &[&[u8]]) -> [u8; 32] {
+        self.inner.sm3(parts)
+    }
+    fn prepare_key(
+        &self,
+        alg: KeyAlg,
+        point: &CurvePoint,
+    ) -> Result<SoftwareKey, cv2x::security::SecurityError> {
+        self.inner.prepare_key(alg, point)
+    }
+    fn key_xy(&self, key: &SoftwareKey) -> [u8; 64] {
+        self.inner.key_xy(key)
+    }
+    fn verify_p256(&self, key: &SoftwareKey, msg: &[u8; 64], r: &[u8; 32], s: &[u8; 32]) -> bool {
+        let had = key.table_bytes() > 0;
+        let ok = self.inner.verify_p256(key, msg, r, s);
+        self.calls.lock().unwrap().push((*key.sec1(), had, ok));
+        ok
+    }
+    fn verify_sm2(&self, key: &SoftwareKey, e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> bool {
+        let had = key.table_bytes() > 0;
+        let ok = self.inner.verify_sm2(key, e, r, s);
+        self.calls.lock().unwrap().push((*key.sec1(), had, ok));
+        ok
+    }
+}
+
+#[test]
+fn a_cached_signer_gets_its_table_after_the_policy_count_and_a_key_seen_once_never() {
+    use cv2x::security::precomp::{P256_BUILD_AFTER, SM2_BUILD_AFTER};
+    use cv2x::security::sign::SignerMode;
+    use cv2x::security::testpki::TestPki;
+    use cv2x::security::{Config, Verifier};
+    use cv2x::time::Timestamp;
+    let now = Timestamp::from_unix_utc_millis(1_767_225_600_000);
+    for (alg, after) in [
+        (KeyAlg::Sm2, SM2_BUILD_AFTER),
+        (KeyAlg::EcdsaP256, P256_BUILD_AFTER),
+    ] {
+        let pki = TestPki::new(alg, b"tables", now).unwrap();
+        let mut v = Verifier::with_backend(Probe::default(), Config::default());
+        v.add_trust_anchor(pki.root_cert()).unwrap();
+        v.add_certificate(pki.ca_cert()).unwrap();
+        let mut s = pki.signer(&[32]).unwrap();
+        s.set_mode(SignerMode::Certificate);
+        let first = s.sign(b"first", 32, now);
+        assert!(v.verify(&first, now).is_ok());
+        s.set_mode(SignerMode::Digest);
+        let total = after as usize + 5;
+        for i in 1..total as i64 {
+            let m = s.sign(b"payload", 32, now.add_micros(i * 1000));
+            if i == 2 {
+                // a forged signature in between is rejected and does not count
+                let mut bad = m.clone();
+                let at = bad.len() - 1;
+                bad[at] ^= 1;
+                assert!(v.verify(&bad, now.add_micros(i * 1000)).result.is_err());
+            }
+            assert!(
+                v.verify(&m, now.add_micros(i * 1000)).is_ok(),
+                "{alg:?} {i}"
+            );
+        }
+        let calls = v.backend().calls.lock().unwrap().clone();
+        let signer_key = *b_prepare(alg, s.certificate()).sec1();
+        let own: Vec<(bool, bool)> = calls
+            .iter()
+            .filter(|c| c.0 == signer_key)
+            .map(|c| (c.1, c.2))
+            .collect();
+        // the certificate message, the forgery, and the rest
+        assert_eq!(own.len(), total + 1, "{alg:?}");
+        let valid_before_table = own.iter().take_while(|c| !c.0).filter(|c| c.1).count();
+        assert_eq!(valid_before_table, after as usize, "{alg:?}");
+        assert!(
+            own.iter().skip_while(|c| !c.0).all(|c| c.0 && c.1),
+            "{alg:?}"
+        );
+        // the other keys (the root's self-signature and the CA certificate, the CA's for the
+        // signer's certificate) verified one or two signatures each: no table
+        let others: Vec<_> = calls.iter().filter(|c| c.0 != signer_key).collect();
+        assert_eq!(others.len(), 3, "{alg:?}");
+        assert!(others.iter().all(|c| c.2 && !c.1), "{alg:?}");
+        assert_eq!(
+            b_prepare(alg, s.certificate()).table_bytes(),
+            0,
+            "a fresh preparation starts without a table"
+        );
+    }
+}
+
+/// The signer's key prepared from its certificate.
+fn b_prepare(alg: KeyAlg, cert: &[u8]) -> SoftwareKey {
+    let c = Certificate::from_bytes(cert).unwrap();
+    SoftwareBackend::default()
+        .prepare_key(alg, &c.public_key().unwrap().point)
+        .unwrap()
 }

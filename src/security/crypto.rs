@@ -135,7 +135,8 @@ pub struct SoftwareBackend {
     /// When a prepared key gets its table with a table verifier, and its shape
     /// ([`SoftwareKey::precompute`] builds it at once). The verifier caches the prepared keys of
     /// the certificates it has verified, so only those keys reach the count. Default: after
-    /// [`precomp::BUILD_AFTER_USES`] verified signatures, [`precomp::SIGNER_LAYOUT`].
+    /// [`precomp::SM2_BUILD_AFTER`] or [`precomp::P256_BUILD_AFTER`] verified signatures,
+    /// [`precomp::SIGNER_LAYOUT`].
     pub tables: TablePolicy,
 }
 

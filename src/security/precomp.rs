@@ -31,18 +31,18 @@
 //! (26 KiB), plus about 150 octets of bookkeeping, and costs 52 additions and 5 doublings per
 //! verification. Only keys the verifier caches get a table: the keys of the verified
 //! certificates in its `CertCache`, at most `Config::cert_cache_capacity` of them (1024 by
-//! default) plus the trust anchors, and only once they have verified [`BUILD_AFTER_USES`]
-//! signatures; a key is dropped with its table when its certificate leaves the cache. So the
+//! default) plus the trust anchors, and only once they have verified a few signatures
+//! ([`TablePolicy`]); a key is dropped with its table when its certificate leaves the cache. So the
 //! tables take at most (1024 + anchors) × 26 KiB ≈ 27 MiB with the default configuration, and
 //! about 2.6 MiB for the 100 signers of a dense intersection; a smaller `cert_cache_capacity`
 //! or a smaller [`TablePolicy::layout`] bounds it further. The generator tables take
 //! [`GENERATOR_TABLE_BYTES`] = 270 336 octets (264 KiB) per curve in use, once per process.
 //!
-//! The layouts were chosen by measurement (`security/paired/sm2_layout_*` lines of
-//! `cargo bench --bench security --features security,sm2-fast`): spacing 2 costs a few per
-//! cent over spacing 1 at half the memory; wider windows save a few per cent more at 1.7 to
-//! 3 times the memory; w = 8 for the shared generator table saves about a microsecond over
-//! w = 7 for 120 KiB once.
+//! The signer layout was chosen by measurement (the `security/paired/sm2_layout_*` lines of
+//! `cargo bench --bench security --features security,sm2-fast` compare other layouts with it
+//! on the same messages): spacing 1 is about 5 % faster at twice the memory; w = 6 is 3 to
+//! 13 % faster at 1.2 to 3.3 times the memory; w = 4 takes 8 to 12 % longer with 17 to 33
+//! KiB. The shared generator table, built once, takes the widest window (w = 8).
 //!
 //! # Why hand-written
 //!
@@ -114,30 +114,49 @@ pub const SIGNER_TABLE_BYTES: usize = SIGNER_LAYOUT.bytes();
 /// doublings).
 const EPHEMERAL_LAYOUT: Layout = Layout { w: 5, spacing: 52 };
 /// When a prepared key gets its table, and the table's shape.
+///
+/// A key gets its table once it has verified as many signatures without one as the table
+/// saves time over (the rent-or-buy rule): a key seen fewer times never pays for a table, and
+/// a key seen more often pays at most about twice what it would with hindsight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TablePolicy {
-    /// A key gets its table once it has verified `after` signatures without one (0 or 1: after
-    /// the first; `u32::MAX`: never).
-    pub after: u32,
-    /// The shape of the table: memory per signer against time per verification.
+    /// An SM2 key gets its table once it has verified this many signatures without one (0 or 1:
+    /// after the first; `u32::MAX`: never).
+    pub sm2_after: u32,
+    /// The same for a P-256 key (verified with `ring` until then).
+    pub p256_after: u32,
+    /// The shape of the tables: memory per signer against time per verification.
     pub layout: Layout,
+}
+
+impl TablePolicy {
+    /// Keys never get a table on their own ([`super::crypto::SoftwareKey::precompute`] still
+    /// builds one).
+    pub const NEVER: TablePolicy = TablePolicy {
+        sm2_after: u32::MAX,
+        p256_after: u32::MAX,
+        layout: SIGNER_LAYOUT,
+    };
 }
 
 impl Default for TablePolicy {
     fn default() -> Self {
         TablePolicy {
-            after: BUILD_AFTER_USES,
+            sm2_after: SM2_BUILD_AFTER,
+            p256_after: P256_BUILD_AFTER,
             layout: SIGNER_LAYOUT,
         }
     }
 }
 
-/// By default a key gets its table once it has verified `BUILD_AFTER_USES` signatures without
-/// one. Building costs about what the table saves over 5 (SM2) to 13 (P-256) verifications
-/// (`security/table_build` against `security/cached` and `security/uncached` in
-/// `benches/security.rs`), so a key seen a few times never pays for a table, and a key seen
-/// often pays at most about twice the ideal (the rent-or-buy bound).
-pub const BUILD_AFTER_USES: u32 = 8;
+/// Default count of verified signatures after which an SM2 key gets its table: building it
+/// costs what the table saves over the per-call path in about 3 verifications
+/// (`security/paired/break_even_sm2` of `cargo bench --bench security`).
+pub const SM2_BUILD_AFTER: u32 = 4;
+
+/// Default count for a P-256 key: the table saves less over `ring` than over the SM2 per-call
+/// path, so building pays after about 40 verifications (`security/paired/break_even_p256`).
+pub const P256_BUILD_AFTER: u32 = 40;
 
 /// Largest number of windows (w = 2).
 const MAX_WINDOWS: usize = 129;
@@ -435,6 +454,8 @@ pub(crate) trait Curve: 'static {
     const G: ([u8; 32], [u8; 32]);
     /// The shared generator table.
     fn generator_cell() -> &'static OnceBox<Table<Self::F>>;
+    /// The policy's count of verified signatures before a key gets its table.
+    fn build_after(policy: &TablePolicy) -> u32;
 }
 
 /// SM2 (GB/T 32918.5).
@@ -456,6 +477,9 @@ impl Curve for Sm2Curve {
     fn generator_cell() -> &'static OnceBox<Table<Sm2Fe>> {
         &SM2_G
     }
+    fn build_after(policy: &TablePolicy) -> u32 {
+        policy.sm2_after
+    }
 }
 
 impl Curve for P256Curve {
@@ -468,6 +492,9 @@ impl Curve for P256Curve {
     );
     fn generator_cell() -> &'static OnceBox<Table<P256Fe>> {
         &P256_G
+    }
+    fn build_after(policy: &TablePolicy) -> u32 {
+        policy.p256_after
     }
 }
 
@@ -546,13 +573,14 @@ impl<C: Curve> Signer<C> {
     }
 
     /// Counts a signature verified without the table, and builds the table when that makes
-    /// `policy.after` of them.
+    /// as many as the policy says for the curve.
     pub(crate) fn note_verified(&self, policy: &TablePolicy) {
-        if policy.after == u32::MAX || self.has_table() {
+        let after = C::build_after(policy);
+        if after == u32::MAX || self.has_table() {
             return;
         }
         let n = self.uses.fetch_add(1, Ordering::Relaxed).saturating_add(1);
-        if n >= policy.after {
+        if n >= after {
             self.precompute(policy.layout);
         }
     }
