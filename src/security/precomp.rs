@@ -152,11 +152,11 @@ impl Default for TablePolicy {
 /// Default count of verified signatures after which an SM2 key gets its table: building it
 /// costs what the table saves over the per-call path in about 3 verifications
 /// (`security/paired/break_even_sm2` of `cargo bench --bench security`).
-pub const SM2_BUILD_AFTER: u32 = 4;
+pub const SM2_BUILD_AFTER: u32 = 3;
 
 /// Default count for a P-256 key: the table saves less over `ring` than over the SM2 per-call
-/// path, so building pays after about 40 verifications (`security/paired/break_even_p256`).
-pub const P256_BUILD_AFTER: u32 = 40;
+/// path, so building pays after about 30 verifications (`security/paired/break_even_p256`).
+pub const P256_BUILD_AFTER: u32 = 32;
 
 /// Largest number of windows (w = 2).
 const MAX_WINDOWS: usize = 129;
