@@ -18,8 +18,9 @@
 //! - the final check needs no inversion: x(R) ≡ c (mod n) is tested as X = c·Z² or
 //!   X = (c + n)·Z² (when c + n < p) on the Jacobian result.
 //!
-//! A key that is not (yet) worth a table is verified with a per-call table of its first 2^(w−1)
-//! multiples and 255 doublings, still with the shared generator table.
+//! An SM2 key that is not (yet) worth a table is verified with a per-call table of its first
+//! 2^(w−1) multiples and 255 doublings, still with the shared generator table; a P-256 key
+//! goes to `ring` until then (see [`super::crypto::P256Verifier`]).
 //!
 //! Everything here is variable-time. That is sound because only public data goes in: the
 //! public key, the signature and the digest of a received message.
@@ -32,11 +33,12 @@
 //! verification. Only keys the verifier caches get a table: the keys of the verified
 //! certificates in its `CertCache`, at most `Config::cert_cache_capacity` of them (1024 by
 //! default) plus the trust anchors, and only once they have verified a few signatures
-//! ([`TablePolicy`]); a key is dropped with its table when its certificate leaves the cache. So the
-//! tables take at most (1024 + anchors) × 26 KiB ≈ 27 MiB with the default configuration, and
-//! about 2.6 MiB for the 100 signers of a dense intersection; a smaller `cert_cache_capacity`
-//! or a smaller [`TablePolicy::layout`] bounds it further. The generator tables take
-//! [`GENERATOR_TABLE_BYTES`] = 270 336 octets (264 KiB) per curve in use, once per process.
+//! ([`TablePolicy`]); a key goes with its table when its certificate leaves the cache. So
+//! the tables take at most (1024 + anchors) × 26 KiB ≈ 27 MiB with the default
+//! configuration, and about 2.6 MiB for the 100 signers of a dense intersection; a smaller
+//! `cert_cache_capacity` or a smaller [`TablePolicy::layout`] bounds it further. The
+//! generator tables take [`GENERATOR_TABLE_BYTES`] = 270 336 octets (264 KiB) per curve in
+//! use, once per process.
 //!
 //! The signer layout was chosen by measurement (the `security/paired/sm2_layout_*` lines of
 //! `cargo bench --bench security --features security,sm2-fast` compare other layouts with it
