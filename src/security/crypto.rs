@@ -3,12 +3,17 @@
 //! The software backend ([`SoftwareBackend`]):
 //! - SHA-256 and ECDSA P-256 verification with `ring` (which only takes uncompressed keys, so
 //!   keys are decompressed once with `p256` in [`Backend::prepare_key`] and then cached by the
-//!   verifier);
+//!   verifier); a key that has verified enough signatures (see [`SoftwareBackend::tables`])
+//!   gets a table of [`super::precomp`] and is verified with it from then on, which is faster
+//!   than `ring` (see [`P256Verifier`]);
 //! - SM3 with RustCrypto `sm3`;
-//! - SM2 verification with `efficient-sm2` when the cargo feature `sm2-fast` is on (about twice
-//!   as fast; verification only touches public data, so its variable-time arithmetic is safe
-//!   there), else with RustCrypto `sm2` — which stays the reference the fast path is
-//!   cross-checked against ([`SoftwareBackend::verify_sm2_reference`]).
+//! - SM2 verification with the fixed-window tables of [`super::precomp`]: a shared table for
+//!   the generator, and a table of its own for a key that has verified enough signatures (see
+//!   [`SoftwareBackend::tables`]), so that a cached signer's messages cost almost no
+//!   doublings. Verification only touches public data, so variable-time arithmetic is safe
+//!   there. RustCrypto `sm2` stays the reference it is cross-checked against
+//!   ([`SoftwareBackend::verify_sm2_reference`]); with the cargo feature `sm2-fast`,
+//!   `efficient-sm2` can be selected too ([`Sm2Verifier`]).
 //!
 //! The 1609.2 / GB/T 45112 digests are built by the verifier from these primitives:
 //! ECDSA P-256 signs SHA-256( SHA-256(tbs) ‖ SHA-256(signer certificate) ) — the backend gets
@@ -17,6 +22,8 @@
 
 use super::cert::{CurvePoint, KeyAlg};
 use super::error::{Result, SecurityError};
+use super::precomp::{self, Layout, P256Curve, Signer, Sm2Curve, TablePolicy};
+use alloc::sync::Arc;
 
 /// SM2 default user ID, used only for self-signed certificates (GB/T 45112).
 pub const SM2_DEFAULT_ID: &[u8] = b"1234567812345678";
@@ -24,16 +31,19 @@ pub const SM2_DEFAULT_ID: &[u8] = b"1234567812345678";
 /// SM2 curve parameter a.
 const SM2_A: [u8; 32] = hex32("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC");
 /// SM2 curve parameter b.
-const SM2_B: [u8; 32] = hex32("28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93");
+pub(super) const SM2_B: [u8; 32] =
+    hex32("28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93");
 /// SM2 base point x.
-const SM2_GX: [u8; 32] = hex32("32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7");
+pub(super) const SM2_GX: [u8; 32] =
+    hex32("32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7");
 /// SM2 base point y.
-const SM2_GY: [u8; 32] = hex32("BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0");
+pub(super) const SM2_GY: [u8; 32] =
+    hex32("BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0");
 /// SM2 group order n.
-#[cfg(feature = "sm2-fast")]
-const SM2_N: [u8; 32] = hex32("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123");
+pub(super) const SM2_N: [u8; 32] =
+    hex32("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123");
 
-const fn hex32(s: &str) -> [u8; 32] {
+pub(super) const fn hex32(s: &str) -> [u8; 32] {
     let b = s.as_bytes();
     let mut out = [0u8; 32];
     let mut i = 0;
@@ -88,20 +98,46 @@ pub fn sm2_za<B: Backend + ?Sized>(backend: &B, id: &[u8], xy: &[u8; 64]) -> [u8
 /// Which SM2 verifier the software backend uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sm2Verifier {
-    /// `efficient-sm2` (`verify_digest`): the default when the `sm2-fast` feature is on.
-    #[cfg(feature = "sm2-fast")]
+    /// Fixed-window tables for the generator and, once a key has verified enough signatures
+    /// (see [`SoftwareBackend::tables`]), for the key ([`super::precomp`]): the default.
     #[default]
+    Precomputed,
+    /// `efficient-sm2` (`verify_digest`). It compares x1 with (r − e) mod n only, so it rejects
+    /// the valid signatures whose x1 lies in [n, p) (about 2^-128 of honest ones).
+    #[cfg(feature = "sm2-fast")]
     Fast,
     /// RustCrypto `sm2` (`verify_prehash`): the reference.
-    #[cfg_attr(not(feature = "sm2-fast"), default)]
     RustCrypto,
 }
 
-/// The software backend: ring, p256, sm2/sm3 and (feature `sm2-fast`) efficient-sm2.
+/// Which ECDSA P-256 verifier the software backend uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum P256Verifier {
+    /// `ring` for keys without a table, the tables of [`super::precomp`] for a key that has
+    /// one (after enough verified signatures, see [`SoftwareBackend::tables`]): the default.
+    #[default]
+    Precomputed,
+    /// `ring` only (assembly field arithmetic, a table for the generator).
+    Ring,
+    /// The tables of [`super::precomp`] only (a per-call table for a key without its own:
+    /// slower than `ring`; for cross-checks).
+    TablesOnly,
+}
+
+/// The software backend: ring, p256, sm2/sm3, the tables of [`super::precomp`] and (feature
+/// `sm2-fast`) efficient-sm2.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SoftwareBackend {
     /// The SM2 verifier in use.
     pub sm2: Sm2Verifier,
+    /// The P-256 verifier in use.
+    pub p256: P256Verifier,
+    /// When a prepared key gets its table with a table verifier, and its shape
+    /// ([`SoftwareKey::precompute`] builds it at once). The verifier caches the prepared keys of
+    /// the certificates it has verified, so only those keys reach the count. Default: after
+    /// [`precomp::SM2_BUILD_AFTER`] or [`precomp::P256_BUILD_AFTER`] verified signatures,
+    /// [`precomp::SIGNER_LAYOUT`].
+    pub tables: TablePolicy,
 }
 
 /// A key prepared by [`SoftwareBackend`].
@@ -113,6 +149,10 @@ pub struct SoftwareKey {
     sm2_ref: Option<sm2::dsa::VerifyingKey>,
     #[cfg(feature = "sm2-fast")]
     sm2_fast: Option<efficient_sm2::PublicKey>,
+    /// The key and its table for [`Sm2Verifier::Precomputed`], shared by clones.
+    sm2_pre: Option<Arc<Signer<Sm2Curve>>>,
+    /// The key and its table for [`P256Verifier::Precomputed`], shared by clones.
+    p256_pre: Option<Arc<Signer<P256Curve>>>,
 }
 
 impl core::fmt::Debug for SoftwareKey {
@@ -128,6 +168,47 @@ impl SoftwareKey {
     /// The uncompressed SEC1 encoding (0x04 ‖ x ‖ y).
     pub fn sec1(&self) -> &[u8; 65] {
         &self.sec1
+    }
+
+    /// Builds the key's verification table now with the default layout (it is otherwise built
+    /// after the [`SoftwareBackend::tables`] policy's count of verified signatures); whether
+    /// the key has one. Clones share the table.
+    pub fn precompute(&self) -> bool {
+        self.precompute_with(precomp::SIGNER_LAYOUT)
+    }
+
+    /// [`SoftwareKey::precompute`] with the given layout (an invalid layout builds nothing).
+    /// A key that already has a table keeps it.
+    pub fn precompute_with(&self, layout: Layout) -> bool {
+        match (&self.sm2_pre, &self.p256_pre) {
+            (Some(k), _) => k.precompute(layout),
+            (_, Some(k)) => k.precompute(layout),
+            _ => false,
+        }
+    }
+
+    /// Octets held by the key's verification table (0 while it has none; see
+    /// [`precomp::SIGNER_TABLE_BYTES`]).
+    pub fn table_bytes(&self) -> usize {
+        match (&self.sm2_pre, &self.p256_pre) {
+            (Some(k), _) => k.table_bytes(),
+            (_, Some(k)) => k.table_bytes(),
+            _ => 0,
+        }
+    }
+
+    /// Adds the table verifier's signer for the (validated) key.
+    fn with_signer(mut self) -> Self {
+        let mut x = [0u8; 32];
+        let mut y = [0u8; 32];
+        x.copy_from_slice(&self.sec1[1..33]);
+        y.copy_from_slice(&self.sec1[33..]);
+        match self.alg {
+            KeyAlg::Sm2 => self.sm2_pre = Signer::new(&x, &y).map(Arc::new),
+            KeyAlg::EcdsaP256 => self.p256_pre = Signer::new(&x, &y).map(Arc::new),
+            _ => {}
+        }
+        self
     }
 }
 
@@ -177,7 +258,10 @@ fn sm2_sum_is_n(r: &[u8; 32], s: &[u8; 32]) -> bool {
 impl SoftwareBackend {
     /// A backend using the given SM2 verifier.
     pub fn with_sm2(sm2: Sm2Verifier) -> Self {
-        SoftwareBackend { sm2 }
+        SoftwareBackend {
+            sm2,
+            ..SoftwareBackend::default()
+        }
     }
 
     /// SM2 verification with RustCrypto `sm2` (`verify_prehash`), whatever verifier is selected:
@@ -189,12 +273,13 @@ impl SoftwareBackend {
         r: &[u8; 32],
         s: &[u8; 32],
     ) -> bool {
-        Self::verify_sm2_with(Sm2Verifier::RustCrypto, key, e, r, s)
+        self.verify_sm2_with(Sm2Verifier::RustCrypto, key, e, r, s)
     }
 
     /// SM2 verification with the given verifier. `efficient-sm2` does not range-check r and s,
     /// so that is done here first.
     pub fn verify_sm2_with(
+        &self,
         which: Sm2Verifier,
         key: &SoftwareKey,
         e: &[u8; 32],
@@ -205,6 +290,10 @@ impl SoftwareBackend {
             return false;
         }
         match which {
+            Sm2Verifier::Precomputed => key
+                .sm2_pre
+                .as_ref()
+                .is_some_and(|k| precomp::verify_sm2(k, e, r, s, &self.tables)),
             #[cfg(feature = "sm2-fast")]
             Sm2Verifier::Fast => {
                 let Some(pk) = &key.sm2_fast else {
@@ -272,7 +361,10 @@ impl Backend for SoftwareBackend {
                     sm2_ref: None,
                     #[cfg(feature = "sm2-fast")]
                     sm2_fast: None,
-                })
+                    sm2_pre: None,
+                    p256_pre: None,
+                }
+                .with_signer())
             }
             KeyAlg::Sm2 => {
                 use sm2::elliptic_curve::sec1::ToSec1Point;
@@ -287,7 +379,10 @@ impl Backend for SoftwareBackend {
                     sm2_ref: Some(vk),
                     #[cfg(feature = "sm2-fast")]
                     sm2_fast: Some(efficient_sm2::PublicKey::new(&sec1[1..33], &sec1[33..])),
-                })
+                    sm2_pre: None,
+                    p256_pre: None,
+                }
+                .with_signer())
             }
             _ => Err(SecurityError::UnsupportedAlgorithm),
         }
@@ -303,19 +398,35 @@ impl Backend for SoftwareBackend {
         if key.alg != KeyAlg::EcdsaP256 {
             return false;
         }
+        if let Some(k) = &key.p256_pre {
+            let tables = match self.p256 {
+                P256Verifier::Precomputed => k.has_table(),
+                P256Verifier::Ring => false,
+                P256Verifier::TablesOnly => true,
+            };
+            if tables {
+                return precomp::verify_p256(k, &self.sha256(&[msg]), r, s);
+            }
+        }
         let mut sig = [0u8; 64];
         sig[..32].copy_from_slice(r);
         sig[32..].copy_from_slice(s);
-        ring::signature::UnparsedPublicKey::new(
+        let ok = ring::signature::UnparsedPublicKey::new(
             &ring::signature::ECDSA_P256_SHA256_FIXED,
             &key.sec1[..],
         )
         .verify(msg, &sig)
-        .is_ok()
+        .is_ok();
+        if ok && self.p256 == P256Verifier::Precomputed {
+            if let Some(k) = &key.p256_pre {
+                k.note_verified(&self.tables);
+            }
+        }
+        ok
     }
 
     fn verify_sm2(&self, key: &SoftwareKey, e: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> bool {
-        Self::verify_sm2_with(self.sm2, key, e, r, s)
+        self.verify_sm2_with(self.sm2, key, e, r, s)
     }
 }
 

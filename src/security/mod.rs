@@ -11,6 +11,7 @@
 //! | [`cert`] | certificates: issuer, validity, region, permissions, keys |
 //! | [`spdu`] | `Ieee1609Dot2Data` / `SignedData` parsing and encoding |
 //! | [`crypto`] | the [`Backend`] trait, the software backend, SM2 Z_A |
+//! | [`precomp`] | fixed-window tables for the generator and cached signers (fast SM2 / P-256 verification) |
 //! | [`region`] | geographic containment |
 //! | [`store`] | trust anchors, verified-certificate LRU, pools, negative cache, revocation, CRLs, replay window |
 //! | [`verify`] | the verification pipeline and its [`Report`] |
@@ -58,6 +59,7 @@ mod coer;
 pub mod crypto;
 pub mod ctl;
 pub mod error;
+pub mod precomp;
 pub mod region;
 pub mod relax;
 pub mod sign;

@@ -412,4 +412,3 @@ fn cert_verify(args: &[String]) -> Result<ExitCode, String> {
         ExitCode::from(1)
     })
 }
-
