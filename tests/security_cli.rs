@@ -1,4 +1,4 @@
-//! `cv2x cert inspect` and `cv2x spdu verify` as DESIGN.md specifies them.
+//! `cv2x cert inspect` and `cv2x spdu verify`: their JSON reports and exit codes.
 
 use std::process::Command;
 

@@ -3,7 +3,7 @@
 //! send, encodes them, feeds the bytes to a [`Stack`](crate::stack::Stack) and checks the
 //! expectations. Reading scenarios from JSON needs feature `jer`.
 //!
-//! The format is the one of DESIGN.md ("Scenario format"); coordinates in metres in a local
+//! The base format is in `docs/scenarios.md`; coordinates in metres in a local
 //! ENU frame at `origin`, headings in degrees (0 = north, clockwise). Optional fields beyond it:
 //!
 //! - `ego.seen_by: ["rsm"]`: the roadside reports the ego as a participant (without its id;
