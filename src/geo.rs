@@ -20,6 +20,7 @@ pub const WGS84_E2: f64 = WGS84_F * (2.0 - WGS84_F);
 
 /// Errors of the frame conversions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum GeoError {
     /// A coordinate is NaN or infinite.
     #[error("non-finite coordinate")]

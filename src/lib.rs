@@ -25,13 +25,13 @@
 //! | you want to | use |
 //! |---|---|
 //! | run the stack: messages and ego state in, warnings out | [`Stack`], [`StackConfig`], [`RxMeta`], [`VehicleState`], [`Event`], [`ActiveWarning`] |
-//! | put the ego on the air: BSM, SSM, pseudonyms, signing | [`host::HostVehicle`], [`Stack::set_host`], [`Stack::transmissions`] |
+//! | put the ego on the air: BSM, SSM, pseudonyms, signing | [`HostVehicle`], [`Stack::set_host`], [`Transmission`] ([`Stack::transmissions`]) |
 //! | read what a warning says | [`Warning`], [`AppId`], [`Level`], [`Target`], [`Advice`] |
 //! | decode and encode messages | [`msg::v2020::MessageFrame`] (and `v2017`), the [`Uper`] trait, [`codec::DecodeError`] |
-//! | verify and sign secured messages | [`security::Verifier`], [`security::SpduSigner`], [`security::Report`] |
+//! | verify and sign secured messages | [`Verifier`], [`SpduSigner`], [`security::Report`], [`security::sign::SigningBackend`] (a key in a security chip) |
 //! | parse DSMP packets and dispatch by AID | [`net::dsmp`], [`net::Dispatcher`], [`net::Aid`] |
-//! | read the world model: MAP, SPAT, RSI, lanes | [`world`] ([`Stack::world`]) |
-//! | read the fused objects | [`fusion::FusedObject`] ([`Stack::objects`]) |
+//! | read the world model: MAP, SPAT, RSI, Day II, lanes | [`World`] ([`Stack::world`], [`Stack::lane`]) |
+//! | read the fused objects; give the ego's own sensor tracks | [`FusedObject`] ([`Stack::objects`]), [`Observation`] ([`Stack::add_onboard_tracks`]) |
 //! | times and positions | [`Timestamp`], [`Wgs84`] |
 //!
 //! ## Layers
@@ -42,6 +42,7 @@
 //! |---|---|
 //! | [`stack`] | sans-IO coordinator: ingest → verify → decode → world / fusion; poll → apps → events |
 //! | [`apps`] | the warning applications (FCW, ICW, RLVW, GLOSA, …), one file each |
+//! | [`host`] | the ego on the air: BSM with path history and prediction, rate, pseudonyms, SSM |
 //! | [`world`] | MAP, SPAT, RSI, Day II and vehicle-state stores, lane matching, wire ↔ SI conversion |
 //! | [`fusion`] | observations → tracks |
 //! | [`security`] | COER certificates and signed data, verification, signing (feature `security`) |
@@ -61,7 +62,7 @@
 //! | `io` | no | UDP transport and pcap replay (`socket2`, `pcap-file`) |
 //! | `jer` | no | JER (X.697) for every message type (`serde_json`) |
 //! | `sm2-fast` | no | the faster SM2 verification backend (`efficient-sm2`) |
-//! | `testing` | no | scenario runner, test PKI, conformance helpers ([`testing`]): tools, not product API |
+//! | `testing` | no | scenario runner, test PKI, conformance helpers (`cv2x::testing`): tools, not product API |
 //! | `cli` | no | the `cv2x` command-line tool |
 //!
 //! A codec-only build (`default-features = false`, optionally `std` and `jer`) compiles the
@@ -111,9 +112,16 @@ pub use time::Timestamp;
 #[cfg(feature = "stack")]
 pub use apps::{Advice, AppId, Level, Target, Warning};
 #[cfg(feature = "stack")]
+pub use fusion::{FusedObject, Observation};
+#[cfg(feature = "stack")]
 pub use geo::Wgs84;
 #[cfg(feature = "stack")]
-pub use host::VehicleState;
+pub use host::{HostVehicle, Transmission, VehicleState};
+#[cfg(feature = "stack")]
+pub use world::World;
+
+#[cfg(feature = "security")]
+pub use security::{SpduSigner, Verifier};
 #[cfg(feature = "stack")]
 pub use stack::{
     ActiveWarning, DropReason, Event, Ingested, RxMeta, Stack, StackConfig, StackCounters,

@@ -36,6 +36,7 @@ pub const DSECOND_MAX_MS: u16 = 60_999;
 
 /// Errors of the time helpers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum TimeError {
     /// `DSecond` outside 0..=60999 (reserved or "unavailable").
     #[error("DSecond value {0} is reserved or unavailable")]

@@ -22,7 +22,7 @@
 //! ego's rear ≤ `closing_ttc_s` (3.5 s); an **alert** when, in addition, the ego already yaws
 //! toward that side (≥ 2 °/s) and the object is in the blind zone or alongside.
 //!
-//! Hysteresis: raised after 100 ms, held 600 ms ([`Latch`]).
+//! Hysteresis: raised after 100 ms, held 600 ms (`Latch`).
 use alloc::vec::Vec;
 
 use super::geometry::{Direction, EgoFrame, Relative};

@@ -11,7 +11,7 @@
 //! Levels ([`HazardAhead`]): **advisory** within 300 m; **warning** within 150 m or 8 s of
 //! travel at the ego speed (up to 300 m); **alert** when it is in the ego's corridor with a
 //! constant-speed TTC ≤ 3 s. Ranges grow by 10 m while latched; raised after 100 ms, held 1 s
-//! ([`Latch`]).
+//! (`Latch`).
 use alloc::vec::Vec;
 
 use super::geometry::{ADJACENT_LANES_M, Direction, travels_ego_way};

@@ -14,7 +14,7 @@
 //!    is `gap / (ego speed + its speed)`.
 //! 3. A **warning** when that time is ≤ the time needed to pass + `margin_s` (1 s; 2 s while
 //!    latched); an **alert** when it is ≤ `alert_ttc_s` (4 s). No advisory.
-//! 4. Hysteresis: raised after 100 ms, held 800 ms ([`Latch`]); the target is the oncoming
+//! 4. Hysteresis: raised after 100 ms, held 800 ms (`Latch`); the target is the oncoming
 //!    vehicle's track id.
 use alloc::vec::Vec;
 

@@ -12,7 +12,7 @@
 //! Levels: **warning** for such a vehicle; **alert** when the constant-speed time to collision
 //! with it is ≤ `alert_ttc_s` (3 s) or the time headway (gap / ego speed) is ≤
 //! `alert_headway_s` (1 s). Hysteresis: raised after 100 ms, held 1 s after the flag or the
-//! geometry stops holding ([`Latch`]).
+//! geometry stops holding (`Latch`).
 use alloc::vec::Vec;
 
 use super::geometry::{OWN_LANE_M, corridor_ttc, travels_ego_way};

@@ -4,7 +4,7 @@
 //! ([`VehicleFlags::emergency`](super::VehicleFlags)) within `advisory_range_m` (300 m) raises
 //! EVW when it is *relevant*:
 //! - approaching: the range shrinks (range rate ≤ −0.5 m/s) and the predicted closest approach
-//!   with constant velocities ([`closest_approach`]) passes within `pass_distance_m` (15 m) of
+//!   with constant velocities (`closest_approach`) passes within `pass_distance_m` (15 m) of
 //!   the ego within 20 s — from behind in the ego's lane, oncoming, or toward the same
 //!   crossing; or
 //! - stopped or moving the ego's way ahead of it (`lon > 0`) in its lane or an adjacent one
@@ -15,7 +15,7 @@
 //! An emergency vehicle moving away, far to the side or with its siren off raises nothing.
 //! Levels: **advisory** within 300 m; **warning** within `warning_range_m` (150 m) or when the
 //! closest approach is within 10 s; **alert** when the closest approach is ≤ 3 m within 3 s.
-//! Ranges grow by 20 m while latched; raised after 100 ms, held 1.5 s ([`Latch`]).
+//! Ranges grow by 20 m while latched; raised after 100 ms, held 1.5 s (`Latch`).
 use alloc::vec::Vec;
 
 use super::geometry::{ADJACENT_LANES_M, closest_approach, travels_ego_way};

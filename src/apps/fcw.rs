@@ -9,14 +9,14 @@
 //!    than 3 m/s (a car creeping out across the lane), and then count as standing; stationary
 //!    objects are leads whatever their (noisy) heading says. Pedestrians and cyclists belong to VRUCW.
 //! 2. The bumper-to-bumper gap `lon − ego half length − lead half length` is closed with
-//!    constant accelerations until each vehicle stops ([`ttc_1d`]): ego speed and its braking
+//!    constant accelerations until each vehicle stops (`ttc_1d`): ego speed and its braking
 //!    (a positive ego acceleration is ignored), the lead's speed along the ego axis and its
-//!    acceleration, estimated from successive snapshots of the track (least-squares slope over
-//!    the last second, [`AccelEstimator`]; a 0.3 m/s² dead band). This is the
+//!    acceleration, the fusion core's estimate of the track (`FusedObject::accel`; a 0.3 m/s²
+//!    dead band). This is the
 //!    relative-acceleration TTC the NHTSA confirmation test uses for a braking lead.
 //! 3. Levels from the TTC: **alert** ≤ 1.5 s, **warning** ≤ 2.7 s, **advisory** ≤ 3.5 s
 //!    ([`FcwConfig::ttc`]); while latched each threshold is 0.3 s larger.
-//! 4. Hysteresis ([`Latch`]): raised after the condition holds `on_ms` (100 ms), released after
+//! 4. Hysteresis (`Latch`): raised after the condition holds `on_ms` (100 ms), released after
 //!    it has been absent for `off_ms` (600 ms). One warning at a time, about the lead's track id.
 //!
 //! No warning below `min_ego_speed_mps` (2 m/s) or beyond `max_range_m` (200 m).

@@ -2,19 +2,19 @@
 //!
 //! **Algorithm.** For every moving vehicle (pedestrians and cyclists are VRUCW's) whose
 //! direction crosses the ego's (between 45° and 135° off the ego heading, from either side):
-//! 1. The crossing point of the two straight paths ([`crossing_point`]) gives the distance
+//! 1. The crossing point of the two straight paths (`crossing_point`) gives the distance
 //!    each vehicle has to it.
-//! 2. Each vehicle's *occupancy window* of the conflict zone ([`occupancy_window`]): the times
+//! 2. Each vehicle's *occupancy window* of the conflict zone (`occupancy_window`): the times
 //!    its front enters and its rear leaves a zone as wide as the other vehicle (divided by the
 //!    sine of the crossing angle), with constant acceleration until it stops — the ego's
-//!    measured acceleration, the other's estimated from successive snapshots
-//!    ([`AccelEstimator`]), so a vehicle braking to stop before the crossing is no conflict.
+//!    measured acceleration, the other's as the fusion core estimates it for its track
+//!    (`FusedObject::accel`), so a vehicle braking to stop before the crossing is no conflict.
 //! 3. The *arrival gap* is the time between the two windows (0 when they overlap). A conflict
 //!    is an arrival gap ≤ `max_gap_s` (1.0 s; 1.5 s while latched): two vehicles arriving
 //!    about 1 s apart conflict, 4 s apart do not.
 //! 4. Levels by the ego's time to enter the zone: **alert** ≤ 2 s, **warning** ≤ 5 s, **advisory**
 //!    ≤ 7 s ([`IcwConfig::tti`]); thresholds grow by 0.5 s while latched.
-//! 5. Hysteresis: raised after 100 ms, held 800 ms ([`Latch`]); targets are fused track ids;
+//! 5. Hysteresis: raised after 100 ms, held 800 ms (`Latch`); targets are fused track ids;
 //!    duplicates of one vehicle give one warning.
 //!
 //! Silent when the ego is slower than 1 m/s or the crossing is farther than 250 m on either

@@ -15,7 +15,7 @@
 //!    oncoming vehicle entering within `horizon_s` (8 s).
 //! 4. Levels: **warning** for a conflict; **alert** when the ego is already yawing left and the
 //!    oncoming vehicle enters within 3 s. No advisory.
-//! 5. Hysteresis: raised after 100 ms, held 800 ms ([`Latch`]); targets are fused track ids.
+//! 5. Hysteresis: raised after 100 ms, held 800 ms (`Latch`); targets are fused track ids.
 use alloc::vec::Vec;
 
 use super::geometry::{EgoFrame, Relative, V2, occupancy_window, window_gap_s};

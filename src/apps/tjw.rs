@@ -12,7 +12,7 @@
 //! the tail `gap / (ego speed − tail speed)`:
 //! **advisory** within 500 m; **warning** within 200 m or 12 s; **alert** within 3 s.
 //! Ranges grow by 20 m and times by 1 s while latched; raised after 200 ms, held 1.5 s
-//! ([`Latch`]); one warning at a time.
+//! (`Latch`); one warning at a time.
 use alloc::vec::Vec;
 
 use super::geometry::{ADJACENT_LANES_M, OWN_LANE_M, relatives, travels_ego_way};

@@ -7,13 +7,13 @@
 //! 2. The *longitudinal window*: the times its position along the ego axis is within the ego's
 //!    length plus its own (± half lengths + 0.3 m), as the ego drives on.
 //! 3. A predicted collision when the windows overlap within `horizon_s` (8 s); the time to
-//!    collision is the start of the overlap ([`interval_within`]).
+//!    collision is the start of the overlap (`interval_within`).
 //! 4. Levels: **alert** ≤ 2 s, **warning** ≤ 4 s, **advisory** ≤ 6 s
 //!    ([`VrucwConfig::ttc`]); thresholds grow by 0.3 s while latched.
 //!
 //! Objects seen only by the roadside (`v2x_only`, e.g. a pedestrian hidden behind a parked
 //! bus) are treated like any other: that is what the roadside is for. The ego must move at
-//! 1 m/s or more. Hysteresis: raised after 100 ms, held 800 ms ([`Latch`]).
+//! 1 m/s or more. Hysteresis: raised after 100 ms, held 800 ms (`Latch`).
 use alloc::vec::Vec;
 
 use super::geometry::interval_within;

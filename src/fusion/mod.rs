@@ -53,6 +53,7 @@ use crate::geo::GeoError;
 
 /// Why a report was not used. Every rejection is counted in [`FusionCounters`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RejectReason {
     /// A value was NaN or infinite.
     NonFinite,
@@ -81,6 +82,7 @@ pub enum RejectReason {
 
 /// Errors of the fusion layer.
 #[derive(Debug, Clone, Copy, PartialEq, Error)]
+#[non_exhaustive]
 pub enum FusionError {
     /// A report was rejected.
     #[error("observation rejected: {0:?}")]

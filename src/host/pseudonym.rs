@@ -118,6 +118,7 @@ impl core::fmt::Debug for Credential {
 /// Why a credential was refused.
 #[cfg(feature = "security")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CredentialError {
     /// The certificate does not parse, or has no usable key.
     #[error("certificate: {0}")]

@@ -36,6 +36,7 @@ pub const MAX_PARTICIPANTS: usize = 512;
 
 /// Why an onboard track was not taken for sharing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrackRefusal {
     /// Not from one of the ego's own sensors (another source kind).
     NotOnboard,

@@ -382,6 +382,7 @@ pub struct EmergencyState {
 /// A value of [`VehicleState`], named in errors and in [`FieldSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
+#[non_exhaustive]
 pub enum Field {
     /// [`GnssFix::lat_deg`] (with the longitude: the position).
     Latitude,
@@ -503,6 +504,7 @@ impl FieldSet {
 
 /// What is wrong with a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Problem {
     /// NaN or infinite.
     NonFinite,
@@ -512,6 +514,7 @@ pub enum Problem {
 
 /// Why a vehicle state (or one of its values) was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
 pub enum InputError {
     /// A value is NaN, infinite or out of range.
     #[error("{field}: {}", match problem { Problem::NonFinite => "not a finite number", Problem::OutOfRange => "out of range" })]

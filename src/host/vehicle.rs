@@ -130,6 +130,7 @@ impl Default for HostConfig {
 
 /// The kind of a transmitted message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MessageKind {
     /// BasicSafetyMessage.
     Bsm,
@@ -215,6 +216,7 @@ pub struct HostCounters {
 
 /// Why the host vehicle could not produce a message.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HostError {
     /// The message did not encode (a value outside its constraint).
     #[error("encode: {0}")]
@@ -239,6 +241,7 @@ pub enum HostError {
 
 /// A part of [`HostConfig`] (named when its values cannot work).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConfigItem {
     /// [`RateConfig::min_interval_ms`] (at least 10) and [`RateConfig::max_interval_ms`]
     /// (not below the minimum).

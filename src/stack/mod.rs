@@ -14,7 +14,7 @@
 //! ```
 //!
 //! The stack owns the pieces and moves data between them; each piece owns its concern:
-//! [`World`](crate::world::World) the stores and the wire conversion, [`Tracker`] the fused
+//! [`World`] the stores and the wire conversion, [`Tracker`] the fused
 //! objects, [`apps`](crate::apps) the decisions, [`lifecycle`] the warnings' ids and life.
 //!
 //! | module | owns |

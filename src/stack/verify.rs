@@ -1,5 +1,5 @@
 //! Verification of secured messages as the stack sees it: the [`SpduVerifier`] trait any
-//! verifier implements (the security layer's [`Verifier`](crate::security::Verifier) does, with
+//! verifier implements (the security layer's [`Verifier`] does, with
 //! feature `security`), its result, and the one mapping from security failures to the stack's
 //! [`VerifyFailure`] codes.
 use alloc::borrow::Cow;

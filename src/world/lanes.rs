@@ -42,7 +42,7 @@ impl Default for MatchConfig {
 pub struct LaneMatch {
     /// Intersection.
     pub intersection: IntersectionKey,
-    /// Index of the lane in [`Intersection::lanes`].
+    /// Index of the lane in [`Intersection::lanes`](super::Intersection::lanes).
     pub lane_index: usize,
     /// Index of the incoming link within the node.
     pub link_index: usize,

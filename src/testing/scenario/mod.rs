@@ -51,6 +51,7 @@ use crate::world::{Light, Turn, TurnSignal};
 
 /// Why a scenario could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScenarioError {
     /// Not JSON.
     #[error("not JSON: {0}")]
