@@ -17,7 +17,7 @@ use cv2x::security::{Report, Verifier};
 use cv2x::time::Timestamp;
 use serde_json::{Value, json};
 
-use crate::security::{build_verifier, read_input, timestamp};
+use crate::security::{build_verifier, read_inputs, timestamp};
 
 const USAGE: &str = concat!(
     "usage:\n",
@@ -107,7 +107,10 @@ fn seconds(s: &str, flag: &str) -> Result<f64, String> {
     crate::security::seconds(s).map_err(|e| format!("{flag}: {e}"))
 }
 
-fn value<'a>(it: &mut impl Iterator<Item = &'a String>, flag: &str) -> Result<&'a str, String> {
+pub(crate) fn value<'a>(
+    it: &mut impl Iterator<Item = &'a String>,
+    flag: &str,
+) -> Result<&'a str, String> {
     it.next()
         .map(String::as_str)
         .ok_or_else(|| format!("{flag} needs a value"))
@@ -268,15 +271,10 @@ fn verifier(o: &Options) -> Result<Option<Verifier>, String> {
         }
         return Ok(None);
     }
-    let read = |args: &[String], flag: &str| {
-        args.iter()
-            .map(|a| read_input(a).map_err(|e| format!("{flag} {a}: {e}")))
-            .collect::<Result<Vec<_>, _>>()
-    };
     let v = build_verifier(
-        &read(&o.trust, "--trust")?,
-        &read(&o.certs, "--cert")?,
-        &read(&o.crls, "--crl")?,
+        &read_inputs(&o.trust, "--trust")?,
+        &read_inputs(&o.certs, "--cert")?,
+        &read_inputs(&o.crls, "--crl")?,
         crate::security::now(),
         o.max_age_s,
         o.max_future_s,
@@ -676,7 +674,7 @@ fn sleep_until(t: Instant) {
     }
 }
 
-fn from_hex(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn from_hex(s: &str) -> Option<Vec<u8>> {
     let s = s.trim();
     if s.len() % 2 != 0 {
         return None;

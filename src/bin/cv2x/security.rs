@@ -115,6 +115,13 @@ pub(crate) fn seconds(s: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("`{s}` is not a number of seconds"))
 }
 
+/// [`read_input`] for each argument of a repeated option (`--trust A --trust B`).
+pub(crate) fn read_inputs(args: &[String], flag: &str) -> Result<Vec<Vec<u8>>, String> {
+    args.iter()
+        .map(|a| read_input(a).map_err(|e| format!("{flag} {a}: {e}")))
+        .collect()
+}
+
 /// A file (binary, or hex text) or a hex string.
 pub(crate) fn read_input(arg: &str) -> Result<Vec<u8>, String> {
     let path = std::path::Path::new(arg);
