@@ -125,7 +125,9 @@ fn scene() -> Scenario {
             expect(AppId::Vrucw, Level::Warning, Some(2), 5.0),
             Expect {
                 never: true,
-                ..expect(AppId::Slw, Level::Advisory, None, 9.0)
+                level: None,
+                by_s: None,
+                ..expect(AppId::Slw, Level::Advisory, None, 0.0)
             },
         ],
     }

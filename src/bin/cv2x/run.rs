@@ -373,9 +373,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let secs = |t: Timestamp| t.seconds_since(t0);
     let mut tally = Tally::default();
     let (mut si, mut mi) = (0usize, 0usize);
-    let polls = end.micros_since(t0).div_euclid(POLL_US) + 1;
+    // The last poll at or after the last input.
+    let last_poll = (end.micros_since(t0) + POLL_US - 1).div_euclid(POLL_US);
     let mut lines_out = 0u64;
-    for k in 0..=polls {
+    for k in 0..=last_poll {
         let now = t0.add_micros(k * POLL_US);
         loop {
             let next_state = samples.get(si).filter(|s| s.state.time <= now);

@@ -21,6 +21,7 @@ fn entry_json(name: &str, e: &TimelineEntry) -> Value {
         "scenario": name,
         "t": (r.t_s * 1000.0).round() / 1000.0,
         "event": e.state,
+        "id": e.id,
         "app": r.app.name(),
         "level": r.level.name(),
     });

@@ -193,10 +193,11 @@ fn entries(scene: &Scene) -> Vec<(Sym, String)> {
         }
     }
     for l in lights {
-        e.push((
-            Sym::Swatch(style::light(l)),
-            format!("signal {}", style::light_name(l)),
-        ));
+        let text = match l {
+            Some(_) => format!("signal {}", style::light_name(l)),
+            None => "no fresh SPAT (none, stale or failed)".into(),
+        };
+        e.push((Sym::Swatch(style::light(l)), text));
     }
     if !scene.warnings.is_empty() {
         for l in [Level::Advisory, Level::Warning, Level::Alert] {

@@ -93,8 +93,8 @@ pub(super) fn nice_floor(v: f64) -> f64 {
         .unwrap_or(p)
 }
 
-/// What decides the extent: the road users and what the stack placed near them; the MAP's
-/// lanes only when nothing else is there.
+/// What decides the extent: the road users, what the stack placed near them and the stop lines
+/// within 80 m of them; the MAP's lanes whole only when nothing else is there.
 fn extent(scene: &Scene) -> Rect {
     let moving = scene
         .users
@@ -113,13 +113,21 @@ fn extent(scene: &Scene) -> Rect {
                 .flat_map(|h| h.points.iter().copied()),
         );
     let core = Rect::bounding(moving.map(|p| (p[0], p[1])));
-    let near = |p: &[f64; 2], r: &Rect| r.inflate(60.0).contains(&Rect::new(p[0], p[1], 0.0, 0.0));
+    let near = |p: &[f64; 2], r: &Rect| r.inflate(80.0).contains(&Rect::new(p[0], p[1], 0.0, 0.0));
     match core {
         Some(c) => {
+            // Stop lines near the paths: the intersection they lead to is shown whole.
             let stops = scene
                 .signals
                 .iter()
                 .filter_map(|s| s.stop_line)
+                .chain(
+                    scene
+                        .lanes
+                        .iter()
+                        .filter(|l| l.stop_line)
+                        .filter_map(|l| l.points.last().copied()),
+                )
                 .filter(|p| near(p, &c));
             Rect::bounding(
                 [(c.x, c.y), (c.right(), c.bottom())]
@@ -461,11 +469,12 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, panel: Rect) -> Drawn {
     svg.close_group();
 
     svg.open_group("path-history-crumbs");
-    for (t_s, pts) in &history_pts {
+    // The newest is labelled (the picks run from the newest back).
+    for (k, (t_s, pts)) in history_pts.iter().enumerate() {
         for p in pts.iter().skip(1) {
             svg.circle(*p, 2.2, style::HISTORY, Some(Stroke::solid("#ffffff", 0.6)));
         }
-        if let Some(a) = pts.first() {
+        if let Some(a) = pts.first().filter(|_| k == 0) {
             optional.push(Label {
                 anchor: *a,
                 clear: 3.0,

@@ -49,7 +49,10 @@ pub struct Recording {
     pub end_s: f64,
 }
 
-/// Samples a [`Stack`] into a [`Recording`]. See the [module docs](self).
+/// Samples a [`Stack`] into a [`Recording`]: MAP lanes, the signal state of each phase the
+/// lanes name, fused objects with their covariance, the path histories the ego transmitted, the
+/// warnings' life and the ego's true position, all in one picture frame (a local ENU frame at
+/// the origin given).
 #[derive(Debug, Clone)]
 pub struct Recorder {
     frame: EnuFrame,
