@@ -254,6 +254,21 @@ fn message_lines_are_read_strictly() {
         err.contains("bad.jsonl:2") && err.contains("`rssi`"),
         "{err}"
     );
+    // A message two days after the drive: refused rather than polled through.
+    let late = dir.join("late.jsonl");
+    std::fs::write(
+        &late,
+        "{\"time\":\"2025-06-03T08:00:00Z\",\"uper_hex\":\"00\"}\n",
+    )
+    .unwrap();
+    let out = cv2x(&[
+        "run",
+        "--ego",
+        drive.to_str().unwrap(),
+        late.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than 24 h"));
     let out = cv2x(&["run", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--ego"));

@@ -25,7 +25,8 @@
 //!
 //! In time order: each drive-log state goes to `Stack::set_ego` at its time, each message to
 //! `Stack::ingest` at its receive time, and the stack is polled every 100 ms from the first
-//! time to the last (at equal times: state, then messages, then the poll). Output lines:
+//! time to the last (at equal times: state, then messages, then the poll); the inputs may span
+//! at most a day. Output lines:
 //! `{"t", "t_s", "event": "raised"|"updated"|"cleared", "id", "app", "level", "target",
 //! "ttc_s", "distance_m", "advice"}` for the warnings' life, `{"event": "dropped", "reason"}`
 //! for every drop (and DSMP packets that do not dispatch), `{"event": "day2", "detail"}`, and
@@ -66,6 +67,9 @@ const KEYS: [&str; 7] = [
 
 /// The poll period, µs.
 const POLL_US: i64 = 100_000;
+
+/// The longest run (first to last time of the inputs), µs: a day of recording.
+const MAX_SPAN_US: i64 = 24 * 3_600_000_000;
 
 #[derive(Default)]
 struct Options {
@@ -349,6 +353,14 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .chain(messages.last().map(|m| m.time))
         .max()
         .unwrap_or(t0);
+    if end.micros_since(t0) > MAX_SPAN_US {
+        return Err(format!(
+            "the inputs span {} to {}: more than {} h between the first and the last time",
+            rfc3339(t0),
+            rfc3339(end),
+            MAX_SPAN_US / 3_600_000_000
+        ));
+    }
     let config = StackConfig::default()
         .with_report_drops(true)
         .with_require_signatures(o.require_signatures);

@@ -367,27 +367,35 @@ impl Placer {
         if reach.is_finite() {
             return None;
         }
-        // Anywhere in the panel, nearest first.
-        let step = 6.0;
+        // Anywhere in the panel, nearest first: positions by distance, until crossings can
+        // no longer make a nearer free one the better.
+        let step = 10.0;
         let b = self.bounds;
-        let mut best: Option<(f64, Rect)> = None;
+        let mut spots: Vec<(f64, Rect)> = Vec::new();
         let mut y = b.y;
         while y + h <= b.bottom() {
             let mut x = b.x;
             while x + w <= b.right() {
                 let rect = Rect::new(x, y, w, h);
-                if self.free(&rect) {
-                    let n = rect.nearest(anchor);
-                    let d = (n.0 - anchor.0).hypot(n.1 - anchor.1);
-                    let cost =
-                        d + 40.0 * self.crossings(&rect, Self::leader(anchor, clear, &rect)) as f64;
-                    if best.is_none_or(|(c, _)| cost < c) {
-                        best = Some((cost, rect));
-                    }
-                }
+                let n = rect.nearest(anchor);
+                spots.push(((n.0 - anchor.0).hypot(n.1 - anchor.1), rect));
                 x += step;
             }
             y += step;
+        }
+        spots.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut best: Option<(f64, Rect)> = None;
+        for (d, rect) in spots {
+            if best.is_some_and(|(c, _)| d >= c) {
+                break;
+            }
+            if self.free(&rect) {
+                let cost =
+                    d + 40.0 * self.crossings(&rect, Self::leader(anchor, clear, &rect)) as f64;
+                if best.is_none_or(|(c, _)| cost < c) {
+                    best = Some((cost, rect));
+                }
+            }
         }
         best.map(|(_, rect)| self.accept(rect, anchor, clear, false))
     }

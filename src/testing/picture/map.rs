@@ -56,8 +56,29 @@ impl View {
     }
 }
 
-/// Grid lines every `step_m` over `area` of the view.
+/// At most this many warning labels (one per marker) on the map.
+const MAX_WARNING_LABELS: usize = 40;
+
+/// At most this many time ticks per path.
+const MAX_TICKS: usize = 600;
+
+/// The tick interval of a path lasting `span_s`: one second, or the smallest of 2, 5, 10 s …
+/// that keeps the ticks under [`MAX_TICKS`].
+fn tick_interval(span_s: f64) -> f64 {
+    let mut k = 1.0;
+    while span_s / k > MAX_TICKS as f64 && k < 1e12 {
+        k = nice_floor(k * 2.5).max(k * 2.0);
+    }
+    k
+}
+
+/// Grid lines every `step_m` over `area` of the view (none when they would be too dense to
+/// see).
 fn grid(svg: &mut Svg, view: &View, area: Rect, step_m: f64) {
+    let px_per_step = step_m * view.scale;
+    if px_per_step.is_nan() || px_per_step < 4.0 {
+        return;
+    }
     let mut gx = (view.metres_x(area.x) / step_m).ceil() * step_m;
     while gx <= view.metres_x(area.right()) {
         let (x, _) = view.px([gx, 0.0]);
@@ -155,7 +176,6 @@ struct Label {
     swatches: Vec<&'static str>,
     size: f64,
     colour: &'static str,
-    required: bool,
 }
 
 impl Label {
@@ -349,7 +369,6 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, panel: Rect) -> Drawn {
                     swatches: vec![],
                     size: 10.0,
                     colour: style::FUSED,
-                    required: false,
                 });
             }
         }
@@ -381,18 +400,19 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, panel: Rect) -> Drawn {
             false,
         );
         placer.polyline(&pts);
-        // One-second ticks.
+        // One-second ticks (coarser only for paths longer than MAX_TICKS seconds).
         let (t0, t1) = (
             u.samples.first().map_or(0.0, |s| s.0),
             u.samples.last().map_or(0.0, |s| s.0),
         );
+        let tick_s = tick_interval(t1 - t0);
         let mut ticks = Vec::new();
-        let mut k = t0.floor() + 1.0;
-        while k < t1 - 1e-6 {
+        let mut k = (t0 / tick_s).floor() * tick_s + tick_s;
+        while k < t1 - 1e-6 && ticks.len() < MAX_TICKS {
             if let Some(p) = position_at(&u.samples, k) {
                 ticks.push((k, view.px(p)));
             }
-            k += 1.0;
+            k += tick_s;
         }
         // Tick size follows their spacing (a pedestrian's ticks are close together).
         let gap = ticks
@@ -411,10 +431,12 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, panel: Rect) -> Drawn {
         if u.ego {
             // Tick labels at a spacing the scale allows.
             let spacing = gap;
+            // Ticks far enough apart for their labels, and at most 40 labels.
             let every = [1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0]
                 .into_iter()
-                .find(|e| spacing * e >= 34.0)
-                .unwrap_or(60.0);
+                .map(|e| e * tick_s)
+                .find(|e| spacing * e / tick_s >= 34.0 && (t1 - t0) / e <= 40.0)
+                .unwrap_or_else(|| tick_interval((t1 - t0) / 40.0 * MAX_TICKS as f64 / 600.0));
             for (t, p) in &ticks {
                 if (t / every).fract().abs() < 1e-9 {
                     tick_labels.push(Label {
@@ -424,7 +446,6 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, panel: Rect) -> Drawn {
                         swatches: vec![],
                         size: 10.0,
                         colour: style::MUTED,
-                        required: false,
                     });
                 }
             }
@@ -463,7 +484,6 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, panel: Rect) -> Drawn {
             swatches: vec![],
             size: 11.0,
             colour,
-            required: true,
         });
     }
     svg.close_group();
@@ -482,7 +502,6 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, panel: Rect) -> Drawn {
                 swatches: vec![],
                 size: 10.0,
                 colour: style::HISTORY,
-                required: false,
             });
         }
     }
@@ -548,7 +567,6 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, panel: Rect) -> Drawn {
             swatches,
             size: 11.0,
             colour: style::TEXT,
-            required: true,
         });
     }
     svg.close_group();
@@ -580,7 +598,6 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, panel: Rect) -> Drawn {
             swatches: vec![],
             size: 10.0,
             colour: style::TEXT,
-            required: true,
         });
     }
     svg.close_group();
@@ -669,12 +686,15 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, panel: Rect) -> Drawn {
     let mut unplaced = 0usize;
     let mut placed: Vec<(Label, Placed)> = Vec::new();
     let mut signal_boxes: Vec<(usize, Placed)> = Vec::new();
-    for l in warning_labels {
+    // The first MAX_WARNING_LABELS by time; the timeline lists every warning.
+    let total = warning_labels.len();
+    for l in warning_labels.into_iter().take(MAX_WARNING_LABELS) {
         match placer.place(l.anchor, l.clear, l.size()) {
             Some(p) => placed.push((l, p)),
-            None => unplaced += usize::from(l.required),
+            None => unplaced += 1,
         }
     }
+    unplaced += total.saturating_sub(MAX_WARNING_LABELS);
     for l in user_labels {
         match placer.place(l.anchor, l.clear, l.size()) {
             Some(p) => placed.push((l, p)),
@@ -911,6 +931,16 @@ fn draw_signal_strip(svg: &mut Svg, scene: &Scene, s: &super::SignalTrack, p: &P
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tick_intervals_stay_bounded() {
+        assert_eq!(tick_interval(9.0), 1.0);
+        assert_eq!(tick_interval(600.0), 1.0);
+        assert_eq!(tick_interval(601.0), 2.0);
+        assert_eq!(tick_interval(2000.0), 5.0);
+        assert!(3.2e7 / tick_interval(3.2e7) <= MAX_TICKS as f64);
+        assert!(tick_interval(f64::INFINITY) >= 1e12);
+    }
 
     #[test]
     fn nice_steps() {

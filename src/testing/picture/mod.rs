@@ -374,3 +374,72 @@ fn frame(svg: &mut svg::Svg, panel: Rect, fill: &str) {
         0.0,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use alloc::vec;
+
+    /// A day-long drive with a warning every few minutes: the picture stays bounded (ticks,
+    /// map labels, lines per row) and its labels still never overlap.
+    #[test]
+    fn a_huge_scene_stays_bounded() {
+        let day = 86_400.0;
+        let samples: Vec<(f64, [f64; 2])> = (0..=1440)
+            .map(|k| {
+                let t = f64::from(k) * 60.0;
+                (t, [1000.0 * (t / 3600.0).sin(), 20.0 * t / 60.0])
+            })
+            .collect();
+        let warnings: Vec<WarningLife> = (0..300u32)
+            .map(|i| {
+                let t = f64::from(i) * 280.0;
+                let mut w = WarningLife::raised(i + 1, AppId::Fcw, t, Level::Warning, None);
+                w.changed(t + 30.0, Level::Alert, Some(format!("#{i}")));
+                w.cleared_s = Some(t + 4000.0);
+                w
+            })
+            .collect();
+        let scene = Scene {
+            title: "a day".into(),
+            duration_s: day,
+            users: vec![RoadUser {
+                id: 0,
+                name: "ego".into(),
+                ego: true,
+                samples,
+            }],
+            warnings,
+            ..Scene::default()
+        };
+        let p = render(&scene);
+        assert!(p.svg.len() < 2_000_000, "{} bytes", p.svg.len());
+        let ticks = p
+            .svg
+            .matches("fill=\"#ffffff\" stroke=\"#1a1a1a\" stroke-width=\"1.4\"")
+            .count();
+        assert!(ticks <= 600 + 1, "{ticks} ticks");
+        // Coinciding markers share a label; beyond the first 40 labels the timeline tells.
+        assert!(p.unplaced > 0, "{}", p.unplaced);
+        assert!(
+            p.svg
+                .contains("map labels had no room; the timeline lists every warning")
+        );
+        let row = p.svg.find("<g class=\"row FCW\">").unwrap();
+        let row = &p.svg[row..row + p.svg[row..].find("</g>").unwrap()];
+        // Fifteen warnings overlap at any time: six lines, not fifteen.
+        let ys: alloc::collections::BTreeSet<&str> = row
+            .split("<rect ")
+            .skip(1)
+            .filter_map(|r| r.split("y=\"").nth(1)?.split('"').next())
+            .collect();
+        assert!(ys.len() <= 6, "{} lines", ys.len());
+        for (i, a) in p.labels.iter().enumerate() {
+            for b in p.labels.iter().skip(i + 1) {
+                assert!(!a.intersects(b), "{a:?} {b:?}");
+            }
+            assert!(p.markers.iter().all(|m| !a.intersects(m)));
+        }
+    }
+}

@@ -23,6 +23,8 @@ const LINE: f64 = 15.0;
 const BAR: f64 = 11.0;
 /// Height of one expectation label line, px.
 const NOTE: f64 = 15.0;
+/// At most this many lines of concurrent warnings per row.
+const MAX_LINES: usize = 6;
 /// Axis band, px.
 const AXIS: f64 = 34.0;
 
@@ -95,10 +97,16 @@ pub(super) fn rows(scene: &Scene) -> Vec<TRow> {
             let until = w.cleared_s.unwrap_or(end);
             let line = match line_ends.iter().position(|e| *e <= w.raised_s + 1e-9) {
                 Some(i) => i,
-                None => {
+                None if line_ends.len() < MAX_LINES => {
                     line_ends.push(f64::NEG_INFINITY);
                     line_ends.len() - 1
                 }
+                // All lines busy: the one that frees first (the bars overlap there).
+                None => line_ends
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| a.1.total_cmp(b.1))
+                    .map_or(0, |m| m.0),
             };
             if let Some(e) = line_ends.get_mut(line) {
                 *e = until;
@@ -154,14 +162,23 @@ pub(super) fn height(rows: &[TRow]) -> f64 {
     8.0 + body.max(30.0) + AXIS
 }
 
-/// A step for time ticks at least `min_px` apart.
+/// A step for time ticks at least `min_px` apart (seconds and minutes up to an hour, then
+/// 1, 2, 5 × 10ⁿ s).
 fn time_step(duration_s: f64, width_px: f64, min_px: f64) -> f64 {
+    let needed = min_px * duration_s.max(1e-3) / width_px.max(1.0);
     [
         0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0,
     ]
     .into_iter()
-    .find(|s| width_px * s / duration_s.max(1e-3) >= min_px)
-    .unwrap_or(3600.0)
+    .find(|s| *s >= needed)
+    .unwrap_or_else(|| {
+        let p = 10f64.powf(needed.log10().floor());
+        [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .map(|k| k * p)
+            .find(|s| *s >= needed)
+            .unwrap_or(10.0 * p)
+    })
 }
 
 /// Draws the timeline into `panel`.
@@ -288,7 +305,14 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, rows: &[TRow], panel: Rect) -> 
                     .flatten()
                     .find(|c| text_width(c, 9.0, false) + 6.0 <= b - a)
             });
-            if let Some(text) = fitting {
+            // Where bars overlap (more concurrent warnings than lines), the first text wins.
+            let boxed = fitting.map(|t| {
+                let r = Rect::new(a + 3.0, top, text_width(t, 9.0, false), BAR);
+                (t, r)
+            });
+            if let Some((text, r)) =
+                boxed.filter(|(_, r)| !drawn.labels.iter().any(|l| l.intersects(r)))
+            {
                 let colour = style::text_on(bar.colour);
                 svg.text(
                     (a + 3.0, top + BAR - 2.5),
@@ -298,9 +322,7 @@ pub(super) fn draw(svg: &mut Svg, scene: &Scene, rows: &[TRow], panel: Rect) -> 
                     Anchor::Start,
                     false,
                 );
-                drawn
-                    .labels
-                    .push(Rect::new(a + 3.0, top, text_width(text, 9.0, false), BAR));
+                drawn.labels.push(r);
             }
         }
         for (t, line) in &row.clears {
@@ -361,6 +383,7 @@ mod tests {
     fn time_steps_keep_labels_apart() {
         assert_eq!(time_step(9.0, 1000.0, 46.0), 0.5);
         assert_eq!(time_step(110.0, 1000.0, 46.0), 10.0);
-        assert_eq!(time_step(1e9, 100.0, 46.0), 3600.0);
+        let long = time_step(1e9, 1000.0, 46.0);
+        assert!(1e9 / long <= 1000.0 / 46.0 + 1.0, "{long}");
     }
 }
