@@ -78,9 +78,24 @@ pub fn scenario_scene(sc: &Scenario, o: &Outcome, rec: Option<&Recording>) -> Sc
     }
     users.push(ego);
     for a in &sc.actors {
+        // How the stack hears of it.
+        let seen = &a.seen_by;
+        let channels: Vec<&str> = [
+            (seen.bsm, if a.kind.is_vehicle() { "BSM" } else { "PSM" }),
+            (seen.rsm, "RSM"),
+            (seen.ssm, "SSM"),
+            (seen.onboard, "onboard"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
         users.push(RoadUser {
             id: a.id,
-            name: format!("#{} {}", a.id, kind_name(a.kind)),
+            name: if channels.is_empty() {
+                format!("#{} {} (unseen)", a.id, kind_name(a.kind))
+            } else {
+                format!("#{} {} ({})", a.id, kind_name(a.kind), channels.join(", "))
+            },
             ego: false,
             samples: others.remove(&a.id).unwrap_or_default(),
         });
