@@ -2,17 +2,21 @@
 //! red light behind a car that brakes hard, a pedestrian crossing that only the roadside sees)
 //! is turned into the BSM, RSM, MAP and SPAT messages the road users and the RSU would send,
 //! encoded in UPER, fed to the sans-IO `Stack`, and the warnings it raises are printed as a
-//! timeline.
+//! timeline, with the scenario's expectations checked. With `--svg`, the picture of the run:
+//! the map view (lanes and stop line from the MAP the stack holds, the signal over time, true
+//! paths, fused tracks, the ego's transmitted path history, warning markers) and the timeline.
 //!
-//! `cargo run --example intersection [-- --svg scene.svg]`
+//! `cargo run --example intersection --features testing [-- --svg scene.svg]`
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use cv2x::apps::{Advice, AppId, Level};
 use cv2x::geo::Wgs84;
+use cv2x::host::{HostConfig, HostVehicle, SeededRandom};
+use cv2x::testing::picture::{Recorder, render, scenario_scene};
 use cv2x::testing::scenario::{
-    Actor, EGO_ID, EgoSpec, Flags, Kind, Motion, Outcome, Record, RunOptions, Scenario, SeenBy,
-    Segment, Signal, run,
+    Actor, EGO_ID, EgoSpec, Expect, Flags, Kind, Motion, Record, RunOptions, Scenario, SeenBy,
+    Segment, Signal, run_observed,
 };
 use cv2x::world::Light;
 
@@ -30,8 +34,19 @@ fn motion(x: f64, y: f64, heading_deg: f64, speed_mps: f64, segments: Vec<Segmen
 
 /// The ego drives north at 54 km/h towards a red light 120 m ahead; car #1 ahead (BSM, RSM and
 /// the ego's own sensors) brakes hard at 2 s; pedestrian #2 (seen only by the roadside)
-/// crosses beyond the stop line.
+/// crosses beyond the stop line. Expected: EBW and FCW about the car in time, the red-light
+/// and pedestrian warnings, and no speed-limit warning at 54 km/h under a 60 km/h limit.
 fn scene() -> Scenario {
+    let expect = |app: AppId, level: Level, target: Option<u32>, by_s: f64| Expect {
+        app,
+        target,
+        level: Some(level),
+        by_s: Some(by_s),
+        after_s: None,
+        never: false,
+        advice_max_kph: None,
+        advice: None,
+    };
     let rsm_100ms = SeenBy {
         rsm: true,
         rsm_latency_s: 0.1,
@@ -103,7 +118,18 @@ fn scene() -> Scenario {
             )
         }),
         rsi: vec![],
-        expect: vec![],
+        expect: vec![
+            expect(AppId::Ebw, Level::Warning, Some(1), 2.5),
+            expect(AppId::Fcw, Level::Alert, Some(1), 4.5),
+            expect(AppId::Rlvw, Level::Warning, None, 5.0),
+            expect(AppId::Vrucw, Level::Warning, Some(2), 5.0),
+            Expect {
+                never: true,
+                level: None,
+                by_s: None,
+                ..expect(AppId::Slw, Level::Advisory, None, 0.0)
+            },
+        ],
     }
 }
 
@@ -168,101 +194,6 @@ fn sentence(r: &Record, actors: &[(u32, &str)]) -> String {
     s
 }
 
-fn svg(sc: &Scenario, o: &Outcome) -> String {
-    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for &(_, _, x, y) in &o.tracks {
-        x0 = x0.min(x);
-        x1 = x1.max(x);
-        y0 = y0.min(y);
-        y1 = y1.max(y);
-    }
-    if let Some(s) = &sc.signal {
-        y1 = y1.max(s.stop_line_y + 20.0);
-    }
-    let (x0, x1, y0, y1) = (x0 - 50.0, x1 + 40.0, y0 - 10.0, y1 + 10.0);
-    let scale = 4.0;
-    let (w, h) = ((x1 - x0) * scale, (y1 - y0) * scale);
-    let px = |x: f64| (x - x0) * scale;
-    let py = |y: f64| (y1 - y) * scale;
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{h:.0}\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"#f4f4f0\"/>\n"
-    );
-    if let Some(s) = &sc.signal {
-        let _ = writeln!(
-            out,
-            "<rect x=\"{:.1}\" y=\"0\" width=\"{:.1}\" height=\"{h:.0}\" fill=\"#d8d8d8\"/>",
-            px(s.x - 1.75),
-            3.5 * scale
-        );
-        let _ = writeln!(
-            out,
-            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#c00\" stroke-width=\"3\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"#c00\">stop line</text>",
-            px(s.x - 1.75),
-            py(s.stop_line_y),
-            px(s.x + 1.75),
-            py(s.stop_line_y),
-            px(s.x + 3.0),
-            py(s.stop_line_y) + 4.0
-        );
-    }
-    let mut ids: Vec<u32> = o.tracks.iter().map(|t| t.1).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    for id in ids {
-        let pts: Vec<String> = o
-            .tracks
-            .iter()
-            .filter(|t| t.1 == id)
-            .map(|t| format!("{:.1},{:.1}", px(t.2), py(t.3)))
-            .collect();
-        let (color, label) = if id == 0 {
-            ("#1f5fbf", "ego".to_string())
-        } else {
-            ("#555", format!("#{id}"))
-        };
-        let _ = writeln!(
-            out,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"/>",
-            pts.join(" ")
-        );
-        if let Some(last) = o.tracks.iter().rev().find(|t| t.1 == id) {
-            let _ = writeln!(
-                out,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{color}\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"{color}\">{label}</text>",
-                px(last.2),
-                py(last.3),
-                px(last.2) + 6.0,
-                py(last.3) - 6.0
-            );
-        }
-    }
-    // Where the ego was when each warning was first raised.
-    for (n, e) in o.timeline.iter().filter(|e| e.state == "raise").enumerate() {
-        let t = e.record.t_s;
-        let Some(&(_, _, x, y)) = o.tracks.iter().find(|p| p.1 == 0 && (p.0 - t).abs() < 1e-6)
-        else {
-            continue;
-        };
-        let color = match e.record.level {
-            Level::Advisory => "#2a8a2a",
-            Level::Warning => "#d08000",
-            Level::Alert => "#d00000",
-        };
-        let _ = writeln!(
-            out,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"6\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"/><text x=\"{:.1}\" y=\"{:.1}\" fill=\"{color}\">{} {} at {t:.1} s</text>",
-            px(x),
-            py(y),
-            px(x) - 150.0,
-            py(y) + 4.0 + 14.0 * (n % 3) as f64,
-            e.record.app.name(),
-            e.record.level.name()
-        );
-    }
-    out.push_str("</svg>\n");
-    out
-}
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let svg_path = match args.as_slice() {
@@ -274,7 +205,23 @@ fn main() -> ExitCode {
         }
     };
     let sc = scene();
-    let o = run(&sc, RunOptions::default());
+    let Ok(mut recorder) = Recorder::new(sc.origin) else {
+        eprintln!("invalid origin");
+        return ExitCode::FAILURE;
+    };
+    // The ego transmits too (its BSMs carry the path history the picture shows).
+    let host = match HostVehicle::new(HostConfig::default(), Box::new(SeededRandom::new([7; 32]))) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("host vehicle: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let opts = RunOptions {
+        host: Some(host),
+        ..RunOptions::default()
+    };
+    let o = run_observed(&sc, opts, &mut recorder);
     let actors: Vec<(u32, &str)> = sc
         .actors
         .iter()
@@ -311,12 +258,25 @@ fn main() -> ExitCode {
             _ => println!("{t:5.1} s  {}", sentence(&e.record, &actors)),
         }
     }
+    println!(
+        "\nexpectations: {} of {} met",
+        sc.expect.len() - o.failures.len(),
+        sc.expect.len()
+    );
+    for f in &o.failures {
+        println!("  {f}");
+    }
     if let Some(p) = svg_path {
-        if let Err(e) = std::fs::write(&p, svg(&sc, &o)) {
+        let picture = render(&scenario_scene(&sc, &o, Some(&recorder.finish())));
+        if let Err(e) = std::fs::write(&p, picture.svg) {
             eprintln!("{p}: {e}");
             return ExitCode::FAILURE;
         }
-        println!("\npicture of the scene: {p}");
+        println!("\npicture of the run: {p}");
     }
-    ExitCode::SUCCESS
+    if o.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

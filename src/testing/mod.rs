@@ -6,8 +6,10 @@
 //! | module | owns |
 //! |---|---|
 //! | [`scenario`] | scenario files → simulated road users → messages → [`Stack`](crate::Stack) → expectations |
+//! | [`picture`] | SVG pictures of a run: map view, warnings timeline, legend |
 //! | [`pki`] | root → CA → pseudonym chains for ECDSA P-256 and SM2, a matched signer and verifier |
 //! | [`conform`] | reading and checking the conformance vectors |
+pub mod picture;
 pub mod pki;
 pub mod scenario;
 

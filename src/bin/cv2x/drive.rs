@@ -23,7 +23,9 @@
 //! The vehicle is a passenger car 4.8 m × 1.9 m. Messages are produced at their own due
 //! times between samples (sans-IO `poll` at each due time), each printed as
 //! `{"time", "aid", "kind", "event", "uper_hex", "spdu_hex" (when signed), "dsmp_hex"}`;
-//! counters go to stderr at the end.
+//! counters go to stderr at the end. `--svg FILE` also draws the drive: its true path against
+//! the path histories the BSMs carried, pseudonym changes and events on the path, and a
+//! timeline of pseudonyms and events.
 use std::io::{BufRead, BufReader};
 use std::process::ExitCode;
 
@@ -31,13 +33,16 @@ use cv2x::fusion::{
     ObjectClass, ObjectSize, ObsCovariance, ObsMotion, ObsPosition, Observation, SourceId,
     SourceKind, SourceType,
 };
+use cv2x::geo::Wgs84;
 use cv2x::host::{
-    Brakes, BsmForm, Credential, Events, GnssFix, HostConfig, HostVehicle, Lights, PseudonymPolicy,
-    PseudonymPool, SeededRandom, SsmConfig, Transmission, VehicleClass, VehicleSize, VehicleState,
+    Brakes, BsmForm, Credential, Events, GnssFix, HostConfig, HostVehicle, Lights, MessageKind,
+    PseudonymPolicy, PseudonymPool, SeededRandom, SsmConfig, Transmission, VehicleClass,
+    VehicleSize, VehicleState,
 };
 use cv2x::msg::conform::hex_lower;
 use cv2x::net::Aid;
 use cv2x::security::crypto::{Backend, SoftwareBackend};
+use cv2x::testing::picture::{Bar, Inset, Moment, Recorder, RoadUser, Row, Scene, render};
 use cv2x::time::Timestamp;
 use serde_json::{Map, Value, json};
 
@@ -46,12 +51,13 @@ use crate::text::{parse_rfc3339, rfc3339};
 const USAGE: &str = concat!(
     "usage:\n",
     "  cv2x drive [--pki DIR] [--change-every S] [--change-distance M] [--std csae53-2020|csae53-2017]\n",
-    "             [--seed TEXT] [--ssm-aid N [--ssm-interval MS]] DRIVE.jsonl\n",
+    "             [--seed TEXT] [--ssm-aid N [--ssm-interval MS]] [--svg FILE] DRIVE.jsonl\n",
     "feeds a drive log (one vehicle state per line) through the host vehicle and prints one\n",
     "JSON line per transmitted message. --pki signs with the pseudonyms `cv2x pki init\n",
     "--pseudonyms N DIR` wrote (or DIR's single signer); --change-every / --change-distance\n",
     "change pseudonym after that many seconds / metres (both when both are given); --seed\n",
-    "makes the random ids and counters reproducible (default: a fixed lab seed).\n",
+    "makes the random ids and counters reproducible (default: a fixed lab seed); --svg draws\n",
+    "the true path against the transmitted path histories.\n",
 );
 
 /// The keys a drive-log line may have.
@@ -93,6 +99,7 @@ struct Options {
     seed: String,
     ssm_aid: Option<u32>,
     ssm_interval_ms: u32,
+    svg: Option<String>,
     file: String,
 }
 
@@ -105,6 +112,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         seed: "cv2x drive".to_string(),
         ssm_aid: None,
         ssm_interval_ms: 100,
+        svg: None,
         file: String::new(),
     };
     let mut file = None;
@@ -138,6 +146,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                 }
             }
             "--seed" => o.seed = value()?.to_string(),
+            "--svg" => o.svg = Some(value()?.to_string()),
             "--ssm-aid" => {
                 let v = value()?;
                 o.ssm_aid = Some(v.parse().map_err(|_| format!("{a}: `{v}` is not an AID"))?);
@@ -162,8 +171,8 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
 
 /// One drive-log line.
 #[derive(Debug)]
-struct Sample {
-    state: VehicleState,
+pub(crate) struct Sample {
+    pub(crate) state: VehicleState,
     cbr: Option<f64>,
     density: Option<u32>,
     objects: Option<Vec<Observation>>,
@@ -211,7 +220,8 @@ fn names<T: Copy + Default + std::ops::BitOr<Output = T>>(
     Ok(Some(set))
 }
 
-fn unknown_keys(obj: &Map<String, Value>, allowed: &[&str]) -> Result<(), String> {
+/// An error naming the keys of `obj` not in `allowed`.
+pub(crate) fn unknown_keys(obj: &Map<String, Value>, allowed: &[&str]) -> Result<(), String> {
     let unknown: Vec<&str> = obj
         .keys()
         .map(String::as_str)
@@ -374,7 +384,8 @@ fn parse_sample(v: &Value) -> Result<Sample, String> {
     })
 }
 
-fn load_samples(path: &str) -> Result<Vec<Sample>, String> {
+/// Reads a drive log (strictly: see the module docs).
+pub(crate) fn load_samples(path: &str) -> Result<Vec<Sample>, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let mut out: Vec<Sample> = Vec::new();
     for (i, line) in BufReader::new(file).lines().enumerate() {
@@ -449,6 +460,16 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         host.set_pseudonym_pool(pool(dir)?);
     }
     let fail = |t: Timestamp, e: cv2x::host::HostError| format!("at {}: {e}", rfc3339(t));
+    let mut picture = match &o.svg {
+        Some(path) => Some(DrivePicture::new(path, &o.file, &samples)?),
+        None => None,
+    };
+    let mut print = |tx: &Transmission| {
+        print(tx);
+        if let Some(p) = picture.as_mut() {
+            p.transmitted(tx);
+        }
+    };
     for s in samples {
         let t = s.state.time;
         // What falls due before this sample goes out on the previous one.
@@ -473,6 +494,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     let c = host.counters();
+    if let Some(p) = picture {
+        p.write(c.pseudonym_changes)?;
+    }
     eprintln!(
         "{}",
         json!({"states": c.states, "bsm": c.bsm, "event_bsm": c.event_bsm,
@@ -480,6 +504,178 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
                "pseudonym_changes": c.pseudonym_changes, "changes_blocked": c.changes_blocked})
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The picture of a drive (`--svg`): the true path, the transmitted path histories, the
+/// pseudonym changes and events on the path, and a timeline of pseudonyms and events.
+struct DrivePicture {
+    path: String,
+    title: String,
+    t0: Timestamp,
+    end_s: f64,
+    recorder: Recorder,
+    /// (time s, temporary id, event) of each BSM.
+    sent: Vec<(f64, [u8; 8], bool)>,
+    moments: Vec<Moment>,
+    /// The middle of the sharpest turn, s (where the inset zooms in).
+    turn_s: Option<f64>,
+}
+
+impl DrivePicture {
+    fn new(path: &str, file: &str, samples: &[Sample]) -> Result<Self, String> {
+        let first = samples.first().ok_or("no samples")?;
+        let t0 = first.state.time;
+        let origin = samples
+            .iter()
+            .find_map(|s| s.state.gnss.as_ref())
+            .map(|g| Wgs84::new(g.lat_deg, g.lon_deg, 0.0))
+            .ok_or("--svg: the drive has no position")?;
+        let mut recorder = Recorder::new(origin).map_err(|e| format!("--svg: {e}"))?;
+        for s in samples {
+            if let Some(g) = &s.state.gnss {
+                recorder.ego_at(
+                    s.state.time.seconds_since(t0),
+                    &Wgs84::new(g.lat_deg, g.lon_deg, 0.0),
+                );
+            }
+        }
+        let end_s = samples
+            .last()
+            .map_or(0.0, |s| s.state.time.seconds_since(t0));
+        // The middle of the samples turning at (nearly) the highest yaw rate.
+        let max_yaw = samples
+            .iter()
+            .filter_map(|s| s.state.yaw_rate_dps)
+            .map(f64::abs)
+            .fold(0.0, f64::max);
+        let turning: Vec<f64> = samples
+            .iter()
+            .filter(|s| {
+                s.state
+                    .yaw_rate_dps
+                    .is_some_and(|y| y.abs() >= 0.9 * max_yaw)
+            })
+            .map(|s| s.state.time.seconds_since(t0))
+            .collect();
+        let turn_s = (max_yaw >= 1.0)
+            .then(|| turning.get(turning.len() / 2).copied())
+            .flatten();
+        let name = std::path::Path::new(file)
+            .file_name()
+            .map_or(file.to_string(), |n| n.to_string_lossy().into_owned());
+        Ok(DrivePicture {
+            path: path.to_string(),
+            title: format!("cv2x drive {name}"),
+            t0,
+            end_s,
+            recorder,
+            sent: Vec::new(),
+            moments: Vec::new(),
+            turn_s,
+        })
+    }
+
+    fn transmitted(&mut self, tx: &Transmission) {
+        let t_s = tx.time.seconds_since(self.t0);
+        if tx.kind != MessageKind::Bsm {
+            return;
+        }
+        self.recorder.transmitted(t_s, tx);
+        let previous = self.sent.last().copied();
+        if tx.pseudonym_changed && previous.is_some() {
+            self.moments.push(Moment {
+                t_s,
+                text: "pseudonym change".into(),
+                colour: "#7f3fbf",
+            });
+        }
+        if tx.event && previous.is_none_or(|p| !p.2) {
+            self.moments.push(Moment {
+                t_s,
+                text: "event starts: BSM at once".into(),
+                colour: "#d55e00",
+            });
+        }
+        self.sent.push((t_s, tx.temporary_id, tx.event));
+    }
+
+    fn write(self, changes: u64) -> Result<(), String> {
+        let rec = self.recorder.finish();
+        let end = self.end_s.max(rec.end_s);
+        // One bar per pseudonym (alternating colours, the temporary id inside), one per event.
+        let mut pseudonyms: Vec<Bar> = Vec::new();
+        let mut events: Vec<Bar> = Vec::new();
+        for (k, (t, id, event)) in self.sent.iter().enumerate() {
+            let next = self.sent.get(k + 1).map_or(end, |n| n.0);
+            match pseudonyms.last_mut() {
+                Some(b) if b.text.as_deref() == Some(hex_lower(id).as_str()) => b.to_s = next,
+                _ => pseudonyms.push(Bar {
+                    from_s: *t,
+                    to_s: next,
+                    colour: if pseudonyms.len() % 2 == 0 {
+                        "#7f3fbf"
+                    } else {
+                        "#b48ad8"
+                    },
+                    text: Some(hex_lower(id)),
+                }),
+            }
+            if *event {
+                match events.last_mut() {
+                    Some(b) if (b.to_s - t).abs() < 0.35 => b.to_s = next,
+                    _ => events.push(Bar {
+                        from_s: *t,
+                        to_s: next,
+                        colour: "#d55e00",
+                        text: Some("event".into()),
+                    }),
+                }
+            }
+        }
+        let inset = self.turn_s.and_then(|t| {
+            let at = rec
+                .ego
+                .iter()
+                .min_by(|a, b| (a.0 - t).abs().total_cmp(&(b.0 - t).abs()))?;
+            Some(Inset {
+                centre: at.1,
+                half_width_m: 25.0,
+                history_t_s: t + 2.0,
+            })
+        });
+        let bsm = self.sent.len();
+        let event_bsm = self.sent.iter().filter(|s| s.2).count();
+        let scene = Scene {
+            title: self.title,
+            notes: vec![format!(
+                "{end:.1} s, {bsm} BSMs ({event_bsm} while an event was reported), {changes} pseudonym change{}; \
+                 each BSM carries the path history, drawn here for BSMs far apart",
+                if changes == 1 { "" } else { "s" }
+            )],
+            duration_s: end,
+            users: vec![RoadUser {
+                id: 0,
+                name: "ego".into(),
+                ego: true,
+                samples: rec.ego,
+            }],
+            histories: rec.histories,
+            moments: self.moments,
+            rows: vec![
+                Row {
+                    label: "pseudonym".into(),
+                    bars: pseudonyms,
+                },
+                Row {
+                    label: "events".into(),
+                    bars: events,
+                },
+            ],
+            inset,
+            ..Scene::default()
+        };
+        std::fs::write(&self.path, render(&scene).svg).map_err(|e| format!("{}: {e}", self.path))
+    }
 }
 
 #[cfg(test)]

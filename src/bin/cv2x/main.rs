@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 mod net;
 mod pki;
+mod run;
 mod scenario;
 mod security;
 mod text;
@@ -23,14 +24,15 @@ commands:\n\
   send --port P [--group ADDR] [--rate HZ] [--sign-cert C --sign-key K] ... FILE.jsonl\n\
                                        send vector or JER lines wrapped in DSMP (signed with a key)\n\
   replay --port P [--group ADDR] [--speed X|--fast] FILE.pcap     replay a capture's UDP payloads\n\
-  scenario [--sign p256|sm2|none] FILE.json...   run scenarios through the stack (signed, default sm2), check expectations\n\
+  scenario [--sign p256|sm2|none] [--svg DIR] FILE.json...   run scenarios through the stack (signed, default sm2), check expectations\n\
   cert inspect HEX|FILE                 certificate (COER) -> JSON\n\
   cert verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a certificate chain\n\
   spdu verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a signed message\n\
   ctl inspect FILE                      signed CA certificate list (TDCL) -> JSON\n\
   ctl verify --trust ROOT [--at T] FILE verify a trust list and load the CA certificates it carries\n\
   pki init [--alg sm2|p256] [--seed S] [--pseudonyms N] DIR   write a lab PKI: root, CA, signer (and a pseudonym pool)\n\
-  drive [--pki DIR] [--change-every S] DRIVE.jsonl   the host vehicle on a drive log: one JSON line per message sent\n";
+  drive [--pki DIR] [--change-every S] [--svg FILE] DRIVE.jsonl   the host vehicle on a drive log: one JSON line per message sent\n\
+  run --ego DRIVE.jsonl [--trust C]... [--svg FILE] INPUT...   a recorded drive and its received messages (pcap or JSON lines) through the stack\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         "ctl" => ctl::run(rest),
         "pki" => pki::run(rest),
         "drive" => drive::run(rest),
+        "run" => run::run(rest),
         _ => Err(format!("unknown command `{cmd}`\n{USAGE}")),
     };
     match result {

@@ -1,13 +1,18 @@
 //! `scenario`: runs scenario files through the whole stack and checks their expectations.
 //! Every message is signed with the test PKI and verified by the stack (`--sign sm2`, the
-//! default; `--sign p256`; `--sign none` for plain frames).
+//! default; `--sign p256`; `--sign none` for plain frames). `--svg DIR` writes one picture per
+//! scenario, `DIR/<scenario name>.svg` (the ego then also transmits, so that its path history
+//! is drawn).
+use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use cv2x::apps::Advice;
+use cv2x::host::{HostConfig, HostVehicle, SeededRandom};
 use cv2x::security::cert::KeyAlg;
-use cv2x::testing::scenario::{Outcome, RunOptions, Scenario, TimelineEntry, run};
+use cv2x::testing::picture::{Recorder, render, scenario_scene};
+use cv2x::testing::scenario::{Outcome, RunOptions, Scenario, TimelineEntry, run_observed};
 use serde_json::{Value, json};
 
 fn entry_json(name: &str, e: &TimelineEntry) -> Value {
@@ -16,6 +21,7 @@ fn entry_json(name: &str, e: &TimelineEntry) -> Value {
         "scenario": name,
         "t": (r.t_s * 1000.0).round() / 1000.0,
         "event": e.state,
+        "id": e.id,
         "app": r.app.name(),
         "level": r.level.name(),
     });
@@ -45,66 +51,125 @@ fn entry_json(name: &str, e: &TimelineEntry) -> Value {
     v
 }
 
-fn run_file(path: &Path, sign: Option<KeyAlg>) -> Result<Outcome, String> {
+/// A scenario's outcome, and its picture when asked for.
+fn run_file(
+    path: &Path,
+    sign: Option<KeyAlg>,
+    picture: bool,
+) -> Result<(Outcome, Option<String>), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let sc = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let opts = match sign {
+    let mut opts = match sign {
         Some(alg) => RunOptions::signed(alg).map_err(|e| format!("test PKI: {e}"))?,
         None => RunOptions::default(),
     };
-    Ok(run(&sc, opts))
+    if !picture {
+        return Ok((run_observed(&sc, opts, &mut ()), None));
+    }
+    let mut recorder =
+        Recorder::new(sc.origin).map_err(|e| format!("{}: origin: {e}", path.display()))?;
+    let host = HostVehicle::new(HostConfig::default(), Box::new(SeededRandom::new([7; 32])))
+        .map_err(|e| format!("host vehicle: {e}"))?;
+    opts.host = Some(host);
+    let o = run_observed(&sc, opts, &mut recorder);
+    let svg = render(&scenario_scene(&sc, &o, Some(&recorder.finish()))).svg;
+    Ok((o, Some(svg)))
 }
 
-/// Splits `--sign p256|sm2|none` (default SM2, the algorithm of GB/T 45112 deployments) from
-/// the file arguments.
-fn sign_option(args: &[String]) -> Result<(Option<KeyAlg>, Vec<&String>), String> {
-    let mut sign = Some(KeyAlg::Sm2);
-    let mut files = Vec::new();
+/// A file name for a scenario's picture: its name with anything but letters, digits, `-`,
+/// `_` and `.` replaced, unique within the run.
+fn picture_path(dir: &Path, name: &str, taken: &mut BTreeSet<String>) -> PathBuf {
+    let mut base: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if base.is_empty() || base.starts_with('.') {
+        base.insert_str(0, "scenario");
+    }
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while !taken.insert(candidate.clone()) {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    dir.join(format!("{candidate}.svg"))
+}
+
+/// The options of `cv2x scenario`.
+struct Options<'a> {
+    sign: Option<KeyAlg>,
+    svg: Option<PathBuf>,
+    files: Vec<&'a String>,
+}
+
+/// Splits `--sign p256|sm2|none` (default SM2, the algorithm of GB/T 45112 deployments) and
+/// `--svg DIR` from the file arguments.
+fn options(args: &[String]) -> Result<Options<'_>, String> {
+    let mut o = Options {
+        sign: Some(KeyAlg::Sm2),
+        svg: None,
+        files: Vec::new(),
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "--sign" {
-            sign = match it.next().map(String::as_str) {
+            o.sign = match it.next().map(String::as_str) {
                 Some("sm2") => Some(KeyAlg::Sm2),
                 Some("p256") => Some(KeyAlg::EcdsaP256),
                 Some("none") => None,
                 _ => return Err("--sign takes p256, sm2 or none".into()),
             };
+        } else if a == "--svg" {
+            o.svg = Some(PathBuf::from(it.next().ok_or("--svg takes a directory")?));
         } else {
-            files.push(a);
+            o.files.push(a);
         }
     }
-    Ok((sign, files))
+    Ok(o)
 }
 
 /// Runs `cv2x scenario FILE.json...`.
 pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
-    let (sign, files) = sign_option(args)?;
-    if files.is_empty() {
-        return Err("usage: cv2x scenario [--sign p256|sm2|none] FILE.json...".into());
+    let o = options(args)?;
+    if o.files.is_empty() {
+        return Err("usage: cv2x scenario [--sign p256|sm2|none] [--svg DIR] FILE.json...".into());
     }
+    if let Some(dir) = &o.svg {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut taken = BTreeSet::new();
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) ends the output quietly; the exit code still tells.
     let mut print = |line: String| {
         let _ = writeln!(out, "{line}");
     };
-    for a in files {
+    for a in o.files {
         let path = Path::new(a);
-        match run_file(path, sign) {
-            Ok(o) => {
-                for e in &o.timeline {
-                    print(entry_json(&o.name, e).to_string());
+        match run_file(path, o.sign, o.svg.is_some()) {
+            Ok((outcome, svg)) => {
+                for e in &outcome.timeline {
+                    print(entry_json(&outcome.name, e).to_string());
                 }
-                let ok = o.passed();
-                print(
-                    json!({
-                        "scenario": o.name,
-                        "file": a,
-                        "result": if ok { "pass" } else { "fail" },
-                        "failures": o.failures,
-                    })
-                    .to_string(),
-                );
+                let ok = outcome.passed();
+                let mut line = json!({
+                    "scenario": outcome.name,
+                    "file": a,
+                    "result": if ok { "pass" } else { "fail" },
+                    "failures": outcome.failures,
+                });
+                if let (Some(dir), Some(svg)) = (&o.svg, svg) {
+                    let p = picture_path(dir, &outcome.name, &mut taken);
+                    std::fs::write(&p, svg).map_err(|e| format!("{}: {e}", p.display()))?;
+                    line["picture"] = json!(p.display().to_string());
+                }
+                print(line.to_string());
                 if ok {
                     passed += 1;
                 } else {

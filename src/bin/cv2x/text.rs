@@ -10,6 +10,13 @@ pub(crate) fn seconds(s: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("`{s}` is not a number of seconds"))
 }
 
+/// [`read_input`] for each argument of a repeated option (`--trust A --trust B`).
+pub(crate) fn read_inputs(args: &[String], flag: &str) -> Result<Vec<Vec<u8>>, String> {
+    args.iter()
+        .map(|a| read_input(a).map_err(|e| format!("{flag} {a}: {e}")))
+        .collect()
+}
+
 /// A file (binary, or hex text) or a hex string.
 pub(crate) fn read_input(arg: &str) -> Result<Vec<u8>, String> {
     let path = std::path::Path::new(arg);
@@ -20,7 +27,7 @@ pub(crate) fn read_input(arg: &str) -> Result<Vec<u8>, String> {
                 .iter()
                 .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace());
         return if text_hex {
-            hex(std::str::from_utf8(&bytes).unwrap_or_default())
+            hex_text(std::str::from_utf8(&bytes).unwrap_or_default())
         } else {
             Ok(bytes)
         };
@@ -28,21 +35,27 @@ pub(crate) fn read_input(arg: &str) -> Result<Vec<u8>, String> {
     hex(arg)
 }
 
-/// Hex digits to bytes (whitespace between them is skipped: hex files wrap lines).
+/// Hex digits (either case) to bytes; anything else is an error.
 pub(crate) fn hex(s: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if s.len() % 2 != 0 {
         return Err("odd number of hex digits".into());
     }
-    digits
+    s.as_bytes()
         .chunks(2)
         .map(|p| {
             std::str::from_utf8(p)
                 .ok()
+                .filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit()))
                 .and_then(|t| u8::from_str_radix(t, 16).ok())
                 .ok_or_else(|| "not hex".to_string())
         })
         .collect()
+}
+
+/// Hex text that may wrap over lines (a hex file): whitespace between digits is skipped.
+fn hex_text(s: &str) -> Result<Vec<u8>, String> {
+    let digits: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    hex(&digits)
 }
 
 // --- time: RFC 3339 (UTC) <-> TAI timestamps -----------------------------------------------
@@ -144,9 +157,11 @@ mod tests {
     #[test]
     fn hex_skips_whitespace_and_rejects_odd_or_bad_digits() {
         assert_eq!(hex("00ff7A"), Ok(vec![0, 255, 0x7a]));
-        assert_eq!(hex("00 ff\n7a"), Ok(vec![0, 255, 0x7a]));
+        assert!(hex("00 ff").is_err(), "lines and arguments are strict");
+        assert_eq!(hex_text("00 ff\n7a"), Ok(vec![0, 255, 0x7a]));
         assert!(hex("abc").is_err());
         assert!(hex("zz").is_err());
+        assert!(hex("+1").is_err());
     }
 
     #[test]

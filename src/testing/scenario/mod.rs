@@ -40,7 +40,10 @@ mod signed;
 
 pub use build::{EGO_ID, MessageSigner, SignFailure, actor_vehicle_id};
 pub use kinematics::{MotionState, Trajectory};
-pub use run::{Outcome, Record, RunOptions, SCENARIO_AIDS, TimelineEntry, epoch, run};
+pub use run::{
+    Outcome, Record, RunOptions, SCENARIO_AIDS, StepObserver, TimelineEntry, epoch, run,
+    run_observed,
+};
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -17,7 +17,7 @@ use crate::fusion::{
     SourceKind, SourceType,
 };
 use crate::geo::{EnuFrame, Wgs84};
-use crate::host::{VehicleSize as HostSize, VehicleState};
+use crate::host::{HostVehicle, Transmission, VehicleSize as HostSize, VehicleState};
 use crate::msg::v2020 as m;
 use crate::net::PayloadKind;
 use crate::stack::{Event, RxMeta, SpduVerifier, Stack, StackConfig, StackCounters, WarningChange};
@@ -39,6 +39,20 @@ pub struct RunOptions {
     pub signer: Option<Box<dyn MessageSigner>>,
     /// Verifies signed messages in the stack.
     pub verifier: Option<Box<dyn SpduVerifier>>,
+    /// Puts the ego on the air: its messages are taken from the stack each step (and handed to
+    /// the [`StepObserver`]), never received back.
+    pub host: Option<HostVehicle>,
+}
+
+/// Watches a run step by step (the pictures record the stack with it).
+pub trait StepObserver {
+    /// After the poll of each step at scenario time `t_s` (absolute `now`), with the messages
+    /// the ego sent in it.
+    fn step(&mut self, t_s: f64, now: Timestamp, stack: &Stack, sent: &[Transmission]);
+}
+
+impl StepObserver for () {
+    fn step(&mut self, _: f64, _: Timestamp, _: &Stack, _: &[Transmission]) {}
 }
 
 /// The AIDs scenario messages are sent with: BSM, PSM (aftermarket BSM AID), MAP, SPAT, RSI,
@@ -77,6 +91,8 @@ pub struct Record {
 /// content), cleared.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TimelineEntry {
+    /// The stack's warning id (the same from raise to clear).
+    pub id: u32,
     /// `"raise"`, `"change"` or `"clear"`.
     pub state: &'static str,
     /// The warning (for `clear`, the last one shown).
@@ -210,6 +226,11 @@ fn ego_state(sc: &Scenario, e: &MotionState, w: &Wgs84, now: Timestamp) -> Vehic
 
 /// Runs a scenario.
 pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
+    run_observed(sc, opts, &mut ())
+}
+
+/// Runs a scenario, handing the stack to `observer` after each step's poll.
+pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObserver) -> Outcome {
     let config = opts.config.unwrap_or_default().with_origin(sc.origin);
     let mut outcome = Outcome {
         name: sc.name.clone(),
@@ -226,6 +247,9 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
     };
     if let Some(v) = opts.verifier {
         stack.set_verifier(v);
+    }
+    if let Some(h) = opts.host {
+        stack.set_host(h);
     }
     stack.set_temporary_id(Some(sc.ego.vehicle_id));
     let mut r = Runner {
@@ -424,24 +448,26 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
             outcome.tracks.push((t_s, *id, s.x, s.y));
         }
         // The warnings' life as the stack reports it; the active set after the poll.
-        let changes: Vec<(&'static str, Warning)> = r
+        let changes: Vec<(u32, &'static str, Warning)> = r
             .stack
             .poll(now)
             .filter_map(|ev| match ev {
                 Event::Warning {
+                    id,
                     change: WarningChange::Raised,
                     warning,
-                    ..
-                } => Some(("raise", warning)),
+                } => Some((id, "raise", warning)),
                 Event::Warning {
+                    id,
                     change: WarningChange::Updated,
                     warning,
-                    ..
-                } => Some(("change", warning)),
-                Event::WarningCleared { warning, .. } => Some(("clear", warning)),
+                } => Some((id, "change", warning)),
+                Event::WarningCleared { id, warning, .. } => Some((id, "clear", warning)),
                 _ => None,
             })
             .collect();
+        let sent: Vec<Transmission> = r.stack.transmissions().collect();
+        observer.step(t_s, now, &r.stack, &sent);
         // Targets are in the stack's frame as it is after the poll (it may re-anchor).
         let stack_frame = *r.stack.frame();
         let record = |w: &Warning| {
@@ -468,8 +494,9 @@ pub fn run(sc: &Scenario, opts: RunOptions) -> Outcome {
                 about_object: matches!(w.target, Target::Object { .. }),
             }
         };
-        for (state, w) in &changes {
+        for (id, state, w) in &changes {
             outcome.timeline.push(TimelineEntry {
+                id: *id,
                 state,
                 record: record(w),
             });

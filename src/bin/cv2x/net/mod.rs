@@ -22,7 +22,7 @@ use cv2x::time::Timestamp;
 use serde_json::{Value, json};
 
 use crate::security::build_verifier;
-use crate::text::{read_input, timestamp};
+use crate::text::{read_inputs, timestamp};
 
 const USAGE: &str = concat!(
     "usage:\n",
@@ -112,7 +112,7 @@ pub(super) fn seconds(s: &str, flag: &str) -> Result<f64, String> {
     crate::text::seconds(s).map_err(|e| format!("{flag}: {e}"))
 }
 
-pub(super) fn value<'a>(
+pub(crate) fn value<'a>(
     it: &mut impl Iterator<Item = &'a String>,
     flag: &str,
 ) -> Result<&'a str, String> {
@@ -276,15 +276,10 @@ pub(super) fn verifier(o: &Options) -> Result<Option<Verifier>, String> {
         }
         return Ok(None);
     }
-    let read = |args: &[String], flag: &str| {
-        args.iter()
-            .map(|a| read_input(a).map_err(|e| format!("{flag} {a}: {e}")))
-            .collect::<Result<Vec<_>, _>>()
-    };
     let v = build_verifier(
-        &read(&o.trust, "--trust")?,
-        &read(&o.certs, "--cert")?,
-        &read(&o.crls, "--crl")?,
+        &read_inputs(&o.trust, "--trust")?,
+        &read_inputs(&o.certs, "--cert")?,
+        &read_inputs(&o.crls, "--crl")?,
         crate::text::now(),
         o.max_age_s,
         o.max_future_s,
