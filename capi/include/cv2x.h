@@ -294,62 +294,62 @@
 /**
  * `cv2x_bsm.events`, `cv2x_ego.events` (VehicleEventFlags bit 0): `eventHazardLights`.
  */
-#define CV2X_VEHICLE_EVENT_HAZARD_LIGHTS (1 << 0)
+#define CV2X_VEHICLE_EVENT_HAZARD_LIGHTS (1u << 0)
 
 /**
  * VehicleEventFlags bit 1: `eventStopLineViolation`.
  */
-#define CV2X_VEHICLE_EVENT_STOP_LINE_VIOLATION (1 << 1)
+#define CV2X_VEHICLE_EVENT_STOP_LINE_VIOLATION (1u << 1)
 
 /**
  * VehicleEventFlags bit 2: `eventABSactivated`.
  */
-#define CV2X_VEHICLE_EVENT_ABS_ACTIVATED (1 << 2)
+#define CV2X_VEHICLE_EVENT_ABS_ACTIVATED (1u << 2)
 
 /**
  * VehicleEventFlags bit 3: `eventTractionControlLoss`.
  */
-#define CV2X_VEHICLE_EVENT_TRACTION_CONTROL_LOSS (1 << 3)
+#define CV2X_VEHICLE_EVENT_TRACTION_CONTROL_LOSS (1u << 3)
 
 /**
  * VehicleEventFlags bit 4: `eventStabilityControlactivated`.
  */
-#define CV2X_VEHICLE_EVENT_STABILITY_CONTROL_ACTIVATED (1 << 4)
+#define CV2X_VEHICLE_EVENT_STABILITY_CONTROL_ACTIVATED (1u << 4)
 
 /**
  * VehicleEventFlags bit 5: `eventHazardousMaterials`.
  */
-#define CV2X_VEHICLE_EVENT_HAZARDOUS_MATERIALS (1 << 5)
+#define CV2X_VEHICLE_EVENT_HAZARDOUS_MATERIALS (1u << 5)
 
 /**
  * VehicleEventFlags bit 7: `eventHardBraking`.
  */
-#define CV2X_VEHICLE_EVENT_HARD_BRAKING (1 << 7)
+#define CV2X_VEHICLE_EVENT_HARD_BRAKING (1u << 7)
 
 /**
  * VehicleEventFlags bit 8: `eventLightsChanged`.
  */
-#define CV2X_VEHICLE_EVENT_LIGHTS_CHANGED (1 << 8)
+#define CV2X_VEHICLE_EVENT_LIGHTS_CHANGED (1u << 8)
 
 /**
  * VehicleEventFlags bit 9: `eventWipersChanged`.
  */
-#define CV2X_VEHICLE_EVENT_WIPERS_CHANGED (1 << 9)
+#define CV2X_VEHICLE_EVENT_WIPERS_CHANGED (1u << 9)
 
 /**
  * VehicleEventFlags bit 10: `eventFlatTire`.
  */
-#define CV2X_VEHICLE_EVENT_FLAT_TIRE (1 << 10)
+#define CV2X_VEHICLE_EVENT_FLAT_TIRE (1u << 10)
 
 /**
  * VehicleEventFlags bit 11: `eventDisabledVehicle`.
  */
-#define CV2X_VEHICLE_EVENT_DISABLED_VEHICLE (1 << 11)
+#define CV2X_VEHICLE_EVENT_DISABLED_VEHICLE (1u << 11)
 
 /**
  * VehicleEventFlags bit 12: `eventAirBagDeployment`.
  */
-#define CV2X_VEHICLE_EVENT_AIRBAG_DEPLOYMENT (1 << 12)
+#define CV2X_VEHICLE_EVENT_AIRBAG_DEPLOYMENT (1u << 12)
 
 /**
  * Older name of `CV2X_VEHICLE_EVENT_HAZARD_LIGHTS`.
@@ -831,23 +831,23 @@
 /**
  * `cv2x_stack_config.flags`: every payload must be a verified SPDU.
  */
-#define CV2X_STACK_REQUIRE_SIGNATURES (1 << 0)
+#define CV2X_STACK_REQUIRE_SIGNATURES (1u << 0)
 
 /**
  * `cv2x_stack_config.flags`: report drops as `CV2X_EVENT_DROPPED` events (default on).
  */
-#define CV2X_STACK_REPORT_DROPS (1 << 1)
+#define CV2X_STACK_REPORT_DROPS (1u << 1)
 
 /**
  * `cv2x_stack_config.flags`: report a `CV2X_EVENT_OBJECTS` event each poll (default on).
  */
-#define CV2X_STACK_REPORT_OBJECTS (1 << 2)
+#define CV2X_STACK_REPORT_OBJECTS (1u << 2)
 
 /**
  * `cv2x_stack_config.flags`: `CV2X_PAYLOAD_DSMP` buffers start with the one-octet
  * adaptation-layer header (else with the DSMP header).
  */
-#define CV2X_STACK_DSMP_ADAPTATION (1 << 3)
+#define CV2X_STACK_DSMP_ADAPTATION (1u << 3)
 
 /**
  * Largest `max_tracks` a configuration may ask for (the track table is allocated up front).
@@ -1011,7 +1011,7 @@
  * Every application (`cv2x_stack_config.apps`): bit `CV2X_APP_x - 1` per application
  * (`CV2X_APP_BIT(CV2X_APP_FCW)`).
  */
-#define CV2X_APPS_ALL ((1 << 17) - 1)
+#define CV2X_APPS_ALL ((1u << 17) - 1)
 
 /**
  * `cv2x_warning.level`: information (GLOSA, SLW, IVS and other advice).
@@ -1066,23 +1066,23 @@
 /**
  * `cv2x_warning.present`: `ttc_s` is set.
  */
-#define CV2X_WARNING_HAS_TTC (1 << 0)
+#define CV2X_WARNING_HAS_TTC (1u << 0)
 
 /**
  * `cv2x_warning.present`: `distance_m` is set.
  */
-#define CV2X_WARNING_HAS_DISTANCE (1 << 1)
+#define CV2X_WARNING_HAS_DISTANCE (1u << 1)
 
 /**
  * `cv2x_warning.present`: `x_m`, `y_m`, `lat_deg`, `lon_deg` are set (object and place
  * targets).
  */
-#define CV2X_WARNING_HAS_POSITION (1 << 2)
+#define CV2X_WARNING_HAS_POSITION (1u << 2)
 
 /**
  * `cv2x_warning.present`: `raised_at` is set (snapshots; raised events).
  */
-#define CV2X_WARNING_HAS_RAISED_AT (1 << 3)
+#define CV2X_WARNING_HAS_RAISED_AT (1u << 3)
 
 /**
  * Frozen size of `cv2x_warning`.
@@ -1289,28 +1289,28 @@
 /**
  * `cv2x_day2_event.present`: `sender` is set.
  */
-#define CV2X_DAY2_HAS_SENDER (1 << 0)
+#define CV2X_DAY2_HAS_SENDER (1u << 0)
 
 /**
  * `cv2x_day2_event.present`: `lot_id` is set.
  */
-#define CV2X_DAY2_HAS_LOT_ID (1 << 1)
+#define CV2X_DAY2_HAS_LOT_ID (1u << 1)
 
 /**
  * `cv2x_day2_event.present`: `recommended_speed_mps` is set.
  */
-#define CV2X_DAY2_HAS_RECOMMENDED_SPEED (1 << 2)
+#define CV2X_DAY2_HAS_RECOMMENDED_SPEED (1u << 2)
 
 /**
  * `cv2x_day2_event.flags`: the message addresses the ego (a coordination for it, a request
  * targeting it, parking guidance for it, the ego a platoon member).
  */
-#define CV2X_DAY2_FOR_EGO (1 << 0)
+#define CV2X_DAY2_FOR_EGO (1u << 0)
 
 /**
  * `cv2x_day2_event.flags`: the platoon accepts joining vehicles.
  */
-#define CV2X_DAY2_OPEN_TO_JOIN (1 << 1)
+#define CV2X_DAY2_OPEN_TO_JOIN (1u << 1)
 
 /**
  * `cv2x_day2_event.role`: platoon leader.
@@ -1402,34 +1402,34 @@
  * ABS / traction / stability control engaged, hard braking) in addition to those reported
  * (default on).
  */
-#define CV2X_HOST_DERIVE_EVENTS (1 << 0)
+#define CV2X_HOST_DERIVE_EVENTS (1u << 0)
 
 /**
  * `cv2x_host_config.flags`: hold the heading sent below walking pace (default on).
  */
-#define CV2X_HOST_HEADING_LATCH (1 << 1)
+#define CV2X_HOST_HEADING_LATCH (1u << 1)
 
 /**
  * `cv2x_host_config.flags`: share the onboard tracks in sensor-sharing messages (SSM) under
  * `ssm_aid` every `ssm_interval_ms`.
  */
-#define CV2X_HOST_SSM (1 << 2)
+#define CV2X_HOST_SSM (1u << 2)
 
 /**
  * `cv2x_host_config.flags`: send T/CSAE 53-2017 BSMs (else T/CSAE 53-2020).
  */
-#define CV2X_HOST_BSM_2017 (1 << 3)
+#define CV2X_HOST_BSM_2017 (1u << 3)
 
 /**
  * `cv2x_host_config.flags`: change pseudonym after `pseudonym_interval_ms`.
  */
-#define CV2X_HOST_PSEUDONYM_INTERVAL (1 << 4)
+#define CV2X_HOST_PSEUDONYM_INTERVAL (1u << 4)
 
 /**
  * `cv2x_host_config.flags`: change pseudonym after `pseudonym_distance_m` driven (with
  * `CV2X_HOST_PSEUDONYM_INTERVAL`, after both).
  */
-#define CV2X_HOST_PSEUDONYM_DISTANCE (1 << 5)
+#define CV2X_HOST_PSEUDONYM_DISTANCE (1u << 5)
 
 /**
  * Frozen size of the first version of `cv2x_host_config`.
@@ -1449,23 +1449,23 @@
 /**
  * `cv2x_transmission_info.flags`: sent while an event is reported (a BSM under an event AID).
  */
-#define CV2X_TX_EVENT (1 << 0)
+#define CV2X_TX_EVENT (1u << 0)
 
 /**
  * `cv2x_transmission_info.flags`: signed (the DSMP data is an SPDU; `certificate_id8` set).
  */
-#define CV2X_TX_SIGNED (1 << 1)
+#define CV2X_TX_SIGNED (1u << 1)
 
 /**
  * `cv2x_transmission_info.flags`: the SPDU carries the whole certificate (else its digest).
  */
-#define CV2X_TX_FULL_CERTIFICATE (1 << 2)
+#define CV2X_TX_FULL_CERTIFICATE (1u << 2)
 
 /**
  * `cv2x_transmission_info.flags`: the first message of a new pseudonym (new id, counters,
  * path history and certificate).
  */
-#define CV2X_TX_PSEUDONYM_CHANGED (1 << 3)
+#define CV2X_TX_PSEUDONYM_CHANGED (1u << 3)
 
 /**
  * Frozen size of `cv2x_transmission_info`.
@@ -1476,159 +1476,159 @@
  * `cv2x_ego.present`: a position fix: `fix_time`, `lat_deg`, `lon_deg`, `fix_quality`
  * (clear it during a GNSS outage).
  */
-#define CV2X_EGO_HAS_FIX (1 << 0)
+#define CV2X_EGO_HAS_FIX (1ull << 0)
 
 /**
  * `cv2x_ego.present`: `heading_deg` is set.
  */
-#define CV2X_EGO_HAS_HEADING (1 << 1)
+#define CV2X_EGO_HAS_HEADING (1ull << 1)
 
 /**
  * `cv2x_ego.present`: `speed_mps` is set.
  */
-#define CV2X_EGO_HAS_SPEED (1 << 2)
+#define CV2X_EGO_HAS_SPEED (1ull << 2)
 
 /**
  * `cv2x_ego.present`: `elevation_m` is set (needs a fix).
  */
-#define CV2X_EGO_HAS_ELEVATION (1 << 3)
+#define CV2X_EGO_HAS_ELEVATION (1ull << 3)
 
 /**
  * `cv2x_ego.present`: the GNSS error ellipse `semi_major_m`, `semi_minor_m`,
  * `orientation_deg` (one standard deviation) is set.
  */
-#define CV2X_EGO_HAS_ACCURACY (1 << 4)
+#define CV2X_EGO_HAS_ACCURACY (1ull << 4)
 
 /**
  * `cv2x_ego.present`: `elevation_accuracy_m_95` is set.
  */
-#define CV2X_EGO_HAS_ELEVATION_ACCURACY (1 << 5)
+#define CV2X_EGO_HAS_ELEVATION_ACCURACY (1ull << 5)
 
 /**
  * `cv2x_ego.present`: `time_accuracy_s_95` is set.
  */
-#define CV2X_EGO_HAS_TIME_ACCURACY (1 << 6)
+#define CV2X_EGO_HAS_TIME_ACCURACY (1ull << 6)
 
 /**
  * `cv2x_ego.present`: `yaw_rate_dps` is set.
  */
-#define CV2X_EGO_HAS_YAW_RATE (1 << 7)
+#define CV2X_EGO_HAS_YAW_RATE (1ull << 7)
 
 /**
  * `cv2x_ego.present`: `accel_long_mps2` is set.
  */
-#define CV2X_EGO_HAS_ACCEL_LONG (1 << 8)
+#define CV2X_EGO_HAS_ACCEL_LONG (1ull << 8)
 
 /**
  * `cv2x_ego.present`: `accel_lat_mps2` is set.
  */
-#define CV2X_EGO_HAS_ACCEL_LAT (1 << 9)
+#define CV2X_EGO_HAS_ACCEL_LAT (1ull << 9)
 
 /**
  * `cv2x_ego.present`: `accel_vert_mps2` is set.
  */
-#define CV2X_EGO_HAS_ACCEL_VERT (1 << 10)
+#define CV2X_EGO_HAS_ACCEL_VERT (1ull << 10)
 
 /**
  * `cv2x_ego.present`: `steering_wheel_angle_deg` is set.
  */
-#define CV2X_EGO_HAS_STEERING (1 << 11)
+#define CV2X_EGO_HAS_STEERING (1ull << 11)
 
 /**
  * `cv2x_ego.present`: `speed_accuracy_mps_95` is set.
  */
-#define CV2X_EGO_HAS_SPEED_ACCURACY (1 << 12)
+#define CV2X_EGO_HAS_SPEED_ACCURACY (1ull << 12)
 
 /**
  * `cv2x_ego.present`: `heading_accuracy_deg_95` is set.
  */
-#define CV2X_EGO_HAS_HEADING_ACCURACY (1 << 13)
+#define CV2X_EGO_HAS_HEADING_ACCURACY (1ull << 13)
 
 /**
  * `cv2x_ego.present`: `transmission` is set.
  */
-#define CV2X_EGO_HAS_TRANSMISSION (1 << 14)
+#define CV2X_EGO_HAS_TRANSMISSION (1ull << 14)
 
 /**
  * `cv2x_ego.present`: `lights` is set (the lights are known; 0 = all off).
  */
-#define CV2X_EGO_HAS_LIGHTS (1 << 15)
+#define CV2X_EGO_HAS_LIGHTS (1ull << 15)
 
 /**
  * `cv2x_ego.present`: `brake_pedal` is set.
  */
-#define CV2X_EGO_HAS_BRAKE_PEDAL (1 << 16)
+#define CV2X_EGO_HAS_BRAKE_PEDAL (1ull << 16)
 
 /**
  * `cv2x_ego.present`: `wheel_brakes` is set.
  */
-#define CV2X_EGO_HAS_WHEEL_BRAKES (1 << 17)
+#define CV2X_EGO_HAS_WHEEL_BRAKES (1ull << 17)
 
 /**
  * `cv2x_ego.present`: `abs` is set.
  */
-#define CV2X_EGO_HAS_ABS (1 << 18)
+#define CV2X_EGO_HAS_ABS (1ull << 18)
 
 /**
  * `cv2x_ego.present`: `traction` is set.
  */
-#define CV2X_EGO_HAS_TRACTION (1 << 19)
+#define CV2X_EGO_HAS_TRACTION (1ull << 19)
 
 /**
  * `cv2x_ego.present`: `stability` is set.
  */
-#define CV2X_EGO_HAS_STABILITY (1 << 20)
+#define CV2X_EGO_HAS_STABILITY (1ull << 20)
 
 /**
  * `cv2x_ego.present`: `brake_boost` is set.
  */
-#define CV2X_EGO_HAS_BRAKE_BOOST (1 << 21)
+#define CV2X_EGO_HAS_BRAKE_BOOST (1ull << 21)
 
 /**
  * `cv2x_ego.present`: `aux_brakes` is set.
  */
-#define CV2X_EGO_HAS_AUX_BRAKES (1 << 22)
+#define CV2X_EGO_HAS_AUX_BRAKES (1ull << 22)
 
 /**
  * `cv2x_ego.present`: `length_m` and `width_m` are set.
  */
-#define CV2X_EGO_HAS_SIZE (1 << 23)
+#define CV2X_EGO_HAS_SIZE (1ull << 23)
 
 /**
  * `cv2x_ego.present`: `height_m` is set (with `CV2X_EGO_HAS_SIZE`).
  */
-#define CV2X_EGO_HAS_HEIGHT (1 << 24)
+#define CV2X_EGO_HAS_HEIGHT (1ull << 24)
 
 /**
  * `cv2x_ego.present`: `vehicle_class` is set.
  */
-#define CV2X_EGO_HAS_CLASS (1 << 25)
+#define CV2X_EGO_HAS_CLASS (1ull << 25)
 
 /**
  * `cv2x_ego.present`: `fuel_type` is set (with `CV2X_EGO_HAS_CLASS`).
  */
-#define CV2X_EGO_HAS_FUEL_TYPE (1 << 26)
+#define CV2X_EGO_HAS_FUEL_TYPE (1ull << 26)
 
 /**
  * `cv2x_ego.present`: the vehicle is a special (emergency, service) vehicle; its
  * `response`, `siren` and `light_bar` are given by the three bits below.
  */
-#define CV2X_EGO_HAS_EMERGENCY (1 << 27)
+#define CV2X_EGO_HAS_EMERGENCY (1ull << 27)
 
 /**
  * `cv2x_ego.present`: `response` is set (with `CV2X_EGO_HAS_EMERGENCY`).
  */
-#define CV2X_EGO_HAS_RESPONSE (1 << 28)
+#define CV2X_EGO_HAS_RESPONSE (1ull << 28)
 
 /**
  * `cv2x_ego.present`: `siren` is set (with `CV2X_EGO_HAS_EMERGENCY`).
  */
-#define CV2X_EGO_HAS_SIREN (1 << 29)
+#define CV2X_EGO_HAS_SIREN (1ull << 29)
 
 /**
  * `cv2x_ego.present`: `light_bar` is set (with `CV2X_EGO_HAS_EMERGENCY`).
  */
-#define CV2X_EGO_HAS_LIGHT_BAR (1 << 30)
+#define CV2X_EGO_HAS_LIGHT_BAR (1ull << 30)
 
 /**
  * `cv2x_ego.fix_quality`: no fix (the position is not to be used).
@@ -1704,42 +1704,42 @@
  * `cv2x_ego.wheel_brakes` (the BrakeAppliedStatus bits, as `cv2x_bsm.wheel_brakes`): left
  * front.
  */
-#define CV2X_WHEEL_LEFT_FRONT (1 << 1)
+#define CV2X_WHEEL_LEFT_FRONT (1u << 1)
 
 /**
  * Left rear.
  */
-#define CV2X_WHEEL_LEFT_REAR (1 << 2)
+#define CV2X_WHEEL_LEFT_REAR (1u << 2)
 
 /**
  * Right front.
  */
-#define CV2X_WHEEL_RIGHT_FRONT (1 << 3)
+#define CV2X_WHEEL_RIGHT_FRONT (1u << 3)
 
 /**
  * Right rear.
  */
-#define CV2X_WHEEL_RIGHT_REAR (1 << 4)
+#define CV2X_WHEEL_RIGHT_REAR (1u << 4)
 
 /**
  * `cv2x_ego.lights` (and `cv2x_bsm.lights`): `automaticLightControlOn`.
  */
-#define CV2X_LIGHTS_AUTOMATIC (1 << 5)
+#define CV2X_LIGHTS_AUTOMATIC (1u << 5)
 
 /**
  * `daytimeRunningLightsOn`.
  */
-#define CV2X_LIGHTS_DAYTIME_RUNNING (1 << 6)
+#define CV2X_LIGHTS_DAYTIME_RUNNING (1u << 6)
 
 /**
  * `fogLightOn`.
  */
-#define CV2X_LIGHTS_FOG (1 << 7)
+#define CV2X_LIGHTS_FOG (1u << 7)
 
 /**
  * `parkingLightsOn`.
  */
-#define CV2X_LIGHTS_PARKING (1 << 8)
+#define CV2X_LIGHTS_PARKING (1u << 8)
 
 /**
  * `cv2x_ego.response` (the ResponseType numbers): emergency.
@@ -1847,43 +1847,43 @@
 /**
  * `cv2x_track.present`: `vehicle_id` is set (links the object to its BSMs).
  */
-#define CV2X_TRACK_HAS_VEHICLE_ID (1 << 0)
+#define CV2X_TRACK_HAS_VEHICLE_ID (1u << 0)
 
 /**
  * `cv2x_track.present`: `yaw_rate_dps` is set.
  */
-#define CV2X_TRACK_HAS_YAW_RATE (1 << 1)
+#define CV2X_TRACK_HAS_YAW_RATE (1u << 1)
 
 /**
  * `cv2x_track.present`: `accel_mps2` is set.
  */
-#define CV2X_TRACK_HAS_ACCEL (1 << 2)
+#define CV2X_TRACK_HAS_ACCEL (1u << 2)
 
 /**
  * `cv2x_track.present`: `length_m`, `width_m`, `height_m` (0 = unknown) are set.
  */
-#define CV2X_TRACK_HAS_SIZE (1 << 3)
+#define CV2X_TRACK_HAS_SIZE (1u << 3)
 
 /**
  * `cv2x_track.present`: `pos_var_x`, `pos_cov_xy`, `pos_var_y` are set (in the position's
  * frame: ego axes, or east / north).
  */
-#define CV2X_TRACK_HAS_POSITION_COVARIANCE (1 << 4)
+#define CV2X_TRACK_HAS_POSITION_COVARIANCE (1u << 4)
 
 /**
  * `cv2x_track.present`: `vel_var_x`, `vel_cov_xy`, `vel_var_y` are set (velocity motions).
  */
-#define CV2X_TRACK_HAS_VELOCITY_COVARIANCE (1 << 5)
+#define CV2X_TRACK_HAS_VELOCITY_COVARIANCE (1u << 5)
 
 /**
  * `cv2x_track.present`: `speed_sigma_mps` is set.
  */
-#define CV2X_TRACK_HAS_SPEED_SIGMA (1 << 6)
+#define CV2X_TRACK_HAS_SPEED_SIGMA (1u << 6)
 
 /**
  * `cv2x_track.present`: `heading_sigma_deg` is set.
  */
-#define CV2X_TRACK_HAS_HEADING_SIGMA (1 << 7)
+#define CV2X_TRACK_HAS_HEADING_SIGMA (1u << 7)
 
 /**
  * Frozen size of the first version of `cv2x_track`.
@@ -1908,28 +1908,28 @@
 /**
  * `cv2x_object.present`: `yaw_rate_dps` is set.
  */
-#define CV2X_OBJECT_HAS_YAW_RATE (1 << 0)
+#define CV2X_OBJECT_HAS_YAW_RATE (1u << 0)
 
 /**
  * `cv2x_object.present`: `accel_mps2` is set (estimated from the reports).
  */
-#define CV2X_OBJECT_HAS_ACCEL (1 << 1)
+#define CV2X_OBJECT_HAS_ACCEL (1u << 1)
 
 /**
  * `cv2x_object.present`: `length_m`, `width_m`, `height_m` are set.
  */
-#define CV2X_OBJECT_HAS_SIZE (1 << 2)
+#define CV2X_OBJECT_HAS_SIZE (1u << 2)
 
 /**
  * `cv2x_object.present`: `vehicle_id` is set.
  */
-#define CV2X_OBJECT_HAS_VEHICLE_ID (1 << 3)
+#define CV2X_OBJECT_HAS_VEHICLE_ID (1u << 3)
 
 /**
  * `cv2x_object.flags`: seen only over V2X at the moment (no onboard sensor within the
  * coasting window): in the ego's blind zone or beyond its sensors.
  */
-#define CV2X_OBJECT_V2X_ONLY (1 << 0)
+#define CV2X_OBJECT_V2X_ONLY (1u << 0)
 
 /**
  * Frozen size of `cv2x_object`.
@@ -1959,12 +1959,12 @@
 /**
  * `cv2x_lane.present`: `phase_id` is set.
  */
-#define CV2X_LANE_HAS_PHASE (1 << 0)
+#define CV2X_LANE_HAS_PHASE (1u << 0)
 
 /**
  * `cv2x_lane.present`: `speed_limit_mps` is set.
  */
-#define CV2X_LANE_HAS_SPEED_LIMIT (1 << 1)
+#define CV2X_LANE_HAS_SPEED_LIMIT (1u << 1)
 
 /**
  * Frozen size of `cv2x_lane`.
@@ -5243,6 +5243,25 @@ cv2x_result cv2x_crypto_verify_sm2(const uint8_t *key_xy,
                                    const uint8_t *r,
                                    const uint8_t *s,
                                    uint32_t *valid);
+
+/**
+ * Software signing of a digest, the operation of `cv2x_signing_backend.sign` (for a chip
+ * shim that keeps a key in software, and for tests): signs the 32-octet `digest` with the
+ * private key (`alg` a `CV2X_KEY_ALG_*`, `key` the 32-octet big-endian scalar) and writes
+ * (r, s), 32 octets each. ECDSA P-256 takes the digest as the message hash (RFC 6979
+ * nonces); SM2 as e. `CV2X_ERR_SEC_SIGNING_FAILED` for an invalid scalar. Thread-safe.
+ */
+cv2x_result cv2x_crypto_sign_digest(uint32_t alg,
+                                    const uint8_t *key,
+                                    const uint8_t *digest,
+                                    uint8_t *r,
+                                    uint8_t *s);
+
+/**
+ * The public key, affine x ‖ y (64 octets), of a software private key (`alg`, 32-octet
+ * `key`), as `cv2x_signing_backend.public_key` gives it. Thread-safe.
+ */
+cv2x_result cv2x_crypto_public_key(uint32_t alg, const uint8_t *key, uint8_t *xy_out);
 
 /**
  * Writes the default stack config to `*out` (`struct_size` included). Thread-safe.

@@ -840,29 +840,29 @@ pub const CV2X_LIGHTS_RIGHT_TURN_SIGNAL: u32 = 1 << 3;
 /// `cv2x_bsm.lights`: `hazardSignalOn`.
 pub const CV2X_LIGHTS_HAZARD_SIGNAL: u32 = 1 << 4;
 /// `cv2x_bsm.events`, `cv2x_ego.events` (VehicleEventFlags bit 0): `eventHazardLights`.
-pub const CV2X_VEHICLE_EVENT_HAZARD_LIGHTS: u32 = 1 << 0;
+pub const CV2X_VEHICLE_EVENT_HAZARD_LIGHTS: u32 = 1u32 << 0;
 /// VehicleEventFlags bit 1: `eventStopLineViolation`.
-pub const CV2X_VEHICLE_EVENT_STOP_LINE_VIOLATION: u32 = 1 << 1;
+pub const CV2X_VEHICLE_EVENT_STOP_LINE_VIOLATION: u32 = 1u32 << 1;
 /// VehicleEventFlags bit 2: `eventABSactivated`.
-pub const CV2X_VEHICLE_EVENT_ABS_ACTIVATED: u32 = 1 << 2;
+pub const CV2X_VEHICLE_EVENT_ABS_ACTIVATED: u32 = 1u32 << 2;
 /// VehicleEventFlags bit 3: `eventTractionControlLoss`.
-pub const CV2X_VEHICLE_EVENT_TRACTION_CONTROL_LOSS: u32 = 1 << 3;
+pub const CV2X_VEHICLE_EVENT_TRACTION_CONTROL_LOSS: u32 = 1u32 << 3;
 /// VehicleEventFlags bit 4: `eventStabilityControlactivated`.
-pub const CV2X_VEHICLE_EVENT_STABILITY_CONTROL_ACTIVATED: u32 = 1 << 4;
+pub const CV2X_VEHICLE_EVENT_STABILITY_CONTROL_ACTIVATED: u32 = 1u32 << 4;
 /// VehicleEventFlags bit 5: `eventHazardousMaterials`.
-pub const CV2X_VEHICLE_EVENT_HAZARDOUS_MATERIALS: u32 = 1 << 5;
+pub const CV2X_VEHICLE_EVENT_HAZARDOUS_MATERIALS: u32 = 1u32 << 5;
 /// VehicleEventFlags bit 7: `eventHardBraking`.
-pub const CV2X_VEHICLE_EVENT_HARD_BRAKING: u32 = 1 << 7;
+pub const CV2X_VEHICLE_EVENT_HARD_BRAKING: u32 = 1u32 << 7;
 /// VehicleEventFlags bit 8: `eventLightsChanged`.
-pub const CV2X_VEHICLE_EVENT_LIGHTS_CHANGED: u32 = 1 << 8;
+pub const CV2X_VEHICLE_EVENT_LIGHTS_CHANGED: u32 = 1u32 << 8;
 /// VehicleEventFlags bit 9: `eventWipersChanged`.
-pub const CV2X_VEHICLE_EVENT_WIPERS_CHANGED: u32 = 1 << 9;
+pub const CV2X_VEHICLE_EVENT_WIPERS_CHANGED: u32 = 1u32 << 9;
 /// VehicleEventFlags bit 10: `eventFlatTire`.
-pub const CV2X_VEHICLE_EVENT_FLAT_TIRE: u32 = 1 << 10;
+pub const CV2X_VEHICLE_EVENT_FLAT_TIRE: u32 = 1u32 << 10;
 /// VehicleEventFlags bit 11: `eventDisabledVehicle`.
-pub const CV2X_VEHICLE_EVENT_DISABLED_VEHICLE: u32 = 1 << 11;
+pub const CV2X_VEHICLE_EVENT_DISABLED_VEHICLE: u32 = 1u32 << 11;
 /// VehicleEventFlags bit 12: `eventAirBagDeployment`.
-pub const CV2X_VEHICLE_EVENT_AIRBAG_DEPLOYMENT: u32 = 1 << 12;
+pub const CV2X_VEHICLE_EVENT_AIRBAG_DEPLOYMENT: u32 = 1u32 << 12;
 /// Older name of `CV2X_VEHICLE_EVENT_HAZARD_LIGHTS`.
 pub const CV2X_EVENT_HAZARD_LIGHTS: u32 = CV2X_VEHICLE_EVENT_HAZARD_LIGHTS;
 /// Older name of `CV2X_VEHICLE_EVENT_HARD_BRAKING` (bit 7; version 1.0 of the header gave

@@ -1432,6 +1432,62 @@ pub extern "C" fn cv2x_crypto_verify_sm2(
     })
 }
 
+/// The private key of a software primitive: `alg` (`CV2X_KEY_ALG_*`) and the 32-octet scalar.
+fn private_key(alg: u32, key: *const u8) -> Result<PrivateKey, cv2x_result> {
+    let alg = key_alg_of(alg)?;
+    let d = read_array::<32>(key)?;
+    PrivateKey::from_bytes(alg, &d).map_err(|e| security(&e))
+}
+
+/// Software signing of a digest, the operation of `cv2x_signing_backend.sign` (for a chip
+/// shim that keeps a key in software, and for tests): signs the 32-octet `digest` with the
+/// private key (`alg` a `CV2X_KEY_ALG_*`, `key` the 32-octet big-endian scalar) and writes
+/// (r, s), 32 octets each. ECDSA P-256 takes the digest as the message hash (RFC 6979
+/// nonces); SM2 as e. `CV2X_ERR_SEC_SIGNING_FAILED` for an invalid scalar. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn cv2x_crypto_sign_digest(
+    alg: u32,
+    key: *const u8,
+    digest: *const u8,
+    r: *mut u8,
+    s: *mut u8,
+) -> cv2x_result {
+    ffi!({
+        let k = tri!(private_key(alg, key));
+        let d = tri!(read_array::<32>(digest));
+        if r.is_null() || s.is_null() {
+            return CV2X_ERR_NULL_POINTER;
+        }
+        match k.sign_prehashed(&d) {
+            Ok(sig) => {
+                // SAFETY: non-null; the caller guarantees 32 writable octets at each.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(sig.r.as_ptr(), r, 32);
+                    std::ptr::copy_nonoverlapping(sig.s.as_ptr(), s, 32);
+                }
+                CV2X_OK
+            }
+            Err(e) => security(&e),
+        }
+    })
+}
+
+/// The public key, affine x ‖ y (64 octets), of a software private key (`alg`, 32-octet
+/// `key`), as `cv2x_signing_backend.public_key` gives it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn cv2x_crypto_public_key(alg: u32, key: *const u8, xy_out: *mut u8) -> cv2x_result {
+    ffi!({
+        let k = tri!(private_key(alg, key));
+        if xy_out.is_null() {
+            return CV2X_ERR_NULL_POINTER;
+        }
+        let xy = k.public_xy();
+        // SAFETY: non-null; the caller guarantees 64 writable octets.
+        unsafe { std::ptr::copy_nonoverlapping(xy.as_ptr(), xy_out, 64) };
+        CV2X_OK
+    })
+}
+
 #[cfg(feature = "test-panic")]
 impl cv2x_verifier {
     pub(crate) fn enter_for_test(

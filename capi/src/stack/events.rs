@@ -84,7 +84,7 @@ pub const CV2X_APP_EVW: u32 = 17;
 pub const CV2X_APP_OTHER: u32 = 0xFFFF;
 /// Every application (`cv2x_stack_config.apps`): bit `CV2X_APP_x - 1` per application
 /// (`CV2X_APP_BIT(CV2X_APP_FCW)`).
-pub const CV2X_APPS_ALL: u32 = (1 << 17) - 1;
+pub const CV2X_APPS_ALL: u32 = (1u32 << 17) - 1;
 
 // ---- levels ----
 /// `cv2x_warning.level`: information (GLOSA, SLW, IVS and other advice).
@@ -110,14 +110,14 @@ pub const CV2X_ADVICE_KEEP_SPEED: u32 = 2;
 /// `cv2x_warning.advice`: prepare to stop.
 pub const CV2X_ADVICE_STOP: u32 = 3;
 /// `cv2x_warning.present`: `ttc_s` is set.
-pub const CV2X_WARNING_HAS_TTC: u32 = 1 << 0;
+pub const CV2X_WARNING_HAS_TTC: u32 = 1u32 << 0;
 /// `cv2x_warning.present`: `distance_m` is set.
-pub const CV2X_WARNING_HAS_DISTANCE: u32 = 1 << 1;
+pub const CV2X_WARNING_HAS_DISTANCE: u32 = 1u32 << 1;
 /// `cv2x_warning.present`: `x_m`, `y_m`, `lat_deg`, `lon_deg` are set (object and place
 /// targets).
-pub const CV2X_WARNING_HAS_POSITION: u32 = 1 << 2;
+pub const CV2X_WARNING_HAS_POSITION: u32 = 1u32 << 2;
 /// `cv2x_warning.present`: `raised_at` is set (snapshots; raised events).
-pub const CV2X_WARNING_HAS_RAISED_AT: u32 = 1 << 3;
+pub const CV2X_WARNING_HAS_RAISED_AT: u32 = 1u32 << 3;
 
 /// A warning or advice (flat; positions in the stack's frame and in WGS-84).
 #[repr(C)]
@@ -267,16 +267,16 @@ pub const CV2X_DAY2_PLATOON: u32 = 4;
 /// `cv2x_day2_event.kind`: sensor sharing (SSM).
 pub const CV2X_DAY2_SENSOR_SHARING: u32 = 5;
 /// `cv2x_day2_event.present`: `sender` is set.
-pub const CV2X_DAY2_HAS_SENDER: u32 = 1 << 0;
+pub const CV2X_DAY2_HAS_SENDER: u32 = 1u32 << 0;
 /// `cv2x_day2_event.present`: `lot_id` is set.
-pub const CV2X_DAY2_HAS_LOT_ID: u32 = 1 << 1;
+pub const CV2X_DAY2_HAS_LOT_ID: u32 = 1u32 << 1;
 /// `cv2x_day2_event.present`: `recommended_speed_mps` is set.
-pub const CV2X_DAY2_HAS_RECOMMENDED_SPEED: u32 = 1 << 2;
+pub const CV2X_DAY2_HAS_RECOMMENDED_SPEED: u32 = 1u32 << 2;
 /// `cv2x_day2_event.flags`: the message addresses the ego (a coordination for it, a request
 /// targeting it, parking guidance for it, the ego a platoon member).
-pub const CV2X_DAY2_FOR_EGO: u32 = 1 << 0;
+pub const CV2X_DAY2_FOR_EGO: u32 = 1u32 << 0;
 /// `cv2x_day2_event.flags`: the platoon accepts joining vehicles.
-pub const CV2X_DAY2_OPEN_TO_JOIN: u32 = 1 << 1;
+pub const CV2X_DAY2_OPEN_TO_JOIN: u32 = 1u32 << 1;
 /// `cv2x_day2_event.role`: platoon leader.
 pub const CV2X_PLATOON_LEADER: u32 = 1;
 /// `cv2x_day2_event.role`: follower.

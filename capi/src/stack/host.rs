@@ -24,19 +24,19 @@ use crate::security::{AnyKey, TakenKey, arm, cv2x_signing_backend, key_alg_of, r
 /// `cv2x_host_config.flags`: derive events from the state as SAE J2945/1 does (hazard lights,
 /// ABS / traction / stability control engaged, hard braking) in addition to those reported
 /// (default on).
-pub const CV2X_HOST_DERIVE_EVENTS: u32 = 1 << 0;
+pub const CV2X_HOST_DERIVE_EVENTS: u32 = 1u32 << 0;
 /// `cv2x_host_config.flags`: hold the heading sent below walking pace (default on).
-pub const CV2X_HOST_HEADING_LATCH: u32 = 1 << 1;
+pub const CV2X_HOST_HEADING_LATCH: u32 = 1u32 << 1;
 /// `cv2x_host_config.flags`: share the onboard tracks in sensor-sharing messages (SSM) under
 /// `ssm_aid` every `ssm_interval_ms`.
-pub const CV2X_HOST_SSM: u32 = 1 << 2;
+pub const CV2X_HOST_SSM: u32 = 1u32 << 2;
 /// `cv2x_host_config.flags`: send T/CSAE 53-2017 BSMs (else T/CSAE 53-2020).
-pub const CV2X_HOST_BSM_2017: u32 = 1 << 3;
+pub const CV2X_HOST_BSM_2017: u32 = 1u32 << 3;
 /// `cv2x_host_config.flags`: change pseudonym after `pseudonym_interval_ms`.
-pub const CV2X_HOST_PSEUDONYM_INTERVAL: u32 = 1 << 4;
+pub const CV2X_HOST_PSEUDONYM_INTERVAL: u32 = 1u32 << 4;
 /// `cv2x_host_config.flags`: change pseudonym after `pseudonym_distance_m` driven (with
 /// `CV2X_HOST_PSEUDONYM_INTERVAL`, after both).
-pub const CV2X_HOST_PSEUDONYM_DISTANCE: u32 = 1 << 5;
+pub const CV2X_HOST_PSEUDONYM_DISTANCE: u32 = 1u32 << 5;
 const HOST_FLAGS: u32 = (1 << 6) - 1;
 
 /// The host vehicle: how the ego goes on the air. Fill it with `cv2x_host_config_default`,
@@ -439,14 +439,14 @@ pub const CV2X_TX_BSM: u32 = 1;
 /// `cv2x_transmission_info.kind`: a SensorSharingMsg.
 pub const CV2X_TX_SSM: u32 = 2;
 /// `cv2x_transmission_info.flags`: sent while an event is reported (a BSM under an event AID).
-pub const CV2X_TX_EVENT: u32 = 1 << 0;
+pub const CV2X_TX_EVENT: u32 = 1u32 << 0;
 /// `cv2x_transmission_info.flags`: signed (the DSMP data is an SPDU; `certificate_id8` set).
-pub const CV2X_TX_SIGNED: u32 = 1 << 1;
+pub const CV2X_TX_SIGNED: u32 = 1u32 << 1;
 /// `cv2x_transmission_info.flags`: the SPDU carries the whole certificate (else its digest).
-pub const CV2X_TX_FULL_CERTIFICATE: u32 = 1 << 2;
+pub const CV2X_TX_FULL_CERTIFICATE: u32 = 1u32 << 2;
 /// `cv2x_transmission_info.flags`: the first message of a new pseudonym (new id, counters,
 /// path history and certificate).
-pub const CV2X_TX_PSEUDONYM_CHANGED: u32 = 1 << 3;
+pub const CV2X_TX_PSEUDONYM_CHANGED: u32 = 1u32 << 3;
 
 /// What a message to send is; its DSMP packet is in the caller's buffer.
 #[repr(C)]

@@ -23,69 +23,69 @@ use crate::result::*;
 
 /// `cv2x_ego.present`: a position fix: `fix_time`, `lat_deg`, `lon_deg`, `fix_quality`
 /// (clear it during a GNSS outage).
-pub const CV2X_EGO_HAS_FIX: u64 = 1 << 0;
+pub const CV2X_EGO_HAS_FIX: u64 = 1u64 << 0;
 /// `cv2x_ego.present`: `heading_deg` is set.
-pub const CV2X_EGO_HAS_HEADING: u64 = 1 << 1;
+pub const CV2X_EGO_HAS_HEADING: u64 = 1u64 << 1;
 /// `cv2x_ego.present`: `speed_mps` is set.
-pub const CV2X_EGO_HAS_SPEED: u64 = 1 << 2;
+pub const CV2X_EGO_HAS_SPEED: u64 = 1u64 << 2;
 /// `cv2x_ego.present`: `elevation_m` is set (needs a fix).
-pub const CV2X_EGO_HAS_ELEVATION: u64 = 1 << 3;
+pub const CV2X_EGO_HAS_ELEVATION: u64 = 1u64 << 3;
 /// `cv2x_ego.present`: the GNSS error ellipse `semi_major_m`, `semi_minor_m`,
 /// `orientation_deg` (one standard deviation) is set.
-pub const CV2X_EGO_HAS_ACCURACY: u64 = 1 << 4;
+pub const CV2X_EGO_HAS_ACCURACY: u64 = 1u64 << 4;
 /// `cv2x_ego.present`: `elevation_accuracy_m_95` is set.
-pub const CV2X_EGO_HAS_ELEVATION_ACCURACY: u64 = 1 << 5;
+pub const CV2X_EGO_HAS_ELEVATION_ACCURACY: u64 = 1u64 << 5;
 /// `cv2x_ego.present`: `time_accuracy_s_95` is set.
-pub const CV2X_EGO_HAS_TIME_ACCURACY: u64 = 1 << 6;
+pub const CV2X_EGO_HAS_TIME_ACCURACY: u64 = 1u64 << 6;
 /// `cv2x_ego.present`: `yaw_rate_dps` is set.
-pub const CV2X_EGO_HAS_YAW_RATE: u64 = 1 << 7;
+pub const CV2X_EGO_HAS_YAW_RATE: u64 = 1u64 << 7;
 /// `cv2x_ego.present`: `accel_long_mps2` is set.
-pub const CV2X_EGO_HAS_ACCEL_LONG: u64 = 1 << 8;
+pub const CV2X_EGO_HAS_ACCEL_LONG: u64 = 1u64 << 8;
 /// `cv2x_ego.present`: `accel_lat_mps2` is set.
-pub const CV2X_EGO_HAS_ACCEL_LAT: u64 = 1 << 9;
+pub const CV2X_EGO_HAS_ACCEL_LAT: u64 = 1u64 << 9;
 /// `cv2x_ego.present`: `accel_vert_mps2` is set.
-pub const CV2X_EGO_HAS_ACCEL_VERT: u64 = 1 << 10;
+pub const CV2X_EGO_HAS_ACCEL_VERT: u64 = 1u64 << 10;
 /// `cv2x_ego.present`: `steering_wheel_angle_deg` is set.
-pub const CV2X_EGO_HAS_STEERING: u64 = 1 << 11;
+pub const CV2X_EGO_HAS_STEERING: u64 = 1u64 << 11;
 /// `cv2x_ego.present`: `speed_accuracy_mps_95` is set.
-pub const CV2X_EGO_HAS_SPEED_ACCURACY: u64 = 1 << 12;
+pub const CV2X_EGO_HAS_SPEED_ACCURACY: u64 = 1u64 << 12;
 /// `cv2x_ego.present`: `heading_accuracy_deg_95` is set.
-pub const CV2X_EGO_HAS_HEADING_ACCURACY: u64 = 1 << 13;
+pub const CV2X_EGO_HAS_HEADING_ACCURACY: u64 = 1u64 << 13;
 /// `cv2x_ego.present`: `transmission` is set.
-pub const CV2X_EGO_HAS_TRANSMISSION: u64 = 1 << 14;
+pub const CV2X_EGO_HAS_TRANSMISSION: u64 = 1u64 << 14;
 /// `cv2x_ego.present`: `lights` is set (the lights are known; 0 = all off).
-pub const CV2X_EGO_HAS_LIGHTS: u64 = 1 << 15;
+pub const CV2X_EGO_HAS_LIGHTS: u64 = 1u64 << 15;
 /// `cv2x_ego.present`: `brake_pedal` is set.
-pub const CV2X_EGO_HAS_BRAKE_PEDAL: u64 = 1 << 16;
+pub const CV2X_EGO_HAS_BRAKE_PEDAL: u64 = 1u64 << 16;
 /// `cv2x_ego.present`: `wheel_brakes` is set.
-pub const CV2X_EGO_HAS_WHEEL_BRAKES: u64 = 1 << 17;
+pub const CV2X_EGO_HAS_WHEEL_BRAKES: u64 = 1u64 << 17;
 /// `cv2x_ego.present`: `abs` is set.
-pub const CV2X_EGO_HAS_ABS: u64 = 1 << 18;
+pub const CV2X_EGO_HAS_ABS: u64 = 1u64 << 18;
 /// `cv2x_ego.present`: `traction` is set.
-pub const CV2X_EGO_HAS_TRACTION: u64 = 1 << 19;
+pub const CV2X_EGO_HAS_TRACTION: u64 = 1u64 << 19;
 /// `cv2x_ego.present`: `stability` is set.
-pub const CV2X_EGO_HAS_STABILITY: u64 = 1 << 20;
+pub const CV2X_EGO_HAS_STABILITY: u64 = 1u64 << 20;
 /// `cv2x_ego.present`: `brake_boost` is set.
-pub const CV2X_EGO_HAS_BRAKE_BOOST: u64 = 1 << 21;
+pub const CV2X_EGO_HAS_BRAKE_BOOST: u64 = 1u64 << 21;
 /// `cv2x_ego.present`: `aux_brakes` is set.
-pub const CV2X_EGO_HAS_AUX_BRAKES: u64 = 1 << 22;
+pub const CV2X_EGO_HAS_AUX_BRAKES: u64 = 1u64 << 22;
 /// `cv2x_ego.present`: `length_m` and `width_m` are set.
-pub const CV2X_EGO_HAS_SIZE: u64 = 1 << 23;
+pub const CV2X_EGO_HAS_SIZE: u64 = 1u64 << 23;
 /// `cv2x_ego.present`: `height_m` is set (with `CV2X_EGO_HAS_SIZE`).
-pub const CV2X_EGO_HAS_HEIGHT: u64 = 1 << 24;
+pub const CV2X_EGO_HAS_HEIGHT: u64 = 1u64 << 24;
 /// `cv2x_ego.present`: `vehicle_class` is set.
-pub const CV2X_EGO_HAS_CLASS: u64 = 1 << 25;
+pub const CV2X_EGO_HAS_CLASS: u64 = 1u64 << 25;
 /// `cv2x_ego.present`: `fuel_type` is set (with `CV2X_EGO_HAS_CLASS`).
-pub const CV2X_EGO_HAS_FUEL_TYPE: u64 = 1 << 26;
+pub const CV2X_EGO_HAS_FUEL_TYPE: u64 = 1u64 << 26;
 /// `cv2x_ego.present`: the vehicle is a special (emergency, service) vehicle; its
 /// `response`, `siren` and `light_bar` are given by the three bits below.
-pub const CV2X_EGO_HAS_EMERGENCY: u64 = 1 << 27;
+pub const CV2X_EGO_HAS_EMERGENCY: u64 = 1u64 << 27;
 /// `cv2x_ego.present`: `response` is set (with `CV2X_EGO_HAS_EMERGENCY`).
-pub const CV2X_EGO_HAS_RESPONSE: u64 = 1 << 28;
+pub const CV2X_EGO_HAS_RESPONSE: u64 = 1u64 << 28;
 /// `cv2x_ego.present`: `siren` is set (with `CV2X_EGO_HAS_EMERGENCY`).
-pub const CV2X_EGO_HAS_SIREN: u64 = 1 << 29;
+pub const CV2X_EGO_HAS_SIREN: u64 = 1u64 << 29;
 /// `cv2x_ego.present`: `light_bar` is set (with `CV2X_EGO_HAS_EMERGENCY`).
-pub const CV2X_EGO_HAS_LIGHT_BAR: u64 = 1 << 30;
+pub const CV2X_EGO_HAS_LIGHT_BAR: u64 = 1u64 << 30;
 const EGO_PRESENT: u64 = (1 << 31) - 1;
 
 /// `cv2x_ego.fix_quality`: no fix (the position is not to be used).
@@ -121,22 +121,22 @@ pub const CV2X_CONTROL_ENGAGED: u32 = 3;
 
 /// `cv2x_ego.wheel_brakes` (the BrakeAppliedStatus bits, as `cv2x_bsm.wheel_brakes`): left
 /// front.
-pub const CV2X_WHEEL_LEFT_FRONT: u32 = 1 << 1;
+pub const CV2X_WHEEL_LEFT_FRONT: u32 = 1u32 << 1;
 /// Left rear.
-pub const CV2X_WHEEL_LEFT_REAR: u32 = 1 << 2;
+pub const CV2X_WHEEL_LEFT_REAR: u32 = 1u32 << 2;
 /// Right front.
-pub const CV2X_WHEEL_RIGHT_FRONT: u32 = 1 << 3;
+pub const CV2X_WHEEL_RIGHT_FRONT: u32 = 1u32 << 3;
 /// Right rear.
-pub const CV2X_WHEEL_RIGHT_REAR: u32 = 1 << 4;
+pub const CV2X_WHEEL_RIGHT_REAR: u32 = 1u32 << 4;
 
 /// `cv2x_ego.lights` (and `cv2x_bsm.lights`): `automaticLightControlOn`.
-pub const CV2X_LIGHTS_AUTOMATIC: u32 = 1 << 5;
+pub const CV2X_LIGHTS_AUTOMATIC: u32 = 1u32 << 5;
 /// `daytimeRunningLightsOn`.
-pub const CV2X_LIGHTS_DAYTIME_RUNNING: u32 = 1 << 6;
+pub const CV2X_LIGHTS_DAYTIME_RUNNING: u32 = 1u32 << 6;
 /// `fogLightOn`.
-pub const CV2X_LIGHTS_FOG: u32 = 1 << 7;
+pub const CV2X_LIGHTS_FOG: u32 = 1u32 << 7;
 /// `parkingLightsOn`.
-pub const CV2X_LIGHTS_PARKING: u32 = 1 << 8;
+pub const CV2X_LIGHTS_PARKING: u32 = 1u32 << 8;
 const LIGHTS_ALL: u32 = (1 << 9) - 1;
 
 /// `cv2x_ego.response` (the ResponseType numbers): emergency.
@@ -546,22 +546,22 @@ pub const CV2X_MOTION_EGO_VELOCITY: u32 = 2;
 pub const CV2X_MOTION_EGO_RELATIVE_VELOCITY: u32 = 3;
 
 /// `cv2x_track.present`: `vehicle_id` is set (links the object to its BSMs).
-pub const CV2X_TRACK_HAS_VEHICLE_ID: u32 = 1 << 0;
+pub const CV2X_TRACK_HAS_VEHICLE_ID: u32 = 1u32 << 0;
 /// `cv2x_track.present`: `yaw_rate_dps` is set.
-pub const CV2X_TRACK_HAS_YAW_RATE: u32 = 1 << 1;
+pub const CV2X_TRACK_HAS_YAW_RATE: u32 = 1u32 << 1;
 /// `cv2x_track.present`: `accel_mps2` is set.
-pub const CV2X_TRACK_HAS_ACCEL: u32 = 1 << 2;
+pub const CV2X_TRACK_HAS_ACCEL: u32 = 1u32 << 2;
 /// `cv2x_track.present`: `length_m`, `width_m`, `height_m` (0 = unknown) are set.
-pub const CV2X_TRACK_HAS_SIZE: u32 = 1 << 3;
+pub const CV2X_TRACK_HAS_SIZE: u32 = 1u32 << 3;
 /// `cv2x_track.present`: `pos_var_x`, `pos_cov_xy`, `pos_var_y` are set (in the position's
 /// frame: ego axes, or east / north).
-pub const CV2X_TRACK_HAS_POSITION_COVARIANCE: u32 = 1 << 4;
+pub const CV2X_TRACK_HAS_POSITION_COVARIANCE: u32 = 1u32 << 4;
 /// `cv2x_track.present`: `vel_var_x`, `vel_cov_xy`, `vel_var_y` are set (velocity motions).
-pub const CV2X_TRACK_HAS_VELOCITY_COVARIANCE: u32 = 1 << 5;
+pub const CV2X_TRACK_HAS_VELOCITY_COVARIANCE: u32 = 1u32 << 5;
 /// `cv2x_track.present`: `speed_sigma_mps` is set.
-pub const CV2X_TRACK_HAS_SPEED_SIGMA: u32 = 1 << 6;
+pub const CV2X_TRACK_HAS_SPEED_SIGMA: u32 = 1u32 << 6;
 /// `cv2x_track.present`: `heading_sigma_deg` is set.
-pub const CV2X_TRACK_HAS_HEADING_SIGMA: u32 = 1 << 7;
+pub const CV2X_TRACK_HAS_HEADING_SIGMA: u32 = 1u32 << 7;
 const TRACK_PRESENT: u32 = (1 << 8) - 1;
 
 /// One object tracked by the ego's own sensors. `cv2x_track_init` fills `struct_size` and

@@ -40,14 +40,14 @@ use events::*;
 // Configuration
 
 /// `cv2x_stack_config.flags`: every payload must be a verified SPDU.
-pub const CV2X_STACK_REQUIRE_SIGNATURES: u32 = 1 << 0;
+pub const CV2X_STACK_REQUIRE_SIGNATURES: u32 = 1u32 << 0;
 /// `cv2x_stack_config.flags`: report drops as `CV2X_EVENT_DROPPED` events (default on).
-pub const CV2X_STACK_REPORT_DROPS: u32 = 1 << 1;
+pub const CV2X_STACK_REPORT_DROPS: u32 = 1u32 << 1;
 /// `cv2x_stack_config.flags`: report a `CV2X_EVENT_OBJECTS` event each poll (default on).
-pub const CV2X_STACK_REPORT_OBJECTS: u32 = 1 << 2;
+pub const CV2X_STACK_REPORT_OBJECTS: u32 = 1u32 << 2;
 /// `cv2x_stack_config.flags`: `CV2X_PAYLOAD_DSMP` buffers start with the one-octet
 /// adaptation-layer header (else with the DSMP header).
-pub const CV2X_STACK_DSMP_ADAPTATION: u32 = 1 << 3;
+pub const CV2X_STACK_DSMP_ADAPTATION: u32 = 1u32 << 3;
 const STACK_FLAGS: u32 = (1 << 4) - 1;
 
 /// Largest `max_tracks` a configuration may ask for (the track table is allocated up front).
@@ -315,8 +315,13 @@ pub struct cv2x_stack {
     pub(crate) inner: Exclusive<State>,
 }
 
+/// An application's code and how to make it.
+type AppEntry<T> = (u32, fn() -> Box<T>);
+/// The object and road applications of a mask.
+type Apps = (Vec<Box<dyn ObjectApp>>, Vec<Box<dyn RoadApp>>);
+
 /// The applications of `table` whose bit is set in `mask`.
-fn pick<T: ?Sized>(mask: u32, table: &[(u32, fn() -> Box<T>)]) -> Vec<Box<T>> {
+fn pick<T: ?Sized>(mask: u32, table: &[AppEntry<T>]) -> Vec<Box<T>> {
     table
         .iter()
         .filter(|(code, _)| mask & (1 << (code - 1)) != 0)
@@ -325,8 +330,8 @@ fn pick<T: ?Sized>(mask: u32, table: &[(u32, fn() -> Box<T>)]) -> Vec<Box<T>> {
 }
 
 /// Builds the applications of `mask` (object and road applications).
-fn apps_of(mask: u32) -> (Vec<Box<dyn ObjectApp>>, Vec<Box<dyn RoadApp>>) {
-    let objects: [(u32, fn() -> Box<dyn ObjectApp>); 12] = [
+fn apps_of(mask: u32) -> Apps {
+    let objects: [AppEntry<dyn ObjectApp>; 12] = [
         (CV2X_APP_FCW, || Box::new(apps::fcw::Fcw::default())),
         (CV2X_APP_ICW, || Box::new(apps::icw::Icw::default())),
         (CV2X_APP_LTA, || Box::new(apps::lta::Lta::default())),
@@ -340,7 +345,7 @@ fn apps_of(mask: u32) -> (Vec<Box<dyn ObjectApp>>, Vec<Box<dyn RoadApp>>) {
         (CV2X_APP_TJW, || Box::new(apps::tjw::Tjw::default())),
         (CV2X_APP_EVW, || Box::new(apps::evw::Evw::default())),
     ];
-    let roads: [(u32, fn() -> Box<dyn RoadApp>); 5] = [
+    let roads: [AppEntry<dyn RoadApp>; 5] = [
         (CV2X_APP_RLVW, || Box::new(apps::rlvw::Rlvw::default())),
         (CV2X_APP_GLOSA, || Box::new(apps::glosa::Glosa::default())),
         (CV2X_APP_SLW, || Box::new(apps::slw::Slw::default())),

@@ -52,16 +52,16 @@ pub const CV2X_TRACK_CONFIRMED: u32 = 2;
 pub const CV2X_TRACK_COASTING: u32 = 3;
 
 /// `cv2x_object.present`: `yaw_rate_dps` is set.
-pub const CV2X_OBJECT_HAS_YAW_RATE: u32 = 1 << 0;
+pub const CV2X_OBJECT_HAS_YAW_RATE: u32 = 1u32 << 0;
 /// `cv2x_object.present`: `accel_mps2` is set (estimated from the reports).
-pub const CV2X_OBJECT_HAS_ACCEL: u32 = 1 << 1;
+pub const CV2X_OBJECT_HAS_ACCEL: u32 = 1u32 << 1;
 /// `cv2x_object.present`: `length_m`, `width_m`, `height_m` are set.
-pub const CV2X_OBJECT_HAS_SIZE: u32 = 1 << 2;
+pub const CV2X_OBJECT_HAS_SIZE: u32 = 1u32 << 2;
 /// `cv2x_object.present`: `vehicle_id` is set.
-pub const CV2X_OBJECT_HAS_VEHICLE_ID: u32 = 1 << 3;
+pub const CV2X_OBJECT_HAS_VEHICLE_ID: u32 = 1u32 << 3;
 /// `cv2x_object.flags`: seen only over V2X at the moment (no onboard sensor within the
 /// coasting window): in the ego's blind zone or beyond its sensors.
-pub const CV2X_OBJECT_V2X_ONLY: u32 = 1 << 0;
+pub const CV2X_OBJECT_V2X_ONLY: u32 = 1u32 << 0;
 
 /// One fused object of the last poll (confirmed and coasting tracks).
 #[repr(C)]
@@ -229,9 +229,9 @@ pub const CV2X_TURN_RIGHT: u32 = 3;
 pub const CV2X_TURN_U_TURN: u32 = 4;
 
 /// `cv2x_lane.present`: `phase_id` is set.
-pub const CV2X_LANE_HAS_PHASE: u32 = 1 << 0;
+pub const CV2X_LANE_HAS_PHASE: u32 = 1u32 << 0;
 /// `cv2x_lane.present`: `speed_limit_mps` is set.
-pub const CV2X_LANE_HAS_SPEED_LIMIT: u32 = 1 << 1;
+pub const CV2X_LANE_HAS_SPEED_LIMIT: u32 = 1u32 << 1;
 
 /// The incoming lane of a MAP the ego was matched to at the last poll.
 #[repr(C)]
