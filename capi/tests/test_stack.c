@@ -226,6 +226,25 @@ void test_stack_drops(void) {
     CHECK(o.accepted == 0 && o.drop.reason == CV2X_DROP_UNSIGNED);
     cv2x_stack_free(signed_only);
 
+    /* buffers with the adaptation-layer octet (4 = DSMP) */
+    CHECK_RC(cv2x_stack_config_default(&c), CV2X_OK);
+    c.origin_lat_deg = LAT0;
+    c.origin_lon_deg = LON0;
+    c.flags |= CV2X_STACK_DSMP_ADAPTATION;
+    s = NULL;
+    CHECK_RC(cv2x_stack_new(&c, &s), CV2X_OK);
+    pkt[0] = 4;
+    CHECK_RC(cv2x_dsmp_emit(111, frame, n, 0, NULL, 0, pkt + 1, sizeof pkt - 1, &pn), CV2X_OK);
+    CHECK_RC(cv2x_stack_ingest(s, pkt, pn + 1, CV2X_PAYLOAD_DSMP, 0, lab_time(100), &o), CV2X_OK);
+    CHECK(o.accepted == 1 && o.aid == 111);
+    pkt[0] = 5; /* IPv4 */
+    CHECK_RC(cv2x_stack_ingest(s, pkt, pn + 1, CV2X_PAYLOAD_DSMP, 0, lab_time(200), &o), CV2X_OK);
+    CHECK(o.accepted == 0 && o.drop.reason == CV2X_DROP_NETWORK && o.drop.detail == CV2X_ERR_NET_NOT_DSMP);
+    cnt.struct_size = sizeof cnt;
+    CHECK_RC(cv2x_stack_get_counters(s, &cnt), CV2X_OK);
+    CHECK(cnt.dsmp_not_dsmp == 1 && cnt.dsmp_dispatched == 1);
+    cv2x_stack_free(s);
+
     /* without drop reports: counted, not reported */
     CHECK_RC(cv2x_stack_config_default(&c), CV2X_OK);
     c.flags = 0;
