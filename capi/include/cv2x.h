@@ -16,14 +16,22 @@
  *    cv2x_time_from_unix_utc_ms() converts from Unix time (leap seconds applied).
  *  - Handles: cv2x_x_new(..., &out) / cv2x_x_free(x); free(NULL) is a no-op. The caller owns
  *    every handle it receives and frees it exactly once.
- *  - Thread safety: free functions and cv2x_frame (immutable) are thread-safe. cv2x_verifier,
- *    cv2x_signer and cv2x_dispatcher take one call at a time: a concurrent or re-entrant
- *    second call returns CV2X_ERR_REENTRANT (never a data race); they may move between
- *    threads. Callbacks run synchronously on the calling thread.
+ *  - Thread safety: free functions and cv2x_frame (immutable) are thread-safe. cv2x_stack,
+ *    cv2x_verifier, cv2x_signer, cv2x_pseudonym_pool and cv2x_dispatcher take one call at a
+ *    time: a concurrent or re-entrant second call returns CV2X_ERR_REENTRANT (never a data
+ *    race); they may move between threads. A verifier set on a stack is shared by the two:
+ *    it still takes one call at a time. Callbacks (poll, crypto, signing) run synchronously
+ *    on the calling thread, inside the call that invokes them; calling back into the handle
+ *    that invoked them returns CV2X_ERR_REENTRANT.
+ *  - Drops are data: cv2x_stack_ingest returns CV2X_OK for a message the stack dropped and
+ *    says why in its outcome (and in a CV2X_EVENT_DROPPED event).
  *  - A panic inside the library returns CV2X_ERR_PANIC (NULL / 0 where no code is returned)
  *    and poisons the handle: later calls return CV2X_ERR_POISONED; _free still frees it.
  *  - Buffers returned as offsets (payload_offset, ...) point into the caller's own input.
  */
+
+/** The bit of application CV2X_APP_x in cv2x_stack_config.apps and cv2x_stack_set_apps. */
+#define CV2X_APP_BIT(app) (1u << ((app) - 1u))
 
 
 /**
@@ -57,6 +65,11 @@
  * Feature bit: DSMP and the AID dispatcher.
  */
 #define CV2X_FEATURE_NET 8
+
+/**
+ * Feature bit: the stack (`cv2x_stack_*`: fusion, warning applications, host vehicle).
+ */
+#define CV2X_FEATURE_STACK 16
 
 /**
  * Feature bit: the test-only exports that force a panic (never in a release build).
@@ -136,12 +149,12 @@
 #define CV2X_BSM_HAS_ELEVATION (1 << 0)
 
 /**
- * `cv2x_bsm.present`: `time_confidence` is set (T/CSAE 53-2020 only).
+ * `cv2x_bsm.present`: `time_confidence` is set (2020 and 2019 sets, not 2017).
  */
 #define CV2X_BSM_HAS_TIME_CONFIDENCE (1 << 1)
 
 /**
- * `cv2x_bsm.present`: `pos_accuracy_*` are set (posAccuracy, T/CSAE 53-2020 only).
+ * `cv2x_bsm.present`: `pos_accuracy_*` are set (posAccuracy; 2020 and 2019 sets).
  */
 #define CV2X_BSM_HAS_POS_ACCURACY (1 << 2)
 
@@ -248,7 +261,7 @@
 #define CV2X_BSM_HAS_PATH_PREDICTION (1 << 22)
 
 /**
- * `cv2x_bsm.present` (read only): the message has emergency extensions (T/CSAE 53-2020).
+ * `cv2x_bsm.present` (read only): the message has emergency extensions (2020 and 2019 sets).
  * Not encoded.
  */
 #define CV2X_BSM_HAS_EMERGENCY_EXT (1 << 23)
@@ -279,14 +292,75 @@
 #define CV2X_LIGHTS_HAZARD_SIGNAL (1 << 4)
 
 /**
- * `cv2x_bsm.events`: eventFlags bit `eventHazardLights`.
+ * `cv2x_bsm.events`, `cv2x_ego.events` (VehicleEventFlags bit 0): `eventHazardLights`.
  */
-#define CV2X_EVENT_HAZARD_LIGHTS (1 << 0)
+#define CV2X_VEHICLE_EVENT_HAZARD_LIGHTS (1u << 0)
 
 /**
- * `cv2x_bsm.events`: `eventHardBraking`.
+ * VehicleEventFlags bit 1: `eventStopLineViolation`.
  */
-#define CV2X_EVENT_HARD_BRAKING (1 << 3)
+#define CV2X_VEHICLE_EVENT_STOP_LINE_VIOLATION (1u << 1)
+
+/**
+ * VehicleEventFlags bit 2: `eventABSactivated`.
+ */
+#define CV2X_VEHICLE_EVENT_ABS_ACTIVATED (1u << 2)
+
+/**
+ * VehicleEventFlags bit 3: `eventTractionControlLoss`.
+ */
+#define CV2X_VEHICLE_EVENT_TRACTION_CONTROL_LOSS (1u << 3)
+
+/**
+ * VehicleEventFlags bit 4: `eventStabilityControlactivated`.
+ */
+#define CV2X_VEHICLE_EVENT_STABILITY_CONTROL_ACTIVATED (1u << 4)
+
+/**
+ * VehicleEventFlags bit 5: `eventHazardousMaterials`.
+ */
+#define CV2X_VEHICLE_EVENT_HAZARDOUS_MATERIALS (1u << 5)
+
+/**
+ * VehicleEventFlags bit 7: `eventHardBraking`.
+ */
+#define CV2X_VEHICLE_EVENT_HARD_BRAKING (1u << 7)
+
+/**
+ * VehicleEventFlags bit 8: `eventLightsChanged`.
+ */
+#define CV2X_VEHICLE_EVENT_LIGHTS_CHANGED (1u << 8)
+
+/**
+ * VehicleEventFlags bit 9: `eventWipersChanged`.
+ */
+#define CV2X_VEHICLE_EVENT_WIPERS_CHANGED (1u << 9)
+
+/**
+ * VehicleEventFlags bit 10: `eventFlatTire`.
+ */
+#define CV2X_VEHICLE_EVENT_FLAT_TIRE (1u << 10)
+
+/**
+ * VehicleEventFlags bit 11: `eventDisabledVehicle`.
+ */
+#define CV2X_VEHICLE_EVENT_DISABLED_VEHICLE (1u << 11)
+
+/**
+ * VehicleEventFlags bit 12: `eventAirBagDeployment`.
+ */
+#define CV2X_VEHICLE_EVENT_AIRBAG_DEPLOYMENT (1u << 12)
+
+/**
+ * Older name of `CV2X_VEHICLE_EVENT_HAZARD_LIGHTS`.
+ */
+#define CV2X_EVENT_HAZARD_LIGHTS CV2X_VEHICLE_EVENT_HAZARD_LIGHTS
+
+/**
+ * Older name of `CV2X_VEHICLE_EVENT_HARD_BRAKING` (bit 7; version 1.0 of the header gave
+ * it bit 3 by mistake, which is `eventTractionControlLoss`).
+ */
+#define CV2X_EVENT_HARD_BRAKING CV2X_VEHICLE_EVENT_HARD_BRAKING
 
 /**
  * Frozen size of `cv2x_bsm`.
@@ -299,7 +373,7 @@
 #define CV2X_SPAT_HAS_MOY (1 << 0)
 
 /**
- * `cv2x_spat.present`: `time_stamp` is set (T/CSAE 53-2020 only).
+ * `cv2x_spat.present`: `time_stamp` is set (2020 and 2019 sets).
  */
 #define CV2X_SPAT_HAS_TIME_STAMP (1 << 1)
 
@@ -329,7 +403,7 @@
 #define CV2X_SPAT_INTERSECTION_HAS_TIME_STAMP (1 << 2)
 
 /**
- * `cv2x_spat_intersection.present`: `time_confidence` is set (T/CSAE 53-2020 only).
+ * `cv2x_spat_intersection.present`: `time_confidence` is set (2020 and 2019 sets).
  */
 #define CV2X_SPAT_INTERSECTION_HAS_TIME_CONFIDENCE (1 << 3)
 
@@ -522,7 +596,7 @@
 #define CV2X_PAYLOAD_SPDU 2
 
 /**
- * A whole DSMP packet (reserved for the stack's ingest).
+ * A whole DSMP packet (`cv2x_stack_ingest`: dispatched by its AID).
  */
 #define CV2X_PAYLOAD_DSMP 3
 
@@ -755,6 +829,1169 @@
 #define CV2X_SIGNER_CERTIFICATE 1
 
 /**
+ * `cv2x_stack_config.flags`: every payload must be a verified SPDU.
+ */
+#define CV2X_STACK_REQUIRE_SIGNATURES (1u << 0)
+
+/**
+ * `cv2x_stack_config.flags`: report drops as `CV2X_EVENT_DROPPED` events (default on).
+ */
+#define CV2X_STACK_REPORT_DROPS (1u << 1)
+
+/**
+ * `cv2x_stack_config.flags`: report a `CV2X_EVENT_OBJECTS` event each poll (default on).
+ */
+#define CV2X_STACK_REPORT_OBJECTS (1u << 2)
+
+/**
+ * `cv2x_stack_config.flags`: `CV2X_PAYLOAD_DSMP` buffers start with the one-octet
+ * adaptation-layer header (else with the DSMP header).
+ */
+#define CV2X_STACK_DSMP_ADAPTATION (1u << 3)
+
+/**
+ * Largest `max_tracks` a configuration may ask for (the track table is allocated up front).
+ */
+#define CV2X_MAX_TRACKS 65536
+
+/**
+ * Frozen size of the first version of `cv2x_stack_config`.
+ */
+#define CV2X_STACK_CONFIG_SIZE_V1 88
+
+/**
+ * `cv2x_event.kind`: a warning was raised or changed (`warning.change` says which).
+ */
+#define CV2X_EVENT_WARNING 1
+
+/**
+ * `cv2x_event.kind`: a warning ended (`warning` is the warning as last shown, `warning.id`
+ * the id it was raised with).
+ */
+#define CV2X_EVENT_WARNING_CLEARED 2
+
+/**
+ * `cv2x_event.kind`: the fused objects were updated (`count` objects;
+ * `cv2x_stack_objects` gives them).
+ */
+#define CV2X_EVENT_OBJECTS 3
+
+/**
+ * `cv2x_event.kind`: a message or part of one was dropped (`drop` says why).
+ */
+#define CV2X_EVENT_DROPPED 4
+
+/**
+ * `cv2x_event.kind`: a Day II message was received (`day2` says what it told).
+ */
+#define CV2X_EVENT_DAY2 5
+
+/**
+ * `cv2x_event.kind`: the poll produced messages to send; `count` are waiting
+ * (`cv2x_stack_next_transmission`).
+ */
+#define CV2X_EVENT_TRANSMIT 6
+
+/**
+ * `cv2x_event.kind`: an event of a kind newer than this version of the ABI.
+ */
+#define CV2X_EVENT_OTHER 255
+
+/**
+ * `cv2x_warning.change` of a snapshot entry (`cv2x_stack_warnings`): no change reported.
+ */
+#define CV2X_WARNING_ACTIVE 0
+
+/**
+ * `cv2x_warning.change`: the warning started (a new id).
+ */
+#define CV2X_WARNING_RAISED 1
+
+/**
+ * `cv2x_warning.change`: its level or content changed (advice, target); the id stays.
+ */
+#define CV2X_WARNING_UPDATED 2
+
+/**
+ * `cv2x_warning.change` of a `CV2X_EVENT_WARNING_CLEARED` event: it ended.
+ */
+#define CV2X_WARNING_CLEARED 3
+
+/**
+ * Forward collision warning.
+ */
+#define CV2X_APP_FCW 1
+
+/**
+ * Intersection collision warning.
+ */
+#define CV2X_APP_ICW 2
+
+/**
+ * Left turn assist.
+ */
+#define CV2X_APP_LTA 3
+
+/**
+ * Blind spot warning.
+ */
+#define CV2X_APP_BSW 4
+
+/**
+ * Lane change warning.
+ */
+#define CV2X_APP_LCW 5
+
+/**
+ * Do not pass warning.
+ */
+#define CV2X_APP_DNPW 6
+
+/**
+ * Emergency brake warning.
+ */
+#define CV2X_APP_EBW 7
+
+/**
+ * Abnormal vehicle warning.
+ */
+#define CV2X_APP_AVW 8
+
+/**
+ * Control loss warning.
+ */
+#define CV2X_APP_CLW 9
+
+/**
+ * Hazardous location warning.
+ */
+#define CV2X_APP_HLW 10
+
+/**
+ * Speed limit warning.
+ */
+#define CV2X_APP_SLW 11
+
+/**
+ * Red light violation warning.
+ */
+#define CV2X_APP_RLVW 12
+
+/**
+ * Vulnerable road user collision warning.
+ */
+#define CV2X_APP_VRUCW 13
+
+/**
+ * Green light optimal speed advisory.
+ */
+#define CV2X_APP_GLOSA 14
+
+/**
+ * In-vehicle signage.
+ */
+#define CV2X_APP_IVS 15
+
+/**
+ * Traffic jam warning.
+ */
+#define CV2X_APP_TJW 16
+
+/**
+ * Emergency vehicle warning.
+ */
+#define CV2X_APP_EVW 17
+
+/**
+ * An application newer than this version of the ABI.
+ */
+#define CV2X_APP_OTHER 65535
+
+/**
+ * Every application (`cv2x_stack_config.apps`): bit `CV2X_APP_x - 1` per application
+ * (`CV2X_APP_BIT(CV2X_APP_FCW)`).
+ */
+#define CV2X_APPS_ALL ((1u << 17) - 1)
+
+/**
+ * `cv2x_warning.level`: information (GLOSA, SLW, IVS and other advice).
+ */
+#define CV2X_LEVEL_ADVISORY 1
+
+/**
+ * `cv2x_warning.level`: a hazard that needs the driver's attention.
+ */
+#define CV2X_LEVEL_WARNING 2
+
+/**
+ * `cv2x_warning.level`: an imminent hazard.
+ */
+#define CV2X_LEVEL_ALERT 3
+
+/**
+ * `cv2x_warning.target`: a fused object (`track_id`).
+ */
+#define CV2X_TARGET_OBJECT 1
+
+/**
+ * `cv2x_warning.target`: a place (a stop line, an RSI event or sign; `place_id`).
+ */
+#define CV2X_TARGET_PLACE 2
+
+/**
+ * `cv2x_warning.target`: the ego itself (e.g. its speed).
+ */
+#define CV2X_TARGET_EGO 3
+
+/**
+ * `cv2x_warning.advice`: none.
+ */
+#define CV2X_ADVICE_NONE 0
+
+/**
+ * `cv2x_warning.advice`: drive between `advice_min_kph` and `advice_max_kph`.
+ */
+#define CV2X_ADVICE_SPEED_RANGE 1
+
+/**
+ * `cv2x_warning.advice`: keep the current speed.
+ */
+#define CV2X_ADVICE_KEEP_SPEED 2
+
+/**
+ * `cv2x_warning.advice`: prepare to stop.
+ */
+#define CV2X_ADVICE_STOP 3
+
+/**
+ * `cv2x_warning.present`: `ttc_s` is set.
+ */
+#define CV2X_WARNING_HAS_TTC (1u << 0)
+
+/**
+ * `cv2x_warning.present`: `distance_m` is set.
+ */
+#define CV2X_WARNING_HAS_DISTANCE (1u << 1)
+
+/**
+ * `cv2x_warning.present`: `x_m`, `y_m`, `lat_deg`, `lon_deg` are set (object and place
+ * targets).
+ */
+#define CV2X_WARNING_HAS_POSITION (1u << 2)
+
+/**
+ * `cv2x_warning.present`: `raised_at` is set (snapshots; raised events).
+ */
+#define CV2X_WARNING_HAS_RAISED_AT (1u << 3)
+
+/**
+ * Frozen size of `cv2x_warning`.
+ */
+#define CV2X_WARNING_SIZE 136
+
+/**
+ * `cv2x_drop.reason`: longer than `max_message_bytes`.
+ */
+#define CV2X_DROP_TOO_LARGE 1
+
+/**
+ * `cv2x_drop.reason`: an SPDU and no verifier (`cv2x_stack_set_verifier`).
+ */
+#define CV2X_DROP_NO_VERIFIER 2
+
+/**
+ * `cv2x_drop.reason`: a plain message while signatures are required.
+ */
+#define CV2X_DROP_UNSIGNED 3
+
+/**
+ * `cv2x_drop.reason`: verification failed; `detail` is the `CV2X_ERR_SEC_*` code.
+ */
+#define CV2X_DROP_VERIFY 4
+
+/**
+ * `cv2x_drop.reason`: UPER decoding failed; `detail` is the `CV2X_ERR_CODEC_*` code.
+ */
+#define CV2X_DROP_DECODE 5
+
+/**
+ * `cv2x_drop.reason`: the ego's own message.
+ */
+#define CV2X_DROP_OWN_MESSAGE 6
+
+/**
+ * `cv2x_drop.reason`: a message type the stack does not use (RTCM, VPM, test messages,
+ * unknown extensions).
+ */
+#define CV2X_DROP_UNSUPPORTED 7
+
+/**
+ * `cv2x_drop.reason`: a report could not be converted; `detail` is `CV2X_ADAPT_*`.
+ */
+#define CV2X_DROP_ADAPT 8
+
+/**
+ * `cv2x_drop.reason`: the fusion core rejected a report; `detail` is `CV2X_REJECT_*`.
+ */
+#define CV2X_DROP_FUSION 9
+
+/**
+ * `cv2x_drop.reason`: a bounded buffer was full; `detail` is `CV2X_STORE_*`.
+ */
+#define CV2X_DROP_STORE_FULL 10
+
+/**
+ * `cv2x_drop.reason`: a poll or an ego state with a time before the previous one.
+ */
+#define CV2X_DROP_TIME_WENT_BACKWARDS 11
+
+/**
+ * `cv2x_drop.reason`: an ego state was refused.
+ */
+#define CV2X_DROP_EGO_REJECTED 12
+
+/**
+ * `cv2x_drop.reason`: a message due could not be built, signed or framed.
+ */
+#define CV2X_DROP_TRANSMIT_FAILED 13
+
+/**
+ * `cv2x_drop.reason`: a `CV2X_PAYLOAD_DSMP` packet could not be dispatched; `detail` is the
+ * `CV2X_ERR_NET_*` code (unknown AID, malformed, ...).
+ */
+#define CV2X_DROP_NETWORK 14
+
+/**
+ * `cv2x_drop.reason`: a reason newer than this version of the ABI.
+ */
+#define CV2X_DROP_OTHER 255
+
+/**
+ * `cv2x_drop.detail` of `CV2X_DROP_ADAPT`: `secMark` reserved or unavailable.
+ */
+#define CV2X_ADAPT_TIME_UNAVAILABLE 1
+
+/**
+ * `cv2x_drop.detail` of `CV2X_DROP_ADAPT`: position unavailable or out of range.
+ */
+#define CV2X_ADAPT_POSITION_UNAVAILABLE 2
+
+/**
+ * `cv2x_drop.detail` of `CV2X_DROP_ADAPT`: a reason newer than this version of the ABI.
+ */
+#define CV2X_ADAPT_OTHER 255
+
+/**
+ * `cv2x_drop.detail` of `CV2X_DROP_FUSION`: a value was NaN or infinite.
+ */
+#define CV2X_REJECT_NON_FINITE 1
+
+/**
+ * `CV2X_DROP_FUSION`: a value outside its physical range.
+ */
+#define CV2X_REJECT_OUT_OF_RANGE 2
+
+/**
+ * `CV2X_DROP_FUSION`: older than the fusion's `max_age_ms`.
+ */
+#define CV2X_REJECT_TOO_OLD 3
+
+/**
+ * `CV2X_DROP_FUSION`: later than the fusion time by more than `max_future_ms`.
+ */
+#define CV2X_REJECT_FROM_FUTURE 4
+
+/**
+ * `CV2X_DROP_FUSION`: not newer than an already fused report of the same object.
+ */
+#define CV2X_REJECT_OUT_OF_SEQUENCE 5
+
+/**
+ * `CV2X_DROP_FUSION`: a newer report of the same object came in the same cycle.
+ */
+#define CV2X_REJECT_SUPERSEDED 6
+
+/**
+ * `CV2X_DROP_FUSION`: an ego-frame report without an ego pose around its time.
+ */
+#define CV2X_REJECT_NO_EGO_POSE 7
+
+/**
+ * `CV2X_DROP_FUSION`: the pending queue was full.
+ */
+#define CV2X_REJECT_QUEUE_FULL 8
+
+/**
+ * `CV2X_DROP_FUSION`: the report is the ego itself (by its vehicle id).
+ */
+#define CV2X_REJECT_EGO_BY_ID 9
+
+/**
+ * `CV2X_DROP_FUSION`: the report is the ego itself (by position and motion).
+ */
+#define CV2X_REJECT_EGO_BY_GATE 10
+
+/**
+ * `CV2X_DROP_FUSION`: no room in the track table.
+ */
+#define CV2X_REJECT_TRACK_TABLE_FULL 11
+
+/**
+ * Rejected by the fusion core for a reason this ABI version does not name.
+ */
+#define CV2X_REJECT_OTHER 255
+
+/**
+ * `cv2x_drop.detail` of `CV2X_DROP_STORE_FULL`: the event queue.
+ */
+#define CV2X_STORE_EVENTS 1
+
+/**
+ * `CV2X_DROP_STORE_FULL`: the per-message observation buffer.
+ */
+#define CV2X_STORE_OBSERVATIONS 2
+
+/**
+ * `CV2X_DROP_STORE_FULL`: the table of active warnings.
+ */
+#define CV2X_STORE_WARNINGS 3
+
+/**
+ * `CV2X_DROP_STORE_FULL`: the queue of messages to send.
+ */
+#define CV2X_STORE_TRANSMISSIONS 4
+
+/**
+ * `CV2X_DROP_STORE_FULL`: a buffer newer than this version of the ABI.
+ */
+#define CV2X_STORE_OTHER 255
+
+/**
+ * `cv2x_day2_event.kind`: roadside coordination (RSC): driving suggestions.
+ */
+#define CV2X_DAY2_COORDINATION 1
+
+/**
+ * `cv2x_day2_event.kind`: a vehicle's intention and requests (VIR).
+ */
+#define CV2X_DAY2_INTENTION 2
+
+/**
+ * `cv2x_day2_event.kind`: parking area information (PAM).
+ */
+#define CV2X_DAY2_PARKING 3
+
+/**
+ * `cv2x_day2_event.kind`: platooning management (CLPMM).
+ */
+#define CV2X_DAY2_PLATOON 4
+
+/**
+ * `cv2x_day2_event.kind`: sensor sharing (SSM).
+ */
+#define CV2X_DAY2_SENSOR_SHARING 5
+
+/**
+ * `cv2x_day2_event.present`: `sender` is set.
+ */
+#define CV2X_DAY2_HAS_SENDER (1u << 0)
+
+/**
+ * `cv2x_day2_event.present`: `lot_id` is set.
+ */
+#define CV2X_DAY2_HAS_LOT_ID (1u << 1)
+
+/**
+ * `cv2x_day2_event.present`: `recommended_speed_mps` is set.
+ */
+#define CV2X_DAY2_HAS_RECOMMENDED_SPEED (1u << 2)
+
+/**
+ * `cv2x_day2_event.flags`: the message addresses the ego (a coordination for it, a request
+ * targeting it, parking guidance for it, the ego a platoon member).
+ */
+#define CV2X_DAY2_FOR_EGO (1u << 0)
+
+/**
+ * `cv2x_day2_event.flags`: the platoon accepts joining vehicles.
+ */
+#define CV2X_DAY2_OPEN_TO_JOIN (1u << 1)
+
+/**
+ * `cv2x_day2_event.role`: platoon leader.
+ */
+#define CV2X_PLATOON_LEADER 1
+
+/**
+ * `cv2x_day2_event.role`: follower.
+ */
+#define CV2X_PLATOON_FOLLOWER 2
+
+/**
+ * `cv2x_day2_event.role`: tail.
+ */
+#define CV2X_PLATOON_TAIL 3
+
+/**
+ * `cv2x_day2_event.role`: not in a platoon.
+ */
+#define CV2X_PLATOON_FREE 4
+
+/**
+ * `cv2x_day2_event.role`: another value.
+ */
+#define CV2X_PLATOON_OTHER 5
+
+/**
+ * Frozen size of `cv2x_day2_event`.
+ */
+#define CV2X_DAY2_EVENT_SIZE 80
+
+/**
+ * Frozen size of `cv2x_event`.
+ */
+#define CV2X_EVENT_SIZE 256
+
+/**
+ * `cv2x_ingest_outcome.message`: a remote vehicle's BSM.
+ */
+#define CV2X_INGESTED_BSM 1
+
+/**
+ * `cv2x_ingest_outcome.message`: a PSM.
+ */
+#define CV2X_INGESTED_PSM 2
+
+/**
+ * `cv2x_ingest_outcome.message`: an RSM (`count` participants converted).
+ */
+#define CV2X_INGESTED_RSM 3
+
+/**
+ * `cv2x_ingest_outcome.message`: a sensor-sharing message (`count` objects converted).
+ */
+#define CV2X_INGESTED_SSM 4
+
+/**
+ * `cv2x_ingest_outcome.message`: a MAP (`count` intersections stored).
+ */
+#define CV2X_INGESTED_MAP 5
+
+/**
+ * `cv2x_ingest_outcome.message`: a SPAT (`count` intersections stored).
+ */
+#define CV2X_INGESTED_SPAT 6
+
+/**
+ * `cv2x_ingest_outcome.message`: an RSI (`count` events and signs stored).
+ */
+#define CV2X_INGESTED_RSI 7
+
+/**
+ * `cv2x_ingest_outcome.message`: another Day II message (`count` is its `messageId`).
+ */
+#define CV2X_INGESTED_DAY2 8
+
+/**
+ * `cv2x_ingest_outcome.message`: a kind newer than this version of the ABI.
+ */
+#define CV2X_INGESTED_OTHER 255
+
+/**
+ * Frozen size of `cv2x_ingest_outcome`.
+ */
+#define CV2X_INGEST_OUTCOME_SIZE 32
+
+/**
+ * `cv2x_host_config.flags`: derive events from the state as SAE J2945/1 does (hazard lights,
+ * ABS / traction / stability control engaged, hard braking) in addition to those reported
+ * (default on).
+ */
+#define CV2X_HOST_DERIVE_EVENTS (1u << 0)
+
+/**
+ * `cv2x_host_config.flags`: hold the heading sent below walking pace (default on).
+ */
+#define CV2X_HOST_HEADING_LATCH (1u << 1)
+
+/**
+ * `cv2x_host_config.flags`: share the onboard tracks in sensor-sharing messages (SSM) under
+ * `ssm_aid` every `ssm_interval_ms`.
+ */
+#define CV2X_HOST_SSM (1u << 2)
+
+/**
+ * `cv2x_host_config.flags`: send T/CSAE 53-2017 BSMs (else T/CSAE 53-2020).
+ */
+#define CV2X_HOST_BSM_2017 (1u << 3)
+
+/**
+ * `cv2x_host_config.flags`: change pseudonym after `pseudonym_interval_ms`.
+ */
+#define CV2X_HOST_PSEUDONYM_INTERVAL (1u << 4)
+
+/**
+ * `cv2x_host_config.flags`: change pseudonym after `pseudonym_distance_m` driven (with
+ * `CV2X_HOST_PSEUDONYM_INTERVAL`, after both).
+ */
+#define CV2X_HOST_PSEUDONYM_DISTANCE (1u << 5)
+
+/**
+ * Frozen size of the first version of `cv2x_host_config`.
+ */
+#define CV2X_HOST_CONFIG_SIZE_V1 112
+
+/**
+ * `cv2x_transmission_info.kind`: a BasicSafetyMessage.
+ */
+#define CV2X_TX_BSM 1
+
+/**
+ * `cv2x_transmission_info.kind`: a SensorSharingMsg.
+ */
+#define CV2X_TX_SSM 2
+
+/**
+ * A kind of message this ABI version does not name.
+ */
+#define CV2X_TX_OTHER 255
+
+/**
+ * `cv2x_transmission_info.flags`: sent while an event is reported (a BSM under an event AID).
+ */
+#define CV2X_TX_EVENT (1u << 0)
+
+/**
+ * `cv2x_transmission_info.flags`: signed (the DSMP data is an SPDU; `certificate_id8` set).
+ */
+#define CV2X_TX_SIGNED (1u << 1)
+
+/**
+ * `cv2x_transmission_info.flags`: the SPDU carries the whole certificate (else its digest).
+ */
+#define CV2X_TX_FULL_CERTIFICATE (1u << 2)
+
+/**
+ * `cv2x_transmission_info.flags`: the first message of a new pseudonym (new id, counters,
+ * path history and certificate).
+ */
+#define CV2X_TX_PSEUDONYM_CHANGED (1u << 3)
+
+/**
+ * Frozen size of `cv2x_transmission_info`.
+ */
+#define CV2X_TRANSMISSION_INFO_SIZE 64
+
+/**
+ * `cv2x_ego.present`: a position fix: `fix_time`, `lat_deg`, `lon_deg`, `fix_quality`
+ * (clear it during a GNSS outage).
+ */
+#define CV2X_EGO_HAS_FIX (1ull << 0)
+
+/**
+ * `cv2x_ego.present`: `heading_deg` is set.
+ */
+#define CV2X_EGO_HAS_HEADING (1ull << 1)
+
+/**
+ * `cv2x_ego.present`: `speed_mps` is set.
+ */
+#define CV2X_EGO_HAS_SPEED (1ull << 2)
+
+/**
+ * `cv2x_ego.present`: `elevation_m` is set (needs a fix).
+ */
+#define CV2X_EGO_HAS_ELEVATION (1ull << 3)
+
+/**
+ * `cv2x_ego.present`: the GNSS error ellipse `semi_major_m`, `semi_minor_m`,
+ * `orientation_deg` (one standard deviation) is set.
+ */
+#define CV2X_EGO_HAS_ACCURACY (1ull << 4)
+
+/**
+ * `cv2x_ego.present`: `elevation_accuracy_m_95` is set.
+ */
+#define CV2X_EGO_HAS_ELEVATION_ACCURACY (1ull << 5)
+
+/**
+ * `cv2x_ego.present`: `time_accuracy_s_95` is set.
+ */
+#define CV2X_EGO_HAS_TIME_ACCURACY (1ull << 6)
+
+/**
+ * `cv2x_ego.present`: `yaw_rate_dps` is set.
+ */
+#define CV2X_EGO_HAS_YAW_RATE (1ull << 7)
+
+/**
+ * `cv2x_ego.present`: `accel_long_mps2` is set.
+ */
+#define CV2X_EGO_HAS_ACCEL_LONG (1ull << 8)
+
+/**
+ * `cv2x_ego.present`: `accel_lat_mps2` is set.
+ */
+#define CV2X_EGO_HAS_ACCEL_LAT (1ull << 9)
+
+/**
+ * `cv2x_ego.present`: `accel_vert_mps2` is set.
+ */
+#define CV2X_EGO_HAS_ACCEL_VERT (1ull << 10)
+
+/**
+ * `cv2x_ego.present`: `steering_wheel_angle_deg` is set.
+ */
+#define CV2X_EGO_HAS_STEERING (1ull << 11)
+
+/**
+ * `cv2x_ego.present`: `speed_accuracy_mps_95` is set.
+ */
+#define CV2X_EGO_HAS_SPEED_ACCURACY (1ull << 12)
+
+/**
+ * `cv2x_ego.present`: `heading_accuracy_deg_95` is set.
+ */
+#define CV2X_EGO_HAS_HEADING_ACCURACY (1ull << 13)
+
+/**
+ * `cv2x_ego.present`: `transmission` is set.
+ */
+#define CV2X_EGO_HAS_TRANSMISSION (1ull << 14)
+
+/**
+ * `cv2x_ego.present`: `lights` is set (the lights are known; 0 = all off).
+ */
+#define CV2X_EGO_HAS_LIGHTS (1ull << 15)
+
+/**
+ * `cv2x_ego.present`: `brake_pedal` is set.
+ */
+#define CV2X_EGO_HAS_BRAKE_PEDAL (1ull << 16)
+
+/**
+ * `cv2x_ego.present`: `wheel_brakes` is set.
+ */
+#define CV2X_EGO_HAS_WHEEL_BRAKES (1ull << 17)
+
+/**
+ * `cv2x_ego.present`: `abs` is set.
+ */
+#define CV2X_EGO_HAS_ABS (1ull << 18)
+
+/**
+ * `cv2x_ego.present`: `traction` is set.
+ */
+#define CV2X_EGO_HAS_TRACTION (1ull << 19)
+
+/**
+ * `cv2x_ego.present`: `stability` is set.
+ */
+#define CV2X_EGO_HAS_STABILITY (1ull << 20)
+
+/**
+ * `cv2x_ego.present`: `brake_boost` is set.
+ */
+#define CV2X_EGO_HAS_BRAKE_BOOST (1ull << 21)
+
+/**
+ * `cv2x_ego.present`: `aux_brakes` is set.
+ */
+#define CV2X_EGO_HAS_AUX_BRAKES (1ull << 22)
+
+/**
+ * `cv2x_ego.present`: `length_m` and `width_m` are set.
+ */
+#define CV2X_EGO_HAS_SIZE (1ull << 23)
+
+/**
+ * `cv2x_ego.present`: `height_m` is set (with `CV2X_EGO_HAS_SIZE`).
+ */
+#define CV2X_EGO_HAS_HEIGHT (1ull << 24)
+
+/**
+ * `cv2x_ego.present`: `vehicle_class` is set.
+ */
+#define CV2X_EGO_HAS_CLASS (1ull << 25)
+
+/**
+ * `cv2x_ego.present`: `fuel_type` is set (with `CV2X_EGO_HAS_CLASS`).
+ */
+#define CV2X_EGO_HAS_FUEL_TYPE (1ull << 26)
+
+/**
+ * `cv2x_ego.present`: the vehicle is a special (emergency, service) vehicle; its
+ * `response`, `siren` and `light_bar` are given by the three bits below.
+ */
+#define CV2X_EGO_HAS_EMERGENCY (1ull << 27)
+
+/**
+ * `cv2x_ego.present`: `response` is set (with `CV2X_EGO_HAS_EMERGENCY`).
+ */
+#define CV2X_EGO_HAS_RESPONSE (1ull << 28)
+
+/**
+ * `cv2x_ego.present`: `siren` is set (with `CV2X_EGO_HAS_EMERGENCY`).
+ */
+#define CV2X_EGO_HAS_SIREN (1ull << 29)
+
+/**
+ * `cv2x_ego.present`: `light_bar` is set (with `CV2X_EGO_HAS_EMERGENCY`).
+ */
+#define CV2X_EGO_HAS_LIGHT_BAR (1ull << 30)
+
+/**
+ * `cv2x_ego.fix_quality`: no fix (the position is not to be used).
+ */
+#define CV2X_FIX_NONE 0
+
+/**
+ * `cv2x_ego.fix_quality`: two-dimensional fix.
+ */
+#define CV2X_FIX_2D 1
+
+/**
+ * `cv2x_ego.fix_quality`: three-dimensional fix (`cv2x_ego_init`'s).
+ */
+#define CV2X_FIX_3D 2
+
+/**
+ * `cv2x_ego.fix_quality`: differential corrections applied.
+ */
+#define CV2X_FIX_DIFFERENTIAL 3
+
+/**
+ * `cv2x_ego.fix_quality`: RTK float.
+ */
+#define CV2X_FIX_RTK_FLOAT 4
+
+/**
+ * `cv2x_ego.fix_quality`: RTK fixed.
+ */
+#define CV2X_FIX_RTK_FIXED 5
+
+/**
+ * `cv2x_ego.fix_quality`: dead reckoning bridging an outage.
+ */
+#define CV2X_FIX_DEAD_RECKONING 6
+
+/**
+ * `cv2x_ego.transmission` (the TransmissionState numbers): neutral.
+ */
+#define CV2X_GEAR_NEUTRAL 0
+
+/**
+ * `cv2x_ego.transmission`: park.
+ */
+#define CV2X_GEAR_PARK 1
+
+/**
+ * `cv2x_ego.transmission`: a forward gear.
+ */
+#define CV2X_GEAR_FORWARD 2
+
+/**
+ * `cv2x_ego.transmission`: reverse.
+ */
+#define CV2X_GEAR_REVERSE 3
+
+/**
+ * `cv2x_ego.abs`, `traction`, `stability` (the BrakeSystemStatus numbers): switched off.
+ */
+#define CV2X_CONTROL_OFF 1
+
+/**
+ * Enabled, not acting.
+ */
+#define CV2X_CONTROL_ON 2
+
+/**
+ * Acting.
+ */
+#define CV2X_CONTROL_ENGAGED 3
+
+/**
+ * `cv2x_ego.wheel_brakes` (the BrakeAppliedStatus bits, as `cv2x_bsm.wheel_brakes`): left
+ * front.
+ */
+#define CV2X_WHEEL_LEFT_FRONT (1u << 1)
+
+/**
+ * Left rear.
+ */
+#define CV2X_WHEEL_LEFT_REAR (1u << 2)
+
+/**
+ * Right front.
+ */
+#define CV2X_WHEEL_RIGHT_FRONT (1u << 3)
+
+/**
+ * Right rear.
+ */
+#define CV2X_WHEEL_RIGHT_REAR (1u << 4)
+
+/**
+ * `cv2x_ego.lights` (and `cv2x_bsm.lights`): `automaticLightControlOn`.
+ */
+#define CV2X_LIGHTS_AUTOMATIC (1u << 5)
+
+/**
+ * `daytimeRunningLightsOn`.
+ */
+#define CV2X_LIGHTS_DAYTIME_RUNNING (1u << 6)
+
+/**
+ * `fogLightOn`.
+ */
+#define CV2X_LIGHTS_FOG (1u << 7)
+
+/**
+ * `parkingLightsOn`.
+ */
+#define CV2X_LIGHTS_PARKING (1u << 8)
+
+/**
+ * `cv2x_ego.response` (the ResponseType numbers): emergency.
+ */
+#define CV2X_RESPONSE_EMERGENCY 1
+
+/**
+ * Non-emergency.
+ */
+#define CV2X_RESPONSE_NON_EMERGENCY 2
+
+/**
+ * Pursuit.
+ */
+#define CV2X_RESPONSE_PURSUIT 3
+
+/**
+ * Stationary.
+ */
+#define CV2X_RESPONSE_STATIONARY 4
+
+/**
+ * Slow moving.
+ */
+#define CV2X_RESPONSE_SLOW_MOVING 5
+
+/**
+ * Stop and go.
+ */
+#define CV2X_RESPONSE_STOP_AND_GO 6
+
+/**
+ * `cv2x_ego.light_bar` (the LightbarInUse numbers): not in use.
+ */
+#define CV2X_LIGHT_BAR_OFF 1
+
+/**
+ * In use (emergency).
+ */
+#define CV2X_LIGHT_BAR_EMERGENCY 2
+
+/**
+ * Yellow caution lights.
+ */
+#define CV2X_LIGHT_BAR_YELLOW_CAUTION 3
+
+/**
+ * School bus lights.
+ */
+#define CV2X_LIGHT_BAR_SCHOOL_BUS 4
+
+/**
+ * Arrow signs active.
+ */
+#define CV2X_LIGHT_BAR_ARROW_SIGNS 5
+
+/**
+ * Slow moving vehicle.
+ */
+#define CV2X_LIGHT_BAR_SLOW_MOVING 6
+
+/**
+ * Frequent stops.
+ */
+#define CV2X_LIGHT_BAR_FREQUENT_STOPS 7
+
+/**
+ * Frozen size of the first version of `cv2x_ego`.
+ */
+#define CV2X_EGO_SIZE_V1 256
+
+/**
+ * `cv2x_track.position_kind`: `x_m` forward, `y_m` left of the ego's reference point at the
+ * track's time, m.
+ */
+#define CV2X_POSITION_EGO 0
+
+/**
+ * `cv2x_track.position_kind`: `lat_deg`, `lon_deg` (WGS-84).
+ */
+#define CV2X_POSITION_WGS84 1
+
+/**
+ * `cv2x_track.motion_kind`: no motion reported.
+ */
+#define CV2X_MOTION_NONE 0
+
+/**
+ * `cv2x_track.motion_kind`: `speed_mps` over ground and `heading_deg` (0 = north, clockwise).
+ */
+#define CV2X_MOTION_SPEED_HEADING 1
+
+/**
+ * `cv2x_track.motion_kind`: velocity over ground in the ego frame: `vx_mps` forward,
+ * `vy_mps` left.
+ */
+#define CV2X_MOTION_EGO_VELOCITY 2
+
+/**
+ * `cv2x_track.motion_kind`: velocity relative to the moving ego (as radars measure it),
+ * ego frame.
+ */
+#define CV2X_MOTION_EGO_RELATIVE_VELOCITY 3
+
+/**
+ * `cv2x_track.present`: `vehicle_id` is set (links the object to its BSMs).
+ */
+#define CV2X_TRACK_HAS_VEHICLE_ID (1u << 0)
+
+/**
+ * `cv2x_track.present`: `yaw_rate_dps` is set.
+ */
+#define CV2X_TRACK_HAS_YAW_RATE (1u << 1)
+
+/**
+ * `cv2x_track.present`: `accel_mps2` is set.
+ */
+#define CV2X_TRACK_HAS_ACCEL (1u << 2)
+
+/**
+ * `cv2x_track.present`: `length_m`, `width_m`, `height_m` (0 = unknown) are set.
+ */
+#define CV2X_TRACK_HAS_SIZE (1u << 3)
+
+/**
+ * `cv2x_track.present`: `pos_var_x`, `pos_cov_xy`, `pos_var_y` are set (in the position's
+ * frame: ego axes, or east / north).
+ */
+#define CV2X_TRACK_HAS_POSITION_COVARIANCE (1u << 4)
+
+/**
+ * `cv2x_track.present`: `vel_var_x`, `vel_cov_xy`, `vel_var_y` are set (velocity motions).
+ */
+#define CV2X_TRACK_HAS_VELOCITY_COVARIANCE (1u << 5)
+
+/**
+ * `cv2x_track.present`: `speed_sigma_mps` is set.
+ */
+#define CV2X_TRACK_HAS_SPEED_SIGMA (1u << 6)
+
+/**
+ * `cv2x_track.present`: `heading_sigma_deg` is set.
+ */
+#define CV2X_TRACK_HAS_HEADING_SIGMA (1u << 7)
+
+/**
+ * Frozen size of the first version of `cv2x_track`.
+ */
+#define CV2X_TRACK_SIZE_V1 240
+
+/**
+ * `cv2x_object.status`: seen, not yet confirmed.
+ */
+#define CV2X_TRACK_TENTATIVE 1
+
+/**
+ * `cv2x_object.status`: confirmed and updated recently.
+ */
+#define CV2X_TRACK_CONFIRMED 2
+
+/**
+ * `cv2x_object.status`: confirmed, no update for a while: predicted only.
+ */
+#define CV2X_TRACK_COASTING 3
+
+/**
+ * `cv2x_object.present`: `yaw_rate_dps` is set.
+ */
+#define CV2X_OBJECT_HAS_YAW_RATE (1u << 0)
+
+/**
+ * `cv2x_object.present`: `accel_mps2` is set (estimated from the reports).
+ */
+#define CV2X_OBJECT_HAS_ACCEL (1u << 1)
+
+/**
+ * `cv2x_object.present`: `length_m`, `width_m`, `height_m` are set.
+ */
+#define CV2X_OBJECT_HAS_SIZE (1u << 2)
+
+/**
+ * `cv2x_object.present`: `vehicle_id` is set.
+ */
+#define CV2X_OBJECT_HAS_VEHICLE_ID (1u << 3)
+
+/**
+ * `cv2x_object.flags`: seen only over V2X at the moment (no onboard sensor within the
+ * coasting window): in the ego's blind zone or beyond its sensors.
+ */
+#define CV2X_OBJECT_V2X_ONLY (1u << 0)
+
+/**
+ * Frozen size of `cv2x_object`.
+ */
+#define CV2X_OBJECT_SIZE 192
+
+/**
+ * `cv2x_lane.turn`: straight on.
+ */
+#define CV2X_TURN_STRAIGHT 1
+
+/**
+ * `cv2x_lane.turn`: left turn.
+ */
+#define CV2X_TURN_LEFT 2
+
+/**
+ * `cv2x_lane.turn`: right turn.
+ */
+#define CV2X_TURN_RIGHT 3
+
+/**
+ * `cv2x_lane.turn`: U-turn.
+ */
+#define CV2X_TURN_U_TURN 4
+
+/**
+ * `cv2x_lane.present`: `phase_id` is set.
+ */
+#define CV2X_LANE_HAS_PHASE (1u << 0)
+
+/**
+ * `cv2x_lane.present`: `speed_limit_mps` is set.
+ */
+#define CV2X_LANE_HAS_SPEED_LIMIT (1u << 1)
+
+/**
+ * Frozen size of `cv2x_lane`.
+ */
+#define CV2X_LANE_SIZE 96
+
+/**
+ * Frozen size of the first version of `cv2x_stack_counters`.
+ */
+#define CV2X_STACK_COUNTERS_SIZE_V1 416
+
+/**
+ * Frozen size of `cv2x_stack_usage`.
+ */
+#define CV2X_STACK_USAGE_SIZE 64
+
+/**
  * Maps AIDs to message classes, classifies payloads (frame or SPDU) and counts outcomes
  * (opaque). One call at a time (else `CV2X_ERR_REENTRANT`); may move between threads. Owned
  * by the caller, freed with `cv2x_dispatcher_free`.
@@ -768,11 +2005,32 @@ typedef struct cv2x_dispatcher cv2x_dispatcher;
 typedef struct cv2x_frame cv2x_frame;
 
 /**
- * Signs payloads into SPDUs with one software private key and its certificate (opaque).
- * Signatures are deterministic (RFC 6979). One call at a time (else `CV2X_ERR_REENTRANT`);
- * may move between threads. Owned by the caller, freed with `cv2x_signer_free`.
+ * Pseudonym certificates with their signing keys, being gathered for a stack (opaque): add
+ * credentials, then hand them to the stack with `cv2x_stack_set_pseudonyms`. One call at a
+ * time (else `CV2X_ERR_REENTRANT`); may move between threads. Owned by the caller, freed
+ * with `cv2x_pseudonym_pool_free` (also after its credentials went to a stack).
+ */
+typedef struct cv2x_pseudonym_pool cv2x_pseudonym_pool;
+
+/**
+ * Signs payloads into SPDUs with one key and its certificate (opaque): a software private
+ * key (`cv2x_signer_new`; deterministic RFC 6979 signatures) or a security chip / HSM behind
+ * callbacks (`cv2x_signer_new_callback`). One call at a time (else `CV2X_ERR_REENTRANT`,
+ * also from inside its own signing callback); may move between threads. Owned by the
+ * caller, freed with `cv2x_signer_free`.
  */
 typedef struct cv2x_signer cv2x_signer;
+
+/**
+ * The on-board stack (opaque): ingest received messages, give it the ego's state and onboard
+ * tracks, poll it at the application rate for events (warnings raised / updated / cleared,
+ * objects, drops, Day II), and take the messages it has to send.
+ *
+ * One call at a time: a second call while one runs (from a poll, verifier or signing
+ * callback, or from another thread) returns `CV2X_ERR_REENTRANT`, never a data race. It may
+ * move between threads. Owned by the caller, freed with `cv2x_stack_free`.
+ */
+typedef struct cv2x_stack cv2x_stack;
 
 /**
  * Verifies IEEE 1609.2 / GB/T 45112 signed messages and certificate chains; owns the trust
@@ -1621,6 +2879,1297 @@ typedef struct cv2x_verify_report {
 } cv2x_verify_report;
 
 /**
+ * A signing key in a security chip or HSM, reached through callbacks: the library computes
+ * the digest (IEEE 1609.2 / GB/T 45112: ECDSA P-256 `H = SHA-256(SHA-256(tbs) ‖
+ * SHA-256(signer certificate))`, SM2 `e = SM3(Z_A ‖ tbs)`) and the chip only signs it, so
+ * the private key never leaves the chip and the chip never hashes.
+ *
+ * `public_key` and `sign` are required (`CV2X_ERR_MISSING_CALLBACK`); `release` is optional.
+ * Each returns `CV2X_OK` (0) on success; a failing `sign` makes the message fail to sign
+ * (`CV2X_ERR_SEC_SIGNING_FAILED`; in the stack a `CV2X_DROP_TRANSMIT_FAILED` drop), never an
+ * unsigned or half-signed one. Callbacks run synchronously on the thread that called the
+ * signer or the stack, inside that call, one at a time per handle: calling back into the same
+ * signer or stack returns `CV2X_ERR_REENTRANT`. A callback must return normally (no `longjmp`
+ * out of it, no C++ exception through it).
+ *
+ * Ownership of `user_data`: when the call that takes this struct succeeds, the library keeps a
+ * copy of it and calls `release(user_data)` (when not NULL) exactly once, when it no longer
+ * needs the key (the signer, pool or stack holding it is freed or replaced). When the call
+ * fails, `release` is not called and `user_data` stays the caller's.
+ */
+typedef struct cv2x_signing_backend {
+  /**
+   * `sizeof(cv2x_signing_backend)` of the caller.
+   */
+  uint32_t struct_size;
+  /**
+   * Must be 0.
+   */
+  uint32_t flags;
+  /**
+   * Passed to every callback.
+   */
+  void *user_data;
+  /**
+   * Writes the key's algorithm (`CV2X_KEY_ALG_*`) to `alg` and its public key, affine
+   * x ‖ y (64 octets, big-endian), to `xy`. Called once, when the backend is taken.
+   */
+  uint32_t (*public_key)(void *user, uint32_t *alg, uint8_t *xy);
+  /**
+   * Signs the 32-octet `digest` (see above; ECDSA: do not hash it again) and writes the
+   * signature (r, s), 32 octets each, to `r` and `s`.
+   */
+  uint32_t (*sign)(void *user, const uint8_t *digest, uint8_t *r, uint8_t *s);
+  /**
+   * Called once when the library is done with the key (may be NULL).
+   */
+  void (*release)(void *user);
+} cv2x_signing_backend;
+
+/**
+ * Stack configuration. Fill it with `cv2x_stack_config_default`, then change what you need.
+ * `struct_size` must be set (the default does it): the library reads only the fields that
+ * fit in it and defaults the rest. Counts are 1..`CV2X_MAX_CACHE_CAPACITY` unless said.
+ */
+typedef struct cv2x_stack_config {
+  /**
+   * `sizeof(cv2x_stack_config)` of the caller.
+   */
+  uint32_t struct_size;
+  /**
+   * `CV2X_STACK_*` bits.
+   */
+  uint32_t flags;
+  /**
+   * Initial origin of the stack's local frame, latitude, degrees (re-anchored at the first
+   * ego state far from it; default 0).
+   */
+  double origin_lat_deg;
+  /**
+   * Initial origin, longitude, degrees.
+   */
+  double origin_lon_deg;
+  /**
+   * Initial origin, altitude, m.
+   */
+  double origin_alt_m;
+  /**
+   * The applications that run: bit `CV2X_APP_x - 1` each (`CV2X_APP_BIT`); default
+   * `CV2X_APPS_ALL`.
+   */
+  uint32_t apps;
+  /**
+   * Longer payloads are dropped, octets (default 8192).
+   */
+  uint32_t max_message_bytes;
+  /**
+   * Events queued between polls (default 1024; more are dropped and counted).
+   */
+  uint32_t max_events;
+  /**
+   * Observations taken from one message (default 512).
+   */
+  uint32_t max_observations_per_message;
+  /**
+   * Warnings followed at once (default 256).
+   */
+  uint32_t max_active_warnings;
+  /**
+   * Messages to send kept until taken (default 64; older ones are dropped and counted).
+   */
+  uint32_t max_transmissions;
+  /**
+   * Fusion track table size (1..`CV2X_MAX_TRACKS`, default 1024).
+   */
+  uint32_t max_tracks;
+  /**
+   * MAP and SPAT intersections kept (default 32).
+   */
+  uint32_t max_intersections;
+  /**
+   * RSI events and signs kept (default 64).
+   */
+  uint32_t max_road_info;
+  /**
+   * Vehicles whose reported flags are kept (default 1024).
+   */
+  uint32_t max_vehicles;
+  /**
+   * Day II entries kept (default 64).
+   */
+  uint32_t max_day2;
+  /**
+   * A SPAT older than this is stale for the applications, ms (1..600000, default 1000).
+   */
+  uint32_t spat_max_age_ms;
+  /**
+   * Reports older than this at fusion time are rejected, ms (1..60000, default 300).
+   */
+  uint32_t fusion_max_age_ms;
+  /**
+   * Reports later than the fusion time by more than this are rejected, ms (0..60000,
+   * default 50).
+   */
+  uint32_t fusion_max_future_ms;
+} cv2x_stack_config;
+
+/**
+ * Why something was dropped: `reason` (`CV2X_DROP_*`) and, for some reasons, a `detail`
+ * code (0 when the reason has none).
+ */
+typedef struct cv2x_drop {
+  /**
+   * `CV2X_DROP_*`.
+   */
+  uint32_t reason;
+  /**
+   * A code that says more (see each `CV2X_DROP_*`), else 0.
+   */
+  uint32_t detail;
+} cv2x_drop;
+
+/**
+ * What `cv2x_stack_ingest` did with one payload: accepted (what it was) or dropped (why).
+ * Dropping is not an error of the call: the call returns `CV2X_OK` either way.
+ */
+typedef struct cv2x_ingest_outcome {
+  /**
+   * 1 when the message was used, 0 when dropped.
+   */
+  uint32_t accepted;
+  /**
+   * `CV2X_INGESTED_*` when accepted, else 0.
+   */
+  uint32_t message;
+  /**
+   * What the message carried (see each `CV2X_INGESTED_*`).
+   */
+  uint32_t count;
+  /**
+   * The AID used: the DSMP packet's, or the caller's (0 = unknown).
+   */
+  uint32_t aid;
+  /**
+   * `CV2X_PAYLOAD_FRAME` or `CV2X_PAYLOAD_SPDU`: how the payload was taken (after DSMP
+   * dispatch for `CV2X_PAYLOAD_DSMP`); 0 when the packet did not dispatch.
+   */
+  uint32_t payload_kind;
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved;
+  /**
+   * Why it was dropped (when `accepted` is 0).
+   */
+  struct cv2x_drop drop;
+} cv2x_ingest_outcome;
+
+/**
+ * A warning or advice (flat; positions in the stack's frame and in WGS-84).
+ */
+typedef struct cv2x_warning {
+  /**
+   * Stable for the warning's life (from raised to cleared), never 0.
+   */
+  uint32_t id;
+  /**
+   * `CV2X_WARNING_*`.
+   */
+  uint32_t change;
+  /**
+   * `CV2X_APP_*`.
+   */
+  uint32_t app;
+  /**
+   * `CV2X_LEVEL_*` (ordered: a higher value is more urgent).
+   */
+  uint32_t level;
+  /**
+   * `CV2X_TARGET_*`.
+   */
+  uint32_t target;
+  /**
+   * `CV2X_WARNING_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * Track id of an object target (the `id` of its `cv2x_object`).
+   */
+  uint32_t track_id;
+  /**
+   * `CV2X_ADVICE_*`.
+   */
+  uint32_t advice;
+  /**
+   * Id of a place target, stable while it is the same place.
+   */
+  uint64_t place_id;
+  /**
+   * The evaluation that produced it (TAI µs since 2004).
+   */
+  int64_t time;
+  /**
+   * When it was raised (see `CV2X_WARNING_HAS_RAISED_AT`).
+   */
+  int64_t raised_at;
+  /**
+   * Time to collision or to the conflict point, s.
+   */
+  double ttc_s;
+  /**
+   * Distance to the target or conflict point, m.
+   */
+  double distance_m;
+  /**
+   * Lower bound of the speed advice, km/h.
+   */
+  double advice_min_kph;
+  /**
+   * Upper bound of the speed advice, km/h.
+   */
+  double advice_max_kph;
+  /**
+   * Target position east of the stack's frame origin, m.
+   */
+  double x_m;
+  /**
+   * Target position north of the stack's frame origin, m.
+   */
+  double y_m;
+  /**
+   * Target latitude, degrees.
+   */
+  double lat_deg;
+  /**
+   * Target longitude, degrees.
+   */
+  double lon_deg;
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[4];
+} cv2x_warning;
+
+/**
+ * What a Day II message told the vehicle. The counts that do not belong to `kind` are 0.
+ */
+typedef struct cv2x_day2_event {
+  /**
+   * `CV2X_DAY2_*` kind.
+   */
+  uint32_t kind;
+  /**
+   * `CV2X_DAY2_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * `CV2X_DAY2_FOR_EGO`, `CV2X_DAY2_OPEN_TO_JOIN`.
+   */
+  uint32_t flags;
+  /**
+   * `CV2X_PLATOON_*` (platoon), else 0.
+   */
+  uint32_t role;
+  /**
+   * The RSU or vehicle that sent it.
+   */
+  uint8_t sender[8];
+  /**
+   * Coordination: vehicle coordinations.
+   */
+  uint32_t vehicles;
+  /**
+   * Coordination: lane coordinations.
+   */
+  uint32_t lanes;
+  /**
+   * Intention: requests.
+   */
+  uint32_t requests;
+  /**
+   * Intention: planned path points.
+   */
+  uint32_t path_points;
+  /**
+   * Parking: parking lot id.
+   */
+  uint32_t lot_id;
+  /**
+   * Parking: slots reported available.
+   */
+  uint32_t slots_available;
+  /**
+   * Parking: slots reported.
+   */
+  uint32_t slots;
+  /**
+   * Platoon: members listed by a leader.
+   */
+  uint32_t members;
+  /**
+   * Sensor sharing: detected participants.
+   */
+  uint32_t participants;
+  /**
+   * Sensor sharing: detected obstacles.
+   */
+  uint32_t obstacles;
+  /**
+   * Sensor sharing: traffic events.
+   */
+  uint32_t events;
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved;
+  /**
+   * Coordination: recommended speed of the first lane coordination, m/s.
+   */
+  double recommended_speed_mps;
+} cv2x_day2_event;
+
+/**
+ * One event of `cv2x_stack_poll`. `kind` says which part is meaningful: `warning` for
+ * `CV2X_EVENT_WARNING` and `CV2X_EVENT_WARNING_CLEARED`, `drop` for `CV2X_EVENT_DROPPED`,
+ * `day2` for `CV2X_EVENT_DAY2`, `count` for `CV2X_EVENT_OBJECTS` and `CV2X_EVENT_TRANSMIT`;
+ * the other parts are zero.
+ */
+typedef struct cv2x_event {
+  /**
+   * `CV2X_EVENT_*`.
+   */
+  uint32_t kind;
+  /**
+   * Objects (`CV2X_EVENT_OBJECTS`) or messages waiting to be sent (`CV2X_EVENT_TRANSMIT`).
+   */
+  uint32_t count;
+  /**
+   * When (TAI µs since 2004): the poll, the drop, the reception; a warning's evaluation.
+   */
+  int64_t time;
+  /**
+   * The warning.
+   */
+  struct cv2x_warning warning;
+  /**
+   * Why something was dropped.
+   */
+  struct cv2x_drop drop;
+  /**
+   * The Day II message.
+   */
+  struct cv2x_day2_event day2;
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[4];
+} cv2x_event;
+
+/**
+ * Receives one event of `cv2x_stack_poll_cb`; returns 0 to go on, anything else to stop.
+ */
+typedef uint32_t (*cv2x_event_cb)(void *user, const struct cv2x_event *e);
+
+/**
+ * The host vehicle: how the ego goes on the air. Fill it with `cv2x_host_config_default`,
+ * then set at least `seed`. `struct_size` as for every config.
+ */
+typedef struct cv2x_host_config {
+  /**
+   * `sizeof(cv2x_host_config)` of the caller.
+   */
+  uint32_t struct_size;
+  /**
+   * `CV2X_HOST_*` bits.
+   */
+  uint32_t flags;
+  /**
+   * Seed of the generator of temporary ids, counter starts and certificate choices: fill
+   * it from the platform's hardware random generator. An all-zero seed is refused
+   * (`CV2X_ERR_INVALID_PARAMETER`).
+   */
+  uint8_t seed[32];
+  /**
+   * AID of periodic BSMs of an ordinary vehicle (default 111).
+   */
+  uint32_t bsm_aid_periodic;
+  /**
+   * AID of event BSMs of an ordinary vehicle (default 112).
+   */
+  uint32_t bsm_aid_event;
+  /**
+   * AID of periodic BSMs of a special vehicle (default 113).
+   */
+  uint32_t bsm_aid_special_periodic;
+  /**
+   * AID of event BSMs of a special vehicle (default 114).
+   */
+  uint32_t bsm_aid_special_event;
+  /**
+   * AID of SSMs (default 23).
+   */
+  uint32_t ssm_aid;
+  /**
+   * Interval between SSMs, ms (at least 10; default 100).
+   */
+  uint32_t ssm_interval_ms;
+  /**
+   * Tracks older than this are not shared, ms (default 500).
+   */
+  uint32_t ssm_max_track_age_ms;
+  /**
+   * Shortest (baseline) BSM interval, ms (at least 10; default 100).
+   */
+  uint32_t min_interval_ms;
+  /**
+   * Longest BSM interval under channel load, ms (default 600).
+   */
+  uint32_t max_interval_ms;
+  /**
+   * How often a signed message carries the whole certificate, ms (default 1000).
+   */
+  uint32_t certificate_interval_ms;
+  /**
+   * A fix older than this at send time is an outage (no BSM), ms (default 1000).
+   */
+  uint32_t max_fix_age_ms;
+  /**
+   * Room (0).
+   */
+  uint32_t reserved0;
+  /**
+   * Least time between pseudonym changes, ms (`CV2X_HOST_PSEUDONYM_INTERVAL`).
+   */
+  uint64_t pseudonym_interval_ms;
+  /**
+   * Least distance between pseudonym changes, m (`CV2X_HOST_PSEUDONYM_DISTANCE`).
+   */
+  double pseudonym_distance_m;
+  /**
+   * Deceleration that is hard braking, m/s² (default 0.4 g).
+   */
+  double hard_braking_mps2;
+} cv2x_host_config;
+
+/**
+ * What a message to send is; its DSMP packet is in the caller's buffer.
+ */
+typedef struct cv2x_transmission_info {
+  /**
+   * `CV2X_TX_BSM` or `CV2X_TX_SSM`.
+   */
+  uint32_t kind;
+  /**
+   * `CV2X_TX_*` flags.
+   */
+  uint32_t flags;
+  /**
+   * The AID (also in the DSMP header).
+   */
+  uint32_t aid;
+  /**
+   * The message's `msgCnt`.
+   */
+  uint32_t msg_cnt;
+  /**
+   * When it was made (the poll; the SPDU's generation time), TAI µs since 2004.
+   */
+  int64_t time;
+  /**
+   * The temporary id it carries.
+   */
+  uint8_t temporary_id[8];
+  /**
+   * HashedId8 of the signing certificate (`CV2X_TX_SIGNED`).
+   */
+  uint8_t certificate_id8[8];
+  /**
+   * Offset of the DSMP data (the SPDU when signed, else the UPER MessageFrame) in the
+   * caller's buffer.
+   */
+  uint32_t payload_offset;
+  /**
+   * Length of the DSMP data.
+   */
+  uint32_t payload_len;
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[4];
+} cv2x_transmission_info;
+
+/**
+ * The ego vehicle's state at one instant, SI units: what its positioning and ECUs know.
+ * `cv2x_ego_init` fills `struct_size` and the mandatory part (time, position fix, heading,
+ * speed); every other value counts only when its `CV2X_EGO_HAS_*` bit is set in `present`.
+ *
+ * Conventions (those of T/CSAE 53, so the wire conversion is a scaling): heading 0 = true
+ * north, clockwise, 0..360; yaw rate degrees/s, positive clockwise seen from above (a right
+ * turn); SAE J670 axes (x forward, y right, z down): accelerations positive forward, to the
+ * right and downward; steering wheel positive to the right; `*_95` accuracies at 95 %
+ * confidence, the error ellipse at one standard deviation. Bad values (NaN, infinite, out of
+ * range) are taken as not available by the transmit side and refused by fusion.
+ */
+typedef struct cv2x_ego {
+  /**
+   * `sizeof(cv2x_ego)` of the caller (`cv2x_ego_init` sets it).
+   */
+  uint32_t struct_size;
+  /**
+   * `CV2X_FIX_*`.
+   */
+  uint32_t fix_quality;
+  /**
+   * `CV2X_EGO_HAS_*` bits.
+   */
+  uint64_t present;
+  /**
+   * The instant the state describes, TAI µs since 2004; increasing from one state to the
+   * next.
+   */
+  int64_t time;
+  /**
+   * Time of the position fix, TAI µs since 2004 (`cv2x_ego_init`: `time`).
+   */
+  int64_t fix_time;
+  /**
+   * Latitude, degrees.
+   */
+  double lat_deg;
+  /**
+   * Longitude, degrees.
+   */
+  double lon_deg;
+  /**
+   * Elevation above the WGS-84 ellipsoid, m.
+   */
+  double elevation_m;
+  /**
+   * Heading, degrees, 0 = north, clockwise.
+   */
+  double heading_deg;
+  /**
+   * Speed over ground, m/s.
+   */
+  double speed_mps;
+  /**
+   * Yaw rate, degrees/s, clockwise positive.
+   */
+  double yaw_rate_dps;
+  /**
+   * Longitudinal acceleration, m/s², positive forward.
+   */
+  double accel_long_mps2;
+  /**
+   * Lateral acceleration, m/s², positive to the right.
+   */
+  double accel_lat_mps2;
+  /**
+   * Vertical acceleration, m/s², positive downward.
+   */
+  double accel_vert_mps2;
+  /**
+   * Steering wheel angle, degrees, positive to the right.
+   */
+  double steering_wheel_angle_deg;
+  /**
+   * Speed accuracy (95 %), m/s.
+   */
+  double speed_accuracy_mps_95;
+  /**
+   * Heading accuracy (95 %), degrees.
+   */
+  double heading_accuracy_deg_95;
+  /**
+   * GNSS error ellipse semi-major axis (1σ), m.
+   */
+  double semi_major_m;
+  /**
+   * GNSS error ellipse semi-minor axis (1σ), m.
+   */
+  double semi_minor_m;
+  /**
+   * Orientation of the semi-major axis, degrees clockwise from north.
+   */
+  double orientation_deg;
+  /**
+   * Elevation accuracy (95 %), m.
+   */
+  double elevation_accuracy_m_95;
+  /**
+   * Accuracy of the fix time (95 %), s.
+   */
+  double time_accuracy_s_95;
+  /**
+   * Length, m.
+   */
+  double length_m;
+  /**
+   * Width, m.
+   */
+  double width_m;
+  /**
+   * Height, m.
+   */
+  double height_m;
+  /**
+   * `CV2X_GEAR_*`.
+   */
+  uint32_t transmission;
+  /**
+   * Exterior lights on: `CV2X_LIGHTS_*` bits (the turn signals and hazard lights give the
+   * applications the ego's turn intention).
+   */
+  uint32_t lights;
+  /**
+   * Events the ECUs report: `CV2X_VEHICLE_EVENT_*` bits (the host vehicle adds those it
+   * derives).
+   */
+  uint32_t events;
+  /**
+   * Brake pedal pressed (1) or not (0).
+   */
+  uint32_t brake_pedal;
+  /**
+   * Wheel brakes applied: `CV2X_WHEEL_*` bits.
+   */
+  uint32_t wheel_brakes;
+  /**
+   * Anti-lock brakes, `CV2X_CONTROL_*`.
+   */
+  uint32_t abs;
+  /**
+   * Traction control, `CV2X_CONTROL_*`.
+   */
+  uint32_t traction;
+  /**
+   * Stability control, `CV2X_CONTROL_*`.
+   */
+  uint32_t stability;
+  /**
+   * Brake assist acting (1) or not (0).
+   */
+  uint32_t brake_boost;
+  /**
+   * Auxiliary brakes on (1) or off (0).
+   */
+  uint32_t aux_brakes;
+  /**
+   * BasicVehicleClass (0..255; 10 = passenger car).
+   */
+  uint32_t vehicle_class;
+  /**
+   * FuelType (0..15).
+   */
+  uint32_t fuel_type;
+  /**
+   * `CV2X_RESPONSE_*`.
+   */
+  uint32_t response;
+  /**
+   * Siren on (1) or off (0).
+   */
+  uint32_t siren;
+  /**
+   * `CV2X_LIGHT_BAR_*`.
+   */
+  uint32_t light_bar;
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved;
+} cv2x_ego;
+
+/**
+ * One object tracked by the ego's own sensors. `cv2x_track_init` fills `struct_size` and
+ * zeroes the rest. In an array every element has the same `struct_size`. Without a
+ * covariance the fusion core takes the default accuracy of the `source_type`.
+ */
+typedef struct cv2x_track {
+  /**
+   * `sizeof(cv2x_track)` of the caller.
+   */
+  uint32_t struct_size;
+  /**
+   * `CV2X_TRACK_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * The sensor (or sensor fusion unit) number.
+   */
+  uint32_t sensor;
+  /**
+   * `CV2X_POSITION_*`.
+   */
+  uint32_t position_kind;
+  /**
+   * `CV2X_MOTION_*`.
+   */
+  uint32_t motion_kind;
+  /**
+   * ParticipantType: 0 unknown, 1 motor vehicle, 2 non-motor, 3 pedestrian, 4 RSU.
+   */
+  uint32_t object_class;
+  /**
+   * SourceType: 0 unknown, 3 video, 4 microwave radar, 6 lidar, 7 integrated (...).
+   */
+  uint32_t source_type;
+  /**
+   * Room (0).
+   */
+  uint32_t reserved0;
+  /**
+   * The object's id within the sensor (stable while the sensor tracks it).
+   */
+  uint64_t object_id;
+  /**
+   * When the object was at this position, TAI µs since 2004.
+   */
+  int64_t time;
+  /**
+   * The vehicle's temporary id.
+   */
+  uint8_t vehicle_id[8];
+  /**
+   * Forward of the ego, m (`CV2X_POSITION_EGO`).
+   */
+  double x_m;
+  /**
+   * Left of the ego, m (`CV2X_POSITION_EGO`).
+   */
+  double y_m;
+  /**
+   * Latitude, degrees (`CV2X_POSITION_WGS84`).
+   */
+  double lat_deg;
+  /**
+   * Longitude, degrees (`CV2X_POSITION_WGS84`).
+   */
+  double lon_deg;
+  /**
+   * Speed over ground, m/s (`CV2X_MOTION_SPEED_HEADING`).
+   */
+  double speed_mps;
+  /**
+   * Heading, degrees, 0 = north, clockwise (`CV2X_MOTION_SPEED_HEADING`).
+   */
+  double heading_deg;
+  /**
+   * Velocity forward, m/s (ego velocity motions).
+   */
+  double vx_mps;
+  /**
+   * Velocity to the left, m/s (ego velocity motions).
+   */
+  double vy_mps;
+  /**
+   * Yaw rate, degrees/s, clockwise positive.
+   */
+  double yaw_rate_dps;
+  /**
+   * Longitudinal acceleration, m/s².
+   */
+  double accel_mps2;
+  /**
+   * Length, m.
+   */
+  double length_m;
+  /**
+   * Width, m.
+   */
+  double width_m;
+  /**
+   * Height, m (0 = unknown).
+   */
+  double height_m;
+  /**
+   * Position variance along x (forward or east), m².
+   */
+  double pos_var_x;
+  /**
+   * Position covariance, m².
+   */
+  double pos_cov_xy;
+  /**
+   * Position variance along y (left or north), m².
+   */
+  double pos_var_y;
+  /**
+   * Velocity variance along x, (m/s)².
+   */
+  double vel_var_x;
+  /**
+   * Velocity covariance, (m/s)².
+   */
+  double vel_cov_xy;
+  /**
+   * Velocity variance along y, (m/s)².
+   */
+  double vel_var_y;
+  /**
+   * Speed standard deviation, m/s.
+   */
+  double speed_sigma_mps;
+  /**
+   * Heading standard deviation, degrees.
+   */
+  double heading_sigma_deg;
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[4];
+} cv2x_track;
+
+/**
+ * One fused object of the last poll (confirmed and coasting tracks).
+ */
+typedef struct cv2x_object {
+  /**
+   * Stable track id (warnings about the object name it in `track_id`).
+   */
+  uint32_t id;
+  /**
+   * `CV2X_TRACK_*`.
+   */
+  uint32_t status;
+  /**
+   * ParticipantType: 0 unknown, 1 motor vehicle, 2 non-motor, 3 pedestrian, 4 RSU.
+   */
+  uint32_t object_class;
+  /**
+   * `CV2X_OBJECT_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * `CV2X_OBJECT_*` flags.
+   */
+  uint32_t flags;
+  /**
+   * Room (0).
+   */
+  uint32_t reserved0;
+  /**
+   * Time of the state (the poll), TAI µs since 2004.
+   */
+  int64_t time;
+  /**
+   * The vehicle's temporary id.
+   */
+  uint8_t vehicle_id[8];
+  /**
+   * Time since the track was created, ms.
+   */
+  int64_t age_ms;
+  /**
+   * Time since its last update, ms.
+   */
+  int64_t since_update_ms;
+  /**
+   * Latitude, degrees.
+   */
+  double lat_deg;
+  /**
+   * Longitude, degrees.
+   */
+  double lon_deg;
+  /**
+   * East of the stack's frame origin, m.
+   */
+  double x_m;
+  /**
+   * North of the stack's frame origin, m.
+   */
+  double y_m;
+  /**
+   * Velocity east, m/s.
+   */
+  double vx_mps;
+  /**
+   * Velocity north, m/s.
+   */
+  double vy_mps;
+  /**
+   * Speed, m/s.
+   */
+  double speed_mps;
+  /**
+   * Heading, degrees, 0 = north, clockwise.
+   */
+  double heading_deg;
+  /**
+   * Yaw rate, degrees/s, clockwise positive.
+   */
+  double yaw_rate_dps;
+  /**
+   * Longitudinal acceleration, m/s² (negative when braking).
+   */
+  double accel_mps2;
+  /**
+   * Length, m.
+   */
+  double length_m;
+  /**
+   * Width, m.
+   */
+  double width_m;
+  /**
+   * Height, m (0 when unknown).
+   */
+  double height_m;
+  /**
+   * Position variance east, m².
+   */
+  double pos_var_x;
+  /**
+   * Position covariance east-north, m².
+   */
+  double pos_cov_xy;
+  /**
+   * Position variance north, m².
+   */
+  double pos_var_y;
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[2];
+} cv2x_object;
+
+/**
+ * The incoming lane of a MAP the ego was matched to at the last poll.
+ */
+typedef struct cv2x_lane {
+  /**
+   * Road regulator region of the intersection (0 when not given).
+   */
+  uint32_t region;
+  /**
+   * Intersection (node) id.
+   */
+  uint32_t intersection_id;
+  /**
+   * Lane id.
+   */
+  uint32_t lane_id;
+  /**
+   * Index of the lane in the intersection's lanes.
+   */
+  uint32_t lane_index;
+  /**
+   * Index of the incoming link within the node.
+   */
+  uint32_t link_index;
+  /**
+   * `CV2X_TURN_*`: the movement the ego takes.
+   */
+  uint32_t turn;
+  /**
+   * `CV2X_LANE_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * The signal phase governing the movement.
+   */
+  uint32_t phase_id;
+  /**
+   * Distance along the lane to its stop line, m.
+   */
+  double distance_to_stop_m;
+  /**
+   * Lateral offset from the lane's centre line, m (positive: left).
+   */
+  double lateral_m;
+  /**
+   * Ego heading minus lane heading, degrees (-180, 180].
+   */
+  double heading_error_deg;
+  /**
+   * Stop line latitude, degrees.
+   */
+  double stop_lat_deg;
+  /**
+   * Stop line longitude, degrees.
+   */
+  double stop_lon_deg;
+  /**
+   * Stop line altitude, m.
+   */
+  double stop_alt_m;
+  /**
+   * The lane's (or link's) speed limit, m/s.
+   */
+  double speed_limit_mps;
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[2];
+} cv2x_lane;
+
+/**
+ * Counters since the stack was made. Set `struct_size` before the call: the library writes
+ * the fields that fit in it (at least the first version's) and leaves `struct_size` as it is.
+ */
+typedef struct cv2x_stack_counters {
+  /**
+   * `sizeof(cv2x_stack_counters)` of the caller.
+   */
+  uint32_t struct_size;
+  /**
+   * Room (0).
+   */
+  uint32_t reserved0;
+  /**
+   * Payloads handed to `cv2x_stack_ingest` (DSMP packets that dispatched).
+   */
+  uint64_t received;
+  /**
+   * Messages used (`received == accepted + dropped`).
+   */
+  uint64_t accepted;
+  /**
+   * Messages dropped, whatever the reason.
+   */
+  uint64_t dropped;
+  /**
+   * SPDUs verified.
+   */
+  uint64_t verified;
+  /**
+   * BSMs used.
+   */
+  uint64_t bsm;
+  /**
+   * PSMs used.
+   */
+  uint64_t psm;
+  /**
+   * RSMs used.
+   */
+  uint64_t rsm;
+  /**
+   * SSMs used.
+   */
+  uint64_t ssm;
+  /**
+   * MAPs used.
+   */
+  uint64_t map;
+  /**
+   * SPATs used.
+   */
+  uint64_t spat;
+  /**
+   * RSIs used.
+   */
+  uint64_t rsi;
+  /**
+   * Other Day II messages used.
+   */
+  uint64_t day2;
+  /**
+   * Dropped: too large.
+   */
+  uint64_t too_large;
+  /**
+   * Dropped: SPDU without verifier.
+   */
+  uint64_t no_verifier;
+  /**
+   * Dropped: unsigned while signatures are required.
+   */
+  uint64_t unsigned_messages;
+  /**
+   * Dropped: verification failed.
+   */
+  uint64_t verify_failed;
+  /**
+   * Dropped: decoding failed.
+   */
+  uint64_t decode_failed;
+  /**
+   * Dropped: own messages.
+   */
+  uint64_t own_messages;
+  /**
+   * Dropped: message type not used.
+   */
+  uint64_t unsupported;
+  /**
+   * Reports not converted.
+   */
+  uint64_t adapt_failed;
+  /**
+   * Reports rejected by fusion.
+   */
+  uint64_t fusion_rejected;
+  /**
+   * Observations beyond the per-message limit.
+   */
+  uint64_t observations_dropped;
+  /**
+   * Events dropped because a queue was full.
+   */
+  uint64_t events_dropped;
+  /**
+   * Warnings not followed because the table was full.
+   */
+  uint64_t warnings_dropped;
+  /**
+   * Polls.
+   */
+  uint64_t polls;
+  /**
+   * Warnings raised.
+   */
+  uint64_t warnings_raised;
+  /**
+   * Warnings updated.
+   */
+  uint64_t warnings_updated;
+  /**
+   * Warnings cleared.
+   */
+  uint64_t warnings_cleared;
+  /**
+   * Calls with time going backwards.
+   */
+  uint64_t time_went_backwards;
+  /**
+   * Ego states refused.
+   */
+  uint64_t ego_rejected;
+  /**
+   * Messages the host vehicle produced.
+   */
+  uint64_t transmitted;
+  /**
+   * Messages due that could not be built, signed or framed.
+   */
+  uint64_t transmit_failed;
+  /**
+   * Messages to send dropped because the queue was full.
+   */
+  uint64_t transmissions_dropped;
+  /**
+   * Certificate requests of verified messages handed to the host vehicle.
+   */
+  uint64_t certificate_requests;
+  /**
+   * DSMP packets handed to `cv2x_stack_ingest`.
+   */
+  uint64_t dsmp_packets;
+  /**
+   * DSMP packets dispatched.
+   */
+  uint64_t dsmp_dispatched;
+  /**
+   * DSMP packets dropped for an AID not in the table.
+   */
+  uint64_t dsmp_unknown_aid;
+  /**
+   * DSMP packets dropped for a version other than 0.
+   */
+  uint64_t dsmp_unsupported_version;
+  /**
+   * Buffers whose adaptation layer named another protocol.
+   */
+  uint64_t dsmp_not_dsmp;
+  /**
+   * DSMP packets dropped as malformed.
+   */
+  uint64_t dsmp_malformed;
+  /**
+   * Host vehicle: states accepted.
+   */
+  uint64_t host_states;
+  /**
+   * Host vehicle: states refused (time not increasing).
+   */
+  uint64_t host_states_refused;
+  /**
+   * Host vehicle: values dropped to "not available".
+   */
+  uint64_t host_values_dropped;
+  /**
+   * Host vehicle: BSMs sent.
+   */
+  uint64_t host_bsm;
+  /**
+   * Host vehicle: BSMs sent at once for a new event.
+   */
+  uint64_t host_event_bsm;
+  /**
+   * Host vehicle: extra BSMs for the tracking error.
+   */
+  uint64_t host_tracking_bsm;
+  /**
+   * Host vehicle: BSMs not sent for want of a current fix.
+   */
+  uint64_t host_no_fix;
+  /**
+   * Host vehicle: SSMs sent.
+   */
+  uint64_t host_ssm;
+  /**
+   * Host vehicle: pseudonym changes.
+   */
+  uint64_t host_pseudonym_changes;
+  /**
+   * Host vehicle: changes due but not possible.
+   */
+  uint64_t host_changes_blocked;
+  /**
+   * Host vehicle: messages that failed to encode, sign or frame.
+   */
+  uint64_t host_failures;
+} cv2x_stack_counters;
+
+/**
+ * How full the bounded stores are.
+ */
+typedef struct cv2x_stack_usage {
+  /**
+   * Fused tracks.
+   */
+  uint32_t tracks;
+  /**
+   * MAP intersections.
+   */
+  uint32_t intersections;
+  /**
+   * SPAT intersections.
+   */
+  uint32_t signals;
+  /**
+   * RSI events and signs.
+   */
+  uint32_t road_info;
+  /**
+   * Vehicles with reported flags.
+   */
+  uint32_t vehicles;
+  /**
+   * Day II entries.
+   */
+  uint32_t day2;
+  /**
+   * Events waiting for the caller.
+   */
+  uint32_t events;
+  /**
+   * Active warnings.
+   */
+  uint32_t warnings;
+  /**
+   * Messages waiting to be sent.
+   */
+  uint32_t transmissions;
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[7];
+} cv2x_stack_usage;
+
+/**
  * Success.
  */
 #define CV2X_OK 0
@@ -1987,6 +4536,28 @@ typedef struct cv2x_verify_report {
 #define CV2X_ERR_SEC_KEY_CERTIFICATE_MISMATCH 229
 
 /**
+ * Security: the signed AID is the Day I AID of another kind of message than the one carried
+ * (a roadside message under a vehicle's BSM permission); reported by the stack.
+ */
+#define CV2X_ERR_SEC_CONTENT_NOT_PERMITTED 230
+
+/**
+ * Security: the verifier could not verify the SPDU and gave no finer reason.
+ */
+#define CV2X_ERR_SEC_UNSUPPORTED 231
+
+/**
+ * Security: the certificate chain is invalid and the verifier gave no finer reason.
+ */
+#define CV2X_ERR_SEC_CHAIN_INVALID 232
+
+/**
+ * Security: a verification failure of a kind newer than this table, or one a verifier
+ * reported by its own number.
+ */
+#define CV2X_ERR_SEC_OTHER 233
+
+/**
  * CRL: signed data for another PSID.
  */
 #define CV2X_ERR_CRL_WRONG_PSID 240
@@ -2122,14 +4693,40 @@ typedef struct cv2x_verify_report {
 #define CV2X_ERR_NET_CAPTURE 319
 
 /**
- * First code of the range reserved for the stack (`cv2x_stack_*`, `cv2x_ego_*`, events).
+ * First code of the range of the stack (`cv2x_stack_*`, `cv2x_ego_*`, events).
  */
 #define CV2X_ERR_STACK_FIRST 400
 
 /**
- * Last code of the range reserved for the stack.
+ * Last code of the range of the stack.
  */
 #define CV2X_ERR_STACK_LAST 499
+
+/**
+ * Stack: the ego state was refused (no usable position or heading, a value out of range);
+ * counted as a drop (`CV2X_DROP_EGO_REJECTED`).
+ */
+#define CV2X_ERR_EGO_REJECTED 400
+
+/**
+ * Stack: the time given is before the time of an earlier call (ego state or poll).
+ */
+#define CV2X_ERR_TIME_WENT_BACKWARDS 401
+
+/**
+ * Stack: the ego is not on the air (no host vehicle: `cv2x_stack_set_host`).
+ */
+#define CV2X_ERR_NO_HOST 402
+
+/**
+ * Stack: no message is waiting to be sent.
+ */
+#define CV2X_ERR_NO_TRANSMISSION 403
+
+/**
+ * Stack: the ego is not matched to a lane of a known MAP (at the last poll).
+ */
+#define CV2X_ERR_NO_LANE 404
 
 #ifdef __cplusplus
 extern "C" {
@@ -2586,7 +5183,19 @@ cv2x_result cv2x_signer_sign(struct cv2x_signer *s,
                              size_t *out_len);
 
 /**
- * Frees a signer (its key is dropped). NULL is a no-op.
+ * Makes a signer whose key is in a security chip or HSM (`backend`, copied; see
+ * `cv2x_signing_backend` for the callbacks and the ownership of `user_data`) for the COER
+ * certificate `cert`. `CV2X_ERR_SEC_KEY_CERTIFICATE_MISMATCH` when the public key the backend
+ * gives is not the certificate's; `CV2X_ERR_CALLBACK` when `public_key` fails.
+ */
+cv2x_result cv2x_signer_new_callback(const struct cv2x_signing_backend *backend,
+                                     const uint8_t *cert,
+                                     size_t cert_len,
+                                     struct cv2x_signer **out);
+
+/**
+ * Frees a signer (its key is dropped; a callback key's `release` is called). NULL is a
+ * no-op.
  */
 void cv2x_signer_free(struct cv2x_signer *s);
 
@@ -2645,6 +5254,309 @@ cv2x_result cv2x_crypto_verify_sm2(const uint8_t *key_xy,
                                    const uint8_t *s,
                                    uint32_t *valid);
 
+/**
+ * Software signing of a digest, the operation of `cv2x_signing_backend.sign` (for a chip
+ * shim that keeps a key in software, and for tests): signs the 32-octet `digest` with the
+ * private key (`alg` a `CV2X_KEY_ALG_*`, `key` the 32-octet big-endian scalar) and writes
+ * (r, s), 32 octets each. ECDSA P-256 takes the digest as the message hash (RFC 6979
+ * nonces); SM2 as e. `CV2X_ERR_SEC_SIGNING_FAILED` for an invalid scalar. Thread-safe.
+ */
+cv2x_result cv2x_crypto_sign_digest(uint32_t alg,
+                                    const uint8_t *key,
+                                    const uint8_t *digest,
+                                    uint8_t *r,
+                                    uint8_t *s);
+
+/**
+ * The public key, affine x ‖ y (64 octets), of a software private key (`alg`, 32-octet
+ * `key`), as `cv2x_signing_backend.public_key` gives it. Thread-safe.
+ */
+cv2x_result cv2x_crypto_public_key(uint32_t alg, const uint8_t *key, uint8_t *xy_out);
+
+/**
+ * Writes the default stack config to `*out` (`struct_size` included). Thread-safe.
+ */
+cv2x_result cv2x_stack_config_default(struct cv2x_stack_config *out);
+
+/**
+ * Makes a stack. `c` may be NULL for the defaults; otherwise its `struct_size` must be at
+ * least the first version's (`CV2X_ERR_STRUCT_SIZE`) and every field in range
+ * (`CV2X_ERR_INVALID_PARAMETER`).
+ */
+cv2x_result cv2x_stack_new(const struct cv2x_stack_config *c, struct cv2x_stack **out);
+
+/**
+ * Frees a stack (its verifier reference, host vehicle, pseudonym keys and queued events go
+ * with it; a shared verifier stays the caller's). NULL is a no-op; a poisoned stack is freed
+ * too. Not while a call on it runs.
+ */
+void cv2x_stack_free(struct cv2x_stack *s);
+
+/**
+ * Sets the verifier of secured messages (replacing an earlier one). Shared: the stack keeps
+ * a reference and the caller may keep using (and must still free) `v`; trust anchors,
+ * certificates and CRLs added to `v` later apply to the stack too. The verifier still takes
+ * one call at a time: a call on `v` while the stack verifies with it gets
+ * `CV2X_ERR_REENTRANT`, and a stack call that needs `v` while another call uses it (another
+ * thread, or a callback of `v` itself) gets `CV2X_ERR_REENTRANT` without taking the message.
+ */
+cv2x_result cv2x_stack_set_verifier(struct cv2x_stack *s, struct cv2x_verifier *v);
+
+/**
+ * Chooses the applications that run (bit `CV2X_APP_x - 1` each, `CV2X_APP_BIT`;
+ * `CV2X_APPS_ALL` for all). The applications start afresh: warnings they had raised end
+ * (cleared at the next poll).
+ */
+cv2x_result cv2x_stack_set_apps(struct cv2x_stack *s, uint32_t apps);
+
+/**
+ * Maps `aid` to the message class `msg_class` (`CV2X_CLASS_*`) for `CV2X_PAYLOAD_DSMP`
+ * packets (the stack starts with the Day I and Day II AIDs in use).
+ */
+cv2x_result cv2x_stack_map_aid(struct cv2x_stack *s, uint32_t aid, uint32_t msg_class);
+
+/**
+ * Sets the ego's temporary id (`id8`, 8 octets; NULL for none) when it does not transmit
+ * through `cv2x_stack_set_host`: its own messages and the roadside's reports carrying the id
+ * are then recognised. With a host vehicle the host's (changing) id is used instead.
+ */
+cv2x_result cv2x_stack_set_temporary_id(struct cv2x_stack *s, const uint8_t *id8);
+
+/**
+ * Takes one received payload at `now`: `kind` `CV2X_PAYLOAD_FRAME` (a UPER MessageFrame of
+ * T/CSAE 53-2020 / T/CSAE 157-2020), `CV2X_PAYLOAD_SPDU` (a secured message, verified with the
+ * stack's verifier) or `CV2X_PAYLOAD_DSMP` (a whole DSMP packet: its AID and the frame / SPDU
+ * form of its data come from the packet; `aid` is then ignored). `aid` is the DSMP AID when
+ * known, 0 when not. Nothing is evaluated until the next poll.
+ *
+ * A message the stack drops is not an error: the call returns `CV2X_OK` and `out` (may be
+ * NULL) says accepted or the drop reason (the drop is also counted and, with
+ * `CV2X_STACK_REPORT_DROPS`, reported at the next poll). Errors: bad arguments,
+ * `CV2X_ERR_REENTRANT` / `CV2X_ERR_POISONED` for the stack or its verifier (the message is
+ * then not taken), `CV2X_ERR_CALLBACK` when the verifier's crypto backend failed (the message
+ * is counted as dropped, `CV2X_ERR_SEC_OTHER`).
+ */
+cv2x_result cv2x_stack_ingest(struct cv2x_stack *s,
+                              const uint8_t *payload,
+                              size_t len,
+                              uint32_t kind,
+                              uint32_t aid,
+                              int64_t now,
+                              struct cv2x_ingest_outcome *out);
+
+/**
+ * Runs one application cycle at `now` (world expiry, fusion, the applications, the warnings'
+ * life, the host vehicle's messages due) and moves the events — those queued since the
+ * previous poll (drops, Day II), then this cycle's warning changes, the objects event and a
+ * `CV2X_EVENT_TRANSMIT` when messages became due — into `events` (`cap` of them at most).
+ * `*written` gets how many were written; events that did not fit stay queued for the next
+ * poll or `cv2x_stack_drain`, and `*remaining` (may be NULL) says how many. `events` may be
+ * NULL when `cap` is 0. A `now` before the previous poll's is a `CV2X_DROP_TIME_WENT_BACKWARDS`
+ * drop, not an error.
+ */
+cv2x_result cv2x_stack_poll(struct cv2x_stack *s,
+                            int64_t now,
+                            struct cv2x_event *events,
+                            size_t cap,
+                            size_t *written,
+                            size_t *remaining);
+
+/**
+ * Moves queued events into `events` as `cv2x_stack_poll` does, without running a cycle.
+ */
+cv2x_result cv2x_stack_drain(struct cv2x_stack *s,
+                             struct cv2x_event *events,
+                             size_t cap,
+                             size_t *written,
+                             size_t *remaining);
+
+/**
+ * Runs one cycle at `now` as `cv2x_stack_poll` does and hands every queued event, in order,
+ * to `cb` (with `user`), synchronously on this thread, inside this call. The event pointer is
+ * valid during the callback only. A non-zero return stops the delivery: the remaining events
+ * stay queued and the call returns `CV2X_ERR_CALLBACK`. Calling back into this stack from
+ * `cb` returns `CV2X_ERR_REENTRANT`. `cb` must return normally (no `longjmp`, no C++
+ * exception).
+ */
+cv2x_result cv2x_stack_poll_cb(struct cv2x_stack *s, int64_t now, cv2x_event_cb cb, void *user);
+
+/**
+ * Writes the default host config to `*out` (`struct_size` included; `seed` all zero, which
+ * must be replaced). Thread-safe.
+ */
+cv2x_result cv2x_host_config_default(struct cv2x_host_config *out);
+
+/**
+ * Puts the ego on the air: from now on the ego states (`cv2x_stack_set_ego`) and onboard
+ * tracks also feed a host vehicle, each poll collects the messages it has due (BSM at 10 Hz
+ * under the rate policy, event BSMs, SSMs; signed once a pseudonym pool is set) for
+ * `cv2x_stack_next_transmission`, and certificate requests in verified messages reach it.
+ * The ego's temporary id is then the host's (it changes with its pseudonyms). Replaces an
+ * earlier host vehicle (and its pool). `CV2X_ERR_INVALID_PARAMETER` for a configuration that
+ * cannot work (and an all-zero seed).
+ */
+cv2x_result cv2x_stack_set_host(struct cv2x_stack *s, const struct cv2x_host_config *c);
+
+/**
+ * Takes a channel busy ratio measurement (0..1) for the transmit rate policy.
+ * `CV2X_ERR_NO_HOST` without a host vehicle.
+ */
+cv2x_result cv2x_stack_set_channel_busy_ratio(struct cv2x_stack *s, double cbr);
+
+/**
+ * Takes a vehicle density measurement (vehicles heard within 100 m) for the transmit rate
+ * policy. `CV2X_ERR_NO_HOST` without a host vehicle.
+ */
+cv2x_result cv2x_stack_set_vehicle_density(struct cv2x_stack *s, uint32_t vehicles);
+
+/**
+ * When the host vehicle has a message due next, into `*out` (TAI µs since 2004): poll at
+ * that time at the latest. `CV2X_ERR_NO_HOST` without a host vehicle,
+ * `CV2X_ERR_NO_TRANSMISSION` when nothing is due until the next state or track list.
+ */
+cv2x_result cv2x_stack_next_due(const struct cv2x_stack *s, int64_t *out);
+
+/**
+ * Makes an empty pool.
+ */
+cv2x_result cv2x_pseudonym_pool_new(struct cv2x_pseudonym_pool **out);
+
+/**
+ * Adds a pseudonym certificate (COER) with its software private key (`alg` a
+ * `CV2X_KEY_ALG_*`, `key` the 32-octet big-endian scalar); the certificate's HashedId8 goes
+ * to `id8` (may be NULL). `CV2X_ERR_SEC_KEY_CERTIFICATE_MISMATCH` when the key is not the
+ * certificate's.
+ */
+cv2x_result cv2x_pseudonym_pool_add_key(struct cv2x_pseudonym_pool *p,
+                                        uint32_t alg,
+                                        const uint8_t *key,
+                                        const uint8_t *cert,
+                                        size_t cert_len,
+                                        uint8_t *id8);
+
+/**
+ * Adds a pseudonym certificate (COER) whose key is in a security chip or HSM (`backend`,
+ * copied; see `cv2x_signing_backend` for its callbacks and the ownership of `user_data`);
+ * the certificate's HashedId8 goes to `id8` (may be NULL). The stack signs through it inside
+ * `cv2x_stack_poll` (calling back into that stack from `sign` returns `CV2X_ERR_REENTRANT`).
+ */
+cv2x_result cv2x_pseudonym_pool_add_callback(struct cv2x_pseudonym_pool *p,
+                                             const struct cv2x_signing_backend *backend,
+                                             const uint8_t *cert,
+                                             size_t cert_len,
+                                             uint8_t *id8);
+
+/**
+ * The number of credentials in the pool; 0 for NULL or a poisoned or busy pool.
+ */
+uint32_t cv2x_pseudonym_pool_count(const struct cv2x_pseudonym_pool *p);
+
+/**
+ * Frees a pool and the credentials still in it (a callback key's `release` is called). NULL
+ * is a no-op.
+ */
+void cv2x_pseudonym_pool_free(struct cv2x_pseudonym_pool *p);
+
+/**
+ * Moves the pool's credentials to the stack's host vehicle, which from then on signs every
+ * message with them (replacing an earlier pool: a new pseudonym starts with the next
+ * message). `pool` is left empty and stays the caller's to free. `CV2X_ERR_NO_HOST` without
+ * a host vehicle (the pool is then left as it is).
+ */
+cv2x_result cv2x_stack_set_pseudonyms(struct cv2x_stack *s, struct cv2x_pseudonym_pool *pool);
+
+/**
+ * Takes the oldest message to send: its DSMP packet (ready for the radio) goes to
+ * `(out, cap, out_len)` and what it is to `*info` (may be NULL). On
+ * `CV2X_ERR_BUFFER_TOO_SMALL` the size needed is in `*out_len` and the message stays first
+ * in line. `CV2X_ERR_NO_TRANSMISSION` when none is waiting. Call after each poll until
+ * `CV2X_ERR_NO_TRANSMISSION` (the poll's `CV2X_EVENT_TRANSMIT` event says how many wait).
+ */
+cv2x_result cv2x_stack_next_transmission(struct cv2x_stack *s,
+                                         uint8_t *out,
+                                         size_t cap,
+                                         size_t *out_len,
+                                         struct cv2x_transmission_info *info);
+
+/**
+ * Fills `*out` with an ego state at `now`: a 3-D fix at `lat_deg`, `lon_deg` (degrees),
+ * `heading_deg` (0 = north, clockwise) and `speed_mps`, nothing else known; `struct_size`
+ * set. Add the optional values with their `CV2X_EGO_HAS_*` bits. Thread-safe.
+ */
+cv2x_result cv2x_ego_init(struct cv2x_ego *out,
+                          int64_t now,
+                          double lat_deg,
+                          double lon_deg,
+                          double heading_deg,
+                          double speed_mps);
+
+/**
+ * Sets the ego's state (from its positioning and ECUs, in time order). Fusion and the
+ * applications take its position, heading, speed, yaw rate, acceleration, size and turn
+ * signal; the host vehicle (when on the air, `cv2x_stack_set_host`) takes all of it.
+ * `CV2X_ERR_EGO_REJECTED` when fusion and the applications cannot use it (no fix or heading,
+ * a value out of range; a host vehicle still took it: a GNSS outage is reported so),
+ * `CV2X_ERR_TIME_WENT_BACKWARDS` when its time is before the previous state's. Both are also
+ * counted as drops. `CV2X_ERR_INVALID_PARAMETER` for an unknown enumeration value or
+ * `present` bit (nothing is taken).
+ */
+cv2x_result cv2x_stack_set_ego(struct cv2x_stack *s, const struct cv2x_ego *ego);
+
+/**
+ * Fills `*out` with an empty track (`struct_size` set, everything else 0: an ego-frame
+ * position without motion of an unknown object). Thread-safe.
+ */
+cv2x_result cv2x_track_init(struct cv2x_track *out);
+
+/**
+ * Adds `n` tracks of the ego's own sensors at `now` (observations of source kind Onboard;
+ * an ego-frame position is placed with the ego pose at the track's time, so give the ego's
+ * states first). `*accepted` (may be NULL) gets how many the fusion core took; the others
+ * are counted as drops (`CV2X_DROP_FUSION`). An unknown enumeration value or `present` bit in
+ * any track is `CV2X_ERR_INVALID_PARAMETER` and nothing is taken.
+ */
+cv2x_result cv2x_stack_add_onboard_tracks(struct cv2x_stack *s,
+                                          const struct cv2x_track *tracks,
+                                          size_t n,
+                                          int64_t now,
+                                          size_t *accepted);
+
+/**
+ * Copies the fused objects of the last poll to `(out, cap)`. `*count` gets how many there are
+ * (also on `CV2X_ERR_BUFFER_TOO_SMALL`, when nothing is written: retry with a larger array).
+ * `out` may be NULL when `cap` is 0.
+ */
+cv2x_result cv2x_stack_objects(const struct cv2x_stack *s,
+                               struct cv2x_object *out,
+                               size_t cap,
+                               size_t *count);
+
+/**
+ * Copies the warnings active after the last poll to `(out, cap)`, with their ids and raise
+ * times (`change` is `CV2X_WARNING_ACTIVE`). `*count` as for `cv2x_stack_objects`.
+ */
+cv2x_result cv2x_stack_warnings(const struct cv2x_stack *s,
+                                struct cv2x_warning *out,
+                                size_t cap,
+                                size_t *count);
+
+/**
+ * The lane the ego was matched to at the last poll into `*out`; `CV2X_ERR_NO_LANE` when it is
+ * on no lane of a known MAP.
+ */
+cv2x_result cv2x_stack_lane(const struct cv2x_stack *s, struct cv2x_lane *out);
+
+/**
+ * Reads the counters into `*out`, whose `struct_size` the caller sets
+ * (`CV2X_ERR_STRUCT_SIZE` below the first version's).
+ */
+cv2x_result cv2x_stack_get_counters(const struct cv2x_stack *s, struct cv2x_stack_counters *out);
+
+/**
+ * How full the bounded stores are, into `*out`.
+ */
+cv2x_result cv2x_stack_get_usage(const struct cv2x_stack *s, struct cv2x_stack_usage *out);
+
 #if defined(CV2X_TEST_PANIC)
 /**
  * Panics (no handle): returns `CV2X_ERR_PANIC`.
@@ -2685,6 +5597,14 @@ cv2x_result cv2x_test_panic_frame(const struct cv2x_frame *f);
  * Panics in a query that returns no code: returns 0.
  */
 uint32_t cv2x_test_panic_u32(void);
+#endif
+
+#if defined(CV2X_TEST_PANIC)
+/**
+ * Panics in the middle of a stack call (after a poll, holding the stack): returns
+ * `CV2X_ERR_PANIC` and poisons the stack.
+ */
+cv2x_result cv2x_test_panic_stack(struct cv2x_stack *s, int64_t now);
 #endif
 
 #ifdef __cplusplus

@@ -11,7 +11,8 @@
 //!
 //! The same mutex makes re-entrancy an error instead of undefined behaviour: a callback that
 //! calls back into the handle whose call it runs in finds the mutex held and gets
-//! `CV2X_ERR_REENTRANT` (`try_lock`, never `lock`: it cannot deadlock).
+//! `CV2X_ERR_REENTRANT` (`try_lock`, never `lock`: it cannot deadlock). The one exception is
+//! a verifier shared with a stack ([`Exclusive::enter_waiting`]).
 //!
 //! `scripts`: `capi/check_boundary.py` fails the build when an `extern "C" fn` body is not a
 //! single `ffi!` invocation.
@@ -151,6 +152,14 @@ impl<T> Exclusive<T> {
             Err(TryLockError::Poisoned(_)) => Err(CV2X_ERR_POISONED),
             Err(TryLockError::WouldBlock) => Err(CV2X_ERR_REENTRANT),
         }
+    }
+
+    /// Takes the handle, waiting for a call in another thread to end: only for a handle shared
+    /// between two others (a verifier used by a stack), after [`Exclusive::enter`] showed that
+    /// this thread does not hold it. Every other entry point only tries the lock, so a thread
+    /// that holds a handle never waits for another one: waiting here cannot deadlock.
+    pub(crate) fn enter_waiting(&self) -> Result<MutexGuard<'_, T>, cv2x_result> {
+        self.inner.lock().map_err(|_| CV2X_ERR_POISONED)
     }
 }
 

@@ -2,7 +2,9 @@
 //! typed BSM / SPAT / RSM accessors, allocation-free BSM encoding, codec errors.
 //!
 //! A standard is a `uint32_t` (`CV2X_STD_*`); adding a message set is one more value here and
-//! one more variant of [`Frame`].
+//! one more variant of [`Frame`]. The 2019 revision's BSM, SPAT and RSM types mirror the 2020
+//! Day I ones field for field, so one macro per accessor, invoked with the module of each set,
+//! makes the readers and the BSM encoder of both; the 2017 set has its own where it differs.
 
 use std::ffi::c_char;
 
@@ -553,6 +555,22 @@ named!(
     v2020::ParticipantType,
     v2020::SourceType,
     v2020::LightState,
+    v2019::TimeConfidence,
+    v2019::PositionConfidence,
+    v2019::ElevationConfidence,
+    v2019::TransmissionState,
+    v2019::SpeedConfidence,
+    v2019::HeadingConfidence,
+    v2019::SteeringWheelAngleConfidence,
+    v2019::BrakePedalStatus,
+    v2019::TractionControlStatus,
+    v2019::AntiLockBrakeStatus,
+    v2019::StabilityControlStatus,
+    v2019::BrakeBoostApplied,
+    v2019::AuxiliaryBrakeStatus,
+    v2019::ParticipantType,
+    v2019::SourceType,
+    v2019::LightState,
     v2017::PositionConfidence,
     v2017::ElevationConfidence,
     v2017::TransmissionState,
@@ -761,9 +779,9 @@ fn mask_to_bits<const N: usize>(mask: u32, nbits: usize) -> Result<[u8; N], cv2x
 
 /// `cv2x_bsm.present`: `elevation` is set.
 pub const CV2X_BSM_HAS_ELEVATION: u64 = 1 << 0;
-/// `cv2x_bsm.present`: `time_confidence` is set (T/CSAE 53-2020 only).
+/// `cv2x_bsm.present`: `time_confidence` is set (2020 and 2019 sets, not 2017).
 pub const CV2X_BSM_HAS_TIME_CONFIDENCE: u64 = 1 << 1;
-/// `cv2x_bsm.present`: `pos_accuracy_*` are set (posAccuracy, T/CSAE 53-2020 only).
+/// `cv2x_bsm.present`: `pos_accuracy_*` are set (posAccuracy; 2020 and 2019 sets).
 pub const CV2X_BSM_HAS_POS_ACCURACY: u64 = 1 << 2;
 /// `cv2x_bsm.present`: `pos_confidence` is set (posConfidence; in T/CSAE 53-2017 the mandatory
 /// `accuracy`, so always set there).
@@ -807,7 +825,7 @@ pub const CV2X_BSM_HAS_LIGHTS: u64 = 1 << 20;
 pub const CV2X_BSM_HAS_PATH_HISTORY: u64 = 1 << 21;
 /// `cv2x_bsm.present` (read only): the message has a path prediction. Not encoded.
 pub const CV2X_BSM_HAS_PATH_PREDICTION: u64 = 1 << 22;
-/// `cv2x_bsm.present` (read only): the message has emergency extensions (T/CSAE 53-2020).
+/// `cv2x_bsm.present` (read only): the message has emergency extensions (2020 and 2019 sets).
 /// Not encoded.
 pub const CV2X_BSM_HAS_EMERGENCY_EXT: u64 = 1 << 23;
 /// The `present` bits `cv2x_bsm_encode` reads; the read-only ones must be clear.
@@ -823,10 +841,35 @@ pub const CV2X_LIGHTS_LEFT_TURN_SIGNAL: u32 = 1 << 2;
 pub const CV2X_LIGHTS_RIGHT_TURN_SIGNAL: u32 = 1 << 3;
 /// `cv2x_bsm.lights`: `hazardSignalOn`.
 pub const CV2X_LIGHTS_HAZARD_SIGNAL: u32 = 1 << 4;
-/// `cv2x_bsm.events`: eventFlags bit `eventHazardLights`.
-pub const CV2X_EVENT_HAZARD_LIGHTS: u32 = 1 << 0;
-/// `cv2x_bsm.events`: `eventHardBraking`.
-pub const CV2X_EVENT_HARD_BRAKING: u32 = 1 << 3;
+/// `cv2x_bsm.events`, `cv2x_ego.events` (VehicleEventFlags bit 0): `eventHazardLights`.
+pub const CV2X_VEHICLE_EVENT_HAZARD_LIGHTS: u32 = 1u32 << 0;
+/// VehicleEventFlags bit 1: `eventStopLineViolation`.
+pub const CV2X_VEHICLE_EVENT_STOP_LINE_VIOLATION: u32 = 1u32 << 1;
+/// VehicleEventFlags bit 2: `eventABSactivated`.
+pub const CV2X_VEHICLE_EVENT_ABS_ACTIVATED: u32 = 1u32 << 2;
+/// VehicleEventFlags bit 3: `eventTractionControlLoss`.
+pub const CV2X_VEHICLE_EVENT_TRACTION_CONTROL_LOSS: u32 = 1u32 << 3;
+/// VehicleEventFlags bit 4: `eventStabilityControlactivated`.
+pub const CV2X_VEHICLE_EVENT_STABILITY_CONTROL_ACTIVATED: u32 = 1u32 << 4;
+/// VehicleEventFlags bit 5: `eventHazardousMaterials`.
+pub const CV2X_VEHICLE_EVENT_HAZARDOUS_MATERIALS: u32 = 1u32 << 5;
+/// VehicleEventFlags bit 7: `eventHardBraking`.
+pub const CV2X_VEHICLE_EVENT_HARD_BRAKING: u32 = 1u32 << 7;
+/// VehicleEventFlags bit 8: `eventLightsChanged`.
+pub const CV2X_VEHICLE_EVENT_LIGHTS_CHANGED: u32 = 1u32 << 8;
+/// VehicleEventFlags bit 9: `eventWipersChanged`.
+pub const CV2X_VEHICLE_EVENT_WIPERS_CHANGED: u32 = 1u32 << 9;
+/// VehicleEventFlags bit 10: `eventFlatTire`.
+pub const CV2X_VEHICLE_EVENT_FLAT_TIRE: u32 = 1u32 << 10;
+/// VehicleEventFlags bit 11: `eventDisabledVehicle`.
+pub const CV2X_VEHICLE_EVENT_DISABLED_VEHICLE: u32 = 1u32 << 11;
+/// VehicleEventFlags bit 12: `eventAirBagDeployment`.
+pub const CV2X_VEHICLE_EVENT_AIRBAG_DEPLOYMENT: u32 = 1u32 << 12;
+/// Older name of `CV2X_VEHICLE_EVENT_HAZARD_LIGHTS`.
+pub const CV2X_EVENT_HAZARD_LIGHTS: u32 = CV2X_VEHICLE_EVENT_HAZARD_LIGHTS;
+/// Older name of `CV2X_VEHICLE_EVENT_HARD_BRAKING` (bit 7; version 1.0 of the header gave
+/// it bit 3 by mistake, which is `eventTractionControlLoss`).
+pub const CV2X_EVENT_HARD_BRAKING: u32 = CV2X_VEHICLE_EVENT_HARD_BRAKING;
 
 /// Size in bits of the root of exteriorLights (ExteriorLights).
 const LIGHTS_BITS: usize = 9;
@@ -1137,15 +1180,21 @@ trait Fuel {
     fn set_fuel(&mut self, f: Option<u8>) -> Result<(), cv2x_result>;
 }
 
-impl Fuel for v2020::VehicleClassification {
-    fn fuel(&self) -> Option<u8> {
-        self.fuel_type
-    }
-    fn set_fuel(&mut self, f: Option<u8>) -> Result<(), cv2x_result> {
-        self.fuel_type = f;
-        Ok(())
-    }
+/// The sets whose vehicle classification carries a fuel type.
+macro_rules! fuel_field {
+    ($($m:ident),*) => {$(
+        impl Fuel for $m::VehicleClassification {
+            fn fuel(&self) -> Option<u8> {
+                self.fuel_type
+            }
+            fn set_fuel(&mut self, f: Option<u8>) -> Result<(), cv2x_result> {
+                self.fuel_type = f;
+                Ok(())
+            }
+        }
+    )*};
 }
+fuel_field!(v2020, v2019);
 
 impl Fuel for v2017::VehicleClassification {
     fn fuel(&self) -> Option<u8> {
@@ -1166,35 +1215,138 @@ fn opt<T>(
     if present { f().map(Some) } else { Ok(None) }
 }
 
-bsm_common!(v2020, read_bsm_2020, write_bsm_2020);
 bsm_common!(v2017, read_bsm_2017, write_bsm_2017);
 
-fn get_bsm_2020(b: &v2020::BasicSafetyMessage) -> cv2x_bsm {
-    let mut o = cv2x_bsm::default();
-    read_bsm_2020(b, &mut o);
-    if let Some(t) = &b.time_confidence {
-        o.present |= CV2X_BSM_HAS_TIME_CONFIDENCE;
-        o.time_confidence = idx(t, TIME_CONFIDENCE);
-    }
-    if let Some(a) = &b.pos_accuracy {
-        o.present |= CV2X_BSM_HAS_POS_ACCURACY;
-        o.pos_accuracy_semi_major = u32::from(a.semi_major);
-        o.pos_accuracy_semi_minor = u32::from(a.semi_minor);
-        o.pos_accuracy_orientation = u32::from(a.orientation);
-    }
-    if let Some(c) = &b.pos_confidence {
-        o.present |= CV2X_BSM_HAS_POS_CONFIDENCE;
-        o.pos_confidence = idx(&c.pos, POSITION_CONFIDENCE);
-        if let Some(e) = &c.elevation {
-            o.present |= CV2X_BSM_HAS_ELEVATION_CONFIDENCE;
-            o.elevation_confidence = idx(e, ELEVATION_CONFIDENCE);
+/// Reading, and the empty message to write into, for the sets with the 2020 Day I BSM
+/// (T/CSAE 53-2020 and its 2019 revision, whose BSM types are the same).
+macro_rules! bsm_2020_like {
+    ($m:ident, $read:ident, $write:ident, $get:ident, $empty:ident, $encode:ident) => {
+        bsm_common!($m, $read, $write);
+
+        fn $get(b: &$m::BasicSafetyMessage) -> cv2x_bsm {
+            let mut o = cv2x_bsm::default();
+            $read(b, &mut o);
+            if let Some(t) = &b.time_confidence {
+                o.present |= CV2X_BSM_HAS_TIME_CONFIDENCE;
+                o.time_confidence = idx(t, TIME_CONFIDENCE);
+            }
+            if let Some(a) = &b.pos_accuracy {
+                o.present |= CV2X_BSM_HAS_POS_ACCURACY;
+                o.pos_accuracy_semi_major = u32::from(a.semi_major);
+                o.pos_accuracy_semi_minor = u32::from(a.semi_minor);
+                o.pos_accuracy_orientation = u32::from(a.orientation);
+            }
+            if let Some(c) = &b.pos_confidence {
+                o.present |= CV2X_BSM_HAS_POS_CONFIDENCE;
+                o.pos_confidence = idx(&c.pos, POSITION_CONFIDENCE);
+                if let Some(e) = &c.elevation {
+                    o.present |= CV2X_BSM_HAS_ELEVATION_CONFIDENCE;
+                    o.elevation_confidence = idx(e, ELEVATION_CONFIDENCE);
+                }
+            }
+            if b.emergency_ext.is_some() {
+                o.present |= CV2X_BSM_HAS_EMERGENCY_EXT;
+            }
+            o
         }
-    }
-    if b.emergency_ext.is_some() {
-        o.present |= CV2X_BSM_HAS_EMERGENCY_EXT;
-    }
-    o
+
+        fn $empty() -> $m::BasicSafetyMessage {
+            $m::BasicSafetyMessage {
+                msg_cnt: 0,
+                id: [0; 8],
+                sec_mark: 0,
+                time_confidence: None,
+                pos: $m::Position3D {
+                    lat: 0,
+                    long: 0,
+                    elevation: None,
+                },
+                pos_accuracy: None,
+                pos_confidence: None,
+                transmission: $m::TransmissionState::Unavailable,
+                speed: 0,
+                heading: 0,
+                angle: None,
+                motion_cfd: None,
+                accel_set: $m::AccelerationSet4Way {
+                    long: 0,
+                    lat: 0,
+                    vert: 0,
+                    yaw: 0,
+                },
+                brakes: $m::BrakeSystemStatus {
+                    brake_padel: None,
+                    wheel_brakes: None,
+                    traction: None,
+                    abs: None,
+                    scs: None,
+                    brake_boost: None,
+                    aux_brakes: None,
+                },
+                size: $m::VehicleSize {
+                    width: 0,
+                    length: 0,
+                    height: None,
+                },
+                vehicle_class: $m::VehicleClassification {
+                    classification: 0,
+                    fuel_type: None,
+                    unknown_ext: Default::default(),
+                },
+                safety_ext: None,
+                emergency_ext: None,
+                unknown_ext: Default::default(),
+            }
+        }
+
+        /// Encodes `i` as a bsmFrame into `buf`, without the heap.
+        fn $encode(i: &cv2x_bsm, buf: &mut [u8]) -> Result<usize, cv2x_result> {
+            let has = |bit: u64| i.present & bit != 0;
+            let mut b = $empty();
+            $write(i, &mut b)?;
+            b.time_confidence = opt(has(CV2X_BSM_HAS_TIME_CONFIDENCE), || {
+                from_idx(i.time_confidence, TIME_CONFIDENCE)
+            })?;
+            b.pos_accuracy = opt(has(CV2X_BSM_HAS_POS_ACCURACY), || {
+                let u8_of = |v: u32| u8::try_from(v).map_err(|_| CV2X_ERR_INVALID_PARAMETER);
+                Ok($m::PositionalAccuracy {
+                    semi_major: u8_of(i.pos_accuracy_semi_major)?,
+                    semi_minor: u8_of(i.pos_accuracy_semi_minor)?,
+                    orientation: u16::try_from(i.pos_accuracy_orientation)
+                        .map_err(|_| CV2X_ERR_INVALID_PARAMETER)?,
+                })
+            })?;
+            b.pos_confidence = opt(has(CV2X_BSM_HAS_POS_CONFIDENCE), || {
+                Ok($m::PositionConfidenceSet {
+                    pos: from_idx(i.pos_confidence, POSITION_CONFIDENCE)?,
+                    elevation: opt(has(CV2X_BSM_HAS_ELEVATION_CONFIDENCE), || {
+                        from_idx(i.elevation_confidence, ELEVATION_CONFIDENCE)
+                    })?,
+                })
+            })?;
+            $m::MessageFrame::BsmFrame(b)
+                .encode_into(buf)
+                .map_err(|e| encode_kind(e.kind()))
+        }
+    };
 }
+
+bsm_2020_like!(
+    v2020,
+    read_bsm_2020,
+    write_bsm_2020,
+    get_bsm_2020,
+    empty_bsm_2020,
+    encode_bsm_2020
+);
+bsm_2020_like!(
+    v2019,
+    read_bsm_2019,
+    write_bsm_2019,
+    get_bsm_2019,
+    empty_bsm_2019,
+    encode_bsm_2019
+);
 
 fn get_bsm_2017(b: &v2017::BasicSafetyMessage) -> cv2x_bsm {
     let mut o = cv2x_bsm::default();
@@ -1217,6 +1369,7 @@ pub extern "C" fn cv2x_frame_get_bsm(f: *const cv2x_frame, out: *mut cv2x_bsm) -
         let out = deref_mut!(out);
         *out = match &*frame {
             Frame::V2020(v2020::MessageFrame::BsmFrame(b)) => get_bsm_2020(b),
+            Frame::V2019(v2019::MessageFrame::BsmFrame(b)) => get_bsm_2019(b),
             Frame::V2017(v2017::MessageFrame::BsmFrame(b)) => get_bsm_2017(b),
             _ => return CV2X_ERR_WRONG_MESSAGE_KIND,
         };
@@ -1245,55 +1398,6 @@ pub extern "C" fn cv2x_bsm_init(out: *mut cv2x_bsm) -> cv2x_result {
         };
         CV2X_OK
     })
-}
-
-fn empty_bsm_2020() -> v2020::BasicSafetyMessage {
-    v2020::BasicSafetyMessage {
-        msg_cnt: 0,
-        id: [0; 8],
-        sec_mark: 0,
-        time_confidence: None,
-        pos: v2020::Position3D {
-            lat: 0,
-            long: 0,
-            elevation: None,
-        },
-        pos_accuracy: None,
-        pos_confidence: None,
-        transmission: v2020::TransmissionState::Unavailable,
-        speed: 0,
-        heading: 0,
-        angle: None,
-        motion_cfd: None,
-        accel_set: v2020::AccelerationSet4Way {
-            long: 0,
-            lat: 0,
-            vert: 0,
-            yaw: 0,
-        },
-        brakes: v2020::BrakeSystemStatus {
-            brake_padel: None,
-            wheel_brakes: None,
-            traction: None,
-            abs: None,
-            scs: None,
-            brake_boost: None,
-            aux_brakes: None,
-        },
-        size: v2020::VehicleSize {
-            width: 0,
-            length: 0,
-            height: None,
-        },
-        vehicle_class: v2020::VehicleClassification {
-            classification: 0,
-            fuel_type: None,
-            unknown_ext: Default::default(),
-        },
-        safety_ext: None,
-        emergency_ext: None,
-        unknown_ext: Default::default(),
-    }
 }
 
 fn empty_bsm_2017() -> v2017::BasicSafetyMessage {
@@ -1355,33 +1459,8 @@ fn encode_bsm(std: Standard, i: &cv2x_bsm, buf: &mut [u8]) -> Result<usize, cv2x
     let has = |bit: u64| i.present & bit != 0;
     let enc = |e: EncodeError| encode_kind(e.kind());
     match std {
-        Standard::Csae53_2020 => {
-            let mut b = empty_bsm_2020();
-            write_bsm_2020(i, &mut b)?;
-            b.time_confidence = opt(has(CV2X_BSM_HAS_TIME_CONFIDENCE), || {
-                from_idx(i.time_confidence, TIME_CONFIDENCE)
-            })?;
-            b.pos_accuracy = opt(has(CV2X_BSM_HAS_POS_ACCURACY), || {
-                let u8_of = |v: u32| u8::try_from(v).map_err(|_| CV2X_ERR_INVALID_PARAMETER);
-                Ok(v2020::PositionalAccuracy {
-                    semi_major: u8_of(i.pos_accuracy_semi_major)?,
-                    semi_minor: u8_of(i.pos_accuracy_semi_minor)?,
-                    orientation: u16::try_from(i.pos_accuracy_orientation)
-                        .map_err(|_| CV2X_ERR_INVALID_PARAMETER)?,
-                })
-            })?;
-            b.pos_confidence = opt(has(CV2X_BSM_HAS_POS_CONFIDENCE), || {
-                Ok(v2020::PositionConfidenceSet {
-                    pos: from_idx(i.pos_confidence, POSITION_CONFIDENCE)?,
-                    elevation: opt(has(CV2X_BSM_HAS_ELEVATION_CONFIDENCE), || {
-                        from_idx(i.elevation_confidence, ELEVATION_CONFIDENCE)
-                    })?,
-                })
-            })?;
-            v2020::MessageFrame::BsmFrame(b)
-                .encode_into(buf)
-                .map_err(enc)
-        }
+        Standard::Csae53_2020 => encode_bsm_2020(i, buf),
+        Standard::Csae53_2019 => encode_bsm_2019(i, buf),
         Standard::Csae53_2017 => {
             if has(CV2X_BSM_HAS_TIME_CONFIDENCE) || has(CV2X_BSM_HAS_POS_ACCURACY) {
                 return Err(CV2X_ERR_UNSUPPORTED);
@@ -1398,7 +1477,6 @@ fn encode_bsm(std: Standard, i: &cv2x_bsm, buf: &mut [u8]) -> Result<usize, cv2x
                 .encode_into(buf)
                 .map_err(enc)
         }
-        // The typed BSM of the 2019 set is not offered yet: build it from JER.
         _ => Err(CV2X_ERR_UNSUPPORTED),
     }
 }
@@ -1433,7 +1511,7 @@ pub extern "C" fn cv2x_bsm_encode(
 
 /// `cv2x_spat.present`: `moy` is set.
 pub const CV2X_SPAT_HAS_MOY: u32 = 1 << 0;
-/// `cv2x_spat.present`: `time_stamp` is set (T/CSAE 53-2020 only).
+/// `cv2x_spat.present`: `time_stamp` is set (2020 and 2019 sets).
 pub const CV2X_SPAT_HAS_TIME_STAMP: u32 = 1 << 1;
 /// `cv2x_spat.present`: `name` is set.
 pub const CV2X_SPAT_HAS_NAME: u32 = 1 << 2;
@@ -1483,7 +1561,7 @@ pub const CV2X_SPAT_INTERSECTION_HAS_REGION: u32 = 1 << 0;
 pub const CV2X_SPAT_INTERSECTION_HAS_MOY: u32 = 1 << 1;
 /// `cv2x_spat_intersection.present`: `time_stamp` is set.
 pub const CV2X_SPAT_INTERSECTION_HAS_TIME_STAMP: u32 = 1 << 2;
-/// `cv2x_spat_intersection.present`: `time_confidence` is set (T/CSAE 53-2020 only).
+/// `cv2x_spat_intersection.present`: `time_confidence` is set (2020 and 2019 sets).
 pub const CV2X_SPAT_INTERSECTION_HAS_TIME_CONFIDENCE: u32 = 1 << 3;
 
 /// One intersection of a SPAT.
@@ -1652,6 +1730,25 @@ fn set_opt(present: &mut u32, bit: u32, dst: &mut u32, v: Option<u32>) {
     }
 }
 
+/// The header of a SPAT of a set with the 2020 Day I SPAT (2020, 2019): fills `$o`, gives
+/// the name.
+macro_rules! spat_header {
+    ($s:expr, $o:expr) => {{
+        let s = $s;
+        $o.msg_cnt = u32::from(s.msg_cnt);
+        set_opt(&mut $o.present, CV2X_SPAT_HAS_MOY, &mut $o.moy, s.moy);
+        let ts = s.time_stamp.map(u32::from);
+        set_opt(
+            &mut $o.present,
+            CV2X_SPAT_HAS_TIME_STAMP,
+            &mut $o.time_stamp,
+            ts,
+        );
+        $o.intersection_count = count(s.intersections.len());
+        s.name.as_deref()
+    }};
+}
+
 /// Reads the header of a SPAT frame (`CV2X_ERR_WRONG_MESSAGE_KIND` for another kind).
 /// Thread-safe.
 #[unsafe(no_mangle)]
@@ -1661,19 +1758,8 @@ pub extern "C" fn cv2x_frame_get_spat(f: *const cv2x_frame, out: *mut cv2x_spat)
         let out = deref_mut!(out);
         let mut o = cv2x_spat::default();
         let name = match &*frame {
-            Frame::V2020(v2020::MessageFrame::SpatFrame(s)) => {
-                o.msg_cnt = u32::from(s.msg_cnt);
-                set_opt(&mut o.present, CV2X_SPAT_HAS_MOY, &mut o.moy, s.moy);
-                let ts = s.time_stamp.map(u32::from);
-                set_opt(
-                    &mut o.present,
-                    CV2X_SPAT_HAS_TIME_STAMP,
-                    &mut o.time_stamp,
-                    ts,
-                );
-                o.intersection_count = count(s.intersections.len());
-                s.name.as_deref()
-            }
+            Frame::V2020(v2020::MessageFrame::SpatFrame(s)) => spat_header!(s, o),
+            Frame::V2019(v2019::MessageFrame::SpatFrame(s)) => spat_header!(s, o),
             Frame::V2017(v2017::MessageFrame::SpatFrame(s)) => {
                 o.msg_cnt = u32::from(s.msg_cnt);
                 set_opt(&mut o.present, CV2X_SPAT_HAS_MOY, &mut o.moy, s.time_stamp);
@@ -1698,12 +1784,14 @@ pub extern "C" fn cv2x_frame_get_spat(f: *const cv2x_frame, out: *mut cv2x_spat)
 /// A SPAT of either standard, for the indexed accessors.
 enum SpatRef<'a> {
     V2020(&'a v2020::SPAT),
+    V2019(&'a v2019::SPAT),
     V2017(&'a v2017::SPAT),
 }
 
 fn spat_of(frame: &Frame) -> Result<SpatRef<'_>, cv2x_result> {
     match frame {
         Frame::V2020(v2020::MessageFrame::SpatFrame(s)) => Ok(SpatRef::V2020(s)),
+        Frame::V2019(v2019::MessageFrame::SpatFrame(s)) => Ok(SpatRef::V2019(s)),
         Frame::V2017(v2017::MessageFrame::SpatFrame(s)) => Ok(SpatRef::V2017(s)),
         _ => Err(CV2X_ERR_WRONG_MESSAGE_KIND),
     }
@@ -1711,6 +1799,82 @@ fn spat_of(frame: &Frame) -> Result<SpatRef<'_>, cv2x_result> {
 
 fn at<T>(list: &[T], i: u32) -> Result<&T, cv2x_result> {
     list.get(i as usize).ok_or(CV2X_ERR_INDEX_OUT_OF_RANGE)
+}
+
+/// The fields every set's SPAT intersection has.
+macro_rules! spat_intersection {
+    ($x:expr, $o:expr) => {{
+        let x = $x;
+        let reg = x.intersection_id.region.map(u32::from);
+        set_opt(
+            &mut $o.present,
+            CV2X_SPAT_INTERSECTION_HAS_REGION,
+            &mut $o.region,
+            reg,
+        );
+        $o.id = u32::from(x.intersection_id.id);
+        $o.status = bits_to_mask(&x.status.0, 16);
+        set_opt(
+            &mut $o.present,
+            CV2X_SPAT_INTERSECTION_HAS_MOY,
+            &mut $o.moy,
+            x.moy,
+        );
+        let ts = x.time_stamp.map(u32::from);
+        set_opt(
+            &mut $o.present,
+            CV2X_SPAT_INTERSECTION_HAS_TIME_STAMP,
+            &mut $o.time_stamp,
+            ts,
+        );
+        $o.phase_count = count(x.phases.len());
+    }};
+}
+
+/// Phase `j` of intersection `i` of a SPAT of any set.
+macro_rules! spat_phase {
+    ($s:expr, $i:expr, $j:expr) => {{
+        let p = tri!(at(&tri!(at(&$s.intersections, $i)).phases, $j));
+        cv2x_spat_phase {
+            id: u32::from(p.id),
+            state_count: count(p.phase_states.len()),
+        }
+    }};
+}
+
+/// Light state `k` of phase `j` of intersection `i` of a SPAT of a set with the 2020 Day I
+/// timing (counting down or UTC).
+macro_rules! spat_state_2020_like {
+    ($m:ident, $s:expr, $i:expr, $j:expr, $k:expr, $o:expr) => {{
+        let p = tri!(at(&tri!(at(&$s.intersections, $i)).phases, $j));
+        let st = tri!(at(&p.phase_states, $k));
+        $o.light = idx(&st.light, LIGHT_STATE_2020);
+        match &st.timing {
+            Some($m::TimeChangeDetails::Counting(t)) => $o.set_timing(
+                CV2X_PHASE_STATE_HAS_COUNTING,
+                [t.start_time, t.likely_end_time],
+                [
+                    t.min_end_time,
+                    t.max_end_time,
+                    t.next_start_time,
+                    t.next_duration,
+                ],
+                t.time_confidence,
+            ),
+            Some($m::TimeChangeDetails::UtcTiming(t)) => $o.set_timing(
+                CV2X_PHASE_STATE_HAS_UTC_TIMING,
+                [t.start_utc_time, t.likely_end_utc_time],
+                [
+                    t.min_end_utc_time,
+                    t.max_end_utc_time,
+                    t.next_start_utc_time,
+                    t.next_end_utc_time,
+                ],
+                t.time_confidence,
+            ),
+            Some($m::TimeChangeDetails::UnknownExt(_)) | None => {}
+        }
+    }};
 }
 
 /// Reads intersection `i` (0-based, below `intersection_count`) of a SPAT frame
@@ -1728,28 +1892,7 @@ pub extern "C" fn cv2x_frame_get_spat_intersection(
         match tri!(spat_of(&frame)) {
             SpatRef::V2020(s) => {
                 let x = tri!(at(&s.intersections, i));
-                let reg = x.intersection_id.region.map(u32::from);
-                set_opt(
-                    &mut o.present,
-                    CV2X_SPAT_INTERSECTION_HAS_REGION,
-                    &mut o.region,
-                    reg,
-                );
-                o.id = u32::from(x.intersection_id.id);
-                o.status = bits_to_mask(&x.status.0, 16);
-                set_opt(
-                    &mut o.present,
-                    CV2X_SPAT_INTERSECTION_HAS_MOY,
-                    &mut o.moy,
-                    x.moy,
-                );
-                let ts = x.time_stamp.map(u32::from);
-                set_opt(
-                    &mut o.present,
-                    CV2X_SPAT_INTERSECTION_HAS_TIME_STAMP,
-                    &mut o.time_stamp,
-                    ts,
-                );
+                spat_intersection!(x, o);
                 let tc = x.time_confidence.as_ref().map(|t| idx(t, TIME_CONFIDENCE));
                 set_opt(
                     &mut o.present,
@@ -1757,34 +1900,19 @@ pub extern "C" fn cv2x_frame_get_spat_intersection(
                     &mut o.time_confidence,
                     tc,
                 );
-                o.phase_count = count(x.phases.len());
             }
-            SpatRef::V2017(s) => {
+            SpatRef::V2019(s) => {
                 let x = tri!(at(&s.intersections, i));
-                let reg = x.intersection_id.region.map(u32::from);
+                spat_intersection!(x, o);
+                let tc = x.time_confidence.as_ref().map(|t| idx(t, TIME_CONFIDENCE));
                 set_opt(
                     &mut o.present,
-                    CV2X_SPAT_INTERSECTION_HAS_REGION,
-                    &mut o.region,
-                    reg,
+                    CV2X_SPAT_INTERSECTION_HAS_TIME_CONFIDENCE,
+                    &mut o.time_confidence,
+                    tc,
                 );
-                o.id = u32::from(x.intersection_id.id);
-                o.status = bits_to_mask(&x.status.0, 16);
-                set_opt(
-                    &mut o.present,
-                    CV2X_SPAT_INTERSECTION_HAS_MOY,
-                    &mut o.moy,
-                    x.moy,
-                );
-                let ts = x.time_stamp.map(u32::from);
-                set_opt(
-                    &mut o.present,
-                    CV2X_SPAT_INTERSECTION_HAS_TIME_STAMP,
-                    &mut o.time_stamp,
-                    ts,
-                );
-                o.phase_count = count(x.phases.len());
             }
+            SpatRef::V2017(s) => spat_intersection!(tri!(at(&s.intersections, i)), o),
         }
         *out = o;
         CV2X_OK
@@ -1803,20 +1931,9 @@ pub extern "C" fn cv2x_frame_get_spat_phase(
         let frame = frame!(f);
         let out = deref_mut!(out);
         *out = match tri!(spat_of(&frame)) {
-            SpatRef::V2020(s) => {
-                let p = tri!(at(&tri!(at(&s.intersections, i)).phases, j));
-                cv2x_spat_phase {
-                    id: u32::from(p.id),
-                    state_count: count(p.phase_states.len()),
-                }
-            }
-            SpatRef::V2017(s) => {
-                let p = tri!(at(&tri!(at(&s.intersections, i)).phases, j));
-                cv2x_spat_phase {
-                    id: u32::from(p.id),
-                    state_count: count(p.phase_states.len()),
-                }
-            }
+            SpatRef::V2020(s) => spat_phase!(s, i, j),
+            SpatRef::V2019(s) => spat_phase!(s, i, j),
+            SpatRef::V2017(s) => spat_phase!(s, i, j),
         };
         CV2X_OK
     })
@@ -1836,36 +1953,8 @@ pub extern "C" fn cv2x_frame_get_spat_phase_state(
         let out = deref_mut!(out);
         let mut o = cv2x_spat_phase_state::default();
         match tri!(spat_of(&frame)) {
-            SpatRef::V2020(s) => {
-                let p = tri!(at(&tri!(at(&s.intersections, i)).phases, j));
-                let st = tri!(at(&p.phase_states, k));
-                o.light = idx(&st.light, LIGHT_STATE_2020);
-                match &st.timing {
-                    Some(v2020::TimeChangeDetails::Counting(t)) => o.set_timing(
-                        CV2X_PHASE_STATE_HAS_COUNTING,
-                        [t.start_time, t.likely_end_time],
-                        [
-                            t.min_end_time,
-                            t.max_end_time,
-                            t.next_start_time,
-                            t.next_duration,
-                        ],
-                        t.time_confidence,
-                    ),
-                    Some(v2020::TimeChangeDetails::UtcTiming(t)) => o.set_timing(
-                        CV2X_PHASE_STATE_HAS_UTC_TIMING,
-                        [t.start_utc_time, t.likely_end_utc_time],
-                        [
-                            t.min_end_utc_time,
-                            t.max_end_utc_time,
-                            t.next_start_utc_time,
-                            t.next_end_utc_time,
-                        ],
-                        t.time_confidence,
-                    ),
-                    Some(v2020::TimeChangeDetails::UnknownExt(_)) | None => {}
-                }
-            }
+            SpatRef::V2020(s) => spat_state_2020_like!(v2020, s, i, j, k, o),
+            SpatRef::V2019(s) => spat_state_2020_like!(v2019, s, i, j, k, o),
             SpatRef::V2017(s) => {
                 let p = tri!(at(&tri!(at(&s.intersections, i)).phases, j));
                 let st = tri!(at(&p.phase_states, k));
@@ -2037,6 +2126,14 @@ pub extern "C" fn cv2x_frame_get_rsm(f: *const cv2x_frame, out: *mut cv2x_rsm) -
                 r.ref_pos.elevation,
                 r.participants.len(),
             ),
+            Frame::V2019(v2019::MessageFrame::RsmFrame(r)) => (
+                r.msg_cnt,
+                r.id,
+                r.ref_pos.lat,
+                r.ref_pos.long,
+                r.ref_pos.elevation,
+                r.participants.len(),
+            ),
             Frame::V2017(v2017::MessageFrame::RsmFrame(r)) => (
                 r.msg_cnt,
                 r.id,
@@ -2176,6 +2273,7 @@ macro_rules! participant {
 }
 
 participant!(v2020, participant_2020);
+participant!(v2019, participant_2019);
 participant!(v2017, participant_2017);
 
 /// Reads participant `i` (0-based, below `participant_count`) of an RSM frame. Thread-safe.
@@ -2192,6 +2290,10 @@ pub extern "C" fn cv2x_frame_get_rsm_participant(
             Frame::V2020(v2020::MessageFrame::RsmFrame(r)) => {
                 let p = tri!(at(&r.participants, i));
                 participant_2020(p, &p.pos_confidence, &r.ref_pos)
+            }
+            Frame::V2019(v2019::MessageFrame::RsmFrame(r)) => {
+                let p = tri!(at(&r.participants, i));
+                participant_2019(p, &p.pos_confidence, &r.ref_pos)
             }
             Frame::V2017(v2017::MessageFrame::RsmFrame(r)) => {
                 let p = tri!(at(&r.participants, i));

@@ -15,9 +15,10 @@
 //! - panics never cross the boundary ([`boundary`]); the handle in use is poisoned.
 //!
 //! Thread safety, per type: free functions and `cv2x_frame` (immutable once decoded) are
-//! thread-safe; `cv2x_verifier`, `cv2x_signer` and `cv2x_dispatcher` need one call at a time
-//! (a second concurrent or re-entrant call gets `CV2X_ERR_REENTRANT`, never a data race) and
-//! may move between threads. Callbacks run synchronously on the calling thread.
+//! thread-safe; `cv2x_stack`, `cv2x_verifier`, `cv2x_signer`, `cv2x_pseudonym_pool` and
+//! `cv2x_dispatcher` need one call at a time (a second concurrent or re-entrant call gets
+//! `CV2X_ERR_REENTRANT`, never a data race) and may move between threads. Callbacks run
+//! synchronously on the calling thread.
 
 #![allow(non_camel_case_types)]
 // The exports take raw pointers from C and check them; marking them `unsafe fn` would only
@@ -34,6 +35,7 @@ pub mod codec;
 pub mod net;
 pub mod result;
 pub mod security;
+pub mod stack;
 #[cfg(feature = "test-panic")]
 pub mod testing;
 
@@ -57,6 +59,8 @@ pub const CV2X_FEATURE_SECURITY: u32 = 2;
 pub const CV2X_FEATURE_SM2_FAST: u32 = 4;
 /// Feature bit: DSMP and the AID dispatcher.
 pub const CV2X_FEATURE_NET: u32 = 8;
+/// Feature bit: the stack (`cv2x_stack_*`: fusion, warning applications, host vehicle).
+pub const CV2X_FEATURE_STACK: u32 = 16;
 /// Feature bit: the test-only exports that force a panic (never in a release build).
 pub const CV2X_FEATURE_TEST_PANIC: u32 = 0x1_0000;
 
@@ -86,8 +90,11 @@ pub extern "C" fn cv2x_abi_version() -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn cv2x_features() -> u32 {
     ffi!(panic = 0, {
-        let mut f =
-            CV2X_FEATURE_CODEC | CV2X_FEATURE_SECURITY | CV2X_FEATURE_SM2_FAST | CV2X_FEATURE_NET;
+        let mut f = CV2X_FEATURE_CODEC
+            | CV2X_FEATURE_SECURITY
+            | CV2X_FEATURE_SM2_FAST
+            | CV2X_FEATURE_NET
+            | CV2X_FEATURE_STACK;
         if cfg!(feature = "test-panic") {
             f |= CV2X_FEATURE_TEST_PANIC;
         }

@@ -14,7 +14,7 @@ use crate::result::*;
 pub const CV2X_PAYLOAD_FRAME: u32 = 1;
 /// A payload that is an SPDU (`Ieee1609Dot2Data`), to verify first.
 pub const CV2X_PAYLOAD_SPDU: u32 = 2;
-/// A whole DSMP packet (reserved for the stack's ingest).
+/// A whole DSMP packet (`cv2x_stack_ingest`: dispatched by its AID).
 pub const CV2X_PAYLOAD_DSMP: u32 = 3;
 
 /// Message class: BasicSafetyMessage.
@@ -65,7 +65,7 @@ fn class_code(c: MessageClass) -> u32 {
     }
 }
 
-fn class_of(code: u32) -> Result<MessageClass, cv2x_result> {
+pub(crate) fn class_of(code: u32) -> Result<MessageClass, cv2x_result> {
     MessageClass::ALL
         .iter()
         .copied()
@@ -73,7 +73,7 @@ fn class_of(code: u32) -> Result<MessageClass, cv2x_result> {
         .ok_or(CV2X_ERR_INVALID_PARAMETER)
 }
 
-fn aid_of(aid: u32) -> Result<Aid, cv2x_result> {
+pub(crate) fn aid_of(aid: u32) -> Result<Aid, cv2x_result> {
     if aid > cv2x::net::aid::MAX {
         Err(CV2X_ERR_NET_AID_OUT_OF_RANGE)
     } else {

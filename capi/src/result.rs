@@ -17,6 +17,7 @@ use cv2x::codec::{DecodeErrorKind, EncodeErrorKind};
 use cv2x::net;
 use cv2x::security::SecurityError;
 use cv2x::security::store::CrlError;
+use cv2x::stack::VerifyFailure;
 
 use crate::boundary::ffi;
 
@@ -179,6 +180,16 @@ pub const CV2X_ERR_SEC_MESSAGE_SIGNATURE_INVALID: cv2x_result = 227;
 pub const CV2X_ERR_SEC_SIGNING_FAILED: cv2x_result = 228;
 /// Security: the private key does not belong to the certificate.
 pub const CV2X_ERR_SEC_KEY_CERTIFICATE_MISMATCH: cv2x_result = 229;
+/// Security: the signed AID is the Day I AID of another kind of message than the one carried
+/// (a roadside message under a vehicle's BSM permission); reported by the stack.
+pub const CV2X_ERR_SEC_CONTENT_NOT_PERMITTED: cv2x_result = 230;
+/// Security: the verifier could not verify the SPDU and gave no finer reason.
+pub const CV2X_ERR_SEC_UNSUPPORTED: cv2x_result = 231;
+/// Security: the certificate chain is invalid and the verifier gave no finer reason.
+pub const CV2X_ERR_SEC_CHAIN_INVALID: cv2x_result = 232;
+/// Security: a verification failure of a kind newer than this table, or one a verifier
+/// reported by its own number.
+pub const CV2X_ERR_SEC_OTHER: cv2x_result = 233;
 
 // ---- CRL 240-299 (a CRL whose signature failed reports the security code) ----
 /// CRL: signed data for another PSID.
@@ -238,11 +249,22 @@ pub const CV2X_ERR_NET_IO: cv2x_result = 318;
 /// Net: a capture file could not be read or written.
 pub const CV2X_ERR_NET_CAPTURE: cv2x_result = 319;
 
-// ---- stack 400-499: reserved for cv2x_stack_* ----
-/// First code of the range reserved for the stack (`cv2x_stack_*`, `cv2x_ego_*`, events).
+// ---- stack 400-499 ----
+/// First code of the range of the stack (`cv2x_stack_*`, `cv2x_ego_*`, events).
 pub const CV2X_ERR_STACK_FIRST: cv2x_result = 400;
-/// Last code of the range reserved for the stack.
+/// Last code of the range of the stack.
 pub const CV2X_ERR_STACK_LAST: cv2x_result = 499;
+/// Stack: the ego state was refused (no usable position or heading, a value out of range);
+/// counted as a drop (`CV2X_DROP_EGO_REJECTED`).
+pub const CV2X_ERR_EGO_REJECTED: cv2x_result = 400;
+/// Stack: the time given is before the time of an earlier call (ego state or poll).
+pub const CV2X_ERR_TIME_WENT_BACKWARDS: cv2x_result = 401;
+/// Stack: the ego is not on the air (no host vehicle: `cv2x_stack_set_host`).
+pub const CV2X_ERR_NO_HOST: cv2x_result = 402;
+/// Stack: no message is waiting to be sent.
+pub const CV2X_ERR_NO_TRANSMISSION: cv2x_result = 403;
+/// Stack: the ego is not matched to a lane of a known MAP (at the last poll).
+pub const CV2X_ERR_NO_LANE: cv2x_result = 404;
 
 /// (name, message) of a code, `None` for a number that is not (or not yet) a code.
 pub(crate) fn describe(code: cv2x_result) -> Option<(&'static CStr, &'static CStr)> {
@@ -319,6 +341,10 @@ pub(crate) fn describe(code: cv2x_result) -> Option<(&'static CStr, &'static CSt
         CV2X_ERR_SEC_INVALID_PUBLIC_KEY => (c"CV2X_ERR_SEC_INVALID_PUBLIC_KEY", c"invalid public key"),
         CV2X_ERR_SEC_MESSAGE_SIGNATURE_INVALID => (c"CV2X_ERR_SEC_MESSAGE_SIGNATURE_INVALID", c"message signature invalid"),
         CV2X_ERR_SEC_SIGNING_FAILED => (c"CV2X_ERR_SEC_SIGNING_FAILED", c"signing failed"),
+        CV2X_ERR_SEC_CONTENT_NOT_PERMITTED => (c"CV2X_ERR_SEC_CONTENT_NOT_PERMITTED", c"the signed AID does not permit this kind of message"),
+        CV2X_ERR_SEC_UNSUPPORTED => (c"CV2X_ERR_SEC_UNSUPPORTED", c"the SPDU could not be verified (no finer reason given)"),
+        CV2X_ERR_SEC_CHAIN_INVALID => (c"CV2X_ERR_SEC_CHAIN_INVALID", c"certificate chain invalid (no finer reason given)"),
+        CV2X_ERR_SEC_OTHER => (c"CV2X_ERR_SEC_OTHER", c"verification failure of another kind"),
         CV2X_ERR_SEC_KEY_CERTIFICATE_MISMATCH => (c"CV2X_ERR_SEC_KEY_CERTIFICATE_MISMATCH", c"private key does not match the certificate"),
         CV2X_ERR_CRL_WRONG_PSID => (c"CV2X_ERR_CRL_WRONG_PSID", c"signed data is not a CRL (PSID 256)"),
         CV2X_ERR_CRL_CONTENTS_MALFORMED => (c"CV2X_ERR_CRL_CONTENTS_MALFORMED", c"CRL contents malformed"),
@@ -347,6 +373,11 @@ pub(crate) fn describe(code: cv2x_result) -> Option<(&'static CStr, &'static CSt
         CV2X_ERR_NET_NO_SUCH_INTERFACE => (c"CV2X_ERR_NET_NO_SUCH_INTERFACE", c"no such network interface"),
         CV2X_ERR_NET_IO => (c"CV2X_ERR_NET_IO", c"I/O error"),
         CV2X_ERR_NET_CAPTURE => (c"CV2X_ERR_NET_CAPTURE", c"capture file error"),
+        CV2X_ERR_EGO_REJECTED => (c"CV2X_ERR_EGO_REJECTED", c"ego state refused (no usable position or heading, or a value out of range)"),
+        CV2X_ERR_TIME_WENT_BACKWARDS => (c"CV2X_ERR_TIME_WENT_BACKWARDS", c"time before the time of an earlier call"),
+        CV2X_ERR_NO_HOST => (c"CV2X_ERR_NO_HOST", c"no host vehicle (cv2x_stack_set_host)"),
+        CV2X_ERR_NO_TRANSMISSION => (c"CV2X_ERR_NO_TRANSMISSION", c"no message waiting to be sent"),
+        CV2X_ERR_NO_LANE => (c"CV2X_ERR_NO_LANE", c"the ego is not matched to a lane"),
         _ => return None,
     })
 }
@@ -437,6 +468,47 @@ pub(crate) fn security(e: &SecurityError) -> cv2x_result {
     }
 }
 
+/// The code of a stack verification failure (the reason of a `CV2X_DROP_VERIFY` drop): the
+/// security code of the same check, one per variant.
+pub(crate) fn verify_failure(f: &VerifyFailure) -> cv2x_result {
+    match f {
+        VerifyFailure::Malformed => CV2X_ERR_SEC_MALFORMED,
+        VerifyFailure::Unsupported => CV2X_ERR_SEC_UNSUPPORTED,
+        VerifyFailure::IncompatibleProtocol => CV2X_ERR_SEC_INCOMPATIBLE_PROTOCOL,
+        VerifyFailure::UnsupportedAlgorithm => CV2X_ERR_SEC_UNSUPPORTED_ALGORITHM,
+        VerifyFailure::UnsupportedSignerType => CV2X_ERR_SEC_UNSUPPORTED_SIGNER_TYPE,
+        VerifyFailure::UnsupportedPayload => CV2X_ERR_SEC_UNSUPPORTED_PAYLOAD,
+        VerifyFailure::Unsigned => CV2X_ERR_SEC_UNSIGNED,
+        VerifyFailure::UnknownSigner => CV2X_ERR_SEC_SIGNER_NOT_FOUND,
+        VerifyFailure::ChainInvalid => CV2X_ERR_SEC_CHAIN_INVALID,
+        VerifyFailure::UnknownIssuer => CV2X_ERR_SEC_UNKNOWN_ISSUER,
+        VerifyFailure::IssuerNotPermitted => CV2X_ERR_SEC_ISSUER_NOT_PERMITTED,
+        VerifyFailure::ValidityNotInsideIssuer => CV2X_ERR_SEC_VALIDITY_NOT_INSIDE_ISSUER,
+        VerifyFailure::RegionNotInsideIssuer => CV2X_ERR_SEC_REGION_NOT_INSIDE_ISSUER,
+        VerifyFailure::ExcessiveChainLength => CV2X_ERR_SEC_EXCESSIVE_CHAIN_LENGTH,
+        VerifyFailure::CertificateSignatureInvalid => CV2X_ERR_SEC_CERTIFICATE_SIGNATURE_INVALID,
+        VerifyFailure::ImplicitCertificate => CV2X_ERR_SEC_IMPLICIT_CERTIFICATE,
+        VerifyFailure::InvalidPublicKey => CV2X_ERR_SEC_INVALID_PUBLIC_KEY,
+        VerifyFailure::CertificateExpired => CV2X_ERR_SEC_CERTIFICATE_EXPIRED,
+        VerifyFailure::CertificateNotYetValid => CV2X_ERR_SEC_CERTIFICATE_NOT_YET_VALID,
+        VerifyFailure::Revoked => CV2X_ERR_SEC_REVOKED,
+        VerifyFailure::GenerationTimeMissing => CV2X_ERR_SEC_GENERATION_TIME_MISSING,
+        VerifyFailure::TooOld => CV2X_ERR_SEC_GENERATION_TIME_TOO_OLD,
+        VerifyFailure::FromFuture => CV2X_ERR_SEC_GENERATION_TIME_IN_FUTURE,
+        VerifyFailure::Expired => CV2X_ERR_SEC_EXPIRED,
+        VerifyFailure::Replay => CV2X_ERR_SEC_DUPLICATE,
+        VerifyFailure::AidNotPermitted => CV2X_ERR_SEC_AID_NOT_PERMITTED,
+        VerifyFailure::SspMismatch => CV2X_ERR_SEC_SSP_MISMATCH,
+        VerifyFailure::ContentNotPermitted => CV2X_ERR_SEC_CONTENT_NOT_PERMITTED,
+        VerifyFailure::RegionNotPermitted => CV2X_ERR_SEC_LOCATION_OUTSIDE_REGION,
+        VerifyFailure::LocationMissing => CV2X_ERR_SEC_LOCATION_MISSING,
+        VerifyFailure::BadSignature => CV2X_ERR_SEC_MESSAGE_SIGNATURE_INVALID,
+        VerifyFailure::Other(_) => CV2X_ERR_SEC_OTHER,
+        // non_exhaustive: a failure added to the core after this table
+        _ => CV2X_ERR_SEC_OTHER,
+    }
+}
+
 /// The code of a signed-CRL failure (a failed signature check gives the security code).
 pub(crate) fn crl(e: &CrlError) -> cv2x_result {
     match e {
@@ -520,7 +592,7 @@ mod tests {
                 continue;
             };
             let n: u32 = value.trim_end_matches(';').parse().unwrap();
-            if name.starts_with("CV2X_ERR_STACK_") {
+            if name == "CV2X_ERR_STACK_FIRST" || name == "CV2X_ERR_STACK_LAST" {
                 continue;
             }
             assert!(seen.insert(n, name).is_none(), "{name}: {n} used twice");
@@ -537,6 +609,7 @@ mod tests {
                 n if n.starts_with("CV2X_ERR_SEC") => (200..240).contains(&value_of(value)),
                 n if n.starts_with("CV2X_ERR_CRL") => (240..300).contains(&value_of(value)),
                 n if n.starts_with("CV2X_ERR_NET") => (300..400).contains(&value_of(value)),
+                n if STACK_CODES.contains(&n) => (400..500).contains(&value_of(value)),
                 _ => (0..100).contains(&value_of(value)),
             };
             assert!(layer_ok, "{name} = {n} outside its layer's range");
@@ -547,6 +620,64 @@ mod tests {
                 assert!(seen.contains_key(&n), "table entry {n} has no constant");
             }
         }
+    }
+
+    const STACK_CODES: [&str; 5] = [
+        "CV2X_ERR_EGO_REJECTED",
+        "CV2X_ERR_TIME_WENT_BACKWARDS",
+        "CV2X_ERR_NO_HOST",
+        "CV2X_ERR_NO_TRANSMISSION",
+        "CV2X_ERR_NO_LANE",
+    ];
+
+    #[test]
+    fn stack_verify_failures_have_the_security_code_of_the_same_check() {
+        use VerifyFailure as F;
+        let all = [
+            F::Malformed,
+            F::Unsupported,
+            F::IncompatibleProtocol,
+            F::UnsupportedAlgorithm,
+            F::UnsupportedSignerType,
+            F::UnsupportedPayload,
+            F::Unsigned,
+            F::UnknownSigner,
+            F::ChainInvalid,
+            F::UnknownIssuer,
+            F::IssuerNotPermitted,
+            F::ValidityNotInsideIssuer,
+            F::RegionNotInsideIssuer,
+            F::ExcessiveChainLength,
+            F::CertificateSignatureInvalid,
+            F::ImplicitCertificate,
+            F::InvalidPublicKey,
+            F::CertificateExpired,
+            F::CertificateNotYetValid,
+            F::Revoked,
+            F::GenerationTimeMissing,
+            F::TooOld,
+            F::FromFuture,
+            F::Expired,
+            F::Replay,
+            F::AidNotPermitted,
+            F::SspMismatch,
+            F::ContentNotPermitted,
+            F::RegionNotPermitted,
+            F::LocationMissing,
+            F::BadSignature,
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for f in all {
+            let code = verify_failure(&f);
+            assert!(seen.insert(code), "{f:?}: code used twice");
+            let (name, _) = describe(code).unwrap();
+            let want = match f {
+                F::ImplicitCertificate => "CV2X_ERR_SEC_IMPLICIT_CERTIFICATE".to_string(),
+                _ => format!("CV2X_ERR_SEC_{}", f.code().to_uppercase()),
+            };
+            assert_eq!(name.to_str().unwrap(), want, "{f:?}");
+        }
+        assert_eq!(verify_failure(&F::Other(7)), CV2X_ERR_SEC_OTHER);
     }
 
     fn value_of(v: &str) -> u32 {

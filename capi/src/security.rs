@@ -5,12 +5,14 @@
 use std::cell::Cell;
 use std::ffi::c_void;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use cv2x::security::SecurityError;
+use cv2x::security::cert::Signature;
 use cv2x::security::cert::{CurvePoint, KeyAlg};
 use cv2x::security::crypto::{Backend, SoftwareBackend, SoftwareKey};
 use cv2x::security::error::Result as SecResult;
-use cv2x::security::sign::{PrivateKey, SignerMode, SpduSigner};
+use cv2x::security::sign::{PrivateKey, SignerMode, SigningBackend, SpduSigner};
 use cv2x::security::store::Crl;
 use cv2x::security::verify::{ChainStatus, Config, Report, Verifier};
 use cv2x::time::Timestamp;
@@ -292,7 +294,7 @@ impl CallbackBackend {
     }
 
     /// Takes the failure of the last call, if any.
-    fn take_failure(&self) -> Option<cv2x_result> {
+    pub(crate) fn take_failure(&self) -> Option<cv2x_result> {
         self.failed.take()
     }
 
@@ -350,7 +352,7 @@ fn key_alg_code(alg: KeyAlg) -> Option<u32> {
     }
 }
 
-fn key_alg_of(code: u32) -> Result<KeyAlg, cv2x_result> {
+pub(crate) fn key_alg_of(code: u32) -> Result<KeyAlg, cv2x_result> {
     match code {
         CV2X_KEY_ALG_ECDSA_P256 => Ok(KeyAlg::EcdsaP256),
         CV2X_KEY_ALG_SM2 => Ok(KeyAlg::Sm2),
@@ -487,7 +489,8 @@ pub(crate) enum AnyVerifier {
     Callback(Verifier<CallbackBackend>),
 }
 
-/// Runs the same code on either verifier; a callback failure during it wins over its result.
+/// Runs the same code on either verifier; a callback failure during it wins over its result
+/// (returned from the enclosing function).
 macro_rules! with_verifier {
     ($v:expr, |$x:ident| $body:expr) => {
         match $v {
@@ -593,7 +596,7 @@ fn write_id8(dst: *mut u8, id: [u8; 8]) {
     }
 }
 
-fn read_array<const N: usize>(p: *const u8) -> Result<[u8; N], cv2x_result> {
+pub(crate) fn read_array<const N: usize>(p: *const u8) -> Result<[u8; N], cv2x_result> {
     if p.is_null() {
         return Err(CV2X_ERR_NULL_POINTER);
     }
@@ -921,11 +924,16 @@ pub const CV2X_SIGNER_DIGEST: u32 = 0;
 /// `cv2x_signer_set_mode`: carry the whole signer certificate.
 pub const CV2X_SIGNER_CERTIFICATE: u32 = 1;
 
-/// Signs payloads into SPDUs with one software private key and its certificate (opaque).
-/// Signatures are deterministic (RFC 6979). One call at a time (else `CV2X_ERR_REENTRANT`);
-/// may move between threads. Owned by the caller, freed with `cv2x_signer_free`.
+/// A signing key behind the trait the core signs through: a software key or a C callback.
+pub(crate) type AnyKey = Box<dyn SigningBackend + Send>;
+
+/// Signs payloads into SPDUs with one key and its certificate (opaque): a software private
+/// key (`cv2x_signer_new`; deterministic RFC 6979 signatures) or a security chip / HSM behind
+/// callbacks (`cv2x_signer_new_callback`). One call at a time (else `CV2X_ERR_REENTRANT`,
+/// also from inside its own signing callback); may move between threads. Owned by the
+/// caller, freed with `cv2x_signer_free`.
 pub struct cv2x_signer {
-    inner: Exclusive<SpduSigner>,
+    inner: Exclusive<SpduSigner<AnyKey>>,
 }
 
 /// Makes a signer from a private key (`alg` a `CV2X_KEY_ALG_*`, `key` the 32-octet big-endian
@@ -957,7 +965,7 @@ pub extern "C" fn cv2x_signer_new(
         if !key.matches_certificate(&parsed) {
             return CV2X_ERR_SEC_KEY_CERTIFICATE_MISMATCH;
         }
-        match SpduSigner::new(key, cert) {
+        match SpduSigner::new(Box::new(key) as AnyKey, cert) {
             Ok(s) => give(
                 cv2x_signer {
                     inner: Exclusive::new(s),
@@ -1028,7 +1036,214 @@ pub extern "C" fn cv2x_signer_sign(
     })
 }
 
-/// Frees a signer (its key is dropped). NULL is a no-op.
+// ---------------------------------------------------------------------------------------------
+// Callback signing backend
+
+/// A signing key in a security chip or HSM, reached through callbacks: the library computes
+/// the digest (IEEE 1609.2 / GB/T 45112: ECDSA P-256 `H = SHA-256(SHA-256(tbs) ‖
+/// SHA-256(signer certificate))`, SM2 `e = SM3(Z_A ‖ tbs)`) and the chip only signs it, so
+/// the private key never leaves the chip and the chip never hashes.
+///
+/// `public_key` and `sign` are required (`CV2X_ERR_MISSING_CALLBACK`); `release` is optional.
+/// Each returns `CV2X_OK` (0) on success; a failing `sign` makes the message fail to sign
+/// (`CV2X_ERR_SEC_SIGNING_FAILED`; in the stack a `CV2X_DROP_TRANSMIT_FAILED` drop), never an
+/// unsigned or half-signed one. Callbacks run synchronously on the thread that called the
+/// signer or the stack, inside that call, one at a time per handle: calling back into the same
+/// signer or stack returns `CV2X_ERR_REENTRANT`. A callback must return normally (no `longjmp`
+/// out of it, no C++ exception through it).
+///
+/// Ownership of `user_data`: when the call that takes this struct succeeds, the library keeps a
+/// copy of it and calls `release(user_data)` (when not NULL) exactly once, when it no longer
+/// needs the key (the signer, pool or stack holding it is freed or replaced). When the call
+/// fails, `release` is not called and `user_data` stays the caller's.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct cv2x_signing_backend {
+    /// `sizeof(cv2x_signing_backend)` of the caller.
+    pub struct_size: u32,
+    /// Must be 0.
+    pub flags: u32,
+    /// Passed to every callback.
+    pub user_data: *mut c_void,
+    /// Writes the key's algorithm (`CV2X_KEY_ALG_*`) to `alg` and its public key, affine
+    /// x ‖ y (64 octets, big-endian), to `xy`. Called once, when the backend is taken.
+    pub public_key:
+        Option<unsafe extern "C" fn(user: *mut c_void, alg: *mut u32, xy: *mut u8) -> u32>,
+    /// Signs the 32-octet `digest` (see above; ECDSA: do not hash it again) and writes the
+    /// signature (r, s), 32 octets each, to `r` and `s`.
+    pub sign: Option<
+        unsafe extern "C" fn(user: *mut c_void, digest: *const u8, r: *mut u8, s: *mut u8) -> u32,
+    >,
+    /// Called once when the library is done with the key (may be NULL).
+    pub release: Option<unsafe extern "C" fn(user: *mut c_void)>,
+}
+
+/// Frozen size of the first version of `cv2x_signing_backend` (64-bit targets; 24 on 32-bit).
+pub const CV2X_SIGNING_BACKEND_SIZE_V1: usize = 8 + 4 * std::mem::size_of::<usize>();
+const _: () = assert!(std::mem::size_of::<cv2x_signing_backend>() == CV2X_SIGNING_BACKEND_SIZE_V1);
+
+/// The [`SigningBackend`] over a `cv2x_signing_backend`. `release` is called on drop once the
+/// key has been handed over successfully (`armed`).
+pub(crate) struct ChipKey {
+    cb: cv2x_signing_backend,
+    alg: KeyAlg,
+    xy: [u8; 64],
+    armed: Arc<AtomicBool>,
+}
+
+// SAFETY: the key is only used inside a call on the handle holding it (signer, pool, stack),
+// under that handle's mutex, so never from two threads at once; the contract of
+// `cv2x_signing_backend` lets its callbacks and `user_data` be used from whichever thread
+// calls that handle.
+unsafe impl Send for ChipKey {}
+
+impl Drop for ChipKey {
+    fn drop(&mut self) {
+        if let Some(f) = self.cb.release {
+            if self.armed.load(Ordering::Acquire) {
+                // SAFETY: a callback the caller supplied, called once with its user data.
+                unsafe { f(self.cb.user_data) };
+            }
+        }
+    }
+}
+
+impl SigningBackend for ChipKey {
+    fn alg(&self) -> KeyAlg {
+        self.alg
+    }
+
+    fn public_xy(&self) -> [u8; 64] {
+        self.xy
+    }
+
+    fn sign_prehashed(&self, digest: &[u8; 32]) -> SecResult<Signature> {
+        let Some(f) = self.cb.sign else {
+            return Err(SecurityError::SigningFailed);
+        };
+        let (mut r, mut s) = ([0u8; 32], [0u8; 32]);
+        // SAFETY: a callback the caller supplied, called with a 32-octet digest and two
+        // 32-octet outputs, per the documented contract.
+        let rc = unsafe {
+            f(
+                self.cb.user_data,
+                digest.as_ptr(),
+                r.as_mut_ptr(),
+                s.as_mut_ptr(),
+            )
+        };
+        if rc != CV2X_OK || r == [0; 32] || s == [0; 32] {
+            return Err(SecurityError::SigningFailed);
+        }
+        Ok(Signature {
+            alg: self.alg,
+            r,
+            s,
+        })
+    }
+}
+
+/// A key taken from a caller's `cv2x_signing_backend`, not yet armed (its `release` is not
+/// called if it is dropped before [`TakenKey::arm`]).
+pub(crate) struct TakenKey {
+    pub(crate) key: ChipKey,
+    armed: Arc<AtomicBool>,
+}
+
+impl TakenKey {
+    /// Reads and checks the caller's struct and asks for the public key.
+    pub(crate) fn take(b: *const cv2x_signing_backend) -> Result<TakenKey, cv2x_result> {
+        if b.is_null() {
+            return Err(CV2X_ERR_NULL_POINTER);
+        }
+        // SAFETY: non-null; `struct_size` is the first field.
+        let size = unsafe { b.cast::<u32>().read_unaligned() };
+        config_len(
+            size,
+            CV2X_SIGNING_BACKEND_SIZE_V1,
+            std::mem::size_of::<cv2x_signing_backend>(),
+        )?;
+        // SAFETY: the caller's struct holds at least the first version, which is all of it.
+        let cb = unsafe { b.read_unaligned() };
+        if cb.flags != 0 {
+            return Err(CV2X_ERR_INVALID_PARAMETER);
+        }
+        let (Some(pk), Some(_)) = (cb.public_key, cb.sign) else {
+            return Err(CV2X_ERR_MISSING_CALLBACK);
+        };
+        let mut code = u32::MAX;
+        let mut xy = [0u8; 64];
+        // SAFETY: a callback the caller supplied, called with a u32 and a 64-octet output.
+        let rc = unsafe { pk(cb.user_data, &mut code, xy.as_mut_ptr()) };
+        if rc != CV2X_OK {
+            return Err(CV2X_ERR_CALLBACK);
+        }
+        let alg = key_alg_of(code)?;
+        let armed = Arc::new(AtomicBool::new(false));
+        Ok(TakenKey {
+            key: ChipKey {
+                cb,
+                alg,
+                xy,
+                armed: armed.clone(),
+            },
+            armed,
+        })
+    }
+
+    /// A handle for arming the key once it is handed over.
+    pub(crate) fn arming(&self) -> Arc<AtomicBool> {
+        self.armed.clone()
+    }
+}
+
+/// Arms a key handed over successfully: from now on dropping it calls `release`.
+pub(crate) fn arm(armed: &AtomicBool) {
+    armed.store(true, Ordering::Release);
+}
+
+/// Makes a signer whose key is in a security chip or HSM (`backend`, copied; see
+/// `cv2x_signing_backend` for the callbacks and the ownership of `user_data`) for the COER
+/// certificate `cert`. `CV2X_ERR_SEC_KEY_CERTIFICATE_MISMATCH` when the public key the backend
+/// gives is not the certificate's; `CV2X_ERR_CALLBACK` when `public_key` fails.
+#[unsafe(no_mangle)]
+pub extern "C" fn cv2x_signer_new_callback(
+    backend: *const cv2x_signing_backend,
+    cert: *const u8,
+    cert_len: usize,
+    out: *mut *mut cv2x_signer,
+) -> cv2x_result {
+    ffi!({
+        let cert = slice!(cert, cert_len);
+        if out.is_null() {
+            return CV2X_ERR_NULL_POINTER;
+        }
+        let taken = tri!(TakenKey::take(backend));
+        let parsed = match cv2x::security::cert::Certificate::from_bytes(cert) {
+            Ok(c) => c,
+            Err(e) => return security(&e),
+        };
+        if !cv2x::security::sign::key_matches_certificate(taken.key.alg, &taken.key.xy, &parsed) {
+            return CV2X_ERR_SEC_KEY_CERTIFICATE_MISMATCH;
+        }
+        let armed = taken.arming();
+        match SpduSigner::new(Box::new(taken.key) as AnyKey, cert) {
+            Ok(s) => {
+                arm(&armed);
+                give(
+                    cv2x_signer {
+                        inner: Exclusive::new(s),
+                    },
+                    out,
+                )
+            }
+            Err(e) => security(&e),
+        }
+    })
+}
+
+/// Frees a signer (its key is dropped; a callback key's `release` is called). NULL is a
+/// no-op.
 #[unsafe(no_mangle)]
 pub extern "C" fn cv2x_signer_free(s: *mut cv2x_signer) {
     ffi!({ free_raw(s) })
@@ -1217,6 +1432,62 @@ pub extern "C" fn cv2x_crypto_verify_sm2(
     })
 }
 
+/// The private key of a software primitive: `alg` (`CV2X_KEY_ALG_*`) and the 32-octet scalar.
+fn private_key(alg: u32, key: *const u8) -> Result<PrivateKey, cv2x_result> {
+    let alg = key_alg_of(alg)?;
+    let d = read_array::<32>(key)?;
+    PrivateKey::from_bytes(alg, &d).map_err(|e| security(&e))
+}
+
+/// Software signing of a digest, the operation of `cv2x_signing_backend.sign` (for a chip
+/// shim that keeps a key in software, and for tests): signs the 32-octet `digest` with the
+/// private key (`alg` a `CV2X_KEY_ALG_*`, `key` the 32-octet big-endian scalar) and writes
+/// (r, s), 32 octets each. ECDSA P-256 takes the digest as the message hash (RFC 6979
+/// nonces); SM2 as e. `CV2X_ERR_SEC_SIGNING_FAILED` for an invalid scalar. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn cv2x_crypto_sign_digest(
+    alg: u32,
+    key: *const u8,
+    digest: *const u8,
+    r: *mut u8,
+    s: *mut u8,
+) -> cv2x_result {
+    ffi!({
+        let k = tri!(private_key(alg, key));
+        let d = tri!(read_array::<32>(digest));
+        if r.is_null() || s.is_null() {
+            return CV2X_ERR_NULL_POINTER;
+        }
+        match k.sign_prehashed(&d) {
+            Ok(sig) => {
+                // SAFETY: non-null; the caller guarantees 32 writable octets at each.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(sig.r.as_ptr(), r, 32);
+                    std::ptr::copy_nonoverlapping(sig.s.as_ptr(), s, 32);
+                }
+                CV2X_OK
+            }
+            Err(e) => security(&e),
+        }
+    })
+}
+
+/// The public key, affine x ‖ y (64 octets), of a software private key (`alg`, 32-octet
+/// `key`), as `cv2x_signing_backend.public_key` gives it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn cv2x_crypto_public_key(alg: u32, key: *const u8, xy_out: *mut u8) -> cv2x_result {
+    ffi!({
+        let k = tri!(private_key(alg, key));
+        if xy_out.is_null() {
+            return CV2X_ERR_NULL_POINTER;
+        }
+        let xy = k.public_xy();
+        // SAFETY: non-null; the caller guarantees 64 writable octets.
+        unsafe { std::ptr::copy_nonoverlapping(xy.as_ptr(), xy_out, 64) };
+        CV2X_OK
+    })
+}
+
 #[cfg(feature = "test-panic")]
 impl cv2x_verifier {
     pub(crate) fn enter_for_test(
@@ -1230,7 +1501,7 @@ impl cv2x_verifier {
 impl cv2x_signer {
     pub(crate) fn enter_for_test(
         &self,
-    ) -> Result<std::sync::MutexGuard<'_, SpduSigner>, cv2x_result> {
+    ) -> Result<std::sync::MutexGuard<'_, SpduSigner<AnyKey>>, cv2x_result> {
         self.inner.enter()
     }
 }

@@ -7,6 +7,7 @@ use crate::codec::cv2x_frame;
 use crate::net::cv2x_dispatcher;
 use crate::result::*;
 use crate::security::{cv2x_signer, cv2x_verifier};
+use crate::stack::cv2x_stack;
 
 /// Panics (no handle): returns `CV2X_ERR_PANIC`.
 #[unsafe(no_mangle)]
@@ -54,4 +55,17 @@ pub extern "C" fn cv2x_test_panic_frame(f: *const cv2x_frame) -> cv2x_result {
 #[unsafe(no_mangle)]
 pub extern "C" fn cv2x_test_panic_u32() -> u32 {
     ffi!(panic = 0, { panic!("cv2x_test_panic_u32: forced panic") })
+}
+
+/// Panics in the middle of a stack call (after a poll, holding the stack): returns
+/// `CV2X_ERR_PANIC` and poisons the stack.
+#[unsafe(no_mangle)]
+pub extern "C" fn cv2x_test_panic_stack(s: *mut cv2x_stack, now: i64) -> cv2x_result {
+    ffi!({
+        let mut g = tri!(deref!(s).enter_for_test());
+        g.stack
+            .poll(cv2x::time::Timestamp::from_micros(now))
+            .for_each(drop);
+        panic!("cv2x_test_panic_stack: forced panic")
+    })
 }

@@ -153,3 +153,46 @@ const char *find_in(const char *s, size_t n, const char *key) {
     }
     return NULL;
 }
+
+int load_lab(const char *alg, lab_pki *p) {
+    char rel[128];
+    snprintf(rel, sizeof rel, "capi/tests/data/lab_%s/root.oer", alg);
+    p->root = read_file(rel, &p->root_len);
+    snprintf(rel, sizeof rel, "capi/tests/data/lab_%s/ca.oer", alg);
+    p->ca = read_file(rel, &p->ca_len);
+    snprintf(rel, sizeof rel, "capi/tests/data/lab_%s/signer.oer", alg);
+    p->cert = read_file(rel, &p->cert_len);
+    snprintf(rel, sizeof rel, "capi/tests/data/lab_%s/signer.key", alg);
+    p->key = read_hex_file(rel, &p->key_len);
+    return p->root && p->ca && p->cert && p->key && p->key_len == 32;
+}
+
+void free_lab(lab_pki *p) {
+    free(p->root);
+    free(p->ca);
+    free(p->cert);
+    free(p->key);
+}
+
+cv2x_verifier *lab_verifier(const lab_pki *p, const cv2x_crypto_backend *b, int with_signer) {
+    cv2x_verifier *v = NULL;
+    if (b != NULL) {
+        CHECK_RC(cv2x_verifier_new_with_backend(NULL, b, &v), CV2X_OK);
+    } else {
+        CHECK_RC(cv2x_verifier_new(NULL, &v), CV2X_OK);
+    }
+    CHECK_RC(cv2x_verifier_add_trust_anchor(v, p->root, p->root_len, NULL), CV2X_OK);
+    CHECK_RC(cv2x_verifier_add_certificate(v, p->ca, p->ca_len, NULL), CV2X_OK);
+    if (with_signer) CHECK_RC(cv2x_verifier_add_certificate(v, p->cert, p->cert_len, NULL), CV2X_OK);
+    return v;
+}
+
+#define LAB_UNIX_MS 1767225660000LL /* 2026-01-01T00:01:00Z */
+
+int64_t lab_time(int64_t ms) {
+    return cv2x_time_from_unix_utc_ms(LAB_UNIX_MS + ms);
+}
+
+uint32_t lab_sec_mark(int64_t ms) {
+    return (uint32_t)((LAB_UNIX_MS + ms) % 60000);
+}

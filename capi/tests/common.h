@@ -63,4 +63,22 @@ long long json_int_after(const char *s, size_t n, const char *key, int *found);
 /* The first occurrence of `key` in [s, s+n), or NULL. */
 const char *find_in(const char *s, size_t n, const char *key);
 
+/* A lab PKI of capi/tests/data (root, CA, signer certificate and its 32-octet private key). */
+typedef struct {
+    unsigned char *root, *ca, *cert, *key;
+    size_t root_len, ca_len, cert_len, key_len;
+} lab_pki;
+
+/* Loads capi/tests/data/lab_<alg> ("sm2" or "p256"); 0 when a file is missing. */
+int load_lab(const char *alg, lab_pki *p);
+void free_lab(lab_pki *p);
+/* A verifier trusting the lab root, knowing its CA (and the signer certificate when
+ * with_signer), with the crypto backend `b` (NULL: software). */
+cv2x_verifier *lab_verifier(const lab_pki *p, const cv2x_crypto_backend *b, int with_signer);
+
+/* TAI us since 2004 of 2026-01-01T00:01:00Z + ms: inside the lab PKIs' validity. */
+int64_t lab_time(int64_t ms);
+/* secMark (ms within the UTC minute) of lab_time(ms). */
+uint32_t lab_sec_mark(int64_t ms);
+
 #endif

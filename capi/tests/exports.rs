@@ -51,7 +51,11 @@ fn bsm_encode_does_not_allocate() {
         ),
         CV2X_OK
     );
-    for std in [CV2X_STD_CSAE53_2020, CV2X_STD_CSAE53_2017] {
+    for std in [
+        CV2X_STD_CSAE53_2020,
+        CV2X_STD_CSAE53_2017,
+        CV2X_STD_CSAE53_2019,
+    ] {
         let before = ALLOCS.load(Ordering::SeqCst);
         let rc = cv2x_bsm_encode(std, &b, out.as_mut_ptr(), out.len(), &mut n);
         let after = ALLOCS.load(Ordering::SeqCst);

@@ -11,6 +11,7 @@ static const struct {
     {"tests/vectors/csae53_2020", CV2X_STD_CSAE53_2020},
     {"tests/vectors/csae157_2020_dayII", CV2X_STD_CSAE53_2020},
     {"tests/vectors/csae53_2017", CV2X_STD_CSAE53_2017},
+    {"tests/vectors/csae53_2019", CV2X_STD_CSAE53_2019},
 };
 
 static uint32_t kind_of_jer(const char *jer) {
@@ -257,17 +258,17 @@ static cv2x_bsm sample_bsm(void) {
     return b;
 }
 
-/* cv2x_bsm → UPER → frame → cv2x_bsm gives the same struct, in both standards; bad fields are
+/* cv2x_bsm → UPER → frame → cv2x_bsm gives the same struct, in every standard; bad fields are
  * refused with the right codes. */
 void test_bsm_encode(void) {
-    uint32_t stds[2] = {CV2X_STD_CSAE53_2020, CV2X_STD_CSAE53_2017};
+    uint32_t stds[3] = {CV2X_STD_CSAE53_2020, CV2X_STD_CSAE53_2017, CV2X_STD_CSAE53_2019};
     size_t i;
     unsigned char buf[512];
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < 3; i++) {
         cv2x_bsm in = sample_bsm(), back, bad;
         size_t len = 0, need = 0;
         cv2x_frame *f = NULL;
-        if (stds[i] == CV2X_STD_CSAE53_2020) {
+        if (stds[i] != CV2X_STD_CSAE53_2017) {
             in.present |= CV2X_BSM_HAS_TIME_CONFIDENCE | CV2X_BSM_HAS_POS_ACCURACY | CV2X_BSM_HAS_FUEL_TYPE;
             in.time_confidence = 15;
             in.pos_accuracy_semi_major = 20;
@@ -440,6 +441,47 @@ void test_spat_rsm(void) {
     cv2x_frame_free(spat);
     cv2x_frame_free(rsm);
 
+    /* the 2019 set: every SPAT and RSM frame of its vectors */
+    {
+        size_t n;
+        char *text = (char *)read_file("tests/vectors/csae53_2019/MessageFrame.jsonl", &n), *cur;
+        vector_line v;
+        int spats = 0, rsms = 0;
+        unsigned char bytes[4096];
+        CHECK(text != NULL);
+        cur = text;
+        while (text != NULL && next_vector(&cur, &v)) {
+            cv2x_frame *f = NULL;
+            char *copy;
+            uint32_t kind;
+            if (v.jer == NULL || v.hex_len / 2 > sizeof bytes) continue;
+            kind = kind_of_jer(v.jer);
+            if (kind != CV2X_MSG_SPAT && kind != CV2X_MSG_RSM) continue;
+            CHECK(unhex(v.hex, v.hex_len, bytes));
+            CHECK_RC(cv2x_frame_decode_std(CV2X_STD_CSAE53_2019, bytes, v.hex_len / 2, &f, NULL), CV2X_OK);
+            copy = (char *)malloc(v.jer_len + 1);
+            if (f == NULL || copy == NULL) {
+                free(copy);
+                cv2x_frame_free(f);
+                continue;
+            }
+            memcpy(copy, v.jer, v.jer_len);
+            copy[v.jer_len] = 0;
+            if (kind == CV2X_MSG_SPAT) {
+                walk_spat(f, copy);
+                spats++;
+            } else {
+                walk_rsm(f, copy);
+                rsms++;
+            }
+            CHECK_RC(cv2x_frame_get_bsm(f, &b), CV2X_ERR_WRONG_MESSAGE_KIND);
+            free(copy);
+            cv2x_frame_free(f);
+        }
+        CHECK(spats >= 3 && rsms >= 3);
+        free(text);
+    }
+
     /* T/CSAE 53-2017: wrap each SPAT / RSM type vector into a frame through JER */
     {
         static const char *files[2] = {"tests/vectors/csae53_2017/SPAT.jsonl", "tests/vectors/csae53_2017/RoadsideSafetyMessage.jsonl"};
@@ -518,7 +560,7 @@ void test_named_types_and_jer_errors(void) {
     CHECK_RC(cv2x_jer_to_uper(CV2X_STD_CSAE53_2020, "NoSuchType", "{}", 2, out, sizeof out, &len, NULL), CV2X_ERR_UNKNOWN_TYPE);
     CHECK_RC(cv2x_uper_to_jer(CV2X_STD_CSAE53_2020, NULL, bytes, 4, jer, sizeof jer, &len, NULL), CV2X_ERR_NULL_POINTER);
     CHECK_RC(cv2x_uper_to_jer(CV2X_STD_CSAE53_2020, "\xff\xfe", bytes, 4, jer, sizeof jer, &len, NULL), CV2X_ERR_INVALID_UTF8);
-    CHECK_RC(cv2x_uper_to_jer(99, "SPAT", bytes, 4, jer, sizeof jer, &len, NULL), CV2X_ERR_INVALID_PARAMETER);
+    CHECK_RC(cv2x_uper_to_jer(4, "SPAT", bytes, 4, jer, sizeof jer, &len, NULL), CV2X_ERR_INVALID_PARAMETER);
 
     CHECK_RC(cv2x_frame_from_jer("{\"bsmFrame\":", 12, &f, &err), CV2X_ERR_JER_SYNTAX);
     CHECK(err.kind == CV2X_ERR_JER_SYNTAX && err.bit_offset == UINT64_MAX);

@@ -24,6 +24,22 @@ _Static_assert(sizeof(cv2x_dsmp_packet) == 40, "cv2x_dsmp_packet size is frozen"
 _Static_assert(sizeof(cv2x_dispatched) == 40, "cv2x_dispatched size is frozen");
 _Static_assert(sizeof(cv2x_dispatch_counters) == 192, "cv2x_dispatch_counters size is frozen");
 _Static_assert(sizeof(cv2x_result) == 4, "cv2x_result is a uint32_t");
+_Static_assert(sizeof(cv2x_stack_config) == 88, "cv2x_stack_config v1 size is frozen");
+_Static_assert(sizeof(cv2x_ego) == 256, "cv2x_ego v1 size is frozen");
+_Static_assert(sizeof(cv2x_track) == 240, "cv2x_track v1 size is frozen");
+_Static_assert(sizeof(cv2x_warning) == 136, "cv2x_warning size is frozen");
+_Static_assert(sizeof(cv2x_drop) == 8, "cv2x_drop size is frozen");
+_Static_assert(sizeof(cv2x_day2_event) == 80, "cv2x_day2_event size is frozen");
+_Static_assert(sizeof(cv2x_event) == 256, "cv2x_event size is frozen");
+_Static_assert(sizeof(cv2x_ingest_outcome) == 32, "cv2x_ingest_outcome size is frozen");
+_Static_assert(sizeof(cv2x_object) == 192, "cv2x_object size is frozen");
+_Static_assert(sizeof(cv2x_lane) == 96, "cv2x_lane size is frozen");
+_Static_assert(sizeof(cv2x_stack_counters) == 416, "cv2x_stack_counters v1 size is frozen");
+_Static_assert(sizeof(cv2x_stack_usage) == 64, "cv2x_stack_usage size is frozen");
+_Static_assert(sizeof(cv2x_host_config) == 112, "cv2x_host_config v1 size is frozen");
+_Static_assert(sizeof(cv2x_transmission_info) == 64, "cv2x_transmission_info size is frozen");
+_Static_assert(sizeof(cv2x_signing_backend) == 8 + 4 * sizeof(void *), "cv2x_signing_backend v1 size is frozen");
+_Static_assert(CV2X_LEVEL_ADVISORY < CV2X_LEVEL_WARNING && CV2X_LEVEL_WARNING < CV2X_LEVEL_ALERT, "levels are ordered");
 
 void test_frozen_sizes(void) {
     CHECK(sizeof(cv2x_codec_error) == CV2X_CODEC_ERROR_SIZE);
@@ -39,6 +55,24 @@ void test_frozen_sizes(void) {
     CHECK(sizeof(cv2x_dsmp_packet) == CV2X_DSMP_PACKET_SIZE);
     CHECK(sizeof(cv2x_dispatched) == CV2X_DISPATCHED_SIZE);
     CHECK(sizeof(cv2x_dispatch_counters) == CV2X_DISPATCH_COUNTERS_SIZE);
+    CHECK(sizeof(cv2x_stack_config) == CV2X_STACK_CONFIG_SIZE_V1);
+    CHECK(sizeof(cv2x_ego) == CV2X_EGO_SIZE_V1);
+    CHECK(sizeof(cv2x_track) == CV2X_TRACK_SIZE_V1);
+    CHECK(sizeof(cv2x_warning) == CV2X_WARNING_SIZE);
+    CHECK(sizeof(cv2x_day2_event) == CV2X_DAY2_EVENT_SIZE);
+    CHECK(sizeof(cv2x_event) == CV2X_EVENT_SIZE);
+    CHECK(sizeof(cv2x_ingest_outcome) == CV2X_INGEST_OUTCOME_SIZE);
+    CHECK(sizeof(cv2x_object) == CV2X_OBJECT_SIZE);
+    CHECK(sizeof(cv2x_lane) == CV2X_LANE_SIZE);
+    CHECK(sizeof(cv2x_stack_counters) == CV2X_STACK_COUNTERS_SIZE_V1);
+    CHECK(sizeof(cv2x_stack_usage) == CV2X_STACK_USAGE_SIZE);
+    CHECK(sizeof(cv2x_host_config) == CV2X_HOST_CONFIG_SIZE_V1);
+    CHECK(sizeof(cv2x_transmission_info) == CV2X_TRANSMISSION_INFO_SIZE);
+    /* the application bits: one per application, CV2X_APPS_ALL all of them */
+    CHECK(CV2X_APP_BIT(CV2X_APP_FCW) == 1u && CV2X_APP_BIT(CV2X_APP_EVW) == (1u << 16));
+    CHECK(CV2X_APPS_ALL == (CV2X_APP_BIT(CV2X_APP_EVW) << 1) - 1u);
+    /* eventHardBraking is bit 7 of VehicleEventFlags */
+    CHECK(CV2X_EVENT_HARD_BRAKING == CV2X_VEHICLE_EVENT_HARD_BRAKING && CV2X_VEHICLE_EVENT_HARD_BRAKING == (1u << 7));
 }
 
 void test_version_and_codes(void) {
@@ -47,8 +81,8 @@ void test_version_and_codes(void) {
     CHECK(v != NULL && strchr(v, '.') != NULL);
     CHECK(cv2x_abi_version() >> 16 == CV2X_ABI_VERSION_MAJOR);
     CHECK((cv2x_abi_version() & 0xFFFFu) == CV2X_ABI_VERSION_MINOR);
-    CHECK((cv2x_features() & (CV2X_FEATURE_CODEC | CV2X_FEATURE_SECURITY | CV2X_FEATURE_NET)) ==
-          (CV2X_FEATURE_CODEC | CV2X_FEATURE_SECURITY | CV2X_FEATURE_NET));
+    CHECK((cv2x_features() & (CV2X_FEATURE_CODEC | CV2X_FEATURE_SECURITY | CV2X_FEATURE_NET | CV2X_FEATURE_STACK)) ==
+          (CV2X_FEATURE_CODEC | CV2X_FEATURE_SECURITY | CV2X_FEATURE_NET | CV2X_FEATURE_STACK));
     CHECK((cv2x_features() & CV2X_FEATURE_TEST_PANIC) != 0);
     CHECK(strcmp(cv2x_result_name(CV2X_OK), "CV2X_OK") == 0);
     CHECK(strcmp(cv2x_result_name(CV2X_ERR_SEC_REVOKED), "CV2X_ERR_SEC_REVOKED") == 0);
@@ -63,10 +97,13 @@ void test_version_and_codes(void) {
         if (strcmp(name, "CV2X_UNKNOWN") != 0) {
             named++;
             CHECK(strncmp(name, "CV2X_", 5) == 0);
-            CHECK(code < CV2X_ERR_STACK_FIRST || code > CV2X_ERR_STACK_LAST);
+            /* the stack's codes are in its range */
+            if (code >= CV2X_ERR_STACK_FIRST && code <= CV2X_ERR_STACK_LAST) CHECK(code <= CV2X_ERR_NO_LANE);
         }
     }
-    CHECK(named > 90);
+    CHECK(named > 100);
+    CHECK(strcmp(cv2x_result_name(CV2X_ERR_NO_TRANSMISSION), "CV2X_ERR_NO_TRANSMISSION") == 0);
+    CHECK(strcmp(cv2x_result_name(CV2X_ERR_SEC_CONTENT_NOT_PERMITTED), "CV2X_ERR_SEC_CONTENT_NOT_PERMITTED") == 0);
 }
 
 void test_time(void) {
@@ -303,6 +340,24 @@ static const test_case TESTS[] = {
     {"callback_reentrancy", test_callback_reentrancy},
     {"crypto_primitives", test_crypto_primitives},
     {"security_garbage", test_security_garbage},
+    {"stack_config", test_stack_config},
+    {"stack_drops", test_stack_drops},
+    {"stack_event_queue", test_stack_event_queue},
+    {"stack_poll_callback", test_stack_poll_callback},
+    {"stack_fcw_stopped_car", test_stack_fcw_stopped_car},
+    {"stack_ego", test_stack_ego},
+    {"stack_tracks_and_snapshots", test_stack_tracks_and_snapshots},
+    {"stack_day2", test_stack_day2},
+    {"stack_intersection_scene", test_stack_intersection_scene},
+    {"stack_shared_verifier", test_stack_shared_verifier},
+    {"stack_panic", test_stack_panic},
+    {"stack_threads", test_stack_threads},
+    {"host_config", test_host_config},
+    {"host_unsigned_bsms", test_host_unsigned_bsms},
+    {"host_signed_bsms", test_host_signed_bsms},
+    {"callback_signer", test_callback_signer},
+    {"host_callback_key", test_host_callback_key},
+    {"host_ssm", test_host_ssm},
     {"dsmp", test_dsmp},
     {"dispatcher", test_dispatcher},
     {"panic_and_poison", test_panic_and_poison},

@@ -243,44 +243,6 @@ void test_signed_cam_of_an_independent_pki(void) {
     free(cam);
 }
 
-typedef struct {
-    unsigned char *root, *ca, *cert, *key;
-    size_t root_len, ca_len, cert_len, key_len;
-} lab_pki;
-
-static int load_lab(const char *alg, lab_pki *p) {
-    char rel[128];
-    snprintf(rel, sizeof rel, "capi/tests/data/lab_%s/root.oer", alg);
-    p->root = read_file(rel, &p->root_len);
-    snprintf(rel, sizeof rel, "capi/tests/data/lab_%s/ca.oer", alg);
-    p->ca = read_file(rel, &p->ca_len);
-    snprintf(rel, sizeof rel, "capi/tests/data/lab_%s/signer.oer", alg);
-    p->cert = read_file(rel, &p->cert_len);
-    snprintf(rel, sizeof rel, "capi/tests/data/lab_%s/signer.key", alg);
-    p->key = read_hex_file(rel, &p->key_len);
-    return p->root && p->ca && p->cert && p->key && p->key_len == 32;
-}
-
-static void free_lab(lab_pki *p) {
-    free(p->root);
-    free(p->ca);
-    free(p->cert);
-    free(p->key);
-}
-
-static cv2x_verifier *lab_verifier(const lab_pki *p, const cv2x_crypto_backend *b, int with_signer) {
-    cv2x_verifier *v = NULL;
-    if (b != NULL) {
-        CHECK_RC(cv2x_verifier_new_with_backend(NULL, b, &v), CV2X_OK);
-    } else {
-        CHECK_RC(cv2x_verifier_new(NULL, &v), CV2X_OK);
-    }
-    CHECK_RC(cv2x_verifier_add_trust_anchor(v, p->root, p->root_len, NULL), CV2X_OK);
-    CHECK_RC(cv2x_verifier_add_certificate(v, p->ca, p->ca_len, NULL), CV2X_OK);
-    if (with_signer) CHECK_RC(cv2x_verifier_add_certificate(v, p->cert, p->cert_len, NULL), CV2X_OK);
-    return v;
-}
-
 static const unsigned char PAYLOAD[] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
 
 void test_signer_and_revocation(void) {

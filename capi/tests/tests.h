@@ -23,6 +23,26 @@ void test_callback_reentrancy(void);
 void test_crypto_primitives(void);
 void test_security_garbage(void);
 
+void test_stack_config(void);
+void test_stack_drops(void);
+void test_stack_event_queue(void);
+void test_stack_poll_callback(void);
+void test_stack_fcw_stopped_car(void);
+void test_stack_ego(void);
+void test_stack_tracks_and_snapshots(void);
+void test_stack_day2(void);
+void test_stack_intersection_scene(void);
+void test_stack_shared_verifier(void);
+void test_stack_panic(void);
+void test_stack_threads(void);
+
+void test_host_config(void);
+void test_host_unsigned_bsms(void);
+void test_host_signed_bsms(void);
+void test_callback_signer(void);
+void test_host_callback_key(void);
+void test_host_ssm(void);
+
 void test_dsmp(void);
 void test_dispatcher(void);
 
