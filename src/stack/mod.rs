@@ -55,11 +55,13 @@ pub mod events;
 mod ingest;
 pub mod lifecycle;
 mod poll;
+pub mod sets;
 pub mod verify;
 
 pub use config::StackConfig;
 pub use events::{DropReason, Event, StackCounters, StoreKind, Usage, WarningChange};
 pub use lifecycle::ActiveWarning;
+pub use sets::{Area, MessageSets, SetChoice, SetRule, Sets};
 pub use verify::{CertificateRequests, SpduVerifier, Verified, VerifyFailure};
 
 use lifecycle::Lifecycle;
@@ -71,6 +73,9 @@ pub struct RxMeta {
     pub kind: PayloadKind,
     /// The AID of the DSMP packet, when known.
     pub aid: Option<u32>,
+    /// The sender as the transport knows it (a PC5 layer-2 source id, an address, a station
+    /// id; right-aligned in 8 octets), when known: matched against [`SetRule::Source`].
+    pub source: Option<[u8; 8]>,
 }
 
 impl Default for RxMeta {
@@ -84,12 +89,26 @@ impl RxMeta {
     pub const PLAIN: RxMeta = RxMeta {
         kind: PayloadKind::MessageFrame,
         aid: None,
+        source: None,
     };
     /// A secured message.
     pub const SPDU: RxMeta = RxMeta {
         kind: PayloadKind::Spdu,
         aid: None,
+        source: None,
     };
+
+    /// With the DSMP AID.
+    pub const fn with_aid(mut self, aid: u32) -> RxMeta {
+        self.aid = Some(aid);
+        self
+    }
+
+    /// With the transport sender.
+    pub const fn with_source(mut self, source: [u8; 8]) -> RxMeta {
+        self.source = Some(source);
+        self
+    }
 }
 
 pub use crate::world::Ingested;

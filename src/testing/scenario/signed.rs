@@ -20,6 +20,7 @@ impl RunOptions {
             config: Some(StackConfig::default().with_require_signatures(true)),
             signer: Some(Box::new(signer)),
             verifier: Some(Box::new(verifier)),
+            message_set: None,
         })
     }
 }
