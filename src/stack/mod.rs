@@ -7,7 +7,8 @@
 //!
 //! ```text
 //! ingest(bytes, meta, now) ─ SPDU? ─ SpduVerifier ─┐
-//!                          └─ plain ───────────────┴─ UPER MessageFrame ─ World::take_frame ─┬─ MAP, SPAT, RSI, Day II → world stores
+//!                          └─ plain ───────────────┴─ message set (rules / detection) ─ UPER MessageFrame
+//!                                                     ─ lift into 2020 ─ World::take_frame ─┬─ MAP, SPAT, RSI, Day II → world stores
 //!                                                                                            └─ BSM, PSM, RSM, SSM → observations → Tracker
 //! poll(now) → world expiry → Tracker::step → object apps (FCW, ICW, …) + lane matching → road apps
 //!           → warning lifecycle (raised / updated / cleared) → events
@@ -22,8 +23,9 @@
 //! | [`config`] | [`StackConfig`] |
 //! | [`events`] | [`Event`], [`DropReason`], [`StackCounters`], [`Usage`] |
 //! | [`verify`] | [`SpduVerifier`], [`VerifyFailure`] and the mapping from security failures |
+//! | [`sets`] | which message set (2017, 2019, 2020) a frame is read with: [`MessageSets`], [`SetRule`], detection, ambiguity |
 //! | [`lifecycle`] | warning ids and their raised / updated / cleared life ([`ActiveWarning`]) |
-//! | `ingest` | verify → decode → world / fusion |
+//! | `ingest` | verify → message set → decode → lift → world / fusion ([`Received`]) |
 //! | `poll` | one application cycle |
 //!
 //! **Security**: a payload the metadata marks as an SPDU (or every payload, when
@@ -112,6 +114,7 @@ impl RxMeta {
 }
 
 pub use crate::world::Ingested;
+pub use ingest::Received;
 
 /// The ego as the stack keeps it between polls: the fusion core's view of the fix and what
 /// the applications need beyond it.

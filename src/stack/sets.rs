@@ -439,7 +439,17 @@ pub(super) fn select(
         };
     }
     for set in cfg.accept.iter() {
-        let _ = reading(set, &mut readings);
+        let i = reading(set, &mut readings);
+        // A Day II message: the older sets have no such alternative and could only read an
+        // unknown extension, which detection sets aside anyway.
+        let day2 = i.and_then(|i| readings.get(i)).is_some_and(|r| {
+            r.set == Standard::Csae53_2020
+                && r.exact
+                && matches!(r.lifted.value, m::MessageFrame::MsgFrameExt(_))
+        });
+        if day2 {
+            break;
+        }
     }
     readings.retain(|r| cfg.accept.contains(r.set));
     detect(cfg, readings).ok_or(first_error.unwrap_or(DecodeErrorKind::UnexpectedEnd))
