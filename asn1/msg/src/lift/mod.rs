@@ -80,10 +80,15 @@
 //! `permissive-Movement-Allowed`; UTC signal timing has no 2017 form and is dropped; a SPAT's
 //! millisecond `timeStamp` is dropped (each intersection keeps its own); per-lane widths become the
 //! link's `laneWidth` (the lanes' common width, else `linkWidth`); an RSI becomes one 2017 RSI
-//! per traffic sign (traffic events have no 2017 form): the sign's position becomes the reference
-//! position (path offsets re-based onto it), its first reference path the alert path (a sign
-//! without a path gets a two-point path at its position), the path radius is clamped to the 2017
-//! bound of 102.4 m, a GB2312 description is dropped and an ASCII one cut to 256 characters.
+//! per traffic sign (traffic events have no 2017 form): a sign with reference paths has its first
+//! one as the alert path, and its position becomes the reference position (the path re-based onto
+//! it; 2017 has no other place for it); a sign without a path gets a two-point path at its
+//! position (which lifts back to that position); the path radius is clamped to the 2017 bound of
+//! 102.4 m, a GB2312 description is dropped and an ASCII one cut to 256 characters.
+//!
+//! T/CSAE 53-2017 defines `AlertType` by GB 5768 traffic sign codes (0 for a text message);
+//! traffic events by GB/T 29100 codes have their own list only from 2020 (`rtes`), so a 2017
+//! alert lifts to a traffic sign.
 //!
 //! The [`Report`] keeps one [`Note`] per (place, kind of change), with a count, so it stays small
 //! whatever the size of the message.
