@@ -54,6 +54,7 @@ fn scene() -> Scenario {
     };
     Scenario {
         name: "intersection quickstart".into(),
+        message_set: cv2x::msg::Standard::Csae53_2020,
         origin: Wgs84::new(39.9042, 116.4074, 0.0),
         duration_s: 9.0,
         step_s: 0.1,

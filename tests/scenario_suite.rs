@@ -1,20 +1,15 @@
 //! Runs every scenario in `tests/scenarios/*.json` through the whole stack and checks its
 //! expectations (the same as `cv2x scenario tests/scenarios/*.json`).
 
-use std::path::Path;
-
 use cv2x::testing::scenario::{RunOptions, Scenario, run};
+
+#[path = "support/scenarios.rs"]
+mod support;
+use support::scenario_files;
 
 #[test]
 fn every_scenario_passes() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/scenarios")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no scenarios in {}", dir.display());
+    let files = scenario_files();
     let mut failures = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("readable scenario");

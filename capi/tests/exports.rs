@@ -1,7 +1,7 @@
 //! The exports called from Rust where a test needs the core's own tools: a signed CRL made with
 //! the test PKI, and the allocation-free BSM encoding (a counting allocator proves it).
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use cv2x::security::cert::{KeyAlg, PsidSsp};
 use cv2x::security::sign::{SignerMode, SpduSigner};
@@ -13,12 +13,22 @@ use cv2x_capi::codec::*;
 use cv2x_capi::result::*;
 use cv2x_capi::security::*;
 
+/// Counts the allocations of each thread (the test harness runs the other tests at the same
+/// time; only the encoding thread's own allocations count).
 struct Counting;
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn allocs() -> usize {
+    ALLOCS.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        // `try_with`: the thread's slot may be gone while the thread ends.
+        let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
@@ -56,9 +66,9 @@ fn bsm_encode_does_not_allocate() {
         CV2X_STD_CSAE53_2017,
         CV2X_STD_CSAE53_2019,
     ] {
-        let before = ALLOCS.load(Ordering::SeqCst);
+        let before = allocs();
         let rc = cv2x_bsm_encode(std, &b, out.as_mut_ptr(), out.len(), &mut n);
-        let after = ALLOCS.load(Ordering::SeqCst);
+        let after = allocs();
         assert_eq!(rc, CV2X_OK);
         assert_eq!(after - before, 0, "standard {std}");
         assert!(n > 30);

@@ -59,6 +59,7 @@ fuzz_target!(|data: &[u8]| {
                         PayloadKind::Spdu
                     },
                     aid: None,
+                    source: None,
                 };
                 let _ = stack.ingest(bytes, &meta, now);
             }

@@ -1,7 +1,10 @@
 //! The stack's configuration, with defaults that work out of the box and a builder.
 use crate::fusion::FusionConfig;
 use crate::geo::Wgs84;
+use crate::msg::Standard;
 use crate::world::WorldConfig;
+
+use super::sets::{MessageSets, SetRule};
 
 /// Configuration of a [`Stack`](super::Stack). `Default` works out of the box; the `with_*`
 /// methods change one setting each:
@@ -11,7 +14,7 @@ use crate::world::WorldConfig;
 /// let c = StackConfig::default().with_require_signatures(true).with_max_events(256);
 /// assert!(c.require_signatures);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StackConfig {
     /// Initial origin of the fusion frame (re-anchored at the first ego state when far from
@@ -38,6 +41,9 @@ pub struct StackConfig {
     pub report_drops: bool,
     /// Report an [`Event::Objects`](super::Event::Objects) each poll (default true).
     pub report_objects: bool,
+    /// Which message set received frames are read with (default: 2017, 2019 and 2020 by
+    /// detection, 2020 deciding; see [`sets`](super::sets)).
+    pub message_sets: MessageSets,
 }
 
 impl Default for StackConfig {
@@ -54,6 +60,7 @@ impl Default for StackConfig {
             max_transmissions: 64,
             report_drops: true,
             report_objects: true,
+            message_sets: MessageSets::default(),
         }
     }
 }
@@ -116,6 +123,41 @@ impl StackConfig {
     /// Whether each poll reports an objects event.
     pub fn with_report_objects(mut self, on: bool) -> Self {
         self.report_objects = on;
+        self
+    }
+
+    /// With how received frames' message sets are chosen.
+    pub fn with_message_sets(mut self, sets: MessageSets) -> Self {
+        self.message_sets = sets;
+        self
+    }
+
+    /// With a message-set rule added after the others (per AID, per source, per region).
+    ///
+    /// ```
+    /// use cv2x::msg::Standard;
+    /// use cv2x::stack::{SetRule, StackConfig};
+    /// // This roadside unit sends the 2019 release.
+    /// let c = StackConfig::default().with_set_rule(SetRule::Source {
+    ///     id: *b"RSU-0042",
+    ///     set: Standard::Csae53_2019,
+    /// });
+    /// assert_eq!(c.message_sets.rules.len(), 1);
+    /// ```
+    pub fn with_set_rule(mut self, rule: SetRule) -> Self {
+        self.message_sets.rules.push(rule);
+        self
+    }
+
+    /// With the set that decides ambiguous frames (and every frame without detection).
+    pub fn with_default_set(mut self, set: Standard) -> Self {
+        self.message_sets.default = set;
+        self
+    }
+
+    /// Whether frames no rule covers are read by detection (else with the default set).
+    pub fn with_set_detection(mut self, on: bool) -> Self {
+        self.message_sets.detect = on;
         self
     }
 }

@@ -2,9 +2,11 @@
 use crate::apps::Warning;
 use crate::codec::DecodeErrorKind;
 use crate::fusion::RejectReason;
+use crate::msg::Standard;
 use crate::time::Timestamp;
 use crate::world::{AdaptError, DayIIEvent};
 
+use super::sets::Sets;
 use super::verify::VerifyFailure;
 
 /// How a warning changed.
@@ -60,6 +62,27 @@ pub enum Event {
         time: Timestamp,
         /// What it said.
         event: DayIIEvent,
+    },
+    /// A frame of an older set was lifted into the 2020 model and the lift lost or changed
+    /// something (the notes come with
+    /// [`Stack::ingest_detailed`](super::Stack::ingest_detailed)).
+    Lifted {
+        /// When.
+        time: Timestamp,
+        /// The frame's set.
+        set: Standard,
+        /// How many values were lost or changed.
+        changes: u32,
+    },
+    /// Several message sets read a frame, with different meanings; `chosen` (the configured
+    /// default, else the newest) decided.
+    Ambiguous {
+        /// When.
+        time: Timestamp,
+        /// The sets that read the frame.
+        candidates: Sets,
+        /// The set it was read with.
+        chosen: Standard,
     },
 }
 
@@ -199,6 +222,16 @@ pub struct StackCounters {
     pub transmissions_dropped: u64,
     /// Certificate requests of verified messages handed to the host vehicle.
     pub certificate_requests: u64,
+    /// Frames used that were read with T/CSAE 53-2020 (with Day II).
+    pub frames_2020: u64,
+    /// Frames used that were read with the 2019 release (and lifted).
+    pub frames_2019: u64,
+    /// Frames used that were read with T/CSAE 53-2017 (and lifted).
+    pub frames_2017: u64,
+    /// Frames several sets read with different meanings (the default set decided).
+    pub ambiguous_frames: u64,
+    /// Frames whose lift into the 2020 model lost or changed something.
+    pub lifted_with_changes: u64,
 }
 
 /// How full the bounded stores are (see [`Stack::usage`](super::Stack::usage)).

@@ -1,16 +1,35 @@
-//! Taking one received payload: size and signature policy, verification, decoding, then the
-//! world stores and the fusion core.
+//! Taking one received payload: size and signature policy, verification, the message set
+//! ([`sets`](super::sets)) and decoding, the lift into the 2020 model, then the world stores and
+//! the fusion core.
 use alloc::borrow::Cow;
 
-use crate::codec::Uper;
 use crate::fusion::{FusionError, Observation, RejectReason};
+use crate::msg::Standard;
+use crate::msg::lift::Report;
 use crate::msg::v2020 as m;
 use crate::net::PayloadKind;
 use crate::time::Timestamp;
 use crate::world::{Ingested, Refused};
 
+use super::sets::{SetChoice, select};
 use super::verify::frame_allowed_under;
 use super::{DropReason, Event, RxMeta, Stack, StoreKind, VerifyFailure};
+
+/// What [`Stack::ingest_detailed`] took from a frame: what it was, the message set it was read
+/// with and why, and what lifting it into the 2020 model lost or changed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Received {
+    /// What the frame was, once taken into the world.
+    pub what: Ingested,
+    /// The set it was read with.
+    pub set: Standard,
+    /// Why that set.
+    pub chosen_by: SetChoice,
+    /// What the lift into the 2020 model lost or changed (empty for a 2020 frame and for a
+    /// lossless lift).
+    pub lift: Report,
+}
 
 impl Stack {
     /// Takes one received payload: verifies it when it is an SPDU, decodes the `MessageFrame`
@@ -23,6 +42,17 @@ impl Stack {
         meta: &RxMeta,
         now: Timestamp,
     ) -> Result<Ingested, DropReason> {
+        self.ingest_detailed(bytes, meta, now).map(|r| r.what)
+    }
+
+    /// [`Stack::ingest`], also telling which message set the frame was read with, why, and what
+    /// its lift into the 2020 model lost or changed ([`Received`]).
+    pub fn ingest_detailed(
+        &mut self,
+        bytes: &[u8],
+        meta: &RxMeta,
+        now: Timestamp,
+    ) -> Result<Received, DropReason> {
         self.counters.received += 1;
         let r = self.ingest_inner(bytes, meta, now);
         match r {
@@ -37,7 +67,7 @@ impl Stack {
         bytes: &[u8],
         meta: &RxMeta,
         now: Timestamp,
-    ) -> Result<Ingested, DropReason> {
+    ) -> Result<Received, DropReason> {
         if bytes.len() > self.config.max_message_bytes {
             return Err(self.dropped(DropReason::TooLarge, now));
         }
@@ -65,17 +95,61 @@ impl Stack {
         } else {
             (Cow::Borrowed(bytes), None)
         };
-        let frame = match m::MessageFrame::decode(&payload) {
-            Ok(f) => f,
-            Err(e) => return Err(self.dropped(DropReason::Decode(e.kind()), now)),
+        let aid = meta.aid.or(psid.and_then(|p| u32::try_from(p).ok()));
+        let map = self.world.map();
+        let spat_place =
+            |id: &m::NodeReferenceID| map.get(crate::world::map::node_key(id)).map(|i| i.ref_pos);
+        let selected = match select(&self.config.message_sets, meta, aid, &payload, &spat_place) {
+            Ok(s) => s,
+            Err(kind) => return Err(self.dropped(DropReason::Decode(kind), now)),
         };
+        let frame = selected.frame.value;
         if let Some(psid) = psid {
             if !frame_allowed_under(&frame, psid) {
                 let f = VerifyFailure::ContentNotPermitted;
                 return Err(self.dropped(DropReason::Verify(f), now));
             }
         }
-        self.take_frame(&frame, now)
+        let what = self.take_frame(&frame, now)?;
+        let lift = selected.frame.report;
+        self.count_set(selected.set, selected.by, &lift, now);
+        Ok(Received {
+            what,
+            set: selected.set,
+            chosen_by: selected.by,
+            lift,
+        })
+    }
+
+    /// Counts (and reports) the set a used frame was read with, an ambiguity, a lossy lift.
+    fn count_set(&mut self, set: Standard, by: SetChoice, lift: &Report, now: Timestamp) {
+        let c = &mut self.counters;
+        match set {
+            Standard::Csae53_2019 => c.frames_2019 += 1,
+            Standard::Csae53_2017 => c.frames_2017 += 1,
+            _ => c.frames_2020 += 1,
+        }
+        let report = self.config.message_sets.report;
+        if let SetChoice::Ambiguous { candidates } = by {
+            c.ambiguous_frames += 1;
+            if report {
+                self.push_event(Event::Ambiguous {
+                    time: now,
+                    candidates,
+                    chosen: set,
+                });
+            }
+        }
+        if !lift.is_empty() {
+            self.counters.lifted_with_changes += 1;
+            if report {
+                self.push_event(Event::Lifted {
+                    time: now,
+                    set,
+                    changes: lift.total(),
+                });
+            }
+        }
     }
 
     fn take_frame(

@@ -7,7 +7,8 @@
 //!
 //! ```text
 //! ingest(bytes, meta, now) ─ SPDU? ─ SpduVerifier ─┐
-//!                          └─ plain ───────────────┴─ UPER MessageFrame ─ World::take_frame ─┬─ MAP, SPAT, RSI, Day II → world stores
+//!                          └─ plain ───────────────┴─ message set (rules / detection) ─ UPER MessageFrame
+//!                                                     ─ lift into 2020 ─ World::take_frame ─┬─ MAP, SPAT, RSI, Day II → world stores
 //!                                                                                            └─ BSM, PSM, RSM, SSM → observations → Tracker
 //! poll(now) → world expiry → Tracker::step → object apps (FCW, ICW, …) + lane matching → road apps
 //!           → warning lifecycle (raised / updated / cleared) → events
@@ -22,8 +23,9 @@
 //! | [`config`] | [`StackConfig`] |
 //! | [`events`] | [`Event`], [`DropReason`], [`StackCounters`], [`Usage`] |
 //! | [`verify`] | [`SpduVerifier`], [`VerifyFailure`] and the mapping from security failures |
+//! | [`sets`] | which message set (2017, 2019, 2020) a frame is read with: [`MessageSets`], [`SetRule`], detection, ambiguity |
 //! | [`lifecycle`] | warning ids and their raised / updated / cleared life ([`ActiveWarning`]) |
-//! | `ingest` | verify → decode → world / fusion |
+//! | `ingest` | verify → message set → decode → lift → world / fusion ([`Received`]) |
 //! | `poll` | one application cycle |
 //!
 //! **Security**: a payload the metadata marks as an SPDU (or every payload, when
@@ -55,11 +57,13 @@ pub mod events;
 mod ingest;
 pub mod lifecycle;
 mod poll;
+pub mod sets;
 pub mod verify;
 
 pub use config::StackConfig;
 pub use events::{DropReason, Event, StackCounters, StoreKind, Usage, WarningChange};
 pub use lifecycle::ActiveWarning;
+pub use sets::{Area, MessageSets, SetChoice, SetRule, Sets};
 pub use verify::{CertificateRequests, SpduVerifier, Verified, VerifyFailure};
 
 use lifecycle::Lifecycle;
@@ -71,6 +75,9 @@ pub struct RxMeta {
     pub kind: PayloadKind,
     /// The AID of the DSMP packet, when known.
     pub aid: Option<u32>,
+    /// The sender as the transport knows it (a PC5 layer-2 source id, an address, a station
+    /// id; right-aligned in 8 octets), when known: matched against [`SetRule::Source`].
+    pub source: Option<[u8; 8]>,
 }
 
 impl Default for RxMeta {
@@ -84,15 +91,30 @@ impl RxMeta {
     pub const PLAIN: RxMeta = RxMeta {
         kind: PayloadKind::MessageFrame,
         aid: None,
+        source: None,
     };
     /// A secured message.
     pub const SPDU: RxMeta = RxMeta {
         kind: PayloadKind::Spdu,
         aid: None,
+        source: None,
     };
+
+    /// With the DSMP AID.
+    pub const fn with_aid(mut self, aid: u32) -> RxMeta {
+        self.aid = Some(aid);
+        self
+    }
+
+    /// With the transport sender.
+    pub const fn with_source(mut self, source: [u8; 8]) -> RxMeta {
+        self.source = Some(source);
+        self
+    }
 }
 
 pub use crate::world::Ingested;
+pub use ingest::Received;
 
 /// The ego as the stack keeps it between polls: the fusion core's view of the fix and what
 /// the applications need beyond it.

@@ -10,6 +10,8 @@
 //!   roadside units still send; it differs from 2020 in seven types, some of which give the same
 //!   bits another meaning, so a frame is read with the set its sender uses.
 //! - [`v2017`]: T/CSAE 53-2017, the original Day I.
+//! - [`lift`]: typed conversions between the sets: 2017 and 2019 frames lifted into the 2020
+//!   model with a report of what was lost or changed, and 2020 frames lowered into the older sets.
 //!
 //! This crate depends on nothing but `thiserror` (and `serde_json` for JER): a roadside unit, a
 //! cloud decoder or a `no_std` gateway can read and write the messages without the rest of the
@@ -40,6 +42,7 @@ extern crate alloc;
 
 pub mod codec;
 mod helpers;
+pub mod lift;
 pub mod v2017;
 pub mod v2019;
 pub mod v2020;

@@ -529,6 +529,7 @@ pub extern "C" fn cv2x_stack_ingest(
                     RxMeta {
                         kind: d.kind,
                         aid: Some(d.aid.0),
+                        source: None,
                     },
                 ),
                 Err(e) => {
@@ -557,6 +558,7 @@ pub extern "C" fn cv2x_stack_ingest(
                 RxMeta {
                     kind,
                     aid: (aid != 0).then_some(aid),
+                    source: None,
                 },
             )
         };

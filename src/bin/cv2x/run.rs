@@ -128,6 +128,7 @@ fn dispatch(d: &mut Dispatcher, packet: &[u8]) -> Result<(Vec<u8>, RxMeta), Stri
         RxMeta {
             kind: p.kind,
             aid: Some(p.aid.0),
+            source: None,
         },
     ))
 }
@@ -204,6 +205,7 @@ fn parse_line(v: &Value, d: &mut Dispatcher) -> Result<Rx, String> {
             RxMeta {
                 kind: PayloadKind::Spdu,
                 aid,
+                source: None,
             },
         ))
     } else if let Some(p) = hex("uper_hex")? {
@@ -212,6 +214,7 @@ fn parse_line(v: &Value, d: &mut Dispatcher) -> Result<Rx, String> {
             RxMeta {
                 kind: PayloadKind::MessageFrame,
                 aid,
+                source: None,
             },
         ))
     } else {

@@ -1,6 +1,8 @@
 //! `scenario`: runs scenario files through the whole stack and checks their expectations.
 //! Every message is signed with the test PKI and verified by the stack (`--sign sm2`, the
-//! default; `--sign p256`; `--sign none` for plain frames). `--svg DIR` writes one picture per
+//! default; `--sign p256`; `--sign none` for plain frames). `--message-set csae53-2017|2019|2020`
+//! sends every scenario in that set (default: each file's `message_set`, else 2020); a scenario
+//! the set cannot carry is reported as skipped with the reason. `--svg DIR` writes one picture per
 //! scenario, `DIR/<scenario name>.svg` (the ego then also transmits, so that its path history
 //! is drawn).
 use std::collections::BTreeSet;
@@ -10,6 +12,7 @@ use std::process::ExitCode;
 
 use cv2x::apps::Advice;
 use cv2x::host::{HostConfig, HostVehicle, SeededRandom};
+use cv2x::msg::Standard;
 use cv2x::security::cert::KeyAlg;
 use cv2x::testing::picture::{Recorder, render, scenario_scene};
 use cv2x::testing::scenario::{Outcome, RunOptions, Scenario, TimelineEntry, run_observed};
@@ -51,19 +54,24 @@ fn entry_json(name: &str, e: &TimelineEntry) -> Value {
     v
 }
 
-/// A scenario's outcome, and its picture when asked for.
-fn run_file(
-    path: &Path,
+/// The options of `cv2x scenario`.
+struct Options<'a> {
     sign: Option<KeyAlg>,
-    picture: bool,
-) -> Result<(Outcome, Option<String>), String> {
+    message_set: Option<Standard>,
+    svg: Option<PathBuf>,
+    files: Vec<&'a String>,
+}
+
+/// A scenario's outcome, and its picture when asked for.
+fn run_file(path: &Path, o: &Options<'_>) -> Result<(Outcome, Option<String>), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let sc = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut opts = match sign {
+    let mut opts = match o.sign {
         Some(alg) => RunOptions::signed(alg).map_err(|e| format!("test PKI: {e}"))?,
         None => RunOptions::default(),
     };
-    if !picture {
+    opts.message_set = o.message_set;
+    if o.svg.is_none() {
         return Ok((run_observed(&sc, opts, &mut ()), None));
     }
     let mut recorder =
@@ -71,9 +79,12 @@ fn run_file(
     let host = HostVehicle::new(HostConfig::default(), Box::new(SeededRandom::new([7; 32])))
         .map_err(|e| format!("host vehicle: {e}"))?;
     opts.host = Some(host);
-    let o = run_observed(&sc, opts, &mut recorder);
-    let svg = render(&scenario_scene(&sc, &o, Some(&recorder.finish()))).svg;
-    Ok((o, Some(svg)))
+    let outcome = run_observed(&sc, opts, &mut recorder);
+    if outcome.skipped.is_some() {
+        return Ok((outcome, None));
+    }
+    let svg = render(&scenario_scene(&sc, &outcome, Some(&recorder.finish()))).svg;
+    Ok((outcome, Some(svg)))
 }
 
 /// A file name for a scenario's picture: its name with anything but letters, digits, `-`,
@@ -101,18 +112,12 @@ fn picture_path(dir: &Path, name: &str, taken: &mut BTreeSet<String>) -> PathBuf
     dir.join(format!("{candidate}.svg"))
 }
 
-/// The options of `cv2x scenario`.
-struct Options<'a> {
-    sign: Option<KeyAlg>,
-    svg: Option<PathBuf>,
-    files: Vec<&'a String>,
-}
-
-/// Splits `--sign p256|sm2|none` (default SM2, the algorithm of GB/T 45112 deployments) and
-/// `--svg DIR` from the file arguments.
+/// Splits `--sign p256|sm2|none` (default SM2, the algorithm of GB/T 45112 deployments),
+/// `--message-set S` and `--svg DIR` from the file arguments.
 fn options(args: &[String]) -> Result<Options<'_>, String> {
     let mut o = Options {
         sign: Some(KeyAlg::Sm2),
+        message_set: None,
         svg: None,
         files: Vec::new(),
     };
@@ -127,6 +132,11 @@ fn options(args: &[String]) -> Result<Options<'_>, String> {
             };
         } else if a == "--svg" {
             o.svg = Some(PathBuf::from(it.next().ok_or("--svg takes a directory")?));
+        } else if a == "--message-set" {
+            let name = it.next().map(String::as_str).unwrap_or("");
+            o.message_set = Some(Standard::from_name(name).ok_or_else(|| {
+                format!("--message-set takes csae53-2020, csae53-2019 or csae53-2017, not `{name}`")
+            })?);
         } else {
             o.files.push(a);
         }
@@ -136,36 +146,54 @@ fn options(args: &[String]) -> Result<Options<'_>, String> {
 
 /// Runs `cv2x scenario FILE.json...`.
 pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
-    let o = options(args)?;
-    if o.files.is_empty() {
-        return Err("usage: cv2x scenario [--sign p256|sm2|none] [--svg DIR] FILE.json...".into());
+    let opts = options(args)?;
+    if opts.files.is_empty() {
+        return Err(
+            "usage: cv2x scenario [--sign p256|sm2|none] [--message-set S] [--svg DIR] \
+             FILE.json..."
+                .into(),
+        );
     }
-    if let Some(dir) = &o.svg {
+    if let Some(dir) = &opts.svg {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let mut taken = BTreeSet::new();
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let (mut passed, mut failed, mut skipped) = (0usize, 0usize, 0usize);
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) ends the output quietly; the exit code still tells.
     let mut print = |line: String| {
         let _ = writeln!(out, "{line}");
     };
-    for a in o.files {
+    for a in &opts.files {
         let path = Path::new(a);
-        match run_file(path, o.sign, o.svg.is_some()) {
-            Ok((outcome, svg)) => {
-                for e in &outcome.timeline {
-                    print(entry_json(&outcome.name, e).to_string());
+        match run_file(path, &opts) {
+            Ok((o, _)) if o.skipped.is_some() => {
+                print(
+                    json!({
+                        "scenario": o.name,
+                        "file": a,
+                        "message_set": o.message_set.name(),
+                        "result": "skipped",
+                        "reason": o.skipped,
+                    })
+                    .to_string(),
+                );
+                skipped += 1;
+            }
+            Ok((o, svg)) => {
+                for e in &o.timeline {
+                    print(entry_json(&o.name, e).to_string());
                 }
-                let ok = outcome.passed();
+                let ok = o.passed();
                 let mut line = json!({
-                    "scenario": outcome.name,
+                    "scenario": o.name,
                     "file": a,
+                    "message_set": o.message_set.name(),
                     "result": if ok { "pass" } else { "fail" },
-                    "failures": outcome.failures,
+                    "failures": o.failures,
                 });
-                if let (Some(dir), Some(svg)) = (&o.svg, svg) {
-                    let p = picture_path(dir, &outcome.name, &mut taken);
+                if let (Some(dir), Some(svg)) = (&opts.svg, svg) {
+                    let p = picture_path(dir, &o.name, &mut taken);
                     std::fs::write(&p, svg).map_err(|e| format!("{}: {e}", p.display()))?;
                     line["picture"] = json!(p.display().to_string());
                 }
@@ -181,6 +209,11 @@ pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
                 failed += 1;
             }
         }
+    }
+    if skipped > 0 {
+        print(format!(
+            "{skipped} skipped (their message set cannot carry what they need; see each reason)"
+        ));
     }
     print(format!("{passed} passed, {failed} failed"));
     Ok(if failed == 0 {

@@ -27,10 +27,18 @@
 //!   The same items may be given as `events` / `hazards` and `signs` lists (then `type` may be
 //!   left out), with `kind` for `type`, `event_type` / `sign_type` for `code`, `radius` for
 //!   `radius_m`, `reference_path` for `path`, `start_s` / `end_s` for `from_s` / `until_s`.
+//! - `message_set`: the message set every message is sent in: `"csae53-2020"` (default, with
+//!   the Day II messages), `"csae53-2019"` (the 2019 release) or `"csae53-2017"`; the runner builds
+//!   the messages in 2020 and lowers them into that set as its senders would send them, and the
+//!   stack reads them back by detection and lifts them. `cv2x scenario --message-set S` overrides
+//!   it for a run. A scenario that needs what the set cannot carry (Day II messages in 2019 or
+//!   2017; RSI traffic events or an emergency vehicle's siren in 2017) is skipped in it, with
+//!   the reason (see [`generation`]).
 //! - `expect`: `after_s` (not before), `advice` (`"keep_speed"`, `"stop"`, `"range"`); with
 //!   `never`, `after_s` and `by_s` limit the window in which nothing may be raised, `target` limits it to
 //!   warnings about that actor and `advice` to advice of that kind.
 pub mod build;
+pub mod generation;
 mod kinematics;
 #[cfg(feature = "jer")]
 mod parse;
@@ -50,6 +58,7 @@ use alloc::vec::Vec;
 
 use crate::apps::{AppId, Level};
 use crate::geo::Wgs84;
+use crate::msg::Standard;
 use crate::world::{Light, Turn, TurnSignal};
 
 /// Why a scenario could not be read.
@@ -346,6 +355,8 @@ pub struct Scenario {
     pub rsi: Vec<RsiItem>,
     /// Expectations.
     pub expect: Vec<Expect>,
+    /// The message set the messages are sent in (default T/CSAE 53-2020).
+    pub message_set: Standard,
 }
 
 /// The application of a scenario name (`FCW`, `GLOSA`, ...).

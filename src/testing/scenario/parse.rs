@@ -258,6 +258,11 @@ impl Scenario {
         if !(0.01..=1.0).contains(&step_s) {
             return Err(ScenarioError::Invalid("step_s".into()));
         }
+        let message_set = match o.str_opt("message_set")? {
+            Some(s) => crate::msg::Standard::from_name(s)
+                .ok_or_else(|| ScenarioError::Invalid("message_set".into()))?,
+            None => crate::msg::Standard::Csae53_2020,
+        };
         let ego_v = o
             .get("ego")
             .ok_or_else(|| ScenarioError::Missing("ego".into()))?;
@@ -446,6 +451,7 @@ impl Scenario {
             signal,
             rsi,
             expect,
+            message_set,
         })
     }
 }

@@ -21,6 +21,7 @@ impl RunOptions {
             signer: Some(Box::new(signer)),
             verifier: Some(Box::new(verifier)),
             host: None,
+            message_set: None,
         })
     }
 }
