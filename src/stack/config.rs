@@ -1,7 +1,30 @@
 //! The stack's configuration, with defaults that work out of the box and a builder.
 use crate::fusion::FusionConfig;
 use crate::geo::Wgs84;
+use crate::net::{Aid, aid};
 use crate::world::WorldConfig;
+
+/// The AIDs the ego's Day II messages go out under (no normative register allocates them;
+/// the defaults are the values in use in deployed stacks, see [`crate::net::aid`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day2Aids {
+    /// Vehicle intention and request (default 24).
+    pub vir: Aid,
+    /// Platooning management (default 19).
+    pub clpmm: Aid,
+    /// Vehicle payment (default 25).
+    pub vpm: Aid,
+}
+
+impl Default for Day2Aids {
+    fn default() -> Self {
+        Day2Aids {
+            vir: aid::VIR,
+            clpmm: aid::CLPMM,
+            vpm: aid::VPM,
+        }
+    }
+}
 
 /// Configuration of a [`Stack`](super::Stack). `Default` works out of the box; the `with_*`
 /// methods change one setting each:
@@ -38,6 +61,8 @@ pub struct StackConfig {
     pub report_drops: bool,
     /// Report an [`Event::Objects`](super::Event::Objects) each poll (default true).
     pub report_objects: bool,
+    /// The AIDs of the ego's Day II messages (requests, platooning, payment).
+    pub day2_aids: Day2Aids,
 }
 
 impl Default for StackConfig {
@@ -54,6 +79,7 @@ impl Default for StackConfig {
             max_transmissions: 64,
             report_drops: true,
             report_objects: true,
+            day2_aids: Day2Aids::default(),
         }
     }
 }

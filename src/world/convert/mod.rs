@@ -1,7 +1,10 @@
 //! All conversion between the wire types of the message sets and the SI units the rest of the
 //! stack works in: [`units`] for scalars and positions (both directions), [`observe`] for
-//! messages that become fusion observations.
+//! messages that become fusion observations, [`day2`] for the Day II cooperative messages the
+//! world keeps, [`outgoing`] for the Day II messages the ego sends.
+pub mod day2;
 pub mod observe;
+pub mod outgoing;
 pub mod units;
 
 pub use observe::{
