@@ -104,6 +104,7 @@ fn scene() -> Scenario {
         }),
         rsi: vec![],
         expect: vec![],
+        day2: Default::default(),
     }
 }
 

@@ -13,7 +13,8 @@
 //! from the first node of the guided path through each next node, along the drive between
 //! them (the drive of the next node whose upstream node is the previous one, its shape
 //! points), and ends at the target slot (the centre of its corners; at the last node when the
-//! slot has no corners). The ego is placed on the route (its projection; before the first
+//! slot has no corners). A slot on the drive into the last node ends the route on that drive,
+//! at the slot. The ego is placed on the route (its projection; before the first
 //! point it is that far before the route); what is left is `remaining_m`. The next node ahead
 //! on the route and the turn there ([`Maneuver`]: the change of direction between the segment
 //! into the node and the one out of it; within 30° straight, beyond 150° a U-turn) give the
@@ -83,29 +84,91 @@ fn route(cx: &CoopContext<'_>, lot: &ParkingLot, path: &[u16], slot: Option<u16>
         nodes: Vec::new(),
     };
     let push = |r: &mut Route, w: &Wgs84, node: Option<u16>| {
-        if let Some(p) = cx.enu(w) {
-            r.points.push(p);
-            r.nodes.push(node);
-        }
-    };
-    let mut prev: Option<u16> = None;
-    for id in path.iter().take(32) {
-        let Some(n) = lot.node(*id) else { continue };
-        if let Some(d) = prev.and_then(|u| n.drives.iter().find(|d| d.upstream == u)) {
-            for p in &d.points {
-                push(&mut r, p, None);
+        let Some(p) = cx.enu(w) else { return };
+        // A point repeating the last one (a drive ending at its node) names it.
+        if let (Some(last), Some(last_node)) = (r.points.last(), r.nodes.last_mut()) {
+            if hypot(p[0] - last[0], p[1] - last[1]) < 0.05 {
+                if node.is_some() {
+                    *last_node = node;
+                }
+                return;
             }
+        }
+        r.points.push(p);
+        r.nodes.push(node);
+    };
+    let target = slot.and_then(|s| lot.slot(s));
+    let center = target.and_then(|(_, _, s)| s.center);
+    let path = path.get(..path.len().min(32)).unwrap_or(&[]);
+    let mut prev: Option<u16> = None;
+    for (k, id) in path.iter().enumerate() {
+        let Some(n) = lot.node(*id) else { continue };
+        let drive = prev.and_then(|u| n.drives.iter().find(|d| d.upstream == u));
+        // The slot on the drive into the last node: the route ends at the slot, not beyond.
+        let ends_on_drive = k + 1 == path.len()
+            && center.is_some()
+            && drive
+                .zip(target)
+                .is_some_and(|(d, (tn, td, _))| tn.id == n.id && td.upstream == d.upstream);
+        if let Some(d) = drive {
+            // On the last drive, only the points before the slot.
+            let start = r.points.last().copied();
+            let before = |p: &Wgs84| -> bool {
+                let (Some(c), Some(q), Some(start)) =
+                    (center.and_then(|c| cx.enu(&c)), cx.enu(p), start)
+                else {
+                    return true;
+                };
+                hypot(q[0] - start[0], q[1] - start[1]) < hypot(c[0] - start[0], c[1] - start[1])
+            };
+            for p in &d.points {
+                if !ends_on_drive || before(p) {
+                    push(&mut r, p, None);
+                }
+            }
+        }
+        if ends_on_drive {
+            break;
         }
         push(&mut r, &n.position, Some(n.id));
         prev = Some(n.id);
     }
-    if let Some(c) = slot
-        .and_then(|s| lot.slot(s))
-        .and_then(|(_, _, s)| s.center)
-    {
+    if let Some(c) = center {
         push(&mut r, &c, None);
     }
     r
+}
+
+/// Where `p` is along a polyline, m from its start: the nearest point of the line (negative,
+/// the distance to the start, when that is the start and `p` lies before it).
+fn locate(points: &[[f64; 2]], p: [f64; 2]) -> f64 {
+    let mut best: Option<(f64, f64)> = None; // (distance, along)
+    let mut acc = 0.0;
+    for (i, w) in points.windows(2).enumerate() {
+        let [a, b] = w else { continue };
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len = hypot(dx, dy);
+        if len < 1e-6 {
+            continue;
+        }
+        let t = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (len * len);
+        let tc = t.clamp(0.0, 1.0);
+        let d = hypot(p[0] - (a[0] + tc * dx), p[1] - (a[1] + tc * dy));
+        let along = if i == 0 && t < 0.0 {
+            -hypot(p[0] - a[0], p[1] - a[1])
+        } else {
+            acc + tc * len
+        };
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, along));
+        }
+        acc += len;
+    }
+    match (best, points.first()) {
+        (Some((_, along)), _) => along,
+        (None, Some(a)) => -hypot(p[0] - a[0], p[1] - a[1]),
+        (None, None) => 0.0,
+    }
 }
 
 /// The heading (CSAE degrees) from `a` to `b`.
@@ -152,14 +215,8 @@ impl Parking {
             .windows(2)
             .map(|w| hypot(w[1][0] - w[0][0], w[1][1] - w[0][1]))
             .sum();
-        let (along, remaining) = match crate::world::lanes::project(&r.points, p) {
-            Some((rem, _, _)) if r.points.len() > 1 => (total - rem, rem),
-            _ => {
-                let first = r.points.first().copied().unwrap_or(end);
-                let before = hypot(first[0] - p[0], first[1] - p[1]);
-                (-before, before + total)
-            }
-        };
+        let along = locate(&r.points, p);
+        let remaining = total - along;
         // Distance along the route of every point.
         let mut cum = Vec::with_capacity(r.points.len());
         let mut acc = 0.0;
@@ -180,10 +237,13 @@ impl Parking {
             if *at <= along + 1.0 {
                 continue;
             }
-            let (Some(prev), Some(after)) = (
-                i.checked_sub(1).and_then(|j| r.points.get(j)),
-                r.points.get(i + 1),
-            ) else {
+            // Into the node: from the point before, or from the ego at the first node.
+            let prev = i
+                .checked_sub(1)
+                .and_then(|j| r.points.get(j))
+                .copied()
+                .unwrap_or(p);
+            let (Some(prev), Some(after)) = (Some(&prev), r.points.get(i + 1)) else {
                 next = Some((*id, at - along, Maneuver::Arrive));
                 break;
             };

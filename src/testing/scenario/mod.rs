@@ -31,6 +31,7 @@
 //!   `never`, `after_s` and `by_s` limit the window in which nothing may be raised, `target` limits it to
 //!   warnings about that actor and `advice` to advice of that kind.
 pub mod build;
+pub mod day2;
 mod kinematics;
 #[cfg(feature = "jer")]
 mod parse;
@@ -49,18 +50,54 @@ use crate::apps::{AppId, Level};
 use crate::geo::Wgs84;
 use crate::world::{Light, Turn, TurnSignal};
 
-/// Why a scenario could not be read.
+/// Why a scenario could not be read. Every error names the JSON path of the problem
+/// (`expect[2].by_s`); [`Scenario::from_file`] adds the file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScenarioError {
     /// Not JSON.
     #[error("not JSON: {0}")]
     Json(String),
     /// A required field is missing.
-    #[error("missing field `{0}`")]
+    #[error("`{0}`: missing required field")]
     Missing(String),
-    /// A field has a wrong type or value.
-    #[error("invalid field `{0}`")]
-    Invalid(String),
+    /// A key the format does not have (a misspelling, a field of another section).
+    #[error("`{0}`: unknown key")]
+    Unknown(String),
+    /// A value of the wrong JSON type.
+    #[error("`{path}`: expected {expected}")]
+    WrongType {
+        /// Where.
+        path: String,
+        /// What the format wants there.
+        expected: &'static str,
+    },
+    /// A value the format does not allow there.
+    #[error("`{path}`: {problem}")]
+    Invalid {
+        /// Where.
+        path: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A problem in a file.
+    #[error("{file}: {error}")]
+    File {
+        /// The file.
+        file: String,
+        /// The problem.
+        error: alloc::boxed::Box<ScenarioError>,
+    },
+}
+
+impl ScenarioError {
+    /// An invalid value at `path`.
+    pub fn invalid(path: impl Into<String>, problem: impl Into<String>) -> Self {
+        ScenarioError::Invalid {
+            path: path.into(),
+            problem: problem.into(),
+        }
+    }
 }
 
 /// Motion: initial state and segments.
@@ -287,6 +324,10 @@ pub struct RsiItem {
     pub from_s: f64,
     /// Broadcast until, s.
     pub until_s: f64,
+    /// Description (ASCII text; for a speed limit sign, the limit).
+    pub description: Option<String>,
+    /// Priority 0..=7.
+    pub priority: Option<u8>,
 }
 
 /// Advice kinds an expectation may ask for.
@@ -301,24 +342,32 @@ pub enum AdviceKind {
 }
 
 /// One expectation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Expect {
-    /// Application.
-    pub app: AppId,
+    /// Application (`None` for an expectation on what the ego sends, [`Expect::sends`]).
+    pub app: Option<AppId>,
     /// Target actor.
     pub target: Option<u32>,
     /// Minimum level.
     pub level: Option<Level>,
     /// Deadline, s.
     pub by_s: Option<f64>,
-    /// Not before, s.
+    /// Not before, s: a positive expectation's warning must not start earlier; a `never` one
+    /// is checked from then on.
     pub after_s: Option<f64>,
-    /// The app never raises anything.
-    pub never: bool,
+    /// The app never raises anything at this level or above (`"never": true` is
+    /// [`Level::Advisory`]: nothing at all).
+    pub never: Option<Level>,
+    /// The highest level the app may raise in the scenario.
+    pub max_level: Option<Level>,
     /// Some advice's upper bound within 10 % of this, km/h.
     pub advice_max_kph: Option<f64>,
     /// Advice kind.
     pub advice: Option<AdviceKind>,
+    /// Conditions on the cooperative content, the deceleration and the road code.
+    pub detail: day2::ExpectDetail,
+    /// An expectation on what the ego sends.
+    pub sends: Option<day2::SendsExpect>,
 }
 
 /// A scenario.
@@ -342,14 +391,27 @@ pub struct Scenario {
     pub rsi: Vec<RsiItem>,
     /// Expectations.
     pub expect: Vec<Expect>,
+    /// The Day II parts: roadside coordinator, parking lot, platoons, payment stations, the
+    /// ego's kind, account and requests, the actors' requests.
+    pub day2: day2::Day2Spec,
 }
 
-/// The application of a scenario name (`FCW`, `GLOSA`, ...).
+/// The application of a scenario name (`FCW`, `GLOSA`, `MERGE`, …, in any case; also the
+/// T/CSAE 157 names of the Day II services: `CVM`, `CLC` and `DLM` for MERGE, `CHPVP` for
+/// CLEAR_THE_WAY, `GSPA` for PARKING, `CPM` for PLATOON).
 pub fn app_from_name(s: &str) -> Option<AppId> {
-    use AppId::*;
-    [
-        Fcw, Icw, Lta, Bsw, Lcw, Dnpw, Ebw, Avw, Clw, Hlw, Slw, Rlvw, Vrucw, Glosa, Ivs, Tjw, Evw,
-    ]
-    .into_iter()
-    .find(|a| a.name().eq_ignore_ascii_case(s))
+    AppId::from_name(s).or_else(|| {
+        let alias = [
+            ("CVM", AppId::Merge),
+            ("CLC", AppId::Merge),
+            ("DLM", AppId::Merge),
+            ("CHPVP", AppId::ClearTheWay),
+            ("GSPA", AppId::Parking),
+            ("CPM", AppId::Platoon),
+        ];
+        alias
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(s))
+            .map(|(_, a)| a)
+    })
 }

@@ -342,7 +342,12 @@ pub fn coordination(
                     .and_then(|s| s.related_path.as_ref())
                     .and_then(|p| ref_path(&r.ref_pos, p, &mut dropped)),
                 path: guide_points(&r.ref_pos, c.path_guidance.as_deref(), sent, &mut dropped),
-                kinds: c.info.as_ref().map(coordination_kinds),
+                // The services of every coordination the message has for the ego.
+                kinds: vehicles
+                    .iter()
+                    .filter(|o| o.veh_id == c.veh_id)
+                    .filter_map(|o| o.info.as_ref().map(coordination_kinds))
+                    .reduce(|a, b| CoordinationKinds(a.0 | b.0)),
             }
         });
     let lanes = r

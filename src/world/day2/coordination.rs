@@ -28,7 +28,8 @@ pub struct VehicleGuidance {
     pub related_path: Option<RefPath>,
     /// The path the ego should follow (`pathGuidance`, at most 100 points).
     pub path: Vec<GuidePoint>,
-    /// The services the guidance belongs to.
+    /// The services the guidance belongs to (of every coordination of the message for the
+    /// ego; the rest of the guidance is the first one's).
     pub kinds: Option<CoordinationKinds>,
 }
 
