@@ -681,10 +681,8 @@ mod parsing {
     fn link(o: &Obj<'_>, k: &str) -> R<Option<LinkRef>> {
         let Some(lo) = o.obj(k)? else { return Ok(None) };
         let region = lo.uint_opt("region", 65_535)?.unwrap_or(1) as u16;
-        let node = |key: &str| -> R<(u16, u16)> {
-            let id = lo
-                .uint_opt(key, 65_535)?
-                .ok_or_else(|| ScenarioError::Missing(lo.p(key)))?;
+        let node = |key: &'static str| -> R<(u16, u16)> {
+            let id = lo.uint_opt(key, 65_535)?.ok_or_else(|| lo.missing(key))?;
             Ok((region, id as u16))
         };
         let (upstream, downstream) = (node("upstream")?, node("downstream")?);
@@ -828,9 +826,7 @@ mod parsing {
     pub(in super::super) fn parse_actor(ao: &Obj<'_>, actor: u32, d: &mut Day2Spec) -> R<()> {
         for (i, ro) in ao.objs("requests")?.into_iter().enumerate() {
             let (from_s, until_s) = window(&ro)?;
-            let kind = ro
-                .str_opt("kind")?
-                .ok_or_else(|| ScenarioError::Missing(ro.p("kind")))?;
+            let kind = ro.str_opt("kind")?.ok_or_else(|| ro.missing("kind"))?;
             let lane = lane_id(&ro, "lane")?.unwrap_or(0);
             let kind = match kind {
                 "clear_the_way" => {
@@ -852,7 +848,7 @@ mod parsing {
                     }
                 }
                 "lane_change" => ActorRequestKind::LaneChange {
-                    link: link(&ro, "link")?.ok_or_else(|| ScenarioError::Missing(ro.p("link")))?,
+                    link: link(&ro, "link")?.ok_or_else(|| ro.missing("link"))?,
                     lane,
                 },
                 other => {
@@ -921,8 +917,7 @@ mod parsing {
                 vo.get("related_path_radius_m");
             }
             vehicles.push(VehicleGuidanceSpec {
-                vehicle: addressee(&vo, "vehicle")?
-                    .ok_or_else(|| ScenarioError::Missing(vo.p("vehicle")))?,
+                vehicle: addressee(&vo, "vehicle")?.ok_or_else(|| vo.missing("vehicle"))?,
                 behavior: behavior(&vo, "behavior")?.unwrap_or_default(),
                 life_s: vo.f64_in("life_s", 0.01..=655.0)?,
                 link: link(&vo, "link")?,
@@ -955,7 +950,7 @@ mod parsing {
                 ));
             }
             lanes.push(LaneGuidanceSpec {
-                link: link(&lo, "link")?.ok_or_else(|| ScenarioError::Missing(lo.p("link")))?,
+                link: link(&lo, "link")?.ok_or_else(|| lo.missing("link"))?,
                 path,
                 path_radius_m: lo.f64_in("path_radius_m", 0.0..=100.0)?.unwrap_or(2.0),
                 begin_s: lo.f64_opt("begin_s")?,
@@ -1030,10 +1025,7 @@ mod parsing {
                 let mut slots = Vec::new();
                 for so in d.objs("slots")? {
                     slots.push(SlotSpec {
-                        id: so
-                            .uint_opt("id", 65_535)?
-                            .ok_or_else(|| ScenarioError::Missing(so.p("id")))?
-                            as u16,
+                        id: so.uint_opt("id", 65_535)?.ok_or_else(|| so.missing("id"))? as u16,
                         x: so.f64_req("x")?,
                         y: so.f64_req("y")?,
                         heading_deg: so.f64_or("heading_deg", 0.0)?,
@@ -1054,8 +1046,7 @@ mod parsing {
                 drives.push(DriveSpec {
                     from: d
                         .uint_opt("from", 65_535)?
-                        .ok_or_else(|| ScenarioError::Missing(d.p("from")))?
-                        as u16,
+                        .ok_or_else(|| d.missing("from"))? as u16,
                     points,
                     speed_limit_kph: d.f64_in("speed_limit_kph", 1.0..=100.0)?,
                     slots,
@@ -1069,9 +1060,7 @@ mod parsing {
                 &NodeAttributes::NAMES,
             )?;
             nodes.push(NodeSpec {
-                id: no
-                    .uint_opt("id", 65_535)?
-                    .ok_or_else(|| ScenarioError::Missing(no.p("id")))? as u16,
+                id: no.uint_opt("id", 65_535)?.ok_or_else(|| no.missing("id"))? as u16,
                 x: no.f64_req("x")?,
                 y: no.f64_req("y")?,
                 floor: no.f64_in("floor", -128.0..=128.0)?.map(|f| f as i16),
@@ -1090,8 +1079,7 @@ mod parsing {
         for go in po.objs("guidance")? {
             let (from_s, until_s) = window(&go)?;
             guidance.push(GuideSpec {
-                vehicle: addressee(&go, "vehicle")?
-                    .ok_or_else(|| ScenarioError::Missing(go.p("vehicle")))?,
+                vehicle: addressee(&go, "vehicle")?.ok_or_else(|| go.missing("vehicle"))?,
                 path: node_ids(&go, "path")?,
                 slot: go.uint_opt("slot", 65_535)?.map(|s| s as u16),
                 from_s,
@@ -1116,9 +1104,8 @@ mod parsing {
             slot_changes.push((
                 co.f64_req("at_s")?,
                 co.uint_opt("slot", 65_535)?
-                    .ok_or_else(|| ScenarioError::Missing(co.p("slot")))? as u16,
-                slot_status(&co, "status")?
-                    .ok_or_else(|| ScenarioError::Missing(co.p("status")))?,
+                    .ok_or_else(|| co.missing("slot"))? as u16,
+                slot_status(&co, "status")?.ok_or_else(|| co.missing("status"))?,
             ));
             co.finish()?;
         }
@@ -1152,10 +1139,10 @@ mod parsing {
             }
         }
         Ok(PlatoonSpec {
-            pid: pid(po, "id")?.ok_or_else(|| ScenarioError::Missing(po.p("id")))?,
+            pid: pid(po, "id")?.ok_or_else(|| po.missing("id"))?,
             leader: po
                 .uint_opt("leader", u64::from(u32::MAX))?
-                .ok_or_else(|| ScenarioError::Missing(po.p("leader")))? as u32,
+                .ok_or_else(|| po.missing("leader"))? as u32,
             members,
             capacity: po.uint_opt("capacity", 32)?.map_or(8, |c| (c as u8).max(1)),
             open: po.bool_opt("open")?.unwrap_or(true),
@@ -1258,9 +1245,7 @@ mod parsing {
 
     fn request(ro: &Obj<'_>) -> R<RequestSpec> {
         let at_s = ro.f64_req("at_s")?;
-        let kind = ro
-            .str_opt("kind")?
-            .ok_or_else(|| ScenarioError::Missing(ro.p("kind")))?;
+        let kind = ro.str_opt("kind")?.ok_or_else(|| ro.missing("kind"))?;
         let command = match kind {
             "lane_change" => Command::LaneChange {
                 side: side(ro)?,
@@ -1291,8 +1276,7 @@ mod parsing {
             },
             "leave_platoon" => Command::LeavePlatoon,
             "lead_platoon" => Command::LeadPlatoon {
-                platoon: pid(ro, "platoon")?
-                    .ok_or_else(|| ScenarioError::Missing(ro.p("platoon")))?,
+                platoon: pid(ro, "platoon")?.ok_or_else(|| ro.missing("platoon"))?,
                 capacity: ro.uint_opt("capacity", 32)?.map_or(8, |c| (c as u8).max(1)),
             },
             other => {

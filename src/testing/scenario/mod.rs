@@ -26,10 +26,116 @@
 //!   and signs (IVS) an RSU at the origin broadcasts at 1 Hz between `from_s` and `until_s`.
 //!   The same items may be given as `events` / `hazards` and `signs` lists (then `type` may be
 //!   left out), with `kind` for `type`, `event_type` / `sign_type` for `code`, `radius` for
-//!   `radius_m`, `reference_path` for `path`, `start_s` / `end_s` for `from_s` / `until_s`.
-//! - `expect`: `after_s` (not before), `advice` (`"keep_speed"`, `"stop"`, `"range"`); with
-//!   `never`, `after_s` and `by_s` limit the window in which nothing may be raised, `target` limits it to
-//!   warnings about that actor and `advice` to advice of that kind.
+//!   `radius_m`, `reference_path` for `path`, `start_s` / `end_s` for `from_s` / `until_s`
+//!   (one name per field: giving two is an error). `description`: the item's text (ASCII, up
+//!   to 512 characters; its first number is the value warnings carry); `speed_limit_kph`: a
+//!   speed limit sign (code [`crate::apps::slw::SPEED_LIMIT_SIGN`] unless `code` is given,
+//!   the limit as its description); `priority`: 0..=7 (7 = an RSU's emergency, for CEB).
+//! - `description` (top level): free text for the reader.
+//!
+//! **Strictness**: every key must be one of the format's; an unknown or misspelled key, a
+//! missing required field (`duration_s`, `ego`, `expect`, an actor's `id`, an expectation's
+//! `app`), a value of the wrong type or out of range is an error naming the JSON path
+//! (`expect[0].by`); [`Scenario::from_file`] adds the file. A scenario without expectations is
+//! an error.
+//!
+//! **Expectations** (`expect`): `{"app": …, "level": …, "target": actor, "by_s": …}` as in
+//! DESIGN.md, and
+//! - `after_s`: the warning must not start before (a matching warning earlier fails), and
+//!   must be raised at or after it; with `never`, the check starts then.
+//! - `never`: `true` (nothing at all), or a level name: nothing at that level or above
+//!   (`"never": "alert"` = never an alert); `after_s` / `by_s` limit its window, `target`
+//!   and the conditions below what it is about. Not together with `level` or `max_level`.
+//! - `max_level`: the highest level the application may raise about the target in the whole
+//!   scenario.
+//! - `advice` (`"keep_speed"`, `"stop"`, `"range"`), `advice_max_kph`.
+//! - Conditions on what a warning says (all must hold for a warning to count):
+//!   `decel_min_mps2` (the deceleration needed to avoid the collision is at least this),
+//!   `code` (the RSI event or sign code), `value` (the RSI item's value, ±0.5), `limit_kph`
+//!   (the limit SLW applies, ±1); cooperative content: `state` (a request's `sent`,
+//!   `confirmed`, `refused`, `completed`, `expired`; the platoon's `requesting`, `joining`,
+//!   `member`, `leaving`, `refused`; the payment's `offered`, `paying`, `paid`, `failed`,
+//!   `contact_operator`; the parking maneuver `straight`, `left`, `right`, `u_turn`,
+//!   `arrive`), `request` (`lane_change`, `clear_the_way`, `signal_priority`, `parking`),
+//!   `target_lane`, `gap_taken`, `for_vehicle` (MERGE), `speed_kph` (MERGE suggested speed or
+//!   PLATOON advised speed, ±10 %), `slot`, `next_node`, `blocked` (PARKING), `role`
+//!   (PLATOON: `follower`, `tail`, `leader`).
+//! - `sends`: `"vir"`, `"clpmm"` or `"vpm"` — the ego sends such a message (no `app`);
+//!   `request` (a VIR's request type), `status` (a VIR request's `request`, `confirmed`,
+//!   `cancel`, `complete`; a CLPMM's `navigating`, `ask_for_joining`, `joining`, `following`,
+//!   `ask_for_leaving`, `leaving`, `dismissing`), `step` (a VPM's `vsi` or `response`),
+//!   `after_s`, `by_s`, `never` (`true`).
+//!
+//! Application names: `FCW`, …, `EVW` and the cooperative `MERGE` (also `CVM`, `CLC`,
+//! `DLM`), `CLEAR_THE_WAY` (`CHPVP`), `SIGNAL_PRIORITY`, `PARKING` (`GSPA`), `PLATOON`
+//! (`CPM`), `VNFP`, `CEB`.
+//!
+//! **Day II** ([`day2`]): when any of the following is given, the ego is on the air (a host
+//! vehicle sends its BSMs and what the cooperative applications send; its temporary id is the
+//! host vehicle's, random) and the counterparts below play their part every step (10 Hz),
+//! their messages under AID 3623. Node ids of links are in region 1 unless `region` says
+//! otherwise; a link is `{"upstream": 10, "downstream": 11, "lanes": [2], "region": 1}`
+//! (`lanes` optional: the whole link). Who a message addresses (`vehicle`, `target`) is
+//! `"ego"`, an actor id, or 16 hex digits (another vehicle). `from_s` / `until_s` bound when
+//! something is sent (default: the whole scenario).
+//! - `ego.kind`: `"car"` (default), `"truck"`, `"bus"` (transit: asks for signal priority near
+//!   a signal), `"emergency"` (on a call while `events.siren` (or a segment's `siren`) is on:
+//!   asks to clear the way and for signal priority).
+//! - `ego.account`: the ego's payment account: `services` (payment services it takes part
+//!   in: `system`, `freeflow`, `enclosed`, `congestion`, `charging`, `parking`; default all),
+//!   `accept` (default true; false = the driver declines every offer), `refuse` (a step the
+//!   account refuses: `read`, `secure_read`, `charge`), `obu_kind` (`oem`, `aftermarket`,
+//!   `phone`). Without it the ego pays nothing.
+//! - `requests`: the caller's commands: `[{"at_s": 1, "kind": …}]` with `kind`
+//!   `lane_change` (`side` `left`/`right`, optional `lane` and `link`), `clear_the_way`
+//!   (`duration_s`), `signal_priority`, `parking` (`lot`, `slot`, `type` list of slot kinds
+//!   `ordinary`, `disabled`, `mini`, `charging`, …, `services` list `enter`, `park`, `pay`, …;
+//!   default enter and park), `cancel_parking`, `join_platoon` (`platoon`: its id, else the
+//!   nearest open one ahead), `leave_platoon`, `lead_platoon` (`platoon`, `capacity`).
+//! - `actors[i].requests`: requests the actor sends in VIRs under its BSM id:
+//!   `[{"kind": "clear_the_way"|"lane_change", "lane": 1, "link": …, "path": [[x,y],…] | "ahead",
+//!   "path_length_m": 300, "path_radius_m": 2.5, "target": …, "status": "request"|"confirmed"|
+//!   "cancel"|"complete", "life_s": …, "id": …, "from_s", "until_s"}]` (`path: "ahead"`: the
+//!   actor's way ahead, `path_length_m` long).
+//! - `coordinator`: a roadside coordinator (RSC) at `x`, `y` (default the origin), `id` (hex):
+//!   `vehicles`: guidance for vehicles `[{"vehicle": "ego", "behavior": ["ramp_in"], "life_s": 5,
+//!   "link": …, "related_path": [[x,y],…], "related_path_radius_m": 2, "info":
+//!   ["cooperative_merging"], "path": [{"x":…, "y":…, "speed_kph":…, "t_s": scenario time it
+//!   is reached}], "from_s", "until_s"}]`; `lanes`: guidance for lanes `[{"link": … (required),
+//!   "path": [[x,y],…], "path_radius_m": 2, "speed_kph": …, "behavior": […], "info": […],
+//!   "begin_s"/"end_s": its time window (scenario times), "description", "from_s",
+//!   "until_s"}]`; `answer`: how it answers the ego's lane-change, signal-priority and
+//!   clear-the-way requests — `"none"` (default), `"confirm"` / `"refuse"` (a VIR naming the
+//!   ego with the request's number, `comfirmed` / `cancel`), `"rsc"` (a guidance for the ego of
+//!   the request's service); `answer_delay_s` (0.3). Behaviour names: `go_straight`,
+//!   `lane_change_left`, `lane_change_right`, `ramp_in`, `ramp_out`, `straight_through`,
+//!   `turn_left`, `turn_right`, `u_turn`, `stop_and_go`, `stop`, `slow_down`, `speed_up`,
+//!   `parking`; service names (`info`): `cooperative_lane_change`, `cooperative_merging`,
+//!   `lane_change_at_intersection`, `unsignalised_intersection`, `dynamic_lane_management`,
+//!   `lane_reservation`, `lane_restriction`, `signal_priority`.
+//! - `parking` (one lot) or `parking_lots` (a list): a lot (PAM) with `lot_id`, `name`, `avp`
+//!   (0..=5), `floors`, `capacity`, `nodes: [{"id", "x", "y", "floor", "attributes":
+//!   ["entrance", "exit", "to_upstairs", "to_downstairs", "etc", "mtc", "pass_after_payment",
+//!   "blocked"], "drives": [{"from": upstream node id, "points": [[x,y],…],
+//!   "speed_limit_kph", "slots": [{"id", "x", "y" (centre), "heading_deg" (of its length),
+//!   "length_m" (5), "width_m" (2.5), "status": "available"|"occupied"|"reserved"|"unknown",
+//!   "type": [kinds]}]}]}]`; `guidance: [{"vehicle", "path": [node ids], "slot", "from_s",
+//!   "until_s"}]`; `answer: {"path", "slot", "delay_s": 0.5}`: the guidance it gives the ego
+//!   after its parking request; `slot_changes: [{"at_s", "slot", "status"}]`.
+//! - `platoon` (one) or `platoons` (a list): `{"id": text up to 17 characters or 34 hex
+//!   digits, "leader": actor, "members": [actors behind it, in order], "capacity": 8, "open":
+//!   true, "admit": true, "dismiss_at_s", "from_s", "until_s"}`: the leader sends its member
+//!   lists, the members their state; an open platoon that `admit`s lists the ego as joining
+//!   when it asks (with room), then as a member when it sends `joining`, and lets it go a
+//!   second after it asks to leave.
+//! - `payment` (one) or `payments` (a list): a payment station (VPM) at `x`, `y` with `id`,
+//!   `service` (`freeflow` default), `station_id`, `node_type` (`gantry` default, `entrance`,
+//!   `exit`, `entrance_and_exit`), `direction` (compass name) or `direction_deg`, `price`,
+//!   `result` (`ok`, `nok`, `contact_operator`), `steps` (its commands in order: `read`,
+//!   `secure_read`, `charge`, `result`; default read, charge, result), `radio_range_m` (300:
+//!   its messages reach the ego within it). It broadcasts its service table; after the ego's
+//!   VSI it sends the commands 0.2 s apart (each again every 0.5 s until answered); a refused
+//!   command makes it show `nok`.
 pub mod build;
 pub mod day2;
 mod kinematics;
@@ -64,6 +170,14 @@ pub enum ScenarioError {
     /// A key the format does not have (a misspelling, a field of another section).
     #[error("`{0}`: unknown key")]
     Unknown(String),
+    /// A key the format does not have, in place of a required one it resembles.
+    #[error("`{path}`: unknown key (`{meant}`?)")]
+    Misspelled {
+        /// Where.
+        path: String,
+        /// The required key it resembles.
+        meant: &'static str,
+    },
     /// A value of the wrong JSON type.
     #[error("`{path}`: expected {expected}")]
     WrongType {

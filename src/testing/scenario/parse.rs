@@ -87,9 +87,25 @@ impl<'a> Obj<'a> {
         Ok(self.f64_opt(k)?.unwrap_or(d))
     }
 
-    pub(super) fn f64_req(&self, k: &str) -> R<f64> {
-        self.f64_opt(k)?
-            .ok_or_else(|| ScenarioError::Missing(self.p(k)))
+    pub(super) fn f64_req(&self, k: &'static str) -> R<f64> {
+        self.f64_opt(k)?.ok_or_else(|| self.missing(k))
+    }
+
+    /// The error of a missing required key `k`: a key not read so far that resembles it (one
+    /// letter off, two for keys longer than four) when there is one, else "missing".
+    pub(super) fn missing(&self, k: &'static str) -> ScenarioError {
+        let used = self.used.borrow();
+        let near = if k.len() > 4 { 2 } else { 1 };
+        let resembling = self.map.keys().find(|key| {
+            key.as_str() != k && !used.contains(&key.as_str()) && edit_distance(key, k) <= near
+        });
+        match resembling {
+            Some(key) => ScenarioError::Misspelled {
+                path: self.p(key),
+                meant: k,
+            },
+            None => ScenarioError::Missing(self.p(k)),
+        }
     }
 
     /// A number within `range`.
@@ -195,6 +211,29 @@ impl<'a> Obj<'a> {
             None => Ok(()),
         }
     }
+}
+
+/// The Levenshtein distance of two short keys (bounded: keys longer than 64 characters are
+/// far from everything).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() > 64 || b.len() > 64 {
+        return usize::MAX;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = alloc::vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
 }
 
 fn turn_signal(s: &str) -> Option<TurnSignal> {
@@ -372,7 +411,7 @@ fn parse_ego(eo: &Obj<'_>) -> R<EgoSpec> {
 fn parse_actor(ao: &Obj<'_>) -> R<Actor> {
     let id = ao
         .uint_opt("id", u64::from(u32::MAX))?
-        .ok_or_else(|| ScenarioError::Missing(ao.p("id")))? as u32;
+        .ok_or_else(|| ao.missing("id"))? as u32;
     let kind = ao
         .name_opt(
             "kind",
@@ -501,7 +540,7 @@ fn parse_expect(eo: &Obj<'_>) -> R<Expect> {
             ScenarioError::invalid(eo.p("app"), alloc::format!("`{a}` is not an application"))
         })?),
         None if sends.is_some() => None,
-        None => return Err(ScenarioError::Missing(eo.p("app"))),
+        None => return Err(eo.missing("app")),
     };
     let level_of = |k: &str| -> R<Option<Level>> {
         match eo.str_opt(k)? {
@@ -610,9 +649,7 @@ impl Scenario {
             return Err(ScenarioError::invalid("duration_s", "not within 0..=600 s"));
         }
         let step_s = o.f64_in("step_s", 0.01..=1.0)?.unwrap_or(0.1);
-        let eo = o
-            .obj("ego")?
-            .ok_or_else(|| ScenarioError::Missing("ego".into()))?;
+        let eo = o.obj("ego")?.ok_or_else(|| o.missing("ego"))?;
         let ego = parse_ego(&eo)?;
         let mut day2 = day2::parse_ego(&eo)?;
         eo.finish()?;
@@ -647,7 +684,7 @@ impl Scenario {
         }
         day2::parse_sections(&o, &mut day2)?;
         if !o.has("expect") {
-            return Err(ScenarioError::Missing("expect".into()));
+            return Err(o.missing("expect"));
         }
         let mut expect = Vec::new();
         for eo in o.objs("expect")? {
