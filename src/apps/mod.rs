@@ -31,6 +31,7 @@ pub mod platoon;
 pub mod priority;
 pub mod vnfp;
 pub use coop::{Command, CoopApp, CoopContext, Outbox, PaymentAccount, Side, coop_apps};
+pub use guidance::{Maneuver, PathPoints, PaymentState, PlatoonState, RequestState, RequestType};
 
 // Road and signal applications.
 pub mod glosa;

@@ -550,7 +550,8 @@ pub fn parking_lot(p: &m::PAMData, now: Timestamp, ego: Option<[u8; 8]>) -> (Par
         let mut drives = Vec::new();
         for d in n.in_drives.iter().flatten() {
             if drives_left == 0 {
-                dropped.truncated += 1;
+                // The drive and its slots.
+                dropped.truncated += 1 + d.parking_slots.as_ref().map_or(0, |s| s.len() as u64);
                 continue;
             }
             drives_left -= 1;

@@ -573,3 +573,231 @@ fn action_response(a: &ActionAnswer, me: &Sender) -> m::ActionResponse {
         unknown_ext: no_ext(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::Uper;
+    use crate::geo::Wgs84;
+    use crate::world::convert::day2 as back;
+    use crate::world::day2::{Behavior, ChargeReceipt, ParkingKinds, ParkingServices, VehicleFile};
+
+    fn me() -> Sender {
+        Sender {
+            id: [7; 8],
+            time: Timestamp::from_unix_utc_millis(1_772_352_000_000),
+            position: Wgs84::new(39.9, 116.4, 0.0),
+            heading_deg: 90.0,
+            speed_mps: 12.0,
+        }
+    }
+
+    fn decoded(o: &Outgoing) -> m::MessageFrameExtValue {
+        let bytes = frame(o, &me(), 130).encode().unwrap();
+        match m::MessageFrame::decode(&bytes).unwrap() {
+            m::MessageFrame::MsgFrameExt(x) => {
+                assert_eq!(x.message_id, message_id(o));
+                x.value
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn requests_round_trip_through_the_wire() {
+        let s = me();
+        let link = LinkRef {
+            upstream: (1, 10),
+            downstream: (0, 11),
+            lanes: 0,
+        };
+        let path = RefPath {
+            points: alloc::vec![Wgs84::new(39.9001, 116.4, 0.0)],
+            radius_m: 2.5,
+        };
+        let kinds = [
+            RequestKind::LaneChange { link, lane: 2 },
+            RequestKind::ClearTheWay {
+                link,
+                lane: 1,
+                path: Some(path),
+                begin: Some(s.time),
+                end: Some(s.time.add_millis(30_000)),
+            },
+            RequestKind::SignalPriority {
+                intersection: (1, 100),
+                towards: (1, 101),
+                phase: Some(3),
+                turn: Some(Turn::Left),
+                eta_s: Some(12.34),
+                distance_m: Some(150.0),
+            },
+            RequestKind::Parking {
+                vehicle_class: 10,
+                services: ParkingServices(ParkingServices::ENTER.0 | ParkingServices::PARK.0),
+                kinds: Some(ParkingKinds::CHARGING),
+                slot: Some(101),
+            },
+        ];
+        let requests: Vec<DriveRequest> = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| DriveRequest {
+                id: i as u8,
+                status: RequestStatus::Request,
+                priority: Some(255),
+                target_vehicle: None,
+                target_rsu: Some([9; 8]),
+                kind: Some(k.clone()),
+                valid_until: Some(s.time.add_millis(10_000)),
+            })
+            .collect();
+        let o = Outgoing::Intention(OutIntention {
+            behavior: Some(Behavior::LANE_CHANGE_LEFT),
+            path: Vec::new(),
+            requests,
+        });
+        let m::MessageFrameExtValue::VehIntentionAndRequest(v) = decoded(&o) else {
+            panic!("not a VIR")
+        };
+        assert_eq!(v.msg_cnt, 2, "the counter wraps at 128");
+        let (i, dropped) = back::intention(&v, s.time);
+        assert_eq!(dropped, 0);
+        assert_eq!(i.sender, s.id);
+        assert_eq!(i.behavior, Some(Behavior::LANE_CHANGE_LEFT));
+        assert!((i.speed_mps.unwrap() - 12.0).abs() < 0.02);
+        assert_eq!(i.requests.len(), 4);
+        for (r, k) in i.requests.iter().zip(&kinds) {
+            assert_eq!(r.valid_until, Some(s.time.add_millis(10_000)));
+            assert_eq!(r.target_rsu, Some([9; 8]));
+            match (r.kind.as_ref().unwrap(), k) {
+                (
+                    RequestKind::ClearTheWay { path, end, .. },
+                    RequestKind::ClearTheWay { end: e2, .. },
+                ) => {
+                    // One point goes out as two: a path has at least two.
+                    assert_eq!(path.as_ref().unwrap().points.len(), 2);
+                    assert_eq!(end, e2);
+                }
+                (
+                    RequestKind::SignalPriority {
+                        eta_s, distance_m, ..
+                    },
+                    _,
+                ) => {
+                    assert!((eta_s.unwrap() - 12.34).abs() < 0.006);
+                    assert_eq!(*distance_m, Some(150.0));
+                }
+                (a, b) => assert_eq!(a, b),
+            }
+        }
+    }
+
+    #[test]
+    fn platoon_and_payment_messages_encode() {
+        let o = Outgoing::Platoon(OutPlatoon {
+            platoon: [b'P'; 17],
+            role: PlatoonRole::Leader,
+            status: PlatoonStatus::Navigating,
+            membership: Some(Membership {
+                members: Vec::new(),
+                joining: alloc::vec![[1; 8]],
+                leaving: Vec::new(),
+                capacity: 0,
+                open: true,
+            }),
+        });
+        let m::MessageFrameExtValue::Clpmm(c) = decoded(&o) else {
+            panic!("not a CLPMM")
+        };
+        let r = back::platoon_report(&c, me().time);
+        let mm = r.membership.unwrap();
+        assert_eq!(mm.members, [[7; 8]], "a leader lists itself at least");
+        assert_eq!((mm.capacity, mm.joining.len()), (1, 1));
+        let vsi = Outgoing::PaymentInfo(ServiceInfo {
+            rsu: [2; 8],
+            obu_id: [7; 8],
+            obu_kind: ObuKind::Aftermarket,
+            applications: alloc::vec![
+                (
+                    PaymentService::Freeflow,
+                    ObuPaymentData {
+                        equipment: Some(EquipmentClass::WithCard),
+                        vehicle: Some(VehicleFile {
+                            plate: [0; 12],
+                            plate_color: [0; 2],
+                            toll_class: 200,
+                            user_type: 0,
+                            length: 480,
+                            width: 19,
+                            height: 15,
+                            wheels: 4,
+                            axles: 2,
+                            wheel_base: 280,
+                            weight_limit: u32::MAX,
+                            identification: [0; 16],
+                            engine: [0; 16],
+                        }),
+                        contract: Some(Contract {
+                            provider: [1; 8],
+                            kind: 1,
+                            version: 1,
+                            serial: [2; 8],
+                            signed: Date {
+                                year: 2025,
+                                month: 1,
+                                day: 1,
+                            },
+                            expires: Date {
+                                year: 2035,
+                                month: 12,
+                                day: 31,
+                            },
+                        }),
+                        ..ObuPaymentData::default()
+                    }
+                ),
+                (PaymentService::Other, ObuPaymentData::default()),
+            ],
+            rnd: Some([5; 8]),
+        });
+        let m::MessageFrameExtValue::VehiclePaymentMessage(p) = decoded(&vsi) else {
+            panic!("not a VPM")
+        };
+        let m::VehiclePaymentMessagePayment::InitialzationResponse(v) = p.payment else {
+            panic!("not a VSI")
+        };
+        assert_eq!(v.target_id, Some([2; 8]));
+        assert_eq!(
+            v.vpapplication_list.map(|l| l.len()),
+            Some(1),
+            "a service the message set cannot name is left out"
+        );
+        let answer = Outgoing::PaymentAnswer(ActionAnswer {
+            rsu: [2; 8],
+            obu_id: [7; 8],
+            service: PaymentService::Parking,
+            ret: ReturnCode::Ok,
+            result: Some(ActionResult::Charged(ChargeReceipt {
+                tac: Some([1; 4]),
+                authenticator: None,
+                account: Some(alloc::vec![1]),
+                credential: Some(alloc::vec![0; 32]),
+            })),
+        });
+        let m::MessageFrameExtValue::VehiclePaymentMessage(p) = decoded(&answer) else {
+            panic!("not a VPM")
+        };
+        let m::VehiclePaymentMessagePayment::ActionResponse(a) = p.payment else {
+            panic!("not a response")
+        };
+        let Some(m::TransInfo::SetTollDataRs(rs)) = a.response_parameter else {
+            panic!("not a charge result")
+        };
+        assert!(
+            rs.account_info.is_none(),
+            "one octet is too short an account"
+        );
+        assert!(rs.trans_credential.is_some());
+    }
+}
