@@ -846,3 +846,183 @@ fn garbage_after_day2_messages_never_panics() {
     let u = r.stack.usage();
     assert!(u.day2 <= 5 * r.stack.config().world.max_day2);
 }
+
+/// Seeds for the `stack_ingest` fuzz target: per Day II service, a short drive of ego states,
+/// the service's messages addressed to the ego (the target puts the ego's temporary id in
+/// place of the `EGO…` marker), commands and polls. Written to `$CV2X_FUZZ_SEEDS` when set
+/// (`fuzz/seeds/stack_ingest`); always checked to parse, record by record, as the target reads
+/// them.
+#[test]
+fn fuzz_seeds_for_the_day2_paths() {
+    const MARK: [u8; 8] = *b"EGO\0\0\0\0\x01";
+    let record = |op: u8, dt: i16, body: &[u8]| {
+        let mut r = vec![op];
+        r.extend_from_slice(&dt.to_be_bytes());
+        if matches!(op, 0 | 1 | 5) {
+            r.extend_from_slice(&(body.len() as u16).to_be_bytes());
+        }
+        r.extend_from_slice(body);
+        r
+    };
+    // The ego northbound at 15 m/s (the target's state record); flags in the last byte.
+    let ego = |flags: u8| record(2, 100, &[0, 0, 0, 0, 0, 0, 75, flags]);
+    let poll = || record(3, 0, &[]);
+    let from = pos3d(&at(0.0, -150.0));
+    let services: Vec<(&str, Vec<Vec<u8>>, Vec<[u8; 4]>, u8)> = vec![
+        (
+            "day2_rsc_merge_and_stop",
+            vec![rsc(
+                vec![
+                    guidance(MARK, m::DriveBehavior::RAMP_IN, Some(300), 4),
+                    guidance(OTHER, m::DriveBehavior::STOP, None, 2),
+                ],
+                vec![],
+            )],
+            vec![[0, 1, 10, 2]],
+            1,
+        ),
+        (
+            "day2_vir_clear_the_way",
+            vec![vir(
+                *b"AMB\0\0\0\0\x01",
+                -150.0,
+                vec![clear_the_way(3, None, &from), clear_the_way(4, Some(MARK), &from)],
+                5,
+            )],
+            vec![[1, 0, 40, 0], [2, 0, 0, 0]],
+            0x20,
+        ),
+        (
+            "day2_pam_guidance",
+            vec![pam(
+                vec![m::PAMNode {
+                    id: 1,
+                    ref_pos: pos3d(&at(0.0, 40.0)),
+                    floor: None,
+                    attributes: None,
+                    in_drives: Some(vec![m::PAMDrive {
+                        upstream_pam_node_id: 0,
+                        drive_id: None,
+                        twoway_sepration: None,
+                        speed_limit: None,
+                        height_restriction: None,
+                        drive_width: None,
+                        lane_num: None,
+                        points: None,
+                        movements: None,
+                        parking_slots: Some(vec![slot(5), slot(6)]),
+                        unknown_ext: no_ext(),
+                    }]),
+                    unknown_ext: no_ext(),
+                }],
+                vec![m::ParkingGuide {
+                    veh_id: MARK,
+                    drive_path: vec![1],
+                    target_parking_slot: Some(5),
+                    unknown_ext: no_ext(),
+                }],
+            )],
+            vec![[3, 0x0e, 7, 5]],
+            0,
+        ),
+        (
+            "day2_clpmm_join",
+            vec![clpmm(*b"LEAD\0\0\0\x01", [b'A'; 17], vec![MARK], true)],
+            vec![[5, 2, b'A', 0], [6, 0, 0, 0], [7, 0, b'B', 4]],
+            0,
+        ),
+        (
+            "day2_vpm_toll",
+            vec![
+                vpm(m::VehiclePaymentMessagePayment::InitialzationRequest(
+                    m::RST {
+                        time: dd(),
+                        id: RSU,
+                        payment_list: vec![m::ApplicationParameter {
+                            pid: m::PaymentEntityID::Freeflow,
+                            payment_info: m::PaymentInfo::PaymentInfoType1(m::PaymentInfoType1 {
+                                tolling_node_info: None,
+                                toll_info: None,
+                                service_info: None,
+                                unknown_ext: no_ext(),
+                            }),
+                            unknown_ext: no_ext(),
+                        }],
+                        unknown_ext: no_ext(),
+                    },
+                )),
+                vpm(m::VehiclePaymentMessagePayment::ActionRequest(
+                    m::ActionRequest {
+                        time: dd(),
+                        mode: true,
+                        source_id: RSU,
+                        target_id: Some(MARK),
+                        payment_entity_id: m::PaymentEntityID::Freeflow,
+                        action_parameter: m::TransInfo::SetTollDataRq(m::SetTollDataRq {
+                            rnd_rsu: Some([1; 8]),
+                            trans_para: None,
+                            toll_info: None,
+                            tolling_pos: None,
+                            key_id_for_authen: Some(1),
+                            unknown_ext: no_ext(),
+                        }),
+                        access_credentials: None,
+                        unknown_ext: no_ext(),
+                    },
+                )),
+                vpm(m::VehiclePaymentMessagePayment::ActionRequest(
+                    m::ActionRequest {
+                        time: dd(),
+                        mode: false,
+                        source_id: RSU,
+                        target_id: Some(MARK),
+                        payment_entity_id: m::PaymentEntityID::Freeflow,
+                        action_parameter: m::TransInfo::SetMmiRq(m::SetMMIRq {
+                            toll: m::TollResult::Ok,
+                            unknown_ext: no_ext(),
+                        }),
+                        access_credentials: None,
+                        unknown_ext: no_ext(),
+                    },
+                )),
+            ],
+            vec![],
+            0,
+        ),
+    ];
+    let dir = std::env::var_os("CV2X_FUZZ_SEEDS").map(std::path::PathBuf::from);
+    for (name, msgs, commands, flags) in services {
+        let mut seed = Vec::new();
+        seed.extend(ego(flags));
+        seed.extend(poll());
+        for c in &commands {
+            seed.extend(record(4, 0, c));
+        }
+        for k in 0..12 {
+            seed.extend(ego(flags));
+            // Each message in turn, so every one is seen while the ego can act on it.
+            if let Some(msg) = msgs.get(k % msgs.len()) {
+                seed.extend(record(5, 0, msg));
+            }
+            seed.extend(poll());
+        }
+        // The target's reading, in short: every record parses to its end.
+        let mut d = seed.as_slice();
+        while let Some((&op, rest)) = d.split_first() {
+            let rest = &rest[2..];
+            d = match op % 6 {
+                0 | 1 | 5 => {
+                    let len = usize::from(u16::from_be_bytes([rest[0], rest[1]]));
+                    &rest[2 + len..]
+                }
+                2 => &rest[8..],
+                4 => &rest[4..],
+                _ => rest,
+            };
+        }
+        if let Some(dir) = &dir {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join(name), &seed).unwrap();
+        }
+    }
+}

@@ -206,7 +206,7 @@ impl ClearTheWay {
         ));
         let h = cx.ego.heading_deg.to_radians();
         let (ux, uy) = (crate::math::sin(h), crate::math::cos(h));
-        let steps = (c.path_ahead_m / 50.0).ceil().clamp(1.0, 31.0) as usize;
+        let steps = crate::math::ceil(c.path_ahead_m / 50.0).clamp(1.0, 31.0) as usize;
         let points = (0..=steps)
             .map(|k| {
                 let d = c.path_ahead_m * k as f64 / steps as f64;

@@ -10,6 +10,7 @@
 use alloc::vec::Vec;
 
 use super::units::{heading_to_wire, offset, pos3d, sec_mark_to_wire, speed_to_wire};
+use crate::math::round;
 use crate::codec::uper::UnknownExtensions;
 use crate::msg::v2020 as m;
 use crate::time::{Timestamp, civil_from_days};
@@ -71,7 +72,7 @@ pub fn frame(o: &Outgoing, me: &Sender, msg_cnt: u8) -> m::MessageFrame {
 /// A `TimeOffset` (10 ms, 1..=65534) of the time from `from` to `to`.
 pub fn time_offset_to_wire(from: Timestamp, to: Timestamp) -> u16 {
     let s = to.seconds_since(from);
-    (s / 0.01).round().clamp(1.0, 65_534.0) as u16
+    round(s / 0.01).clamp(1.0, 65_534.0) as u16
 }
 
 /// A `DDateTime` of a time, every component given (UTC).
@@ -138,7 +139,7 @@ pub fn path_to_wire(reference: &m::Position3D, p: &RefPath) -> Option<m::Referen
     }
     (!pts.is_empty()).then(|| m::ReferencePath {
         active_path: pts,
-        path_radius: (p.radius_m * 10.0).round().clamp(0.0, 65_535.0) as u16,
+        path_radius: round(p.radius_m * 10.0).clamp(0.0, 65_535.0) as u16,
     })
 }
 
@@ -218,10 +219,10 @@ fn request_info(reference: &m::Position3D, k: &RequestKind) -> Option<m::ReqInfo
             },
             estimated_arrival_time: eta_s
                 .filter(|s| s.is_finite())
-                .map(|s| (s / 0.01).round().clamp(1.0, 65_534.0) as u16),
+                .map(|s| round(s / 0.01).clamp(1.0, 65_534.0) as u16),
             distance2_intersection: distance_m
                 .filter(|d| d.is_finite())
-                .map(|d| (d * 10.0).round().clamp(0.0, 10_000.0) as u16),
+                .map(|d| round(d * 10.0).clamp(0.0, 10_000.0) as u16),
             unknown_ext: no_ext(),
         }),
         RequestKind::SensorSharing { paths } => {
