@@ -144,6 +144,16 @@ fn behaviour(bit: usize) -> m::DriveBehavior {
     b
 }
 
+/// The link from node 1 to node 2, every lane.
+fn link12() -> m::ReferenceLink {
+    let node = |id| m::NodeReferenceID { region: None, id };
+    m::ReferenceLink {
+        upstream_node_id: node(1),
+        downstream_node_id: node(2),
+        reference_lanes: None,
+    }
+}
+
 fn rsc(vehicles: Vec<m::VehicleCoordination>, lanes: Vec<m::LaneCoordination>) -> Vec<u8> {
     ext(
         11,
@@ -203,17 +213,7 @@ fn coordination_at_its_size_limits_for_other_vehicles_raises_nothing() {
     let reference = pos3d(&ORIGIN);
     let lanes: Vec<_> = (0..8)
         .map(|i| m::LaneCoordination {
-            target_lane: m::ReferenceLink {
-                upstream_node_id: m::NodeReferenceID {
-                    region: None,
-                    id: 1,
-                },
-                downstream_node_id: m::NodeReferenceID {
-                    region: None,
-                    id: 2,
-                },
-                reference_lanes: None,
-            },
+            target_lane: link12(),
             related_path: Some(m::ReferencePath {
                 active_path: (0..32)
                     .map(|k| offset(&reference, &at(50.0 + f64::from(i), f64::from(k) * 10.0)))
@@ -280,17 +280,7 @@ fn expired_and_inconsistent_guidance_raises_nothing() {
         offset: None,
     };
     let lane = m::LaneCoordination {
-        target_lane: m::ReferenceLink {
-            upstream_node_id: m::NodeReferenceID {
-                region: None,
-                id: 1,
-            },
-            downstream_node_id: m::NodeReferenceID {
-                region: None,
-                id: 2,
-            },
-            reference_lanes: None,
-        },
+        target_lane: link12(),
         related_path: Some(m::ReferencePath {
             active_path: vec![
                 offset(&pos3d(&ORIGIN), &at(0.0, -100.0)),
@@ -868,7 +858,9 @@ fn fuzz_seeds_for_the_day2_paths() {
     let ego = |flags: u8| record(2, 100, &[0, 0, 0, 0, 0, 0, 75, flags]);
     let poll = || record(3, 0, &[]);
     let from = pos3d(&at(0.0, -150.0));
-    let services: Vec<(&str, Vec<Vec<u8>>, Vec<[u8; 4]>, u8)> = vec![
+    // (name, messages, commands, ego flags)
+    type Seed = (&'static str, Vec<Vec<u8>>, Vec<[u8; 4]>, u8);
+    let services: Vec<Seed> = vec![
         (
             "day2_rsc_merge_and_stop",
             vec![rsc(
@@ -886,7 +878,10 @@ fn fuzz_seeds_for_the_day2_paths() {
             vec![vir(
                 *b"AMB\0\0\0\0\x01",
                 -150.0,
-                vec![clear_the_way(3, None, &from), clear_the_way(4, Some(MARK), &from)],
+                vec![
+                    clear_the_way(3, None, &from),
+                    clear_the_way(4, Some(MARK), &from),
+                ],
                 5,
             )],
             vec![[1, 0, 40, 0], [2, 0, 0, 0]],

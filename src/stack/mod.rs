@@ -256,8 +256,9 @@ impl Stack {
     pub const MAX_COMMANDS: usize = 16;
 
     /// Asks the cooperative applications for something (a lane change, clearing the way,
-    /// signal priority, a parking slot, joining or leaving a platoon): offered to them at the
-    /// next poll, once. Refused when [`Self::MAX_COMMANDS`] wait already.
+    /// signal priority, a parking slot, joining or leaving a platoon): offered to them once, at
+    /// the next poll with an ego state and a temporary id (before the host vehicle's first
+    /// message the ego has none). Refused when [`Self::MAX_COMMANDS`] wait already.
     pub fn command(&mut self, command: Command) -> Result<(), DropReason> {
         if self.commands.len() >= Self::MAX_COMMANDS {
             let now = self.last_poll.unwrap_or_default();

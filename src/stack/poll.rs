@@ -183,7 +183,12 @@ impl Stack {
                 day2: self.world.day2(),
                 objects: &self.objects,
                 frame: self.tracker.frame(),
-                commands: &self.commands,
+                // Commands wait until the ego has a temporary id to send them under.
+                commands: if ego_id.is_some() {
+                    &self.commands
+                } else {
+                    &[]
+                },
                 account: self.account.as_deref_mut(),
                 outbox: &mut self.outbox,
             };
@@ -191,7 +196,9 @@ impl Stack {
                 app.evaluate(&mut ccx, &mut self.warnings);
             }
             self.send_day2(now, &ego, ego_wgs);
-            self.commands.clear();
+            if ego_id.is_some() {
+                self.commands.clear();
+            }
         }
         let (events, counters, max) =
             (&mut self.events, &mut self.counters, self.config.max_events);

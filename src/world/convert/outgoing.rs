@@ -10,8 +10,8 @@
 use alloc::vec::Vec;
 
 use super::units::{heading_to_wire, offset, pos3d, sec_mark_to_wire, speed_to_wire};
-use crate::math::round;
 use crate::codec::uper::UnknownExtensions;
+use crate::math::round;
 use crate::msg::v2020 as m;
 use crate::time::{Timestamp, civil_from_days};
 use crate::world::day2::{
