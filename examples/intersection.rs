@@ -38,14 +38,17 @@ fn motion(x: f64, y: f64, heading_deg: f64, speed_mps: f64, segments: Vec<Segmen
 /// and pedestrian warnings, and no speed-limit warning at 54 km/h under a 60 km/h limit.
 fn scene() -> Scenario {
     let expect = |app: AppId, level: Level, target: Option<u32>, by_s: f64| Expect {
-        app,
+        app: Some(app),
         target,
         level: Some(level),
         by_s: Some(by_s),
         after_s: None,
-        never: false,
+        never: None,
+        max_level: None,
         advice_max_kph: None,
         advice: None,
+        detail: Default::default(),
+        sends: None,
     };
     let rsm_100ms = SeenBy {
         rsm: true,
@@ -125,12 +128,13 @@ fn scene() -> Scenario {
             expect(AppId::Rlvw, Level::Warning, None, 5.0),
             expect(AppId::Vrucw, Level::Warning, Some(2), 5.0),
             Expect {
-                never: true,
+                never: Some(Level::Advisory),
                 level: None,
                 by_s: None,
                 ..expect(AppId::Slw, Level::Advisory, None, 0.0)
             },
         ],
+        day2: Default::default(),
     }
 }
 

@@ -64,6 +64,9 @@ if os.path.exists(drive):
     for head in (0, 1, 2, 3):
         write('host_vehicle', bytes([head]) + recs)
 
+# Hand-made seeds, among them fuzz/seeds/stack_ingest/day2_*: a drive per Day II service with
+# its messages addressed to the ego, commands and polls (written by
+# `CV2X_FUZZ_SEEDS=fuzz/seeds/stack_ingest cargo test --features testing --test day2_services fuzz_seeds`).
 for target in os.listdir(os.path.join(root, 'seeds')):
     src = os.path.join(root, 'seeds', target)
     dst = os.path.join(root, 'corpus', target)

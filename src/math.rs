@@ -16,7 +16,7 @@ macro_rules! unary {
     )*};
 }
 
-unary!(sin, cos, sqrt, floor, round);
+unary!(sin, cos, sqrt, floor, round, ceil);
 
 /// Absolute value (in `core`).
 #[inline]

@@ -25,7 +25,7 @@ fn run_file(path: &std::path::Path, fused: bool) -> Vec<String> {
     for mut app in object_apps() {
         let id = app.id();
         let name = id.name();
-        let expects: Vec<_> = sc.expect.iter().filter(|x| x.app == id).collect();
+        let expects: Vec<_> = sc.expect.iter().filter(|x| x.app == Some(id)).collect();
         if expects.is_empty() {
             continue;
         }
@@ -42,11 +42,11 @@ fn run_file(path: &std::path::Path, fused: bool) -> Vec<String> {
             };
             let after = x.after_s.unwrap_or(f64::NEG_INFINITY);
             let by = x.by_s.unwrap_or(f64::INFINITY);
-            if x.never {
+            if let Some(floor) = x.never {
                 let in_window = |t: f64| t + 1e-9 >= after && t <= by + 1e-9;
                 if let Some(e) = events
                     .iter()
-                    .find(|e| about(&e.warning) && in_window(e.t_s))
+                    .find(|e| about(&e.warning) && in_window(e.t_s) && e.warning.level >= floor)
                 {
                     failures.push(format!("{name} raised at {:.1} s: {:?}", e.t_s, e.warning));
                 }

@@ -418,6 +418,79 @@ fn unsigned_pseudonym_changes_renew_id_count_and_history_together() {
     assert_eq!(h.counters().pseudonym_changes, 3);
 }
 
+#[test]
+fn queued_application_messages_go_first_under_the_current_pseudonym() {
+    let mut h = host(HostConfig::default());
+    let frame = vec![0x80, 0x01, 0x02];
+    // Before any message there is no pseudonym to name.
+    assert!(matches!(
+        h.queue_message(MessageKind::Vir, Aid(24), frame.clone(), 5),
+        Err(HostError::NoPseudonym)
+    ));
+    let first = drive(&mut h, 1, 100, |_, _| {});
+    assert_eq!(first.len(), 1);
+    let id = h.temporary_id().unwrap();
+    h.queue_message(MessageKind::Vir, Aid(24), frame.clone(), 5)
+        .unwrap();
+    h.queue_message(MessageKind::Clpmm, Aid(19), vec![1, 2], 6)
+        .unwrap();
+    assert_eq!(h.queued_messages(), 2);
+    // Due at once, before the next BSM.
+    assert_eq!(h.next_due(), h.state().map(|s| s.time));
+    let t = t0().add_millis(100);
+    h.update(state(100)).unwrap();
+    let mut sent = Vec::new();
+    while let Some(tx) = h.poll(t).unwrap() {
+        sent.push(tx);
+    }
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    let (a, b) = (&sent[0], &sent[1]);
+    assert_eq!((a.kind, a.aid, a.msg_cnt), (MessageKind::Vir, Aid(24), 5));
+    assert_eq!(a.uper, frame);
+    assert_eq!(a.temporary_id, id);
+    assert!(!a.event && !a.pseudonym_changed && a.spdu.is_none());
+    // DSMP: the frame under AID 24 (one octet).
+    assert!(a.dsmp.ends_with(&frame));
+    assert_eq!((b.kind, b.aid), (MessageKind::Clpmm, Aid(19)));
+    assert_eq!(sent[2].kind, MessageKind::Bsm);
+    assert_eq!(h.counters().app_messages, 2);
+    assert_eq!(h.queued_messages(), 0);
+    // The queue is bounded.
+    for _ in 0..HostVehicle::QUEUE_CAPACITY {
+        h.queue_message(MessageKind::Vpm, Aid(25), vec![0], 0)
+            .unwrap();
+    }
+    assert!(matches!(
+        h.queue_message(MessageKind::Vpm, Aid(25), vec![0], 0),
+        Err(HostError::QueueFull)
+    ));
+    assert_eq!(h.counters().app_messages_dropped, 2);
+}
+
+#[test]
+fn a_queued_message_never_goes_out_under_a_new_pseudonym() {
+    let mut h = host(HostConfig {
+        pseudonym: PseudonymPolicy {
+            interval_ms: Some(1000),
+            distance_m: None,
+        },
+        ..HostConfig::default()
+    });
+    let _ = drive(&mut h, 10, 100, |_, _| {});
+    let old = h.temporary_id().unwrap();
+    h.queue_message(MessageKind::Vir, Aid(24), vec![7], 1)
+        .unwrap();
+    // The next BSM is due 1 s after the pseudonym began: it changes the pseudonym, but the
+    // queued message goes first, under the old id.
+    let t = t0().add_millis(1000);
+    h.update(state(1000)).unwrap();
+    let first = h.poll(t).unwrap().unwrap();
+    assert_eq!((first.kind, first.temporary_id), (MessageKind::Vir, old));
+    let bsm = h.poll(t).unwrap().unwrap();
+    assert!(bsm.pseudonym_changed && bsm.temporary_id != old);
+    assert_eq!(h.counters().app_messages, 1);
+}
+
 #[cfg(feature = "security")]
 mod signed {
     use super::*;
@@ -454,6 +527,43 @@ mod signed {
         v.add_trust_anchor(pki.root_cert()).unwrap();
         v.add_certificate(pki.ca_cert()).unwrap();
         v
+    }
+
+    #[test]
+    fn queued_messages_are_signed_and_dropped_when_the_pool_changes() {
+        let pki = TestPki::new(KeyAlg::EcdsaP256, b"host-queue", t0()).unwrap();
+        let mut h = host(HostConfig::default());
+        h.set_pseudonym_pool(pool(&pki, 2));
+        let before = drive(&mut h, 3, 100, |_, _| {});
+        // The first BSM carried the certificate: the verifier learns it.
+        let mut v = verifier(&pki);
+        assert_eq!(
+            v.verify(before[0].spdu.as_ref().unwrap(), before[0].time)
+                .code(),
+            "ok"
+        );
+        let frame = vec![0x80, 0x0d, 0x01];
+        h.queue_message(MessageKind::Vir, Aid(111), frame.clone(), 3)
+            .unwrap();
+        let t = t0().add_millis(300);
+        h.update(state(300)).unwrap();
+        let tx = h.poll(t).unwrap().unwrap();
+        assert_eq!(tx.kind, MessageKind::Vir);
+        let r = v.verify(tx.spdu.as_ref().unwrap(), tx.time);
+        assert_eq!(r.code(), "ok");
+        assert_eq!(r.payload, Some(frame.as_slice()));
+        // A new pool starts a new pseudonym: what was queued under the old one is dropped.
+        h.queue_message(MessageKind::Vir, Aid(111), frame, 4)
+            .unwrap();
+        h.set_pseudonym_pool(pool(&pki, 2));
+        let t = t0().add_millis(400);
+        h.update(state(400)).unwrap();
+        let mut kinds = Vec::new();
+        while let Some(tx) = h.poll(t).unwrap() {
+            kinds.push(tx.kind);
+        }
+        assert_eq!(kinds, [MessageKind::Bsm]);
+        assert_eq!(h.counters().app_messages_dropped, 1);
     }
 
     #[test]

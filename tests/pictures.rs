@@ -252,7 +252,12 @@ fn the_map_and_the_timeline_show_what_the_run_produced() {
     assert_eq!(timeline.matches("<g class=\"row ").count(), apps.len() + 1);
     // Legend and title.
     assert!(svg.contains(">Legend<") && svg.contains(">crowded intersection<"));
-    assert!(svg.contains("no expectations"));
+    // The scenario's expectations, all met: the badge and one label per expectation.
+    assert!(o.passed(), "{:?}", o.failures);
+    assert!(svg.contains(">PASSED<"));
+    for label in ["EBW warning about #1 by 1.5 s", "RLVW warning by 2.0 s"] {
+        assert!(svg.contains(label), "no label {label}");
+    }
 }
 
 #[test]

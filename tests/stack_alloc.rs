@@ -61,6 +61,8 @@ fn traffic(frame: &EnuFrame, signal: &Signal, k: usize) -> Vec<Vec<u8>> {
                 path_radius_m: 5.0,
                 from_s: 0.0,
                 until_s: f64::INFINITY,
+                description: None,
+                priority: None,
             },
             RsiItem {
                 sign: true,
@@ -72,6 +74,8 @@ fn traffic(frame: &EnuFrame, signal: &Signal, k: usize) -> Vec<Vec<u8>> {
                 path_radius_m: 5.0,
                 from_s: 0.0,
                 until_s: f64::INFINITY,
+                description: None,
+                priority: None,
             },
         ];
         if let Some(rsi) = build::rsi(frame, &items, t, (k / 10) as u8) {

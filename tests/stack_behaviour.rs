@@ -334,12 +334,19 @@ fn day2_coordination_is_an_event_and_stored() {
     assert!(evs.iter().any(|e| matches!(
         e,
         Event::DayII {
-            event: cv2x::world::DayIIEvent::Coordination { for_ego: true, .. },
+            event: cv2x::world::DayIIEvent {
+                service: cv2x::world::DayIIService::Coordination,
+                for_ego: true,
+                ..
+            },
             ..
         }
     )));
     assert_eq!(s.counters().day2, 1);
     assert_eq!(s.usage().day2, 1);
+    let kept = &s.world().day2().coordination.entries()[0];
+    assert_eq!(kept.rsu, build::RSU_ID);
+    assert!(kept.for_ego.is_some());
 }
 
 #[test]

@@ -78,6 +78,8 @@ fn situation(k: usize) -> Vec<(u32, m::MessageFrame)> {
             path_radius_m: 0.0,
             from_s: 0.0,
             until_s: 60.0,
+            description: None,
+            priority: None,
         };
         out.extend(build::rsi(&frame(), &[sign], ts, k as u8).map(|f| (3620, f)));
     }

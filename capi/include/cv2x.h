@@ -1292,6 +1292,16 @@
 #define CV2X_DAY2_SENSOR_SHARING 5
 
 /**
+ * `cv2x_day2_event.kind`: vehicle payment (VPM).
+ */
+#define CV2X_DAY2_PAYMENT 6
+
+/**
+ * `cv2x_day2_event.kind`: a service this header does not name yet.
+ */
+#define CV2X_DAY2_OTHER 255
+
+/**
  * `cv2x_day2_event.present`: `sender` is set.
  */
 #define CV2X_DAY2_HAS_SENDER (1u << 0)

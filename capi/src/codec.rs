@@ -2,7 +2,7 @@
 //! typed BSM / SPAT / RSM accessors, allocation-free BSM encoding, codec errors.
 //!
 //! A standard is a `uint32_t` (`CV2X_STD_*`); adding a message set is one more value here and
-//! one more variant of [`Frame`]. The 2019 revision's BSM, SPAT and RSM types mirror the 2020
+//! one more variant of `Frame`. The 2019 revision's BSM, SPAT and RSM types mirror the 2020
 //! Day I ones field for field, so one macro per accessor, invoked with the module of each set,
 //! makes the readers and the BSM encoder of both; the 2017 set has its own where it differs.
 

@@ -12,7 +12,7 @@
 //!   only, counts as `uint32_t`, optional fields flagged in a `present` bitmask;
 //! - handles: `cv2x_x_new(.., &out)` / `cv2x_x_free(x)` (NULL is a no-op);
 //! - time: `int64_t` TAI microseconds since 2004-01-01 (IEEE 1609.2 Time64);
-//! - panics never cross the boundary ([`boundary`]); the handle in use is poisoned.
+//! - panics never cross the boundary (`boundary`); the handle in use is poisoned.
 //!
 //! Thread safety, per type: free functions and `cv2x_frame` (immutable once decoded) are
 //! thread-safe; `cv2x_stack`, `cv2x_verifier`, `cv2x_signer`, `cv2x_pseudonym_pool` and

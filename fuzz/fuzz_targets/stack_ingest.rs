@@ -1,20 +1,32 @@
-//! Arbitrary bytes and times through `Stack`: ingest (plain and secured), ego states and polls
-//! in any order, with time jumping back and forth. Nothing panics, and every bounded store and
-//! queue stays within its limit.
+//! Arbitrary bytes and times through `Stack`: ingest (plain and secured), ego states, the
+//! cooperative applications' commands and polls in any order, with time jumping back and
+//! forth. The ego is on the air (a host vehicle) and has a payment account, so the Day II
+//! applications build, encode and queue what they send. Nothing panics, and every bounded
+//! store and queue stays within its limit.
 //!
 //! Input: records of `op` (1 byte), `dt_ms` (i16, big-endian), then per op: 0/1 ingest plain /
-//! SPDU (`len` u16 + bytes), 2 ego state (8 bytes), 3 poll.
+//! SPDU (`len` u16 + bytes), 2 ego state (8 bytes), 3 poll, 4 command (4 bytes), 5 ingest
+//! plain with every `EGO\0\0\0\0\x01` in the bytes replaced by the ego's current temporary id
+//! (so seeds can address the ego, whose id the host vehicle draws).
 #![no_main]
 use cv2x::VehicleState;
+use cv2x::apps::{Command, PaymentAccount, Side};
 use cv2x::geo::Wgs84;
+use cv2x::host::{HostConfig, HostVehicle, SeededRandom};
 use cv2x::net::PayloadKind;
 use cv2x::stack::{RxMeta, Stack, StackConfig};
 use cv2x::time::Timestamp;
 use cv2x::world::TurnSignal;
 use cv2x::world::WorldConfig;
+use cv2x::world::day2::{
+    ChargeReceipt, ChargeRequest, FileRange, LinkRef, ObuPaymentData, ParkingKinds,
+    ParkingServices, PaymentService, ReturnCode,
+};
 use libfuzzer_sys::fuzz_target;
 
 const MAX_EVENTS: usize = 64;
+const MAX_TRANSMISSIONS: usize = 16;
+const EGO_MARK: &[u8; 8] = b"EGO\0\0\0\0\x01";
 
 fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
     if d.len() < n {
@@ -25,38 +37,155 @@ fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
     Some(a)
 }
 
+/// An account that pays everything, refusing every third step.
+struct Account(u8);
+
+impl Account {
+    fn step(&mut self) -> Result<(), ReturnCode> {
+        self.0 = self.0.wrapping_add(1);
+        if self.0 % 3 == 0 {
+            Err(ReturnCode::ProcessingFailure)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl PaymentAccount for Account {
+    fn application(&mut self, _: PaymentService) -> Option<ObuPaymentData> {
+        Some(ObuPaymentData::default())
+    }
+    fn challenge(&mut self) -> Option<[u8; 8]> {
+        Some([self.0; 8])
+    }
+    fn read_files(
+        &mut self,
+        _: PaymentService,
+        _: FileRange,
+        toll: Option<FileRange>,
+        _: Option<u8>,
+    ) -> Result<([u8; 127], Option<[u8; 127]>), ReturnCode> {
+        self.step()?;
+        Ok(([1; 127], toll.map(|_| [2; 127])))
+    }
+    fn secure_read(
+        &mut self,
+        _: PaymentService,
+        _: FileRange,
+        rnd: [u8; 8],
+        _: u8,
+        _: Option<u8>,
+    ) -> Result<[u8; 8], ReturnCode> {
+        self.step()?;
+        Ok(rnd)
+    }
+    fn charge(
+        &mut self,
+        _: PaymentService,
+        _: &ChargeRequest,
+    ) -> Result<ChargeReceipt, ReturnCode> {
+        self.step()?;
+        Ok(ChargeReceipt {
+            tac: Some([1; 4]),
+            authenticator: Some([2; 8]),
+            account: Some(vec![3; 8]),
+            credential: Some(vec![4; 32]),
+        })
+    }
+}
+
+fn command(c: &[u8]) -> Command {
+    let side = if c[1] & 1 == 0 { Side::Left } else { Side::Right };
+    let pid = [c[2]; 17];
+    match c[0] % 9 {
+        0 => Command::LaneChange {
+            side,
+            link: (c[1] & 2 != 0).then_some(LinkRef {
+                upstream: (1, u16::from(c[2])),
+                downstream: (1, u16::from(c[3])),
+                lanes: 0,
+            }),
+            lane: (c[1] & 4 != 0).then_some(c[3] % 16),
+        },
+        1 => Command::ClearTheWay {
+            duration_s: f64::from(c[2]) - 10.0,
+        },
+        2 => Command::SignalPriority,
+        3 => Command::Parking {
+            lot: (c[1] & 2 != 0).then_some(u16::from(c[2])),
+            services: ParkingServices(u16::from_be_bytes([c[2], c[3]])),
+            kinds: (c[1] & 4 != 0).then_some(ParkingKinds(u16::from(c[3]))),
+            slot: (c[1] & 8 != 0).then_some(u16::from(c[3])),
+        },
+        4 => Command::CancelParking,
+        5 => Command::JoinPlatoon {
+            platoon: (c[1] & 2 != 0).then_some(pid),
+        },
+        6 => Command::LeavePlatoon,
+        7 => Command::LeadPlatoon {
+            platoon: pid,
+            capacity: c[3],
+        },
+        _ => Command::SignalPriority,
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let mut world = WorldConfig::default();
     world.max_intersections = 4;
     world.max_road_info = 8;
     world.max_vehicles = 16;
     world.max_day2 = 4;
-    let config = StackConfig::default()
+    let mut config = StackConfig::default()
         .with_origin(Wgs84::new(39.9, 116.4, 0.0))
         .with_max_events(MAX_EVENTS)
         .with_world(world);
+    config.max_transmissions = MAX_TRANSMISSIONS;
     let Ok(mut stack) = Stack::new(config) else {
         return;
     };
-    stack.set_temporary_id(Some(*b"EGO\0\0\0\0\x01"));
+    let Ok(host) = HostVehicle::new(HostConfig::default(), Box::new(SeededRandom::new([5; 32])))
+    else {
+        return;
+    };
+    stack.set_host(host);
+    stack.set_payment_account(Box::new(Account(0)));
     let tracker_bytes = stack.tracker().capacity_bytes();
     let mut now = Timestamp::from_unix_utc_millis(1_772_352_000_000);
     let mut d = data;
+    let mut patched = Vec::new();
     while let Some(h) = take(&mut d, 3) {
         let dt = i16::from_be_bytes([h[1], h[2]]);
         now = now.add_millis(i64::from(dt));
-        match h[0] % 4 {
-            op @ (0 | 1) => {
+        match h[0] % 6 {
+            op @ (0 | 1 | 5) => {
                 let Some(l) = take(&mut d, 2) else { break };
                 let len = usize::from(u16::from_be_bytes([l[0], l[1]])).min(d.len());
                 let Some(bytes) = take(&mut d, len) else {
                     break;
                 };
+                let bytes = if op == 5 {
+                    let id = stack.temporary_id().unwrap_or(*EGO_MARK);
+                    patched.clear();
+                    patched.extend_from_slice(bytes);
+                    let mut i = 0;
+                    while i + 8 <= patched.len() {
+                        if &patched[i..i + 8] == EGO_MARK {
+                            patched[i..i + 8].copy_from_slice(&id);
+                            i += 8;
+                        } else {
+                            i += 1;
+                        }
+                    }
+                    &patched[..]
+                } else {
+                    bytes
+                };
                 let meta = RxMeta {
-                    kind: if op == 0 {
-                        PayloadKind::MessageFrame
-                    } else {
+                    kind: if op == 1 {
                         PayloadKind::Spdu
+                    } else {
+                        PayloadKind::MessageFrame
                     },
                     aid: None,
                     source: None,
@@ -83,17 +212,39 @@ fuzz_target!(|data: &[u8]| {
                     2 => TurnSignal::Right,
                     _ => TurnSignal::Hazard,
                 });
+                // Bits 4 and 5: a bus, an emergency vehicle with its siren on.
+                if e[7] & 0x10 != 0 {
+                    state.class = Some(cv2x::host::VehicleClass {
+                        basic: 50,
+                        fuel: None,
+                    });
+                }
+                if e[7] & 0x20 != 0 {
+                    state.emergency = Some(cv2x::host::EmergencyState {
+                        response: Some(cv2x::host::Response::Emergency),
+                        siren: Some(true),
+                        light_bar: None,
+                    });
+                }
                 let _ = stack.set_ego(&state);
             }
-            _ => {
+            3 => {
                 let n = stack.poll(now).count();
                 assert!(n <= MAX_EVENTS, "poll returned {n} events");
+                let sent = stack.transmissions().count();
+                assert!(sent <= MAX_TRANSMISSIONS);
+            }
+            _ => {
+                let Some(c) = take(&mut d, 4) else { break };
+                let _ = stack.command(command(c));
             }
         }
         let u = stack.usage();
         assert!(u.events <= MAX_EVENTS);
         assert!(u.intersections <= 4 && u.signals <= 4);
-        assert!(u.road_info <= 8 && u.vehicles <= 16 && u.day2 <= 4);
+        // Five Day II stores of 4 (the payment store keeps 4 offers and 4 commands).
+        assert!(u.road_info <= 8 && u.vehicles <= 16 && u.day2 <= 6 * 4);
+        assert!(u.transmissions <= MAX_TRANSMISSIONS);
         assert!(u.tracks <= stack.config().fusion.max_tracks);
         assert_eq!(stack.tracker().capacity_bytes(), tracker_bytes);
         assert!(stack.tracker().check_invariants().is_ok());

@@ -15,7 +15,7 @@
 //! geometry stops holding (`Latch`).
 use alloc::vec::Vec;
 
-use super::geometry::{OWN_LANE_M, corridor_ttc, travels_ego_way};
+use super::geometry::{OWN_LANE_M, corridor_decel, corridor_ttc, travels_ego_way};
 use super::latch::{Info, Latch};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
 use crate::math::abs;
@@ -104,7 +104,8 @@ impl ObjectApp for Ebw {
             } else {
                 Level::Warning
             };
-            Some((level, Info::of(rel, ttc, Some(gap))))
+            let decel = ttc.and(corridor_decel(frame, rel));
+            Some((level, Info::of(rel, ttc, Some(gap)).with_decel(decel)))
         });
     }
 }

@@ -20,10 +20,14 @@
 //!    it has been absent for `off_ms` (600 ms). One warning at a time, about the lead's track id.
 //!
 //! No warning below `min_ego_speed_mps` (2 m/s) or beyond `max_range_m` (200 m).
+//!
+//! Every warning carries the constant deceleration the ego needs from now on to stay clear of
+//! the lead under the same motion model (`geometry::required_decel`), for an emergency braking
+//! controller.
 use alloc::vec::Vec;
 
 use super::geometry::{
-    Direction, EgoFrame, Relative, in_corridor, relatives, tangential_accel, ttc_1d,
+    Direction, EgoFrame, Relative, in_corridor, relatives, required_decel, tangential_accel, ttc_1d,
 };
 use super::latch::{Info, Latch};
 use super::thresholds::Bands;
@@ -118,8 +122,9 @@ fn lead_candidate(c: &FcwConfig, frame: &EgoFrame, rel: &Relative, active: Optio
         && in_corridor(frame, rel, margin)
 }
 
-/// Relative-acceleration TTC to `rel` (a lead candidate).
-fn lead_ttc(c: &FcwConfig, frame: &EgoFrame, rel: &Relative) -> Option<f64> {
+/// Relative-acceleration TTC to `rel` (a lead candidate) and the deceleration the ego needs
+/// to avoid it.
+fn lead_ttc(c: &FcwConfig, frame: &EgoFrame, rel: &Relative) -> Option<(f64, Option<f64>)> {
     let gap = rel.gap_ahead_m(frame);
     let same = rel.direction == Direction::Same;
     let v_lead = if same { rel.vel_local[0].max(0.0) } else { 0.0 };
@@ -133,7 +138,8 @@ fn lead_ttc(c: &FcwConfig, frame: &EgoFrame, rel: &Relative) -> Option<f64> {
     }
     let a_lead = a_lead.clamp(-10.0, 3.0);
     let a_ego = frame.accel_mps2.min(0.0);
-    ttc_1d(gap, frame.speed_mps, a_ego, v_lead, a_lead, 10.0)
+    let ttc = ttc_1d(gap, frame.speed_mps, a_ego, v_lead, a_lead, 10.0)?;
+    Some((ttc, required_decel(gap, frame.speed_mps, v_lead, a_lead)))
 }
 
 impl ObjectApp for Fcw {
@@ -160,10 +166,10 @@ impl ObjectApp for Fcw {
             if lead_id != Some(rel.id) || frame.speed_mps < c.min_ego_speed_mps {
                 return None;
             }
-            let ttc = lead_ttc(c, frame, rel)?;
+            let (ttc, decel) = lead_ttc(c, frame, rel)?;
             let level = c.ttc.level(ttc, active)?;
             let gap = rel.gap_ahead_m(frame).max(0.0);
-            Some((level, Info::of(rel, Some(ttc), Some(gap))))
+            Some((level, Info::of(rel, Some(ttc), Some(gap)).with_decel(decel)))
         });
     }
 }

@@ -12,7 +12,8 @@
 //! - otherwise within the range: **advisory**.
 //!
 //! **Hysteresis**: on at once, off after 1 s (a zone edge does not flicker).
-//! **Target**: the event's position; `distance_m` = `D`, `ttc_s` = `D / v` when moving.
+//! **Target**: the event's position; `distance_m` = `D`, `ttc_s` = `D / v` when moving,
+//! `road` = the event type code with the value its description states and its priority.
 use alloc::vec::Vec;
 
 use super::road::{HeldLevel, RoadApp, RoadContext, item_relevance};
@@ -102,6 +103,7 @@ impl RoadApp for Hlw {
             let mut w = cx.warning(AppId::Hlw, level, cx.road_info(item));
             w.distance_m = Some(d);
             w.ttc_s = ttz;
+            w.road = Some(RoadContext::road_code(item));
             let key = (item.sender, item.item_id);
             let n = self.held.len();
             match self.held.iter_mut().find(|h| h.key == key) {

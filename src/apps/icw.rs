@@ -22,7 +22,8 @@
 use alloc::vec::Vec;
 
 use super::geometry::{
-    Direction, EgoFrame, Relative, crossing_point, occupancy_window, tangential_accel, window_gap_s,
+    Direction, EgoFrame, Relative, crossing_point, occupancy_window, stopping_decel,
+    tangential_accel, window_gap_s,
 };
 use super::latch::{Info, Latch, widen};
 use super::thresholds::Bands;
@@ -92,7 +93,9 @@ impl Icw {
 }
 
 /// The ego's time to enter the conflict with `rel` and the arrival gap, when the paths cross.
-fn conflict(c: &IcwConfig, frame: &EgoFrame, rel: &Relative) -> Option<(f64, f64, f64)> {
+/// Time to enter the conflict zone, arrival gap, distance to the crossing point and distance
+/// to the zone's near edge.
+fn conflict(c: &IcwConfig, frame: &EgoFrame, rel: &Relative) -> Option<(f64, f64, f64, f64)> {
     if !matches!(
         rel.direction,
         Direction::CrossingFromLeft | Direction::CrossingFromRight
@@ -129,7 +132,8 @@ fn conflict(c: &IcwConfig, frame: &EgoFrame, rel: &Relative) -> Option<(f64, f64
         a_o.clamp(-10.0, 3.0),
         horizon,
     )?;
-    Some((ego_w.0, window_gap_s(ego_w, obj_w), s_e))
+    let entry = s_e - rel.width_m / 2.0 / sin - frame.half_length_m;
+    Some((ego_w.0, window_gap_s(ego_w, obj_w), s_e, entry))
 }
 
 impl ObjectApp for Icw {
@@ -143,7 +147,7 @@ impl ObjectApp for Icw {
             if frame.speed_mps < c.min_ego_speed_mps {
                 return None;
             }
-            let (tti, gap, s_e) = conflict(c, frame, rel)?;
+            let (tti, gap, s_e, entry) = conflict(c, frame, rel)?;
             let max_gap = widen(
                 active,
                 Level::Advisory,
@@ -154,7 +158,11 @@ impl ObjectApp for Icw {
                 return None;
             }
             let level = c.tti.level(tti, active)?;
-            Some((level, Info::of(rel, Some(tti), Some(s_e.max(0.0)))))
+            let decel = stopping_decel(frame.speed_mps, entry);
+            Some((
+                level,
+                Info::of(rel, Some(tti), Some(s_e.max(0.0))).with_decel(decel),
+            ))
         });
     }
 }

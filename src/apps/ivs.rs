@@ -8,7 +8,8 @@
 //! [`IvsConfig::range_m`] (300 m); without paths, the sign lies ahead within the range and
 //! laterally within 15 m plus 5 % of the distance. Signs behind the ego, for the other
 //! direction, or expired are not shown. Every relevant sign raises one **advisory**, targeted
-//! at the sign's position, `distance_m` = distance ahead.
+//! at the sign's position, `distance_m` = distance ahead, `road` = the sign type code with the
+//! value its description states (a posted limit, a height) and its priority.
 //!
 //! **Hysteresis**: none needed (relevance is geometric and monotone along the road); the RSI
 //! store's time to live bounds how long a sign outlives its messages.
@@ -64,6 +65,7 @@ impl RoadApp for Ivs {
             };
             let mut w = cx.warning(AppId::Ivs, Level::Advisory, cx.road_info(item));
             w.distance_m = Some(d);
+            w.road = Some(RoadContext::road_code(item));
             out.push(w);
         }
     }

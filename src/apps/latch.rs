@@ -31,6 +31,8 @@ pub struct Info {
     pub ttc_s: Option<f64>,
     /// Distance, m.
     pub distance_m: Option<f64>,
+    /// Deceleration the ego needs to avoid the collision, m/s².
+    pub decel_mps2: Option<f64>,
 }
 
 impl Info {
@@ -41,7 +43,14 @@ impl Info {
             velocity_enu: rel.velocity_enu,
             ttc_s: ttc_s.filter(|t| t.is_finite()),
             distance_m: distance_m.filter(|d| d.is_finite()),
+            decel_mps2: None,
         }
+    }
+
+    /// With the deceleration the ego needs to avoid the collision.
+    pub fn with_decel(mut self, decel_mps2: Option<f64>) -> Self {
+        self.decel_mps2 = decel_mps2.filter(|d| d.is_finite());
+        self
     }
 }
 
@@ -263,18 +272,19 @@ impl Latch {
             if dup {
                 continue;
             }
-            out.push(Warning {
+            let mut w = Warning::new(
                 app,
                 level,
-                target: Target::Object {
+                Target::Object {
                     track_id: e.id,
                     position_enu: e.info.position_enu,
                 },
-                ttc_s: e.info.ttc_s,
-                distance_m: e.info.distance_m,
-                advice: None,
-                time: now,
-            });
+                now,
+            );
+            w.ttc_s = e.info.ttc_s;
+            w.distance_m = e.info.distance_m;
+            w.decel_mps2 = e.info.decel_mps2;
+            out.push(w);
         }
         self.order = order;
     }
@@ -372,12 +382,14 @@ mod tests {
             velocity_enu: [0.0, 5.0],
             ttc_s: Some(2.0),
             distance_m: None,
+            decel_mps2: None,
         };
         let b = Info {
             position_enu: [1.0, 11.0],
             velocity_enu: [0.0, 5.5],
             ttc_s: Some(2.1),
             distance_m: None,
+            decel_mps2: None,
         };
         let c = Info {
             position_enu: [30.0, 10.0],

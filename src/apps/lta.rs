@@ -18,7 +18,7 @@
 //! 5. Hysteresis: raised after 100 ms, held 800 ms (`Latch`); targets are fused track ids.
 use alloc::vec::Vec;
 
-use super::geometry::{EgoFrame, Relative, V2, occupancy_window, window_gap_s};
+use super::geometry::{EgoFrame, Relative, V2, occupancy_window, stopping_decel, window_gap_s};
 use super::latch::{Info, Latch, widen};
 use super::{AppId, Level, ObjectApp, ObjectContext, TurnSignal, Warning};
 use crate::fusion::ObjectClass;
@@ -206,7 +206,15 @@ fn oncoming_conflict(
     } else {
         Level::Warning
     };
-    Some((level, Info::of(rel, Some(obj_w.0), Some(u.max(0.0)))))
+    // Stopping short of the oncoming vehicle's path.
+    let decel = stopping_decel(
+        frame.speed_mps,
+        s_e - rel.width_m / 2.0 - frame.half_length_m,
+    );
+    Some((
+        level,
+        Info::of(rel, Some(obj_w.0), Some(u.max(0.0))).with_decel(decel),
+    ))
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! Applications: collision, signal and road warnings as decisions over the world model (the
 //! fused objects, the MAP/SPAT and RSI stores, the ego), one file per application.
 //! [`warning`] holds the output types; `geometry` and `latch` the shared machinery; [`road`]
-//! the interface of the applications that read the road rather than the objects.
+//! the interface of the applications that read the road rather than the objects; [`coop`] the
+//! interface of the cooperative (Day II) applications, which also send: [`merge`],
+//! [`priority`] (clear-the-way, signal priority), [`parking`], [`platoon`], [`vnfp`]
+//! (near-field payment) and [`ceb`] (cooperative emergency braking).
 pub mod avw;
 pub mod bsw;
 pub mod clw;
@@ -10,6 +13,7 @@ pub mod ebw;
 pub mod evw;
 pub mod fcw;
 pub(crate) mod geometry;
+pub mod guidance;
 pub mod icw;
 pub(crate) mod latch;
 pub mod lta;
@@ -17,6 +21,17 @@ pub mod thresholds;
 pub mod tjw;
 pub mod vrucw;
 pub mod warning;
+
+// Cooperative (Day II) applications.
+pub mod ceb;
+pub mod coop;
+pub mod merge;
+pub mod parking;
+pub mod platoon;
+pub mod priority;
+pub mod vnfp;
+pub use coop::{Command, CoopApp, CoopContext, Outbox, PaymentAccount, Side, coop_apps};
+pub use guidance::{Maneuver, PathPoints, PaymentState, PlatoonState, RequestState, RequestType};
 
 // Road and signal applications.
 pub mod glosa;
@@ -35,7 +50,9 @@ use crate::time::Timestamp;
 use crate::world::{Ego, TurnSignal, VehicleFlags};
 
 pub use thresholds::{Bands, HazardAhead};
-pub use warning::{Advice, AppId, Hysteresis, Level, Target, TargetKey, Warning, place_id};
+pub use warning::{
+    Advice, AppId, Guidance, Hysteresis, Level, RoadCode, Target, TargetKey, Warning, place_id,
+};
 
 /// A fused object with what the applications know about it beyond its track.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -60,6 +60,16 @@ impl RoadContext<'_> {
         self.place(id, &item.position_wgs84())
     }
 
+    /// The type code and values of an RSI item, for the warning about it.
+    pub fn road_code(item: &RoadInfo) -> super::RoadCode {
+        super::RoadCode {
+            kind: item.kind,
+            code: item.code,
+            value: item.value,
+            priority: item.priority,
+        }
+    }
+
     /// A warning of `app` at `level` about `target` at the evaluation time.
     pub fn warning(&self, app: AppId, level: super::Level, target: Target) -> Warning {
         Warning::new(app, level, target, self.now)

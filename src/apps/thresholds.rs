@@ -2,7 +2,7 @@
 //! ([`Bands`]) and distance thresholds of a hazard reported ahead ([`HazardAhead`]). They are
 //! part of the applications' configurations.
 use super::Level;
-use super::geometry::{EgoFrame, Relative, corridor_ttc};
+use super::geometry::{EgoFrame, Relative, corridor_decel, corridor_ttc};
 use super::latch::{Info, widen};
 
 /// Level bands of a time (to collision, to a conflict): **alert** at or under `alert_s`,
@@ -97,6 +97,10 @@ impl HazardAhead {
         } else {
             return None;
         };
-        Some((level, Info::of(rel, ttc, Some(rel.range_m))))
+        let decel = ttc.and(corridor_decel(frame, rel));
+        Some((
+            level,
+            Info::of(rel, ttc, Some(rel.range_m)).with_decel(decel),
+        ))
     }
 }

@@ -15,7 +15,7 @@
 //! (`Latch`); one warning at a time.
 use alloc::vec::Vec;
 
-use super::geometry::{ADJACENT_LANES_M, OWN_LANE_M, relatives, travels_ego_way};
+use super::geometry::{ADJACENT_LANES_M, OWN_LANE_M, corridor_decel, relatives, travels_ego_way};
 use super::latch::{Info, Latch, widen};
 use super::{AppId, Level, ObjectApp, ObjectContext, Warning};
 use crate::math::abs;
@@ -148,7 +148,8 @@ impl ObjectApp for Tjw {
             } else {
                 return None;
             };
-            Some((level, Info::of(rel, Some(t), Some(gap))))
+            let decel = corridor_decel(frame, rel);
+            Some((level, Info::of(rel, Some(t), Some(gap)).with_decel(decel)))
         });
     }
 }

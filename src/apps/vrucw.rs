@@ -16,7 +16,7 @@
 //! 1 m/s or more. Hysteresis: raised after 100 ms, held 800 ms (`Latch`).
 use alloc::vec::Vec;
 
-use super::geometry::interval_within;
+use super::geometry::{interval_within, stopping_decel};
 use super::latch::{Info, Latch};
 use super::thresholds::Bands;
 use super::{AppId, ObjectApp, ObjectContext, Warning};
@@ -109,7 +109,12 @@ impl ObjectApp for Vrucw {
                 return None;
             }
             let level = c.ttc.level(start, active)?;
-            Some((level, Info::of(rel, Some(start), Some(rel.range_m))))
+            // Stopping short of the pedestrian or cyclist.
+            let decel = stopping_decel(frame.speed_mps, rel.local[0] - half_l);
+            Some((
+                level,
+                Info::of(rel, Some(start), Some(rel.range_m)).with_decel(decel),
+            ))
         });
     }
 }

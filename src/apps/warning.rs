@@ -1,6 +1,10 @@
 //! What the applications raise: warnings and advice with a level and a target, and the
 //! hysteresis that keeps them from flickering.
+pub use super::guidance::{
+    Guidance, Maneuver, PathPoints, PaymentState, PlatoonState, RequestState, RequestType,
+};
 use crate::time::Timestamp;
+use crate::world::RoadInfoKind;
 
 /// Warning levels, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -62,9 +66,60 @@ pub enum AppId {
     Tjw,
     /// Emergency vehicle warning.
     Evw,
+    /// Cooperative merging and diverging, lane guidance and cooperative lane change (Day II
+    /// RSC, VIR lane-change requests).
+    Merge,
+    /// Clear the way for a priority vehicle (Day II VIR clear-the-way requests, received and
+    /// sent).
+    ClearTheWay,
+    /// Signal priority for an emergency or transit ego (Day II VIR signal-priority requests).
+    SignalPriority,
+    /// Parking guidance (Day II PAM, VIR parking requests).
+    Parking,
+    /// Platooning (Day II CLPMM).
+    Platoon,
+    /// Vehicle near-field payment (Day II VPM).
+    Vnfp,
+    /// Cooperative emergency braking: a braking request from the roadside.
+    Ceb,
 }
 
 impl AppId {
+    /// Every application, in declaration order.
+    pub const ALL: [AppId; 24] = [
+        Self::Fcw,
+        Self::Icw,
+        Self::Lta,
+        Self::Bsw,
+        Self::Lcw,
+        Self::Dnpw,
+        Self::Ebw,
+        Self::Avw,
+        Self::Clw,
+        Self::Hlw,
+        Self::Slw,
+        Self::Rlvw,
+        Self::Vrucw,
+        Self::Glosa,
+        Self::Ivs,
+        Self::Tjw,
+        Self::Evw,
+        Self::Merge,
+        Self::ClearTheWay,
+        Self::SignalPriority,
+        Self::Parking,
+        Self::Platoon,
+        Self::Vnfp,
+        Self::Ceb,
+    ];
+
+    /// The application of an upper-case name ([`AppId::name`]), in any case.
+    pub fn from_name(s: &str) -> Option<AppId> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(s))
+    }
+
     /// Upper-case name as scenarios write it (`FCW`, `GLOSA`, ...).
     pub fn name(self) -> &'static str {
         match self {
@@ -85,6 +140,13 @@ impl AppId {
             Self::Ivs => "IVS",
             Self::Tjw => "TJW",
             Self::Evw => "EVW",
+            Self::Merge => "MERGE",
+            Self::ClearTheWay => "CLEAR_THE_WAY",
+            Self::SignalPriority => "SIGNAL_PRIORITY",
+            Self::Parking => "PARKING",
+            Self::Platoon => "PLATOON",
+            Self::Vnfp => "VNFP",
+            Self::Ceb => "CEB",
         }
     }
 }
@@ -174,6 +236,21 @@ pub enum Advice {
     Stop,
 }
 
+/// The road-side information item behind a warning (IVS, HLW, SLW): its kind, type code and
+/// the values the message gives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoadCode {
+    /// Traffic event (GB/T 29100 event type) or traffic sign (GB 5768 sign type).
+    pub kind: RoadInfoKind,
+    /// The event type or sign type code.
+    pub code: u16,
+    /// The value the item states (the first number of its description: a posted speed limit
+    /// in km/h, a height or width limit in m, …), when it states one.
+    pub value: Option<f64>,
+    /// Priority, 0..=7 (higher is more urgent), when given.
+    pub priority: Option<u8>,
+}
+
 /// One warning or advice.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
@@ -190,6 +267,20 @@ pub struct Warning {
     pub distance_m: Option<f64>,
     /// Speed advice, where the application gives one.
     pub advice: Option<Advice>,
+    /// The constant deceleration the ego needs from now on to avoid the collision (to stop
+    /// short of the conflict, or to match the speed of the object ahead without touching it),
+    /// m/s², computed with the time to collision: for an automatic emergency braking
+    /// controller. `None` where the application computes no collision course, or when the
+    /// objects already overlap.
+    pub decel_mps2: Option<f64>,
+    /// The road-side information item the warning is about (IVS, HLW, and SLW on a posted
+    /// sign): its type code and values.
+    pub road: Option<RoadCode>,
+    /// The speed limit a speed limit warning applies, km/h.
+    pub limit_kph: Option<f64>,
+    /// The content of a cooperative (Day II) service: guidance, request states, parking
+    /// route, platoon and payment state.
+    pub guidance: Option<Guidance>,
     /// The evaluation that produced it.
     pub time: Timestamp,
 }
@@ -205,13 +296,18 @@ impl Warning {
             ttc_s: None,
             distance_m: None,
             advice: None,
+            decel_mps2: None,
+            road: None,
+            limit_kph: None,
+            guidance: None,
             time,
         }
     }
 
-    /// Whether `other` says something else than `self` (level, target or advice), beyond the
-    /// measurements that change every evaluation (time to collision, distance, positions).
-    /// Speed advice counts as changed when a bound moves by 1 km/h or more.
+    /// Whether `other` says something else than `self` (level, target, advice, road code,
+    /// speed limit or guidance), beyond the measurements that change every evaluation (time to
+    /// collision, distance, deceleration, positions). Speed advice counts as changed when a
+    /// bound moves by 1 km/h or more; guidance as [`Guidance::content_differs`] says.
     pub fn content_differs(&self, other: &Warning) -> bool {
         let advice = match (self.advice, other.advice) {
             (None, None) => false,
@@ -227,7 +323,24 @@ impl Warning {
             ) => (a0 - b0).abs() >= 1.0 || (a1 - b1).abs() >= 1.0,
             (a, b) => a != b,
         };
-        self.level != other.level || self.target.key() != other.target.key() || advice
+        let road = match (self.road, other.road) {
+            (Some(a), Some(b)) => a.code != b.code || a.kind != b.kind || a.value != b.value,
+            (a, b) => a.is_some() != b.is_some(),
+        };
+        let limit = match (self.limit_kph, other.limit_kph) {
+            (Some(a), Some(b)) => (a - b).abs() >= 1.0,
+            (a, b) => a.is_some() != b.is_some(),
+        };
+        let guidance = match (&self.guidance, &other.guidance) {
+            (Some(a), Some(b)) => a.content_differs(b),
+            (a, b) => a.is_some() != b.is_some(),
+        };
+        self.level != other.level
+            || self.target.key() != other.target.key()
+            || advice
+            || road
+            || limit
+            || guidance
     }
 }
 

@@ -36,6 +36,9 @@
 //!   and at once when a peer asks for it ([`HostVehicle::certificate_requested`]).
 //! - Sensor sharing ([`ssm`]): the ego's own onboard tracks (never what it received) as a
 //!   `SensorSharingMsg` at [`SsmConfig::interval_ms`].
+//! - Application messages ([`HostVehicle::queue_message`]): a Day II request, platooning or
+//!   payment message an application built goes out at the next poll, first, signed and framed
+//!   like a BSM under the current pseudonym (dropped if the pseudonym changes before).
 //!
 //! Every output is a [`Transmission`]: time, AID, kind, the UPER `MessageFrame`, the SPDU when
 //! signed, and the DSMP packet ready for the radio.

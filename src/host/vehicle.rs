@@ -136,16 +136,35 @@ pub enum MessageKind {
     Bsm,
     /// SensorSharingMsg.
     Ssm,
+    /// Vehicle intention and request (Day II VIR), queued by an application.
+    Vir,
+    /// Platooning management (Day II CLPMM), queued by an application.
+    Clpmm,
+    /// Vehicle payment (Day II VPM), queued by an application.
+    Vpm,
 }
 
 impl MessageKind {
-    /// `"bsm"` or `"ssm"`.
+    /// `"bsm"`, `"ssm"`, `"vir"`, `"clpmm"` or `"vpm"`.
     pub const fn name(self) -> &'static str {
         match self {
             MessageKind::Bsm => "bsm",
             MessageKind::Ssm => "ssm",
+            MessageKind::Vir => "vir",
+            MessageKind::Clpmm => "clpmm",
+            MessageKind::Vpm => "vpm",
         }
     }
+}
+
+/// An application message waiting in the host vehicle's queue ([`HostVehicle::queue_message`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Queued {
+    kind: MessageKind,
+    aid: Aid,
+    uper: Vec<u8>,
+    msg_cnt: u8,
+    queued_at_change: u64,
 }
 
 /// One message to transmit, in every form a radio or a log may want.
@@ -212,6 +231,11 @@ pub struct HostCounters {
     pub changes_blocked: u64,
     /// Messages that failed to encode, sign or frame.
     pub failures: u64,
+    /// Application messages sent from the queue.
+    pub app_messages: u64,
+    /// Application messages dropped: the queue was full, or the pseudonym changed before they
+    /// went out (a message never goes out under another temporary id than the one it names).
+    pub app_messages_dropped: u64,
 }
 
 /// Why the host vehicle could not produce a message.
@@ -237,6 +261,13 @@ pub enum HostError {
     /// A configuration value that cannot work.
     #[error("configuration: {} is not usable", .0.name())]
     Config(ConfigItem),
+    /// The application message queue is full.
+    #[error("application message queue full")]
+    QueueFull,
+    /// An application message was queued before the first message chose a pseudonym: it
+    /// could not name the ego's temporary id.
+    #[error("no pseudonym yet")]
+    NoPseudonym,
 }
 
 /// A part of [`HostConfig`] (named when its values cannot work).
@@ -432,6 +463,9 @@ pub struct HostVehicle {
     credential: Option<usize>,
     last_certificate: Option<Timestamp>,
     certificate_requested: bool,
+    queue: Vec<Queued>,
+    /// Counts the pseudonyms taken (every change of identity).
+    generation: u64,
     counters: HostCounters,
 }
 
@@ -490,8 +524,52 @@ impl HostVehicle {
             credential: None,
             last_certificate: None,
             certificate_requested: false,
+            queue: Vec::with_capacity(Self::QUEUE_CAPACITY),
+            generation: 0,
             counters: HostCounters::default(),
         })
+    }
+
+    /// Most application messages waiting at once.
+    pub const QUEUE_CAPACITY: usize = 16;
+
+    /// Queues an application message (a UPER `MessageFrame` the caller built with this
+    /// vehicle's [`HostVehicle::temporary_id`]): the next [`HostVehicle::poll`] sends it, before
+    /// any BSM or SSM due, signed with the current pseudonym when a pool signs and framed in
+    /// DSMP under `aid`, as a [`Transmission`] of `kind` with `msg_cnt` (the counter the message
+    /// carries). Messages go out in the order queued. A message still queued when the
+    /// pseudonym changes is dropped (it names the old temporary id) and counted
+    /// ([`HostCounters::app_messages_dropped`]). Refused when no message has chosen a pseudonym
+    /// yet ([`HostError::NoPseudonym`]) or [`Self::QUEUE_CAPACITY`] messages wait
+    /// ([`HostError::QueueFull`]).
+    pub fn queue_message(
+        &mut self,
+        kind: MessageKind,
+        aid: Aid,
+        uper: Vec<u8>,
+        msg_cnt: u8,
+    ) -> Result<(), HostError> {
+        if self.identity.is_none() {
+            self.counters.app_messages_dropped += 1;
+            return Err(HostError::NoPseudonym);
+        }
+        if self.queue.len() >= Self::QUEUE_CAPACITY {
+            self.counters.app_messages_dropped += 1;
+            return Err(HostError::QueueFull);
+        }
+        self.queue.push(Queued {
+            kind,
+            aid,
+            uper,
+            msg_cnt,
+            queued_at_change: self.generation,
+        });
+        Ok(())
+    }
+
+    /// Application messages waiting to be sent.
+    pub fn queued_messages(&self) -> usize {
+        self.queue.len()
     }
 
     /// Signs every message with the pool's certificates (changing them with the pseudonym).
@@ -501,6 +579,7 @@ impl HostVehicle {
         self.credential = None;
         // The next message starts a fresh pseudonym under a certificate of the pool.
         self.identity = None;
+        self.generation += 1;
     }
 
     /// The configuration.
@@ -769,16 +848,35 @@ impl HostVehicle {
     /// When [`HostVehicle::poll`] has something to send next (`None`: nothing until the next
     /// state or track list).
     pub fn next_due(&self) -> Option<Timestamp> {
-        [self.next_bsm_due(), self.next_ssm_due()]
+        let queued = (!self.queue.is_empty()).then(|| self.latest.as_ref().map(|s| s.time));
+        [self.next_bsm_due(), self.next_ssm_due(), queued.flatten()]
             .into_iter()
             .flatten()
             .min()
     }
 
-    /// The next message due at `now`, or `None`. Call until `None` (several may be due). A
-    /// BSM due without a current fix (a GNSS outage) is not sent: it is counted
+    /// The next message due at `now`, or `None`. Call until `None` (several may be due).
+    /// Queued application messages ([`HostVehicle::queue_message`]) go first. A BSM due
+    /// without a current fix (a GNSS outage) is not sent: it is counted
     /// ([`HostCounters::no_fix`]) and the schedule moves on.
     pub fn poll(&mut self, now: Timestamp) -> Result<Option<Transmission>, HostError> {
+        while !self.queue.is_empty() {
+            let q = self.queue.remove(0);
+            if q.queued_at_change != self.generation {
+                self.counters.app_messages_dropped += 1;
+                continue;
+            }
+            self.counters.app_messages += 1;
+            let built = Built {
+                kind: q.kind,
+                aid: q.aid,
+                event: false,
+                uper: q.uper,
+                msg_cnt: q.msg_cnt,
+                changed: false,
+            };
+            return self.finish(now, built).map(Some);
+        }
         if self.next_bsm_due().is_some_and(|d| d <= now) {
             if let Some(tx) = self.send_bsm(now)? {
                 return Ok(Some(tx));
@@ -964,6 +1062,7 @@ impl HostVehicle {
         }
         let first = self.identity.is_none();
         self.identity = Some(Identity::random(self.rng.as_mut(), now));
+        self.generation += 1;
         self.driven_m = 0.0;
         self.last_certificate = None;
         self.certificate_requested = false;

@@ -2,9 +2,32 @@
 use crate::fusion::FusionConfig;
 use crate::geo::Wgs84;
 use crate::msg::Standard;
+use crate::net::{Aid, aid};
 use crate::world::WorldConfig;
 
 use super::sets::{MessageSets, SetRule};
+
+/// The AIDs the ego's Day II messages go out under (no normative register allocates them;
+/// the defaults are the values in use in deployed stacks, see [`crate::net::aid`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Day2Aids {
+    /// Vehicle intention and request (default 24).
+    pub vir: Aid,
+    /// Platooning management (default 19).
+    pub clpmm: Aid,
+    /// Vehicle payment (default 25).
+    pub vpm: Aid,
+}
+
+impl Default for Day2Aids {
+    fn default() -> Self {
+        Day2Aids {
+            vir: aid::VIR,
+            clpmm: aid::CLPMM,
+            vpm: aid::VPM,
+        }
+    }
+}
 
 /// Configuration of a [`Stack`](super::Stack). `Default` works out of the box; the `with_*`
 /// methods change one setting each:
@@ -44,6 +67,8 @@ pub struct StackConfig {
     /// Which message set received frames are read with (default: 2017, 2019 and 2020 by
     /// detection, 2020 deciding; see [`sets`](super::sets)).
     pub message_sets: MessageSets,
+    /// The AIDs of the ego's Day II messages (requests, platooning, payment).
+    pub day2_aids: Day2Aids,
 }
 
 impl Default for StackConfig {
@@ -61,6 +86,7 @@ impl Default for StackConfig {
             report_drops: true,
             report_objects: true,
             message_sets: MessageSets::default(),
+            day2_aids: Day2Aids::default(),
         }
     }
 }

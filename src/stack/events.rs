@@ -98,6 +98,8 @@ pub enum StoreKind {
     Warnings,
     /// The queue of messages to send.
     Transmissions,
+    /// The commands waiting for the next poll.
+    Commands,
 }
 
 /// Why a message, or part of one, was dropped. Every drop is counted in [`StackCounters`] and,
@@ -124,7 +126,7 @@ pub enum DropReason {
     /// The ego's own message.
     #[error("own message")]
     OwnMessage,
-    /// A message type the stack does not use (RTCM, VPM, test messages, unknown extensions).
+    /// A message type the stack does not use (RTCM, test messages, unknown extensions).
     #[error("message type not used")]
     Unsupported,
     /// A report could not be converted (unavailable time or position).
@@ -176,7 +178,7 @@ pub struct StackCounters {
     pub spat: u64,
     /// RSIs used.
     pub rsi: u64,
-    /// Other Day II messages used (RSC, VIR, PAM, CLPMM).
+    /// Other Day II messages used (RSC, VIR, PAM, CLPMM, VPM).
     pub day2: u64,
     /// Dropped: too large.
     pub too_large: u64,
@@ -232,6 +234,13 @@ pub struct StackCounters {
     pub ambiguous_frames: u64,
     /// Frames whose lift into the 2020 model lost or changed something.
     pub lifted_with_changes: u64,
+    /// Day II messages of the cooperative applications handed to the host vehicle.
+    pub day2_sent: u64,
+    /// Day II messages of the cooperative applications not sent: no host vehicle (or no
+    /// pseudonym yet), a message that did not encode, a full queue.
+    pub day2_unsent: u64,
+    /// Commands refused because too many were waiting.
+    pub commands_dropped: u64,
 }
 
 /// How full the bounded stores are (see [`Stack::usage`](super::Stack::usage)).

@@ -11,6 +11,7 @@
 //!                                                     ─ lift into 2020 ─ World::take_frame ─┬─ MAP, SPAT, RSI, Day II → world stores
 //!                                                                                            └─ BSM, PSM, RSM, SSM → observations → Tracker
 //! poll(now) → world expiry → Tracker::step → object apps (FCW, ICW, …) + lane matching → road apps
+//!           → cooperative apps (Day II) → their messages → host vehicle
 //!           → warning lifecycle (raised / updated / cleared) → events
 //! ```
 //!
@@ -40,11 +41,22 @@
 //!
 //! **The ego**: its own messages are dropped ([`DropReason::OwnMessage`]); the tracker's
 //! self-filter removes roadside reports of the ego (by id or by position and motion).
+//!
+//! **Cooperative services** (Day II, [`crate::apps::coop`]): the caller's requests go in with
+//! [`Stack::command`] (lane change, clear the way, signal priority, parking, platooning) and
+//! its payment account with [`Stack::set_payment_account`]; what the applications send (VIR,
+//! CLPMM, VPM) is built at the poll with the host vehicle's temporary id and position, and
+//! queued on the host vehicle ([`HostVehicle::queue_message`]), which signs and frames it:
+//! it appears in [`Stack::transmissions`] in the same poll. Without a host vehicle nothing is
+//! sent (counted in [`StackCounters::day2_unsent`]).
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
-use crate::apps::{ObjectApp, RoadApp, Warning, object_apps, road_apps};
+use crate::apps::{
+    Command, CoopApp, ObjectApp, Outbox, PaymentAccount, RoadApp, Warning, coop_apps, object_apps,
+    road_apps,
+};
 use crate::fusion::{EgoState, FusedObject, FusionError, Observation, Tracker};
 use crate::geo::{EnuFrame, Wgs84};
 use crate::host::{HostVehicle, Transmission, VehicleState};
@@ -60,7 +72,7 @@ mod poll;
 pub mod sets;
 pub mod verify;
 
-pub use config::StackConfig;
+pub use config::{Day2Aids, StackConfig};
 pub use events::{DropReason, Event, StackCounters, StoreKind, Usage, WarningChange};
 pub use lifecycle::ActiveWarning;
 pub use sets::{Area, MessageSets, SetChoice, SetRule, Sets};
@@ -123,6 +135,8 @@ struct EgoInput {
     state: EgoState,
     accel_mps2: f64,
     turn_signal: TurnSignal,
+    emergency: bool,
+    transit: bool,
 }
 
 /// Errors creating a stack.
@@ -147,6 +161,11 @@ pub struct Stack {
     anchored: bool,
     object_apps: Vec<Box<dyn ObjectApp>>,
     road_apps: Vec<Box<dyn RoadApp>>,
+    coop_apps: Vec<Box<dyn CoopApp>>,
+    commands: Vec<Command>,
+    account: Option<Box<dyn PaymentAccount>>,
+    outbox: Outbox,
+    day2_counts: [u8; 3],
     lifecycle: Lifecycle,
     events: VecDeque<Event>,
     counters: StackCounters,
@@ -185,6 +204,11 @@ impl Stack {
             anchored: false,
             object_apps: object_apps(),
             road_apps: road_apps(),
+            coop_apps: coop_apps(),
+            commands: Vec::with_capacity(Self::MAX_COMMANDS),
+            account: None,
+            outbox: Outbox::new(),
+            day2_counts: [0; 3],
             lifecycle: Lifecycle::new(config.max_active_warnings),
             events: VecDeque::with_capacity(config.max_events.min(4096)),
             counters: StackCounters::default(),
@@ -243,6 +267,44 @@ impl Stack {
     /// Replaces the road applications.
     pub fn set_road_apps(&mut self, apps: Vec<Box<dyn RoadApp>>) {
         self.road_apps = apps;
+    }
+
+    /// Replaces the cooperative (Day II) applications.
+    pub fn set_coop_apps(&mut self, apps: Vec<Box<dyn CoopApp>>) {
+        self.coop_apps = apps;
+    }
+
+    /// Most commands waiting for the next poll.
+    pub const MAX_COMMANDS: usize = 16;
+
+    /// Asks the cooperative applications for something (a lane change, clearing the way,
+    /// signal priority, a parking slot, joining or leaving a platoon): offered to them once, at
+    /// the next poll with an ego state and a temporary id (before the host vehicle's first
+    /// message the ego has none). Refused when [`Self::MAX_COMMANDS`] wait already.
+    pub fn command(&mut self, command: Command) -> Result<(), DropReason> {
+        if self.commands.len() >= Self::MAX_COMMANDS {
+            let now = self.last_poll.unwrap_or_default();
+            return Err(self.dropped(DropReason::StoreFull(StoreKind::Commands), now));
+        }
+        self.commands.push(command);
+        Ok(())
+    }
+
+    /// Sets the caller's payment account for near-field payment (VNFP). The stack asks it for
+    /// the data of each payment message and keeps none of it.
+    pub fn set_payment_account(&mut self, account: Box<dyn PaymentAccount>) {
+        self.account = Some(account);
+    }
+
+    /// Removes the payment account: no payment is answered any more. Returns it.
+    pub fn take_payment_account(&mut self) -> Option<Box<dyn PaymentAccount>> {
+        self.account.take()
+    }
+
+    /// The ego's temporary id: the host vehicle's current one when it is on the air, else the
+    /// one given with [`Stack::set_temporary_id`].
+    pub fn temporary_id(&self) -> Option<[u8; 8]> {
+        self.ego_id()
     }
 
     /// The configuration.
@@ -332,6 +394,7 @@ impl Stack {
             DropReason::StoreFull(StoreKind::Events) => c.events_dropped += 1,
             DropReason::StoreFull(StoreKind::Warnings) => c.warnings_dropped += 1,
             DropReason::StoreFull(StoreKind::Transmissions) => c.transmissions_dropped += 1,
+            DropReason::StoreFull(StoreKind::Commands) => c.commands_dropped += 1,
             DropReason::TransmitFailed => c.transmit_failed += 1,
             DropReason::TimeWentBackwards => c.time_went_backwards += 1,
             DropReason::EgoRejected => c.ego_rejected += 1,
@@ -368,6 +431,8 @@ impl Stack {
             state: fusion_state,
             accel_mps2: state.accel_long_mps2.unwrap_or(0.0),
             turn_signal: state.turn_signal(),
+            emergency: emergency_on_call(state),
+            transit: state.class.is_some_and(|c| (50..=59).contains(&c.basic)),
         };
         let s = &ego.state;
         let p = Wgs84::new(s.lat_deg, s.lon_deg, s.alt_m);
@@ -404,6 +469,18 @@ impl Stack {
             .filter(|t| self.fuse_one(t, now).is_ok())
             .count()
     }
+}
+
+/// Whether a vehicle state is an emergency vehicle on a call: an emergency-vehicle class
+/// (60..=69) or an emergency state, with siren or emergency light bar on, and not on a
+/// non-emergency response.
+fn emergency_on_call(state: &VehicleState) -> bool {
+    use crate::host::{LightBar, Response};
+    let Some(e) = state.emergency else {
+        return false;
+    };
+    let signalling = e.siren == Some(true) || e.light_bar == Some(LightBar::Emergency);
+    signalling && e.response != Some(Response::NonEmergency)
 }
 
 /// Queues `e`, or counts it as dropped when the queue holds `max` events.

@@ -1,10 +1,13 @@
 //! One application cycle: expiry, fusion, the applications, the warnings' life.
 use alloc::collections::vec_deque::Drain;
 
-use crate::apps::{ObjectContext, RoadContext};
+use crate::apps::{CoopContext, ObjectContext, RoadContext};
+use crate::codec::Uper;
 use crate::geo::Wgs84;
+use crate::host::MessageKind;
 use crate::math::{cos, sin};
 use crate::time::Timestamp;
+use crate::world::day2::{Outgoing, Sender};
 use crate::world::{Ego, SignalInput, match_ego};
 
 use super::{DropReason, Event, Stack, StoreKind, push_bounded};
@@ -13,8 +16,8 @@ impl Stack {
     /// Takes what the host vehicle has due at `now` into the transmission queue.
     fn collect_transmissions(&mut self, now: Timestamp) {
         // A bounded number per poll: a host vehicle never has more than a BSM and an SSM due,
-        // plus an event BSM.
-        for _ in 0..8 {
+        // plus an event BSM, and the application messages it queues.
+        for _ in 0..8 + crate::host::HostVehicle::QUEUE_CAPACITY {
             let Some(host) = self.host.as_mut() else {
                 return;
             };
@@ -31,6 +34,46 @@ impl Stack {
                 Err(_) => {
                     self.dropped(DropReason::TransmitFailed, now);
                 }
+            }
+        }
+    }
+
+    /// Builds what the cooperative applications want sent and queues it on the host vehicle.
+    fn send_day2(&mut self, now: Timestamp, ego: &crate::world::Ego, w: Wgs84) {
+        let aids = self.config.day2_aids;
+        let id = self.ego_id();
+        for o in self.outbox.drain() {
+            let (kind, aid, slot) = match o {
+                Outgoing::Intention(_) => (MessageKind::Vir, aids.vir, 0),
+                Outgoing::Platoon(_) => (MessageKind::Clpmm, aids.clpmm, 1),
+                Outgoing::PaymentInfo(_) | Outgoing::PaymentAnswer(_) => {
+                    (MessageKind::Vpm, aids.vpm, 2)
+                }
+            };
+            let (Some(host), Some(id)) = (self.host.as_mut(), id) else {
+                self.counters.day2_unsent += 1;
+                continue;
+            };
+            let sender = Sender {
+                id,
+                time: now,
+                position: w,
+                heading_deg: ego.heading_deg,
+                speed_mps: ego.speed_mps,
+            };
+            let cnt = self.day2_counts.get(slot).copied().unwrap_or(0);
+            let frame = crate::world::convert::outgoing::frame(&o, &sender, cnt);
+            let queued = frame
+                .encode()
+                .ok()
+                .is_some_and(|uper| host.queue_message(kind, aid, uper, cnt).is_ok());
+            if queued {
+                if let Some(c) = self.day2_counts.get_mut(slot) {
+                    *c = (*c + 1) % 128;
+                }
+                self.counters.day2_sent += 1;
+            } else {
+                self.counters.day2_unsent += 1;
             }
         }
     }
@@ -55,6 +98,8 @@ impl Stack {
         ego.length_m = s.length_m;
         ego.width_m = s.width_m;
         ego.turn_signal = u.turn_signal;
+        ego.emergency = u.emergency;
+        ego.transit = u.transit;
         Some((ego, w))
     }
 
@@ -125,6 +170,34 @@ impl Stack {
             };
             for app in &mut self.road_apps {
                 app.evaluate(&rcx, &mut self.warnings);
+            }
+            let ego_id = self.ego_id();
+            let mut ccx = CoopContext {
+                now,
+                ego: &ego,
+                ego_wgs84: ego_wgs,
+                ego_id,
+                lane: self.lane.as_ref(),
+                map: self.world.map(),
+                road_info: self.world.road_info(),
+                day2: self.world.day2(),
+                objects: &self.objects,
+                frame: self.tracker.frame(),
+                // Commands wait until the ego has a temporary id to send them under.
+                commands: if ego_id.is_some() {
+                    &self.commands
+                } else {
+                    &[]
+                },
+                account: self.account.as_deref_mut(),
+                outbox: &mut self.outbox,
+            };
+            for app in &mut self.coop_apps {
+                app.evaluate(&mut ccx, &mut self.warnings);
+            }
+            self.send_day2(now, &ego, ego_wgs);
+            if ego_id.is_some() {
+                self.commands.clear();
             }
         }
         let (events, counters, max) =

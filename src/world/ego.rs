@@ -38,6 +38,12 @@ pub struct Ego {
     pub width_m: f64,
     /// Turn signal.
     pub turn_signal: TurnSignal,
+    /// An emergency vehicle on a call: an emergency-vehicle class (60..=69) or any vehicle
+    /// with an emergency state, with its siren or emergency light bar on (the priority
+    /// applications ask to clear the way and for signal priority).
+    pub emergency: bool,
+    /// A transit vehicle (a bus, vehicle class 50..=59): it may ask for signal priority.
+    pub transit: bool,
 }
 
 impl Ego {
@@ -54,6 +60,8 @@ impl Ego {
             length_m: 4.8,
             width_m: 1.9,
             turn_signal: TurnSignal::None,
+            emergency: false,
+            transit: false,
         }
     }
 }

@@ -45,6 +45,8 @@ pub struct Connection {
     pub turn: Option<Turn>,
     /// The signal phase governing the movement.
     pub phase_id: Option<u8>,
+    /// The intersection the movement leads to.
+    pub remote: IntersectionKey,
 }
 
 /// An incoming lane of an intersection.
@@ -243,6 +245,7 @@ impl MapStore {
                             .and_then(|l| l.maneuver.as_ref())
                             .and_then(turn_of),
                         phase_id: c.phase_id,
+                        remote: node_key(&c.remote_intersection),
                     })
                     .collect();
                 let maneuvers = lane.maneuvers.as_ref().map(|b| {

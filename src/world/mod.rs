@@ -8,14 +8,14 @@
 //! | [`spat`] | signal phases with absolute timing ([`SpatStore`], [`Light`]) |
 //! | [`lanes`] | matching the ego to an incoming lane ([`match_ego`], [`LaneMatch`]) |
 //! | [`road_info`] | RSI traffic events and signs ([`RsiStore`]) |
-//! | [`day2`] | the latest Day II guidance per sender ([`DayIIStore`]) |
+//! | [`day2`] | the Day II cooperative services: roadside coordination, requests, parking, platoons, payment ([`DayIIStore`]) |
 //! | [`vehicles`] | remote vehicles' reported flags ([`VehicleStore`]) |
 //! | [`ego`] | the ego as the applications see it ([`Ego`]) |
 //! | [`convert`] | wire ↔ SI units, messages → fusion observations |
 //!
 //! [`World`] holds the stores with one configuration ([`WorldConfig`]) and takes decoded
-//! frames ([`World::take_frame`]): MAP, SPAT and RSI go to their stores, Day II messages to the
-//! Day II store, and the reports of road users (BSM, PSM, RSM, SSM) come back as observations for
+//! frames ([`World::take_frame`]): MAP, SPAT and RSI go to their stores, Day II messages (RSC,
+//! VIR, PAM, CLPMM, VPM) to the typed stores of [`day2`], and the reports of road users (BSM, PSM, RSM, SSM) come back as observations for
 //! the fusion core. Applications read the world, never the wire types.
 use alloc::vec::Vec;
 
@@ -34,7 +34,7 @@ pub mod store;
 pub mod vehicles;
 
 pub use convert::AdaptError;
-pub use day2::{DayIIEntry, DayIIEvent, DayIIStore, PlatoonRole};
+pub use day2::{DayIIEvent, DayIIService, DayIIStore, PlatoonRole};
 pub use ego::{Ego, TurnSignal};
 pub use lanes::{LaneMatch, MatchConfig, match_ego};
 pub use map::{Intersection, IntersectionKey, LaneGeom, MapStore, Turn};
@@ -64,9 +64,10 @@ pub struct WorldConfig {
     pub max_vehicles: usize,
     /// A vehicle's flags not refreshed for this long are dropped, ms (default 2000).
     pub vehicle_max_age_ms: i64,
-    /// Day II (kind, sender) entries kept (default 64).
+    /// Entries kept per Day II service (roadside units, vehicles, parking lots, payment
+    /// stations; default 64).
     pub max_day2: usize,
-    /// A Day II entry older than this is dropped, ms (default 10 000).
+    /// A Day II entry not refreshed for this long is dropped, ms (default 10 000).
     pub day2_max_age_ms: i64,
     /// Lane matching and SPAT staleness.
     pub matching: MatchConfig,
@@ -123,7 +124,7 @@ pub enum Ingested {
         /// Objects converted.
         objects: u16,
     },
-    /// Another Day II message (RSC, VIR, PAM, CLPMM), by message id.
+    /// Another Day II message (RSC, VIR, PAM, CLPMM, VPM), by message id.
     DayII {
         /// The `messageId`.
         message_id: u16,
@@ -137,7 +138,7 @@ pub enum Refused {
     /// The ego's own message (it carries the ego's vehicle id).
     #[error("own message")]
     OwnMessage,
-    /// A message type the world does not use (RTCM, VPM, test messages, unknown extensions).
+    /// A message type the world does not use (RTCM, test messages, unknown extensions).
     #[error("message type not used")]
     Unsupported,
     /// The report could not be converted (unavailable time or position).
@@ -199,7 +200,7 @@ pub struct WorldUsage {
     pub road_info: usize,
     /// Vehicles with flags.
     pub vehicles: usize,
-    /// Day II entries.
+    /// Day II entries (all services).
     pub day2: usize,
 }
 
@@ -230,7 +231,10 @@ impl World {
             ),
             spat: SpatStore::new(c.max_intersections, c.spat_keep_ms),
             road_info: RsiStore::new(c.max_road_info, c.road_info_ttl_ms),
-            day2: DayIIStore::new(c.max_day2, c.day2_max_age_ms),
+            day2: DayIIStore::new(day2::DayIILimits {
+                max_entries: c.max_day2,
+                max_age_ms: c.day2_max_age_ms,
+            }),
             vehicles: VehicleStore::new(c.max_vehicles, c.vehicle_max_age_ms),
             config,
         }
@@ -256,7 +260,7 @@ impl World {
         &self.road_info
     }
 
-    /// The Day II store.
+    /// The Day II stores.
     pub fn day2(&self) -> &DayIIStore {
         &self.day2
     }
@@ -273,7 +277,7 @@ impl World {
             signals: self.spat.signals().len(),
             road_info: self.road_info.items().len(),
             vehicles: self.vehicles.entries().len(),
-            day2: self.day2.entries().len(),
+            day2: self.day2.len(),
         }
     }
 
@@ -283,7 +287,7 @@ impl World {
             .counters()
             .add(self.spat.counters())
             .add(self.road_info.counters())
-            .add(self.day2.counters())
+            .add(&self.day2.counters())
             .add(self.vehicles.counters())
     }
 
@@ -349,41 +353,22 @@ impl World {
                     }
                     convert::ssm_observations(ssm, now, limit, out);
                     self.road_info.insert_ssm_events(ssm, now);
-                    let ev = DayIIEvent::from_ssm(ssm);
-                    self.day2.insert(ssm.id, ev, now);
-                    out.day2 = Some(ev);
+                    out.day2 = Some(DayIIEvent {
+                        service: DayIIService::SensorSharing,
+                        sender: ssm.id,
+                        for_ego: false,
+                    });
                     Ok(Ingested::Ssm {
                         objects: n16(out.observations.len()),
                     })
                 }
                 value => {
-                    let (sender, ev) = match value {
-                        m::MessageFrameExtValue::RoadsideCoordination(r) => {
-                            (r.id, DayIIEvent::from_rsc(r, ego_id))
-                        }
-                        m::MessageFrameExtValue::VehIntentionAndRequest(v) => {
-                            if is_own(&v.id, ego_id) {
-                                return Err(Refused::OwnMessage);
-                            }
-                            (v.id, DayIIEvent::from_vir(v, ego_id))
-                        }
-                        m::MessageFrameExtValue::PamData(p) => {
-                            let mut sender = [0u8; 8];
-                            if let Some(id) = p.parking_lot_info.id {
-                                sender[6..].copy_from_slice(&id.to_be_bytes());
-                            }
-                            (sender, DayIIEvent::from_pam(p, ego_id))
-                        }
-                        m::MessageFrameExtValue::Clpmm(c) => {
-                            if is_own(&c.id, ego_id) {
-                                return Err(Refused::OwnMessage);
-                            }
-                            (c.id, DayIIEvent::from_clpmm(c, ego_id))
-                        }
-                        _ => return Err(Refused::Unsupported),
-                    };
-                    self.day2.insert(sender, ev, now);
-                    out.day2 = Some(ev);
+                    let (service, sender, for_ego) = self.take_day2(value, now, ego_id)?;
+                    out.day2 = Some(DayIIEvent {
+                        service,
+                        sender,
+                        for_ego,
+                    });
                     Ok(Ingested::DayII {
                         message_id: ext.message_id,
                     })
@@ -391,6 +376,57 @@ impl World {
             },
             m::MessageFrame::UnknownExt(_) => Err(Refused::Unsupported),
         }
+    }
+}
+
+impl World {
+    /// Takes an RSC, VIR, PAM, CLPMM or VPM into its Day II store: the service, the sender and
+    /// whether the message addresses the ego.
+    fn take_day2(
+        &mut self,
+        value: &m::MessageFrameExtValue,
+        now: Timestamp,
+        ego_id: Option<[u8; 8]>,
+    ) -> Result<(DayIIService, [u8; 8], bool), Refused> {
+        use convert::is_own;
+        let d = &mut self.day2;
+        Ok(match value {
+            m::MessageFrameExtValue::RoadsideCoordination(r) => {
+                let for_ego = d.coordination.insert(r, now, ego_id);
+                (DayIIService::Coordination, r.id, for_ego)
+            }
+            m::MessageFrameExtValue::VehIntentionAndRequest(v) => {
+                if is_own(&v.id, ego_id) {
+                    return Err(Refused::OwnMessage);
+                }
+                let for_ego = d.requests.insert(v, now, ego_id);
+                (DayIIService::Intention, v.id, for_ego)
+            }
+            m::MessageFrameExtValue::PamData(p) => {
+                let mut sender = [0u8; 8];
+                if let Some(id) = p.parking_lot_info.id {
+                    sender[6..].copy_from_slice(&id.to_be_bytes());
+                }
+                let for_ego = d.parking.insert(p, now, ego_id);
+                (DayIIService::Parking, sender, for_ego)
+            }
+            m::MessageFrameExtValue::Clpmm(c) => {
+                if is_own(&c.id, ego_id) {
+                    return Err(Refused::OwnMessage);
+                }
+                let for_ego = d.platoons.insert(c, now, ego_id);
+                (DayIIService::Platoon, c.id, for_ego)
+            }
+            m::MessageFrameExtValue::VehiclePaymentMessage(v) => {
+                match d.payment.insert(v, now, ego_id) {
+                    Ok(Some((sender, for_ego))) => (DayIIService::Payment, sender, for_ego),
+                    // Another vehicle's side of a transaction: nothing to keep.
+                    Ok(None) => (DayIIService::Payment, [0; 8], false),
+                    Err(()) => return Err(Refused::OwnMessage),
+                }
+            }
+            _ => return Err(Refused::Unsupported),
+        })
     }
 }
 

@@ -2,12 +2,15 @@
 //! messages, and the traffic events an SSM carries.
 //!
 //! Each item is kept in a local ENU frame anchored at the message's `refPos`, with its
-//! position, radius, reference paths and validity window (`timeDetails` start/end minute of the
+//! type code, description and the value it states (the first number of the description: a
+//! posted speed limit, a height limit, …), position, radius, reference paths and validity window (`timeDetails` start/end minute of the
 //! year, resolved near the receive time). An item not refreshed for the store's time to live is
 //! dropped (default 5 s); an item whose end time has passed is inactive. Bounded like every world
 //! store ([`Bounded`]): when full, the least recently received item is evicted and counted.
+use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::convert::day2::{description_value, text};
 use super::convert::{offset_position_deg, position_deg};
 use super::map::{IntersectionKey, node_key};
 use super::store::{Bounded, Entry, StoreCounters};
@@ -44,6 +47,11 @@ pub struct RoadInfo {
     pub item_id: u8,
     /// Event type or sign type.
     pub code: u16,
+    /// The description, when it is ASCII text (at most 512 characters).
+    pub description: Option<String>,
+    /// The first number of the description (ASCII or GB2312 text): the value the item states,
+    /// for example the limit of a speed limit sign in km/h.
+    pub value: Option<f64>,
     /// Local frame (anchored at the message's `refPos`).
     pub frame: EnuFrame,
     /// Position in the local frame (the reference position when the item has none).
@@ -103,6 +111,7 @@ fn moy_time(moy: Option<u32>, now: Timestamp) -> Option<Timestamp> {
 
 struct Parts<'a> {
     pos: Option<&'a m::PositionOffsetLLV>,
+    description: Option<&'a m::Description>,
     radius: Option<u16>,
     time: Option<&'a m::RSITimeDetails>,
     priority: Option<&'a [u8; 1]>,
@@ -146,6 +155,7 @@ impl RsiStore {
                 s.sign_type,
                 Parts {
                     pos: s.sign_pos.as_ref(),
+                    description: s.description.as_ref(),
                     radius: None,
                     time: s.time_details.as_ref(),
                     priority: s.priority.as_ref(),
@@ -180,6 +190,7 @@ impl RsiStore {
                 e.event_type,
                 Parts {
                     pos: e.event_pos.as_ref(),
+                    description: e.description.as_ref(),
                     radius: e.event_radius,
                     time: e.time_details.as_ref(),
                     priority: e.priority.as_ref(),
@@ -245,6 +256,8 @@ impl RsiStore {
             kind,
             item_id,
             code,
+            description: p.description.and_then(text),
+            value: p.description.and_then(description_value),
             frame,
             position,
             radius_m: p.radius.map(|r| f64::from(r) * 0.1),

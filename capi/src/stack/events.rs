@@ -12,7 +12,7 @@ use cv2x::apps::{Advice, AppId, Level, Target, Warning};
 use cv2x::fusion::RejectReason;
 use cv2x::geo::EnuFrame;
 use cv2x::stack::{ActiveWarning, DropReason, Event, Ingested, StoreKind, WarningChange};
-use cv2x::world::{AdaptError, DayIIEvent, PlatoonRole};
+use cv2x::world::{AdaptError, DayIIEvent, DayIIService};
 
 use crate::result::*;
 
@@ -268,6 +268,10 @@ pub const CV2X_DAY2_PARKING: u32 = 3;
 pub const CV2X_DAY2_PLATOON: u32 = 4;
 /// `cv2x_day2_event.kind`: sensor sharing (SSM).
 pub const CV2X_DAY2_SENSOR_SHARING: u32 = 5;
+/// `cv2x_day2_event.kind`: vehicle payment (VPM).
+pub const CV2X_DAY2_PAYMENT: u32 = 6;
+/// `cv2x_day2_event.kind`: a service this header does not name yet.
+pub const CV2X_DAY2_OTHER: u32 = 255;
 /// `cv2x_day2_event.present`: `sender` is set.
 pub const CV2X_DAY2_HAS_SENDER: u32 = 1u32 << 0;
 /// `cv2x_day2_event.present`: `lot_id` is set.
@@ -458,96 +462,24 @@ pub(crate) fn drop_of(r: &DropReason) -> cv2x_drop {
     cv2x_drop { reason, detail }
 }
 
-fn role_code(r: PlatoonRole) -> u32 {
-    match r {
-        PlatoonRole::Leader => CV2X_PLATOON_LEADER,
-        PlatoonRole::Follower => CV2X_PLATOON_FOLLOWER,
-        PlatoonRole::Tail => CV2X_PLATOON_TAIL,
-        PlatoonRole::Free => CV2X_PLATOON_FREE,
-        PlatoonRole::Other => CV2X_PLATOON_OTHER,
-    }
-}
-
 fn day2_of(e: &DayIIEvent) -> cv2x_day2_event {
-    let flag = |on: bool, bit: u32| if on { bit } else { 0 };
-    let mut o = cv2x_day2_event::default();
-    match *e {
-        DayIIEvent::Coordination {
-            sender,
-            for_ego,
-            vehicles,
-            lanes,
-            recommended_speed_mps,
-        } => {
-            o.kind = CV2X_DAY2_COORDINATION;
-            o.present = CV2X_DAY2_HAS_SENDER;
-            o.sender = sender;
-            o.flags = flag(for_ego, CV2X_DAY2_FOR_EGO);
-            o.vehicles = u32::from(vehicles);
-            o.lanes = u32::from(lanes);
-            if let Some(v) = recommended_speed_mps {
-                o.present |= CV2X_DAY2_HAS_RECOMMENDED_SPEED;
-                o.recommended_speed_mps = v;
-            }
-        }
-        DayIIEvent::Intention {
-            sender,
-            requests,
-            targets_ego,
-            path_points,
-        } => {
-            o.kind = CV2X_DAY2_INTENTION;
-            o.present = CV2X_DAY2_HAS_SENDER;
-            o.sender = sender;
-            o.flags = flag(targets_ego, CV2X_DAY2_FOR_EGO);
-            o.requests = u32::from(requests);
-            o.path_points = u32::from(path_points);
-        }
-        DayIIEvent::Parking {
-            lot_id,
-            slots_available,
-            slots,
-            guidance_for_ego,
-        } => {
-            o.kind = CV2X_DAY2_PARKING;
-            if let Some(id) = lot_id {
-                o.present |= CV2X_DAY2_HAS_LOT_ID;
-                o.lot_id = u32::from(id);
-            }
-            o.flags = flag(guidance_for_ego, CV2X_DAY2_FOR_EGO);
-            o.slots_available = u32::from(slots_available);
-            o.slots = u32::from(slots);
-        }
-        DayIIEvent::Platoon {
-            sender,
-            role,
-            members,
-            open_to_join,
-            ego_member,
-        } => {
-            o.kind = CV2X_DAY2_PLATOON;
-            o.present = CV2X_DAY2_HAS_SENDER;
-            o.sender = sender;
-            o.role = role_code(role);
-            o.members = u32::from(members);
-            o.flags =
-                flag(ego_member, CV2X_DAY2_FOR_EGO) | flag(open_to_join, CV2X_DAY2_OPEN_TO_JOIN);
-        }
-        DayIIEvent::SensorSharing {
-            sender,
-            participants,
-            obstacles,
-            events,
-        } => {
-            o.kind = CV2X_DAY2_SENSOR_SHARING;
-            o.present = CV2X_DAY2_HAS_SENDER;
-            o.sender = sender;
-            o.participants = u32::from(participants);
-            o.obstacles = u32::from(obstacles);
-            o.events = u32::from(events);
-        }
+    let kind = match e.service {
+        DayIIService::Coordination => CV2X_DAY2_COORDINATION,
+        DayIIService::Intention => CV2X_DAY2_INTENTION,
+        DayIIService::Parking => CV2X_DAY2_PARKING,
+        DayIIService::Platoon => CV2X_DAY2_PLATOON,
+        DayIIService::Payment => CV2X_DAY2_PAYMENT,
+        DayIIService::SensorSharing => CV2X_DAY2_SENSOR_SHARING,
+        // non_exhaustive: a service added to the core after this table
+        _ => CV2X_DAY2_OTHER,
+    };
+    cv2x_day2_event {
+        kind,
+        present: CV2X_DAY2_HAS_SENDER,
+        sender: e.sender,
+        flags: if e.for_ego { CV2X_DAY2_FOR_EGO } else { 0 },
+        ..cv2x_day2_event::default()
     }
-    o
 }
 
 /// A warning in C form; `frame` places its target in WGS-84.

@@ -84,6 +84,28 @@ mod tests {
     }
 
     #[test]
+    fn required_deceleration() {
+        // 20 m/s onto a stopped lead 40 m away: v²/2d = 5 m/s².
+        let d = required_decel(40.0, 20.0, 0.0, 0.0).unwrap();
+        assert!((d - 5.0).abs() < 1e-3, "{d}");
+        // Closing 10 m/s on a lead at 10 m/s over 25 m: (Δv)²/2d = 2 m/s².
+        let d = required_decel(25.0, 20.0, 10.0, 0.0).unwrap();
+        assert!((d - 2.0).abs() < 1e-3, "{d}");
+        // A lead braking at 4 m/s² from 20 m/s, 30 m ahead, ego at 20 m/s: the ego must stop
+        // in 30 + 50 m: 400/160 = 2.5 m/s².
+        let d = required_decel(30.0, 20.0, 20.0, -4.0).unwrap();
+        assert!((d - 2.5).abs() < 1e-3, "{d}");
+        // Not closing: no braking needed.
+        assert_eq!(required_decel(30.0, 10.0, 15.0, 0.0), Some(0.0));
+        // Already touching: none avoids it.
+        assert_eq!(required_decel(-1.0, 10.0, 0.0, 0.0), None);
+        assert_eq!(required_decel(f64::NAN, 10.0, 0.0, 0.0), None);
+        assert_eq!(stopping_decel(10.0, 25.0), Some(2.0));
+        assert_eq!(stopping_decel(10.0, 0.0), None);
+        assert_eq!(stopping_decel(0.0, 0.0), Some(0.0));
+    }
+
+    #[test]
     fn crossing_and_windows() {
         let (s1, s2) = crossing_point([0.0, 0.0], [0.0, 1.0], [-30.0, 40.0], [1.0, 0.0]).unwrap();
         assert!((s1 - 40.0).abs() < 1e-9 && (s2 - 30.0).abs() < 1e-9);

@@ -97,6 +97,52 @@ fn first_root(a: f64, b: f64, c: f64, max: f64) -> Option<f64> {
     }
 }
 
+/// The smallest constant deceleration (m/s², ≥ 0) of a follower at `v_follow` that keeps it
+/// from closing a gap of `gap_m` to a lead at `v_lead` with acceleration `a_lead` (both
+/// stopping, never reversing): 0 when no braking is needed. `None` when the gap is already
+/// closed (≤ 0 while the follower is faster), when no deceleration up to 100 m/s² avoids the
+/// contact, or for non-finite input.
+pub fn required_decel(gap_m: f64, v_follow: f64, v_lead: f64, a_lead: f64) -> Option<f64> {
+    const HORIZON_S: f64 = 60.0;
+    if ![gap_m, v_follow, v_lead, a_lead]
+        .iter()
+        .all(|x| x.is_finite())
+    {
+        return None;
+    }
+    let hits = |a: f64| ttc_1d(gap_m, v_follow, -a, v_lead, a_lead, HORIZON_S).is_some();
+    if !hits(0.0) {
+        return Some(0.0);
+    }
+    if gap_m <= 0.0 || hits(100.0) {
+        return None;
+    }
+    // Bisection: `hits` is monotone in the deceleration.
+    let (mut lo, mut hi) = (0.0f64, 100.0f64);
+    for _ in 0..40 {
+        let mid = 0.5 * (lo + hi);
+        if hits(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(hi)
+}
+
+/// The deceleration (m/s², ≥ 0) that stops a vehicle at `v` within `distance_m`: `v²/2d`;
+/// `None` when the distance is not positive while moving, or for non-finite input.
+pub fn stopping_decel(v: f64, distance_m: f64) -> Option<f64> {
+    if !(v.is_finite() && distance_m.is_finite()) {
+        return None;
+    }
+    let v = v.max(0.0);
+    if v == 0.0 {
+        return Some(0.0);
+    }
+    (distance_m > 0.0).then(|| v * v / (2.0 * distance_m))
+}
+
 /// Time to travel `distance_m` from speed `v` with constant acceleration `a` (stopping, never
 /// reversing); `Some(0)` when the distance is ≤ 0; `None` when never reached within the
 /// horizon.
@@ -185,6 +231,17 @@ pub fn interval_within(x0: f64, v: f64, half: f64, horizon_s: f64) -> Option<(f6
     let lo = lo.max(0.0);
     let hi = hi.min(horizon_s);
     (lo <= hi).then_some((lo, hi))
+}
+
+/// The deceleration the ego needs to avoid an object ahead in its corridor (as
+/// [`corridor_ttc`] sees it: the object keeps its speed along the ego axis).
+pub fn corridor_decel(frame: &EgoFrame, rel: &Relative) -> Option<f64> {
+    required_decel(
+        rel.gap_ahead_m(frame),
+        frame.speed_mps,
+        rel.vel_local[0].max(0.0),
+        0.0,
+    )
 }
 
 /// Constant-speed time to collision with an object ahead in the ego's corridor (0.3 m margin):

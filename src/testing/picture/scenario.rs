@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 
 use super::record::{Recording, advice_text};
 use super::{Expectation, RoadUser, Scene, Verdict, WarningLife};
+use crate::apps::{AppId, Level};
 use crate::testing::scenario::{AdviceKind, Expect, Kind, Outcome, Scenario};
 
 fn kind_name(k: Kind) -> &'static str {
@@ -30,7 +31,7 @@ fn failed(o: &Outcome, i: usize) -> bool {
     })
 }
 
-fn expect_text(e: &Expect) -> String {
+fn expect_text(app: AppId, e: &Expect) -> String {
     let about = e.target.map_or(String::new(), |t| format!(" about #{t}"));
     let advice = match e.advice {
         Some(AdviceKind::KeepSpeed) => " advising keep speed",
@@ -48,12 +49,14 @@ fn expect_text(e: &Expect) -> String {
         (None, None) => String::new(),
     };
     let level = e.level.map_or(String::new(), |l| format!(" {}", l.name()));
-    if e.never {
-        format!("{} never{about}{advice}{window}", e.app.name())
-    } else if level.is_empty() && advice.is_empty() && max.is_empty() {
-        format!("{} raised{about}{window}", e.app.name())
-    } else {
-        format!("{}{level}{about}{advice}{max}{window}", e.app.name())
+    let app = app.name();
+    match e.never {
+        Some(Level::Advisory) => format!("{app} never{about}{advice}{window}"),
+        Some(l) => format!("{app} never {}{about}{advice}{window}", l.name()),
+        None if level.is_empty() && advice.is_empty() && max.is_empty() => {
+            format!("{app} raised{about}{window}")
+        }
+        None => format!("{app}{level}{about}{advice}{max}{window}"),
     }
 }
 
@@ -134,15 +137,19 @@ pub fn scenario_scene(sc: &Scenario, o: &Outcome, rec: Option<&Recording>) -> Sc
         .expect
         .iter()
         .enumerate()
-        .map(|(i, e)| Expectation {
-            app: e.app,
-            window: (
-                e.after_s.unwrap_or(0.0).max(0.0),
-                e.by_s.unwrap_or(sc.duration_s).min(sc.duration_s),
-            ),
-            never: e.never,
-            met: !failed(o, i),
-            text: expect_text(e),
+        // Expectations on what the ego sends have no application row.
+        .filter_map(|(i, e)| {
+            let app = e.app?;
+            Some(Expectation {
+                app,
+                window: (
+                    e.after_s.unwrap_or(0.0).max(0.0),
+                    e.by_s.unwrap_or(sc.duration_s).min(sc.duration_s),
+                ),
+                never: e.never.is_some(),
+                met: !failed(o, i),
+                text: expect_text(app, e),
+            })
         })
         .collect();
     let verdict = if sc.expect.is_empty() {

@@ -581,9 +581,9 @@ pub fn rsi(frame: &EnuFrame, items: &[RsiItem], t_s: f64, count: u8) -> Option<m
             event_radius: i
                 .radius_m
                 .map(|r| (r * 10.0).round().clamp(0.0, 65_535.0) as u16),
-            description: None,
+            description: i.description.clone().map(m::Description::TextString),
             time_details: None,
-            priority: None,
+            priority: i.priority.map(|p| [p.min(7) << 5]),
             reference_paths: paths(i),
             reference_links: None,
             event_confidence: None,
@@ -600,9 +600,9 @@ pub fn rsi(frame: &EnuFrame, items: &[RsiItem], t_s: f64, count: u8) -> Option<m
             rts_id: k as u8,
             sign_type: i.code,
             sign_pos: Some(offset(&ref_pos, &at(i.x, i.y))),
-            description: None,
+            description: i.description.clone().map(m::Description::TextString),
             time_details: None,
-            priority: None,
+            priority: i.priority.map(|p| [p.min(7) << 5]),
             reference_paths: paths(i),
             reference_links: None,
             auxiliary_sign: None,

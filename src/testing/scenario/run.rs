@@ -5,12 +5,17 @@
 //! state `latency` earlier, delivered at `t`); onboard tracks are added; the stack is polled.
 //! Every warning is attributed to the actor (or the ego, id 0) whose true position is nearest
 //! the warned object or place.
+//!
+//! Day II ([`super::day2`]): when the scenario has Day II parts the ego is on the air (a host
+//! vehicle with a seeded generator, unsigned) and has the scenario's account; the
+//! counterparts' messages go out every step; the ego's commands are given at their time; what
+//! the ego sends is decoded into [`Outcome::sent`] and answered by the counterparts.
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::apps::{Advice, AppId, Level, Target, Warning};
+use crate::apps::{Advice, AppId, Guidance, Level, RoadCode, Target, Warning};
 use crate::fusion::{
     ObjectClass, ObjectSize, ObsCovariance, ObsMotion, ObsPosition, Observation, SourceId,
     SourceKind, SourceType,
@@ -24,6 +29,7 @@ use crate::stack::{Event, RxMeta, SpduVerifier, Stack, StackConfig, StackCounter
 use crate::time::Timestamp;
 
 use super::build::{self, MessageSigner, Participant, VehicleInfo, actor_vehicle_id};
+use super::day2::{Counterparts, EgoKind, SentRecord, StepView};
 use super::generation;
 use super::kinematics::{MotionState, Trajectory};
 use super::{AdviceKind, Kind, Scenario};
@@ -88,6 +94,14 @@ pub struct Record {
     pub position: Option<[f64; 2]>,
     /// Whether the warning is about a fused object (rather than a place or the ego).
     pub about_object: bool,
+    /// The deceleration needed to avoid the collision, m/s².
+    pub decel_mps2: Option<f64>,
+    /// The RSI code and value.
+    pub road: Option<RoadCode>,
+    /// The speed limit applied, km/h.
+    pub limit_kph: Option<f64>,
+    /// The cooperative content.
+    pub guidance: Option<Guidance>,
 }
 
 /// A change in the warnings shown, as the stack reports it: raised, changed (level or
@@ -125,6 +139,8 @@ pub struct Outcome {
     pub lowering: Report,
     /// Why the scenario could not run in that set (its expectations were then not checked).
     pub skipped: Option<&'static str>,
+    /// What the ego sent (when it was on the air), decoded.
+    pub sent: Vec<SentRecord>,
 }
 
 impl Outcome {
@@ -209,7 +225,8 @@ fn class_of(k: Kind) -> ObjectClass {
 }
 
 /// The ego's state at one step as its ECUs would report it: a fix with 0.5 m accuracy, speed,
-/// heading (1° accuracy), yaw rate, acceleration, size and turn signal.
+/// heading (1° accuracy), yaw rate, acceleration, size and turn signal; its class (bus,
+/// truck, emergency vehicle) and, for an emergency vehicle, its siren and light bar.
 fn ego_state(sc: &Scenario, e: &MotionState, w: &Wgs84, now: Timestamp) -> VehicleState {
     let mut s = VehicleState::new(now, w.lat_deg, w.lon_deg, e.heading_deg, e.speed_mps)
         .with_accuracy(0.5, 1.0);
@@ -221,6 +238,29 @@ fn ego_state(sc: &Scenario, e: &MotionState, w: &Wgs84, now: Timestamp) -> Vehic
         height_m: None,
     });
     s.set_turn_signal(e.flags.turn_signal);
+    let basic = match sc.day2.ego_kind {
+        EgoKind::Car => None,
+        EgoKind::Truck => Some(25),
+        EgoKind::Bus => Some(50),
+        EgoKind::Emergency => Some(60),
+    };
+    s.class = basic.map(|basic| crate::host::VehicleClass { basic, fuel: None });
+    if sc.day2.ego_kind == EgoKind::Emergency {
+        let on = e.flags.siren;
+        s.emergency = Some(crate::host::EmergencyState {
+            response: Some(if on {
+                crate::host::Response::Emergency
+            } else {
+                crate::host::Response::NonEmergency
+            }),
+            siren: Some(on),
+            light_bar: Some(if on {
+                crate::host::LightBar::Emergency
+            } else {
+                crate::host::LightBar::Off
+            }),
+        });
+    }
     s
 }
 
@@ -250,6 +290,7 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
         message_set: set,
         lowering: Report::new(),
         skipped: None,
+        sent: Vec::new(),
     };
     let (Ok(frame), Ok(mut stack)) = (EnuFrame::new(sc.origin), Stack::new(config)) else {
         outcome.failures.push("invalid origin".into());
@@ -258,10 +299,23 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
     if let Some(v) = opts.verifier {
         stack.set_verifier(v);
     }
-    if let Some(h) = opts.host {
+    stack.set_temporary_id(Some(sc.ego.vehicle_id));
+    let host = opts.host.or_else(|| {
+        sc.day2.needs_host().then(|| {
+            let rng = Box::new(crate::host::SeededRandom::new([7; 32]));
+            crate::host::HostVehicle::new(crate::host::HostConfig::default(), rng).ok()
+        })?
+    });
+    if let Some(h) = host {
         stack.set_host(h);
     }
-    stack.set_temporary_id(Some(sc.ego.vehicle_id));
+    if sc.day2.needs_host() {
+        if let Some(a) = super::day2::account(&sc.day2) {
+            stack.set_payment_account(a);
+        }
+    }
+    let mut day2 = Counterparts::new(&sc.day2);
+    let mut next_request = 0usize;
     let mut r = Runner {
         frame,
         stack,
@@ -378,10 +432,11 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
             if sc.ego.seen_by.rsm {
                 let lat = sc.ego.seen_by.rsm_latency_s;
                 let s = ego_traj.at(t_s - lat);
+                let ego_id = r.stack.temporary_id().unwrap_or(sc.ego.vehicle_id);
                 parts.push(Participant {
                     ptc_id: 0xFFF0,
                     kind: Kind::Car,
-                    id: sc.ego.rsm_id.then_some(sc.ego.vehicle_id),
+                    id: sc.ego.rsm_id.then_some(ego_id),
                     state: s,
                     position: r.wgs(s.x, s.y),
                     time: now.add_micros(-((lat * 1e6) as i64)),
@@ -456,6 +511,25 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
                     .map(|(a, tr)| (a.id, tr.at(t_s))),
             )
             .collect();
+        // Day II: the counterparts' messages and the ego's commands of this step.
+        if sc.day2.needs_host() {
+            let mut frames: Vec<m::MessageFrame> = Vec::new();
+            if let Some(view) =
+                StepView::new(t_s, now, &r.frame, r.stack.temporary_id(), &actor_pos)
+            {
+                day2.messages(&sc.day2, &view, &mut |f, _aid| frames.push(f.clone()));
+            }
+            for f in &frames {
+                r.send(f, super::day2::DAY2_AID, now);
+            }
+            while let Some(req) = sc.day2.requests.get(next_request) {
+                if req.at_s > t_s + 1e-9 {
+                    break;
+                }
+                let _ = r.stack.command(req.command.clone());
+                next_request += 1;
+            }
+        }
         for (id, s) in actor_pos.iter().skip(1) {
             outcome.tracks.push((t_s, *id, s.x, s.y));
         }
@@ -504,6 +578,10 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
                 advice: w.advice,
                 position: pos,
                 about_object: matches!(w.target, Target::Object { .. }),
+                decel_mps2: w.decel_mps2,
+                road: w.road,
+                limit_kph: w.limit_kph,
+                guidance: w.guidance,
             }
         };
         for (id, state, w) in &changes {
@@ -516,7 +594,16 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
         for a in r.stack.active_warnings() {
             outcome.records.push(record(&a.warning));
         }
+        if !sent.is_empty() {
+            let frames: Vec<&[u8]> = sent.iter().map(|t| t.uper.as_slice()).collect();
+            if let Some(view) =
+                StepView::new(t_s, now, &r.frame, r.stack.temporary_id(), &actor_pos)
+            {
+                day2.ego_sent(&sc.day2, &view, &frames);
+            }
+        }
     }
+    outcome.sent = core::mem::take(&mut day2.sent);
     outcome.messages = r.messages;
     outcome.counters = *r.stack.counters();
     outcome.skipped = generation::cannot_carry(&r.lowering);
@@ -527,64 +614,153 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
     outcome
 }
 
+fn describe(r: &Record) -> String {
+    let advice = match r.advice {
+        Some(Advice::SpeedRange { min_kph, max_kph }) => {
+            format!(" advising {min_kph:.0}-{max_kph:.0} km/h")
+        }
+        Some(Advice::KeepSpeed) => " advising keep speed".into(),
+        Some(Advice::Stop) => " advising stop".into(),
+        None => String::new(),
+    };
+    let state = r
+        .guidance
+        .as_ref()
+        .and_then(|g| g.state_name())
+        .map_or(String::new(), |s| format!(" ({s})"));
+    format!(
+        "{} at {:.1} s about {}{advice}{state}",
+        r.level.name(),
+        r.t_s,
+        r.target.map_or("the ego".into(), |t| format!("{t}"))
+    )
+}
+
 fn check(sc: &Scenario, o: &mut Outcome) {
     const EPS: f64 = 1e-6;
     for (i, e) in sc.expect.iter().enumerate() {
-        let of_app = |r: &&Record| r.app == e.app && e.target.is_none_or(|t| r.target == Some(t));
         let by = e.by_s.unwrap_or(f64::INFINITY);
         let after = e.after_s.unwrap_or(f64::NEG_INFINITY);
-        if e.never {
-            let in_window = |r: &&Record| {
-                r.t_s <= by + EPS
-                    && r.t_s + EPS >= after
-                    && e.advice
-                        .is_none_or(|k| r.advice.as_ref().map(advice_kind) == Some(k))
-            };
-            if let Some(r) = o.records.iter().filter(of_app).find(in_window) {
+        let in_window = |t: f64| t <= by + EPS && t + EPS >= after;
+        if let Some(want) = &e.sends {
+            let hit = o
+                .sent
+                .iter()
+                .find(|r| r.matches(want) && in_window(r.t_s))
+                .map(|r| r.t_s);
+            let what = format!(
+                "the ego sends {}{}{}{}",
+                want.message,
+                want.request
+                    .map_or(String::new(), |r| format!(" {}", r.name())),
+                want.status
+                    .as_deref()
+                    .map_or(String::new(), |s| format!(" {s}")),
+                want.step
+                    .as_deref()
+                    .map_or(String::new(), |s| format!(" {s}")),
+            );
+            match (e.never.is_some(), hit) {
+                (true, Some(t)) => o.failures.push(format!(
+                    "expect[{i}]: {what} must never happen, but did at {t:.1} s"
+                )),
+                (false, None) => o.failures.push(format!(
+                    "expect[{i}]: {what}{} not met; sent: {}",
+                    e.by_s.map_or(String::new(), |b| format!(" by {b} s")),
+                    o.sent
+                        .iter()
+                        .filter(|r| r.message != "bsm")
+                        .take(6)
+                        .map(|r| format!(
+                            "{} {} at {:.1} s",
+                            r.message,
+                            r.status.or(r.step).unwrap_or(""),
+                            r.t_s
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                _ => {}
+            }
+            continue;
+        }
+        let Some(app) = e.app else { continue };
+        let of_app = |r: &&Record| {
+            r.app == app
+                && e.target.is_none_or(|t| r.target == Some(t))
+                && e.detail.matches(r)
+                && e.advice
+                    .is_none_or(|k| r.advice.as_ref().map(advice_kind) == Some(k))
+        };
+        if let Some(floor) = e.never {
+            let bad = o
+                .records
+                .iter()
+                .filter(of_app)
+                .find(|r| in_window(r.t_s) && r.level >= floor);
+            if let Some(r) = bad {
+                let what = if floor == Level::Advisory {
+                    String::new()
+                } else {
+                    format!(" at {} or above", floor.name())
+                };
                 o.failures.push(format!(
-                    "expect[{i}]: {} must never warn{} but raised {} at {:.1} s about {}",
-                    e.app.name(),
+                    "expect[{i}]: {} must never warn{what}{} but raised {}",
+                    app.name(),
                     e.target.map_or(String::new(), |t| format!(" about {t}")),
-                    r.level.name(),
-                    r.t_s,
-                    r.target.map_or("the ego".into(), |t| format!("{t}"))
+                    describe(r)
                 ));
             }
             continue;
         }
-        let ok = o.records.iter().filter(of_app).any(|r| {
-            r.t_s <= by + EPS
-                && r.t_s + EPS >= after
-                && e.level.is_none_or(|l| r.level >= l)
-                && e.advice.is_none_or(|k| r.advice.as_ref().map(advice_kind) == Some(k))
+        if let Some(max) = e.max_level {
+            if let Some(r) = o.records.iter().filter(of_app).find(|r| r.level > max) {
+                o.failures.push(format!(
+                    "expect[{i}]: {} at most {} but raised {}",
+                    app.name(),
+                    max.name(),
+                    describe(r)
+                ));
+            }
+        }
+        let at_level = |r: &&Record| e.level.is_none_or(|l| r.level >= l);
+        if e.after_s.is_some() {
+            // The onset: nothing matching before `after_s`.
+            if let Some(r) = o
+                .records
+                .iter()
+                .filter(of_app)
+                .filter(at_level)
+                .find(|r| r.t_s + EPS < after)
+            {
+                o.failures.push(format!(
+                    "expect[{i}]: {} must not start before {after} s but raised {}",
+                    app.name(),
+                    describe(r)
+                ));
+            }
+        }
+        let ok = o.records.iter().filter(of_app).filter(at_level).any(|r| {
+            in_window(r.t_s)
                 && e.advice_max_kph.is_none_or(|v| {
                     matches!(r.advice, Some(Advice::SpeedRange { max_kph, .. }) if (max_kph - v).abs() <= 0.1 * v.abs() + EPS)
                 })
         });
         if !ok {
-            let first = o.records.iter().find(|r| r.app == e.app);
+            let first = o.records.iter().find(|r| r.app == app);
             let seen = match first {
-                Some(r) => format!(
-                    "first {} was {} at {:.1} s about {}{}",
-                    e.app.name(),
-                    r.level.name(),
-                    r.t_s,
-                    r.target.map_or("the ego".into(), |t| format!("{t}")),
-                    match r.advice {
-                        Some(Advice::SpeedRange { min_kph, max_kph }) =>
-                            format!(" advising {min_kph:.0}-{max_kph:.0} km/h"),
-                        Some(Advice::KeepSpeed) => " advising keep speed".into(),
-                        Some(Advice::Stop) => " advising stop".into(),
-                        None => String::new(),
-                    }
-                ),
-                None => format!("{} never raised anything", e.app.name()),
+                Some(r) => format!("first {} was {}", app.name(), describe(r)),
+                None => format!("{} never raised anything", app.name()),
             };
             o.failures.push(format!(
-                "expect[{i}]: {}{}{}{}{} not met; {seen}",
-                e.app.name(),
+                "expect[{i}]: {}{}{}{}{}{} not met; {seen}",
+                app.name(),
                 e.level.map_or(String::new(), |l| format!(" {}", l.name())),
                 e.target.map_or(String::new(), |t| format!(" about {t}")),
+                e.detail
+                    .state
+                    .as_deref()
+                    .map_or(String::new(), |s| format!(" in state {s}")),
                 e.advice_max_kph
                     .map_or(String::new(), |v| format!(" advising at most {v} km/h")),
                 e.by_s.map_or(String::new(), |b| format!(" by {b} s")),

@@ -1,7 +1,10 @@
 //! All conversion between the wire types of the message sets and the SI units the rest of the
 //! stack works in: [`units`] (wire → SI) and [`to_wire`] (SI → wire) for scalars and positions,
-//! [`observe`] for messages that become fusion observations.
+//! [`observe`] for messages that become fusion observations, [`day2`] for the Day II cooperative
+//! messages the world keeps, [`outgoing`] for the Day II messages the ego sends.
+pub mod day2;
 pub mod observe;
+pub mod outgoing;
 pub mod to_wire;
 pub mod units;
 

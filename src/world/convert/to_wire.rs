@@ -54,16 +54,19 @@ pub fn elevation(m: f64) -> i32 {
     scaled(m, 0.1, -4095, 61_439) as i32
 }
 
-/// Speed in 0.02 m/s.
+/// Speed in 0.02 m/s (a non-finite speed is "unavailable").
 pub fn speed(mps: Option<f64>) -> u16 {
-    mps.map_or(SPEED_UNAVAILABLE, |v| scaled(v, 0.02, 0, 8190) as u16)
+    mps.filter(|v| v.is_finite())
+        .map_or(SPEED_UNAVAILABLE, |v| scaled(v, 0.02, 0, 8190) as u16)
 }
 
-/// Heading in 0.0125 degree, 0..=28799 (a heading that rounds to 360° is 0).
+/// Heading in 0.0125 degree, 0..=28799 (a heading that rounds to 360° is 0; a non-finite
+/// heading is "unavailable").
 pub fn heading(deg: Option<f64>) -> u16 {
-    deg.map_or(HEADING_UNAVAILABLE, |h| {
-        (scaled(wrap360(h), 0.0125, 0, 28_800) % 28_800) as u16
-    })
+    deg.filter(|h| h.is_finite())
+        .map_or(HEADING_UNAVAILABLE, |h| {
+            (scaled(wrap360(h), 0.0125, 0, 28_800) % 28_800) as u16
+        })
 }
 
 /// Acceleration in 0.01 m/s², saturating at ±20 m/s².
