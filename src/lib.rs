@@ -134,3 +134,15 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/security.md")]
+struct SecurityDocDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/host.md")]
+struct HostDocDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/net.md")]
+struct NetDocDoctests;
