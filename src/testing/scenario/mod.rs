@@ -27,6 +27,15 @@
 //!   The same items may be given as `events` / `hazards` and `signs` lists (then `type` may be
 //!   left out), with `kind` for `type`, `event_type` / `sign_type` for `code`, `radius` for
 //!   `radius_m`, `reference_path` for `path`, `start_s` / `end_s` for `from_s` / `until_s`.
+//! - `forge` on an actor or on `signal`: `"bad_signature"`, `"unknown_certificate"` or
+//!   `"revoked_certificate"`. That sender is an attacker: in a signed run
+//!   ([`RunOptions::signed`]) its messages (an actor's BSM or PSM, its participant in an RSM or
+//!   SSM of its own sender id; the signal's MAP and SPAT) are signed with the signer's
+//!   pseudonym and one signature octet flipped, with a valid signature from a certificate issued
+//!   under another root, or with a valid signature from a certificate of the test PKI that the
+//!   verifier has revoked ([`Forge`]). A forged actor exists only on the air: it may not be
+//!   `seen_by` onboard sensors. A run without a signer that forges fails such a scenario (an
+//!   unsigned message cannot be forged).
 //! - `expect`: `after_s` (not before), `advice` (`"keep_speed"`, `"stop"`, `"range"`); with
 //!   `never`, `after_s` and `by_s` limit the window in which nothing may be raised, `target` limits it to
 //!   warnings about that actor and `advice` to advice of that kind.
@@ -41,6 +50,8 @@ mod signed;
 pub use build::{EGO_ID, MessageSigner, SignFailure, actor_vehicle_id};
 pub use kinematics::{MotionState, Trajectory};
 pub use run::{Outcome, Record, RunOptions, SCENARIO_AIDS, TimelineEntry, epoch, run};
+#[cfg(feature = "security")]
+pub use signed::ScenarioSigner;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -124,6 +135,32 @@ pub struct Segment {
     pub control_loss: Option<bool>,
     /// Turn signal.
     pub turn_signal: Option<TurnSignal>,
+}
+
+/// How a forged sender signs its messages (the scenario field `forge`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forge {
+    /// The honest pseudonym's signature with one octet flipped (`bad_signature`): the signer
+    /// is known, only the signature is wrong.
+    BadSignature,
+    /// A valid signature from a certificate issued under another root, carried in the message
+    /// (`unknown_certificate`).
+    UnknownCertificate,
+    /// A valid signature from a certificate of the test PKI that the verifier has revoked,
+    /// carried in the message (`revoked_certificate`).
+    RevokedCertificate,
+}
+
+impl Forge {
+    /// From the scenario name.
+    pub fn from_name(s: &str) -> Option<Forge> {
+        match s {
+            "bad_signature" => Some(Forge::BadSignature),
+            "unknown_certificate" => Some(Forge::UnknownCertificate),
+            "revoked_certificate" => Some(Forge::RevokedCertificate),
+            _ => None,
+        }
+    }
 }
 
 /// Actor kinds.
@@ -211,6 +248,8 @@ pub struct Actor {
     pub flags: Flags,
     /// The RSU knows the vehicle id.
     pub rsm_id: bool,
+    /// A forged sender: how its messages are signed.
+    pub forge: Option<Forge>,
 }
 
 /// SPAT timing form.
@@ -245,6 +284,8 @@ pub struct Signal {
     pub spat_latency_s: f64,
     /// Whether a MAP is broadcast.
     pub map: bool,
+    /// A forged roadside unit: how its MAP and SPAT are signed.
+    pub forge: Option<Forge>,
 }
 
 impl Signal {
@@ -262,6 +303,7 @@ impl Signal {
             spat_until_s: f64::INFINITY,
             spat_latency_s: 0.0,
             map: true,
+            forge: None,
         }
     }
 }

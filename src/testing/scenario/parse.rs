@@ -309,6 +309,7 @@ impl Scenario {
                 position_noise_m: ao.f64_or("position_noise_m", 0.0)?.clamp(0.0, 50.0),
                 flags: parse_flags(&ao)?,
                 rsm_id: ao.bool_opt("rsm_id")?.unwrap_or(false),
+                forge: parse_forge(&ao)?,
             });
         }
         let signal = match o.get("signal") {
@@ -380,6 +381,7 @@ impl Scenario {
                     }
                     .clamp(0.0, 60.0),
                     map: so.bool_opt("map")?.unwrap_or(true),
+                    forge: parse_forge(&so)?,
                 })
             }
         };
@@ -447,6 +449,16 @@ impl Scenario {
             rsi,
             expect,
         })
+    }
+}
+
+/// `forge`: how a forged sender signs.
+fn parse_forge(o: &Obj<'_>) -> Result<Option<Forge>, ScenarioError> {
+    match o.str_opt("forge")? {
+        None => Ok(None),
+        Some(f) => Forge::from_name(f)
+            .map(Some)
+            .ok_or_else(|| ScenarioError::Invalid(o.p("forge"))),
     }
 }
 
