@@ -16,7 +16,8 @@
 //! Faults: duplicates (1 %), reordering (1 %: delivered one step late), truncated (0.5 %) and
 //! bit-flipped (0.5 %) packets, unsigned frames (0.2 %) and oversized packets (0.1 %); every
 //! 20 s of simulated time the stack's clock jumps 5 s forward or 3 s back for half a second;
-//! every 30 s a burst of ten times the load for one second (900 more vehicles, each new); a
+//! every 30 s from 10 s on a burst of ten times the load for one second (900 more vehicles,
+//! each new, three on each pseudonym of the pool); a
 //! vehicle leaves with probability 0.2 % per step and comes back 1 to 20 s later with a new
 //! temporary id and another pseudonym.
 //!
@@ -26,7 +27,8 @@
 //! ingest results, the injected unsigned and oversized packets are counted as such, every
 //! store within its bound, the tracker's tables unchanged in size and its invariants held.
 //! Nothing may panic. At the end, the resident memory must be within 5 % of its value at the
-//! first report (the exit code says whether every check held).
+//! first report (the exit code says whether every check held); by the first minute every kind
+//! of load has run (the first burst comes at 10 s, the first clock jumps at 20 and 40 s).
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -243,7 +245,8 @@ impl Traffic {
         // Bursts: 900 more vehicles, new each time.
         let want = if burst { SLOTS + BURST } else { SLOTS };
         while self.slots.len() < want {
-            let s = self.new_vehicle(k);
+            let mut s = self.new_vehicle(k);
+            s.pseudonym = self.slots.len() % POOL;
             self.slots.push(s);
         }
         self.slots.truncate(want);
@@ -706,8 +709,8 @@ fn main() -> std::process::ExitCode {
             soak.tally.jumps += 1;
         }
         let now = sent_at.add_millis(offset_ms);
-        let burst = k % 300 >= 290;
-        if k % 300 == 290 {
+        let burst = (100..110).contains(&(k % 300));
+        if k % 300 == 100 {
             soak.tally.bursts += 1;
         }
         let (unsigned, oversized) = traffic.step(k, sent_at, burst, &mut msgs);
