@@ -488,3 +488,35 @@ fn forged_senders_never_raise_a_warning_under_either_policy() {
         );
     }
 }
+
+#[test]
+fn a_deferred_message_rejected_by_fusion_is_not_counted_but_kept_for_its_vehicle_state() {
+    let (signer, mut st, _) = stack(KeyAlg::EcdsaP256, NO_SAMPLING);
+    let car = build::actor_vehicle_id(7);
+    let now = t(0.0);
+    let first = signer
+        .sign(&stopped_bsm(7, 0.0, 120.0, 0.0, 0), BSM_AID, now)
+        .unwrap();
+    st.ingest(&first, &RxMeta::SPDU, now).unwrap();
+    st.poll(now).for_each(drop);
+    assert_eq!(st.sender_verified(&car), Some(true));
+    // A BSM whose report is a second old (freshly signed): the vehicle state is stored, the
+    // report is too old for the tracker, the message is dropped.
+    st.poll(t(1.0)).for_each(drop);
+    let now = t(1.1);
+    let stale = signer
+        .sign(&stopped_bsm(7, 0.0, 120.0, 0.1, 1), BSM_AID, now)
+        .unwrap();
+    assert!(matches!(
+        st.ingest(&stale, &RxMeta::SPDU, now),
+        Err(DropReason::Fusion(_))
+    ));
+    let c = *st.counters();
+    assert_eq!((c.accepted, c.dropped, c.deferred), (1, 1, 0), "{c:?}");
+    assert!(st.world().vehicles().flags(&car).is_some());
+    assert_eq!(
+        st.sender_verified(&car),
+        Some(false),
+        "its vehicle state rests on it"
+    );
+}

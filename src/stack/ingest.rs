@@ -109,7 +109,8 @@ impl Stack {
             // before fusion may reject the report).
             if matches!(r, Ok(_) | Err(DropReason::Fusion(_))) {
                 let report = self.taken.observations.first().map(|o| o.time);
-                self.keep_unverified(&id, bytes, now, report.filter(|_| r.is_ok()));
+                let ok = r.is_ok();
+                self.keep_unverified(&id, bytes, now, report.filter(|_| ok), ok);
             }
         }
         r

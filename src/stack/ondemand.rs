@@ -325,16 +325,20 @@ impl Stack {
     }
 
     /// Keeps `spdu` as the latest unverified message of `id` (its report, fused with time
-    /// `report`, is in the tracker unverified).
+    /// `report`, is in the tracker unverified); `accepted`: the message was accepted (counted
+    /// as deferred) rather than dropped after the world stored part of it.
     pub(super) fn keep_unverified(
         &mut self,
         id: &[u8; 8],
         spdu: &[u8],
         now: Timestamp,
         report: Option<Timestamp>,
+        accepted: bool,
     ) {
         self.senders.keep(id, spdu, now, report);
-        self.counters.deferred += 1;
+        if accepted {
+            self.counters.deferred += 1;
+        }
     }
 
     /// Verifies the kept message of `id`, if any: on success its report is marked verified; on
