@@ -54,7 +54,9 @@
 //!   stored and tracked at once, its report marked unverified in the tracker; its bytes are
 //!   kept (one SPDU per sender, [`VerifyPolicy::OnDemand`]'s `max_kept_bytes` at most, for
 //!   `max_senders` senders at most). Roadside messages (MAP, SPAT, RSI, RSM), sensor-sharing
-//!   messages and Day II guidance are always verified before use.
+//!   messages and Day II guidance are always verified before use. The certificate requests
+//!   of a message not verified yet are not passed on to the host vehicle (a forger could make
+//!   the ego send its certificate).
 //! - **Before a warning or advice is released**, every unverified report it rests on has its
 //!   sender's latest message verified (inside the same [`Stack::poll`]): the latest report of
 //!   each source record of the object the warning is about, and the vehicle state (event

@@ -451,3 +451,82 @@ impl Stack {
         self.counters.warnings_withheld += (before - self.warnings.len()) as u64;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(max_senders: usize) -> Params {
+        Params::of(&VerifyPolicy::OnDemand {
+            sample_interval_ms: 1000,
+            max_senders,
+            max_kept_bytes: 64,
+            quarantine_ms: 5000,
+            sender_max_age_ms: 2000,
+        })
+        .unwrap()
+    }
+
+    fn t(ms: i64) -> Timestamp {
+        Timestamp::from_micros(800_000_000_000_000 + ms * 1000)
+    }
+
+    #[test]
+    fn sampling_intervals_spread_between_half_and_one_and_a_half_times_the_mean() {
+        let mut s = Senders::with_capacity(1);
+        let (mut lo, mut hi, mut sum) = (i64::MAX, i64::MIN, 0i64);
+        for k in 0..10_000u32 {
+            s.stir(&k.to_be_bytes());
+            let i = s.interval_us(1000);
+            lo = lo.min(i);
+            hi = hi.max(i);
+            sum += i;
+        }
+        assert!(lo >= 500_000 && hi < 1_500_000, "{lo} {hi}");
+        // Spread over the range, not stuck: near both ends and a mean near 1 s.
+        assert!(lo < 520_000 && hi > 1_480_000, "{lo} {hi}");
+        let mean = sum / 10_000;
+        assert!((980_000..1_020_000).contains(&mean), "{mean}");
+    }
+
+    #[test]
+    fn a_sender_is_due_when_new_sampled_or_quarantined() {
+        let p = params(8);
+        let mut s = Senders::with_capacity(8);
+        let id = [7u8; 8];
+        assert!(s.due(&id, t(0)), "new");
+        s.verified(id, t(0), &p);
+        assert!(!s.due(&id, t(400)), "before the earliest sample");
+        assert!(s.due(&id, t(1500)), "after the latest sample");
+        s.keep(&id, b"spdu", t(100), Some(t(100)));
+        assert_eq!(s.latest_verified(&id), Some(false));
+        assert_eq!(s.kept_bytes(), 4);
+        s.quarantine(&id, t(5100));
+        assert_eq!(s.latest_verified(&id), Some(true), "what was kept is gone");
+        s.verified(id, t(5000), &p);
+        assert!(s.due(&id, t(5050)), "quarantined");
+        assert!(
+            !s.due(&id, t(5150)),
+            "quarantine over, next sample not yet due"
+        );
+    }
+
+    #[test]
+    fn a_full_table_gives_only_a_silent_senders_place() {
+        let p = params(2);
+        let mut s = Senders::with_capacity(2);
+        assert!(!s.verified([1; 8], t(0), &p));
+        assert!(!s.verified([2; 8], t(500), &p));
+        // Both heard from within the last second: the third is not followed.
+        assert!(!s.verified([3; 8], t(900), &p));
+        assert_eq!(s.latest_verified(&[3; 8]), None);
+        // Sender 1 silent for more than a second: it gives its place.
+        assert!(s.verified([3; 8], t(1100), &p));
+        assert_eq!(s.latest_verified(&[1; 8]), None);
+        assert_eq!(s.latest_verified(&[3; 8]), Some(true));
+        // Forgotten after two seconds of silence.
+        s.expire(t(2600), 2_000_000);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.latest_verified(&[2; 8]), None);
+    }
+}
