@@ -420,7 +420,8 @@ impl Stack {
                     .filter(|r| !r.verified && r.source == SELF_REPORTS)
                     .map(|r| r.object_id.to_be_bytes());
                 for id in unverified.chain(o.vehicle_id) {
-                    if self.senders.has_kept(&id) && !ids[..n].contains(&id) {
+                    let listed = ids.get(..n).is_some_and(|l| l.contains(&id));
+                    if self.senders.has_kept(&id) && !listed {
                         if let Some(slot) = ids.get_mut(n) {
                             *slot = id;
                             n += 1;
