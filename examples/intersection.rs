@@ -96,6 +96,7 @@ fn scene() -> Scenario {
                 position_noise_m: 0.0,
                 flags: Flags::default(),
                 rsm_id: false,
+                forge: None,
             },
             Actor {
                 id: 2,
@@ -107,6 +108,7 @@ fn scene() -> Scenario {
                 position_noise_m: 0.0,
                 flags: Flags::default(),
                 rsm_id: false,
+                forge: None,
             },
         ],
         signal: Some(Signal {

@@ -34,6 +34,11 @@ for folder, set_dir in (('csae53_2020', 'v2020'), ('csae157_2020_dayII', 'v2020'
                     ego = bytes([2, 0, 0]) + bytes(8)
                     msg = bytes([0, 0, 0]) + len(b).to_bytes(2, 'big') + b
                     write('stack_ingest', ego + msg + bytes([3, 0, 100]))
+                    # Signed, verified on demand (first byte's top bit): the frame signed three
+                    # times 100 ms apart, the last one with a flipped signature, with polls.
+                    signed = lambda f: bytes([6, 0, 100, f]) + len(b).to_bytes(2, 'big') + b
+                    write('stack_ingest', bytes([0x80, 0, 0]) + bytes(8) + signed(0) + signed(0)
+                          + bytes([3, 0, 0]) + signed(1) + bytes([3, 0, 100]))
             if v['type'] in types:
                 write('uper_named_' + set_dir, types.index(v['type']).to_bytes(2, 'big') + b)
 

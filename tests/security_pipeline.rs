@@ -938,3 +938,112 @@ fn names_and_binary_ids_round_trip_through_the_encoder() {
     assert_eq!(c.assurance_level, Some(0x20));
     assert_eq!(c.ssp_for(AID), Some(None));
 }
+
+/// The last octet of an SPDU is the last octet of the signature's `s`: flipped, the signature no
+/// longer verifies but the SPDU still parses.
+fn flip_signature(spdu: &[u8]) -> Vec<u8> {
+    let mut b = spdu.to_vec();
+    if let Some(last) = b.last_mut() {
+        *last ^= 0x01;
+    }
+    b
+}
+
+#[test]
+fn check_defers_only_the_signature_of_a_cached_signer_and_verify_signature_completes_it() {
+    for alg in [KeyAlg::EcdsaP256, KeyAlg::Sm2] {
+        let p = pki(alg);
+        let mut v = Verifier::with_backend(Counting::default(), Config::default());
+        v.add_trust_anchor(p.root_cert()).unwrap();
+        v.add_certificate(p.ca_cert()).unwrap();
+        let mut s = p.signer(&[AID]).unwrap();
+        s.set_mode(SignerMode::Certificate);
+
+        // A signer not yet verified: `check` verifies chain and signature in full.
+        let first = s.sign(b"1", AID, now()).unwrap();
+        v.backend().reset();
+        let rep = v.check(&first, now());
+        assert_eq!(rep.result, Ok(()), "{alg:?}");
+        assert_eq!(rep.signature_valid, Some(true), "{alg:?}");
+        assert_eq!(
+            v.backend().verify.get(),
+            3,
+            "{alg:?}: CA, pseudonym, message"
+        );
+        // A forged first message (the certificate carried, signature flipped) fails at once.
+        let t = now().add_micros(50_000);
+        let mut other = Verifier::with_backend(Counting::default(), Config::default());
+        other.add_trust_anchor(p.root_cert()).unwrap();
+        other.add_certificate(p.ca_cert()).unwrap();
+        let forged_first = flip_signature(&s.sign(b"f", AID, t).unwrap());
+        let rep = other.check(&forged_first, t);
+        assert_eq!(rep.result, Err(SecurityError::MessageSignatureInvalid));
+
+        // The signer is cached now: `check` does no signature work and no hashing of the data.
+        s.set_mode(SignerMode::Digest);
+        let t1 = now().add_micros(100_000);
+        let good = s.sign(b"2", AID, t1).unwrap();
+        v.backend().reset();
+        let rep = v.check(&good, t1);
+        assert_eq!(rep.result, Ok(()), "{alg:?}");
+        assert_eq!(rep.signature_valid, None, "{alg:?}: deferred");
+        assert_eq!(rep.payload, Some(&b"2"[..]));
+        assert_eq!(v.backend().verify.get(), 0, "{alg:?}");
+        assert_eq!(
+            v.backend().sha256.get() + v.backend().sm3.get(),
+            0,
+            "{alg:?}"
+        );
+        // The message holds its place in the replay window at once.
+        assert_eq!(v.check(&good, t1).result, Err(SecurityError::Duplicate));
+        assert_eq!(v.verify(&good, t1).result, Err(SecurityError::Duplicate));
+        // Completed later: one hash and one signature check, and it verifies.
+        v.backend().reset();
+        let rep = v.verify_signature(&good, t1);
+        assert_eq!(rep.result, Ok(()), "{alg:?}");
+        assert_eq!(rep.signature_valid, Some(true));
+        assert_eq!(v.backend().verify.get(), 1, "{alg:?}");
+        assert_eq!(v.backend().prepare.get(), 0, "{alg:?}");
+
+        // A bad signature under the cached signer's digest passes `check` (nothing but the
+        // signature can tell) and fails `verify_signature`.
+        let t2 = now().add_micros(200_000);
+        let forged = flip_signature(&s.sign(b"3", AID, t2).unwrap());
+        assert_eq!(v.check(&forged, t2).result, Ok(()), "{alg:?}");
+        let rep = v.verify_signature(&forged, t2);
+        assert_eq!(rep.result, Err(SecurityError::MessageSignatureInvalid));
+        assert_eq!(rep.signature_valid, Some(false));
+        // `verify` is unchanged: it always checks the signature.
+        let t3 = now().add_micros(300_000);
+        let forged = flip_signature(&s.sign(b"4", AID, t3).unwrap());
+        assert_eq!(
+            v.verify(&forged, t3).result,
+            Err(SecurityError::MessageSignatureInvalid)
+        );
+
+        // Every cheap check still applies in `check`: too old, wrong AID.
+        let old = s.sign(b"5", AID, now()).unwrap();
+        let late = now().add_micros(11 * SEC);
+        assert_eq!(
+            v.check(&old, late).result,
+            Err(SecurityError::GenerationTimeTooOld)
+        );
+        let wrong_aid = s.sign(b"6", 36, t3).unwrap();
+        assert_eq!(
+            v.check(&wrong_aid, t3).result,
+            Err(SecurityError::AidNotPermitted(36))
+        );
+
+        // A certificate revoked after `check` fails when the signature is completed.
+        v.add_certificate(s.certificate()).unwrap();
+        let t4 = now().add_micros(400_000);
+        let pending = s.sign(b"7", AID, t4).unwrap();
+        assert_eq!(v.check(&pending, t4).result, Ok(()));
+        v.revoke(s.id8());
+        assert_eq!(
+            v.verify_signature(&pending, t4).result,
+            Err(SecurityError::Revoked),
+            "{alg:?}"
+        );
+    }
+}

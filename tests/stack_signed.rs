@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use cv2x::VehicleState;
 use cv2x::apps::{AppId, Warning};
 use cv2x::codec::Uper;
-use cv2x::geo::{EnuFrame, Wgs84};
+use cv2x::geo::Wgs84;
 use cv2x::security::cert::{CurvePoint, KeyAlg};
 use cv2x::security::crypto::{Backend, SoftwareBackend, SoftwareKey};
 use cv2x::security::sign::SignerMode;
@@ -21,24 +21,9 @@ use cv2x::testing::scenario::build::{self, VehicleInfo};
 use cv2x::testing::scenario::{Kind, MotionState, RunOptions, Scenario, run};
 use cv2x::time::Timestamp;
 
-const ALGS: [KeyAlg; 2] = [KeyAlg::EcdsaP256, KeyAlg::Sm2];
-const BSM_AID: u64 = 111;
-
-const ORIGIN: Wgs84 = Wgs84 {
-    lat_deg: 31.2,
-    lon_deg: 121.5,
-    alt_m: 0.0,
-};
-
-fn t(s: f64) -> Timestamp {
-    Timestamp::from_unix_utc_millis(1_772_352_000_000).add_micros((s * 1e6).round() as i64)
-}
-
-fn at(x: f64, y: f64) -> Wgs84 {
-    EnuFrame::new(ORIGIN)
-        .unwrap()
-        .wgs84_from_enu(&nalgebra::Vector3::new(x, y, 0.0))
-}
+#[path = "support/signed.rs"]
+mod signed;
+use signed::{ALGS, BSM_AID, ORIGIN, at, t};
 
 /// A BSM of a car stopped 60 m ahead of the ego's start, as broadcast at `ts`.
 fn stopped_car_bsm(ts: f64, count: u8) -> Vec<u8> {

@@ -1162,6 +1162,13 @@
 #define CV2X_DROP_NETWORK 14
 
 /**
+ * `cv2x_drop.reason`: verify on demand: a sender's message, used before its signature was
+ * verified, failed the verification, and what the sender reported unverified was taken back
+ * from the world and the tracker; `detail` is the `CV2X_ERR_SEC_*` code.
+ */
+#define CV2X_DROP_RETRACTED 15
+
+/**
  * `cv2x_drop.reason`: a reason newer than this version of the ABI.
  */
 #define CV2X_DROP_OTHER 255

@@ -27,6 +27,13 @@
 //! A message from a signer already in the verified cache costs one hash of `ToBeSignedData` and
 //! one signature verification: no certificate parsing, hashing or chain work.
 //!
+//! The pipeline can also run in two halves, for a receiver that uses vehicles' messages before
+//! their signature is verified (the stack's verify-on-demand policy): [`Verifier::check`] runs
+//! every check but the message signature of a signer whose chain is already verified and cached
+//! (a new or unverified certificate is still verified in full, chain and signature), and
+//! [`Verifier::verify_signature`] completes it later on the same bytes. [`Verifier::verify`]
+//! is unchanged: it always runs every check.
+//!
 //! With [`Config::diagnose`] the pipeline does not stop at the first failure: it still checks
 //! the chain and the message signature so that the report says whether the signature is valid
 //! whatever else failed (the command line uses this). The result stays the first failure.
@@ -209,6 +216,18 @@ impl Report<'_> {
             Err(e) => e.code(),
         }
     }
+}
+
+/// How much of the pipeline a call runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Every check ([`Verifier::verify`]).
+    Full,
+    /// Every check but the message signature of a cached signer ([`Verifier::check`]).
+    DeferSignature,
+    /// The checks again, the replay window excepted, and the signature
+    /// ([`Verifier::verify_signature`]).
+    Signature,
 }
 
 /// Where the signer certificate came from.
@@ -544,6 +563,40 @@ impl<B: Backend> Verifier<B> {
 
     /// Verifies one SPDU at time `now` (TAI, the caller's clock).
     pub fn verify<'a>(&mut self, bytes: &'a [u8], now: Timestamp) -> Report<'a> {
+        self.verify_stage(bytes, now, Stage::Full)
+    }
+
+    /// Every check of [`Verifier::verify`] but the message signature, when the signer's chain
+    /// is already verified and cached (the check the stack's verify-on-demand policy uses).
+    ///
+    /// - A signer in the verified cache: structure, permissions, time, replay and location are
+    ///   checked as [`Verifier::verify`] does, the message takes its place in the replay window,
+    ///   and the report is `Ok` with [`Report::signature_valid`] `None`: the signature is still
+    ///   to be verified with [`Verifier::verify_signature`] on the same bytes. Until then the
+    ///   payload is *not* authenticated: anyone who knows the signer's HashedId8 (it is sent in
+    ///   the clear) can produce such a message.
+    /// - Any other signer (unknown, or a certificate not yet verified): verified in full, chain
+    ///   and signature, exactly as [`Verifier::verify`]; `signature_valid` is `Some(true)` on
+    ///   success. A certificate is never taken on trust.
+    ///
+    /// With [`Config::diagnose`] this is [`Verifier::verify`]. What this saves is the message
+    /// signature: the hash of `ToBeSignedData` and the signature verification.
+    pub fn check<'a>(&mut self, bytes: &'a [u8], now: Timestamp) -> Report<'a> {
+        self.verify_stage(bytes, now, Stage::DeferSignature)
+    }
+
+    /// Completes the verification of an SPDU that [`Verifier::check`] accepted with its signature
+    /// unchecked, `received` being the time given to [`Verifier::check`]: the checks run again
+    /// at that time (a certificate revoked since fails now), except the replay window, where
+    /// the message already holds its place, then the message signature. The report is `Ok`
+    /// with `signature_valid` `Some(true)` only when the signature verifies.
+    ///
+    /// Only for bytes [`Verifier::check`] accepted: it does not look for, nor record, replays.
+    pub fn verify_signature<'a>(&mut self, bytes: &'a [u8], received: Timestamp) -> Report<'a> {
+        self.verify_stage(bytes, received, Stage::Signature)
+    }
+
+    fn verify_stage<'a>(&mut self, bytes: &'a [u8], now: Timestamp, stage: Stage) -> Report<'a> {
         let mut rep = Report::new();
         let sd = match spdu::parse(bytes) {
             Ok(Content::Signed(sd)) => sd,
@@ -558,11 +611,14 @@ impl<B: Backend> Verifier<B> {
         };
         rep.aid = Some(sd.header.psid);
         rep.generation_time = sd.header.generation_time;
-        let payload = self.run(&sd, now, &mut rep);
+        let payload = self.run_stage(&sd, now, &mut rep, stage);
         if rep.result.is_ok() {
             rep.payload = payload;
             rep.header = Some(sd.header);
-            self.counts.record(rep.relaxations);
+            // A verdict counts once its signature is verified.
+            if rep.signature_valid == Some(true) {
+                self.counts.record(rep.relaxations);
+            }
         }
         rep
     }
@@ -574,7 +630,24 @@ impl<B: Backend> Verifier<B> {
         now: Timestamp,
         rep: &mut Report<'a>,
     ) -> Option<&'a [u8]> {
+        self.run_stage(sd, now, rep, Stage::Full)
+    }
+
+    /// The pipeline after parsing, as far as `stage` goes; returns the payload when every check
+    /// it ran passed.
+    fn run_stage<'a>(
+        &mut self,
+        sd: &SignedData<'a>,
+        now: Timestamp,
+        rep: &mut Report<'a>,
+        stage: Stage,
+    ) -> Option<&'a [u8]> {
         let diagnose = self.config.diagnose;
+        let stage = if diagnose && stage == Stage::DeferSignature {
+            Stage::Full
+        } else {
+            stage
+        };
         // Records the first failure; stops unless diagnosing.
         macro_rules! fail {
             ($e:expr) => {{
@@ -631,6 +704,7 @@ impl<B: Backend> Verifier<B> {
                 }
             }
         };
+        let cached = matches!(signer, SignerCert::Known(_));
         let (signer_id, cert, known) = match &signer {
             SignerCert::Known(v) => (v.id8, Some(&v.cert), Some(v.clone())),
             SignerCert::Unverified(c, id, _) => (*id, Some(c), None),
@@ -691,9 +765,11 @@ impl<B: Backend> Verifier<B> {
         }
         // 4. replay, location
         let replay_time = generation.unwrap_or(now);
-        if self
-            .replay
-            .contains(&signer_id, replay_time, &sd.signature.r)
+        // A message whose signature is completed holds its place in the window already.
+        if stage != Stage::Signature
+            && self
+                .replay
+                .contains(&signer_id, replay_time, &sd.signature.r)
         {
             fail!(SecurityError::Duplicate);
         }
@@ -776,6 +852,16 @@ impl<B: Backend> Verifier<B> {
             }
         };
         let entry = entry?;
+        let oldest = now.add_micros(-self.config.max_age_us);
+        if stage == Stage::DeferSignature && cached {
+            // 7. deferred: the caller completes it with `verify_signature`.
+            if rep.result.is_ok() {
+                self.replay
+                    .insert(&signer_id, replay_time, &sd.signature.r, oldest);
+                return Some(payload);
+            }
+            return None;
+        }
         // 7. message signature
         let ok = self
             .check_sig(
@@ -792,9 +878,10 @@ impl<B: Backend> Verifier<B> {
             return None;
         }
         if rep.result.is_ok() {
-            let oldest = now.add_micros(-self.config.max_age_us);
-            self.replay
-                .insert(&signer_id, replay_time, &sd.signature.r, oldest);
+            if stage != Stage::Signature {
+                self.replay
+                    .insert(&signer_id, replay_time, &sd.signature.r, oldest);
+            }
             Some(payload)
         } else {
             None

@@ -69,6 +69,64 @@ pub struct StackConfig {
     pub message_sets: MessageSets,
     /// The AIDs of the ego's Day II messages (requests, platooning, payment).
     pub day2_aids: Day2Aids,
+    /// When signatures are verified (default [`VerifyPolicy::Always`]).
+    pub verify: VerifyPolicy,
+}
+
+/// When the stack verifies the signature of a secured message. See "Verify on demand" in the
+/// [stack docs](super#verify-on-demand) for the policy and its security argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum VerifyPolicy {
+    /// Every secured message is verified in full before anything in it is used (the default:
+    /// nothing unauthenticated ever reaches the world, the tracker or the applications).
+    #[default]
+    Always,
+    /// Vehicles' self-reports (BSM, PSM) whose signer is known are used after the cheap checks
+    /// and their signature verified when it matters: before a warning or advice resting on them
+    /// is released, at random intervals per sender, and always for a sender's first message and
+    /// while it is quarantined. Roadside messages (MAP, SPAT, RSI, RSM), sensor sharing and Day
+    /// II guidance are always verified before use.
+    OnDemand {
+        /// Mean interval between two verifications of one sender's messages, ms: each interval
+        /// is drawn uniformly between half and one and a half times this (default 1000).
+        sample_interval_ms: i64,
+        /// Senders followed (default 512). When every one of them holds an unverified message,
+        /// a new sender's messages are verified at once.
+        max_senders: usize,
+        /// Longest SPDU kept for a later verification, bytes (default 1024); a longer one is
+        /// verified at once.
+        max_kept_bytes: usize,
+        /// After a failed verification, every message of that sender is verified before use
+        /// for this long, ms (default 10 000).
+        quarantine_ms: i64,
+        /// A sender not heard from for this long is forgotten, ms (default 10 000; at least the
+        /// quarantine).
+        sender_max_age_ms: i64,
+    },
+}
+
+impl VerifyPolicy {
+    /// [`VerifyPolicy::OnDemand`] with its defaults.
+    pub const fn on_demand() -> Self {
+        Self::on_demand_every(1000)
+    }
+
+    /// [`VerifyPolicy::OnDemand`] with this mean sampling interval, ms, and the other defaults.
+    pub const fn on_demand_every(sample_interval_ms: i64) -> Self {
+        VerifyPolicy::OnDemand {
+            sample_interval_ms,
+            max_senders: 512,
+            max_kept_bytes: 1024,
+            quarantine_ms: 10_000,
+            sender_max_age_ms: 10_000,
+        }
+    }
+
+    /// Whether signatures of vehicles' messages may be verified after use.
+    pub const fn is_on_demand(&self) -> bool {
+        matches!(self, VerifyPolicy::OnDemand { .. })
+    }
 }
 
 impl Default for StackConfig {
@@ -87,6 +145,7 @@ impl Default for StackConfig {
             report_objects: true,
             message_sets: MessageSets::default(),
             day2_aids: Day2Aids::default(),
+            verify: VerifyPolicy::Always,
         }
     }
 }
@@ -184,6 +243,12 @@ impl StackConfig {
     /// Whether frames no rule covers are read by detection (else with the default set).
     pub fn with_set_detection(mut self, on: bool) -> Self {
         self.message_sets.detect = on;
+        self
+    }
+
+    /// With a verification policy.
+    pub fn with_verify_policy(mut self, policy: VerifyPolicy) -> Self {
+        self.verify = policy;
         self
     }
 }

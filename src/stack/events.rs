@@ -120,6 +120,12 @@ pub enum DropReason {
     /// Verification failed.
     #[error("verification failed: {0}")]
     Verify(VerifyFailure),
+    /// Verify on demand: a sender's message used before its signature was verified failed the
+    /// verification, and what the sender reported unverified was taken back from the tracker
+    /// and the world (the sender is then quarantined). Counts senders, not messages: the
+    /// message was counted accepted when it was used.
+    #[error("data of a sender taken back: its message failed verification: {0}")]
+    Retracted(VerifyFailure),
     /// UPER decoding failed.
     #[error("decode failed: {0:?}")]
     Decode(DecodeErrorKind),
@@ -162,8 +168,22 @@ pub struct StackCounters {
     /// Messages dropped, whatever the reason (the counters below say why; some of them also
     /// count parts of messages that were accepted).
     pub dropped: u64,
-    /// SPDUs verified.
+    /// SPDUs whose signature was verified (on receipt, or later for a deferred one).
     pub verified: u64,
+    /// Verify on demand: SPDUs used after the cheap checks, their signature not verified yet
+    /// (each counted in `accepted` too).
+    pub deferred: u64,
+    /// Verify on demand: deferred SPDUs verified later because a warning rested on them
+    /// (also counted in `verified`).
+    pub verified_for_warnings: u64,
+    /// Verify on demand: senders whose unverified data was taken back after a failed
+    /// verification ([`DropReason::Retracted`]).
+    pub retracted: u64,
+    /// Verify on demand: warnings not released because what they rest on failed verification
+    /// or could not be verified (a record whose message is no longer kept).
+    pub warnings_withheld: u64,
+    /// Verify on demand: senders forgotten to make room for a new one.
+    pub senders_evicted: u64,
     /// BSMs used.
     pub bsm: u64,
     /// PSMs used.
@@ -265,4 +285,10 @@ pub struct Usage {
     pub warnings: usize,
     /// Messages waiting to be sent.
     pub transmissions: usize,
+    /// Verify on demand: senders followed.
+    pub senders: usize,
+    /// Verify on demand: senders whose latest message is kept, not verified yet.
+    pub unverified_senders: usize,
+    /// Verify on demand: bytes of the SPDUs kept for a later verification.
+    pub kept_bytes: usize,
 }

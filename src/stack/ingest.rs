@@ -11,9 +11,10 @@ use crate::net::PayloadKind;
 use crate::time::Timestamp;
 use crate::world::{Ingested, Refused};
 
+use super::ondemand;
 use super::sets::{SetChoice, select};
 use super::verify::frame_allowed_under;
-use super::{DropReason, Event, RxMeta, Stack, StoreKind, VerifyFailure};
+use super::{CertificateRequests, DropReason, Event, RxMeta, Stack, StoreKind, VerifyFailure};
 
 /// What [`Stack::ingest_detailed`] took from a frame: what it was, the message set it was read
 /// with and why, and what lifting it into the 2020 model lost or changed.
@@ -75,25 +76,29 @@ impl Stack {
         if self.config.require_signatures && !secured {
             return Err(self.dropped(DropReason::Unsigned, now));
         }
-        let (payload, psid): (Cow<'_, [u8]>, Option<u64>) = if secured {
+        let on_demand = self.config.verify.is_on_demand();
+        let mut requests = CertificateRequests::default();
+        let (payload, psid, signature_verified): (Cow<'_, [u8]>, Option<u64>, bool) = if secured {
             let Some(v) = self.verifier.as_mut() else {
                 return Err(self.dropped(DropReason::NoVerifier, now));
             };
-            match v.verify(bytes, now) {
+            let r = if on_demand {
+                v.check(bytes, now)
+            } else {
+                v.verify(bytes, now)
+            };
+            match r {
                 Ok(ok) => {
-                    self.counters.verified += 1;
-                    if !ok.certificate_requests.is_empty() {
-                        if let Some(h) = self.host.as_mut() {
-                            h.certificate_requested(ok.certificate_requests.as_slice());
-                            self.counters.certificate_requests += 1;
-                        }
+                    if ok.signature_verified {
+                        self.counters.verified += 1;
                     }
-                    (ok.payload, ok.psid)
+                    requests = ok.certificate_requests;
+                    (ok.payload, ok.psid, ok.signature_verified)
                 }
                 Err(f) => return Err(self.dropped(DropReason::Verify(f), now)),
             }
         } else {
-            (Cow::Borrowed(bytes), None)
+            (Cow::Borrowed(bytes), None, true)
         };
         let aid = meta.aid.or(psid.and_then(|p| u32::try_from(p).ok()));
         let map = self.world.map();
@@ -110,7 +115,40 @@ impl Stack {
                 return Err(self.dropped(DropReason::Verify(f), now));
             }
         }
-        let what = self.take_frame(&frame, now)?;
+        // Verify on demand: a vehicle's self-report may be used now and verified later; every
+        // other message is verified before use.
+        let sender = if on_demand && secured {
+            self.senders.stir(bytes);
+            ondemand::self_report_id(&frame)
+        } else {
+            None
+        };
+        let mut deferred = None;
+        if !signature_verified {
+            match sender {
+                Some(id) if self.may_defer(&id, bytes, now) => deferred = Some(id),
+                _ => self.verify_on_receipt(bytes, now, sender)?,
+            }
+        } else if let Some(id) = sender {
+            self.sender_verified_now(id, now);
+        }
+        if deferred.is_none() && !requests.is_empty() {
+            if let Some(h) = self.host.as_mut() {
+                h.certificate_requested(requests.as_slice());
+                self.counters.certificate_requests += 1;
+            }
+        }
+        let r = self.take_frame(&frame, now, deferred.is_none());
+        if let Some(id) = deferred {
+            // Kept whenever the world took something from it (the vehicle state is stored
+            // before fusion may reject the report).
+            if matches!(r, Ok(_) | Err(DropReason::Fusion(_))) {
+                let report = self.taken.observations.first().map(|o| o.time);
+                let ok = r.is_ok();
+                self.keep_unverified(&id, bytes, now, report.filter(|_| ok), ok);
+            }
+        }
+        let what = r?;
         let lift = selected.frame.report;
         self.count_set(selected.set, selected.by, &lift, now);
         Ok(Received {
@@ -156,13 +194,14 @@ impl Stack {
         &mut self,
         frame: &m::MessageFrame,
         now: Timestamp,
+        verified: bool,
     ) -> Result<Ingested, DropReason> {
         let ego = self.ego_id();
         let limit = self.config.max_observations_per_message;
         let mut taken = core::mem::take(&mut self.taken);
         let r = self.world.take_frame(frame, now, ego, limit, &mut taken);
         let r = match r {
-            Ok(what) => self.fuse_taken(&taken, what, now).map(|()| what),
+            Ok(what) => self.fuse_taken(&taken, what, now, verified).map(|()| what),
             Err(Refused::OwnMessage) => Err(self.dropped(DropReason::OwnMessage, now)),
             Err(Refused::Unusable(e)) => Err(self.dropped(DropReason::Adapt(e), now)),
             Err(_) => Err(self.dropped(DropReason::Unsupported, now)),
@@ -178,6 +217,7 @@ impl Stack {
         taken: &crate::world::Taken,
         what: Ingested,
         now: Timestamp,
+        verified: bool,
     ) -> Result<(), DropReason> {
         for e in &taken.unusable {
             self.dropped(DropReason::Adapt(*e), now);
@@ -189,7 +229,7 @@ impl Stack {
         }
         let single = matches!(what, Ingested::Bsm | Ingested::Psm);
         for o in &taken.observations {
-            let r = self.fuse_one(o, now);
+            let r = self.fuse_one(o, now, verified);
             if single {
                 r?;
             }
@@ -214,8 +254,20 @@ impl Stack {
         Ok(())
     }
 
-    pub(super) fn fuse_one(&mut self, obs: &Observation, now: Timestamp) -> Result<(), DropReason> {
-        match self.tracker.ingest(obs) {
+    /// Feeds one report to the fusion core, marked unverified when its message's signature is
+    /// not verified yet.
+    pub(super) fn fuse_one(
+        &mut self,
+        obs: &Observation,
+        now: Timestamp,
+        verified: bool,
+    ) -> Result<(), DropReason> {
+        let r = if verified {
+            self.tracker.ingest(obs)
+        } else {
+            self.tracker.ingest_unverified(obs)
+        };
+        match r {
             Ok(()) => Ok(()),
             Err(FusionError::Rejected(r)) => Err(self.dropped(DropReason::Fusion(r), now)),
             Err(_) => Err(self.dropped(DropReason::Fusion(RejectReason::OutOfRange), now)),

@@ -21,19 +21,93 @@
 //!
 //! | module | owns |
 //! |---|---|
-//! | [`config`] | [`StackConfig`] |
+//! | [`config`] | [`StackConfig`], [`VerifyPolicy`] |
 //! | [`events`] | [`Event`], [`DropReason`], [`StackCounters`], [`Usage`] |
 //! | [`verify`] | [`SpduVerifier`], [`VerifyFailure`] and the mapping from security failures |
 //! | [`sets`] | which message set (2017, 2019, 2020) a frame is read with: [`MessageSets`], [`SetRule`], detection, ambiguity |
 //! | [`lifecycle`] | warning ids and their raised / updated / cleared life ([`ActiveWarning`]) |
 //! | `ingest` | verify → message set → decode → lift → world / fusion ([`Received`]) |
+//! | `ondemand` | verify on demand: the senders, their kept SPDUs, sampling, taking data back |
 //! | `poll` | one application cycle |
 //!
 //! **Security**: a payload the metadata marks as an SPDU (or every payload, when
 //! [`StackConfig::require_signatures`] is set) goes through the [`SpduVerifier`] given with
 //! [`Stack::set_verifier`]; the verifier returns the inner payload or a typed
 //! [`VerifyFailure`]. Without a verifier such payloads are dropped ([`DropReason::NoVerifier`]).
-//! With feature `security`, the security layer's `Verifier` is an [`SpduVerifier`].
+//! With feature `security`, the security layer's `Verifier` is an [`SpduVerifier`]. When the
+//! signatures are verified is the [`VerifyPolicy`]: all before use (the default), or vehicles'
+//! messages on demand ([below](#verify-on-demand)).
+//!
+//! # Verify on demand
+//!
+//! Verification is the whole cost of a signed stack (about 95 % of a signed message's cost in
+//! `benches/pipeline.rs`), and most messages never matter: a car two lanes over that no
+//! application warns about. With [`VerifyPolicy::OnDemand`] ([`StackConfig::verify`];
+//! [`VerifyPolicy::Always`] stays the default: strictest, and the cost of verifying everything
+//! is affordable on the machines the stack is measured on) the stack verifies a vehicle's
+//! signature when its data matters:
+//!
+//! - **Cheap checks always, first.** Every SPDU goes through the verifier's check
+//!   ([`SpduVerifier::check`]): structure, protocol version, algorithms, header, the AID
+//!   permission of the signer's certificate, generation time, expiry, certificate validity,
+//!   replay window, location; and the signer must be known, its chain verified and cached. A
+//!   signer that is not is verified in full at once, chain and signature: a certificate of an
+//!   unknown root, a revoked, expired or badly signed one never gets anything in.
+//! - **Only vehicles' self-reports wait.** A BSM or PSM that passed the check is decoded,
+//!   stored and tracked at once, its report marked unverified in the tracker; its bytes are
+//!   kept (one SPDU per sender, [`VerifyPolicy::OnDemand`]'s `max_kept_bytes` at most, for
+//!   `max_senders` senders at most). Roadside messages (MAP, SPAT, RSI, RSM), sensor-sharing
+//!   messages and Day II guidance are always verified before use. The certificate requests
+//!   of a message not verified yet are not passed on to the host vehicle (a forger could make
+//!   the ego send its certificate).
+//! - **Before a warning or advice is released**, every unverified report it rests on has its
+//!   sender's latest message verified (inside the same [`Stack::poll`]): the latest report of
+//!   each source record of the object the warning is about, and the vehicle state (event
+//!   flags) of its vehicle id. A warning whose object is still not entirely verified after
+//!   that (a failed signature, or a report whose message is no longer kept) is withheld
+//!   ([`StackCounters::warnings_withheld`]) and evaluated again at the next poll. This holds
+//!   for every poll a warning is active, not only when it is raised.
+//! - **At random per sender.** A sender's first message (a temporary id not followed yet) is
+//!   verified on receipt, then one message at random intervals averaging `sample_interval_ms`
+//!   (uniform between half and one and a half times it, drawn from a state stirred by all
+//!   the traffic received), so that a forger is found even when it is harmless.
+//! - **A failure takes the data back.** When a sender's message fails verification, what it
+//!   reported unverified is removed from the tracker (its source records; a track fed only by
+//!   them is deleted) and from the world (its vehicle state), reported as
+//!   [`DropReason::Retracted`] ([`StackCounters::retracted`]), and the sender is quarantined:
+//!   for `quarantine_ms` every message of it is verified before use.
+//! - **The object list says it.** [`FusedObject::verified`](crate::fusion::FusedObject) is
+//!   false while any report behind an object is unverified, and
+//!   [`SourceRecord::verified`](crate::fusion::SourceRecord) says which; a planner reading
+//!   [`Stack::objects`] can tell. [`Stack::sender_verified`] answers per sender.
+//!
+//! **What an attacker can and cannot achieve.** The one forgery the cheap checks cannot see is
+//! a message that names a signer the receiver has cached (HashedId8s travel in the clear) and
+//! carries a signature that does not verify. With it an attacker
+//!
+//! - *cannot* raise a warning or advice: the message each warning rests on is verified before
+//!   the warning is released, and a forged one is withheld and its data taken back;
+//! - *cannot* use a certificate it does not hold, nor a revoked or expired one, nor replay a
+//!   message: those fail the checks at once, as with `Always`;
+//! - *cannot* touch MAP, SPAT, RSI, RSM, SSM or Day II data: verified before use;
+//! - *cannot* start a new sender: a temporary id's first message is verified on receipt;
+//! - *can* show a planner objects flagged unverified, in the name of a sender it imitates,
+//!   until that sender's next sample falls on one of its messages (`sample_interval_ms` on
+//!   average when it sends in that sender's name alone);
+//! - *can*, by interleaving its messages with a real vehicle's under the same temporary id,
+//!   bias that vehicle's track within the association gate between samples; a warning about
+//!   that vehicle is released only when its latest report verifies;
+//! - *can* make the receiver verify every message of a sender it imitates for `quarantine_ms`
+//!   after it is found, and drop that sender's unverified data: a cost no higher than `Always`
+//!   and a disruption no worse than jamming that sender.
+//!
+//! Object applications that reason about several objects (TJW's queue) rest on the object
+//! they warn about; the other objects they consider are not verified first.
+//!
+//! **Warning latency**: at most one verification per sender behind a released warning (usually
+//! one: the object's own BSM), in the poll that releases it; a warning is released in the same
+//! poll as with `Always` (the scenario suite gives the same warnings under both policies).
+//! `cargo bench --bench pipeline --features testing` compares the two policies side by side.
 //!
 //! **Bounded memory**: every store, queue and table has a limit in [`StackConfig`] and counts
 //! what it drops or evicts; the fusion tracker allocates its tables up front. Nothing grows with
@@ -68,11 +142,12 @@ pub mod config;
 pub mod events;
 mod ingest;
 pub mod lifecycle;
+mod ondemand;
 mod poll;
 pub mod sets;
 pub mod verify;
 
-pub use config::{Day2Aids, StackConfig};
+pub use config::{Day2Aids, StackConfig, VerifyPolicy};
 pub use events::{DropReason, Event, StackCounters, StoreKind, Usage, WarningChange};
 pub use lifecycle::ActiveWarning;
 pub use sets::{Area, MessageSets, SetChoice, SetRule, Sets};
@@ -177,6 +252,9 @@ pub struct Stack {
     warnings: Vec<Warning>,
     lane: Option<LaneMatch>,
     ego_view: Option<Ego>,
+    // Verify on demand: the senders followed, and a buffer for the SPDU being verified.
+    senders: ondemand::Senders,
+    scratch: Vec<u8>,
 }
 
 impl core::fmt::Debug for Stack {
@@ -219,6 +297,11 @@ impl Stack {
             warnings: Vec::with_capacity(64),
             lane: None,
             ego_view: None,
+            senders: ondemand::Senders::with_capacity(match config.verify {
+                VerifyPolicy::OnDemand { max_senders, .. } => max_senders.min(4096),
+                _ => 0,
+            }),
+            scratch: Vec::new(),
             config,
         })
     }
@@ -365,6 +448,9 @@ impl Stack {
             events: self.events.len(),
             warnings: self.lifecycle.active().len(),
             transmissions: self.transmissions.len(),
+            senders: self.senders.len(),
+            unverified_senders: self.senders.unverified(),
+            kept_bytes: self.senders.kept_bytes(),
         }
     }
 
@@ -385,6 +471,7 @@ impl Stack {
             DropReason::NoVerifier => c.no_verifier += 1,
             DropReason::Unsigned => c.unsigned += 1,
             DropReason::Verify(_) => c.verify_failed += 1,
+            DropReason::Retracted(_) => c.retracted += 1,
             DropReason::Decode(_) => c.decode_failed += 1,
             DropReason::OwnMessage => c.own_messages += 1,
             DropReason::Unsupported => c.unsupported += 1,
@@ -466,7 +553,7 @@ impl Stack {
         }
         tracks
             .iter()
-            .filter(|t| self.fuse_one(t, now).is_ok())
+            .filter(|t| self.fuse_one(t, now, true).is_ok())
             .count()
     }
 }

@@ -78,6 +78,18 @@ impl Stack {
         }
     }
 
+    /// Takes the fused objects and their vehicles' flags from the tracker and the world.
+    fn snapshot_objects(&mut self) {
+        self.tracker.snapshot(&mut self.objects);
+        self.flags.clear();
+        let vehicles = self.world.vehicles();
+        self.flags.extend(self.objects.iter().map(|o| {
+            o.vehicle_id
+                .and_then(|id| vehicles.flags(&id))
+                .unwrap_or_default()
+        }));
+    }
+
     /// The ego dead-reckoned from its last state to `now` (at most 1 s ahead), in the fusion
     /// frame, with its WGS-84 position.
     fn ego_at(&self, now: Timestamp) -> Option<(Ego, Wgs84)> {
@@ -119,14 +131,7 @@ impl Stack {
         if self.tracker.step(now).is_err() {
             self.dropped(DropReason::TimeWentBackwards, now);
         }
-        self.tracker.snapshot(&mut self.objects);
-        self.flags.clear();
-        let vehicles = self.world.vehicles();
-        self.flags.extend(self.objects.iter().map(|o| {
-            o.vehicle_id
-                .and_then(|id| vehicles.flags(&id))
-                .unwrap_or_default()
-        }));
+        self.snapshot_objects();
         self.warnings.clear();
         let ego = self.ego_at(now);
         self.ego_view = ego.map(|e| e.0);
@@ -199,6 +204,14 @@ impl Stack {
             if ego_id.is_some() {
                 self.commands.clear();
             }
+        }
+        if self.config.verify.is_on_demand() {
+            // Verify on demand: what a warning rests on is verified before it is released.
+            if self.verify_for_warnings(now) {
+                self.snapshot_objects();
+            }
+            self.withhold_unverified();
+            self.expire_senders(now);
         }
         let (events, counters, max) =
             (&mut self.events, &mut self.counters, self.config.max_events);

@@ -210,11 +210,15 @@ pub struct Verified<'a> {
     pub generation_time: Option<Timestamp>,
     /// The certificates the sender asks for.
     pub certificate_requests: CertificateRequests,
+    /// Whether the message signature was verified. Always true from
+    /// [`SpduVerifier::verify`]; false from [`SpduVerifier::check`] when it left the signature
+    /// for [`SpduVerifier::verify_signature`].
+    pub signature_verified: bool,
 }
 
 impl<'a> Verified<'a> {
-    /// A verified `payload` with nothing else known (no AID, signer, time or requests); set
-    /// the public fields that the verifier knows.
+    /// A verified `payload` (signature included) with nothing else known (no AID, signer, time
+    /// or requests); set the public fields that the verifier knows.
     pub fn new(payload: Cow<'a, [u8]>) -> Self {
         Verified {
             payload,
@@ -222,16 +226,39 @@ impl<'a> Verified<'a> {
             signer: None,
             generation_time: None,
             certificate_requests: CertificateRequests::default(),
+            signature_verified: true,
         }
     }
 }
 
 /// Verifies a secured message (SPDU, IEEE 1609.2 / YD/T 3957 `Ieee1609Dot2Data`). The
 /// security layer implements it; the stack calls it for every payload that is an SPDU.
+///
+/// [`verify`](Self::verify) is the whole verification. The stack's verify-on-demand policy
+/// ([`VerifyPolicy::OnDemand`](super::config::VerifyPolicy)) uses it in two halves:
+/// [`check`](Self::check) now and [`verify_signature`](Self::verify_signature) when the data
+/// matters. A verifier that cannot split keeps the defaults: `check` verifies in full, and the
+/// stack then never calls `verify_signature`.
 pub trait SpduVerifier: Send {
     /// Verifies `spdu` received at `now`; returns the inner payload.
     fn verify<'a>(&mut self, spdu: &'a [u8], now: Timestamp)
     -> Result<Verified<'a>, VerifyFailure>;
+
+    /// Every check but the message signature when the signer is already known and its chain
+    /// verified (version, header, time, replay, AID, known signer); a new or unverified signer
+    /// is verified in full. [`Verified::signature_verified`] says which; when false the
+    /// payload is not authenticated until [`verify_signature`](Self::verify_signature) on the
+    /// same bytes succeeds. The default verifies in full.
+    fn check<'a>(&mut self, spdu: &'a [u8], now: Timestamp) -> Result<Verified<'a>, VerifyFailure> {
+        self.verify(spdu, now)
+    }
+
+    /// Verifies the signature of `spdu`, which [`check`](Self::check) accepted at `received`
+    /// without it (the checks are repeated at that time, the replay window excepted). The
+    /// default verifies in full.
+    fn verify_signature(&mut self, spdu: &[u8], received: Timestamp) -> Result<(), VerifyFailure> {
+        self.verify(spdu, received).map(|_| ())
+    }
 }
 
 #[cfg(feature = "security")]
@@ -290,25 +317,40 @@ where
         spdu: &'a [u8],
         now: Timestamp,
     ) -> Result<Verified<'a>, VerifyFailure> {
-        let report = Verifier::verify(self, spdu, now);
-        report.result.map_err(VerifyFailure::from)?;
-        // The pipeline sets the payload whenever the result is Ok.
-        let payload = report.payload.ok_or(VerifyFailure::UnsupportedPayload)?;
-        let mut certificate_requests = CertificateRequests::default();
-        for id in report.header.iter().flat_map(|h| h.certificate_requests()) {
-            certificate_requests.push(id);
-        }
-        Ok(Verified {
-            certificate_requests,
-            payload: Cow::Borrowed(payload),
-            psid: report.aid,
-            signer: report.signer,
-            generation_time: report
-                .generation_time
-                .and_then(|g| i64::try_from(g).ok())
-                .map(Timestamp::from_micros),
-        })
+        verified_of(Verifier::verify(self, spdu, now))
     }
+
+    fn check<'a>(&mut self, spdu: &'a [u8], now: Timestamp) -> Result<Verified<'a>, VerifyFailure> {
+        verified_of(Verifier::check(self, spdu, now))
+    }
+
+    fn verify_signature(&mut self, spdu: &[u8], received: Timestamp) -> Result<(), VerifyFailure> {
+        let report = Verifier::verify_signature(self, spdu, received);
+        report.result.map_err(VerifyFailure::from)
+    }
+}
+
+/// The stack's view of a security-layer report.
+#[cfg(feature = "security")]
+fn verified_of(report: crate::security::Report<'_>) -> Result<Verified<'_>, VerifyFailure> {
+    report.result.map_err(VerifyFailure::from)?;
+    // The pipeline sets the payload whenever the result is Ok.
+    let payload = report.payload.ok_or(VerifyFailure::UnsupportedPayload)?;
+    let mut certificate_requests = CertificateRequests::default();
+    for id in report.header.iter().flat_map(|h| h.certificate_requests()) {
+        certificate_requests.push(id);
+    }
+    Ok(Verified {
+        certificate_requests,
+        payload: Cow::Borrowed(payload),
+        psid: report.aid,
+        signer: report.signer,
+        generation_time: report
+            .generation_time
+            .and_then(|g| i64::try_from(g).ok())
+            .map(Timestamp::from_micros),
+        signature_verified: report.signature_valid == Some(true),
+    })
 }
 
 /// Whether a verified `frame` may travel under the signed `psid`: a Day I message (BSM, MAP,

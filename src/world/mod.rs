@@ -291,6 +291,12 @@ impl World {
             .add(self.vehicles.counters())
     }
 
+    /// Forgets what vehicle `id` reported about itself in the vehicle-state store (the message
+    /// it came in failed verification after it was used); returns whether there was anything.
+    pub fn forget_vehicle(&mut self, id: &[u8; 8]) -> bool {
+        self.vehicles.remove(id)
+    }
+
     /// Drops what was not refreshed in time, in every store.
     pub fn expire(&mut self, now: Timestamp) {
         self.map.expire(now);

@@ -111,6 +111,18 @@ impl<T: Entry> Bounded<T> {
         self.counters.expired += (before - self.items.len()) as u64;
     }
 
+    /// Removes the entry with key `k` (taken back, not expired: not counted); returns whether
+    /// there was one.
+    pub fn remove(&mut self, k: T::Key) -> bool {
+        match self.items.iter().position(|e| e.key() == k) {
+            Some(i) => {
+                self.items.swap_remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The entry with key `k`.
     pub fn get(&self, k: T::Key) -> Option<&T> {
         self.items.iter().find(|i| i.key() == k)

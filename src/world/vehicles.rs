@@ -109,6 +109,12 @@ impl VehicleStore {
         self.items.get(*id).map(|e| e.flags)
     }
 
+    /// Forgets vehicle `id` (what it reported turned out not to be authentic); returns whether
+    /// it was known.
+    pub fn remove(&mut self, id: &[u8; 8]) -> bool {
+        self.items.remove(*id)
+    }
+
     /// The vehicles.
     pub fn entries(&self) -> &[VehicleEntry] {
         self.items.items()

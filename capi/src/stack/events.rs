@@ -200,6 +200,10 @@ pub const CV2X_DROP_TRANSMIT_FAILED: u32 = 13;
 /// `cv2x_drop.reason`: a `CV2X_PAYLOAD_DSMP` packet could not be dispatched; `detail` is the
 /// `CV2X_ERR_NET_*` code (unknown AID, malformed, ...).
 pub const CV2X_DROP_NETWORK: u32 = 14;
+/// `cv2x_drop.reason`: verify on demand: a sender's message, used before its signature was
+/// verified, failed the verification, and what the sender reported unverified was taken back
+/// from the world and the tracker; `detail` is the `CV2X_ERR_SEC_*` code.
+pub const CV2X_DROP_RETRACTED: u32 = 15;
 /// `cv2x_drop.reason`: a reason newer than this version of the ABI.
 pub const CV2X_DROP_OTHER: u32 = 255;
 
@@ -456,6 +460,7 @@ pub(crate) fn drop_of(r: &DropReason) -> cv2x_drop {
         DropReason::TimeWentBackwards => (CV2X_DROP_TIME_WENT_BACKWARDS, 0),
         DropReason::EgoRejected => (CV2X_DROP_EGO_REJECTED, 0),
         DropReason::TransmitFailed => (CV2X_DROP_TRANSMIT_FAILED, 0),
+        DropReason::Retracted(f) => (CV2X_DROP_RETRACTED, verify_failure(f)),
         // non_exhaustive: a reason added to the core after this table
         _ => (CV2X_DROP_OTHER, 0),
     };
@@ -693,11 +698,13 @@ mod tests {
             DropReason::TimeWentBackwards,
             DropReason::EgoRejected,
             DropReason::TransmitFailed,
+            DropReason::Retracted(VerifyFailure::BadSignature),
         ];
         let mut seen: Vec<u32> = reasons.iter().map(|r| drop_of(r).reason).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (1..=13).collect::<Vec<_>>());
+        // 14 (CV2X_DROP_NETWORK) is the C ABI's own: a DSMP packet it could not dispatch.
+        assert_eq!(seen, (1..=13).chain(15..=15).collect::<Vec<_>>());
         assert_eq!(
             drop_of(&DropReason::Verify(VerifyFailure::Revoked)).detail,
             CV2X_ERR_SEC_REVOKED

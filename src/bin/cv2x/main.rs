@@ -24,7 +24,9 @@ commands:\n\
   send --port P [--group ADDR] [--rate HZ] [--sign-cert C --sign-key K] ... FILE.jsonl\n\
                                        send vector or JER lines wrapped in DSMP (signed with a key)\n\
   replay --port P [--group ADDR] [--speed X|--fast] FILE.pcap     replay a capture's UDP payloads\n\
-  scenario [--sign p256|sm2|none] [--message-set S] [--svg DIR] FILE.json...   run scenarios through the stack (signed, default sm2; sent in set S, default each file's), check expectations\n\
+  scenario [--sign p256|sm2|none] [--verify always|on-demand] [--message-set S] [--svg DIR] FILE.json...\n\
+                                       run scenarios through the stack (signed, default sm2; sent in set S,\n\
+                                       default each file's), check expectations\n\
   cert inspect HEX|FILE                 certificate (COER) -> JSON\n\
   cert verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a certificate chain\n\
   spdu verify [--at T] [--trust C]... [--cert C]... HEX|FILE        verify a signed message\n\

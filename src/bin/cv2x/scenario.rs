@@ -1,6 +1,7 @@
 //! `scenario`: runs scenario files through the whole stack and checks their expectations.
 //! Every message is signed with the test PKI and verified by the stack (`--sign sm2`, the
-//! default; `--sign p256`; `--sign none` for plain frames). `--message-set csae53-2017|2019|2020`
+//! default; `--sign p256`; `--sign none` for plain frames), before use (`--verify always`, the
+//! default) or vehicles' messages on demand (`--verify on-demand`). `--message-set csae53-2017|2019|2020`
 //! sends every scenario in that set (default: each file's `message_set`, else 2020); a scenario
 //! the set cannot carry is reported as skipped with the reason. `--svg DIR` writes one picture per
 //! scenario, `DIR/<scenario name>.svg` (the ego then also transmits, so that its path history
@@ -14,6 +15,7 @@ use cv2x::apps::Advice;
 use cv2x::host::{HostConfig, HostVehicle, SeededRandom};
 use cv2x::msg::Standard;
 use cv2x::security::cert::KeyAlg;
+use cv2x::stack::VerifyPolicy;
 use cv2x::testing::picture::{Recorder, render, scenario_scene};
 use cv2x::testing::scenario::{Outcome, RunOptions, Scenario, TimelineEntry, run_observed};
 use serde_json::{Value, json};
@@ -57,6 +59,7 @@ fn entry_json(name: &str, e: &TimelineEntry) -> Value {
 /// The options of `cv2x scenario`.
 struct Options<'a> {
     sign: Option<KeyAlg>,
+    verify: VerifyPolicy,
     message_set: Option<Standard>,
     svg: Option<PathBuf>,
     files: Vec<&'a String>,
@@ -67,7 +70,9 @@ fn run_file(path: &Path, o: &Options<'_>) -> Result<(Outcome, Option<String>), S
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let sc = Scenario::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut opts = match o.sign {
-        Some(alg) => RunOptions::signed(alg).map_err(|e| format!("test PKI: {e}"))?,
+        Some(alg) => RunOptions::signed(alg)
+            .map_err(|e| format!("test PKI: {e}"))?
+            .with_verify_policy(o.verify),
         None => RunOptions::default(),
     };
     opts.message_set = o.message_set;
@@ -113,10 +118,11 @@ fn picture_path(dir: &Path, name: &str, taken: &mut BTreeSet<String>) -> PathBuf
 }
 
 /// Splits `--sign p256|sm2|none` (default SM2, the algorithm of GB/T 45112 deployments),
-/// `--message-set S` and `--svg DIR` from the file arguments.
+/// `--verify always|on-demand`, `--message-set S` and `--svg DIR` from the file arguments.
 fn options(args: &[String]) -> Result<Options<'_>, String> {
     let mut o = Options {
         sign: Some(KeyAlg::Sm2),
+        verify: VerifyPolicy::Always,
         message_set: None,
         svg: None,
         files: Vec::new(),
@@ -130,6 +136,12 @@ fn options(args: &[String]) -> Result<Options<'_>, String> {
                 Some("none") => None,
                 _ => return Err("--sign takes p256, sm2 or none".into()),
             };
+        } else if a == "--verify" {
+            o.verify = match it.next().map(String::as_str) {
+                Some("always") => VerifyPolicy::Always,
+                Some("on-demand") => VerifyPolicy::on_demand(),
+                _ => return Err("--verify takes always or on-demand".into()),
+            };
         } else if a == "--svg" {
             o.svg = Some(PathBuf::from(it.next().ok_or("--svg takes a directory")?));
         } else if a == "--message-set" {
@@ -141,6 +153,9 @@ fn options(args: &[String]) -> Result<Options<'_>, String> {
             o.files.push(a);
         }
     }
+    if o.sign.is_none() && o.verify != VerifyPolicy::Always {
+        return Err("--verify on-demand needs signed messages (--sign p256 or sm2)".into());
+    }
     Ok(o)
 }
 
@@ -149,7 +164,8 @@ pub fn run_cmd(args: &[String]) -> Result<ExitCode, String> {
     let opts = options(args)?;
     if opts.files.is_empty() {
         return Err(
-            "usage: cv2x scenario [--sign p256|sm2|none] [--message-set S] [--svg DIR] \
+            "usage: cv2x scenario [--sign p256|sm2|none] [--verify always|on-demand] \
+             [--message-set S] [--svg DIR] \
              FILE.json..."
                 .into(),
         );

@@ -33,6 +33,8 @@ pub(super) struct Pending {
     pub(super) size: Option<ObjectSize>,
     pub(super) seq: u64,
     pub(super) valid: bool,
+    /// The report came from a verified message (see [`Tracker::ingest_unverified`]).
+    pub(super) verified: bool,
 }
 
 impl Tracker {
@@ -193,6 +195,7 @@ impl Tracker {
             size: obs.size,
             seq: self.seq,
             valid: true,
+            verified: true,
         })
     }
 }

@@ -28,7 +28,7 @@ use alloc::vec::Vec;
 use nalgebra::{Matrix4, Vector2, Vector3};
 
 use super::ego::{EgoHistory, EgoPose, EgoState};
-use super::observation::Observation;
+use super::observation::{Observation, SourceId, SourceKind};
 use super::{FusionConfig, FusionCounters, FusionError, RejectReason};
 use crate::fusion::associate::{Associator, GateItem};
 use crate::geo::{
@@ -278,6 +278,75 @@ impl Tracker {
     /// Accepts one report for the next [`Tracker::step`]. Invalid reports are rejected here with
     /// a counted reason.
     pub fn ingest(&mut self, obs: &Observation) -> Result<(), FusionError> {
+        self.ingest_with(obs, true)
+    }
+
+    /// [`Tracker::ingest`] for a report from a message whose signature is not verified yet: the
+    /// record it updates is marked unverified ([`SourceRecord::verified`]), and so is the fused
+    /// object, until [`Tracker::confirm_verified`] is called for it; [`Tracker::retract`] takes
+    /// it back.
+    pub fn ingest_unverified(&mut self, obs: &Observation) -> Result<(), FusionError> {
+        self.ingest_with(obs, false)
+    }
+
+    /// Marks verified the reports of (`source`, `object_id`) with the report time `time`, pending
+    /// or fused (the latest report of a record). Returns how many were marked.
+    pub fn confirm_verified(&mut self, source: SourceId, object_id: u64, time: Timestamp) -> usize {
+        let mut n = 0;
+        for p in &mut self.pending {
+            if p.source == source && p.object_id == object_id && p.time == time && !p.verified {
+                p.verified = true;
+                n += 1;
+            }
+        }
+        for t in &mut self.tracks {
+            if let Some(r) = t.record_mut(source, object_id) {
+                if r.last_update == time && !r.verified {
+                    r.verified = true;
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// Takes back what (`source`, `object_id`) reported unverified: its pending reports that are
+    /// not verified, and its source records whose latest report is not verified. A track left
+    /// without sources is deleted; a track keeping other sources forgets the vehicle id that
+    /// source gave it. Returns (records removed, tracks deleted).
+    pub fn retract(&mut self, source: SourceId, object_id: u64) -> (usize, usize) {
+        self.pending
+            .retain(|p| !(p.source == source && p.object_id == object_id && !p.verified));
+        let mut records = 0;
+        for t in &mut self.tracks {
+            let mut i = 0;
+            while i < t.n_sources {
+                let hit = t
+                    .sources
+                    .get(i)
+                    .is_some_and(|r| r.source == source && r.object_id == object_id && !r.verified);
+                if hit {
+                    t.remove_record_at(i);
+                    records += 1;
+                } else {
+                    i += 1;
+                }
+            }
+            if t.n_sources == 0 {
+                t.dead = true;
+            } else if source.kind == SourceKind::Bsm
+                && t.vehicle_id.map(u64::from_be_bytes) == Some(object_id)
+                && t.record(source, object_id).is_none()
+            {
+                t.vehicle_id = None;
+            }
+        }
+        let before = self.tracks.len();
+        self.remove_dead();
+        (records, before - self.tracks.len())
+    }
+
+    fn ingest_with(&mut self, obs: &Observation, verified: bool) -> Result<(), FusionError> {
         if !observation_is_finite(obs) {
             return self.reject(RejectReason::NonFinite);
         }
@@ -290,7 +359,8 @@ impl Tracker {
             }
         }
         match self.convert(obs) {
-            Ok(p) => {
+            Ok(mut p) => {
+                p.verified = verified;
                 self.pending.push(p);
                 self.counters.ingested += 1;
                 Ok(())
@@ -386,6 +456,7 @@ impl Tracker {
                 v2x_only: !t.fresh_onboard(now, window),
                 age_ms: now.micros_since(t.created) / 1000,
                 since_update_ms: now.micros_since(t.last_update) / 1000,
+                verified: t.verified(),
                 sources: t.sources,
                 n_sources: t.n_sources,
             });

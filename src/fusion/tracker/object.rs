@@ -51,6 +51,11 @@ pub struct FusedObject {
     pub age_ms: i64,
     /// Time since the last update, ms.
     pub since_update_ms: i64,
+    /// Whether every report behind the object is verified: the latest report of each source
+    /// (see [`SourceRecord::verified`]). A stack that verifies vehicles' messages on demand
+    /// gives objects fed by messages whose signature is not verified yet with `false`; a
+    /// planner may ignore them or weigh them less.
+    pub verified: bool,
     pub(super) sources: [SourceRecord; MAX_SOURCES],
     pub(super) n_sources: usize,
 }
@@ -71,7 +76,7 @@ impl FusedObject {
     }
 
     /// A fused object built by hand, for tests and simulations of the applications: confirmed,
-    /// no sources, no size, no vehicle id, not `v2x_only`, age 0. Speed and heading follow from
+    /// no sources, no size, no vehicle id, not `v2x_only`, verified, age 0. Speed and heading follow from
     /// `velocity_enu`; position and velocity covariances are `0.25 I` (0.5 m, 0.5 m/s σ). The
     /// public fields can be changed afterwards.
     pub fn synthetic(
@@ -102,6 +107,7 @@ impl FusedObject {
             v2x_only: false,
             age_ms: 0,
             since_update_ms: 0,
+            verified: true,
             sources: [EMPTY_RECORD; MAX_SOURCES],
             n_sources: 0,
         }

@@ -33,6 +33,11 @@ pub struct SourceRecord {
     pub last_update: Timestamp,
     /// Number of reports fused.
     pub updates: u32,
+    /// Whether the latest report fused (the one of `last_update`) came from a verified
+    /// message: false for a report given to
+    /// [`Tracker::ingest_unverified`](super::Tracker::ingest_unverified) until
+    /// [`Tracker::confirm_verified`](super::Tracker::confirm_verified) says otherwise.
+    pub verified: bool,
 }
 
 pub(super) const EMPTY_RECORD: SourceRecord = SourceRecord {
@@ -45,6 +50,7 @@ pub(super) const EMPTY_RECORD: SourceRecord = SourceRecord {
     first_seen: Timestamp::EPOCH,
     last_update: Timestamp::EPOCH,
     updates: 0,
+    verified: true,
 };
 
 /// One tracked object.
@@ -138,6 +144,12 @@ impl Track {
 
     pub(super) fn add_record(&mut self, rec: SourceRecord) {
         if let Some(r) = self.record_mut(rec.source, rec.object_id) {
+            // The record is as verified as its latest report.
+            if rec.last_update > r.last_update {
+                r.verified = rec.verified;
+            } else if rec.last_update == r.last_update {
+                r.verified &= rec.verified;
+            }
             r.last_update = r.last_update.max(rec.last_update);
             r.updates = r.updates.saturating_add(rec.updates);
             r.first_seen = r.first_seen.min(rec.first_seen);
@@ -164,6 +176,11 @@ impl Track {
         if let Some(slot) = self.sources.get_mut(oldest) {
             *slot = rec;
         }
+    }
+
+    /// Whether every source record's latest report came from a verified message.
+    pub fn verified(&self) -> bool {
+        self.sources().iter().all(|r| r.verified)
     }
 
     pub(super) fn fresh_onboard(&self, now: Timestamp, window_us: i64) -> bool {

@@ -265,6 +265,7 @@ impl Tracker {
             first_seen: p.time,
             last_update: p.time,
             updates: 1,
+            verified: p.verified,
         });
         if let Some(r) = t.record_mut(p.source, p.object_id) {
             r.source_type = p.source_type;
@@ -301,6 +302,7 @@ impl Tracker {
             first_seen: p.time,
             last_update: p.time,
             updates: 1,
+            verified: p.verified,
         };
         let id = self.next_id;
         self.next_id = self.next_id.checked_add(1).unwrap_or(1);

@@ -39,6 +39,19 @@ pub trait MessageSigner {
     /// Wraps `payload` (a UPER `MessageFrame`) of application `aid` generated at `at` in an
     /// SPDU.
     fn sign(&mut self, payload: &[u8], aid: u32, at: Timestamp) -> Result<Vec<u8>, SignFailure>;
+
+    /// Wraps `payload` as the forger `forge` would ([`super::ScenarioSigner`] can). The default
+    /// cannot forge.
+    fn sign_forged(
+        &mut self,
+        payload: &[u8],
+        aid: u32,
+        at: Timestamp,
+        forge: super::Forge,
+    ) -> Result<Vec<u8>, SignFailure> {
+        let _ = (payload, aid, at, forge);
+        Err(SignFailure)
+    }
 }
 
 /// The security layer's signer (for example a test PKI pseudonym,

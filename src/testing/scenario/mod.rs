@@ -38,6 +38,15 @@
 //!   it for a run. A scenario that needs what the set cannot carry (Day II messages in 2019 or
 //!   2017; RSI traffic events or an emergency vehicle's siren in 2017) is skipped in it, with
 //!   the reason (see [`generation`]).
+//! - `forge` on an actor or on `signal`: `"bad_signature"`, `"unknown_certificate"` or
+//!   `"revoked_certificate"`. That sender is an attacker: in a signed run
+//!   ([`RunOptions::signed`]) its messages (an actor's BSM or PSM, its participant in an RSM or
+//!   SSM of its own sender id; the signal's MAP and SPAT) are signed with the signer's
+//!   pseudonym and one signature octet flipped, with a valid signature from a certificate issued
+//!   under another root, or with a valid signature from a certificate of the test PKI that the
+//!   verifier has revoked ([`Forge`]). A forged actor exists only on the air: it may not be
+//!   `seen_by` onboard sensors. A run without a signer that forges fails such a scenario (an
+//!   unsigned message cannot be forged).
 //! - `description` (top level): free text for the reader.
 //!
 //! **Strictness**: every key must be one of the format's; an unknown or misspelled key, a
@@ -159,6 +168,8 @@ pub use run::{
     Outcome, Record, RunOptions, SCENARIO_AIDS, StepObserver, TimelineEntry, epoch, run,
     run_observed,
 };
+#[cfg(feature = "security")]
+pub use signed::ScenarioSigner;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -289,6 +300,32 @@ pub struct Segment {
     pub turn_signal: Option<TurnSignal>,
 }
 
+/// How a forged sender signs its messages (the scenario field `forge`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forge {
+    /// The honest pseudonym's signature with one octet flipped (`bad_signature`): the signer
+    /// is known, only the signature is wrong.
+    BadSignature,
+    /// A valid signature from a certificate issued under another root, carried in the message
+    /// (`unknown_certificate`).
+    UnknownCertificate,
+    /// A valid signature from a certificate of the test PKI that the verifier has revoked,
+    /// carried in the message (`revoked_certificate`).
+    RevokedCertificate,
+}
+
+impl Forge {
+    /// From the scenario name.
+    pub fn from_name(s: &str) -> Option<Forge> {
+        match s {
+            "bad_signature" => Some(Forge::BadSignature),
+            "unknown_certificate" => Some(Forge::UnknownCertificate),
+            "revoked_certificate" => Some(Forge::RevokedCertificate),
+            _ => None,
+        }
+    }
+}
+
 /// Actor kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -374,6 +411,8 @@ pub struct Actor {
     pub flags: Flags,
     /// The RSU knows the vehicle id.
     pub rsm_id: bool,
+    /// A forged sender: how its messages are signed.
+    pub forge: Option<Forge>,
 }
 
 /// SPAT timing form.
@@ -408,6 +447,8 @@ pub struct Signal {
     pub spat_latency_s: f64,
     /// Whether a MAP is broadcast.
     pub map: bool,
+    /// A forged roadside unit: how its MAP and SPAT are signed.
+    pub forge: Option<Forge>,
 }
 
 impl Signal {
@@ -425,6 +466,7 @@ impl Signal {
             spat_until_s: f64::INFINITY,
             spat_latency_s: 0.0,
             map: true,
+            forge: None,
         }
     }
 }

@@ -442,6 +442,7 @@ fn parse_actor(ao: &Obj<'_>) -> R<Actor> {
         position_noise_m: ao.f64_or("position_noise_m", 0.0)?.clamp(0.0, 50.0),
         flags: parse_flags(ao)?,
         rsm_id: ao.bool_opt("rsm_id")?.unwrap_or(false),
+        forge: parse_forge(ao)?,
     })
 }
 
@@ -530,6 +531,7 @@ fn parse_signal(so: &Obj<'_>, ego: &EgoSpec) -> R<Signal> {
         .unwrap_or(f64::INFINITY),
         spat_latency_s: latency.clamp(0.0, 60.0),
         map: so.bool_opt("map")?.unwrap_or(true),
+        forge: parse_forge(so)?,
     })
 }
 
@@ -718,6 +720,19 @@ impl Scenario {
         };
         day2::check(&sc)?;
         Ok(sc)
+    }
+}
+
+/// `forge`: how a forged sender signs.
+fn parse_forge(o: &Obj<'_>) -> R<Option<Forge>> {
+    match o.str_opt("forge")? {
+        None => Ok(None),
+        Some(f) => Forge::from_name(f).map(Some).ok_or_else(|| {
+            ScenarioError::invalid(
+                o.p("forge"),
+                "not bad_signature, unknown_certificate or revoked_certificate",
+            )
+        }),
     }
 }
 

@@ -25,14 +25,16 @@ use crate::host::{HostVehicle, Transmission, VehicleSize as HostSize, VehicleSta
 use crate::msg::Standard;
 use crate::msg::lift::Report;
 use crate::msg::v2020 as m;
-use crate::stack::{Event, RxMeta, SpduVerifier, Stack, StackConfig, StackCounters, WarningChange};
+use crate::stack::{
+    Event, RxMeta, SpduVerifier, Stack, StackConfig, StackCounters, VerifyPolicy, WarningChange,
+};
 use crate::time::Timestamp;
 
 use super::build::{self, MessageSigner, Participant, VehicleInfo, actor_vehicle_id};
 use super::day2::{Counterparts, EgoKind, SentRecord, StepView};
 use super::generation;
 use super::kinematics::{MotionState, Trajectory};
-use super::{AdviceKind, Kind, Scenario};
+use super::{AdviceKind, Forge, Kind, Scenario};
 
 /// Scenario time zero: 2026-03-01 08:00:00 UTC.
 pub(crate) const T0_UNIX_MS: i64 = 1_772_352_000_000;
@@ -62,6 +64,14 @@ pub trait StepObserver {
 
 impl StepObserver for () {
     fn step(&mut self, _: f64, _: Timestamp, _: &Stack, _: &[Transmission]) {}
+}
+
+impl RunOptions {
+    /// With the stack's verification policy (e.g. [`VerifyPolicy::on_demand`]).
+    pub fn with_verify_policy(mut self, policy: VerifyPolicy) -> Self {
+        self.config = Some(self.config.unwrap_or_default().with_verify_policy(policy));
+        self
+    }
 }
 
 /// The AIDs scenario messages are sent with: BSM, PSM (aftermarket BSM AID), MAP, SPAT, RSI,
@@ -165,6 +175,34 @@ struct Runner {
     messages: u64,
     set: Standard,
     lowering: Report,
+    /// A forged message could not be made (no signer, or one that cannot forge).
+    forge_failed: bool,
+}
+
+/// The forgeries, each sent by a sender of its own (RSM and SSM ids differ in the last octet).
+const FORGERIES: [Option<Forge>; 4] = [
+    None,
+    Some(Forge::BadSignature),
+    Some(Forge::UnknownCertificate),
+    Some(Forge::RevokedCertificate),
+];
+
+/// The participants the (honest or forged) sender `forge` reports.
+fn sent_by(parts: &[(Option<Forge>, Participant)], forge: Option<Forge>) -> Vec<Participant> {
+    parts
+        .iter()
+        .filter(|(f, _)| *f == forge)
+        .map(|(_, p)| *p)
+        .collect()
+}
+
+/// `id` with the last octet marking the forger `k` of [`FORGERIES`] (0: honest, unchanged).
+fn sender_id(id: [u8; 8], k: usize) -> [u8; 8] {
+    let mut id = id;
+    if k > 0 {
+        id[7] = 0xF0 | (k as u8);
+    }
+    id
 }
 
 impl Runner {
@@ -174,15 +212,26 @@ impl Runner {
     }
 
     /// Sends `frame` as a sender of the runner's message set would: lowered into it, encoded,
-    /// signed when there is a signer, and ingested.
-    fn send(&mut self, frame: &m::MessageFrame, aid: u32, now: Timestamp) {
+    /// signed when there is a signer (forged as `forge` says), and ingested.
+    fn send(&mut self, frame: &m::MessageFrame, aid: u32, now: Timestamp, forge: Option<Forge>) {
         for bytes in generation::encode_in(self.set, frame, &mut self.lowering) {
-            let (payload, meta) = match self.signer.as_mut() {
-                Some(s) => match s.sign(&bytes, aid, now) {
+            let (payload, meta) = match (self.signer.as_mut(), forge) {
+                (Some(s), None) => match s.sign(&bytes, aid, now) {
                     Ok(spdu) => (spdu, RxMeta::SPDU.with_aid(aid)),
                     Err(_) => continue,
                 },
-                None => (bytes, RxMeta::PLAIN.with_aid(aid)),
+                (Some(s), Some(f)) => match s.sign_forged(&bytes, aid, now, f) {
+                    Ok(spdu) => (spdu, RxMeta::SPDU.with_aid(aid)),
+                    Err(_) => {
+                        self.forge_failed = true;
+                        continue;
+                    }
+                },
+                (None, Some(_)) => {
+                    self.forge_failed = true;
+                    continue;
+                }
+                (None, None) => (bytes, RxMeta::PLAIN.with_aid(aid)),
             };
             self.messages += 1;
             // Drops are reported as events and counted by the stack.
@@ -323,7 +372,18 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
         messages: 0,
         set,
         lowering: Report::new(),
+        forge_failed: false,
     };
+    for a in sc
+        .actors
+        .iter()
+        .filter(|a| a.forge.is_some() && a.seen_by.onboard)
+    {
+        outcome.failures.push(format!(
+            "actor {}: a forged actor exists only on the air, onboard sensors cannot see it",
+            a.id
+        ));
+    }
     let ego_traj = Trajectory::new(&sc.ego.motion, sc.ego.flags, sc.duration_s);
     let trajs: Vec<Trajectory> = sc
         .actors
@@ -352,10 +412,10 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
         let count = (k / k10) as u8;
         if k % k1 == 0 {
             if let Some(mm) = &map_msg {
-                r.send(mm, 3618, now);
+                r.send(mm, 3618, now, sc.signal.as_ref().and_then(|s| s.forge));
             }
             if let Some(msg) = build::rsi(&r.frame, &sc.rsi, t_s, (k / k1) as u8) {
-                r.send(&msg, 3620, now);
+                r.send(&msg, 3620, now, None);
             }
         }
         if k % k10 == 0 {
@@ -365,7 +425,7 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
                     let made_s = t_s - s.spat_latency_s;
                     let made = now.add_micros(-((s.spat_latency_s * 1e6) as i64));
                     if let Some(msg) = build::spat(s, made_s, made, count) {
-                        r.send(&msg, 3619, now);
+                        r.send(&msg, 3619, now, s.forge);
                     }
                 }
             }
@@ -394,11 +454,13 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
                 } else {
                     build::psm(&info, &s, &w, gen_t, count)
                 };
-                r.send(&msg, if a.kind.is_vehicle() { 111 } else { 3617 }, now);
+                let aid = if a.kind.is_vehicle() { 111 } else { 3617 };
+                r.send(&msg, aid, now, a.forge);
             }
-            // The roadside's view, and a sharing vehicle's.
-            let mut parts: Vec<Participant> = Vec::new();
-            let mut shared: Vec<Participant> = Vec::new();
+            // The roadside's view, and a sharing vehicle's; a forged actor's in a message of
+            // its forger's own.
+            let mut parts: Vec<(Option<Forge>, Participant)> = Vec::new();
+            let mut shared: Vec<(Option<Forge>, Participant)> = Vec::new();
             for (a, tr) in sc.actors.iter().zip(&trajs) {
                 for (seen, lat, out) in [
                     (a.seen_by.rsm, a.seen_by.rsm_latency_s, &mut parts),
@@ -412,48 +474,64 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
                         a.position_noise_m * noise.gauss(),
                         a.position_noise_m * noise.gauss(),
                     );
-                    out.push(Participant {
-                        ptc_id: u16::try_from(a.id).unwrap_or(u16::MAX),
-                        kind: a.kind,
-                        id: a.rsm_id.then(|| actor_vehicle_id(a.id)),
-                        state: s,
-                        position: r.wgs(s.x + nx, s.y + ny),
-                        time: now.add_micros(-((lat * 1e6) as i64)),
-                        length_m: a.length_m,
-                        width_m: a.width_m,
-                        noise_m: a.position_noise_m,
-                    });
+                    out.push((
+                        a.forge,
+                        Participant {
+                            ptc_id: u16::try_from(a.id).unwrap_or(u16::MAX),
+                            kind: a.kind,
+                            id: a.rsm_id.then(|| actor_vehicle_id(a.id)),
+                            state: s,
+                            position: r.wgs(s.x + nx, s.y + ny),
+                            time: now.add_micros(-((lat * 1e6) as i64)),
+                            length_m: a.length_m,
+                            width_m: a.width_m,
+                            noise_m: a.position_noise_m,
+                        },
+                    ));
                 }
             }
-            if !shared.is_empty() {
-                let msg = build::ssm(build::SSM_ID, &r.frame.origin(), &shared, now, count);
-                r.send(&msg, 3623, now);
+            for (k, forge) in FORGERIES.iter().enumerate() {
+                let of = sent_by(&shared, *forge);
+                if !of.is_empty() {
+                    let id = sender_id(build::SSM_ID, k);
+                    let msg = build::ssm(id, &r.frame.origin(), &of, now, count);
+                    r.send(&msg, 3623, now, *forge);
+                }
             }
             if sc.ego.seen_by.rsm {
                 let lat = sc.ego.seen_by.rsm_latency_s;
                 let s = ego_traj.at(t_s - lat);
                 let ego_id = r.stack.temporary_id().unwrap_or(sc.ego.vehicle_id);
-                parts.push(Participant {
-                    ptc_id: 0xFFF0,
-                    kind: Kind::Car,
-                    id: sc.ego.rsm_id.then_some(ego_id),
-                    state: s,
-                    position: r.wgs(s.x, s.y),
-                    time: now.add_micros(-((lat * 1e6) as i64)),
-                    length_m: sc.ego.length_m,
-                    width_m: sc.ego.width_m,
-                    noise_m: 0.0,
-                });
+                parts.push((
+                    None,
+                    Participant {
+                        ptc_id: 0xFFF0,
+                        kind: Kind::Car,
+                        id: sc.ego.rsm_id.then_some(ego_id),
+                        state: s,
+                        position: r.wgs(s.x, s.y),
+                        time: now.add_micros(-((lat * 1e6) as i64)),
+                        length_m: sc.ego.length_m,
+                        width_m: sc.ego.width_m,
+                        noise_m: 0.0,
+                    },
+                ));
             }
-            for chunk in parts.chunks(16) {
-                let msg = build::rsm(&r.frame.origin(), chunk, count);
-                r.send(&msg, 3623, now);
+            for (k, forge) in FORGERIES.iter().enumerate() {
+                let of = sent_by(&parts, *forge);
+                for chunk in of.chunks(16) {
+                    let mut msg = build::rsm(&r.frame.origin(), chunk, count);
+                    if let m::MessageFrame::RsmFrame(x) = &mut msg {
+                        x.id = sender_id(x.id, k);
+                    }
+                    r.send(&msg, 3623, now, *forge);
+                }
             }
         }
         // Onboard sensors.
         let mut onboard = Vec::new();
         for (a, tr) in sc.actors.iter().zip(&trajs) {
-            if !a.seen_by.onboard {
+            if !a.seen_by.onboard || a.forge.is_some() {
                 continue;
             }
             let lat = a.seen_by.onboard_latency_s;
@@ -520,7 +598,7 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
                 day2.messages(&sc.day2, &view, &mut |f, _aid| frames.push(f.clone()));
             }
             for f in &frames {
-                r.send(f, super::day2::DAY2_AID, now);
+                r.send(f, super::day2::DAY2_AID, now, None);
             }
             while let Some(req) = sc.day2.requests.get(next_request) {
                 if req.at_s > t_s + 1e-9 {
@@ -604,6 +682,11 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
         }
     }
     outcome.sent = core::mem::take(&mut day2.sent);
+    if r.forge_failed {
+        outcome.failures.push(
+            "forged messages need a signer that forges (a signed run: RunOptions::signed)".into(),
+        );
+    }
     outcome.messages = r.messages;
     outcome.counters = *r.stack.counters();
     outcome.skipped = generation::cannot_carry(&r.lowering);
