@@ -1,4 +1,4 @@
-//! Security-layer benchmarks (`cargo bench --bench security --features security,sm2-fast`;
+//! Security-layer benchmarks (`cargo bench --bench security --features testing,sm2-fast`;
 //! without `sm2-fast` the `efficient-sm2` line is left out).
 //!
 //! - `security/cached/{sm2_tables,p256_ring,p256_tables}`: signature verification for a cached

@@ -54,7 +54,7 @@ for pair in BSM:BasicSafetyMessage SPAT:SPAT MAP:MapData RSM:RoadsideSafetyMessa
 done
 
 "$out/harness" "${args[@]}" > "$out/asn1c.txt"
-cargo bench -q --profile "$profile" --bench peer 2>"$out/cargo.log" | grep '^cv2x ' > "$out/cv2x.txt" || {
+cargo bench -q --profile "$profile" --all-features --bench peer 2>"$out/cargo.log" | grep '^cv2x ' > "$out/cv2x.txt" || {
   cat "$out/cargo.log" >&2; exit 1; }
 
 python3 - "$out/asn1c.txt" "$out/cv2x.txt" <<'PY'

@@ -41,7 +41,7 @@
 //! use, once per process.
 //!
 //! The signer layout was chosen by measurement (the `security/paired/sm2_layout_*` lines of
-//! `cargo bench --bench security --features security,sm2-fast` compare other layouts with it
+//! `cargo bench --bench security --features testing,sm2-fast` compare other layouts with it
 //! on the same messages): spacing 1 is about 5 % faster at twice the memory; w = 6 is 3 to
 //! 13 % faster at 1.2 to 3.3 times the memory; w = 4 takes 8 to 12 % longer with 17 to 33
 //! KiB. The shared generator table, built once, takes the widest window (w = 8).
@@ -153,7 +153,7 @@ impl Default for TablePolicy {
 
 /// Default count of verified signatures after which an SM2 key gets its table: building it
 /// costs what the table saves over the per-call path in about 3 verifications
-/// (`security/paired/break_even_sm2` of `cargo bench --bench security`).
+/// (`security/paired/break_even_sm2` of `cargo bench --bench security --features testing,sm2-fast`).
 pub const SM2_BUILD_AFTER: u32 = 3;
 
 /// Default count for a P-256 key: the table saves less over `ring` than over the SM2 per-call

@@ -43,8 +43,8 @@
 //! Verification is the whole cost of a signed stack (about 95 % of a signed message's cost in
 //! `benches/pipeline.rs`), and most messages never matter: a car two lanes over that no
 //! application warns about. With [`VerifyPolicy::OnDemand`] ([`StackConfig::verify`];
-//! [`VerifyPolicy::Always`] stays the default: strictest, and the cost of verifying everything
-//! is affordable on the machines the stack is measured on) the stack verifies a vehicle's
+//! [`VerifyPolicy::Always`] stays the default: the strictest, and enough where the core keeps up
+//! with verifying everything) the stack verifies a vehicle's
 //! signature when its data matters:
 //!
 //! - **Cheap checks always, first.** Every SPDU goes through the verifier's check
