@@ -712,7 +712,11 @@ void test_stack_day2(void) {
         for (i = 0; i < k; i++) {
             if (ev[i].kind != CV2X_EVENT_DAY2) continue;
             CHECK(ev[i].time == lab_time(0) && (ev[i].day2.present & CV2X_DAY2_HAS_SENDER));
-            if (ev[i].day2.kind == CV2X_DAY2_INTENTION) intentions++;
+            if (ev[i].day2.kind == CV2X_DAY2_INTENTION) {
+                intentions++;
+                /* the VIR vector plans a path of 10 points */
+                CHECK(ev[i].day2.path_points >= 10);
+            }
             if (ev[i].day2.kind == CV2X_DAY2_SENSOR_SHARING) {
                 sharing++;
                 CHECK(ev[i].day2.participants + ev[i].day2.obstacles + ev[i].day2.events > 0);

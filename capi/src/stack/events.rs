@@ -12,7 +12,7 @@ use cv2x::apps::{Advice, AppId, Level, Target, Warning};
 use cv2x::fusion::RejectReason;
 use cv2x::geo::EnuFrame;
 use cv2x::stack::{ActiveWarning, DropReason, Event, Ingested, StoreKind, WarningChange};
-use cv2x::world::{AdaptError, DayIIEvent, DayIIService};
+use cv2x::world::{AdaptError, DayIIEvent, DayIIService, PlatoonRole, World};
 
 use crate::result::*;
 
@@ -462,24 +462,97 @@ pub(crate) fn drop_of(r: &DropReason) -> cv2x_drop {
     cv2x_drop { reason, detail }
 }
 
-fn day2_of(e: &DayIIEvent) -> cv2x_day2_event {
-    let kind = match e.service {
-        DayIIService::Coordination => CV2X_DAY2_COORDINATION,
-        DayIIService::Intention => CV2X_DAY2_INTENTION,
-        DayIIService::Parking => CV2X_DAY2_PARKING,
-        DayIIService::Platoon => CV2X_DAY2_PLATOON,
-        DayIIService::Payment => CV2X_DAY2_PAYMENT,
-        DayIIService::SensorSharing => CV2X_DAY2_SENSOR_SHARING,
-        // non_exhaustive: a service added to the core after this table
-        _ => CV2X_DAY2_OTHER,
-    };
-    cv2x_day2_event {
-        kind,
+fn role_code(r: PlatoonRole) -> u32 {
+    match r {
+        PlatoonRole::Leader => CV2X_PLATOON_LEADER,
+        PlatoonRole::Follower => CV2X_PLATOON_FOLLOWER,
+        PlatoonRole::Tail => CV2X_PLATOON_TAIL,
+        PlatoonRole::Free => CV2X_PLATOON_FREE,
+        PlatoonRole::Other => CV2X_PLATOON_OTHER,
+    }
+}
+
+/// A Day II event in C form: the service and sender from the event, the content from the
+/// world's Day II store entry of that service and sender (absent when the entry is gone, e.g.
+/// expired before the poll; the counts are then 0 and the `present` bits unset).
+fn day2_of(e: &DayIIEvent, world: &World) -> cv2x_day2_event {
+    let d = world.day2();
+    let mut o = cv2x_day2_event {
         present: CV2X_DAY2_HAS_SENDER,
         sender: e.sender,
         flags: if e.for_ego { CV2X_DAY2_FOR_EGO } else { 0 },
         ..cv2x_day2_event::default()
+    };
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    match e.service {
+        DayIIService::Coordination => {
+            o.kind = CV2X_DAY2_COORDINATION;
+            if let Some(c) = d.coordination.entries().iter().find(|c| c.rsu == e.sender) {
+                o.vehicles = u32::from(c.vehicles);
+                o.lanes = n(c.lanes.len());
+                if let Some(v) = c.lanes.first().and_then(|l| l.speed_mps) {
+                    o.present |= CV2X_DAY2_HAS_RECOMMENDED_SPEED;
+                    o.recommended_speed_mps = v;
+                }
+            }
+        }
+        DayIIService::Intention => {
+            o.kind = CV2X_DAY2_INTENTION;
+            if let Some(i) = d.requests.entries().iter().find(|i| i.sender == e.sender) {
+                o.requests = n(i.requests.len());
+                o.path_points = n(i.path.len());
+            }
+        }
+        DayIIService::Parking => {
+            // The sender of a PAM is its lot id (last two octets; all zero without one).
+            o.kind = CV2X_DAY2_PARKING;
+            o.present = 0;
+            let [.., hi, lo] = e.sender;
+            let id = u16::from_be_bytes([hi, lo]);
+            let lot = d
+                .parking
+                .lot(Some(id))
+                .or_else(|| (e.sender == [0; 8]).then(|| d.parking.lot(None)).flatten());
+            if let Some(lot) = lot {
+                if let Some(id) = lot.id {
+                    o.present |= CV2X_DAY2_HAS_LOT_ID;
+                    o.lot_id = u32::from(id);
+                }
+                let occupancy = lot.occupancy();
+                o.slots_available = u32::from(occupancy.available);
+                o.slots = u32::from(occupancy.total());
+            }
+        }
+        DayIIService::Platoon => {
+            o.kind = CV2X_DAY2_PLATOON;
+            if let Some(r) = d.platoons.report(&e.sender) {
+                o.role = role_code(r.role);
+                if let Some(m) = &r.membership {
+                    o.members = n(m.members.len());
+                    if m.open {
+                        o.flags |= CV2X_DAY2_OPEN_TO_JOIN;
+                    }
+                }
+            }
+        }
+        DayIIService::Payment => {
+            o.kind = CV2X_DAY2_PAYMENT;
+            if e.sender == [0; 8] {
+                o.present = 0;
+            }
+        }
+        DayIIService::SensorSharing => {
+            o.kind = CV2X_DAY2_SENSOR_SHARING;
+            if let Some(s) = d.sharing.get(e.sender) {
+                o.participants = u32::from(s.participants);
+                o.obstacles = u32::from(s.obstacles);
+                o.events = u32::from(s.events);
+            }
+        }
+        // non_exhaustive: a service added to the core after this table
+        _ => o.kind = CV2X_DAY2_OTHER,
     }
+    o
 }
 
 /// A warning in C form; `frame` places its target in WGS-84.
@@ -542,7 +615,7 @@ pub(crate) fn active_of(a: &ActiveWarning, frame: &EnuFrame) -> cv2x_warning {
 }
 
 /// An event in C form.
-pub(crate) fn event_of(e: &Event, frame: &EnuFrame) -> cv2x_event {
+pub(crate) fn event_of(e: &Event, frame: &EnuFrame, world: &World) -> cv2x_event {
     let mut o = cv2x_event::default();
     match e {
         Event::Warning {
@@ -580,7 +653,7 @@ pub(crate) fn event_of(e: &Event, frame: &EnuFrame) -> cv2x_event {
         Event::DayII { time, event } => {
             o.kind = CV2X_EVENT_DAY2;
             o.time = time.as_micros();
-            o.day2 = day2_of(event);
+            o.day2 = day2_of(event, world);
         }
         // non_exhaustive: an event added to the core after this table
         _ => o.kind = CV2X_EVENT_OTHER,

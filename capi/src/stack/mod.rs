@@ -608,7 +608,8 @@ fn run_cycle(st: &mut State, now: i64) {
     scratch.extend(st.stack.poll(now));
     let frame = *st.stack.frame();
     for e in &scratch {
-        st.push(event_of(e, &frame));
+        let c = event_of(e, &frame, st.stack.world());
+        st.push(c);
     }
     st.scratch = scratch;
     if st.stack.counters().transmitted > before {
