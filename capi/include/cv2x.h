@@ -1003,15 +1003,53 @@
 #define CV2X_APP_EVW 17
 
 /**
+ * Cooperative merging and diverging, lane guidance and cooperative lane change (Day II RSC,
+ * VIR lane-change requests).
+ */
+#define CV2X_APP_MERGE 18
+
+/**
+ * Clear the way for a priority vehicle (Day II VIR clear-the-way requests, received and sent).
+ */
+#define CV2X_APP_CLEAR_THE_WAY 19
+
+/**
+ * Signal priority for an emergency or transit ego (Day II VIR signal-priority requests).
+ */
+#define CV2X_APP_SIGNAL_PRIORITY 20
+
+/**
+ * Parking guidance (Day II PAM, VIR parking requests).
+ */
+#define CV2X_APP_PARKING 21
+
+/**
+ * Platooning (Day II CLPMM).
+ */
+#define CV2X_APP_PLATOON 22
+
+/**
+ * Vehicle near-field payment (Day II VPM).
+ */
+#define CV2X_APP_VNFP 23
+
+/**
+ * Cooperative emergency braking: a braking request from the roadside.
+ */
+#define CV2X_APP_CEB 24
+
+/**
  * An application newer than this version of the ABI.
  */
 #define CV2X_APP_OTHER 65535
 
 /**
  * Every application (`cv2x_stack_config.apps`): bit `CV2X_APP_x - 1` per application
- * (`CV2X_APP_BIT(CV2X_APP_FCW)`).
+ * (`CV2X_APP_BIT(CV2X_APP_FCW)`). The Day II applications (`CV2X_APP_MERGE` ..
+ * `CV2X_APP_CEB`) are bits 17..23: a program built when this mask had 17 bits runs the Day I
+ * applications only.
  */
-#define CV2X_APPS_ALL ((1u << 17) - 1)
+#define CV2X_APPS_ALL ((1u << 24) - 1)
 
 /**
  * `cv2x_warning.level`: information (GLOSA, SLW, IVS and other advice).

@@ -70,7 +70,7 @@ void test_frozen_sizes(void) {
     CHECK(sizeof(cv2x_transmission_info) == CV2X_TRANSMISSION_INFO_SIZE);
     /* the application bits: one per application, CV2X_APPS_ALL all of them */
     CHECK(CV2X_APP_BIT(CV2X_APP_FCW) == 1u && CV2X_APP_BIT(CV2X_APP_EVW) == (1u << 16));
-    CHECK(CV2X_APPS_ALL == (CV2X_APP_BIT(CV2X_APP_EVW) << 1) - 1u);
+    CHECK(CV2X_APPS_ALL == (CV2X_APP_BIT(CV2X_APP_CEB) << 1) - 1u);
     /* eventHardBraking is bit 7 of VehicleEventFlags */
     CHECK(CV2X_EVENT_HARD_BRAKING == CV2X_VEHICLE_EVENT_HARD_BRAKING && CV2X_VEHICLE_EVENT_HARD_BRAKING == (1u << 7));
 }

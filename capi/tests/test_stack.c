@@ -105,7 +105,7 @@ void test_stack_config(void) {
             CHECK_RC(cv2x_stack_config_default(&c), CV2X_OK);
             switch (k) {
             case 0: c.flags = 1u << 9; break;
-            case 1: c.apps = 1u << 20; break;
+            case 1: c.apps = 1u << 24; break;
             case 2: c.origin_lat_deg = 91.0; break;
             case 3: c.max_events = 0; break;
             case 4: c.max_tracks = CV2X_MAX_TRACKS + 1; break;
@@ -439,7 +439,23 @@ void test_stack_fcw_stopped_car(void) {
     CHECK(only_fcw.fcw_events >= 1 && only_fcw.other_apps == 0);
     {
         cv2x_stack *s = new_stack(0, CV2X_APPS_ALL);
-        CHECK_RC(cv2x_stack_set_apps(s, 1u << 17), CV2X_ERR_INVALID_PARAMETER);
+        /* the Day II applications have their own codes after the Day I ones, each its bit */
+        static const uint32_t day2_apps[] = {CV2X_APP_MERGE, CV2X_APP_CLEAR_THE_WAY, CV2X_APP_SIGNAL_PRIORITY,
+                                             CV2X_APP_PARKING, CV2X_APP_PLATOON, CV2X_APP_VNFP, CV2X_APP_CEB};
+        size_t i;
+        for (i = 0; i < COUNT(day2_apps); i++) {
+            cv2x_stack_config c;
+            cv2x_stack *one = NULL;
+            CHECK(day2_apps[i] == CV2X_APP_EVW + 1u + (uint32_t)i);
+            CHECK((CV2X_APPS_ALL & CV2X_APP_BIT(day2_apps[i])) != 0);
+            CHECK_RC(cv2x_stack_set_apps(s, CV2X_APP_BIT(day2_apps[i])), CV2X_OK);
+            CHECK_RC(cv2x_stack_set_apps(s, CV2X_APPS_ALL & ~CV2X_APP_BIT(day2_apps[i])), CV2X_OK);
+            CHECK_RC(cv2x_stack_config_default(&c), CV2X_OK);
+            c.apps = CV2X_APP_BIT(day2_apps[i]);
+            CHECK_RC(cv2x_stack_new(&c, &one), CV2X_OK);
+            cv2x_stack_free(one);
+        }
+        CHECK_RC(cv2x_stack_set_apps(s, 1u << 24), CV2X_ERR_INVALID_PARAMETER);
         CHECK_RC(cv2x_stack_set_apps(s, 0), CV2X_OK);
         CHECK_RC(cv2x_stack_set_apps(s, CV2X_APPS_ALL), CV2X_OK);
         CHECK_RC(cv2x_stack_set_apps(NULL, 0), CV2X_ERR_NULL_POINTER);

@@ -80,11 +80,28 @@ pub const CV2X_APP_IVS: u32 = 15;
 pub const CV2X_APP_TJW: u32 = 16;
 /// Emergency vehicle warning.
 pub const CV2X_APP_EVW: u32 = 17;
+/// Cooperative merging and diverging, lane guidance and cooperative lane change (Day II RSC,
+/// VIR lane-change requests).
+pub const CV2X_APP_MERGE: u32 = 18;
+/// Clear the way for a priority vehicle (Day II VIR clear-the-way requests, received and sent).
+pub const CV2X_APP_CLEAR_THE_WAY: u32 = 19;
+/// Signal priority for an emergency or transit ego (Day II VIR signal-priority requests).
+pub const CV2X_APP_SIGNAL_PRIORITY: u32 = 20;
+/// Parking guidance (Day II PAM, VIR parking requests).
+pub const CV2X_APP_PARKING: u32 = 21;
+/// Platooning (Day II CLPMM).
+pub const CV2X_APP_PLATOON: u32 = 22;
+/// Vehicle near-field payment (Day II VPM).
+pub const CV2X_APP_VNFP: u32 = 23;
+/// Cooperative emergency braking: a braking request from the roadside.
+pub const CV2X_APP_CEB: u32 = 24;
 /// An application newer than this version of the ABI.
 pub const CV2X_APP_OTHER: u32 = 0xFFFF;
 /// Every application (`cv2x_stack_config.apps`): bit `CV2X_APP_x - 1` per application
-/// (`CV2X_APP_BIT(CV2X_APP_FCW)`).
-pub const CV2X_APPS_ALL: u32 = (1u32 << 17) - 1;
+/// (`CV2X_APP_BIT(CV2X_APP_FCW)`). The Day II applications (`CV2X_APP_MERGE` ..
+/// `CV2X_APP_CEB`) are bits 17..23: a program built when this mask had 17 bits runs the Day I
+/// applications only.
+pub const CV2X_APPS_ALL: u32 = (1u32 << 24) - 1;
 
 // ---- levels ----
 /// `cv2x_warning.level`: information (GLOSA, SLW, IVS and other advice).
@@ -389,6 +406,13 @@ pub(crate) fn app_code(a: AppId) -> u32 {
         AppId::Ivs => CV2X_APP_IVS,
         AppId::Tjw => CV2X_APP_TJW,
         AppId::Evw => CV2X_APP_EVW,
+        AppId::Merge => CV2X_APP_MERGE,
+        AppId::ClearTheWay => CV2X_APP_CLEAR_THE_WAY,
+        AppId::SignalPriority => CV2X_APP_SIGNAL_PRIORITY,
+        AppId::Parking => CV2X_APP_PARKING,
+        AppId::Platoon => CV2X_APP_PLATOON,
+        AppId::Vnfp => CV2X_APP_VNFP,
+        AppId::Ceb => CV2X_APP_CEB,
         // non_exhaustive: an application added to the core after this table
         _ => CV2X_APP_OTHER,
     }
@@ -731,15 +755,10 @@ mod tests {
 
     #[test]
     fn every_known_variant_has_its_own_code_and_no_fallback() {
-        use AppId::*;
-        let apps = [
-            Fcw, Icw, Lta, Bsw, Lcw, Dnpw, Ebw, Avw, Clw, Hlw, Slw, Rlvw, Vrucw, Glosa, Ivs, Tjw,
-            Evw,
-        ];
-        let mut codes: Vec<u32> = apps.iter().map(|a| app_code(*a)).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes, (1..=17).collect::<Vec<_>>());
+        // every application the core knows, in declaration order, has the next code
+        let apps = AppId::ALL;
+        let codes: Vec<u32> = apps.iter().map(|a| app_code(*a)).collect();
+        assert_eq!(codes, (1..=24).collect::<Vec<_>>());
         assert_eq!(CV2X_APPS_ALL, (1 << apps.len()) - 1);
         for e in [AdaptError::TimeUnavailable, AdaptError::PositionUnavailable] {
             assert_ne!(adapt_code(e), CV2X_ADAPT_OTHER);

@@ -21,7 +21,7 @@ use std::ffi::c_void;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use cv2x::apps::{self, ObjectApp, RoadApp};
+use cv2x::apps::{self, CoopApp, ObjectApp, RoadApp};
 use cv2x::geo::Wgs84;
 use cv2x::host::Transmission;
 use cv2x::net::dispatch::Framing;
@@ -317,8 +317,12 @@ pub struct cv2x_stack {
 
 /// An application's code and how to make it.
 type AppEntry<T> = (u32, fn() -> Box<T>);
-/// The object and road applications of a mask.
-type Apps = (Vec<Box<dyn ObjectApp>>, Vec<Box<dyn RoadApp>>);
+/// The object, road and cooperative applications of a mask.
+type Apps = (
+    Vec<Box<dyn ObjectApp>>,
+    Vec<Box<dyn RoadApp>>,
+    Vec<Box<dyn CoopApp>>,
+);
 
 /// The applications of `table` whose bit is set in `mask`.
 fn pick<T: ?Sized>(mask: u32, table: &[AppEntry<T>]) -> Vec<Box<T>> {
@@ -352,7 +356,32 @@ fn apps_of(mask: u32) -> Apps {
         (CV2X_APP_IVS, || Box::new(apps::ivs::Ivs::default())),
         (CV2X_APP_HLW, || Box::new(apps::hlw::Hlw::default())),
     ];
-    (pick(mask, &objects), pick(mask, &roads))
+    let coops: [AppEntry<dyn CoopApp>; 7] = [
+        (CV2X_APP_MERGE, || Box::new(apps::merge::Merge::default())),
+        (CV2X_APP_CLEAR_THE_WAY, || {
+            Box::new(apps::priority::ClearTheWay::default())
+        }),
+        (CV2X_APP_SIGNAL_PRIORITY, || {
+            Box::new(apps::priority::SignalPriority::default())
+        }),
+        (CV2X_APP_PARKING, || {
+            Box::new(apps::parking::Parking::default())
+        }),
+        (CV2X_APP_PLATOON, || {
+            Box::new(apps::platoon::Platoon::default())
+        }),
+        (CV2X_APP_VNFP, || Box::new(apps::vnfp::Vnfp::default())),
+        (CV2X_APP_CEB, || Box::new(apps::ceb::Ceb::default())),
+    ];
+    (pick(mask, &objects), pick(mask, &roads), pick(mask, &coops))
+}
+
+/// Runs the applications of `mask` on `stack`.
+fn set_apps(stack: &mut Stack, mask: u32) {
+    let (objects, roads, coops) = apps_of(mask);
+    stack.set_object_apps(objects);
+    stack.set_road_apps(roads);
+    stack.set_coop_apps(coops);
 }
 
 /// Makes a stack. `c` may be NULL for the defaults; otherwise its `struct_size` must be at
@@ -372,9 +401,7 @@ pub extern "C" fn cv2x_stack_new(
         let Ok(mut stack) = Stack::new(p.config) else {
             return CV2X_ERR_INVALID_PARAMETER;
         };
-        let (objects, roads) = apps_of(p.apps);
-        stack.set_object_apps(objects);
-        stack.set_road_apps(roads);
+        set_apps(&mut stack, p.apps);
         let mut dispatcher = Dispatcher::new();
         if p.adaptation {
             dispatcher.set_framing(Framing::Adaptation);
@@ -443,9 +470,7 @@ pub extern "C" fn cv2x_stack_set_apps(s: *mut cv2x_stack, apps: u32) -> cv2x_res
         if apps & !CV2X_APPS_ALL != 0 {
             return CV2X_ERR_INVALID_PARAMETER;
         }
-        let (objects, roads) = apps_of(apps);
-        g.stack.set_object_apps(objects);
-        g.stack.set_road_apps(roads);
+        set_apps(&mut g.stack, apps);
         CV2X_OK
     })
 }
@@ -738,27 +763,26 @@ mod tests {
 
     #[test]
     fn the_app_bits_build_the_applications_they_name() {
-        let (objects, roads) = apps_of(CV2X_APPS_ALL);
-        let ids = |o: &[Box<dyn ObjectApp>], r: &[Box<dyn RoadApp>]| -> Vec<u32> {
+        let ids = |(o, r, c): &Apps| -> Vec<u32> {
             let mut v: Vec<u32> = o
                 .iter()
                 .map(|a| app_code(a.id()))
                 .chain(r.iter().map(|a| app_code(a.id())))
+                .chain(c.iter().map(|a| app_code(a.id())))
                 .collect();
             v.sort_unstable();
             v
         };
         // every application once, the same ones the Rust stack runs by default
-        assert_eq!(ids(&objects, &roads), (1..=17).collect::<Vec<_>>());
+        assert_eq!(ids(&apps_of(CV2X_APPS_ALL)), (1..=24).collect::<Vec<_>>());
         assert_eq!(
-            ids(&objects, &roads),
-            ids(&apps::object_apps(), &apps::road_apps())
+            ids(&apps_of(CV2X_APPS_ALL)),
+            ids(&(apps::object_apps(), apps::road_apps(), apps::coop_apps()))
         );
-        for code in 1..=17u32 {
-            let (o, r) = apps_of(1 << (code - 1));
-            assert_eq!(ids(&o, &r), vec![code]);
+        for code in 1..=24u32 {
+            assert_eq!(ids(&apps_of(1 << (code - 1))), vec![code]);
         }
-        let (o, r) = apps_of(0);
-        assert!(o.is_empty() && r.is_empty());
+        let (o, r, c) = apps_of(0);
+        assert!(o.is_empty() && r.is_empty() && c.is_empty());
     }
 }
