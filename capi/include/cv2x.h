@@ -860,6 +860,358 @@
 #define CV2X_STACK_CONFIG_SIZE_V1 88
 
 /**
+ * `cv2x_warning_detail.present`: `decel_mps2` is set.
+ */
+#define CV2X_DETAIL_HAS_DECEL (1u << 0)
+
+/**
+ * `cv2x_warning_detail.present`: `road_kind` and `road_code` are set.
+ */
+#define CV2X_DETAIL_HAS_ROAD (1u << 1)
+
+/**
+ * `cv2x_warning_detail.present`: `road_value` is set.
+ */
+#define CV2X_DETAIL_HAS_ROAD_VALUE (1u << 2)
+
+/**
+ * `cv2x_warning_detail.present`: `road_priority` is set.
+ */
+#define CV2X_DETAIL_HAS_ROAD_PRIORITY (1u << 3)
+
+/**
+ * `cv2x_warning_detail.present`: `limit_kph` is set.
+ */
+#define CV2X_DETAIL_HAS_LIMIT (1u << 4)
+
+/**
+ * `cv2x_warning_detail.present`: `lane` is set.
+ */
+#define CV2X_DETAIL_HAS_LANE (1u << 5)
+
+/**
+ * `cv2x_warning_detail.present`: `speed_mps` is set.
+ */
+#define CV2X_DETAIL_HAS_SPEED (1u << 6)
+
+/**
+ * `cv2x_warning_detail.present`: `begin` is set.
+ */
+#define CV2X_DETAIL_HAS_BEGIN (1u << 7)
+
+/**
+ * `cv2x_warning_detail.present`: `end` is set.
+ */
+#define CV2X_DETAIL_HAS_END (1u << 8)
+
+/**
+ * `cv2x_warning_detail.present`: `distance_m` is set.
+ */
+#define CV2X_DETAIL_HAS_DISTANCE (1u << 9)
+
+/**
+ * `cv2x_warning_detail.present`: `remaining_m` is set.
+ */
+#define CV2X_DETAIL_HAS_REMAINING (1u << 10)
+
+/**
+ * `cv2x_warning_detail.present`: `gap_m` is set.
+ */
+#define CV2X_DETAIL_HAS_GAP (1u << 11)
+
+/**
+ * `cv2x_warning_detail.present`: `target_gap_m` is set.
+ */
+#define CV2X_DETAIL_HAS_TARGET_GAP (1u << 12)
+
+/**
+ * `cv2x_warning_detail.present`: `lot` is set.
+ */
+#define CV2X_DETAIL_HAS_LOT (1u << 13)
+
+/**
+ * `cv2x_warning_detail.present`: `slot` is set.
+ */
+#define CV2X_DETAIL_HAS_SLOT (1u << 14)
+
+/**
+ * `cv2x_warning_detail.present`: `next_node` is set.
+ */
+#define CV2X_DETAIL_HAS_NEXT_NODE (1u << 15)
+
+/**
+ * `cv2x_warning_detail.present`: `avp` is set.
+ */
+#define CV2X_DETAIL_HAS_AVP (1u << 16)
+
+/**
+ * `cv2x_warning_detail.present`: `index` is set.
+ */
+#define CV2X_DETAIL_HAS_INDEX (1u << 17)
+
+/**
+ * `cv2x_warning_detail.present`: `amount` is set.
+ */
+#define CV2X_DETAIL_HAS_AMOUNT (1u << 18)
+
+/**
+ * `cv2x_warning_detail.flags` (lane guidance): a tracked vehicle takes the gap the guidance
+ * leads into.
+ */
+#define CV2X_DETAIL_GAP_TAKEN (1u << 0)
+
+/**
+ * `cv2x_warning_detail.flags` (lane guidance): it addresses the ego by its id (else the
+ * ego's lane).
+ */
+#define CV2X_DETAIL_FOR_VEHICLE (1u << 1)
+
+/**
+ * `cv2x_warning_detail.flags` (yield): the ego's way out is to the right (else the left).
+ */
+#define CV2X_DETAIL_TO_RIGHT (1u << 2)
+
+/**
+ * `cv2x_warning_detail.flags` (parking): the target slot is no longer free or the route is
+ * blocked.
+ */
+#define CV2X_DETAIL_BLOCKED (1u << 3)
+
+/**
+ * `cv2x_warning_detail.flags` (braking): from a roadside unit's guidance for the ego (else
+ * from a traffic event).
+ */
+#define CV2X_DETAIL_FROM_ROADSIDE (1u << 4)
+
+/**
+ * `cv2x_warning_detail.road_kind`: a traffic event (`road_code` a GB/T 29100 event type).
+ */
+#define CV2X_ROAD_EVENT 1
+
+/**
+ * `cv2x_warning_detail.road_kind`: a traffic sign (`road_code` a GB 5768 sign type).
+ */
+#define CV2X_ROAD_SIGN 2
+
+/**
+ * `cv2x_warning_detail.guidance`: none.
+ */
+#define CV2X_GUIDANCE_NONE 0
+
+/**
+ * `guidance`: roadside lane guidance (MERGE): `behavior`, `lane` (target), `speed_mps`
+ * (suggested), `begin` / `end` (time window), `points` (the guided path ahead), flags
+ * `CV2X_DETAIL_GAP_TAKEN`, `CV2X_DETAIL_FOR_VEHICLE`.
+ */
+#define CV2X_GUIDANCE_LANE 1
+
+/**
+ * `guidance`: yield to a priority vehicle (CLEAR_THE_WAY): `lane` to clear, `distance_m`
+ * of the vehicle behind, flag `CV2X_DETAIL_TO_RIGHT`.
+ */
+#define CV2X_GUIDANCE_YIELD 2
+
+/**
+ * `guidance`: a request of the ego: `request` (`CV2X_REQUEST_*`), `request_id`, `state`
+ * (`CV2X_REQUEST_STATE_*`).
+ */
+#define CV2X_GUIDANCE_REQUEST 3
+
+/**
+ * `guidance`: parking route (PARKING): `lot`, `slot`, `next_node`, `state`
+ * (`CV2X_MANEUVER_*`), `distance_m` (to the maneuver), `remaining_m`, `free_slots`,
+ * `total_slots`, `avp` (0..5), flag `CV2X_DETAIL_BLOCKED`.
+ */
+#define CV2X_GUIDANCE_PARKING 4
+
+/**
+ * `guidance`: platooning (PLATOON): `state` (`CV2X_PLATOON_STATE_*`), `role`
+ * (`CV2X_PLATOON_*`), `index`, `members`, `gap_m`, `target_gap_m`, `speed_mps` (advised).
+ */
+#define CV2X_GUIDANCE_PLATOON 5
+
+/**
+ * `guidance`: near-field payment (VNFP): `state` (`CV2X_PAYMENT_*`), `request` (the
+ * service, `CV2X_PAYMENT_SERVICE_*`), `amount`.
+ */
+#define CV2X_GUIDANCE_PAYMENT 6
+
+/**
+ * `guidance`: a braking request (CEB): flag `CV2X_DETAIL_FROM_ROADSIDE`.
+ */
+#define CV2X_GUIDANCE_BRAKING 7
+
+/**
+ * `request` of `CV2X_GUIDANCE_REQUEST`: lane change or merge.
+ */
+#define CV2X_REQUEST_LANE_CHANGE 1
+
+/**
+ * `request`: clear the way.
+ */
+#define CV2X_REQUEST_CLEAR_THE_WAY 2
+
+/**
+ * `request`: signal priority.
+ */
+#define CV2X_REQUEST_SIGNAL_PRIORITY 3
+
+/**
+ * `request`: a parking space.
+ */
+#define CV2X_REQUEST_PARKING 4
+
+/**
+ * `state` of `CV2X_GUIDANCE_REQUEST`: sent, no answer yet.
+ */
+#define CV2X_REQUEST_STATE_SENT 1
+
+/**
+ * `state`: confirmed by the addressee.
+ */
+#define CV2X_REQUEST_STATE_CONFIRMED 2
+
+/**
+ * `state`: refused or cancelled by the addressee.
+ */
+#define CV2X_REQUEST_STATE_REFUSED 3
+
+/**
+ * `state`: completed.
+ */
+#define CV2X_REQUEST_STATE_COMPLETED 4
+
+/**
+ * `state`: unanswered until its lifetime ended.
+ */
+#define CV2X_REQUEST_STATE_EXPIRED 5
+
+/**
+ * `state` of `CV2X_GUIDANCE_PARKING`: go straight on at the next node.
+ */
+#define CV2X_MANEUVER_STRAIGHT 1
+
+/**
+ * `state` of `CV2X_GUIDANCE_PARKING`: turn left at the next node.
+ */
+#define CV2X_MANEUVER_LEFT 2
+
+/**
+ * `state` of `CV2X_GUIDANCE_PARKING`: turn right at the next node.
+ */
+#define CV2X_MANEUVER_RIGHT 3
+
+/**
+ * `state` of `CV2X_GUIDANCE_PARKING`: turn back at the next node.
+ */
+#define CV2X_MANEUVER_U_TURN 4
+
+/**
+ * `state` of `CV2X_GUIDANCE_PARKING`: the target slot is ahead.
+ */
+#define CV2X_MANEUVER_ARRIVE 5
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: not in a platoon.
+ */
+#define CV2X_PLATOON_STATE_FREE 1
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: asking a platoon to join.
+ */
+#define CV2X_PLATOON_STATE_REQUESTING 2
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: admitted, joining.
+ */
+#define CV2X_PLATOON_STATE_JOINING 3
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: a member.
+ */
+#define CV2X_PLATOON_STATE_MEMBER 4
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: asking to leave, or leaving.
+ */
+#define CV2X_PLATOON_STATE_LEAVING 5
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: the join request was refused or not answered in time.
+ */
+#define CV2X_PLATOON_STATE_REFUSED 6
+
+/**
+ * `state` of `CV2X_GUIDANCE_PAYMENT`: a service the account takes part in is offered.
+ */
+#define CV2X_PAYMENT_OFFERED 1
+
+/**
+ * `state` of `CV2X_GUIDANCE_PAYMENT`: the transaction is under way.
+ */
+#define CV2X_PAYMENT_PAYING 2
+
+/**
+ * `state` of `CV2X_GUIDANCE_PAYMENT`: the roadside reported the payment done.
+ */
+#define CV2X_PAYMENT_PAID 3
+
+/**
+ * `state` of `CV2X_GUIDANCE_PAYMENT`: the payment failed, or the account refused.
+ */
+#define CV2X_PAYMENT_FAILED 4
+
+/**
+ * `state` of `CV2X_GUIDANCE_PAYMENT`: contact the operator.
+ */
+#define CV2X_PAYMENT_CONTACT_OPERATOR 5
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: system management.
+ */
+#define CV2X_PAYMENT_SERVICE_SYSTEM 1
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: free-flow toll.
+ */
+#define CV2X_PAYMENT_SERVICE_FREEFLOW 2
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: closed toll system.
+ */
+#define CV2X_PAYMENT_SERVICE_ENCLOSED 3
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: congestion charge.
+ */
+#define CV2X_PAYMENT_SERVICE_CONGESTION 4
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: energy charging.
+ */
+#define CV2X_PAYMENT_SERVICE_CHARGING 5
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: parking.
+ */
+#define CV2X_PAYMENT_SERVICE_PARKING 6
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: an extension value.
+ */
+#define CV2X_PAYMENT_SERVICE_OTHER 255
+
+/**
+ * Most path points in `cv2x_warning_detail`.
+ */
+#define CV2X_DETAIL_MAX_POINTS 4
+
+/**
+ * Size of the first version of `cv2x_warning_detail`.
+ */
+#define CV2X_WARNING_DETAIL_SIZE_V1 344
+
+/**
  * `cv2x_event.kind`: a warning was raised or changed (`warning.change` says which).
  */
 #define CV2X_EVENT_WARNING 1
@@ -1298,6 +1650,11 @@
  * `CV2X_DROP_STORE_FULL`: the queue of messages to send.
  */
 #define CV2X_STORE_TRANSMISSIONS 4
+
+/**
+ * `CV2X_DROP_STORE_FULL`: the commands waiting for the next poll (`cv2x_stack_command`).
+ */
+#define CV2X_STORE_COMMANDS 5
 
 /**
  * `CV2X_DROP_STORE_FULL`: a buffer newer than this version of the ABI.
@@ -3319,6 +3676,181 @@ typedef struct cv2x_event {
 typedef uint32_t (*cv2x_event_cb)(void *user, const struct cv2x_event *e);
 
 /**
+ * The detail of an active warning (`cv2x_stack_warning_detail`). Set `struct_size` before the
+ * call. Fields whose `CV2X_DETAIL_HAS_*` bit is unset are 0; which guidance fields mean
+ * something depends on `guidance` (see each `CV2X_GUIDANCE_*`).
+ */
+typedef struct cv2x_warning_detail {
+  /**
+   * `sizeof(cv2x_warning_detail)` of the caller (left as it is).
+   */
+  uint32_t struct_size;
+  /**
+   * `CV2X_DETAIL_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * The warning's id.
+   */
+  uint32_t id;
+  /**
+   * `CV2X_APP_*`.
+   */
+  uint32_t app;
+  /**
+   * `CV2X_ROAD_*` (with `CV2X_DETAIL_HAS_ROAD`).
+   */
+  uint32_t road_kind;
+  /**
+   * The event or sign type code (with `CV2X_DETAIL_HAS_ROAD`).
+   */
+  uint32_t road_code;
+  /**
+   * The item's priority, 0..7, higher more urgent.
+   */
+  uint32_t road_priority;
+  /**
+   * `CV2X_GUIDANCE_*`.
+   */
+  uint32_t guidance;
+  /**
+   * A state of the guidance: `CV2X_REQUEST_STATE_*`, `CV2X_MANEUVER_*`,
+   * `CV2X_PLATOON_STATE_*` or `CV2X_PAYMENT_*`.
+   */
+  uint32_t state;
+  /**
+   * `CV2X_REQUEST_*` (request) or `CV2X_PAYMENT_SERVICE_*` (payment).
+   */
+  uint32_t request;
+  /**
+   * The request's number (`reqID`).
+   */
+  uint32_t request_id;
+  /**
+   * Lane guidance: the suggested behaviour, bit `i` for `DriveBehavior` bit `i`
+   * (0 go straight, 1 lane change left, 2 lane change right, 3 ramp in, 4 ramp out, ...).
+   */
+  uint32_t behavior;
+  /**
+   * The target lane (lane guidance) or the lane to clear (yield).
+   */
+  uint32_t lane;
+  /**
+   * `CV2X_DETAIL_*` flags.
+   */
+  uint32_t flags;
+  /**
+   * Parking lot id.
+   */
+  uint32_t lot;
+  /**
+   * Target parking slot.
+   */
+  uint32_t slot;
+  /**
+   * Next node of the parking route.
+   */
+  uint32_t next_node;
+  /**
+   * Free slots of the lot.
+   */
+  uint32_t free_slots;
+  /**
+   * Slots of the lot the message lists.
+   */
+  uint32_t total_slots;
+  /**
+   * Automated valet parking level of the lot, 0..5.
+   */
+  uint32_t avp;
+  /**
+   * Platoon role (`CV2X_PLATOON_*`).
+   */
+  uint32_t role;
+  /**
+   * Position of the ego in the platoon's member list (0 = first).
+   */
+  uint32_t index;
+  /**
+   * Platoon members.
+   */
+  uint32_t members;
+  /**
+   * The amount the roadside announced (payment).
+   */
+  uint32_t amount;
+  /**
+   * Points in `point_x_m` .. `point_lon_deg` (lane guidance), at most
+   * `CV2X_DETAIL_MAX_POINTS`.
+   */
+  uint32_t point_count;
+  /**
+   * Padding (0).
+   */
+  uint32_t reserved0;
+  /**
+   * The deceleration the ego needs from now on to avoid the collision, m/s² (positive).
+   */
+  double decel_mps2;
+  /**
+   * The value the road item states (a posted limit in km/h, a height in m, ...).
+   */
+  double road_value;
+  /**
+   * The speed limit a speed limit warning applies, km/h.
+   */
+  double limit_kph;
+  /**
+   * Suggested speed (lane guidance) or advised speed (platoon), m/s.
+   */
+  double speed_mps;
+  /**
+   * Distance of the priority vehicle behind (yield) or to the next maneuver (parking), m.
+   */
+  double distance_m;
+  /**
+   * Distance left to the slot along the route (parking), m.
+   */
+  double remaining_m;
+  /**
+   * Gap to the vehicle ahead (platoon), m.
+   */
+  double gap_m;
+  /**
+   * The gap to keep (platoon), m.
+   */
+  double target_gap_m;
+  /**
+   * The guidance holds from (TAI µs since 2004).
+   */
+  int64_t begin;
+  /**
+   * The guidance holds until (TAI µs since 2004).
+   */
+  int64_t end;
+  /**
+   * Path points east of the stack's frame origin, m.
+   */
+  double point_x_m[CV2X_DETAIL_MAX_POINTS];
+  /**
+   * Path points north of the stack's frame origin, m.
+   */
+  double point_y_m[CV2X_DETAIL_MAX_POINTS];
+  /**
+   * Path points' latitude, degrees.
+   */
+  double point_lat_deg[CV2X_DETAIL_MAX_POINTS];
+  /**
+   * Path points' longitude, degrees.
+   */
+  double point_lon_deg[CV2X_DETAIL_MAX_POINTS];
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[8];
+} cv2x_warning_detail;
+
+/**
  * The host vehicle: how the ego goes on the air. Fill it with `cv2x_host_config_default`,
  * then set at least `seed`. `struct_size` as for every config.
  */
@@ -4776,6 +5308,17 @@ typedef struct cv2x_stack_usage {
  */
 #define CV2X_ERR_NO_LANE 404
 
+/**
+ * Stack: no active warning has this id (it has cleared, or never was).
+ */
+#define CV2X_ERR_NO_WARNING 405
+
+/**
+ * Stack: a command was refused (too many wait for the next poll; counted as a
+ * `CV2X_STORE_COMMANDS` drop).
+ */
+#define CV2X_ERR_COMMAND_REFUSED 406
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -5427,6 +5970,18 @@ cv2x_result cv2x_stack_drain(struct cv2x_stack *s,
  * exception).
  */
 cv2x_result cv2x_stack_poll_cb(struct cv2x_stack *s, int64_t now, cv2x_event_cb cb, void *user);
+
+/**
+ * Reads the detail of the active warning `id` (the `cv2x_warning.id` of its events and of
+ * `cv2x_stack_warnings`) as of the last poll into `*out`, whose `struct_size` the caller sets
+ * (`CV2X_ERR_STRUCT_SIZE` below the first version's); `*out` is written only on success.
+ * `CV2X_ERR_NO_WARNING` when no active warning has that id (it has cleared, or never was).
+ * Does not change the stack; one call at a time per stack (`CV2X_ERR_REENTRANT`). The
+ * struct is a copy: nothing in it borrows the stack.
+ */
+cv2x_result cv2x_stack_warning_detail(const struct cv2x_stack *s,
+                                      uint32_t id,
+                                      struct cv2x_warning_detail *out);
 
 /**
  * Writes the default host config to `*out` (`struct_size` included; `seed` all zero, which

@@ -37,6 +37,7 @@ _Static_assert(sizeof(cv2x_lane) == 96, "cv2x_lane size is frozen");
 _Static_assert(sizeof(cv2x_stack_counters) == 416, "cv2x_stack_counters v1 size is frozen");
 _Static_assert(sizeof(cv2x_stack_usage) == 64, "cv2x_stack_usage size is frozen");
 _Static_assert(sizeof(cv2x_host_config) == 112, "cv2x_host_config v1 size is frozen");
+_Static_assert(sizeof(cv2x_warning_detail) == 344, "cv2x_warning_detail v1 size is frozen");
 _Static_assert(sizeof(cv2x_transmission_info) == 64, "cv2x_transmission_info size is frozen");
 _Static_assert(sizeof(cv2x_signing_backend) == 8 + 4 * sizeof(void *), "cv2x_signing_backend v1 size is frozen");
 _Static_assert(CV2X_LEVEL_ADVISORY < CV2X_LEVEL_WARNING && CV2X_LEVEL_WARNING < CV2X_LEVEL_ALERT, "levels are ordered");
@@ -68,6 +69,7 @@ void test_frozen_sizes(void) {
     CHECK(sizeof(cv2x_stack_usage) == CV2X_STACK_USAGE_SIZE);
     CHECK(sizeof(cv2x_host_config) == CV2X_HOST_CONFIG_SIZE_V1);
     CHECK(sizeof(cv2x_transmission_info) == CV2X_TRANSMISSION_INFO_SIZE);
+    CHECK(sizeof(cv2x_warning_detail) == CV2X_WARNING_DETAIL_SIZE_V1);
     /* the application bits: one per application, CV2X_APPS_ALL all of them */
     CHECK(CV2X_APP_BIT(CV2X_APP_FCW) == 1u && CV2X_APP_BIT(CV2X_APP_EVW) == (1u << 16));
     CHECK(CV2X_APPS_ALL == (CV2X_APP_BIT(CV2X_APP_CEB) << 1) - 1u);
@@ -98,7 +100,7 @@ void test_version_and_codes(void) {
             named++;
             CHECK(strncmp(name, "CV2X_", 5) == 0);
             /* the stack's codes are in its range */
-            if (code >= CV2X_ERR_STACK_FIRST && code <= CV2X_ERR_STACK_LAST) CHECK(code <= CV2X_ERR_NO_LANE);
+            if (code >= CV2X_ERR_STACK_FIRST && code <= CV2X_ERR_STACK_LAST) CHECK(code <= CV2X_ERR_COMMAND_REFUSED);
         }
     }
     CHECK(named > 100);

@@ -365,7 +365,7 @@ void test_stack_poll_callback(void) {
 }
 
 typedef struct {
-    int fcw_events, other_apps, raised_first, one_id, car_found;
+    int fcw_events, other_apps, raised_first, one_id, car_found, decel_seen;
     uint32_t max_level, fcw_track, car_track, fcw_id;
 } fcw_run;
 
@@ -405,6 +405,19 @@ static fcw_run drive_at_stopped_car(double lateral_m, uint32_t apps) {
             r.fcw_track = w->track_id;
             CHECK(w->target == CV2X_TARGET_OBJECT && (w->present & CV2X_WARNING_HAS_POSITION));
             CHECK(w->time == lab_time(ms) && ev[i].time == w->time);
+            {
+                /* the deceleration that avoids the collision: about v^2 / 2d (20 m/s, <= 60 m) */
+                cv2x_warning_detail d;
+                memset(&d, 0, sizeof d);
+                d.struct_size = (uint32_t)sizeof d;
+                CHECK_RC(cv2x_stack_warning_detail(s, w->id, &d), CV2X_OK);
+                CHECK(d.struct_size == sizeof d && d.id == w->id && d.app == CV2X_APP_FCW);
+                CHECK(d.guidance == CV2X_GUIDANCE_NONE && (d.present & CV2X_DETAIL_HAS_ROAD) == 0);
+                if (d.present & CV2X_DETAIL_HAS_DECEL) {
+                    CHECK(d.decel_mps2 > 3.0 && d.decel_mps2 < 20.0);
+                    r.decel_seen++;
+                }
+            }
         }
     }
     {
@@ -437,6 +450,7 @@ void test_stack_fcw_stopped_car(void) {
     CHECK(next_lane.fcw_events == 0 && next_lane.car_found);
     CHECK(no_fcw.fcw_events == 0 && no_fcw.car_found);
     CHECK(only_fcw.fcw_events >= 1 && only_fcw.other_apps == 0);
+    CHECK(ahead.decel_seen >= 1 && only_fcw.decel_seen >= 1);
     {
         cv2x_stack *s = new_stack(0, CV2X_APPS_ALL);
         /* the Day II applications have their own codes after the Day I ones, each its bit */
@@ -459,6 +473,19 @@ void test_stack_fcw_stopped_car(void) {
         CHECK_RC(cv2x_stack_set_apps(s, 0), CV2X_OK);
         CHECK_RC(cv2x_stack_set_apps(s, CV2X_APPS_ALL), CV2X_OK);
         CHECK_RC(cv2x_stack_set_apps(NULL, 0), CV2X_ERR_NULL_POINTER);
+        {
+            /* the detail of a warning that is not active; bad arguments; out untouched */
+            cv2x_warning_detail d;
+            memset(&d, 0x5a, sizeof d);
+            d.struct_size = (uint32_t)sizeof d;
+            CHECK_RC(cv2x_stack_warning_detail(s, 12345, &d), CV2X_ERR_NO_WARNING);
+            CHECK(d.id == 0x5a5a5a5au);
+            CHECK_RC(cv2x_stack_warning_detail(NULL, 1, &d), CV2X_ERR_NULL_POINTER);
+            CHECK_RC(cv2x_stack_warning_detail(s, 1, NULL), CV2X_ERR_NULL_POINTER);
+            d.struct_size = 8;
+            CHECK_RC(cv2x_stack_warning_detail(s, 1, &d), CV2X_ERR_STRUCT_SIZE);
+            CHECK(d.id == 0x5a5a5a5au);
+        }
         cv2x_stack_free(s);
     }
 }

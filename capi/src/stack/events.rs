@@ -260,6 +260,8 @@ pub const CV2X_STORE_OBSERVATIONS: u32 = 2;
 pub const CV2X_STORE_WARNINGS: u32 = 3;
 /// `CV2X_DROP_STORE_FULL`: the queue of messages to send.
 pub const CV2X_STORE_TRANSMISSIONS: u32 = 4;
+/// `CV2X_DROP_STORE_FULL`: the commands waiting for the next poll (`cv2x_stack_command`).
+pub const CV2X_STORE_COMMANDS: u32 = 5;
 /// `CV2X_DROP_STORE_FULL`: a buffer newer than this version of the ABI.
 pub const CV2X_STORE_OTHER: u32 = 255;
 
@@ -459,6 +461,7 @@ fn store_code(s: StoreKind) -> u32 {
         StoreKind::Observations => CV2X_STORE_OBSERVATIONS,
         StoreKind::Warnings => CV2X_STORE_WARNINGS,
         StoreKind::Transmissions => CV2X_STORE_TRANSMISSIONS,
+        StoreKind::Commands => CV2X_STORE_COMMANDS,
         // non_exhaustive: a buffer added to the core after this table
         _ => CV2X_STORE_OTHER,
     }
@@ -486,7 +489,8 @@ pub(crate) fn drop_of(r: &DropReason) -> cv2x_drop {
     cv2x_drop { reason, detail }
 }
 
-fn role_code(r: PlatoonRole) -> u32 {
+/// The code of a platoon role.
+pub(crate) fn role_code(r: PlatoonRole) -> u32 {
     match r {
         PlatoonRole::Leader => CV2X_PLATOON_LEADER,
         PlatoonRole::Follower => CV2X_PLATOON_FOLLOWER,
@@ -768,6 +772,7 @@ mod tests {
             StoreKind::Observations,
             StoreKind::Warnings,
             StoreKind::Transmissions,
+            StoreKind::Commands,
         ] {
             assert_ne!(store_code(s), CV2X_STORE_OTHER);
         }
