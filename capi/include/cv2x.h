@@ -860,6 +860,11 @@
 #define CV2X_STACK_CONFIG_SIZE_V1 88
 
 /**
+ * Size of the second version of `cv2x_stack_config` (message sets).
+ */
+#define CV2X_STACK_CONFIG_SIZE_V2 104
+
+/**
  * `cv2x_warning_detail.present`: `decel_mps2` is set.
  */
 #define CV2X_DETAIL_HAS_DECEL (1u << 0)
@@ -1243,6 +1248,21 @@
  * (`cv2x_stack_next_transmission`).
  */
 #define CV2X_EVENT_TRANSMIT 6
+
+/**
+ * `cv2x_event.kind`: a frame of an older message set was lifted into the 2020 model and the
+ * lift lost or changed something: `set` is the frame's set (`CV2X_STD_*`), `count` how many
+ * values were lost or changed (reported when `CV2X_SETS_REPORT` is on; always counted in
+ * `lifted_with_changes`).
+ */
+#define CV2X_EVENT_LIFTED 7
+
+/**
+ * `cv2x_event.kind`: several message sets read a frame with different meanings: `sets` are
+ * those sets (`CV2X_SETS_*` bits), `set` the one that decided (the configured default, else
+ * the newest). Counted in `ambiguous_frames`.
+ */
+#define CV2X_EVENT_AMBIGUOUS 8
 
 /**
  * `cv2x_event.kind`: an event of a kind newer than this version of the ABI.
@@ -2306,6 +2326,72 @@
 #define CV2X_TRACK_SIZE_V1 240
 
 /**
+ * A `CV2X_SETS_*` bit: T/CSAE 53-2020 (with the Day II messages of T/CSAE 157-2020).
+ */
+#define CV2X_SETS_2020 (1u << 0)
+
+/**
+ * A `CV2X_SETS_*` bit: the 2019 release of the Day I set.
+ */
+#define CV2X_SETS_2019 (1u << 1)
+
+/**
+ * A `CV2X_SETS_*` bit: T/CSAE 53-2017.
+ */
+#define CV2X_SETS_2017 (1u << 2)
+
+/**
+ * Every message set.
+ */
+#define CV2X_SETS_ALL ((CV2X_SETS_2020 | CV2X_SETS_2019) | CV2X_SETS_2017)
+
+/**
+ * `cv2x_stack_config.set_flags`: frames no rule covers are read by detection (every accepted
+ * set tries them; an ambiguous frame is counted, reported and read with the default set);
+ * without it every such frame is read with `default_set`. Default on.
+ */
+#define CV2X_SETS_DETECT (1u << 0)
+
+/**
+ * `cv2x_stack_config.set_flags`: report lifts that lost or changed something
+ * (`CV2X_EVENT_LIFTED`) and ambiguous frames (`CV2X_EVENT_AMBIGUOUS`) as events; they are
+ * counted either way. Default on.
+ */
+#define CV2X_SETS_REPORT (1u << 1)
+
+/**
+ * `cv2x_set_rule.kind`: frames with the DSMP AID (or SPDU PSID) `aid`.
+ */
+#define CV2X_SET_RULE_AID 1
+
+/**
+ * `cv2x_set_rule.kind`: frames from the sender `id`: the transport source given to
+ * `cv2x_stack_ingest_from`, or the 8-octet id inside the message.
+ */
+#define CV2X_SET_RULE_SOURCE 2
+
+/**
+ * `cv2x_set_rule.kind`: frames about places within `radius_m` of (`lat_deg`, `lon_deg`).
+ */
+#define CV2X_SET_RULE_CIRCLE 3
+
+/**
+ * `cv2x_set_rule.kind`: frames about places between `south_deg` .. `north_deg` and
+ * `west_deg` .. `east_deg` (`west_deg > east_deg` crosses the antimeridian).
+ */
+#define CV2X_SET_RULE_RECT 4
+
+/**
+ * Most rules `cv2x_stack_new_with_set_rules` takes.
+ */
+#define CV2X_MAX_SET_RULES 256
+
+/**
+ * Frozen size of `cv2x_set_rule`.
+ */
+#define CV2X_SET_RULE_SIZE 80
+
+/**
  * `cv2x_object.status`: seen, not yet confirmed.
  */
 #define CV2X_TRACK_TENTATIVE 1
@@ -2390,6 +2476,11 @@
  * Frozen size of the first version of `cv2x_stack_counters`.
  */
 #define CV2X_STACK_COUNTERS_SIZE_V1 416
+
+/**
+ * Size of the second version of `cv2x_stack_counters` (message sets, Day II sending).
+ */
+#define CV2X_STACK_COUNTERS_SIZE_V2 480
 
 /**
  * Frozen size of `cv2x_stack_usage`.
@@ -3416,7 +3507,82 @@ typedef struct cv2x_stack_config {
    * default 50).
    */
   uint32_t fusion_max_future_ms;
+  /**
+   * Version 2. The message sets detection tries (`CV2X_SETS_*` bits, at least one;
+   * default `CV2X_SETS_ALL`).
+   */
+  uint32_t accept_sets;
+  /**
+   * Version 2. The set that decides an ambiguous frame, and the set of every frame no rule
+   * covers when detection is off (`CV2X_STD_*`, default `CV2X_STD_CSAE53_2020`).
+   */
+  uint32_t default_set;
+  /**
+   * Version 2. `CV2X_SETS_DETECT`, `CV2X_SETS_REPORT` (default both).
+   */
+  uint32_t set_flags;
+  /**
+   * Version 2. Room for later fields (0).
+   */
+  uint32_t reserved2;
 } cv2x_stack_config;
+
+/**
+ * A configured choice of message set. Rules apply in this order: a source rule naming the
+ * transport source, then source rules naming the id inside the message and region rules (in
+ * the order given), then AID rules, then detection. A set chosen by a rule that cannot decode
+ * the frame drops it as a decode failure. Only the fields of `kind` are read.
+ */
+typedef struct cv2x_set_rule {
+  /**
+   * `CV2X_SET_RULE_*`.
+   */
+  uint32_t kind;
+  /**
+   * The set the rule chooses (`CV2X_STD_*`).
+   */
+  uint32_t set;
+  /**
+   * `CV2X_SET_RULE_AID`: the AID.
+   */
+  uint32_t aid;
+  /**
+   * Padding (0).
+   */
+  uint32_t reserved0;
+  /**
+   * `CV2X_SET_RULE_SOURCE`: the sender's id (a short transport id right-aligned).
+   */
+  uint8_t id[8];
+  /**
+   * `CV2X_SET_RULE_CIRCLE`: centre latitude, degrees.
+   */
+  double lat_deg;
+  /**
+   * `CV2X_SET_RULE_CIRCLE`: centre longitude, degrees.
+   */
+  double lon_deg;
+  /**
+   * `CV2X_SET_RULE_CIRCLE`: radius, m (> 0).
+   */
+  double radius_m;
+  /**
+   * `CV2X_SET_RULE_RECT`: southern latitude, degrees.
+   */
+  double south_deg;
+  /**
+   * `CV2X_SET_RULE_RECT`: western longitude, degrees.
+   */
+  double west_deg;
+  /**
+   * `CV2X_SET_RULE_RECT`: northern latitude, degrees (>= `south_deg`).
+   */
+  double north_deg;
+  /**
+   * `CV2X_SET_RULE_RECT`: eastern longitude, degrees.
+   */
+  double east_deg;
+} cv2x_set_rule;
 
 /**
  * Why something was dropped: `reason` (`CV2X_DROP_*`) and, for some reasons, a `detail`
@@ -3460,9 +3626,9 @@ typedef struct cv2x_ingest_outcome {
    */
   uint32_t payload_kind;
   /**
-   * Room for later fields (0).
+   * The message set the frame was read with (`CV2X_STD_*`) when accepted, else 0.
    */
-  uint32_t reserved;
+  uint32_t message_set;
   /**
    * Why it was dropped (when `accepted` is 0).
    */
@@ -3645,7 +3811,8 @@ typedef struct cv2x_event {
    */
   uint32_t kind;
   /**
-   * Objects (`CV2X_EVENT_OBJECTS`) or messages waiting to be sent (`CV2X_EVENT_TRANSMIT`).
+   * Objects (`CV2X_EVENT_OBJECTS`), messages waiting to be sent (`CV2X_EVENT_TRANSMIT`), or
+   * values a lift lost or changed (`CV2X_EVENT_LIFTED`).
    */
   uint32_t count;
   /**
@@ -3665,9 +3832,18 @@ typedef struct cv2x_event {
    */
   struct cv2x_day2_event day2;
   /**
+   * The message set (`CV2X_STD_*`) a `CV2X_EVENT_LIFTED` frame was read with, or the set
+   * that decided a `CV2X_EVENT_AMBIGUOUS` one.
+   */
+  uint32_t set;
+  /**
+   * `CV2X_EVENT_AMBIGUOUS`: the sets that read the frame (`CV2X_SETS_*` bits).
+   */
+  uint32_t sets;
+  /**
    * Room for later fields (0).
    */
-  uint32_t reserved[4];
+  uint32_t reserved[2];
 } cv2x_event;
 
 /**
@@ -4701,6 +4877,39 @@ typedef struct cv2x_stack_counters {
    * Host vehicle: messages that failed to encode, sign or frame.
    */
   uint64_t host_failures;
+  /**
+   * Version 2. Frames used that were read with T/CSAE 53-2020 (with Day II).
+   */
+  uint64_t frames_2020;
+  /**
+   * Version 2. Frames used that were read with the 2019 release (and lifted).
+   */
+  uint64_t frames_2019;
+  /**
+   * Version 2. Frames used that were read with T/CSAE 53-2017 (and lifted).
+   */
+  uint64_t frames_2017;
+  /**
+   * Version 2. Frames several sets read with different meanings (the default set decided).
+   */
+  uint64_t ambiguous_frames;
+  /**
+   * Version 2. Frames whose lift into the 2020 model lost or changed something.
+   */
+  uint64_t lifted_with_changes;
+  /**
+   * Version 2. Day II messages of the cooperative applications handed to the host vehicle.
+   */
+  uint64_t day2_sent;
+  /**
+   * Version 2. Day II messages of the cooperative applications not sent (no host vehicle or
+   * no pseudonym yet, a message that did not encode, a full queue).
+   */
+  uint64_t day2_unsent;
+  /**
+   * Version 2. Commands refused because too many were waiting.
+   */
+  uint64_t commands_dropped;
 } cv2x_stack_counters;
 
 /**
@@ -5872,9 +6081,22 @@ cv2x_result cv2x_stack_config_default(struct cv2x_stack_config *out);
 /**
  * Makes a stack. `c` may be NULL for the defaults; otherwise its `struct_size` must be at
  * least the first version's (`CV2X_ERR_STRUCT_SIZE`) and every field in range
- * (`CV2X_ERR_INVALID_PARAMETER`).
+ * (`CV2X_ERR_INVALID_PARAMETER`). The stack is the caller's, freed with `cv2x_stack_free`.
+ * Thread-safe (it touches no other handle).
  */
 cv2x_result cv2x_stack_new(const struct cv2x_stack_config *c, struct cv2x_stack **out);
+
+/**
+ * Makes a stack as `cv2x_stack_new` does, with `n` message-set rules (`rules` may be NULL
+ * when `n` is 0; at most `CV2X_MAX_SET_RULES`): each names the set of the frames of an AID,
+ * of a sender or of a region (`cv2x_set_rule`). A rule out of range is
+ * `CV2X_ERR_INVALID_PARAMETER`. The rules are copied: the caller keeps its array. The stack
+ * is the caller's, freed with `cv2x_stack_free`. Thread-safe.
+ */
+cv2x_result cv2x_stack_new_with_set_rules(const struct cv2x_stack_config *c,
+                                          const struct cv2x_set_rule *rules,
+                                          size_t n,
+                                          struct cv2x_stack **out);
 
 /**
  * Frees a stack (its verifier reference, host vehicle, pseudonym keys and queued events go
@@ -5934,6 +6156,23 @@ cv2x_result cv2x_stack_ingest(struct cv2x_stack *s,
                               uint32_t aid,
                               int64_t now,
                               struct cv2x_ingest_outcome *out);
+
+/**
+ * Takes one received payload as `cv2x_stack_ingest` does, with the sender as the transport
+ * knows it: `source8` (8 octets, a short PC5 layer-2 id or station id right-aligned; NULL for
+ * unknown), matched against the `CV2X_SET_RULE_SOURCE` rules to choose the message set of the
+ * frame. The outcome's `message_set` says which set read it. Same errors, ownership and
+ * thread-safety as `cv2x_stack_ingest` (one call at a time per stack; nothing of the caller's
+ * buffers is kept).
+ */
+cv2x_result cv2x_stack_ingest_from(struct cv2x_stack *s,
+                                   const uint8_t *payload,
+                                   size_t len,
+                                   uint32_t kind,
+                                   uint32_t aid,
+                                   const uint8_t *source8,
+                                   int64_t now,
+                                   struct cv2x_ingest_outcome *out);
 
 /**
  * Runs one application cycle at `now` (world expiry, fusion, the applications, the warnings'

@@ -31,6 +31,7 @@ void test_stack_fcw_stopped_car(void);
 void test_stack_ego(void);
 void test_stack_tracks_and_snapshots(void);
 void test_stack_day2(void);
+void test_stack_generations(void);
 void test_stack_intersection_scene(void);
 void test_stack_shared_verifier(void);
 void test_stack_panic(void);

@@ -14,6 +14,7 @@ use cv2x::geo::EnuFrame;
 use cv2x::stack::{ActiveWarning, DropReason, Event, Ingested, StoreKind, WarningChange};
 use cv2x::world::{AdaptError, DayIIEvent, DayIIService, PlatoonRole, World};
 
+use super::sets::{sets_bits, std_code};
 use crate::result::*;
 
 // ---- event kinds ----
@@ -32,6 +33,15 @@ pub const CV2X_EVENT_DAY2: u32 = 5;
 /// `cv2x_event.kind`: the poll produced messages to send; `count` are waiting
 /// (`cv2x_stack_next_transmission`).
 pub const CV2X_EVENT_TRANSMIT: u32 = 6;
+/// `cv2x_event.kind`: a frame of an older message set was lifted into the 2020 model and the
+/// lift lost or changed something: `set` is the frame's set (`CV2X_STD_*`), `count` how many
+/// values were lost or changed (reported when `CV2X_SETS_REPORT` is on; always counted in
+/// `lifted_with_changes`).
+pub const CV2X_EVENT_LIFTED: u32 = 7;
+/// `cv2x_event.kind`: several message sets read a frame with different meanings: `sets` are
+/// those sets (`CV2X_SETS_*` bits), `set` the one that decided (the configured default, else
+/// the newest). Counted in `ambiguous_frames`.
+pub const CV2X_EVENT_AMBIGUOUS: u32 = 8;
 /// `cv2x_event.kind`: an event of a kind newer than this version of the ABI.
 pub const CV2X_EVENT_OTHER: u32 = 255;
 
@@ -368,7 +378,8 @@ const _: () = assert!(std::mem::size_of::<cv2x_day2_event>() == CV2X_DAY2_EVENT_
 pub struct cv2x_event {
     /// `CV2X_EVENT_*`.
     pub kind: u32,
-    /// Objects (`CV2X_EVENT_OBJECTS`) or messages waiting to be sent (`CV2X_EVENT_TRANSMIT`).
+    /// Objects (`CV2X_EVENT_OBJECTS`), messages waiting to be sent (`CV2X_EVENT_TRANSMIT`), or
+    /// values a lift lost or changed (`CV2X_EVENT_LIFTED`).
     pub count: u32,
     /// When (TAI µs since 2004): the poll, the drop, the reception; a warning's evaluation.
     pub time: i64,
@@ -378,8 +389,13 @@ pub struct cv2x_event {
     pub drop: cv2x_drop,
     /// The Day II message.
     pub day2: cv2x_day2_event,
+    /// The message set (`CV2X_STD_*`) a `CV2X_EVENT_LIFTED` frame was read with, or the set
+    /// that decided a `CV2X_EVENT_AMBIGUOUS` one.
+    pub set: u32,
+    /// `CV2X_EVENT_AMBIGUOUS`: the sets that read the frame (`CV2X_SETS_*` bits).
+    pub sets: u32,
     /// Room for later fields (0).
-    pub reserved: [u32; 4],
+    pub reserved: [u32; 2],
 }
 
 /// Frozen size of `cv2x_event`.
@@ -683,6 +699,22 @@ pub(crate) fn event_of(e: &Event, frame: &EnuFrame, world: &World) -> cv2x_event
             o.time = time.as_micros();
             o.day2 = day2_of(event, world);
         }
+        Event::Lifted { time, set, changes } => {
+            o.kind = CV2X_EVENT_LIFTED;
+            o.time = time.as_micros();
+            o.set = std_code(*set);
+            o.count = *changes;
+        }
+        Event::Ambiguous {
+            time,
+            candidates,
+            chosen,
+        } => {
+            o.kind = CV2X_EVENT_AMBIGUOUS;
+            o.time = time.as_micros();
+            o.set = std_code(*chosen);
+            o.sets = sets_bits(*candidates);
+        }
         // non_exhaustive: an event added to the core after this table
         _ => o.kind = CV2X_EVENT_OTHER,
     }
@@ -725,8 +757,8 @@ pub struct cv2x_ingest_outcome {
     /// `CV2X_PAYLOAD_FRAME` or `CV2X_PAYLOAD_SPDU`: how the payload was taken (after DSMP
     /// dispatch for `CV2X_PAYLOAD_DSMP`); 0 when the packet did not dispatch.
     pub payload_kind: u32,
-    /// Room for later fields (0).
-    pub reserved: u32,
+    /// The message set the frame was read with (`CV2X_STD_*`) when accepted, else 0.
+    pub message_set: u32,
     /// Why it was dropped (when `accepted` is 0).
     pub drop: cv2x_drop,
 }
@@ -816,6 +848,35 @@ mod tests {
         for i in ingested {
             assert_ne!(ingested_of(&i).0, CV2X_INGESTED_OTHER, "{i:?}");
         }
+    }
+
+    #[test]
+    fn set_events_carry_their_sets() {
+        use cv2x::geo::Wgs84;
+        use cv2x::msg::Standard;
+        use cv2x::stack::Sets;
+        use cv2x::time::Timestamp;
+        use cv2x::world::WorldConfig;
+        let frame = EnuFrame::new(Wgs84::new(31.0, 121.0, 0.0)).unwrap();
+        let world = World::new(WorldConfig::default());
+        let time = Timestamp::from_micros(5);
+        let e = Event::Lifted {
+            time,
+            set: Standard::Csae53_2017,
+            changes: 3,
+        };
+        let o = event_of(&e, &frame, &world);
+        assert_eq!(
+            (o.kind, o.set, o.count, o.time),
+            (CV2X_EVENT_LIFTED, 2, 3, 5)
+        );
+        let e = Event::Ambiguous {
+            time,
+            candidates: Sets::only(Standard::Csae53_2017).with(Standard::Csae53_2020),
+            chosen: Standard::Csae53_2020,
+        };
+        let o = event_of(&e, &frame, &world);
+        assert_eq!((o.kind, o.set, o.sets), (CV2X_EVENT_AMBIGUOUS, 1, 0b101));
     }
 
     #[test]
