@@ -865,6 +865,95 @@
 #define CV2X_STACK_CONFIG_SIZE_V2 104
 
 /**
+ * `cv2x_command.kind`: change lane (or merge): into `lane` of the link (`CV2X_COMMAND_HAS_LINK`)
+ * when given, else into the lane next to the ego's on `side`.
+ */
+#define CV2X_COMMAND_LANE_CHANGE 1
+
+/**
+ * `cv2x_command.kind`: ask the vehicles ahead to clear the ego's lane for `duration_s`.
+ */
+#define CV2X_COMMAND_CLEAR_THE_WAY 2
+
+/**
+ * `cv2x_command.kind`: ask for signal priority at the next intersection.
+ */
+#define CV2X_COMMAND_SIGNAL_PRIORITY 3
+
+/**
+ * `cv2x_command.kind`: ask a parking lot (`lot`, any lot without `CV2X_COMMAND_HAS_LOT`) for a
+ * slot: `services` (`ParkingRequest` bits, 0: enter and park), `kinds` (`ParkingType` bits,
+ * with `CV2X_COMMAND_HAS_KINDS`), a preferred `slot` (`CV2X_COMMAND_HAS_SLOT`).
+ */
+#define CV2X_COMMAND_PARKING 4
+
+/**
+ * `cv2x_command.kind`: stop the parking guidance (and cancel the request).
+ */
+#define CV2X_COMMAND_CANCEL_PARKING 5
+
+/**
+ * `cv2x_command.kind`: ask to join the platoon `platoon` (`CV2X_COMMAND_HAS_PLATOON`), else the
+ * nearest open one ahead.
+ */
+#define CV2X_COMMAND_JOIN_PLATOON 6
+
+/**
+ * `cv2x_command.kind`: leave the platoon (a leader dismisses it).
+ */
+#define CV2X_COMMAND_LEAVE_PLATOON 7
+
+/**
+ * `cv2x_command.kind`: lead a new platoon `platoon` with room for `capacity` (1..32) members.
+ */
+#define CV2X_COMMAND_LEAD_PLATOON 8
+
+/**
+ * `cv2x_command.present`: `upstream_*`, `downstream_*` and `link_lanes` name a map link.
+ */
+#define CV2X_COMMAND_HAS_LINK (1u << 0)
+
+/**
+ * `cv2x_command.present`: `lane` is set.
+ */
+#define CV2X_COMMAND_HAS_LANE (1u << 1)
+
+/**
+ * `cv2x_command.present`: `lot` is set.
+ */
+#define CV2X_COMMAND_HAS_LOT (1u << 2)
+
+/**
+ * `cv2x_command.present`: `kinds` is set.
+ */
+#define CV2X_COMMAND_HAS_KINDS (1u << 3)
+
+/**
+ * `cv2x_command.present`: `slot` is set.
+ */
+#define CV2X_COMMAND_HAS_SLOT (1u << 4)
+
+/**
+ * `cv2x_command.present`: `platoon` is set.
+ */
+#define CV2X_COMMAND_HAS_PLATOON (1u << 5)
+
+/**
+ * `cv2x_command.side`: left.
+ */
+#define CV2X_SIDE_LEFT 1
+
+/**
+ * `cv2x_command.side`: right.
+ */
+#define CV2X_SIDE_RIGHT 2
+
+/**
+ * Size of the first version of `cv2x_command`.
+ */
+#define CV2X_COMMAND_SIZE_V1 112
+
+/**
  * `cv2x_warning_detail.present`: `decel_mps2` is set.
  */
 #define CV2X_DETAIL_HAS_DECEL (1u << 0)
@@ -1875,6 +1964,22 @@
  * `cv2x_transmission_info.kind`: a SensorSharingMsg.
  */
 #define CV2X_TX_SSM 2
+
+/**
+ * `cv2x_transmission_info.kind`: a vehicle intention and request (Day II VIR) of a
+ * cooperative application (a request of the ego, `cv2x_stack_command`).
+ */
+#define CV2X_TX_VIR 3
+
+/**
+ * `cv2x_transmission_info.kind`: a platooning management message (Day II CLPMM).
+ */
+#define CV2X_TX_CLPMM 4
+
+/**
+ * `cv2x_transmission_info.kind`: a vehicle payment message (Day II VPM).
+ */
+#define CV2X_TX_VPM 5
 
 /**
  * A kind of message this ABI version does not name.
@@ -3852,6 +3957,95 @@ typedef struct cv2x_event {
 typedef uint32_t (*cv2x_event_cb)(void *user, const struct cv2x_event *e);
 
 /**
+ * A request of the ego (input). Fill it with `cv2x_command_init`, then set what the kind
+ * needs; fields the kind does not use are ignored. Starts with `struct_size` (set by
+ * `cv2x_command_init`): the library reads the fields that fit and defaults the rest.
+ */
+typedef struct cv2x_command {
+  /**
+   * `sizeof(cv2x_command)` of the caller.
+   */
+  uint32_t struct_size;
+  /**
+   * `CV2X_COMMAND_*` kind.
+   */
+  uint32_t kind;
+  /**
+   * `CV2X_COMMAND_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * `CV2X_SIDE_*` (lane change).
+   */
+  uint32_t side;
+  /**
+   * The lane (lane change, 0..255).
+   */
+  uint32_t lane;
+  /**
+   * The parking lot id (0..65535).
+   */
+  uint32_t lot;
+  /**
+   * The preferred slot (0..65535).
+   */
+  uint32_t slot;
+  /**
+   * Parking services: bit `i` for `ParkingRequest` bit `i` (0 enter, 1 exit, 2 park, 3 pay,
+   * ...; 12 bits).
+   */
+  uint32_t services;
+  /**
+   * Kinds of slot: bit `i` for `ParkingType` bit `i` (10 bits).
+   */
+  uint32_t kinds;
+  /**
+   * Members of a platoon the ego leads (1..32).
+   */
+  uint32_t capacity;
+  /**
+   * Link: upstream node region (0..65535).
+   */
+  uint32_t upstream_region;
+  /**
+   * Link: upstream node id (0..65535).
+   */
+  uint32_t upstream_id;
+  /**
+   * Link: downstream node region (0..65535).
+   */
+  uint32_t downstream_region;
+  /**
+   * Link: downstream node id (0..65535).
+   */
+  uint32_t downstream_id;
+  /**
+   * Link: its lanes, bit `i` for lane `i` (1..15); 0 for the whole link.
+   */
+  uint32_t link_lanes;
+  /**
+   * Padding (0).
+   */
+  uint32_t reserved0;
+  /**
+   * How long the way should stay clear, s (clear the way; finite, > 0).
+   */
+  double duration_s;
+  /**
+   * The platoon id (17 octets).
+   */
+  uint8_t platoon[17];
+  /**
+   * Padding (0).
+   */
+  uint8_t reserved1[7];
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[4];
+} cv2x_command;
+
+/**
  * The detail of an active warning (`cv2x_stack_warning_detail`). Set `struct_size` before the
  * call. Fields whose `CV2X_DETAIL_HAS_*` bit is unset are 0; which guidance fields mean
  * something depends on `guidance` (see each `CV2X_GUIDANCE_*`).
@@ -4112,7 +4306,7 @@ typedef struct cv2x_host_config {
  */
 typedef struct cv2x_transmission_info {
   /**
-   * `CV2X_TX_BSM` or `CV2X_TX_SSM`.
+   * `CV2X_TX_*` kind (BSM, SSM, VIR, CLPMM, VPM).
    */
   uint32_t kind;
   /**
@@ -6209,6 +6403,24 @@ cv2x_result cv2x_stack_drain(struct cv2x_stack *s,
  * exception).
  */
 cv2x_result cv2x_stack_poll_cb(struct cv2x_stack *s, int64_t now, cv2x_event_cb cb, void *user);
+
+/**
+ * Fills `*out` with an empty command of `kind` (`CV2X_COMMAND_*`; `struct_size` set, nothing
+ * present, `duration_s` 30, `capacity` 8). `CV2X_ERR_INVALID_PARAMETER` for an unknown kind.
+ * Thread-safe; `*out` is the caller's.
+ */
+cv2x_result cv2x_command_init(struct cv2x_command *out, uint32_t kind);
+
+/**
+ * Asks the cooperative (Day II) applications for something (`*c`, copied): offered to them
+ * once, at the next poll with an ego state and a temporary id (with a host vehicle, after its
+ * first message); what it makes them send comes out of `cv2x_stack_next_transmission`.
+ * Errors: `CV2X_ERR_STRUCT_SIZE` (below the first version), `CV2X_ERR_INVALID_PARAMETER` (a
+ * value out of range), `CV2X_ERR_COMMAND_REFUSED` when too many commands wait for the next
+ * poll (counted in `commands_dropped`, a `CV2X_STORE_COMMANDS` drop). One call at a time per
+ * stack (`CV2X_ERR_REENTRANT`); nothing of the caller's memory is kept.
+ */
+cv2x_result cv2x_stack_command(struct cv2x_stack *s, const struct cv2x_command *c);
 
 /**
  * Reads the detail of the active warning `id` (the `cv2x_warning.id` of its events and of

@@ -40,6 +40,7 @@ _Static_assert(CV2X_STACK_COUNTERS_SIZE_V1 == 416, "cv2x_stack_counters v1 size 
 _Static_assert(sizeof(cv2x_stack_counters) == 480, "cv2x_stack_counters v2 size is frozen");
 _Static_assert(sizeof(cv2x_stack_usage) == 64, "cv2x_stack_usage size is frozen");
 _Static_assert(sizeof(cv2x_host_config) == 112, "cv2x_host_config v1 size is frozen");
+_Static_assert(sizeof(cv2x_command) == 112, "cv2x_command v1 size is frozen");
 _Static_assert(sizeof(cv2x_warning_detail) == 344, "cv2x_warning_detail v1 size is frozen");
 _Static_assert(sizeof(cv2x_transmission_info) == 64, "cv2x_transmission_info size is frozen");
 _Static_assert(sizeof(cv2x_signing_backend) == 8 + 4 * sizeof(void *), "cv2x_signing_backend v1 size is frozen");
@@ -74,6 +75,7 @@ void test_frozen_sizes(void) {
     CHECK(sizeof(cv2x_host_config) == CV2X_HOST_CONFIG_SIZE_V1);
     CHECK(sizeof(cv2x_transmission_info) == CV2X_TRANSMISSION_INFO_SIZE);
     CHECK(sizeof(cv2x_warning_detail) == CV2X_WARNING_DETAIL_SIZE_V1);
+    CHECK(sizeof(cv2x_command) == CV2X_COMMAND_SIZE_V1);
     /* the application bits: one per application, CV2X_APPS_ALL all of them */
     CHECK(CV2X_APP_BIT(CV2X_APP_FCW) == 1u && CV2X_APP_BIT(CV2X_APP_EVW) == (1u << 16));
     CHECK(CV2X_APPS_ALL == (CV2X_APP_BIT(CV2X_APP_CEB) << 1) - 1u);
@@ -365,6 +367,7 @@ static const test_case TESTS[] = {
     {"callback_signer", test_callback_signer},
     {"host_callback_key", test_host_callback_key},
     {"host_ssm", test_host_ssm},
+    {"host_day2_requests", test_host_day2_requests},
     {"dsmp", test_dsmp},
     {"dispatcher", test_dispatcher},
     {"panic_and_poison", test_panic_and_poison},

@@ -11,6 +11,7 @@
 //! One call at a time per stack (a second concurrent or re-entrant call gets
 //! `CV2X_ERR_REENTRANT`); the stack may move between threads.
 
+pub mod command;
 pub mod detail;
 pub mod events;
 pub mod host;
