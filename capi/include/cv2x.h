@@ -860,6 +860,452 @@
 #define CV2X_STACK_CONFIG_SIZE_V1 88
 
 /**
+ * Size of the second version of `cv2x_stack_config` (message sets).
+ */
+#define CV2X_STACK_CONFIG_SIZE_V2 104
+
+/**
+ * `cv2x_command.kind`: change lane (or merge): into `lane` of the link (`CV2X_COMMAND_HAS_LINK`)
+ * when given, else into the lane next to the ego's on `side`.
+ */
+#define CV2X_COMMAND_LANE_CHANGE 1
+
+/**
+ * `cv2x_command.kind`: ask the vehicles ahead to clear the ego's lane for `duration_s`.
+ */
+#define CV2X_COMMAND_CLEAR_THE_WAY 2
+
+/**
+ * `cv2x_command.kind`: ask for signal priority at the next intersection.
+ */
+#define CV2X_COMMAND_SIGNAL_PRIORITY 3
+
+/**
+ * `cv2x_command.kind`: ask a parking lot (`lot`, any lot without `CV2X_COMMAND_HAS_LOT`) for a
+ * slot: `services` (`ParkingRequest` bits, 0: enter and park), `kinds` (`ParkingType` bits,
+ * with `CV2X_COMMAND_HAS_KINDS`), a preferred `slot` (`CV2X_COMMAND_HAS_SLOT`).
+ */
+#define CV2X_COMMAND_PARKING 4
+
+/**
+ * `cv2x_command.kind`: stop the parking guidance (and cancel the request).
+ */
+#define CV2X_COMMAND_CANCEL_PARKING 5
+
+/**
+ * `cv2x_command.kind`: ask to join the platoon `platoon` (`CV2X_COMMAND_HAS_PLATOON`), else the
+ * nearest open one ahead.
+ */
+#define CV2X_COMMAND_JOIN_PLATOON 6
+
+/**
+ * `cv2x_command.kind`: leave the platoon (a leader dismisses it).
+ */
+#define CV2X_COMMAND_LEAVE_PLATOON 7
+
+/**
+ * `cv2x_command.kind`: lead a new platoon `platoon` with room for `capacity` (1..32) members.
+ */
+#define CV2X_COMMAND_LEAD_PLATOON 8
+
+/**
+ * `cv2x_command.present`: `upstream_*`, `downstream_*` and `link_lanes` name a map link.
+ */
+#define CV2X_COMMAND_HAS_LINK (1u << 0)
+
+/**
+ * `cv2x_command.present`: `lane` is set.
+ */
+#define CV2X_COMMAND_HAS_LANE (1u << 1)
+
+/**
+ * `cv2x_command.present`: `lot` is set.
+ */
+#define CV2X_COMMAND_HAS_LOT (1u << 2)
+
+/**
+ * `cv2x_command.present`: `kinds` is set.
+ */
+#define CV2X_COMMAND_HAS_KINDS (1u << 3)
+
+/**
+ * `cv2x_command.present`: `slot` is set.
+ */
+#define CV2X_COMMAND_HAS_SLOT (1u << 4)
+
+/**
+ * `cv2x_command.present`: `platoon` is set.
+ */
+#define CV2X_COMMAND_HAS_PLATOON (1u << 5)
+
+/**
+ * `cv2x_command.side`: left.
+ */
+#define CV2X_SIDE_LEFT 1
+
+/**
+ * `cv2x_command.side`: right.
+ */
+#define CV2X_SIDE_RIGHT 2
+
+/**
+ * Size of the first version of `cv2x_command`.
+ */
+#define CV2X_COMMAND_SIZE_V1 112
+
+/**
+ * `cv2x_warning_detail.present`: `decel_mps2` is set.
+ */
+#define CV2X_DETAIL_HAS_DECEL (1u << 0)
+
+/**
+ * `cv2x_warning_detail.present`: `road_kind` and `road_code` are set.
+ */
+#define CV2X_DETAIL_HAS_ROAD (1u << 1)
+
+/**
+ * `cv2x_warning_detail.present`: `road_value` is set.
+ */
+#define CV2X_DETAIL_HAS_ROAD_VALUE (1u << 2)
+
+/**
+ * `cv2x_warning_detail.present`: `road_priority` is set.
+ */
+#define CV2X_DETAIL_HAS_ROAD_PRIORITY (1u << 3)
+
+/**
+ * `cv2x_warning_detail.present`: `limit_kph` is set.
+ */
+#define CV2X_DETAIL_HAS_LIMIT (1u << 4)
+
+/**
+ * `cv2x_warning_detail.present`: `lane` is set.
+ */
+#define CV2X_DETAIL_HAS_LANE (1u << 5)
+
+/**
+ * `cv2x_warning_detail.present`: `speed_mps` is set.
+ */
+#define CV2X_DETAIL_HAS_SPEED (1u << 6)
+
+/**
+ * `cv2x_warning_detail.present`: `begin` is set.
+ */
+#define CV2X_DETAIL_HAS_BEGIN (1u << 7)
+
+/**
+ * `cv2x_warning_detail.present`: `end` is set.
+ */
+#define CV2X_DETAIL_HAS_END (1u << 8)
+
+/**
+ * `cv2x_warning_detail.present`: `distance_m` is set.
+ */
+#define CV2X_DETAIL_HAS_DISTANCE (1u << 9)
+
+/**
+ * `cv2x_warning_detail.present`: `remaining_m` is set.
+ */
+#define CV2X_DETAIL_HAS_REMAINING (1u << 10)
+
+/**
+ * `cv2x_warning_detail.present`: `gap_m` is set.
+ */
+#define CV2X_DETAIL_HAS_GAP (1u << 11)
+
+/**
+ * `cv2x_warning_detail.present`: `target_gap_m` is set.
+ */
+#define CV2X_DETAIL_HAS_TARGET_GAP (1u << 12)
+
+/**
+ * `cv2x_warning_detail.present`: `lot` is set.
+ */
+#define CV2X_DETAIL_HAS_LOT (1u << 13)
+
+/**
+ * `cv2x_warning_detail.present`: `slot` is set.
+ */
+#define CV2X_DETAIL_HAS_SLOT (1u << 14)
+
+/**
+ * `cv2x_warning_detail.present`: `next_node` is set.
+ */
+#define CV2X_DETAIL_HAS_NEXT_NODE (1u << 15)
+
+/**
+ * `cv2x_warning_detail.present`: `avp` is set.
+ */
+#define CV2X_DETAIL_HAS_AVP (1u << 16)
+
+/**
+ * `cv2x_warning_detail.present`: `index` is set.
+ */
+#define CV2X_DETAIL_HAS_INDEX (1u << 17)
+
+/**
+ * `cv2x_warning_detail.present`: `amount` is set.
+ */
+#define CV2X_DETAIL_HAS_AMOUNT (1u << 18)
+
+/**
+ * `cv2x_warning_detail.flags` (lane guidance): a tracked vehicle takes the gap the guidance
+ * leads into.
+ */
+#define CV2X_DETAIL_GAP_TAKEN (1u << 0)
+
+/**
+ * `cv2x_warning_detail.flags` (lane guidance): it addresses the ego by its id (else the
+ * ego's lane).
+ */
+#define CV2X_DETAIL_FOR_VEHICLE (1u << 1)
+
+/**
+ * `cv2x_warning_detail.flags` (yield): the ego's way out is to the right (else the left).
+ */
+#define CV2X_DETAIL_TO_RIGHT (1u << 2)
+
+/**
+ * `cv2x_warning_detail.flags` (parking): the target slot is no longer free or the route is
+ * blocked.
+ */
+#define CV2X_DETAIL_BLOCKED (1u << 3)
+
+/**
+ * `cv2x_warning_detail.flags` (braking): from a roadside unit's guidance for the ego (else
+ * from a traffic event).
+ */
+#define CV2X_DETAIL_FROM_ROADSIDE (1u << 4)
+
+/**
+ * `cv2x_warning_detail.road_kind`: a traffic event (`road_code` a GB/T 29100 event type).
+ */
+#define CV2X_ROAD_EVENT 1
+
+/**
+ * `cv2x_warning_detail.road_kind`: a traffic sign (`road_code` a GB 5768 sign type).
+ */
+#define CV2X_ROAD_SIGN 2
+
+/**
+ * `cv2x_warning_detail.guidance`: none.
+ */
+#define CV2X_GUIDANCE_NONE 0
+
+/**
+ * `guidance`: roadside lane guidance (MERGE): `behavior`, `lane` (target), `speed_mps`
+ * (suggested), `begin` / `end` (time window), `points` (the guided path ahead), flags
+ * `CV2X_DETAIL_GAP_TAKEN`, `CV2X_DETAIL_FOR_VEHICLE`.
+ */
+#define CV2X_GUIDANCE_LANE 1
+
+/**
+ * `guidance`: yield to a priority vehicle (CLEAR_THE_WAY): `lane` to clear, `distance_m`
+ * of the vehicle behind, flag `CV2X_DETAIL_TO_RIGHT`.
+ */
+#define CV2X_GUIDANCE_YIELD 2
+
+/**
+ * `guidance`: a request of the ego: `request` (`CV2X_REQUEST_*`), `request_id`, `state`
+ * (`CV2X_REQUEST_STATE_*`).
+ */
+#define CV2X_GUIDANCE_REQUEST 3
+
+/**
+ * `guidance`: parking route (PARKING): `lot`, `slot`, `next_node`, `state`
+ * (`CV2X_MANEUVER_*`), `distance_m` (to the maneuver), `remaining_m`, `free_slots`,
+ * `total_slots`, `avp` (0..5), flag `CV2X_DETAIL_BLOCKED`.
+ */
+#define CV2X_GUIDANCE_PARKING 4
+
+/**
+ * `guidance`: platooning (PLATOON): `state` (`CV2X_PLATOON_STATE_*`), `role`
+ * (`CV2X_PLATOON_*`), `index`, `members`, `gap_m`, `target_gap_m`, `speed_mps` (advised).
+ */
+#define CV2X_GUIDANCE_PLATOON 5
+
+/**
+ * `guidance`: near-field payment (VNFP): `state` (`CV2X_PAYMENT_*`), `request` (the
+ * service, `CV2X_PAYMENT_SERVICE_*`), `amount`.
+ */
+#define CV2X_GUIDANCE_PAYMENT 6
+
+/**
+ * `guidance`: a braking request (CEB): flag `CV2X_DETAIL_FROM_ROADSIDE`.
+ */
+#define CV2X_GUIDANCE_BRAKING 7
+
+/**
+ * `request` of `CV2X_GUIDANCE_REQUEST`: lane change or merge.
+ */
+#define CV2X_REQUEST_LANE_CHANGE 1
+
+/**
+ * `request`: clear the way.
+ */
+#define CV2X_REQUEST_CLEAR_THE_WAY 2
+
+/**
+ * `request`: signal priority.
+ */
+#define CV2X_REQUEST_SIGNAL_PRIORITY 3
+
+/**
+ * `request`: a parking space.
+ */
+#define CV2X_REQUEST_PARKING 4
+
+/**
+ * `state` of `CV2X_GUIDANCE_REQUEST`: sent, no answer yet.
+ */
+#define CV2X_REQUEST_STATE_SENT 1
+
+/**
+ * `state`: confirmed by the addressee.
+ */
+#define CV2X_REQUEST_STATE_CONFIRMED 2
+
+/**
+ * `state`: refused or cancelled by the addressee.
+ */
+#define CV2X_REQUEST_STATE_REFUSED 3
+
+/**
+ * `state`: completed.
+ */
+#define CV2X_REQUEST_STATE_COMPLETED 4
+
+/**
+ * `state`: unanswered until its lifetime ended.
+ */
+#define CV2X_REQUEST_STATE_EXPIRED 5
+
+/**
+ * `state` of `CV2X_GUIDANCE_PARKING`: go straight on at the next node.
+ */
+#define CV2X_MANEUVER_STRAIGHT 1
+
+/**
+ * `state` of `CV2X_GUIDANCE_PARKING`: turn left at the next node.
+ */
+#define CV2X_MANEUVER_LEFT 2
+
+/**
+ * `state` of `CV2X_GUIDANCE_PARKING`: turn right at the next node.
+ */
+#define CV2X_MANEUVER_RIGHT 3
+
+/**
+ * `state` of `CV2X_GUIDANCE_PARKING`: turn back at the next node.
+ */
+#define CV2X_MANEUVER_U_TURN 4
+
+/**
+ * `state` of `CV2X_GUIDANCE_PARKING`: the target slot is ahead.
+ */
+#define CV2X_MANEUVER_ARRIVE 5
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: not in a platoon.
+ */
+#define CV2X_PLATOON_STATE_FREE 1
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: asking a platoon to join.
+ */
+#define CV2X_PLATOON_STATE_REQUESTING 2
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: admitted, joining.
+ */
+#define CV2X_PLATOON_STATE_JOINING 3
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: a member.
+ */
+#define CV2X_PLATOON_STATE_MEMBER 4
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: asking to leave, or leaving.
+ */
+#define CV2X_PLATOON_STATE_LEAVING 5
+
+/**
+ * `state` of `CV2X_GUIDANCE_PLATOON`: the join request was refused or not answered in time.
+ */
+#define CV2X_PLATOON_STATE_REFUSED 6
+
+/**
+ * `state` of `CV2X_GUIDANCE_PAYMENT`: a service the account takes part in is offered.
+ */
+#define CV2X_PAYMENT_OFFERED 1
+
+/**
+ * `state` of `CV2X_GUIDANCE_PAYMENT`: the transaction is under way.
+ */
+#define CV2X_PAYMENT_PAYING 2
+
+/**
+ * `state` of `CV2X_GUIDANCE_PAYMENT`: the roadside reported the payment done.
+ */
+#define CV2X_PAYMENT_PAID 3
+
+/**
+ * `state` of `CV2X_GUIDANCE_PAYMENT`: the payment failed, or the account refused.
+ */
+#define CV2X_PAYMENT_FAILED 4
+
+/**
+ * `state` of `CV2X_GUIDANCE_PAYMENT`: contact the operator.
+ */
+#define CV2X_PAYMENT_CONTACT_OPERATOR 5
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: system management.
+ */
+#define CV2X_PAYMENT_SERVICE_SYSTEM 1
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: free-flow toll.
+ */
+#define CV2X_PAYMENT_SERVICE_FREEFLOW 2
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: closed toll system.
+ */
+#define CV2X_PAYMENT_SERVICE_ENCLOSED 3
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: congestion charge.
+ */
+#define CV2X_PAYMENT_SERVICE_CONGESTION 4
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: energy charging.
+ */
+#define CV2X_PAYMENT_SERVICE_CHARGING 5
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: parking.
+ */
+#define CV2X_PAYMENT_SERVICE_PARKING 6
+
+/**
+ * `request` of `CV2X_GUIDANCE_PAYMENT`: an extension value.
+ */
+#define CV2X_PAYMENT_SERVICE_OTHER 255
+
+/**
+ * Most path points in `cv2x_warning_detail`.
+ */
+#define CV2X_DETAIL_MAX_POINTS 4
+
+/**
+ * Size of the first version of `cv2x_warning_detail`.
+ */
+#define CV2X_WARNING_DETAIL_SIZE_V1 344
+
+/**
  * `cv2x_event.kind`: a warning was raised or changed (`warning.change` says which).
  */
 #define CV2X_EVENT_WARNING 1
@@ -891,6 +1337,21 @@
  * (`cv2x_stack_next_transmission`).
  */
 #define CV2X_EVENT_TRANSMIT 6
+
+/**
+ * `cv2x_event.kind`: a frame of an older message set was lifted into the 2020 model and the
+ * lift lost or changed something: `set` is the frame's set (`CV2X_STD_*`), `count` how many
+ * values were lost or changed (reported when `CV2X_SETS_REPORT` is on; always counted in
+ * `lifted_with_changes`).
+ */
+#define CV2X_EVENT_LIFTED 7
+
+/**
+ * `cv2x_event.kind`: several message sets read a frame with different meanings: `sets` are
+ * those sets (`CV2X_SETS_*` bits), `set` the one that decided (the configured default, else
+ * the newest). Counted in `ambiguous_frames`.
+ */
+#define CV2X_EVENT_AMBIGUOUS 8
 
 /**
  * `cv2x_event.kind`: an event of a kind newer than this version of the ABI.
@@ -1003,15 +1464,53 @@
 #define CV2X_APP_EVW 17
 
 /**
+ * Cooperative merging and diverging, lane guidance and cooperative lane change (Day II RSC,
+ * VIR lane-change requests).
+ */
+#define CV2X_APP_MERGE 18
+
+/**
+ * Clear the way for a priority vehicle (Day II VIR clear-the-way requests, received and sent).
+ */
+#define CV2X_APP_CLEAR_THE_WAY 19
+
+/**
+ * Signal priority for an emergency or transit ego (Day II VIR signal-priority requests).
+ */
+#define CV2X_APP_SIGNAL_PRIORITY 20
+
+/**
+ * Parking guidance (Day II PAM, VIR parking requests).
+ */
+#define CV2X_APP_PARKING 21
+
+/**
+ * Platooning (Day II CLPMM).
+ */
+#define CV2X_APP_PLATOON 22
+
+/**
+ * Vehicle near-field payment (Day II VPM).
+ */
+#define CV2X_APP_VNFP 23
+
+/**
+ * Cooperative emergency braking: a braking request from the roadside.
+ */
+#define CV2X_APP_CEB 24
+
+/**
  * An application newer than this version of the ABI.
  */
 #define CV2X_APP_OTHER 65535
 
 /**
  * Every application (`cv2x_stack_config.apps`): bit `CV2X_APP_x - 1` per application
- * (`CV2X_APP_BIT(CV2X_APP_FCW)`).
+ * (`CV2X_APP_BIT(CV2X_APP_FCW)`). The Day II applications (`CV2X_APP_MERGE` ..
+ * `CV2X_APP_CEB`) are bits 17..23: a program built when this mask had 17 bits runs the Day I
+ * applications only.
  */
-#define CV2X_APPS_ALL ((1u << 17) - 1)
+#define CV2X_APPS_ALL ((1u << 24) - 1)
 
 /**
  * `cv2x_warning.level`: information (GLOSA, SLW, IVS and other advice).
@@ -1269,6 +1768,11 @@
 #define CV2X_STORE_TRANSMISSIONS 4
 
 /**
+ * `CV2X_DROP_STORE_FULL`: the commands waiting for the next poll (`cv2x_stack_command`).
+ */
+#define CV2X_STORE_COMMANDS 5
+
+/**
  * `CV2X_DROP_STORE_FULL`: a buffer newer than this version of the ABI.
  */
 #define CV2X_STORE_OTHER 255
@@ -1467,6 +1971,22 @@
  * `cv2x_transmission_info.kind`: a SensorSharingMsg.
  */
 #define CV2X_TX_SSM 2
+
+/**
+ * `cv2x_transmission_info.kind`: a vehicle intention and request (Day II VIR) of a
+ * cooperative application (a request of the ego, `cv2x_stack_command`).
+ */
+#define CV2X_TX_VIR 3
+
+/**
+ * `cv2x_transmission_info.kind`: a platooning management message (Day II CLPMM).
+ */
+#define CV2X_TX_CLPMM 4
+
+/**
+ * `cv2x_transmission_info.kind`: a vehicle payment message (Day II VPM).
+ */
+#define CV2X_TX_VPM 5
 
 /**
  * A kind of message this ABI version does not name.
@@ -1918,6 +2438,72 @@
 #define CV2X_TRACK_SIZE_V1 240
 
 /**
+ * A `CV2X_SETS_*` bit: T/CSAE 53-2020 (with the Day II messages of T/CSAE 157-2020).
+ */
+#define CV2X_SETS_2020 (1u << 0)
+
+/**
+ * A `CV2X_SETS_*` bit: the 2019 release of the Day I set.
+ */
+#define CV2X_SETS_2019 (1u << 1)
+
+/**
+ * A `CV2X_SETS_*` bit: T/CSAE 53-2017.
+ */
+#define CV2X_SETS_2017 (1u << 2)
+
+/**
+ * Every message set.
+ */
+#define CV2X_SETS_ALL ((CV2X_SETS_2020 | CV2X_SETS_2019) | CV2X_SETS_2017)
+
+/**
+ * `cv2x_stack_config.set_flags`: frames no rule covers are read by detection (every accepted
+ * set tries them; an ambiguous frame is counted, reported and read with the default set);
+ * without it every such frame is read with `default_set`. Default on.
+ */
+#define CV2X_SETS_DETECT (1u << 0)
+
+/**
+ * `cv2x_stack_config.set_flags`: report lifts that lost or changed something
+ * (`CV2X_EVENT_LIFTED`) and ambiguous frames (`CV2X_EVENT_AMBIGUOUS`) as events; they are
+ * counted either way. Default on.
+ */
+#define CV2X_SETS_REPORT (1u << 1)
+
+/**
+ * `cv2x_set_rule.kind`: frames with the DSMP AID (or SPDU PSID) `aid`.
+ */
+#define CV2X_SET_RULE_AID 1
+
+/**
+ * `cv2x_set_rule.kind`: frames from the sender `id`: the transport source given to
+ * `cv2x_stack_ingest_from`, or the 8-octet id inside the message.
+ */
+#define CV2X_SET_RULE_SOURCE 2
+
+/**
+ * `cv2x_set_rule.kind`: frames about places within `radius_m` of (`lat_deg`, `lon_deg`).
+ */
+#define CV2X_SET_RULE_CIRCLE 3
+
+/**
+ * `cv2x_set_rule.kind`: frames about places between `south_deg` .. `north_deg` and
+ * `west_deg` .. `east_deg` (`west_deg > east_deg` crosses the antimeridian).
+ */
+#define CV2X_SET_RULE_RECT 4
+
+/**
+ * Most rules `cv2x_stack_new_with_set_rules` takes.
+ */
+#define CV2X_MAX_SET_RULES 256
+
+/**
+ * Frozen size of `cv2x_set_rule`.
+ */
+#define CV2X_SET_RULE_SIZE 80
+
+/**
  * `cv2x_object.status`: seen, not yet confirmed.
  */
 #define CV2X_TRACK_TENTATIVE 1
@@ -2002,6 +2588,11 @@
  * Frozen size of the first version of `cv2x_stack_counters`.
  */
 #define CV2X_STACK_COUNTERS_SIZE_V1 416
+
+/**
+ * Size of the second version of `cv2x_stack_counters` (message sets, Day II sending).
+ */
+#define CV2X_STACK_COUNTERS_SIZE_V2 480
 
 /**
  * Frozen size of `cv2x_stack_usage`.
@@ -3028,7 +3619,82 @@ typedef struct cv2x_stack_config {
    * default 50).
    */
   uint32_t fusion_max_future_ms;
+  /**
+   * Version 2. The message sets detection tries (`CV2X_SETS_*` bits, at least one;
+   * default `CV2X_SETS_ALL`).
+   */
+  uint32_t accept_sets;
+  /**
+   * Version 2. The set that decides an ambiguous frame, and the set of every frame no rule
+   * covers when detection is off (`CV2X_STD_*`, default `CV2X_STD_CSAE53_2020`).
+   */
+  uint32_t default_set;
+  /**
+   * Version 2. `CV2X_SETS_DETECT`, `CV2X_SETS_REPORT` (default both).
+   */
+  uint32_t set_flags;
+  /**
+   * Version 2. Room for later fields (0).
+   */
+  uint32_t reserved2;
 } cv2x_stack_config;
+
+/**
+ * A configured choice of message set. Rules apply in this order: a source rule naming the
+ * transport source, then source rules naming the id inside the message and region rules (in
+ * the order given), then AID rules, then detection. A set chosen by a rule that cannot decode
+ * the frame drops it as a decode failure. Only the fields of `kind` are read.
+ */
+typedef struct cv2x_set_rule {
+  /**
+   * `CV2X_SET_RULE_*`.
+   */
+  uint32_t kind;
+  /**
+   * The set the rule chooses (`CV2X_STD_*`).
+   */
+  uint32_t set;
+  /**
+   * `CV2X_SET_RULE_AID`: the AID.
+   */
+  uint32_t aid;
+  /**
+   * Padding (0).
+   */
+  uint32_t reserved0;
+  /**
+   * `CV2X_SET_RULE_SOURCE`: the sender's id (a short transport id right-aligned).
+   */
+  uint8_t id[8];
+  /**
+   * `CV2X_SET_RULE_CIRCLE`: centre latitude, degrees.
+   */
+  double lat_deg;
+  /**
+   * `CV2X_SET_RULE_CIRCLE`: centre longitude, degrees.
+   */
+  double lon_deg;
+  /**
+   * `CV2X_SET_RULE_CIRCLE`: radius, m (> 0).
+   */
+  double radius_m;
+  /**
+   * `CV2X_SET_RULE_RECT`: southern latitude, degrees.
+   */
+  double south_deg;
+  /**
+   * `CV2X_SET_RULE_RECT`: western longitude, degrees.
+   */
+  double west_deg;
+  /**
+   * `CV2X_SET_RULE_RECT`: northern latitude, degrees (>= `south_deg`).
+   */
+  double north_deg;
+  /**
+   * `CV2X_SET_RULE_RECT`: eastern longitude, degrees.
+   */
+  double east_deg;
+} cv2x_set_rule;
 
 /**
  * Why something was dropped: `reason` (`CV2X_DROP_*`) and, for some reasons, a `detail`
@@ -3072,9 +3738,9 @@ typedef struct cv2x_ingest_outcome {
    */
   uint32_t payload_kind;
   /**
-   * Room for later fields (0).
+   * The message set the frame was read with (`CV2X_STD_*`) when accepted, else 0.
    */
-  uint32_t reserved;
+  uint32_t message_set;
   /**
    * Why it was dropped (when `accepted` is 0).
    */
@@ -3257,7 +3923,8 @@ typedef struct cv2x_event {
    */
   uint32_t kind;
   /**
-   * Objects (`CV2X_EVENT_OBJECTS`) or messages waiting to be sent (`CV2X_EVENT_TRANSMIT`).
+   * Objects (`CV2X_EVENT_OBJECTS`), messages waiting to be sent (`CV2X_EVENT_TRANSMIT`), or
+   * values a lift lost or changed (`CV2X_EVENT_LIFTED`).
    */
   uint32_t count;
   /**
@@ -3277,15 +3944,288 @@ typedef struct cv2x_event {
    */
   struct cv2x_day2_event day2;
   /**
+   * The message set (`CV2X_STD_*`) a `CV2X_EVENT_LIFTED` frame was read with, or the set
+   * that decided a `CV2X_EVENT_AMBIGUOUS` one.
+   */
+  uint32_t set;
+  /**
+   * `CV2X_EVENT_AMBIGUOUS`: the sets that read the frame (`CV2X_SETS_*` bits).
+   */
+  uint32_t sets;
+  /**
    * Room for later fields (0).
    */
-  uint32_t reserved[4];
+  uint32_t reserved[2];
 } cv2x_event;
 
 /**
  * Receives one event of `cv2x_stack_poll_cb`; returns 0 to go on, anything else to stop.
  */
 typedef uint32_t (*cv2x_event_cb)(void *user, const struct cv2x_event *e);
+
+/**
+ * A request of the ego (input). Fill it with `cv2x_command_init`, then set what the kind
+ * needs; fields the kind does not use are ignored. Starts with `struct_size` (set by
+ * `cv2x_command_init`): the library reads the fields that fit and defaults the rest.
+ */
+typedef struct cv2x_command {
+  /**
+   * `sizeof(cv2x_command)` of the caller.
+   */
+  uint32_t struct_size;
+  /**
+   * `CV2X_COMMAND_*` kind.
+   */
+  uint32_t kind;
+  /**
+   * `CV2X_COMMAND_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * `CV2X_SIDE_*` (lane change).
+   */
+  uint32_t side;
+  /**
+   * The lane (lane change, 0..255).
+   */
+  uint32_t lane;
+  /**
+   * The parking lot id (0..65535).
+   */
+  uint32_t lot;
+  /**
+   * The preferred slot (0..65535).
+   */
+  uint32_t slot;
+  /**
+   * Parking services: bit `i` for `ParkingRequest` bit `i` (0 enter, 1 exit, 2 park, 3 pay,
+   * ...; 12 bits).
+   */
+  uint32_t services;
+  /**
+   * Kinds of slot: bit `i` for `ParkingType` bit `i` (10 bits).
+   */
+  uint32_t kinds;
+  /**
+   * Members of a platoon the ego leads (1..32).
+   */
+  uint32_t capacity;
+  /**
+   * Link: upstream node region (0..65535).
+   */
+  uint32_t upstream_region;
+  /**
+   * Link: upstream node id (0..65535).
+   */
+  uint32_t upstream_id;
+  /**
+   * Link: downstream node region (0..65535).
+   */
+  uint32_t downstream_region;
+  /**
+   * Link: downstream node id (0..65535).
+   */
+  uint32_t downstream_id;
+  /**
+   * Link: its lanes, bit `i` for lane `i` (1..15); 0 for the whole link.
+   */
+  uint32_t link_lanes;
+  /**
+   * Padding (0).
+   */
+  uint32_t reserved0;
+  /**
+   * How long the way should stay clear, s (clear the way; finite, > 0).
+   */
+  double duration_s;
+  /**
+   * The platoon id (17 octets).
+   */
+  uint8_t platoon[17];
+  /**
+   * Padding (0).
+   */
+  uint8_t reserved1[7];
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[4];
+} cv2x_command;
+
+/**
+ * The detail of an active warning (`cv2x_stack_warning_detail`). Set `struct_size` before the
+ * call. Fields whose `CV2X_DETAIL_HAS_*` bit is unset are 0; which guidance fields mean
+ * something depends on `guidance` (see each `CV2X_GUIDANCE_*`).
+ */
+typedef struct cv2x_warning_detail {
+  /**
+   * `sizeof(cv2x_warning_detail)` of the caller (left as it is).
+   */
+  uint32_t struct_size;
+  /**
+   * `CV2X_DETAIL_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * The warning's id.
+   */
+  uint32_t id;
+  /**
+   * `CV2X_APP_*`.
+   */
+  uint32_t app;
+  /**
+   * `CV2X_ROAD_*` (with `CV2X_DETAIL_HAS_ROAD`).
+   */
+  uint32_t road_kind;
+  /**
+   * The event or sign type code (with `CV2X_DETAIL_HAS_ROAD`).
+   */
+  uint32_t road_code;
+  /**
+   * The item's priority, 0..7, higher more urgent.
+   */
+  uint32_t road_priority;
+  /**
+   * `CV2X_GUIDANCE_*`.
+   */
+  uint32_t guidance;
+  /**
+   * A state of the guidance: `CV2X_REQUEST_STATE_*`, `CV2X_MANEUVER_*`,
+   * `CV2X_PLATOON_STATE_*` or `CV2X_PAYMENT_*`.
+   */
+  uint32_t state;
+  /**
+   * `CV2X_REQUEST_*` (request) or `CV2X_PAYMENT_SERVICE_*` (payment).
+   */
+  uint32_t request;
+  /**
+   * The request's number (`reqID`).
+   */
+  uint32_t request_id;
+  /**
+   * Lane guidance: the suggested behaviour, bit `i` for `DriveBehavior` bit `i`
+   * (0 go straight, 1 lane change left, 2 lane change right, 3 ramp in, 4 ramp out, ...).
+   */
+  uint32_t behavior;
+  /**
+   * The target lane (lane guidance) or the lane to clear (yield).
+   */
+  uint32_t lane;
+  /**
+   * `CV2X_DETAIL_*` flags.
+   */
+  uint32_t flags;
+  /**
+   * Parking lot id.
+   */
+  uint32_t lot;
+  /**
+   * Target parking slot.
+   */
+  uint32_t slot;
+  /**
+   * Next node of the parking route.
+   */
+  uint32_t next_node;
+  /**
+   * Free slots of the lot.
+   */
+  uint32_t free_slots;
+  /**
+   * Slots of the lot the message lists.
+   */
+  uint32_t total_slots;
+  /**
+   * Automated valet parking level of the lot, 0..5.
+   */
+  uint32_t avp;
+  /**
+   * Platoon role (`CV2X_PLATOON_*`).
+   */
+  uint32_t role;
+  /**
+   * Position of the ego in the platoon's member list (0 = first).
+   */
+  uint32_t index;
+  /**
+   * Platoon members.
+   */
+  uint32_t members;
+  /**
+   * The amount the roadside announced (payment).
+   */
+  uint32_t amount;
+  /**
+   * Points in `point_x_m` .. `point_lon_deg` (lane guidance), at most
+   * `CV2X_DETAIL_MAX_POINTS`.
+   */
+  uint32_t point_count;
+  /**
+   * Padding (0).
+   */
+  uint32_t reserved0;
+  /**
+   * The deceleration the ego needs from now on to avoid the collision, m/s² (positive).
+   */
+  double decel_mps2;
+  /**
+   * The value the road item states (a posted limit in km/h, a height in m, ...).
+   */
+  double road_value;
+  /**
+   * The speed limit a speed limit warning applies, km/h.
+   */
+  double limit_kph;
+  /**
+   * Suggested speed (lane guidance) or advised speed (platoon), m/s.
+   */
+  double speed_mps;
+  /**
+   * Distance of the priority vehicle behind (yield) or to the next maneuver (parking), m.
+   */
+  double distance_m;
+  /**
+   * Distance left to the slot along the route (parking), m.
+   */
+  double remaining_m;
+  /**
+   * Gap to the vehicle ahead (platoon), m.
+   */
+  double gap_m;
+  /**
+   * The gap to keep (platoon), m.
+   */
+  double target_gap_m;
+  /**
+   * The guidance holds from (TAI µs since 2004).
+   */
+  int64_t begin;
+  /**
+   * The guidance holds until (TAI µs since 2004).
+   */
+  int64_t end;
+  /**
+   * Path points east of the stack's frame origin, m.
+   */
+  double point_x_m[CV2X_DETAIL_MAX_POINTS];
+  /**
+   * Path points north of the stack's frame origin, m.
+   */
+  double point_y_m[CV2X_DETAIL_MAX_POINTS];
+  /**
+   * Path points' latitude, degrees.
+   */
+  double point_lat_deg[CV2X_DETAIL_MAX_POINTS];
+  /**
+   * Path points' longitude, degrees.
+   */
+  double point_lon_deg[CV2X_DETAIL_MAX_POINTS];
+  /**
+   * Room for later fields (0).
+   */
+  uint32_t reserved[8];
+} cv2x_warning_detail;
 
 /**
  * The host vehicle: how the ego goes on the air. Fill it with `cv2x_host_config_default`,
@@ -3373,7 +4313,7 @@ typedef struct cv2x_host_config {
  */
 typedef struct cv2x_transmission_info {
   /**
-   * `CV2X_TX_BSM` or `CV2X_TX_SSM`.
+   * `CV2X_TX_*` kind (BSM, SSM, VIR, CLPMM, VPM).
    */
   uint32_t kind;
   /**
@@ -4138,6 +5078,39 @@ typedef struct cv2x_stack_counters {
    * Host vehicle: messages that failed to encode, sign or frame.
    */
   uint64_t host_failures;
+  /**
+   * Version 2. Frames used that were read with T/CSAE 53-2020 (with Day II).
+   */
+  uint64_t frames_2020;
+  /**
+   * Version 2. Frames used that were read with the 2019 release (and lifted).
+   */
+  uint64_t frames_2019;
+  /**
+   * Version 2. Frames used that were read with T/CSAE 53-2017 (and lifted).
+   */
+  uint64_t frames_2017;
+  /**
+   * Version 2. Frames several sets read with different meanings (the default set decided).
+   */
+  uint64_t ambiguous_frames;
+  /**
+   * Version 2. Frames whose lift into the 2020 model lost or changed something.
+   */
+  uint64_t lifted_with_changes;
+  /**
+   * Version 2. Day II messages of the cooperative applications handed to the host vehicle.
+   */
+  uint64_t day2_sent;
+  /**
+   * Version 2. Day II messages of the cooperative applications not sent (no host vehicle or
+   * no pseudonym yet, a message that did not encode, a full queue).
+   */
+  uint64_t day2_unsent;
+  /**
+   * Version 2. Commands refused because too many were waiting.
+   */
+  uint64_t commands_dropped;
 } cv2x_stack_counters;
 
 /**
@@ -4745,6 +5718,17 @@ typedef struct cv2x_stack_usage {
  */
 #define CV2X_ERR_NO_LANE 404
 
+/**
+ * Stack: no active warning has this id (it has cleared, or never was).
+ */
+#define CV2X_ERR_NO_WARNING 405
+
+/**
+ * Stack: a command was refused (too many wait for the next poll; counted as a
+ * `CV2X_STORE_COMMANDS` drop).
+ */
+#define CV2X_ERR_COMMAND_REFUSED 406
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -5298,9 +6282,22 @@ cv2x_result cv2x_stack_config_default(struct cv2x_stack_config *out);
 /**
  * Makes a stack. `c` may be NULL for the defaults; otherwise its `struct_size` must be at
  * least the first version's (`CV2X_ERR_STRUCT_SIZE`) and every field in range
- * (`CV2X_ERR_INVALID_PARAMETER`).
+ * (`CV2X_ERR_INVALID_PARAMETER`). The stack is the caller's, freed with `cv2x_stack_free`.
+ * Thread-safe (it touches no other handle).
  */
 cv2x_result cv2x_stack_new(const struct cv2x_stack_config *c, struct cv2x_stack **out);
+
+/**
+ * Makes a stack as `cv2x_stack_new` does, with `n` message-set rules (`rules` may be NULL
+ * when `n` is 0; at most `CV2X_MAX_SET_RULES`): each names the set of the frames of an AID,
+ * of a sender or of a region (`cv2x_set_rule`). A rule out of range is
+ * `CV2X_ERR_INVALID_PARAMETER`. The rules are copied: the caller keeps its array. The stack
+ * is the caller's, freed with `cv2x_stack_free`. Thread-safe.
+ */
+cv2x_result cv2x_stack_new_with_set_rules(const struct cv2x_stack_config *c,
+                                          const struct cv2x_set_rule *rules,
+                                          size_t n,
+                                          struct cv2x_stack **out);
 
 /**
  * Frees a stack (its verifier reference, host vehicle, pseudonym keys and queued events go
@@ -5362,6 +6359,23 @@ cv2x_result cv2x_stack_ingest(struct cv2x_stack *s,
                               struct cv2x_ingest_outcome *out);
 
 /**
+ * Takes one received payload as `cv2x_stack_ingest` does, with the sender as the transport
+ * knows it: `source8` (8 octets, a short PC5 layer-2 id or station id right-aligned; NULL for
+ * unknown), matched against the `CV2X_SET_RULE_SOURCE` rules to choose the message set of the
+ * frame. The outcome's `message_set` says which set read it. Same errors, ownership and
+ * thread-safety as `cv2x_stack_ingest` (one call at a time per stack; nothing of the caller's
+ * buffers is kept).
+ */
+cv2x_result cv2x_stack_ingest_from(struct cv2x_stack *s,
+                                   const uint8_t *payload,
+                                   size_t len,
+                                   uint32_t kind,
+                                   uint32_t aid,
+                                   const uint8_t *source8,
+                                   int64_t now,
+                                   struct cv2x_ingest_outcome *out);
+
+/**
  * Runs one application cycle at `now` (world expiry, fusion, the applications, the warnings'
  * life, the host vehicle's messages due) and moves the events — those queued since the
  * previous poll (drops, Day II), then this cycle's warning changes, the objects event and a
@@ -5396,6 +6410,36 @@ cv2x_result cv2x_stack_drain(struct cv2x_stack *s,
  * exception).
  */
 cv2x_result cv2x_stack_poll_cb(struct cv2x_stack *s, int64_t now, cv2x_event_cb cb, void *user);
+
+/**
+ * Fills `*out` with an empty command of `kind` (`CV2X_COMMAND_*`; `struct_size` set, nothing
+ * present, `duration_s` 30, `capacity` 8). `CV2X_ERR_INVALID_PARAMETER` for an unknown kind.
+ * Thread-safe; `*out` is the caller's.
+ */
+cv2x_result cv2x_command_init(struct cv2x_command *out, uint32_t kind);
+
+/**
+ * Asks the cooperative (Day II) applications for something (`*c`, copied): offered to them
+ * once, at the next poll with an ego state and a temporary id (with a host vehicle, after its
+ * first message); what it makes them send comes out of `cv2x_stack_next_transmission`.
+ * Errors: `CV2X_ERR_STRUCT_SIZE` (below the first version), `CV2X_ERR_INVALID_PARAMETER` (a
+ * value out of range), `CV2X_ERR_COMMAND_REFUSED` when too many commands wait for the next
+ * poll (counted in `commands_dropped`, a `CV2X_STORE_COMMANDS` drop). One call at a time per
+ * stack (`CV2X_ERR_REENTRANT`); nothing of the caller's memory is kept.
+ */
+cv2x_result cv2x_stack_command(struct cv2x_stack *s, const struct cv2x_command *c);
+
+/**
+ * Reads the detail of the active warning `id` (the `cv2x_warning.id` of its events and of
+ * `cv2x_stack_warnings`) as of the last poll into `*out`, whose `struct_size` the caller sets
+ * (`CV2X_ERR_STRUCT_SIZE` below the first version's); `*out` is written only on success.
+ * `CV2X_ERR_NO_WARNING` when no active warning has that id (it has cleared, or never was).
+ * Does not change the stack; one call at a time per stack (`CV2X_ERR_REENTRANT`). The
+ * struct is a copy: nothing in it borrows the stack.
+ */
+cv2x_result cv2x_stack_warning_detail(const struct cv2x_stack *s,
+                                      uint32_t id,
+                                      struct cv2x_warning_detail *out);
 
 /**
  * Writes the default host config to `*out` (`struct_size` included; `seed` all zero, which

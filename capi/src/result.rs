@@ -265,6 +265,11 @@ pub const CV2X_ERR_NO_HOST: cv2x_result = 402;
 pub const CV2X_ERR_NO_TRANSMISSION: cv2x_result = 403;
 /// Stack: the ego is not matched to a lane of a known MAP (at the last poll).
 pub const CV2X_ERR_NO_LANE: cv2x_result = 404;
+/// Stack: no active warning has this id (it has cleared, or never was).
+pub const CV2X_ERR_NO_WARNING: cv2x_result = 405;
+/// Stack: a command was refused (too many wait for the next poll; counted as a
+/// `CV2X_STORE_COMMANDS` drop).
+pub const CV2X_ERR_COMMAND_REFUSED: cv2x_result = 406;
 
 /// (name, message) of a code, `None` for a number that is not (or not yet) a code.
 pub(crate) fn describe(code: cv2x_result) -> Option<(&'static CStr, &'static CStr)> {
@@ -378,6 +383,8 @@ pub(crate) fn describe(code: cv2x_result) -> Option<(&'static CStr, &'static CSt
         CV2X_ERR_NO_HOST => (c"CV2X_ERR_NO_HOST", c"no host vehicle (cv2x_stack_set_host)"),
         CV2X_ERR_NO_TRANSMISSION => (c"CV2X_ERR_NO_TRANSMISSION", c"no message waiting to be sent"),
         CV2X_ERR_NO_LANE => (c"CV2X_ERR_NO_LANE", c"the ego is not matched to a lane"),
+        CV2X_ERR_NO_WARNING => (c"CV2X_ERR_NO_WARNING", c"no active warning has this id"),
+        CV2X_ERR_COMMAND_REFUSED => (c"CV2X_ERR_COMMAND_REFUSED", c"command refused: too many wait for the next poll"),
         _ => return None,
     })
 }
@@ -622,12 +629,14 @@ mod tests {
         }
     }
 
-    const STACK_CODES: [&str; 5] = [
+    const STACK_CODES: [&str; 7] = [
         "CV2X_ERR_EGO_REJECTED",
         "CV2X_ERR_TIME_WENT_BACKWARDS",
         "CV2X_ERR_NO_HOST",
         "CV2X_ERR_NO_TRANSMISSION",
         "CV2X_ERR_NO_LANE",
+        "CV2X_ERR_NO_WARNING",
+        "CV2X_ERR_COMMAND_REFUSED",
     ];
 
     #[test]

@@ -519,3 +519,128 @@ void test_host_ssm(void) {
     CHECK(ssm >= 3);
     cv2x_stack_free(s);
 }
+
+/* The JER of the frame in a sent DSMP packet (NUL-terminated in `jer`), and its kind. */
+static uint32_t sent_jer(const sent_msg *m, char *jer, size_t cap) {
+    cv2x_dsmp_packet p;
+    cv2x_frame *f = NULL;
+    size_t n = 0;
+    uint32_t kind;
+    jer[0] = '\0';
+    CHECK_RC(cv2x_dsmp_parse(m->pkt, m->len, &p), CV2X_OK);
+    CHECK_RC(cv2x_frame_decode(m->pkt + p.payload_offset, p.payload_len, &f, NULL), CV2X_OK);
+    if (f == NULL) return 0;
+    kind = cv2x_frame_kind(f);
+    CHECK_RC(cv2x_frame_to_jer(f, jer, cap, &n), CV2X_OK);
+    cv2x_frame_free(f);
+    return kind;
+}
+
+/* The ego's Day II requests: a command makes its application send a VIR or CLPMM through the
+ * host vehicle, which decodes back to the request asked; the request's state is an advisory
+ * with its detail; an application turned off sends nothing; bad commands are refused. */
+void test_host_day2_requests(void) {
+    static const uint32_t kinds[3] = {CV2X_COMMAND_PARKING, CV2X_COMMAND_CLEAR_THE_WAY, CV2X_COMMAND_LEAD_PLATOON};
+    static const uint32_t apps[3] = {CV2X_APP_PARKING, CV2X_APP_CLEAR_THE_WAY, CV2X_APP_PLATOON};
+    static const uint32_t tx[3] = {CV2X_TX_VIR, CV2X_TX_VIR, CV2X_TX_CLPMM};
+    /* parking: enter and park (the default services); a leader's CLPMM with its capacity and id */
+    static const char *const keys[3] = {"\"parking\":{\"req\":\"A000\"", "\"clearTheWay\"",
+                                        "\"capacity\":4,\"memberList\""};
+    static char jer[8192];
+    int k, off;
+    for (k = 0; k < 3; k++) {
+        for (off = 0; off < 2; off++) {
+            cv2x_stack *s = stack_on_air(0);
+            cv2x_command c;
+            sent_msg m[32];
+            size_t n, i, found = 0;
+            if (off) CHECK_RC(cv2x_stack_set_apps(s, CV2X_APPS_ALL & ~CV2X_APP_BIT(apps[k])), CV2X_OK);
+            drive(s, 0, 200, 0, NULL, NULL); /* on the air: a temporary id */
+            (void)take_all(s, m, COUNT(m));
+            CHECK_RC(cv2x_command_init(&c, kinds[k]), CV2X_OK);
+            if (kinds[k] == CV2X_COMMAND_PARKING) {
+                c.present = CV2X_COMMAND_HAS_LOT;
+                c.lot = 7;
+            }
+            if (kinds[k] == CV2X_COMMAND_LEAD_PLATOON) {
+                c.present = CV2X_COMMAND_HAS_PLATOON;
+                memset(c.platoon, 0x42, sizeof c.platoon);
+                c.capacity = 4;
+            }
+            CHECK_RC(cv2x_stack_command(s, &c), CV2X_OK);
+            {
+                /* the next poll takes it: the request and its state */
+                cv2x_ego e;
+                cv2x_event ev[32];
+                size_t w = 0, left = 0, j;
+                int advisories = 0;
+                CHECK_RC(cv2x_ego_init(&e, lab_time(300), LAT0 + 3.6 / 110850.0, LON0, 0.0, 12.0), CV2X_OK);
+                CHECK_RC(cv2x_stack_set_ego(s, &e), CV2X_OK);
+                CHECK_RC(cv2x_stack_poll(s, lab_time(300), ev, COUNT(ev), &w, &left), CV2X_OK);
+                for (j = 0; j < w; j++) {
+                    cv2x_warning_detail d;
+                    if (ev[j].kind != CV2X_EVENT_WARNING || ev[j].warning.app != apps[k]) continue;
+                    advisories++;
+                    CHECK(ev[j].warning.level == CV2X_LEVEL_ADVISORY);
+                    memset(&d, 0, sizeof d);
+                    d.struct_size = (uint32_t)sizeof d;
+                    CHECK_RC(cv2x_stack_warning_detail(s, ev[j].warning.id, &d), CV2X_OK);
+                    if (kinds[k] == CV2X_COMMAND_LEAD_PLATOON) {
+                        CHECK(d.guidance == CV2X_GUIDANCE_PLATOON && d.state == CV2X_PLATOON_STATE_MEMBER);
+                        CHECK(d.role == CV2X_PLATOON_LEADER);
+                    } else {
+                        CHECK(d.guidance == CV2X_GUIDANCE_REQUEST && d.state == CV2X_REQUEST_STATE_SENT);
+                        CHECK(d.request == (kinds[k] == CV2X_COMMAND_PARKING ? CV2X_REQUEST_PARKING
+                                                                              : CV2X_REQUEST_CLEAR_THE_WAY));
+                    }
+                }
+                CHECK(advisories == (off ? 0 : 1));
+            }
+            n = take_all(s, m, COUNT(m));
+            for (i = 0; i < n && i < COUNT(m); i++) {
+                if (m[i].info.kind == CV2X_TX_BSM) continue;
+                CHECK(m[i].info.kind == tx[k]);
+                CHECK(sent_jer(&m[i], jer, sizeof jer) == CV2X_MSG_DAY2);
+                CHECK(strstr(jer, keys[k]) != NULL);
+                if (kinds[k] == CV2X_COMMAND_LEAD_PLATOON)
+                    CHECK(strstr(jer, "\"pid\":\"4242424242424242424242424242424242\"") != NULL);
+                found++;
+            }
+            CHECK(found == (off ? 0u : 1u));
+            {
+                cv2x_stack_counters cnt;
+                memset(&cnt, 0, sizeof cnt);
+                cnt.struct_size = (uint32_t)sizeof cnt;
+                CHECK_RC(cv2x_stack_get_counters(s, &cnt), CV2X_OK);
+                CHECK(cnt.day2_sent == (off ? 0u : 1u) && cnt.day2_unsent == 0);
+            }
+            cv2x_stack_free(s);
+        }
+    }
+    {
+        /* bad commands; a full queue refuses (counted) */
+        cv2x_stack *s = stack_on_air(0);
+        cv2x_command c;
+        cv2x_stack_counters cnt;
+        int i;
+        CHECK_RC(cv2x_command_init(&c, 0), CV2X_ERR_INVALID_PARAMETER);
+        CHECK_RC(cv2x_command_init(NULL, CV2X_COMMAND_PARKING), CV2X_ERR_NULL_POINTER);
+        CHECK_RC(cv2x_command_init(&c, CV2X_COMMAND_LANE_CHANGE), CV2X_OK);
+        CHECK(c.struct_size == sizeof c && c.side == CV2X_SIDE_LEFT);
+        c.side = 7;
+        CHECK_RC(cv2x_stack_command(s, &c), CV2X_ERR_INVALID_PARAMETER);
+        c.side = CV2X_SIDE_RIGHT;
+        c.struct_size = 8;
+        CHECK_RC(cv2x_stack_command(s, &c), CV2X_ERR_STRUCT_SIZE);
+        c.struct_size = (uint32_t)sizeof c;
+        CHECK_RC(cv2x_stack_command(s, NULL), CV2X_ERR_NULL_POINTER);
+        CHECK_RC(cv2x_stack_command(NULL, &c), CV2X_ERR_NULL_POINTER);
+        for (i = 0; i < 16; i++) CHECK_RC(cv2x_stack_command(s, &c), CV2X_OK);
+        CHECK_RC(cv2x_stack_command(s, &c), CV2X_ERR_COMMAND_REFUSED);
+        memset(&cnt, 0, sizeof cnt);
+        cnt.struct_size = (uint32_t)sizeof cnt;
+        CHECK_RC(cv2x_stack_get_counters(s, &cnt), CV2X_OK);
+        CHECK(cnt.commands_dropped == 1);
+        cv2x_stack_free(s);
+    }
+}

@@ -24,7 +24,9 @@ _Static_assert(sizeof(cv2x_dsmp_packet) == 40, "cv2x_dsmp_packet size is frozen"
 _Static_assert(sizeof(cv2x_dispatched) == 40, "cv2x_dispatched size is frozen");
 _Static_assert(sizeof(cv2x_dispatch_counters) == 192, "cv2x_dispatch_counters size is frozen");
 _Static_assert(sizeof(cv2x_result) == 4, "cv2x_result is a uint32_t");
-_Static_assert(sizeof(cv2x_stack_config) == 88, "cv2x_stack_config v1 size is frozen");
+_Static_assert(CV2X_STACK_CONFIG_SIZE_V1 == 88, "cv2x_stack_config v1 size is frozen");
+_Static_assert(sizeof(cv2x_stack_config) == 104, "cv2x_stack_config v2 size is frozen");
+_Static_assert(sizeof(cv2x_set_rule) == 80, "cv2x_set_rule size is frozen");
 _Static_assert(sizeof(cv2x_ego) == 256, "cv2x_ego v1 size is frozen");
 _Static_assert(sizeof(cv2x_track) == 240, "cv2x_track v1 size is frozen");
 _Static_assert(sizeof(cv2x_warning) == 136, "cv2x_warning size is frozen");
@@ -34,9 +36,12 @@ _Static_assert(sizeof(cv2x_event) == 256, "cv2x_event size is frozen");
 _Static_assert(sizeof(cv2x_ingest_outcome) == 32, "cv2x_ingest_outcome size is frozen");
 _Static_assert(sizeof(cv2x_object) == 192, "cv2x_object size is frozen");
 _Static_assert(sizeof(cv2x_lane) == 96, "cv2x_lane size is frozen");
-_Static_assert(sizeof(cv2x_stack_counters) == 416, "cv2x_stack_counters v1 size is frozen");
+_Static_assert(CV2X_STACK_COUNTERS_SIZE_V1 == 416, "cv2x_stack_counters v1 size is frozen");
+_Static_assert(sizeof(cv2x_stack_counters) == 480, "cv2x_stack_counters v2 size is frozen");
 _Static_assert(sizeof(cv2x_stack_usage) == 64, "cv2x_stack_usage size is frozen");
 _Static_assert(sizeof(cv2x_host_config) == 112, "cv2x_host_config v1 size is frozen");
+_Static_assert(sizeof(cv2x_command) == 112, "cv2x_command v1 size is frozen");
+_Static_assert(sizeof(cv2x_warning_detail) == 344, "cv2x_warning_detail v1 size is frozen");
 _Static_assert(sizeof(cv2x_transmission_info) == 64, "cv2x_transmission_info size is frozen");
 _Static_assert(sizeof(cv2x_signing_backend) == 8 + 4 * sizeof(void *), "cv2x_signing_backend v1 size is frozen");
 _Static_assert(CV2X_LEVEL_ADVISORY < CV2X_LEVEL_WARNING && CV2X_LEVEL_WARNING < CV2X_LEVEL_ALERT, "levels are ordered");
@@ -55,7 +60,8 @@ void test_frozen_sizes(void) {
     CHECK(sizeof(cv2x_dsmp_packet) == CV2X_DSMP_PACKET_SIZE);
     CHECK(sizeof(cv2x_dispatched) == CV2X_DISPATCHED_SIZE);
     CHECK(sizeof(cv2x_dispatch_counters) == CV2X_DISPATCH_COUNTERS_SIZE);
-    CHECK(sizeof(cv2x_stack_config) == CV2X_STACK_CONFIG_SIZE_V1);
+    CHECK(sizeof(cv2x_stack_config) == CV2X_STACK_CONFIG_SIZE_V2);
+    CHECK(sizeof(cv2x_set_rule) == CV2X_SET_RULE_SIZE);
     CHECK(sizeof(cv2x_ego) == CV2X_EGO_SIZE_V1);
     CHECK(sizeof(cv2x_track) == CV2X_TRACK_SIZE_V1);
     CHECK(sizeof(cv2x_warning) == CV2X_WARNING_SIZE);
@@ -64,13 +70,15 @@ void test_frozen_sizes(void) {
     CHECK(sizeof(cv2x_ingest_outcome) == CV2X_INGEST_OUTCOME_SIZE);
     CHECK(sizeof(cv2x_object) == CV2X_OBJECT_SIZE);
     CHECK(sizeof(cv2x_lane) == CV2X_LANE_SIZE);
-    CHECK(sizeof(cv2x_stack_counters) == CV2X_STACK_COUNTERS_SIZE_V1);
+    CHECK(sizeof(cv2x_stack_counters) == CV2X_STACK_COUNTERS_SIZE_V2);
     CHECK(sizeof(cv2x_stack_usage) == CV2X_STACK_USAGE_SIZE);
     CHECK(sizeof(cv2x_host_config) == CV2X_HOST_CONFIG_SIZE_V1);
     CHECK(sizeof(cv2x_transmission_info) == CV2X_TRANSMISSION_INFO_SIZE);
+    CHECK(sizeof(cv2x_warning_detail) == CV2X_WARNING_DETAIL_SIZE_V1);
+    CHECK(sizeof(cv2x_command) == CV2X_COMMAND_SIZE_V1);
     /* the application bits: one per application, CV2X_APPS_ALL all of them */
     CHECK(CV2X_APP_BIT(CV2X_APP_FCW) == 1u && CV2X_APP_BIT(CV2X_APP_EVW) == (1u << 16));
-    CHECK(CV2X_APPS_ALL == (CV2X_APP_BIT(CV2X_APP_EVW) << 1) - 1u);
+    CHECK(CV2X_APPS_ALL == (CV2X_APP_BIT(CV2X_APP_CEB) << 1) - 1u);
     /* eventHardBraking is bit 7 of VehicleEventFlags */
     CHECK(CV2X_EVENT_HARD_BRAKING == CV2X_VEHICLE_EVENT_HARD_BRAKING && CV2X_VEHICLE_EVENT_HARD_BRAKING == (1u << 7));
 }
@@ -98,7 +106,7 @@ void test_version_and_codes(void) {
             named++;
             CHECK(strncmp(name, "CV2X_", 5) == 0);
             /* the stack's codes are in its range */
-            if (code >= CV2X_ERR_STACK_FIRST && code <= CV2X_ERR_STACK_LAST) CHECK(code <= CV2X_ERR_NO_LANE);
+            if (code >= CV2X_ERR_STACK_FIRST && code <= CV2X_ERR_STACK_LAST) CHECK(code <= CV2X_ERR_COMMAND_REFUSED);
         }
     }
     CHECK(named > 100);
@@ -348,6 +356,7 @@ static const test_case TESTS[] = {
     {"stack_ego", test_stack_ego},
     {"stack_tracks_and_snapshots", test_stack_tracks_and_snapshots},
     {"stack_day2", test_stack_day2},
+    {"stack_generations", test_stack_generations},
     {"stack_intersection_scene", test_stack_intersection_scene},
     {"stack_shared_verifier", test_stack_shared_verifier},
     {"stack_panic", test_stack_panic},
@@ -358,6 +367,7 @@ static const test_case TESTS[] = {
     {"callback_signer", test_callback_signer},
     {"host_callback_key", test_host_callback_key},
     {"host_ssm", test_host_ssm},
+    {"host_day2_requests", test_host_day2_requests},
     {"dsmp", test_dsmp},
     {"dispatcher", test_dispatcher},
     {"panic_and_poison", test_panic_and_poison},

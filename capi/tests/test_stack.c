@@ -76,7 +76,9 @@ void test_stack_config(void) {
     cv2x_stack *s = NULL;
     unsigned char bigger[sizeof(cv2x_stack_config) + 32];
     CHECK_RC(cv2x_stack_config_default(&c), CV2X_OK);
-    CHECK(c.struct_size == sizeof c && c.struct_size == CV2X_STACK_CONFIG_SIZE_V1);
+    CHECK(c.struct_size == sizeof c && c.struct_size == CV2X_STACK_CONFIG_SIZE_V2);
+    CHECK(c.accept_sets == CV2X_SETS_ALL && c.default_set == CV2X_STD_CSAE53_2020);
+    CHECK(c.set_flags == (CV2X_SETS_DETECT | CV2X_SETS_REPORT));
     CHECK(c.flags == (CV2X_STACK_REPORT_DROPS | CV2X_STACK_REPORT_OBJECTS));
     CHECK(c.apps == CV2X_APPS_ALL);
     CHECK(c.max_events == 1024 && c.max_message_bytes == 8192 && c.max_tracks == 1024);
@@ -101,17 +103,21 @@ void test_stack_config(void) {
     /* out-of-range fields, one at a time */
     {
         int k;
-        for (k = 0; k < 9; k++) {
+        for (k = 0; k < 13; k++) {
             CHECK_RC(cv2x_stack_config_default(&c), CV2X_OK);
             switch (k) {
             case 0: c.flags = 1u << 9; break;
-            case 1: c.apps = 1u << 20; break;
+            case 1: c.apps = 1u << 24; break;
             case 2: c.origin_lat_deg = 91.0; break;
             case 3: c.max_events = 0; break;
             case 4: c.max_tracks = CV2X_MAX_TRACKS + 1; break;
             case 5: c.spat_max_age_ms = 0; break;
             case 6: c.fusion_max_future_ms = 60001; break;
             case 7: c.max_transmissions = CV2X_MAX_CACHE_CAPACITY + 1; break;
+            case 8: c.accept_sets = 0; break;
+            case 9: c.accept_sets = CV2X_SETS_ALL + 1u; break;
+            case 10: c.default_set = 9; break;
+            case 11: c.set_flags = 1u << 2; break;
             default: c.origin_lon_deg = 500.0; break;
             }
             CHECK_RC(cv2x_stack_new(&c, &s), CV2X_ERR_INVALID_PARAMETER);
@@ -147,7 +153,7 @@ void test_stack_drops(void) {
     memset(&o, 0xAA, sizeof o);
     CHECK_RC(cv2x_stack_ingest(s, frame, n, CV2X_PAYLOAD_FRAME, 111, lab_time(0), &o), CV2X_OK);
     CHECK(o.accepted == 1 && o.message == CV2X_INGESTED_BSM && o.count == 1 && o.aid == 111);
-    CHECK(o.payload_kind == CV2X_PAYLOAD_FRAME && o.drop.reason == 0 && o.reserved == 0);
+    CHECK(o.payload_kind == CV2X_PAYLOAD_FRAME && o.drop.reason == 0 && o.message_set == CV2X_STD_CSAE53_2020);
     /* garbage */
     CHECK_RC(cv2x_stack_ingest(s, garbage, sizeof garbage, CV2X_PAYLOAD_FRAME, 0, lab_time(1), &o), CV2X_OK);
     CHECK(o.accepted == 0 && o.message == 0 && o.drop.reason == CV2X_DROP_DECODE);
@@ -365,7 +371,7 @@ void test_stack_poll_callback(void) {
 }
 
 typedef struct {
-    int fcw_events, other_apps, raised_first, one_id, car_found;
+    int fcw_events, other_apps, raised_first, one_id, car_found, decel_seen;
     uint32_t max_level, fcw_track, car_track, fcw_id;
 } fcw_run;
 
@@ -405,6 +411,19 @@ static fcw_run drive_at_stopped_car(double lateral_m, uint32_t apps) {
             r.fcw_track = w->track_id;
             CHECK(w->target == CV2X_TARGET_OBJECT && (w->present & CV2X_WARNING_HAS_POSITION));
             CHECK(w->time == lab_time(ms) && ev[i].time == w->time);
+            {
+                /* the deceleration that avoids the collision: about v^2 / 2d (20 m/s, <= 60 m) */
+                cv2x_warning_detail d;
+                memset(&d, 0, sizeof d);
+                d.struct_size = (uint32_t)sizeof d;
+                CHECK_RC(cv2x_stack_warning_detail(s, w->id, &d), CV2X_OK);
+                CHECK(d.struct_size == sizeof d && d.id == w->id && d.app == CV2X_APP_FCW);
+                CHECK(d.guidance == CV2X_GUIDANCE_NONE && (d.present & CV2X_DETAIL_HAS_ROAD) == 0);
+                if (d.present & CV2X_DETAIL_HAS_DECEL) {
+                    CHECK(d.decel_mps2 > 3.0 && d.decel_mps2 < 20.0);
+                    r.decel_seen++;
+                }
+            }
         }
     }
     {
@@ -437,12 +456,42 @@ void test_stack_fcw_stopped_car(void) {
     CHECK(next_lane.fcw_events == 0 && next_lane.car_found);
     CHECK(no_fcw.fcw_events == 0 && no_fcw.car_found);
     CHECK(only_fcw.fcw_events >= 1 && only_fcw.other_apps == 0);
+    CHECK(ahead.decel_seen >= 1 && only_fcw.decel_seen >= 1);
     {
         cv2x_stack *s = new_stack(0, CV2X_APPS_ALL);
-        CHECK_RC(cv2x_stack_set_apps(s, 1u << 17), CV2X_ERR_INVALID_PARAMETER);
+        /* the Day II applications have their own codes after the Day I ones, each its bit */
+        static const uint32_t day2_apps[] = {CV2X_APP_MERGE, CV2X_APP_CLEAR_THE_WAY, CV2X_APP_SIGNAL_PRIORITY,
+                                             CV2X_APP_PARKING, CV2X_APP_PLATOON, CV2X_APP_VNFP, CV2X_APP_CEB};
+        size_t i;
+        for (i = 0; i < COUNT(day2_apps); i++) {
+            cv2x_stack_config c;
+            cv2x_stack *one = NULL;
+            CHECK(day2_apps[i] == CV2X_APP_EVW + 1u + (uint32_t)i);
+            CHECK((CV2X_APPS_ALL & CV2X_APP_BIT(day2_apps[i])) != 0);
+            CHECK_RC(cv2x_stack_set_apps(s, CV2X_APP_BIT(day2_apps[i])), CV2X_OK);
+            CHECK_RC(cv2x_stack_set_apps(s, CV2X_APPS_ALL & ~CV2X_APP_BIT(day2_apps[i])), CV2X_OK);
+            CHECK_RC(cv2x_stack_config_default(&c), CV2X_OK);
+            c.apps = CV2X_APP_BIT(day2_apps[i]);
+            CHECK_RC(cv2x_stack_new(&c, &one), CV2X_OK);
+            cv2x_stack_free(one);
+        }
+        CHECK_RC(cv2x_stack_set_apps(s, 1u << 24), CV2X_ERR_INVALID_PARAMETER);
         CHECK_RC(cv2x_stack_set_apps(s, 0), CV2X_OK);
         CHECK_RC(cv2x_stack_set_apps(s, CV2X_APPS_ALL), CV2X_OK);
         CHECK_RC(cv2x_stack_set_apps(NULL, 0), CV2X_ERR_NULL_POINTER);
+        {
+            /* the detail of a warning that is not active; bad arguments; out untouched */
+            cv2x_warning_detail d;
+            memset(&d, 0x5a, sizeof d);
+            d.struct_size = (uint32_t)sizeof d;
+            CHECK_RC(cv2x_stack_warning_detail(s, 12345, &d), CV2X_ERR_NO_WARNING);
+            CHECK(d.id == 0x5a5a5a5au);
+            CHECK_RC(cv2x_stack_warning_detail(NULL, 1, &d), CV2X_ERR_NULL_POINTER);
+            CHECK_RC(cv2x_stack_warning_detail(s, 1, NULL), CV2X_ERR_NULL_POINTER);
+            d.struct_size = 8;
+            CHECK_RC(cv2x_stack_warning_detail(s, 1, &d), CV2X_ERR_STRUCT_SIZE);
+            CHECK(d.id == 0x5a5a5a5au);
+        }
         cv2x_stack_free(s);
     }
 }
@@ -712,7 +761,11 @@ void test_stack_day2(void) {
         for (i = 0; i < k; i++) {
             if (ev[i].kind != CV2X_EVENT_DAY2) continue;
             CHECK(ev[i].time == lab_time(0) && (ev[i].day2.present & CV2X_DAY2_HAS_SENDER));
-            if (ev[i].day2.kind == CV2X_DAY2_INTENTION) intentions++;
+            if (ev[i].day2.kind == CV2X_DAY2_INTENTION) {
+                intentions++;
+                /* the VIR vector plans a path of 10 points */
+                CHECK(ev[i].day2.path_points >= 10);
+            }
             if (ev[i].day2.kind == CV2X_DAY2_SENSOR_SHARING) {
                 sharing++;
                 CHECK(ev[i].day2.participants + ev[i].day2.obstacles + ev[i].day2.events > 0);
@@ -1033,4 +1086,171 @@ void test_stack_threads(void) {
         CHECK(a[i].errors == 0 && a[i].ran == 300);
     }
     cv2x_stack_free(s);
+}
+
+/* Counters of `s` (the whole current struct). */
+static cv2x_stack_counters counters_of(cv2x_stack *s) {
+    cv2x_stack_counters c;
+    memset(&c, 0, sizeof c);
+    c.struct_size = (uint32_t)sizeof c;
+    CHECK_RC(cv2x_stack_get_counters(s, &c), CV2X_OK);
+    return c;
+}
+
+/* Message-set generations: a real 2019 MAP and RSI (a vendor's roadside frames, which the 2017
+ * and 2020 sets cannot read) are read by detection with the 2019 set, counted, and their lifts
+ * reported; a rule naming another set for their sender or AID drops them as decode failures
+ * (a rule is not second-guessed); a stack accepting only 2020 drops them; without detection
+ * the default set reads every frame. */
+void test_stack_generations(void) {
+    static const uint8_t RADIO[8] = {0, 0, 0, 0, 0, 0x0a, 0x0b, 0x0c};
+    static const uint8_t OTHER[8] = {0, 0, 0, 0, 0, 0x0a, 0x0b, 0x0d};
+    size_t n_map = 0, n_rsi = 0, n_lossy = 0, k, i;
+    unsigned char *map = read_hex_file("capi/tests/data/hisense_2019_map.hex", &n_map);
+    unsigned char *rsi = read_hex_file("capi/tests/data/hisense_2019_rsi.hex", &n_rsi);
+    unsigned char *lossy = read_hex_file("capi/tests/data/csae53_2019_map_lifted.hex", &n_lossy);
+    cv2x_stack *s = NULL;
+    cv2x_stack_config cfg;
+    cv2x_ingest_outcome o;
+    cv2x_stack_counters c;
+    cv2x_event ev[64];
+    int lifted = 0;
+    if (map == NULL || rsi == NULL || lossy == NULL) {
+        CHECK(map != NULL && rsi != NULL && lossy != NULL);
+        free(map);
+        free(rsi);
+        free(lossy);
+        return;
+    }
+    /* detection */
+    s = new_stack(0, CV2X_APPS_ALL);
+    CHECK_RC(cv2x_stack_ingest(s, map, n_map, CV2X_PAYLOAD_FRAME, 0, lab_time(0), &o), CV2X_OK);
+    CHECK(o.accepted == 1 && o.message == CV2X_INGESTED_MAP && o.message_set == CV2X_STD_CSAE53_2019);
+    CHECK_RC(cv2x_stack_ingest_from(s, rsi, n_rsi, CV2X_PAYLOAD_FRAME, 0, RADIO, lab_time(0), &o), CV2X_OK);
+    CHECK(o.accepted == 1 && o.message == CV2X_INGESTED_RSI && o.message_set == CV2X_STD_CSAE53_2019);
+    k = poll_at(s, 0, ev, COUNT(ev));
+    for (i = 0; i < k; i++) {
+        if (ev[i].kind == CV2X_EVENT_AMBIGUOUS) CHECK(0);
+        if (ev[i].kind != CV2X_EVENT_LIFTED) continue;
+        CHECK(ev[i].set == CV2X_STD_CSAE53_2019 && ev[i].count > 0 && ev[i].time == lab_time(0));
+        lifted++;
+    }
+    c = counters_of(s);
+    CHECK(c.frames_2019 == 2 && c.frames_2020 == 0 && c.frames_2017 == 0 && c.ambiguous_frames == 0);
+    /* these two lift into the 2020 model without loss */
+    CHECK(c.map == 1 && c.rsi == 1 && c.lifted_with_changes == 0 && lifted == 0);
+    /* a 2019 MAP (conformance vector) whose lift fills one value: counted and reported */
+    CHECK_RC(cv2x_stack_ingest(s, lossy, n_lossy, CV2X_PAYLOAD_FRAME, 0, lab_time(100), &o), CV2X_OK);
+    CHECK(o.accepted == 1 && o.message == CV2X_INGESTED_MAP && o.message_set == CV2X_STD_CSAE53_2019);
+    k = poll_at(s, 100, ev, COUNT(ev));
+    for (i = 0; i < k; i++) {
+        if (ev[i].kind != CV2X_EVENT_LIFTED) continue;
+        CHECK(ev[i].set == CV2X_STD_CSAE53_2019 && ev[i].count == 1 && ev[i].time == lab_time(100));
+        CHECK(ev[i].sets == 0 && ev[i].reserved[0] == 0 && ev[i].reserved[1] == 0);
+        lifted++;
+    }
+    c = counters_of(s);
+    CHECK(lifted == 1 && c.lifted_with_changes == 1 && c.frames_2019 == 3);
+    {
+        /* a first-version counters struct: the second version's fields are not written */
+        unsigned char buf[sizeof(cv2x_stack_counters)];
+        cv2x_stack_counters v1;
+        memset(buf, 0xAB, sizeof buf);
+        v1.struct_size = CV2X_STACK_COUNTERS_SIZE_V1;
+        memcpy(buf, &v1, 4);
+        CHECK_RC(cv2x_stack_get_counters(s, (cv2x_stack_counters *)(void *)buf), CV2X_OK);
+        CHECK(buf[CV2X_STACK_COUNTERS_SIZE_V1] == 0xAB && buf[sizeof buf - 1] == 0xAB);
+    }
+    cv2x_stack_free(s);
+    s = NULL;
+
+    /* rules: 2017 for the radio source RADIO, 2020 for AID 3620 */
+    {
+        cv2x_set_rule r[2];
+        memset(r, 0, sizeof r);
+        r[0].kind = CV2X_SET_RULE_SOURCE;
+        r[0].set = CV2X_STD_CSAE53_2017;
+        memcpy(r[0].id, RADIO, 8);
+        r[1].kind = CV2X_SET_RULE_AID;
+        r[1].set = CV2X_STD_CSAE53_2020;
+        r[1].aid = 3620;
+        CHECK_RC(cv2x_stack_new_with_set_rules(NULL, r, 2, &s), CV2X_OK);
+        CHECK_RC(cv2x_stack_ingest_from(s, map, n_map, CV2X_PAYLOAD_FRAME, 0, RADIO, lab_time(0), &o), CV2X_OK);
+        CHECK(o.accepted == 0 && o.drop.reason == CV2X_DROP_DECODE && o.message_set == 0);
+        CHECK_RC(cv2x_stack_ingest(s, map, n_map, CV2X_PAYLOAD_FRAME, 3620, lab_time(0), &o), CV2X_OK);
+        CHECK(o.accepted == 0 && o.drop.reason == CV2X_DROP_DECODE);
+        CHECK_RC(cv2x_stack_ingest_from(s, map, n_map, CV2X_PAYLOAD_FRAME, 0, OTHER, lab_time(0), &o), CV2X_OK);
+        CHECK(o.accepted == 1 && o.message_set == CV2X_STD_CSAE53_2019);
+        CHECK_RC(cv2x_stack_ingest_from(s, rsi, n_rsi, CV2X_PAYLOAD_FRAME, 3621, NULL, lab_time(0), &o), CV2X_OK);
+        CHECK(o.accepted == 1 && o.message_set == CV2X_STD_CSAE53_2019 && o.aid == 3621);
+        c = counters_of(s);
+        CHECK(c.frames_2019 == 2 && c.decode_failed == 2);
+        CHECK_RC(cv2x_stack_ingest_from(NULL, rsi, n_rsi, CV2X_PAYLOAD_FRAME, 0, RADIO, lab_time(0), &o),
+                 CV2X_ERR_NULL_POINTER);
+        CHECK_RC(cv2x_stack_ingest_from(s, NULL, 4, CV2X_PAYLOAD_FRAME, 0, RADIO, lab_time(0), &o),
+                 CV2X_ERR_NULL_POINTER);
+        CHECK_RC(cv2x_stack_ingest_from(s, rsi, n_rsi, 9, 0, RADIO, lab_time(0), &o), CV2X_ERR_INVALID_PARAMETER);
+        cv2x_stack_free(s);
+        s = NULL;
+        /* bad rules */
+        r[1].kind = 9;
+        CHECK_RC(cv2x_stack_new_with_set_rules(NULL, r, 2, &s), CV2X_ERR_INVALID_PARAMETER);
+        r[1].kind = CV2X_SET_RULE_AID;
+        r[1].set = 7;
+        CHECK_RC(cv2x_stack_new_with_set_rules(NULL, r, 2, &s), CV2X_ERR_INVALID_PARAMETER);
+        r[1].kind = CV2X_SET_RULE_CIRCLE;
+        r[1].set = CV2X_STD_CSAE53_2019;
+        r[1].lat_deg = 28.1;
+        r[1].lon_deg = 112.9;
+        r[1].radius_m = -1.0;
+        CHECK_RC(cv2x_stack_new_with_set_rules(NULL, r, 2, &s), CV2X_ERR_INVALID_PARAMETER);
+        CHECK(s == NULL);
+        CHECK_RC(cv2x_stack_new_with_set_rules(NULL, NULL, 1, &s), CV2X_ERR_NULL_POINTER);
+        CHECK_RC(cv2x_stack_new_with_set_rules(NULL, r, CV2X_MAX_SET_RULES + 1, &s), CV2X_ERR_INVALID_PARAMETER);
+        CHECK_RC(cv2x_stack_new_with_set_rules(NULL, r, 1, NULL), CV2X_ERR_NULL_POINTER);
+        CHECK_RC(cv2x_stack_new_with_set_rules(NULL, NULL, 0, &s), CV2X_OK);
+        cv2x_stack_free(s);
+        s = NULL;
+    }
+
+    /* only 2020 accepted: the 2019 frames are not read */
+    CHECK_RC(cv2x_stack_config_default(&cfg), CV2X_OK);
+    cfg.accept_sets = CV2X_SETS_2020;
+    CHECK_RC(cv2x_stack_new(&cfg, &s), CV2X_OK);
+    CHECK_RC(cv2x_stack_ingest(s, map, n_map, CV2X_PAYLOAD_FRAME, 0, lab_time(0), &o), CV2X_OK);
+    CHECK(o.accepted == 0 && o.drop.reason == CV2X_DROP_DECODE);
+    cv2x_stack_free(s);
+    s = NULL;
+    /* a first-version config (88 octets): the message-set fields past it are defaulted */
+    {
+        unsigned char buf[sizeof(cv2x_stack_config)];
+        CHECK_RC(cv2x_stack_config_default(&cfg), CV2X_OK);
+        cfg.struct_size = CV2X_STACK_CONFIG_SIZE_V1;
+        cfg.accept_sets = 0; /* invalid, but past the caller's struct */
+        memcpy(buf, &cfg, sizeof buf);
+        CHECK_RC(cv2x_stack_new((const cv2x_stack_config *)(void *)buf, &s), CV2X_OK);
+        CHECK_RC(cv2x_stack_ingest(s, map, n_map, CV2X_PAYLOAD_FRAME, 0, lab_time(0), &o), CV2X_OK);
+        CHECK(o.accepted == 1 && o.message_set == CV2X_STD_CSAE53_2019);
+        cv2x_stack_free(s);
+        s = NULL;
+    }
+    /* no detection: the default set reads every frame (2019 reads them, 2017 cannot) */
+    {
+        static const uint32_t defaults[2] = {CV2X_STD_CSAE53_2019, CV2X_STD_CSAE53_2017};
+        int d;
+        for (d = 0; d < 2; d++) {
+            CHECK_RC(cv2x_stack_config_default(&cfg), CV2X_OK);
+            cfg.set_flags = CV2X_SETS_REPORT;
+            cfg.default_set = defaults[d];
+            CHECK_RC(cv2x_stack_new(&cfg, &s), CV2X_OK);
+            CHECK_RC(cv2x_stack_ingest(s, rsi, n_rsi, CV2X_PAYLOAD_FRAME, 0, lab_time(0), &o), CV2X_OK);
+            if (d == 0) CHECK(o.accepted == 1 && o.message_set == CV2X_STD_CSAE53_2019);
+            else CHECK(o.accepted == 0 && o.drop.reason == CV2X_DROP_DECODE);
+            cv2x_stack_free(s);
+            s = NULL;
+        }
+    }
+    free(map);
+    free(rsi);
+    free(lossy);
 }

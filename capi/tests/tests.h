@@ -31,6 +31,7 @@ void test_stack_fcw_stopped_car(void);
 void test_stack_ego(void);
 void test_stack_tracks_and_snapshots(void);
 void test_stack_day2(void);
+void test_stack_generations(void);
 void test_stack_intersection_scene(void);
 void test_stack_shared_verifier(void);
 void test_stack_panic(void);
@@ -42,6 +43,7 @@ void test_host_signed_bsms(void);
 void test_callback_signer(void);
 void test_host_callback_key(void);
 void test_host_ssm(void);
+void test_host_day2_requests(void);
 
 void test_dsmp(void);
 void test_dispatcher(void);

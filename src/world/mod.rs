@@ -359,6 +359,14 @@ impl World {
                     }
                     convert::ssm_observations(ssm, now, limit, out);
                     self.road_info.insert_ssm_events(ssm, now);
+                    let len = |n: Option<usize>| n16(n.unwrap_or(0));
+                    self.day2.sharing.upsert(day2::Sharing {
+                        sender: ssm.id,
+                        received: now,
+                        participants: len(ssm.participants.as_ref().map(|l| l.len())),
+                        obstacles: len(ssm.obstacles.as_ref().map(|l| l.len())),
+                        events: len(ssm.rtes.as_ref().map(|l| l.len())),
+                    });
                     out.day2 = Some(DayIIEvent {
                         service: DayIIService::SensorSharing,
                         sender: ssm.id,

@@ -12,8 +12,9 @@ use cv2x::apps::{Advice, AppId, Level, Target, Warning};
 use cv2x::fusion::RejectReason;
 use cv2x::geo::EnuFrame;
 use cv2x::stack::{ActiveWarning, DropReason, Event, Ingested, StoreKind, WarningChange};
-use cv2x::world::{AdaptError, DayIIEvent, DayIIService};
+use cv2x::world::{AdaptError, DayIIEvent, DayIIService, PlatoonRole, World};
 
+use super::sets::{sets_bits, std_code};
 use crate::result::*;
 
 // ---- event kinds ----
@@ -32,6 +33,15 @@ pub const CV2X_EVENT_DAY2: u32 = 5;
 /// `cv2x_event.kind`: the poll produced messages to send; `count` are waiting
 /// (`cv2x_stack_next_transmission`).
 pub const CV2X_EVENT_TRANSMIT: u32 = 6;
+/// `cv2x_event.kind`: a frame of an older message set was lifted into the 2020 model and the
+/// lift lost or changed something: `set` is the frame's set (`CV2X_STD_*`), `count` how many
+/// values were lost or changed (reported when `CV2X_SETS_REPORT` is on; always counted in
+/// `lifted_with_changes`).
+pub const CV2X_EVENT_LIFTED: u32 = 7;
+/// `cv2x_event.kind`: several message sets read a frame with different meanings: `sets` are
+/// those sets (`CV2X_SETS_*` bits), `set` the one that decided (the configured default, else
+/// the newest). Counted in `ambiguous_frames`.
+pub const CV2X_EVENT_AMBIGUOUS: u32 = 8;
 /// `cv2x_event.kind`: an event of a kind newer than this version of the ABI.
 pub const CV2X_EVENT_OTHER: u32 = 255;
 
@@ -80,11 +90,28 @@ pub const CV2X_APP_IVS: u32 = 15;
 pub const CV2X_APP_TJW: u32 = 16;
 /// Emergency vehicle warning.
 pub const CV2X_APP_EVW: u32 = 17;
+/// Cooperative merging and diverging, lane guidance and cooperative lane change (Day II RSC,
+/// VIR lane-change requests).
+pub const CV2X_APP_MERGE: u32 = 18;
+/// Clear the way for a priority vehicle (Day II VIR clear-the-way requests, received and sent).
+pub const CV2X_APP_CLEAR_THE_WAY: u32 = 19;
+/// Signal priority for an emergency or transit ego (Day II VIR signal-priority requests).
+pub const CV2X_APP_SIGNAL_PRIORITY: u32 = 20;
+/// Parking guidance (Day II PAM, VIR parking requests).
+pub const CV2X_APP_PARKING: u32 = 21;
+/// Platooning (Day II CLPMM).
+pub const CV2X_APP_PLATOON: u32 = 22;
+/// Vehicle near-field payment (Day II VPM).
+pub const CV2X_APP_VNFP: u32 = 23;
+/// Cooperative emergency braking: a braking request from the roadside.
+pub const CV2X_APP_CEB: u32 = 24;
 /// An application newer than this version of the ABI.
 pub const CV2X_APP_OTHER: u32 = 0xFFFF;
 /// Every application (`cv2x_stack_config.apps`): bit `CV2X_APP_x - 1` per application
-/// (`CV2X_APP_BIT(CV2X_APP_FCW)`).
-pub const CV2X_APPS_ALL: u32 = (1u32 << 17) - 1;
+/// (`CV2X_APP_BIT(CV2X_APP_FCW)`). The Day II applications (`CV2X_APP_MERGE` ..
+/// `CV2X_APP_CEB`) are bits 17..23: a program built when this mask had 17 bits runs the Day I
+/// applications only.
+pub const CV2X_APPS_ALL: u32 = (1u32 << 24) - 1;
 
 // ---- levels ----
 /// `cv2x_warning.level`: information (GLOSA, SLW, IVS and other advice).
@@ -247,6 +274,8 @@ pub const CV2X_STORE_OBSERVATIONS: u32 = 2;
 pub const CV2X_STORE_WARNINGS: u32 = 3;
 /// `CV2X_DROP_STORE_FULL`: the queue of messages to send.
 pub const CV2X_STORE_TRANSMISSIONS: u32 = 4;
+/// `CV2X_DROP_STORE_FULL`: the commands waiting for the next poll (`cv2x_stack_command`).
+pub const CV2X_STORE_COMMANDS: u32 = 5;
 /// `CV2X_DROP_STORE_FULL`: a buffer newer than this version of the ABI.
 pub const CV2X_STORE_OTHER: u32 = 255;
 
@@ -353,7 +382,8 @@ const _: () = assert!(std::mem::size_of::<cv2x_day2_event>() == CV2X_DAY2_EVENT_
 pub struct cv2x_event {
     /// `CV2X_EVENT_*`.
     pub kind: u32,
-    /// Objects (`CV2X_EVENT_OBJECTS`) or messages waiting to be sent (`CV2X_EVENT_TRANSMIT`).
+    /// Objects (`CV2X_EVENT_OBJECTS`), messages waiting to be sent (`CV2X_EVENT_TRANSMIT`), or
+    /// values a lift lost or changed (`CV2X_EVENT_LIFTED`).
     pub count: u32,
     /// When (TAI µs since 2004): the poll, the drop, the reception; a warning's evaluation.
     pub time: i64,
@@ -363,8 +393,13 @@ pub struct cv2x_event {
     pub drop: cv2x_drop,
     /// The Day II message.
     pub day2: cv2x_day2_event,
+    /// The message set (`CV2X_STD_*`) a `CV2X_EVENT_LIFTED` frame was read with, or the set
+    /// that decided a `CV2X_EVENT_AMBIGUOUS` one.
+    pub set: u32,
+    /// `CV2X_EVENT_AMBIGUOUS`: the sets that read the frame (`CV2X_SETS_*` bits).
+    pub sets: u32,
     /// Room for later fields (0).
-    pub reserved: [u32; 4],
+    pub reserved: [u32; 2],
 }
 
 /// Frozen size of `cv2x_event`.
@@ -393,6 +428,13 @@ pub(crate) fn app_code(a: AppId) -> u32 {
         AppId::Ivs => CV2X_APP_IVS,
         AppId::Tjw => CV2X_APP_TJW,
         AppId::Evw => CV2X_APP_EVW,
+        AppId::Merge => CV2X_APP_MERGE,
+        AppId::ClearTheWay => CV2X_APP_CLEAR_THE_WAY,
+        AppId::SignalPriority => CV2X_APP_SIGNAL_PRIORITY,
+        AppId::Parking => CV2X_APP_PARKING,
+        AppId::Platoon => CV2X_APP_PLATOON,
+        AppId::Vnfp => CV2X_APP_VNFP,
+        AppId::Ceb => CV2X_APP_CEB,
         // non_exhaustive: an application added to the core after this table
         _ => CV2X_APP_OTHER,
     }
@@ -439,6 +481,7 @@ fn store_code(s: StoreKind) -> u32 {
         StoreKind::Observations => CV2X_STORE_OBSERVATIONS,
         StoreKind::Warnings => CV2X_STORE_WARNINGS,
         StoreKind::Transmissions => CV2X_STORE_TRANSMISSIONS,
+        StoreKind::Commands => CV2X_STORE_COMMANDS,
         // non_exhaustive: a buffer added to the core after this table
         _ => CV2X_STORE_OTHER,
     }
@@ -467,24 +510,98 @@ pub(crate) fn drop_of(r: &DropReason) -> cv2x_drop {
     cv2x_drop { reason, detail }
 }
 
-fn day2_of(e: &DayIIEvent) -> cv2x_day2_event {
-    let kind = match e.service {
-        DayIIService::Coordination => CV2X_DAY2_COORDINATION,
-        DayIIService::Intention => CV2X_DAY2_INTENTION,
-        DayIIService::Parking => CV2X_DAY2_PARKING,
-        DayIIService::Platoon => CV2X_DAY2_PLATOON,
-        DayIIService::Payment => CV2X_DAY2_PAYMENT,
-        DayIIService::SensorSharing => CV2X_DAY2_SENSOR_SHARING,
-        // non_exhaustive: a service added to the core after this table
-        _ => CV2X_DAY2_OTHER,
-    };
-    cv2x_day2_event {
-        kind,
+/// The code of a platoon role.
+pub(crate) fn role_code(r: PlatoonRole) -> u32 {
+    match r {
+        PlatoonRole::Leader => CV2X_PLATOON_LEADER,
+        PlatoonRole::Follower => CV2X_PLATOON_FOLLOWER,
+        PlatoonRole::Tail => CV2X_PLATOON_TAIL,
+        PlatoonRole::Free => CV2X_PLATOON_FREE,
+        PlatoonRole::Other => CV2X_PLATOON_OTHER,
+    }
+}
+
+/// A Day II event in C form: the service and sender from the event, the content from the
+/// world's Day II store entry of that service and sender (absent when the entry is gone, e.g.
+/// expired before the poll; the counts are then 0 and the `present` bits unset).
+fn day2_of(e: &DayIIEvent, world: &World) -> cv2x_day2_event {
+    let d = world.day2();
+    let mut o = cv2x_day2_event {
         present: CV2X_DAY2_HAS_SENDER,
         sender: e.sender,
         flags: if e.for_ego { CV2X_DAY2_FOR_EGO } else { 0 },
         ..cv2x_day2_event::default()
+    };
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    match e.service {
+        DayIIService::Coordination => {
+            o.kind = CV2X_DAY2_COORDINATION;
+            if let Some(c) = d.coordination.entries().iter().find(|c| c.rsu == e.sender) {
+                o.vehicles = u32::from(c.vehicles);
+                o.lanes = n(c.lanes.len());
+                if let Some(v) = c.lanes.first().and_then(|l| l.speed_mps) {
+                    o.present |= CV2X_DAY2_HAS_RECOMMENDED_SPEED;
+                    o.recommended_speed_mps = v;
+                }
+            }
+        }
+        DayIIService::Intention => {
+            o.kind = CV2X_DAY2_INTENTION;
+            if let Some(i) = d.requests.entries().iter().find(|i| i.sender == e.sender) {
+                o.requests = n(i.requests.len());
+                o.path_points = n(i.path.len());
+            }
+        }
+        DayIIService::Parking => {
+            // The sender of a PAM is its lot id (last two octets; all zero without one).
+            o.kind = CV2X_DAY2_PARKING;
+            o.present = 0;
+            let [.., hi, lo] = e.sender;
+            let id = u16::from_be_bytes([hi, lo]);
+            let lot = d
+                .parking
+                .lot(Some(id))
+                .or_else(|| (e.sender == [0; 8]).then(|| d.parking.lot(None)).flatten());
+            if let Some(lot) = lot {
+                if let Some(id) = lot.id {
+                    o.present |= CV2X_DAY2_HAS_LOT_ID;
+                    o.lot_id = u32::from(id);
+                }
+                let occupancy = lot.occupancy();
+                o.slots_available = u32::from(occupancy.available);
+                o.slots = u32::from(occupancy.total());
+            }
+        }
+        DayIIService::Platoon => {
+            o.kind = CV2X_DAY2_PLATOON;
+            if let Some(r) = d.platoons.report(&e.sender) {
+                o.role = role_code(r.role);
+                if let Some(m) = &r.membership {
+                    o.members = n(m.members.len());
+                    if m.open {
+                        o.flags |= CV2X_DAY2_OPEN_TO_JOIN;
+                    }
+                }
+            }
+        }
+        DayIIService::Payment => {
+            o.kind = CV2X_DAY2_PAYMENT;
+            if e.sender == [0; 8] {
+                o.present = 0;
+            }
+        }
+        DayIIService::SensorSharing => {
+            o.kind = CV2X_DAY2_SENSOR_SHARING;
+            if let Some(s) = d.sharing.get(e.sender) {
+                o.participants = u32::from(s.participants);
+                o.obstacles = u32::from(s.obstacles);
+                o.events = u32::from(s.events);
+            }
+        }
+        // non_exhaustive: a service added to the core after this table
+        _ => o.kind = CV2X_DAY2_OTHER,
     }
+    o
 }
 
 /// A warning in C form; `frame` places its target in WGS-84.
@@ -547,7 +664,7 @@ pub(crate) fn active_of(a: &ActiveWarning, frame: &EnuFrame) -> cv2x_warning {
 }
 
 /// An event in C form.
-pub(crate) fn event_of(e: &Event, frame: &EnuFrame) -> cv2x_event {
+pub(crate) fn event_of(e: &Event, frame: &EnuFrame, world: &World) -> cv2x_event {
     let mut o = cv2x_event::default();
     match e {
         Event::Warning {
@@ -585,7 +702,23 @@ pub(crate) fn event_of(e: &Event, frame: &EnuFrame) -> cv2x_event {
         Event::DayII { time, event } => {
             o.kind = CV2X_EVENT_DAY2;
             o.time = time.as_micros();
-            o.day2 = day2_of(event);
+            o.day2 = day2_of(event, world);
+        }
+        Event::Lifted { time, set, changes } => {
+            o.kind = CV2X_EVENT_LIFTED;
+            o.time = time.as_micros();
+            o.set = std_code(*set);
+            o.count = *changes;
+        }
+        Event::Ambiguous {
+            time,
+            candidates,
+            chosen,
+        } => {
+            o.kind = CV2X_EVENT_AMBIGUOUS;
+            o.time = time.as_micros();
+            o.set = std_code(*chosen);
+            o.sets = sets_bits(*candidates);
         }
         // non_exhaustive: an event added to the core after this table
         _ => o.kind = CV2X_EVENT_OTHER,
@@ -629,8 +762,8 @@ pub struct cv2x_ingest_outcome {
     /// `CV2X_PAYLOAD_FRAME` or `CV2X_PAYLOAD_SPDU`: how the payload was taken (after DSMP
     /// dispatch for `CV2X_PAYLOAD_DSMP`); 0 when the packet did not dispatch.
     pub payload_kind: u32,
-    /// Room for later fields (0).
-    pub reserved: u32,
+    /// The message set the frame was read with (`CV2X_STD_*`) when accepted, else 0.
+    pub message_set: u32,
     /// Why it was dropped (when `accepted` is 0).
     pub drop: cv2x_drop,
 }
@@ -663,15 +796,10 @@ mod tests {
 
     #[test]
     fn every_known_variant_has_its_own_code_and_no_fallback() {
-        use AppId::*;
-        let apps = [
-            Fcw, Icw, Lta, Bsw, Lcw, Dnpw, Ebw, Avw, Clw, Hlw, Slw, Rlvw, Vrucw, Glosa, Ivs, Tjw,
-            Evw,
-        ];
-        let mut codes: Vec<u32> = apps.iter().map(|a| app_code(*a)).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes, (1..=17).collect::<Vec<_>>());
+        // every application the core knows, in declaration order, has the next code
+        let apps = AppId::ALL;
+        let codes: Vec<u32> = apps.iter().map(|a| app_code(*a)).collect();
+        assert_eq!(codes, (1..=24).collect::<Vec<_>>());
         assert_eq!(CV2X_APPS_ALL, (1 << apps.len()) - 1);
         for e in [AdaptError::TimeUnavailable, AdaptError::PositionUnavailable] {
             assert_ne!(adapt_code(e), CV2X_ADAPT_OTHER);
@@ -681,6 +809,7 @@ mod tests {
             StoreKind::Observations,
             StoreKind::Warnings,
             StoreKind::Transmissions,
+            StoreKind::Commands,
         ] {
             assert_ne!(store_code(s), CV2X_STORE_OTHER);
         }
@@ -726,6 +855,35 @@ mod tests {
         for i in ingested {
             assert_ne!(ingested_of(&i).0, CV2X_INGESTED_OTHER, "{i:?}");
         }
+    }
+
+    #[test]
+    fn set_events_carry_their_sets() {
+        use cv2x::geo::Wgs84;
+        use cv2x::msg::Standard;
+        use cv2x::stack::Sets;
+        use cv2x::time::Timestamp;
+        use cv2x::world::WorldConfig;
+        let frame = EnuFrame::new(Wgs84::new(31.0, 121.0, 0.0)).unwrap();
+        let world = World::new(WorldConfig::default());
+        let time = Timestamp::from_micros(5);
+        let e = Event::Lifted {
+            time,
+            set: Standard::Csae53_2017,
+            changes: 3,
+        };
+        let o = event_of(&e, &frame, &world);
+        assert_eq!(
+            (o.kind, o.set, o.count, o.time),
+            (CV2X_EVENT_LIFTED, 2, 3, 5)
+        );
+        let e = Event::Ambiguous {
+            time,
+            candidates: Sets::only(Standard::Csae53_2017).with(Standard::Csae53_2020),
+            chosen: Standard::Csae53_2020,
+        };
+        let o = event_of(&e, &frame, &world);
+        assert_eq!((o.kind, o.set, o.sets), (CV2X_EVENT_AMBIGUOUS, 1, 0b101));
     }
 
     #[test]

@@ -439,6 +439,13 @@ pub extern "C" fn cv2x_stack_set_pseudonyms(
 pub const CV2X_TX_BSM: u32 = 1;
 /// `cv2x_transmission_info.kind`: a SensorSharingMsg.
 pub const CV2X_TX_SSM: u32 = 2;
+/// `cv2x_transmission_info.kind`: a vehicle intention and request (Day II VIR) of a
+/// cooperative application (a request of the ego, `cv2x_stack_command`).
+pub const CV2X_TX_VIR: u32 = 3;
+/// `cv2x_transmission_info.kind`: a platooning management message (Day II CLPMM).
+pub const CV2X_TX_CLPMM: u32 = 4;
+/// `cv2x_transmission_info.kind`: a vehicle payment message (Day II VPM).
+pub const CV2X_TX_VPM: u32 = 5;
 /// A kind of message this ABI version does not name.
 pub const CV2X_TX_OTHER: u32 = 255;
 /// `cv2x_transmission_info.flags`: sent while an event is reported (a BSM under an event AID).
@@ -455,7 +462,7 @@ pub const CV2X_TX_PSEUDONYM_CHANGED: u32 = 1u32 << 3;
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct cv2x_transmission_info {
-    /// `CV2X_TX_BSM` or `CV2X_TX_SSM`.
+    /// `CV2X_TX_*` kind (BSM, SSM, VIR, CLPMM, VPM).
     pub kind: u32,
     /// `CV2X_TX_*` flags.
     pub flags: u32,
@@ -518,6 +525,10 @@ pub extern "C" fn cv2x_stack_next_transmission(
                 kind: match tx.kind {
                     MessageKind::Bsm => CV2X_TX_BSM,
                     MessageKind::Ssm => CV2X_TX_SSM,
+                    MessageKind::Vir => CV2X_TX_VIR,
+                    MessageKind::Clpmm => CV2X_TX_CLPMM,
+                    MessageKind::Vpm => CV2X_TX_VPM,
+                    // non_exhaustive: a kind added to the core after this table
                     _ => CV2X_TX_OTHER,
                 },
                 aid: tx.aid.0,

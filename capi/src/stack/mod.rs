@@ -11,9 +11,12 @@
 //! One call at a time per stack (a second concurrent or re-entrant call gets
 //! `CV2X_ERR_REENTRANT`); the stack may move between threads.
 
+pub mod command;
+pub mod detail;
 pub mod events;
 pub mod host;
 pub mod input;
+pub mod sets;
 pub mod snapshot;
 
 use std::collections::VecDeque;
@@ -21,7 +24,7 @@ use std::ffi::c_void;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use cv2x::apps::{self, ObjectApp, RoadApp};
+use cv2x::apps::{self, CoopApp, ObjectApp, RoadApp};
 use cv2x::geo::Wgs84;
 use cv2x::host::Transmission;
 use cv2x::net::dispatch::Framing;
@@ -100,11 +103,23 @@ pub struct cv2x_stack_config {
     /// Reports later than the fusion time by more than this are rejected, ms (0..60000,
     /// default 50).
     pub fusion_max_future_ms: u32,
+    /// Version 2. The message sets detection tries (`CV2X_SETS_*` bits, at least one;
+    /// default `CV2X_SETS_ALL`).
+    pub accept_sets: u32,
+    /// Version 2. The set that decides an ambiguous frame, and the set of every frame no rule
+    /// covers when detection is off (`CV2X_STD_*`, default `CV2X_STD_CSAE53_2020`).
+    pub default_set: u32,
+    /// Version 2. `CV2X_SETS_DETECT`, `CV2X_SETS_REPORT` (default both).
+    pub set_flags: u32,
+    /// Version 2. Room for later fields (0).
+    pub reserved2: u32,
 }
 
 /// Frozen size of the first version of `cv2x_stack_config`.
 pub const CV2X_STACK_CONFIG_SIZE_V1: usize = 88;
-const _: () = assert!(std::mem::size_of::<cv2x_stack_config>() == CV2X_STACK_CONFIG_SIZE_V1);
+/// Size of the second version of `cv2x_stack_config` (message sets).
+pub const CV2X_STACK_CONFIG_SIZE_V2: usize = 104;
+const _: () = assert!(std::mem::size_of::<cv2x_stack_config>() == CV2X_STACK_CONFIG_SIZE_V2);
 
 fn u32_of(v: usize) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
@@ -126,8 +141,16 @@ fn default_config() -> cv2x_stack_config {
     if c.report_objects {
         flags |= CV2X_STACK_REPORT_OBJECTS;
     }
+    let m = &c.message_sets;
+    let mut set_flags = 0;
+    if m.detect {
+        set_flags |= sets::CV2X_SETS_DETECT;
+    }
+    if m.report {
+        set_flags |= sets::CV2X_SETS_REPORT;
+    }
     cv2x_stack_config {
-        struct_size: CV2X_STACK_CONFIG_SIZE_V1 as u32,
+        struct_size: CV2X_STACK_CONFIG_SIZE_V2 as u32,
         flags,
         origin_lat_deg: c.origin.lat_deg,
         origin_lon_deg: c.origin.lon_deg,
@@ -146,6 +169,10 @@ fn default_config() -> cv2x_stack_config {
         spat_max_age_ms: ms_u32(c.world.matching.spat_max_age_ms),
         fusion_max_age_ms: ms_u32(c.fusion.max_age_ms),
         fusion_max_future_ms: ms_u32(c.fusion.max_future_ms),
+        accept_sets: sets::sets_bits(m.accept),
+        default_set: sets::std_code(m.default),
+        set_flags,
+        reserved2: 0,
     }
 }
 
@@ -213,6 +240,13 @@ fn read_config(p: *const cv2x_stack_config) -> Result<Parsed, cv2x_result> {
     config.world.max_vehicles = count(c.max_vehicles)?;
     config.world.max_day2 = count(c.max_day2)?;
     config.world.matching.spat_max_age_ms = i64::from(c.spat_max_age_ms);
+    if c.set_flags & !sets::SET_FLAGS != 0 {
+        return Err(bad);
+    }
+    config.message_sets.accept = sets::sets_of(c.accept_sets)?;
+    config.message_sets.default = crate::codec::standard(c.default_set)?;
+    config.message_sets.detect = c.set_flags & sets::CV2X_SETS_DETECT != 0;
+    config.message_sets.report = c.set_flags & sets::CV2X_SETS_REPORT != 0;
     Ok(Parsed {
         config,
         apps: c.apps,
@@ -317,8 +351,12 @@ pub struct cv2x_stack {
 
 /// An application's code and how to make it.
 type AppEntry<T> = (u32, fn() -> Box<T>);
-/// The object and road applications of a mask.
-type Apps = (Vec<Box<dyn ObjectApp>>, Vec<Box<dyn RoadApp>>);
+/// The object, road and cooperative applications of a mask.
+type Apps = (
+    Vec<Box<dyn ObjectApp>>,
+    Vec<Box<dyn RoadApp>>,
+    Vec<Box<dyn CoopApp>>,
+);
 
 /// The applications of `table` whose bit is set in `mask`.
 fn pick<T: ?Sized>(mask: u32, table: &[AppEntry<T>]) -> Vec<Box<T>> {
@@ -352,12 +390,73 @@ fn apps_of(mask: u32) -> Apps {
         (CV2X_APP_IVS, || Box::new(apps::ivs::Ivs::default())),
         (CV2X_APP_HLW, || Box::new(apps::hlw::Hlw::default())),
     ];
-    (pick(mask, &objects), pick(mask, &roads))
+    let coops: [AppEntry<dyn CoopApp>; 7] = [
+        (CV2X_APP_MERGE, || Box::new(apps::merge::Merge::default())),
+        (CV2X_APP_CLEAR_THE_WAY, || {
+            Box::new(apps::priority::ClearTheWay::default())
+        }),
+        (CV2X_APP_SIGNAL_PRIORITY, || {
+            Box::new(apps::priority::SignalPriority::default())
+        }),
+        (CV2X_APP_PARKING, || {
+            Box::new(apps::parking::Parking::default())
+        }),
+        (CV2X_APP_PLATOON, || {
+            Box::new(apps::platoon::Platoon::default())
+        }),
+        (CV2X_APP_VNFP, || Box::new(apps::vnfp::Vnfp::default())),
+        (CV2X_APP_CEB, || Box::new(apps::ceb::Ceb::default())),
+    ];
+    (pick(mask, &objects), pick(mask, &roads), pick(mask, &coops))
+}
+
+/// Runs the applications of `mask` on `stack`.
+fn set_apps(stack: &mut Stack, mask: u32) {
+    let (objects, roads, coops) = apps_of(mask);
+    stack.set_object_apps(objects);
+    stack.set_road_apps(roads);
+    stack.set_coop_apps(coops);
+}
+
+/// Makes the state of a stack of config `c` (NULL: the defaults) with the message-set rules
+/// `rules`.
+fn make_stack(
+    c: *const cv2x_stack_config,
+    rules: &[sets::cv2x_set_rule],
+) -> Result<cv2x_stack, cv2x_result> {
+    let mut p = read_config(c)?;
+    for r in rules {
+        p.config.message_sets.rules.push(sets::rule_of(r)?);
+    }
+    let max_events = p.config.max_events;
+    let Ok(mut stack) = Stack::new(p.config) else {
+        return Err(CV2X_ERR_INVALID_PARAMETER);
+    };
+    set_apps(&mut stack, p.apps);
+    let mut dispatcher = Dispatcher::new();
+    if p.adaptation {
+        dispatcher.set_framing(Framing::Adaptation);
+    }
+    let state = State {
+        stack,
+        dispatcher,
+        events: VecDeque::with_capacity(max_events.min(4096)),
+        max_events,
+        events_dropped: 0,
+        scratch: Vec::with_capacity(max_events.min(4096)),
+        pending: VecDeque::new(),
+        verifier: None,
+        verify_failure: Arc::new(AtomicU32::new(0)),
+    };
+    Ok(cv2x_stack {
+        inner: Exclusive::new(state),
+    })
 }
 
 /// Makes a stack. `c` may be NULL for the defaults; otherwise its `struct_size` must be at
 /// least the first version's (`CV2X_ERR_STRUCT_SIZE`) and every field in range
-/// (`CV2X_ERR_INVALID_PARAMETER`).
+/// (`CV2X_ERR_INVALID_PARAMETER`). The stack is the caller's, freed with `cv2x_stack_free`.
+/// Thread-safe (it touches no other handle).
 #[unsafe(no_mangle)]
 pub extern "C" fn cv2x_stack_new(
     c: *const cv2x_stack_config,
@@ -367,35 +466,43 @@ pub extern "C" fn cv2x_stack_new(
         if out.is_null() {
             return CV2X_ERR_NULL_POINTER;
         }
-        let p = tri!(read_config(c));
-        let max_events = p.config.max_events;
-        let Ok(mut stack) = Stack::new(p.config) else {
-            return CV2X_ERR_INVALID_PARAMETER;
-        };
-        let (objects, roads) = apps_of(p.apps);
-        stack.set_object_apps(objects);
-        stack.set_road_apps(roads);
-        let mut dispatcher = Dispatcher::new();
-        if p.adaptation {
-            dispatcher.set_framing(Framing::Adaptation);
-        }
-        let state = State {
-            stack,
-            dispatcher,
-            events: VecDeque::with_capacity(max_events.min(4096)),
-            max_events,
-            events_dropped: 0,
-            scratch: Vec::with_capacity(max_events.min(4096)),
-            pending: VecDeque::new(),
-            verifier: None,
-            verify_failure: Arc::new(AtomicU32::new(0)),
-        };
+        let stack = tri!(make_stack(c, &[]));
         // SAFETY: `out` checked non-null above.
-        unsafe {
-            out.write(into_raw(cv2x_stack {
-                inner: Exclusive::new(state),
-            }))
+        unsafe { out.write(into_raw(stack)) };
+        CV2X_OK
+    })
+}
+
+/// Makes a stack as `cv2x_stack_new` does, with `n` message-set rules (`rules` may be NULL
+/// when `n` is 0; at most `CV2X_MAX_SET_RULES`): each names the set of the frames of an AID,
+/// of a sender or of a region (`cv2x_set_rule`). A rule out of range is
+/// `CV2X_ERR_INVALID_PARAMETER`. The rules are copied: the caller keeps its array. The stack
+/// is the caller's, freed with `cv2x_stack_free`. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn cv2x_stack_new_with_set_rules(
+    c: *const cv2x_stack_config,
+    rules: *const sets::cv2x_set_rule,
+    n: usize,
+    out: *mut *mut cv2x_stack,
+) -> cv2x_result {
+    ffi!({
+        if out.is_null() {
+            return CV2X_ERR_NULL_POINTER;
+        }
+        if n > sets::CV2X_MAX_SET_RULES {
+            return CV2X_ERR_INVALID_PARAMETER;
+        }
+        let rules: &[sets::cv2x_set_rule] = if n == 0 {
+            &[]
+        } else if rules.is_null() {
+            return CV2X_ERR_NULL_POINTER;
+        } else {
+            // SAFETY: non-null; the caller guarantees `n` readable rules at `rules`.
+            unsafe { std::slice::from_raw_parts(rules, n) }
         };
+        let stack = tri!(make_stack(c, rules));
+        // SAFETY: `out` checked non-null above.
+        unsafe { out.write(into_raw(stack)) };
         CV2X_OK
     })
 }
@@ -443,9 +550,7 @@ pub extern "C" fn cv2x_stack_set_apps(s: *mut cv2x_stack, apps: u32) -> cv2x_res
         if apps & !CV2X_APPS_ALL != 0 {
             return CV2X_ERR_INVALID_PARAMETER;
         }
-        let (objects, roads) = apps_of(apps);
-        g.stack.set_object_apps(objects);
-        g.stack.set_road_apps(roads);
+        set_apps(&mut g.stack, apps);
         CV2X_OK
     })
 }
@@ -470,21 +575,118 @@ pub extern "C" fn cv2x_stack_map_aid(s: *mut cv2x_stack, aid: u32, msg_class: u3
 pub extern "C" fn cv2x_stack_set_temporary_id(s: *mut cv2x_stack, id8: *const u8) -> cv2x_result {
     ffi!({
         let mut g = tri!(deref!(s).inner.enter());
-        let id = if id8.is_null() {
-            None
-        } else {
-            let mut id = [0u8; 8];
-            // SAFETY: non-null; the caller guarantees 8 readable octets.
-            unsafe { std::ptr::copy_nonoverlapping(id8, id.as_mut_ptr(), 8) };
-            Some(id)
-        };
-        g.stack.set_temporary_id(id);
+        g.stack.set_temporary_id(id8_of(id8));
         CV2X_OK
     })
 }
 
 // ---------------------------------------------------------------------------------------------
 // Ingest
+
+/// The 8 octets at `p` (NULL: none). The caller of the export guarantees 8 readable octets.
+fn id8_of(p: *const u8) -> Option<[u8; 8]> {
+    if p.is_null() {
+        return None;
+    }
+    let mut id = [0u8; 8];
+    // SAFETY: non-null; the caller guarantees 8 readable octets.
+    unsafe { std::ptr::copy_nonoverlapping(p, id.as_mut_ptr(), 8) };
+    Some(id)
+}
+
+/// The body of `cv2x_stack_ingest` and `cv2x_stack_ingest_from`.
+fn ingest(
+    st: &mut State,
+    bytes: &[u8],
+    kind: u32,
+    aid: u32,
+    source: Option<[u8; 8]>,
+    now: i64,
+    out: *mut cv2x_ingest_outcome,
+) -> cv2x_result {
+    if !matches!(
+        kind,
+        CV2X_PAYLOAD_FRAME | CV2X_PAYLOAD_SPDU | CV2X_PAYLOAD_DSMP
+    ) {
+        return CV2X_ERR_INVALID_PARAMETER;
+    }
+    if aid != 0 {
+        tri!(aid_of(aid));
+    }
+    let now = Timestamp::from_micros(now);
+    let (payload, meta) = if kind == CV2X_PAYLOAD_DSMP {
+        match st.dispatcher.dispatch(bytes) {
+            Ok(d) => (
+                d.payload,
+                RxMeta {
+                    kind: d.kind,
+                    aid: Some(d.aid.0),
+                    source,
+                },
+            ),
+            Err(e) => {
+                if !out.is_null() {
+                    let o = cv2x_ingest_outcome {
+                        drop: cv2x_drop {
+                            reason: CV2X_DROP_NETWORK,
+                            detail: net(&e),
+                        },
+                        ..cv2x_ingest_outcome::default()
+                    };
+                    // SAFETY: non-null; the caller guarantees a writable outcome.
+                    unsafe { out.write(o) };
+                }
+                return CV2X_OK;
+            }
+        }
+    } else {
+        let kind = if kind == CV2X_PAYLOAD_SPDU {
+            PayloadKind::Spdu
+        } else {
+            PayloadKind::MessageFrame
+        };
+        (
+            bytes,
+            RxMeta {
+                kind,
+                aid: (aid != 0).then_some(aid),
+                source,
+            },
+        )
+    };
+    if meta.kind == PayloadKind::Spdu {
+        if let Some(v) = &st.verifier {
+            drop(tri!(v.enter()));
+        }
+    }
+    st.verify_failure.store(0, Ordering::Relaxed);
+    let r = st.stack.ingest_detailed(payload, &meta, now);
+    let failure = st.verify_failure.swap(0, Ordering::Relaxed);
+    if failure != 0 {
+        return failure;
+    }
+    if !out.is_null() {
+        let mut o = cv2x_ingest_outcome {
+            aid: meta.aid.unwrap_or(0),
+            payload_kind: match meta.kind {
+                PayloadKind::MessageFrame => CV2X_PAYLOAD_FRAME,
+                PayloadKind::Spdu => CV2X_PAYLOAD_SPDU,
+            },
+            ..cv2x_ingest_outcome::default()
+        };
+        match r {
+            Ok(i) => {
+                o.accepted = 1;
+                (o.message, o.count) = ingested_of(&i.what);
+                o.message_set = sets::std_code(i.set);
+            }
+            Err(reason) => o.drop = drop_of(&reason),
+        }
+        // SAFETY: non-null; the caller guarantees a writable outcome.
+        unsafe { out.write(o) };
+    }
+    CV2X_OK
+}
 
 /// Takes one received payload at `now`: `kind` `CV2X_PAYLOAD_FRAME` (a UPER MessageFrame of
 /// T/CSAE 53-2020 / T/CSAE 157-2020), `CV2X_PAYLOAD_SPDU` (a secured message, verified with the
@@ -511,88 +713,32 @@ pub extern "C" fn cv2x_stack_ingest(
     ffi!({
         let mut g = tri!(deref!(s).inner.enter());
         let bytes = slice!(payload, len);
-        if !matches!(
-            kind,
-            CV2X_PAYLOAD_FRAME | CV2X_PAYLOAD_SPDU | CV2X_PAYLOAD_DSMP
-        ) {
-            return CV2X_ERR_INVALID_PARAMETER;
-        }
-        if aid != 0 {
-            tri!(aid_of(aid));
-        }
-        let now = Timestamp::from_micros(now);
-        let st = &mut *g;
-        let (payload, meta) = if kind == CV2X_PAYLOAD_DSMP {
-            match st.dispatcher.dispatch(bytes) {
-                Ok(d) => (
-                    d.payload,
-                    RxMeta {
-                        kind: d.kind,
-                        aid: Some(d.aid.0),
-                        source: None,
-                    },
-                ),
-                Err(e) => {
-                    if !out.is_null() {
-                        let o = cv2x_ingest_outcome {
-                            drop: cv2x_drop {
-                                reason: CV2X_DROP_NETWORK,
-                                detail: net(&e),
-                            },
-                            ..cv2x_ingest_outcome::default()
-                        };
-                        // SAFETY: non-null; the caller guarantees a writable outcome.
-                        unsafe { out.write(o) };
-                    }
-                    return CV2X_OK;
-                }
-            }
-        } else {
-            let kind = if kind == CV2X_PAYLOAD_SPDU {
-                PayloadKind::Spdu
-            } else {
-                PayloadKind::MessageFrame
-            };
-            (
-                bytes,
-                RxMeta {
-                    kind,
-                    aid: (aid != 0).then_some(aid),
-                    source: None,
-                },
-            )
-        };
-        if meta.kind == PayloadKind::Spdu {
-            if let Some(v) = &st.verifier {
-                drop(tri!(v.enter()));
-            }
-        }
-        st.verify_failure.store(0, Ordering::Relaxed);
-        let r = st.stack.ingest(payload, &meta, now);
-        let failure = st.verify_failure.swap(0, Ordering::Relaxed);
-        if failure != 0 {
-            return failure;
-        }
-        if !out.is_null() {
-            let mut o = cv2x_ingest_outcome {
-                aid: meta.aid.unwrap_or(0),
-                payload_kind: match meta.kind {
-                    PayloadKind::MessageFrame => CV2X_PAYLOAD_FRAME,
-                    PayloadKind::Spdu => CV2X_PAYLOAD_SPDU,
-                },
-                ..cv2x_ingest_outcome::default()
-            };
-            match r {
-                Ok(i) => {
-                    o.accepted = 1;
-                    (o.message, o.count) = ingested_of(&i);
-                }
-                Err(reason) => o.drop = drop_of(&reason),
-            }
-            // SAFETY: non-null; the caller guarantees a writable outcome.
-            unsafe { out.write(o) };
-        }
-        CV2X_OK
+        ingest(&mut g, bytes, kind, aid, None, now, out)
+    })
+}
+
+/// Takes one received payload as `cv2x_stack_ingest` does, with the sender as the transport
+/// knows it: `source8` (8 octets, a short PC5 layer-2 id or station id right-aligned; NULL for
+/// unknown), matched against the `CV2X_SET_RULE_SOURCE` rules to choose the message set of the
+/// frame. The outcome's `message_set` says which set read it. Same errors, ownership and
+/// thread-safety as `cv2x_stack_ingest` (one call at a time per stack; nothing of the caller's
+/// buffers is kept).
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn cv2x_stack_ingest_from(
+    s: *mut cv2x_stack,
+    payload: *const u8,
+    len: usize,
+    kind: u32,
+    aid: u32,
+    source8: *const u8,
+    now: i64,
+    out: *mut cv2x_ingest_outcome,
+) -> cv2x_result {
+    ffi!({
+        let mut g = tri!(deref!(s).inner.enter());
+        let bytes = slice!(payload, len);
+        ingest(&mut g, bytes, kind, aid, id8_of(source8), now, out)
     })
 }
 
@@ -608,7 +754,8 @@ fn run_cycle(st: &mut State, now: i64) {
     scratch.extend(st.stack.poll(now));
     let frame = *st.stack.frame();
     for e in &scratch {
-        st.push(event_of(e, &frame));
+        let c = event_of(e, &frame, st.stack.world());
+        st.push(c);
     }
     st.scratch = scratch;
     if st.stack.counters().transmitted > before {
@@ -737,27 +884,26 @@ mod tests {
 
     #[test]
     fn the_app_bits_build_the_applications_they_name() {
-        let (objects, roads) = apps_of(CV2X_APPS_ALL);
-        let ids = |o: &[Box<dyn ObjectApp>], r: &[Box<dyn RoadApp>]| -> Vec<u32> {
+        let ids = |(o, r, c): &Apps| -> Vec<u32> {
             let mut v: Vec<u32> = o
                 .iter()
                 .map(|a| app_code(a.id()))
                 .chain(r.iter().map(|a| app_code(a.id())))
+                .chain(c.iter().map(|a| app_code(a.id())))
                 .collect();
             v.sort_unstable();
             v
         };
         // every application once, the same ones the Rust stack runs by default
-        assert_eq!(ids(&objects, &roads), (1..=17).collect::<Vec<_>>());
+        assert_eq!(ids(&apps_of(CV2X_APPS_ALL)), (1..=24).collect::<Vec<_>>());
         assert_eq!(
-            ids(&objects, &roads),
-            ids(&apps::object_apps(), &apps::road_apps())
+            ids(&apps_of(CV2X_APPS_ALL)),
+            ids(&(apps::object_apps(), apps::road_apps(), apps::coop_apps()))
         );
-        for code in 1..=17u32 {
-            let (o, r) = apps_of(1 << (code - 1));
-            assert_eq!(ids(&o, &r), vec![code]);
+        for code in 1..=24u32 {
+            assert_eq!(ids(&apps_of(1 << (code - 1))), vec![code]);
         }
-        let (o, r) = apps_of(0);
-        assert!(o.is_empty() && r.is_empty());
+        let (o, r, c) = apps_of(0);
+        assert!(o.is_empty() && r.is_empty() && c.is_empty());
     }
 }

@@ -438,11 +438,30 @@ pub struct cv2x_stack_counters {
     pub host_changes_blocked: u64,
     /// Host vehicle: messages that failed to encode, sign or frame.
     pub host_failures: u64,
+    /// Version 2. Frames used that were read with T/CSAE 53-2020 (with Day II).
+    pub frames_2020: u64,
+    /// Version 2. Frames used that were read with the 2019 release (and lifted).
+    pub frames_2019: u64,
+    /// Version 2. Frames used that were read with T/CSAE 53-2017 (and lifted).
+    pub frames_2017: u64,
+    /// Version 2. Frames several sets read with different meanings (the default set decided).
+    pub ambiguous_frames: u64,
+    /// Version 2. Frames whose lift into the 2020 model lost or changed something.
+    pub lifted_with_changes: u64,
+    /// Version 2. Day II messages of the cooperative applications handed to the host vehicle.
+    pub day2_sent: u64,
+    /// Version 2. Day II messages of the cooperative applications not sent (no host vehicle or
+    /// no pseudonym yet, a message that did not encode, a full queue).
+    pub day2_unsent: u64,
+    /// Version 2. Commands refused because too many were waiting.
+    pub commands_dropped: u64,
 }
 
 /// Frozen size of the first version of `cv2x_stack_counters`.
 pub const CV2X_STACK_COUNTERS_SIZE_V1: usize = 416;
-const _: () = assert!(std::mem::size_of::<cv2x_stack_counters>() == CV2X_STACK_COUNTERS_SIZE_V1);
+/// Size of the second version of `cv2x_stack_counters` (message sets, Day II sending).
+pub const CV2X_STACK_COUNTERS_SIZE_V2: usize = 480;
+const _: () = assert!(std::mem::size_of::<cv2x_stack_counters>() == CV2X_STACK_COUNTERS_SIZE_V2);
 
 fn counters_of(st: &State, struct_size: u32) -> cv2x_stack_counters {
     let c = st.stack.counters();
@@ -502,6 +521,14 @@ fn counters_of(st: &State, struct_size: u32) -> cv2x_stack_counters {
         host_pseudonym_changes: h.pseudonym_changes,
         host_changes_blocked: h.changes_blocked,
         host_failures: h.failures,
+        frames_2020: c.frames_2020,
+        frames_2019: c.frames_2019,
+        frames_2017: c.frames_2017,
+        ambiguous_frames: c.ambiguous_frames,
+        lifted_with_changes: c.lifted_with_changes,
+        day2_sent: c.day2_sent,
+        day2_unsent: c.day2_unsent,
+        commands_dropped: c.commands_dropped,
     }
 }
 

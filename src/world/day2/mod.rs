@@ -18,7 +18,7 @@
 use alloc::vec::Vec;
 
 use super::map::IntersectionKey;
-use super::store::StoreCounters;
+use super::store::{Bounded, Entry, StoreCounters};
 use crate::geo::Wgs84;
 use crate::time::Timestamp;
 
@@ -309,6 +309,33 @@ pub struct DayIIEvent {
     pub for_ego: bool,
 }
 
+/// What the latest sensor-sharing message (SSM) of a sender shared, so that a report of it can
+/// say what it carried (the objects themselves go to the fusion core, its events to the RSI
+/// store).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sharing {
+    /// The sender (vehicle or RSU id).
+    pub sender: [u8; 8],
+    /// When it was received.
+    pub received: Timestamp,
+    /// Detected traffic participants it listed.
+    pub participants: u16,
+    /// Detected obstacles it listed.
+    pub obstacles: u16,
+    /// Traffic events it listed.
+    pub events: u16,
+}
+
+impl Entry for Sharing {
+    type Key = [u8; 8];
+    fn key(&self) -> [u8; 8] {
+        self.sender
+    }
+    fn received(&self) -> Timestamp {
+        self.received
+    }
+}
+
 /// Limits of the Day II stores.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DayIILimits {
@@ -331,6 +358,9 @@ pub struct DayIIStore {
     pub platoons: PlatoonStore,
     /// Payment offers and commands.
     pub payment: PaymentStore,
+    /// What each sender's latest sensor-sharing message listed (not counted in
+    /// [`DayIIStore::len`]: its content lives in the fusion core and the RSI store).
+    pub sharing: Bounded<Sharing>,
 }
 
 impl DayIIStore {
@@ -343,6 +373,7 @@ impl DayIIStore {
             parking: ParkingStore::new(n, age),
             platoons: PlatoonStore::new(n, age),
             payment: PaymentStore::new(n, age),
+            sharing: Bounded::new(n, age),
         }
     }
 
@@ -377,6 +408,7 @@ impl DayIIStore {
         self.parking.expire(now);
         self.platoons.expire(now);
         self.payment.expire(now);
+        self.sharing.expire(now);
     }
 }
 
