@@ -4,7 +4,7 @@
 //! - `host/bsm/unsigned`: `update` + `poll` for one state: path history, prediction, UPER
 //!   encoding, DSMP framing.
 //! - `host/bsm/{p256,sm2}`: the same, signed by a pseudonym of the test PKI (feature
-//!   `security`; the whole certificate once a second, the digest in between).
+//!   `testing`; the whole certificate once a second, the digest in between).
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cv2x::geo::Wgs84;
 use cv2x::host::{GnssFix, HostConfig, HostVehicle, SeededRandom, VehicleState};
@@ -62,7 +62,7 @@ fn unsigned(c: &mut Criterion) {
     run(c, "unsigned", host());
 }
 
-#[cfg(feature = "security")]
+#[cfg(feature = "testing")]
 fn signed(c: &mut Criterion) {
     use cv2x::host::{Credential, PseudonymPool};
     use cv2x::security::cert::KeyAlg;
@@ -77,7 +77,7 @@ fn signed(c: &mut Criterion) {
     }
 }
 
-#[cfg(not(feature = "security"))]
+#[cfg(not(feature = "testing"))]
 fn signed(_: &mut Criterion) {}
 
 criterion_group!(benches, unsigned, signed);
