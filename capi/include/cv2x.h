@@ -865,6 +865,23 @@
 #define CV2X_STACK_CONFIG_SIZE_V2 104
 
 /**
+ * Size of the third version of `cv2x_stack_config` (verify on demand).
+ */
+#define CV2X_STACK_CONFIG_SIZE_V3 128
+
+/**
+ * `cv2x_stack_config.verify_policy`: every secured message is verified in full before
+ * anything in it is used (the default).
+ */
+#define CV2X_VERIFY_ALWAYS 1
+
+/**
+ * `cv2x_stack_config.verify_policy`: vehicles' self-reports are verified when they matter
+ * (verify on demand).
+ */
+#define CV2X_VERIFY_ON_DEMAND 2
+
+/**
  * `cv2x_command.kind`: change lane (or merge): into `lane` of the link (`CV2X_COMMAND_HAS_LINK`)
  * when given, else into the lane next to the ego's on `side`.
  */
@@ -2545,6 +2562,15 @@
 #define CV2X_OBJECT_V2X_ONLY (1u << 0)
 
 /**
+ * `cv2x_object.flags`: no report behind the object waits for a signature verification: the
+ * latest report of each of its sources came from a verified message, an onboard sensor or an
+ * unsigned frame the stack accepts. Verifying on demand (`CV2X_VERIFY_ON_DEMAND`), an object
+ * fed by a vehicle's message whose signature is not verified yet lacks it; with
+ * `CV2X_VERIFY_ALWAYS` every object has it.
+ */
+#define CV2X_OBJECT_VERIFIED (1u << 1)
+
+/**
  * Frozen size of `cv2x_object`.
  */
 #define CV2X_OBJECT_SIZE 192
@@ -2593,6 +2619,11 @@
  * Size of the second version of `cv2x_stack_counters` (message sets, Day II sending).
  */
 #define CV2X_STACK_COUNTERS_SIZE_V2 480
+
+/**
+ * Size of the third version of `cv2x_stack_counters` (verify on demand).
+ */
+#define CV2X_STACK_COUNTERS_SIZE_V3 520
 
 /**
  * Frozen size of `cv2x_stack_usage`.
@@ -3637,6 +3668,40 @@ typedef struct cv2x_stack_config {
    * Version 2. Room for later fields (0).
    */
   uint32_t reserved2;
+  /**
+   * Version 3. When signatures are verified: `CV2X_VERIFY_ALWAYS` (default: every secured
+   * message in full before use) or `CV2X_VERIFY_ON_DEMAND` (vehicles' BSMs and PSMs of a
+   * known signer are used after the cheap checks and their signature verified when a warning
+   * rests on them, at random samples per sender, and for a sender's first message; see
+   * docs/verify-on-demand.md). The fields below apply to `CV2X_VERIFY_ON_DEMAND` and are
+   * checked whatever the policy.
+   */
+  uint32_t verify_policy;
+  /**
+   * Version 3. Mean interval between two verifications of one sender's messages, ms: each
+   * interval is drawn between half and one and a half times this (1..3600000, default 1000).
+   */
+  uint32_t verify_sample_interval_ms;
+  /**
+   * Version 3. Senders followed (1..`CV2X_MAX_CACHE_CAPACITY`, default 512); when all hold
+   * an unverified message, a new sender's messages are verified on receipt.
+   */
+  uint32_t verify_max_senders;
+  /**
+   * Version 3. Longest SPDU kept for a later verification, octets (0..65535, default 1024);
+   * a longer one is verified on receipt.
+   */
+  uint32_t verify_max_kept_bytes;
+  /**
+   * Version 3. After a failed verification, every message of that sender is verified before
+   * use for this long, ms (0..3600000, default 10000).
+   */
+  uint32_t verify_quarantine_ms;
+  /**
+   * Version 3. A sender not heard from for this long is forgotten, ms (1..3600000, default
+   * 10000; the quarantine when shorter).
+   */
+  uint32_t verify_sender_max_age_ms;
 } cv2x_stack_config;
 
 /**
@@ -5111,6 +5176,30 @@ typedef struct cv2x_stack_counters {
    * Version 2. Commands refused because too many were waiting.
    */
   uint64_t commands_dropped;
+  /**
+   * Version 3. Verify on demand: SPDUs used after the cheap checks, their signature not
+   * verified yet (each counted in `accepted` too).
+   */
+  uint64_t deferred;
+  /**
+   * Version 3. Verify on demand: deferred SPDUs verified later because a warning rested on
+   * them (also counted in `verified`).
+   */
+  uint64_t verified_for_warnings;
+  /**
+   * Version 3. Verify on demand: senders whose unverified data was taken back after a failed
+   * verification (`CV2X_DROP_RETRACTED`).
+   */
+  uint64_t retracted;
+  /**
+   * Version 3. Verify on demand: warnings not released because what they rest on failed
+   * verification or could not be verified.
+   */
+  uint64_t warnings_withheld;
+  /**
+   * Version 3. Verify on demand: senders forgotten to make room for a new one.
+   */
+  uint64_t senders_evicted;
 } cv2x_stack_counters;
 
 /**
@@ -5154,9 +5243,22 @@ typedef struct cv2x_stack_usage {
    */
   uint32_t transmissions;
   /**
+   * Verify on demand: senders followed (0 with `CV2X_VERIFY_ALWAYS`). Added in place of
+   * reserved room: 0 from a library before it.
+   */
+  uint32_t senders;
+  /**
+   * Verify on demand: senders whose latest message is kept, its signature not verified yet.
+   */
+  uint32_t unverified_senders;
+  /**
+   * Verify on demand: octets of the SPDUs kept for a later verification.
+   */
+  uint32_t kept_bytes;
+  /**
    * Room for later fields (0).
    */
-  uint32_t reserved[7];
+  uint32_t reserved[4];
 } cv2x_stack_usage;
 
 /**
@@ -6384,6 +6486,12 @@ cv2x_result cv2x_stack_ingest_from(struct cv2x_stack *s,
  * poll or `cv2x_stack_drain`, and `*remaining` (may be NULL) says how many. `events` may be
  * NULL when `cap` is 0. A `now` before the previous poll's is a `CV2X_DROP_TIME_WENT_BACKWARDS`
  * drop, not an error.
+ *
+ * Verifying on demand (`CV2X_VERIFY_ON_DEMAND`) the cycle verifies, with the stack's
+ * verifier, the deferred messages the warnings rest on (a failure takes the sender's data back:
+ * a `CV2X_DROP_RETRACTED` event): `CV2X_ERR_REENTRANT` when that verifier is in use (no cycle
+ * run), `CV2X_ERR_CALLBACK` when its crypto backend failed (the cycle ran; its events stay
+ * queued for the next poll or `cv2x_stack_drain`).
  */
 cv2x_result cv2x_stack_poll(struct cv2x_stack *s,
                             int64_t now,
@@ -6407,7 +6515,8 @@ cv2x_result cv2x_stack_drain(struct cv2x_stack *s,
  * valid during the callback only. A non-zero return stops the delivery: the remaining events
  * stay queued and the call returns `CV2X_ERR_CALLBACK`. Calling back into this stack from
  * `cb` returns `CV2X_ERR_REENTRANT`. `cb` must return normally (no `longjmp`, no C++
- * exception).
+ * exception). Verifying on demand, the verifier's errors are those of `cv2x_stack_poll` (no
+ * event is delivered then).
  */
 cv2x_result cv2x_stack_poll_cb(struct cv2x_stack *s, int64_t now, cv2x_event_cb cb, void *user);
 

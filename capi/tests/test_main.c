@@ -25,7 +25,8 @@ _Static_assert(sizeof(cv2x_dispatched) == 40, "cv2x_dispatched size is frozen");
 _Static_assert(sizeof(cv2x_dispatch_counters) == 192, "cv2x_dispatch_counters size is frozen");
 _Static_assert(sizeof(cv2x_result) == 4, "cv2x_result is a uint32_t");
 _Static_assert(CV2X_STACK_CONFIG_SIZE_V1 == 88, "cv2x_stack_config v1 size is frozen");
-_Static_assert(sizeof(cv2x_stack_config) == 104, "cv2x_stack_config v2 size is frozen");
+_Static_assert(CV2X_STACK_CONFIG_SIZE_V2 == 104, "cv2x_stack_config v2 size is frozen");
+_Static_assert(sizeof(cv2x_stack_config) == 128, "cv2x_stack_config v3 size is frozen");
 _Static_assert(sizeof(cv2x_set_rule) == 80, "cv2x_set_rule size is frozen");
 _Static_assert(sizeof(cv2x_ego) == 256, "cv2x_ego v1 size is frozen");
 _Static_assert(sizeof(cv2x_track) == 240, "cv2x_track v1 size is frozen");
@@ -37,7 +38,8 @@ _Static_assert(sizeof(cv2x_ingest_outcome) == 32, "cv2x_ingest_outcome size is f
 _Static_assert(sizeof(cv2x_object) == 192, "cv2x_object size is frozen");
 _Static_assert(sizeof(cv2x_lane) == 96, "cv2x_lane size is frozen");
 _Static_assert(CV2X_STACK_COUNTERS_SIZE_V1 == 416, "cv2x_stack_counters v1 size is frozen");
-_Static_assert(sizeof(cv2x_stack_counters) == 480, "cv2x_stack_counters v2 size is frozen");
+_Static_assert(CV2X_STACK_COUNTERS_SIZE_V2 == 480, "cv2x_stack_counters v2 size is frozen");
+_Static_assert(sizeof(cv2x_stack_counters) == 520, "cv2x_stack_counters v3 size is frozen");
 _Static_assert(sizeof(cv2x_stack_usage) == 64, "cv2x_stack_usage size is frozen");
 _Static_assert(sizeof(cv2x_host_config) == 112, "cv2x_host_config v1 size is frozen");
 _Static_assert(sizeof(cv2x_command) == 112, "cv2x_command v1 size is frozen");
@@ -60,7 +62,7 @@ void test_frozen_sizes(void) {
     CHECK(sizeof(cv2x_dsmp_packet) == CV2X_DSMP_PACKET_SIZE);
     CHECK(sizeof(cv2x_dispatched) == CV2X_DISPATCHED_SIZE);
     CHECK(sizeof(cv2x_dispatch_counters) == CV2X_DISPATCH_COUNTERS_SIZE);
-    CHECK(sizeof(cv2x_stack_config) == CV2X_STACK_CONFIG_SIZE_V2);
+    CHECK(sizeof(cv2x_stack_config) == CV2X_STACK_CONFIG_SIZE_V3);
     CHECK(sizeof(cv2x_set_rule) == CV2X_SET_RULE_SIZE);
     CHECK(sizeof(cv2x_ego) == CV2X_EGO_SIZE_V1);
     CHECK(sizeof(cv2x_track) == CV2X_TRACK_SIZE_V1);
@@ -70,7 +72,7 @@ void test_frozen_sizes(void) {
     CHECK(sizeof(cv2x_ingest_outcome) == CV2X_INGEST_OUTCOME_SIZE);
     CHECK(sizeof(cv2x_object) == CV2X_OBJECT_SIZE);
     CHECK(sizeof(cv2x_lane) == CV2X_LANE_SIZE);
-    CHECK(sizeof(cv2x_stack_counters) == CV2X_STACK_COUNTERS_SIZE_V2);
+    CHECK(sizeof(cv2x_stack_counters) == CV2X_STACK_COUNTERS_SIZE_V3);
     CHECK(sizeof(cv2x_stack_usage) == CV2X_STACK_USAGE_SIZE);
     CHECK(sizeof(cv2x_host_config) == CV2X_HOST_CONFIG_SIZE_V1);
     CHECK(sizeof(cv2x_transmission_info) == CV2X_TRANSMISSION_INFO_SIZE);
@@ -359,6 +361,7 @@ static const test_case TESTS[] = {
     {"stack_generations", test_stack_generations},
     {"stack_intersection_scene", test_stack_intersection_scene},
     {"stack_shared_verifier", test_stack_shared_verifier},
+    {"stack_verify_on_demand", test_stack_verify_on_demand},
     {"stack_panic", test_stack_panic},
     {"stack_threads", test_stack_threads},
     {"host_config", test_host_config},

@@ -76,7 +76,10 @@ void test_stack_config(void) {
     cv2x_stack *s = NULL;
     unsigned char bigger[sizeof(cv2x_stack_config) + 32];
     CHECK_RC(cv2x_stack_config_default(&c), CV2X_OK);
-    CHECK(c.struct_size == sizeof c && c.struct_size == CV2X_STACK_CONFIG_SIZE_V2);
+    CHECK(c.struct_size == sizeof c && c.struct_size == CV2X_STACK_CONFIG_SIZE_V3);
+    CHECK(c.verify_policy == CV2X_VERIFY_ALWAYS && c.verify_sample_interval_ms == 1000);
+    CHECK(c.verify_max_senders == 512 && c.verify_max_kept_bytes == 1024);
+    CHECK(c.verify_quarantine_ms == 10000 && c.verify_sender_max_age_ms == 10000);
     CHECK(c.accept_sets == CV2X_SETS_ALL && c.default_set == CV2X_STD_CSAE53_2020);
     CHECK(c.set_flags == (CV2X_SETS_DETECT | CV2X_SETS_REPORT));
     CHECK(c.flags == (CV2X_STACK_REPORT_DROPS | CV2X_STACK_REPORT_OBJECTS));
@@ -103,7 +106,7 @@ void test_stack_config(void) {
     /* out-of-range fields, one at a time */
     {
         int k;
-        for (k = 0; k < 13; k++) {
+        for (k = 0; k < 20; k++) {
             CHECK_RC(cv2x_stack_config_default(&c), CV2X_OK);
             switch (k) {
             case 0: c.flags = 1u << 9; break;
@@ -118,6 +121,13 @@ void test_stack_config(void) {
             case 9: c.accept_sets = CV2X_SETS_ALL + 1u; break;
             case 10: c.default_set = 9; break;
             case 11: c.set_flags = 1u << 2; break;
+            case 12: c.verify_policy = 0; break;
+            case 13: c.verify_policy = 3; break;
+            case 14: c.verify_sample_interval_ms = 0; break;
+            case 15: c.verify_max_senders = 0; break;
+            case 16: c.verify_max_kept_bytes = 65536; break;
+            case 17: c.verify_quarantine_ms = 3600001; break;
+            case 18: c.verify_sender_max_age_ms = 0; break;
             default: c.origin_lon_deg = 500.0; break;
             }
             CHECK_RC(cv2x_stack_new(&c, &s), CV2X_ERR_INVALID_PARAMETER);
@@ -1253,4 +1263,167 @@ void test_stack_generations(void) {
     free(map);
     free(rsi);
     free(lossy);
+}
+
+/* A stack verifying on demand (sampling off for the test's length) with the lab verifier. */
+static cv2x_stack *on_demand_stack(cv2x_verifier *v) {
+    cv2x_stack_config c;
+    cv2x_stack *s = NULL;
+    CHECK_RC(cv2x_stack_config_default(&c), CV2X_OK);
+    c.origin_lat_deg = LAT0;
+    c.origin_lon_deg = LON0;
+    c.verify_policy = CV2X_VERIFY_ON_DEMAND;
+    c.verify_sample_interval_ms = 3600000;
+    CHECK_RC(cv2x_stack_new(&c, &s), CV2X_OK);
+    if (s) CHECK_RC(cv2x_stack_set_verifier(s, v), CV2X_OK);
+    return s;
+}
+
+/* The flags of CAR's object after the last poll; 0 when it is not among the objects (then
+ * *found = 0). */
+static uint32_t car_flags(cv2x_stack *s, int *found) {
+    cv2x_object objs[16];
+    size_t n = 0, i;
+    *found = 0;
+    CHECK_RC(cv2x_stack_objects(s, objs, COUNT(objs), &n), CV2X_OK);
+    for (i = 0; i < n; i++) {
+        if ((objs[i].present & CV2X_OBJECT_HAS_VEHICLE_ID) && memcmp(objs[i].vehicle_id, CAR, 8) == 0) {
+            *found = 1;
+            return objs[i].flags;
+        }
+    }
+    return 0;
+}
+
+/* Verify on demand: a signed car's BSMs are used before their signature is verified, its
+ * object is reported unverified until a warning needs it, then verified; a message with a
+ * flipped signature octet is taken back (CV2X_DROP_RETRACTED with the security code) and the
+ * warning resting on it withheld; configs of the older sizes keep verifying every message. */
+void test_stack_verify_on_demand(void) {
+    lab_pki p;
+    cv2x_signer *signer = NULL;
+    cv2x_verifier *v;
+    cv2x_stack *s;
+    cv2x_stack_counters c;
+    cv2x_stack_usage u;
+    cv2x_ingest_outcome o;
+    cv2x_event ev[32];
+    uint8_t frame[128], spdu[512];
+    size_t n, sn, k, i;
+    int64_t ms, raised_ms = -1, tampered_ms = -1;
+    int found, unverified_before = 0, verified_at_raise = 0, kept_seen = 0, retracted_events = 0;
+    uint32_t fcw_id = 0;
+    if (!load_lab("sm2", &p)) {
+        CHECK(0);
+        free_lab(&p);
+        return;
+    }
+    CHECK_RC(cv2x_signer_new(CV2X_KEY_ALG_SM2, p.key, p.cert, p.cert_len, &signer), CV2X_OK);
+    v = lab_verifier(&p, NULL, 1);
+    s = on_demand_stack(v);
+    /* the ego at 20 m/s from 100 m behind a stopped car; the car's BSMs signed */
+    for (ms = 0; ms <= 4000; ms += 100) {
+        int tamper = raised_ms >= 0 && tampered_ms < 0 && ms >= raised_ms + 300;
+        set_ego_at(s, ms, 0.0, -40.0 + 20.0 * (double)ms / 1000.0, 20.0);
+        n = bsm_frame(CAR, 0.0, 60.0, 0.0, ms, frame, sizeof frame);
+        CHECK_RC(cv2x_signer_sign(signer, frame, n, 111, lab_time(ms), spdu, sizeof spdu, &sn), CV2X_OK);
+        if (tamper) {
+            spdu[sn - 3] ^= 0x40;
+            tampered_ms = ms;
+        }
+        CHECK_RC(cv2x_stack_ingest(s, spdu, sn, CV2X_PAYLOAD_SPDU, 111, lab_time(ms), &o), CV2X_OK);
+        /* used at once, the flipped one too: its signer is known and the cheap checks pass */
+        CHECK(o.accepted == 1 && o.message == CV2X_INGESTED_BSM);
+        c = counters_of(s);
+        if (ms == 0) CHECK(c.deferred == 0 && c.verified == 1); /* a new sender: verified on receipt */
+        if (ms == 500) CHECK(c.deferred == 5 && c.verified == 1);
+        memset(&u, 0, sizeof u);
+        CHECK_RC(cv2x_stack_get_usage(s, &u), CV2X_OK);
+        CHECK(u.senders == 1);
+        if (u.unverified_senders == 1 && u.kept_bytes >= sn) kept_seen = 1;
+        k = poll_at(s, ms, ev, COUNT(ev));
+        for (i = 0; i < k; i++) {
+            if (ev[i].kind == CV2X_EVENT_WARNING && ev[i].warning.app == CV2X_APP_FCW && raised_ms < 0) {
+                raised_ms = ms;
+                fcw_id = ev[i].warning.id;
+                c = counters_of(s);
+                CHECK(c.verified_for_warnings >= 1);
+                verified_at_raise = (car_flags(s, &found) & CV2X_OBJECT_VERIFIED) != 0 && found;
+            }
+            if (ev[i].kind == CV2X_EVENT_DROPPED && ev[i].drop.reason == CV2X_DROP_RETRACTED) {
+                CHECK(ev[i].drop.detail == CV2X_ERR_SEC_MESSAGE_SIGNATURE_INVALID);
+                CHECK(ms == tampered_ms);
+                retracted_events++;
+            }
+        }
+        if (raised_ms < 0 && ms >= 300 && !(car_flags(s, &found) & CV2X_OBJECT_VERIFIED) && found)
+            unverified_before = 1;
+        if (tampered_ms >= 0 && ms == tampered_ms) {
+            /* the warning resting on the forged message is withheld, the data taken back */
+            c = counters_of(s);
+            CHECK(c.retracted == 1 && c.warnings_withheld >= 1);
+            CHECK(c.verified_for_warnings >= 2);
+        }
+        if (tampered_ms >= 0 && ms > tampered_ms) {
+            /* quarantined: every later message is verified on receipt */
+            c = counters_of(s);
+            CHECK(c.deferred == (uint64_t)(tampered_ms / 100));
+            memset(&u, 0, sizeof u);
+            CHECK_RC(cv2x_stack_get_usage(s, &u), CV2X_OK);
+            CHECK(u.unverified_senders == 0 && u.kept_bytes == 0);
+        }
+    }
+    CHECK(unverified_before && kept_seen);
+    CHECK(raised_ms > 0 && fcw_id != 0 && verified_at_raise);
+    CHECK(tampered_ms > raised_ms && retracted_events == 1);
+    c = counters_of(s);
+    CHECK(c.received == c.accepted + c.dropped && c.retracted == 1);
+    {
+        /* a second-version counters struct: the third version's fields are not written */
+        unsigned char buf[sizeof(cv2x_stack_counters)];
+        cv2x_stack_counters v2;
+        memset(buf, 0xAB, sizeof buf);
+        v2.struct_size = CV2X_STACK_COUNTERS_SIZE_V2;
+        memcpy(buf, &v2, 4);
+        CHECK_RC(cv2x_stack_get_counters(s, (cv2x_stack_counters *)(void *)buf), CV2X_OK);
+        CHECK(buf[CV2X_STACK_COUNTERS_SIZE_V2] == 0xAB && buf[sizeof buf - 1] == 0xAB);
+    }
+    cv2x_stack_free(s);
+
+    /* configs of the first and second sizes: the policy past them is the default, verify
+     * every message */
+    {
+        static const uint32_t sizes[2] = {CV2X_STACK_CONFIG_SIZE_V1, CV2X_STACK_CONFIG_SIZE_V2};
+        int z;
+        for (z = 0; z < 2; z++) {
+            unsigned char buf[sizeof(cv2x_stack_config)];
+            cv2x_stack_config cfg;
+            s = NULL;
+            CHECK_RC(cv2x_stack_config_default(&cfg), CV2X_OK);
+            cfg.struct_size = sizes[z];
+            cfg.origin_lat_deg = LAT0;
+            cfg.origin_lon_deg = LON0;
+            cfg.verify_policy = 77; /* invalid, but past the caller's struct */
+            memcpy(buf, &cfg, sizeof buf);
+            CHECK_RC(cv2x_stack_new((const cv2x_stack_config *)(void *)buf, &s), CV2X_OK);
+            CHECK_RC(cv2x_stack_set_verifier(s, v), CV2X_OK);
+            for (ms = 5000 + 1000 * z; ms < 5300 + 1000 * z; ms += 100) {
+                n = bsm_frame(CAR, 0.0, 60.0, 0.0, ms, frame, sizeof frame);
+                CHECK_RC(cv2x_signer_sign(signer, frame, n, 111, lab_time(ms), spdu, sizeof spdu, &sn), CV2X_OK);
+                CHECK_RC(cv2x_stack_ingest(s, spdu, sn, CV2X_PAYLOAD_SPDU, 111, lab_time(ms), &o), CV2X_OK);
+                CHECK(o.accepted == 1);
+                poll_at(s, ms, ev, COUNT(ev));
+            }
+            c = counters_of(s);
+            CHECK(c.deferred == 0 && c.verified == 3 && c.retracted == 0);
+            memset(&u, 0xEE, sizeof u);
+            CHECK_RC(cv2x_stack_get_usage(s, &u), CV2X_OK);
+            CHECK(u.senders == 0 && u.unverified_senders == 0 && u.kept_bytes == 0 && u.reserved[3] == 0);
+            CHECK((car_flags(s, &found) & CV2X_OBJECT_VERIFIED) != 0 && found);
+            cv2x_stack_free(s);
+        }
+    }
+    cv2x_verifier_free(v);
+    cv2x_signer_free(signer);
+    free_lab(&p);
 }

@@ -34,6 +34,7 @@ void test_stack_day2(void);
 void test_stack_generations(void);
 void test_stack_intersection_scene(void);
 void test_stack_shared_verifier(void);
+void test_stack_verify_on_demand(void);
 void test_stack_panic(void);
 void test_stack_threads(void);
 

@@ -29,7 +29,9 @@ use cv2x::geo::Wgs84;
 use cv2x::host::Transmission;
 use cv2x::net::dispatch::Framing;
 use cv2x::net::{Dispatcher, PayloadKind};
-use cv2x::stack::{Event, RxMeta, SpduVerifier, Stack, StackConfig, Verified, VerifyFailure};
+use cv2x::stack::{
+    Event, RxMeta, SpduVerifier, Stack, StackConfig, Verified, VerifyFailure, VerifyPolicy,
+};
 use cv2x::time::Timestamp;
 
 use crate::boundary::{Exclusive, deref, deref_mut, ffi, free_raw, into_raw, slice, tri};
@@ -113,13 +115,46 @@ pub struct cv2x_stack_config {
     pub set_flags: u32,
     /// Version 2. Room for later fields (0).
     pub reserved2: u32,
+    /// Version 3. When signatures are verified: `CV2X_VERIFY_ALWAYS` (default: every secured
+    /// message in full before use) or `CV2X_VERIFY_ON_DEMAND` (vehicles' BSMs and PSMs of a
+    /// known signer are used after the cheap checks and their signature verified when a warning
+    /// rests on them, at random samples per sender, and for a sender's first message; see
+    /// docs/verify-on-demand.md). The fields below apply to `CV2X_VERIFY_ON_DEMAND` and are
+    /// checked whatever the policy.
+    pub verify_policy: u32,
+    /// Version 3. Mean interval between two verifications of one sender's messages, ms: each
+    /// interval is drawn between half and one and a half times this (1..3600000, default 1000).
+    pub verify_sample_interval_ms: u32,
+    /// Version 3. Senders followed (1..`CV2X_MAX_CACHE_CAPACITY`, default 512); when all hold
+    /// an unverified message, a new sender's messages are verified on receipt.
+    pub verify_max_senders: u32,
+    /// Version 3. Longest SPDU kept for a later verification, octets (0..65535, default 1024);
+    /// a longer one is verified on receipt.
+    pub verify_max_kept_bytes: u32,
+    /// Version 3. After a failed verification, every message of that sender is verified before
+    /// use for this long, ms (0..3600000, default 10000).
+    pub verify_quarantine_ms: u32,
+    /// Version 3. A sender not heard from for this long is forgotten, ms (1..3600000, default
+    /// 10000; the quarantine when shorter).
+    pub verify_sender_max_age_ms: u32,
 }
 
 /// Frozen size of the first version of `cv2x_stack_config`.
 pub const CV2X_STACK_CONFIG_SIZE_V1: usize = 88;
 /// Size of the second version of `cv2x_stack_config` (message sets).
 pub const CV2X_STACK_CONFIG_SIZE_V2: usize = 104;
-const _: () = assert!(std::mem::size_of::<cv2x_stack_config>() == CV2X_STACK_CONFIG_SIZE_V2);
+/// Size of the third version of `cv2x_stack_config` (verify on demand).
+pub const CV2X_STACK_CONFIG_SIZE_V3: usize = 128;
+const _: () = assert!(std::mem::size_of::<cv2x_stack_config>() == CV2X_STACK_CONFIG_SIZE_V3);
+
+/// `cv2x_stack_config.verify_policy`: every secured message is verified in full before
+/// anything in it is used (the default).
+pub const CV2X_VERIFY_ALWAYS: u32 = 1;
+/// `cv2x_stack_config.verify_policy`: vehicles' self-reports are verified when they matter
+/// (verify on demand).
+pub const CV2X_VERIFY_ON_DEMAND: u32 = 2;
+/// Longest `verify_*_ms` of `cv2x_stack_config`, ms (one hour).
+const VERIFY_MAX_MS: u32 = 3_600_000;
 
 fn u32_of(v: usize) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
@@ -142,6 +177,7 @@ fn default_config() -> cv2x_stack_config {
         flags |= CV2X_STACK_REPORT_OBJECTS;
     }
     let m = &c.message_sets;
+    let od = on_demand_defaults();
     let mut set_flags = 0;
     if m.detect {
         set_flags |= sets::CV2X_SETS_DETECT;
@@ -150,7 +186,7 @@ fn default_config() -> cv2x_stack_config {
         set_flags |= sets::CV2X_SETS_REPORT;
     }
     cv2x_stack_config {
-        struct_size: CV2X_STACK_CONFIG_SIZE_V2 as u32,
+        struct_size: CV2X_STACK_CONFIG_SIZE_V3 as u32,
         flags,
         origin_lat_deg: c.origin.lat_deg,
         origin_lon_deg: c.origin.lon_deg,
@@ -173,6 +209,61 @@ fn default_config() -> cv2x_stack_config {
         default_set: sets::std_code(m.default),
         set_flags,
         reserved2: 0,
+        verify_policy: if c.verify.is_on_demand() {
+            CV2X_VERIFY_ON_DEMAND
+        } else {
+            CV2X_VERIFY_ALWAYS
+        },
+        verify_sample_interval_ms: ms_u32(od.0),
+        verify_max_senders: u32_of(od.1),
+        verify_max_kept_bytes: u32_of(od.2),
+        verify_quarantine_ms: ms_u32(od.3),
+        verify_sender_max_age_ms: ms_u32(od.4),
+    }
+}
+
+/// The settings of `VerifyPolicy::OnDemand` as its defaults give them: sample interval,
+/// senders, kept bytes, quarantine, sender age.
+fn on_demand_defaults() -> (i64, usize, usize, i64, i64) {
+    match VerifyPolicy::on_demand() {
+        VerifyPolicy::OnDemand {
+            sample_interval_ms,
+            max_senders,
+            max_kept_bytes,
+            quarantine_ms,
+            sender_max_age_ms,
+        } => (
+            sample_interval_ms,
+            max_senders,
+            max_kept_bytes,
+            quarantine_ms,
+            sender_max_age_ms,
+        ),
+        _ => (1000, 512, 1024, 10_000, 10_000),
+    }
+}
+
+/// The verification policy of a caller's config.
+fn policy_of(c: &cv2x_stack_config) -> Result<VerifyPolicy, cv2x_result> {
+    let bad = CV2X_ERR_INVALID_PARAMETER;
+    if !(1..=VERIFY_MAX_MS).contains(&c.verify_sample_interval_ms)
+        || !(1..=crate::security::CV2X_MAX_CACHE_CAPACITY).contains(&c.verify_max_senders)
+        || c.verify_max_kept_bytes > 65_535
+        || c.verify_quarantine_ms > VERIFY_MAX_MS
+        || !(1..=VERIFY_MAX_MS).contains(&c.verify_sender_max_age_ms)
+    {
+        return Err(bad);
+    }
+    match c.verify_policy {
+        CV2X_VERIFY_ALWAYS => Ok(VerifyPolicy::Always),
+        CV2X_VERIFY_ON_DEMAND => Ok(VerifyPolicy::OnDemand {
+            sample_interval_ms: i64::from(c.verify_sample_interval_ms),
+            max_senders: c.verify_max_senders as usize,
+            max_kept_bytes: c.verify_max_kept_bytes as usize,
+            quarantine_ms: i64::from(c.verify_quarantine_ms),
+            sender_max_age_ms: i64::from(c.verify_sender_max_age_ms),
+        }),
+        _ => Err(bad),
     }
 }
 
@@ -247,6 +338,7 @@ fn read_config(p: *const cv2x_stack_config) -> Result<Parsed, cv2x_result> {
     config.message_sets.default = crate::codec::standard(c.default_set)?;
     config.message_sets.detect = c.set_flags & sets::CV2X_SETS_DETECT != 0;
     config.message_sets.report = c.set_flags & sets::CV2X_SETS_REPORT != 0;
+    config.verify = policy_of(&c)?;
     Ok(Parsed {
         config,
         apps: c.apps,
@@ -280,28 +372,47 @@ impl SharedVerifier {
     }
 }
 
-impl SpduVerifier for SharedVerifier {
-    fn verify<'a>(
-        &mut self,
-        spdu: &'a [u8],
-        now: Timestamp,
-    ) -> Result<Verified<'a>, VerifyFailure> {
+impl SharedVerifier {
+    /// Runs `f` on the caller's verifier; a poisoned or busy verifier, or a failure of its
+    /// crypto backend during `f`, is the caller's error code (kept in `failure`).
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut dyn SpduVerifier) -> Result<T, VerifyFailure>,
+    ) -> Result<T, VerifyFailure> {
         // The export checked with `enter` that this thread does not hold the verifier.
         let mut g = match self.inner.enter_waiting() {
             Ok(g) => g,
             Err(code) => return Err(self.fail(code)),
         };
         match &mut *g {
-            AnyVerifier::Software(v) => SpduVerifier::verify(v, spdu, now),
+            AnyVerifier::Software(v) => f(v),
             AnyVerifier::Callback(v) => {
                 v.backend().take_failure();
-                let r = SpduVerifier::verify(v, spdu, now);
+                let r = f(&mut *v);
                 match v.backend().take_failure() {
                     Some(code) => Err(self.fail(code)),
                     None => r,
                 }
             }
         }
+    }
+}
+
+impl SpduVerifier for SharedVerifier {
+    fn verify<'a>(
+        &mut self,
+        spdu: &'a [u8],
+        now: Timestamp,
+    ) -> Result<Verified<'a>, VerifyFailure> {
+        self.with(|v| v.verify(spdu, now))
+    }
+
+    fn check<'a>(&mut self, spdu: &'a [u8], now: Timestamp) -> Result<Verified<'a>, VerifyFailure> {
+        self.with(|v| v.check(spdu, now))
+    }
+
+    fn verify_signature(&mut self, spdu: &[u8], received: Timestamp) -> Result<(), VerifyFailure> {
+        self.with(|v| v.verify_signature(spdu, received))
     }
 }
 
@@ -320,6 +431,8 @@ pub(crate) struct State {
     pub(crate) pending: VecDeque<Transmission>,
     verifier: Option<Arc<Exclusive<AnyVerifier>>>,
     verify_failure: Arc<AtomicU32>,
+    /// Verifying on demand: polls may verify with `verifier`.
+    on_demand: bool,
 }
 
 impl State {
@@ -429,6 +542,7 @@ fn make_stack(
         p.config.message_sets.rules.push(sets::rule_of(r)?);
     }
     let max_events = p.config.max_events;
+    let on_demand = p.config.verify.is_on_demand();
     let Ok(mut stack) = Stack::new(p.config) else {
         return Err(CV2X_ERR_INVALID_PARAMETER);
     };
@@ -447,6 +561,7 @@ fn make_stack(
         pending: VecDeque::new(),
         verifier: None,
         verify_failure: Arc::new(AtomicU32::new(0)),
+        on_demand,
     };
     Ok(cv2x_stack {
         inner: Exclusive::new(state),
@@ -745,8 +860,17 @@ pub extern "C" fn cv2x_stack_ingest_from(
 // ---------------------------------------------------------------------------------------------
 // Poll
 
-/// Runs one cycle at `now` and queues its events (converted, in order).
-fn run_cycle(st: &mut State, now: i64) {
+/// Runs one cycle at `now` and queues its events (converted, in order). Verifying on demand,
+/// the cycle may verify deferred messages: a verifier this thread holds is
+/// `CV2X_ERR_REENTRANT` (no cycle run), and a failure of its crypto backend during the cycle is
+/// returned after the events are queued.
+fn run_cycle(st: &mut State, now: i64) -> Result<(), cv2x_result> {
+    if st.on_demand {
+        if let Some(v) = &st.verifier {
+            drop(v.enter()?);
+        }
+    }
+    st.verify_failure.store(0, Ordering::Relaxed);
     let before = st.stack.counters().transmitted;
     let now = Timestamp::from_micros(now);
     let mut scratch = std::mem::take(&mut st.scratch);
@@ -766,6 +890,10 @@ fn run_cycle(st: &mut State, now: i64) {
             ..cv2x_event::default()
         };
         st.push(e);
+    }
+    match st.verify_failure.swap(0, Ordering::Relaxed) {
+        0 => Ok(()),
+        code => Err(code),
     }
 }
 
@@ -802,6 +930,12 @@ fn drain_into(
 /// poll or `cv2x_stack_drain`, and `*remaining` (may be NULL) says how many. `events` may be
 /// NULL when `cap` is 0. A `now` before the previous poll's is a `CV2X_DROP_TIME_WENT_BACKWARDS`
 /// drop, not an error.
+///
+/// Verifying on demand (`CV2X_VERIFY_ON_DEMAND`) the cycle verifies, with the stack's
+/// verifier, the deferred messages the warnings rest on (a failure takes the sender's data back:
+/// a `CV2X_DROP_RETRACTED` event): `CV2X_ERR_REENTRANT` when that verifier is in use (no cycle
+/// run), `CV2X_ERR_CALLBACK` when its crypto backend failed (the cycle ran; its events stay
+/// queued for the next poll or `cv2x_stack_drain`).
 #[unsafe(no_mangle)]
 pub extern "C" fn cv2x_stack_poll(
     s: *mut cv2x_stack,
@@ -816,7 +950,7 @@ pub extern "C" fn cv2x_stack_poll(
         if written.is_null() || (events.is_null() && cap > 0) {
             return CV2X_ERR_NULL_POINTER;
         }
-        run_cycle(&mut g, now);
+        tri!(run_cycle(&mut g, now));
         drain_into(&mut g, events, cap, written, remaining)
     })
 }
@@ -845,7 +979,8 @@ pub type cv2x_event_cb =
 /// valid during the callback only. A non-zero return stops the delivery: the remaining events
 /// stay queued and the call returns `CV2X_ERR_CALLBACK`. Calling back into this stack from
 /// `cb` returns `CV2X_ERR_REENTRANT`. `cb` must return normally (no `longjmp`, no C++
-/// exception).
+/// exception). Verifying on demand, the verifier's errors are those of `cv2x_stack_poll` (no
+/// event is delivered then).
 #[unsafe(no_mangle)]
 pub extern "C" fn cv2x_stack_poll_cb(
     s: *mut cv2x_stack,
@@ -858,7 +993,7 @@ pub extern "C" fn cv2x_stack_poll_cb(
         let Some(f) = cb else {
             return CV2X_ERR_MISSING_CALLBACK;
         };
-        run_cycle(&mut g, now);
+        tri!(run_cycle(&mut g, now));
         while let Some(e) = g.events.pop_front() {
             // SAFETY: a callback the caller supplied, called with a pointer to a live event
             // for the duration of the call.

@@ -62,6 +62,12 @@ pub const CV2X_OBJECT_HAS_VEHICLE_ID: u32 = 1u32 << 3;
 /// `cv2x_object.flags`: seen only over V2X at the moment (no onboard sensor within the
 /// coasting window): in the ego's blind zone or beyond its sensors.
 pub const CV2X_OBJECT_V2X_ONLY: u32 = 1u32 << 0;
+/// `cv2x_object.flags`: no report behind the object waits for a signature verification: the
+/// latest report of each of its sources came from a verified message, an onboard sensor or an
+/// unsigned frame the stack accepts. Verifying on demand (`CV2X_VERIFY_ON_DEMAND`), an object
+/// fed by a vehicle's message whose signature is not verified yet lacks it; with
+/// `CV2X_VERIFY_ALWAYS` every object has it.
+pub const CV2X_OBJECT_VERIFIED: u32 = 1u32 << 1;
 
 /// One fused object of the last poll (confirmed and coasting tracks).
 #[repr(C)]
@@ -140,7 +146,8 @@ fn object_of(o: &FusedObject) -> cv2x_object {
             TrackStatus::Coasting => CV2X_TRACK_COASTING,
         },
         object_class: class_code(o.class),
-        flags: if o.v2x_only { CV2X_OBJECT_V2X_ONLY } else { 0 },
+        flags: if o.v2x_only { CV2X_OBJECT_V2X_ONLY } else { 0 }
+            | if o.verified { CV2X_OBJECT_VERIFIED } else { 0 },
         time: o.time.as_micros(),
         age_ms: o.age_ms,
         since_update_ms: o.since_update_ms,
@@ -455,13 +462,29 @@ pub struct cv2x_stack_counters {
     pub day2_unsent: u64,
     /// Version 2. Commands refused because too many were waiting.
     pub commands_dropped: u64,
+    /// Version 3. Verify on demand: SPDUs used after the cheap checks, their signature not
+    /// verified yet (each counted in `accepted` too).
+    pub deferred: u64,
+    /// Version 3. Verify on demand: deferred SPDUs verified later because a warning rested on
+    /// them (also counted in `verified`).
+    pub verified_for_warnings: u64,
+    /// Version 3. Verify on demand: senders whose unverified data was taken back after a failed
+    /// verification (`CV2X_DROP_RETRACTED`).
+    pub retracted: u64,
+    /// Version 3. Verify on demand: warnings not released because what they rest on failed
+    /// verification or could not be verified.
+    pub warnings_withheld: u64,
+    /// Version 3. Verify on demand: senders forgotten to make room for a new one.
+    pub senders_evicted: u64,
 }
 
 /// Frozen size of the first version of `cv2x_stack_counters`.
 pub const CV2X_STACK_COUNTERS_SIZE_V1: usize = 416;
 /// Size of the second version of `cv2x_stack_counters` (message sets, Day II sending).
 pub const CV2X_STACK_COUNTERS_SIZE_V2: usize = 480;
-const _: () = assert!(std::mem::size_of::<cv2x_stack_counters>() == CV2X_STACK_COUNTERS_SIZE_V2);
+/// Size of the third version of `cv2x_stack_counters` (verify on demand).
+pub const CV2X_STACK_COUNTERS_SIZE_V3: usize = 520;
+const _: () = assert!(std::mem::size_of::<cv2x_stack_counters>() == CV2X_STACK_COUNTERS_SIZE_V3);
 
 fn counters_of(st: &State, struct_size: u32) -> cv2x_stack_counters {
     let c = st.stack.counters();
@@ -529,6 +552,11 @@ fn counters_of(st: &State, struct_size: u32) -> cv2x_stack_counters {
         day2_sent: c.day2_sent,
         day2_unsent: c.day2_unsent,
         commands_dropped: c.commands_dropped,
+        deferred: c.deferred,
+        verified_for_warnings: c.verified_for_warnings,
+        retracted: c.retracted,
+        warnings_withheld: c.warnings_withheld,
+        senders_evicted: c.senders_evicted,
     }
 }
 
@@ -580,8 +608,15 @@ pub struct cv2x_stack_usage {
     pub warnings: u32,
     /// Messages waiting to be sent.
     pub transmissions: u32,
+    /// Verify on demand: senders followed (0 with `CV2X_VERIFY_ALWAYS`). Added in place of
+    /// reserved room: 0 from a library before it.
+    pub senders: u32,
+    /// Verify on demand: senders whose latest message is kept, its signature not verified yet.
+    pub unverified_senders: u32,
+    /// Verify on demand: octets of the SPDUs kept for a later verification.
+    pub kept_bytes: u32,
     /// Room for later fields (0).
-    pub reserved: [u32; 7],
+    pub reserved: [u32; 4],
 }
 
 /// Frozen size of `cv2x_stack_usage`.
@@ -609,7 +644,10 @@ pub extern "C" fn cv2x_stack_get_usage(
             events: n(u.events + g.events.len()),
             warnings: n(u.warnings),
             transmissions: n(g.waiting()),
-            reserved: [0; 7],
+            senders: n(u.senders),
+            unverified_senders: n(u.unverified_senders),
+            kept_bytes: n(u.kept_bytes),
+            reserved: [0; 4],
         };
         CV2X_OK
     })
