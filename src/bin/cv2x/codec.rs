@@ -108,8 +108,10 @@ fn jsonl_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
                 jsonl_files(&e, out)?;
             }
         }
-    } else {
+    } else if p.exists() {
         out.push(p.to_path_buf());
+    } else {
+        return Err(format!("{}: no such file or directory", p.display()));
     }
     Ok(())
 }
