@@ -2455,6 +2455,301 @@
 #define CV2X_TRACK_SIZE_V1 240
 
 /**
+ * Return status of a payment command callback: success (`ReturnStatus` `ok`).
+ */
+#define CV2X_PAYMENT_RET_OK 0
+
+/**
+ * Return status: access denied.
+ */
+#define CV2X_PAYMENT_RET_ACCESS_DENIED 1
+
+/**
+ * Return status: invalid argument.
+ */
+#define CV2X_PAYMENT_RET_ARGUMENT_ERROR 2
+
+/**
+ * Return status: too complex.
+ */
+#define CV2X_PAYMENT_RET_COMPLEXITY_LIMITATION 3
+
+/**
+ * Return status: processing failed (also any value this list does not name).
+ */
+#define CV2X_PAYMENT_RET_PROCESSING_FAILURE 4
+
+/**
+ * Return status: still processing.
+ */
+#define CV2X_PAYMENT_RET_PROCESSING 5
+
+/**
+ * Kind of on-board unit: factory-fitted (the default).
+ */
+#define CV2X_OBU_OEM 1
+
+/**
+ * Kind of on-board unit: aftermarket.
+ */
+#define CV2X_OBU_AFTERMARKET 2
+
+/**
+ * Kind of on-board unit: mobile phone.
+ */
+#define CV2X_OBU_PHONE 3
+
+/**
+ * `cv2x_payment_data.equipment`: single-chip OBU.
+ */
+#define CV2X_EQUIPMENT_ONE_CHIP 1
+
+/**
+ * `cv2x_payment_data.equipment`: OBU with an IC card.
+ */
+#define CV2X_EQUIPMENT_WITH_CARD 2
+
+/**
+ * `cv2x_payment_data.equipment`: compound pass card.
+ */
+#define CV2X_EQUIPMENT_PASS_CARD 3
+
+/**
+ * `cv2x_payment_offer.station_kind`: entrance station.
+ */
+#define CV2X_STATION_ENTRANCE 1
+
+/**
+ * `cv2x_payment_offer.station_kind`: exit station.
+ */
+#define CV2X_STATION_EXIT 2
+
+/**
+ * `cv2x_payment_offer.station_kind`: combined entrance and exit.
+ */
+#define CV2X_STATION_ENTRANCE_AND_EXIT 3
+
+/**
+ * `cv2x_payment_offer.station_kind`: toll gantry.
+ */
+#define CV2X_STATION_GANTRY 4
+
+/**
+ * `cv2x_payment_offer.station_kind`: an extension value.
+ */
+#define CV2X_STATION_OTHER 255
+
+/**
+ * Channel of a channel command: the OBU itself.
+ */
+#define CV2X_PAYMENT_CHANNEL_OBU 1
+
+/**
+ * Channel: its secure access module (ESAM).
+ */
+#define CV2X_PAYMENT_CHANNEL_ESAM 2
+
+/**
+ * Channel: the IC card.
+ */
+#define CV2X_PAYMENT_CHANNEL_ICC 3
+
+/**
+ * Channel: the human-machine interface.
+ */
+#define CV2X_PAYMENT_CHANNEL_HMI 4
+
+/**
+ * Channel: the beeper.
+ */
+#define CV2X_PAYMENT_CHANNEL_BEEPER 5
+
+/**
+ * Toll result the roadside reports: paid.
+ */
+#define CV2X_TOLL_RESULT_OK 1
+
+/**
+ * Toll result: not paid.
+ */
+#define CV2X_TOLL_RESULT_NOK 2
+
+/**
+ * Toll result: contact the operator.
+ */
+#define CV2X_TOLL_RESULT_CONTACT_OPERATOR 3
+
+/**
+ * Octets of a file block (`FileData`) and of an APDU block.
+ */
+#define CV2X_PAYMENT_FILE_BYTES 127
+
+/**
+ * Largest card file `cv2x_payment_data` carries, octets.
+ */
+#define CV2X_PAYMENT_CARD_FILE_MAX 128
+
+/**
+ * Most APDU blocks of one channel command and of its answer.
+ */
+#define CV2X_PAYMENT_MAX_APDUS 16
+
+/**
+ * `cv2x_payment_offer.present`: `station_id`.
+ */
+#define CV2X_OFFER_HAS_STATION_ID (1 << 0)
+
+/**
+ * `cv2x_payment_offer.present`: the station's position.
+ */
+#define CV2X_OFFER_HAS_STATION_POSITION (1 << 1)
+
+/**
+ * `cv2x_payment_offer.present`: `station_kind`.
+ */
+#define CV2X_OFFER_HAS_STATION_KIND (1 << 2)
+
+/**
+ * `cv2x_payment_offer.present`: `direction_deg`.
+ */
+#define CV2X_OFFER_HAS_DIRECTION (1 << 3)
+
+/**
+ * `cv2x_payment_offer.present`: `price`.
+ */
+#define CV2X_OFFER_HAS_PRICE (1 << 4)
+
+/**
+ * `cv2x_payment_offer.present`: the entrance of the tolled stretch.
+ */
+#define CV2X_OFFER_HAS_ENTRANCE (1 << 5)
+
+/**
+ * `cv2x_payment_offer.present`: the exit of the tolled stretch.
+ */
+#define CV2X_OFFER_HAS_EXIT (1 << 6)
+
+/**
+ * `cv2x_payment_offer.present`: `begin`.
+ */
+#define CV2X_OFFER_HAS_BEGIN (1 << 7)
+
+/**
+ * `cv2x_payment_offer.present`: `end`.
+ */
+#define CV2X_OFFER_HAS_END (1 << 8)
+
+/**
+ * `cv2x_payment_data.present`: `equipment`.
+ */
+#define CV2X_PAYDATA_HAS_EQUIPMENT (1 << 0)
+
+/**
+ * `cv2x_payment_data.present`: the card files (`card_*`).
+ */
+#define CV2X_PAYDATA_HAS_CARD (1 << 1)
+
+/**
+ * `cv2x_payment_data.present`: the contract file (`contract_*`).
+ */
+#define CV2X_PAYDATA_HAS_CONTRACT (1 << 2)
+
+/**
+ * `cv2x_payment_data.present`: the vehicle file (`vehicle_*`).
+ */
+#define CV2X_PAYDATA_HAS_VEHICLE (1 << 3)
+
+/**
+ * `cv2x_payment_data.present`: the entrance passed (`entrance_*`).
+ */
+#define CV2X_PAYDATA_HAS_ENTRANCE (1 << 4)
+
+/**
+ * `cv2x_payment_data.present`: the entrance's position.
+ */
+#define CV2X_PAYDATA_HAS_ENTRANCE_POSITION (1 << 5)
+
+/**
+ * `cv2x_payment_data.present`: the amount charged at the entrance.
+ */
+#define CV2X_PAYDATA_HAS_ENTRANCE_AMOUNT (1 << 6)
+
+/**
+ * Frozen size of the first version of `cv2x_payment_data`.
+ */
+#define CV2X_PAYMENT_DATA_SIZE_V1 584
+
+/**
+ * `cv2x_payment_read.present`: the toll file range.
+ */
+#define CV2X_READ_HAS_TOLL (1 << 0)
+
+/**
+ * `cv2x_payment_read.present`: `key_id`.
+ */
+#define CV2X_READ_HAS_KEY (1 << 1)
+
+/**
+ * `cv2x_payment_secure_read.present`: `encrypt_key`.
+ */
+#define CV2X_SECURE_READ_HAS_ENCRYPT_KEY (1 << 0)
+
+/**
+ * `cv2x_charge_request.present`: `rnd`.
+ */
+#define CV2X_CHARGE_HAS_RND (1 << 0)
+
+/**
+ * `cv2x_charge_request.present`: the TAC parameters (`tac_*`).
+ */
+#define CV2X_CHARGE_HAS_TAC (1 << 1)
+
+/**
+ * `cv2x_charge_request.present`: the toll data to write (`toll_*`).
+ */
+#define CV2X_CHARGE_HAS_TOLL_DATA (1 << 2)
+
+/**
+ * `cv2x_charge_request.present`: the tolling point (`point_id`).
+ */
+#define CV2X_CHARGE_HAS_POINT (1 << 3)
+
+/**
+ * `cv2x_charge_request.present`: the tolling point's position.
+ */
+#define CV2X_CHARGE_HAS_POINT_POSITION (1 << 4)
+
+/**
+ * `cv2x_charge_request.present`: `key_id`.
+ */
+#define CV2X_CHARGE_HAS_KEY (1 << 5)
+
+/**
+ * `cv2x_charge_receipt.present`: `tac`.
+ */
+#define CV2X_RECEIPT_HAS_TAC (1 << 0)
+
+/**
+ * `cv2x_charge_receipt.present`: `authenticator`.
+ */
+#define CV2X_RECEIPT_HAS_AUTHENTICATOR (1 << 1)
+
+/**
+ * `cv2x_charge_receipt.present`: `account` (`account_len` 2..32 octets).
+ */
+#define CV2X_RECEIPT_HAS_ACCOUNT (1 << 2)
+
+/**
+ * `cv2x_charge_receipt.present`: `credential` (32 octets).
+ */
+#define CV2X_RECEIPT_HAS_CREDENTIAL (1 << 3)
+
+/**
+ * Frozen size of the first version of `cv2x_charge_receipt`.
+ */
+#define CV2X_CHARGE_RECEIPT_SIZE_V1 88
+
+/**
  * A `CV2X_SETS_*` bit: T/CSAE 53-2020 (with the Day II messages of T/CSAE 157-2020).
  */
 #define CV2X_SETS_2020 (1u << 0)
@@ -2629,6 +2924,48 @@
  * Frozen size of `cv2x_stack_usage`.
  */
 #define CV2X_STACK_USAGE_SIZE 64
+
+#if defined(CV2X_TEST_PANIC)
+/**
+ * `cv2x_test_payment_vpm` step: the roadside service table (a free-flow toll at `price`).
+ */
+#define CV2X_TEST_VPM_OFFER 0
+#endif
+
+#if defined(CV2X_TEST_PANIC)
+/**
+ * `cv2x_test_payment_vpm` step: read the vehicle and toll files.
+ */
+#define CV2X_TEST_VPM_READ 1
+#endif
+
+#if defined(CV2X_TEST_PANIC)
+/**
+ * `cv2x_test_payment_vpm` step: read with authentication.
+ */
+#define CV2X_TEST_VPM_SECURE_READ 2
+#endif
+
+#if defined(CV2X_TEST_PANIC)
+/**
+ * `cv2x_test_payment_vpm` step: charge `price`.
+ */
+#define CV2X_TEST_VPM_CHARGE 3
+#endif
+
+#if defined(CV2X_TEST_PANIC)
+/**
+ * `cv2x_test_payment_vpm` step: show the result, paid (no answer asked).
+ */
+#define CV2X_TEST_VPM_PAID 4
+#endif
+
+#if defined(CV2X_TEST_PANIC)
+/**
+ * `cv2x_test_payment_vpm` step: show the result, not paid (no answer asked).
+ */
+#define CV2X_TEST_VPM_NOT_PAID 5
+#endif
 
 /**
  * Maps AIDs to message classes, classifies payloads (frame or SPDU) and counts outcomes
@@ -4743,6 +5080,524 @@ typedef struct cv2x_track {
 } cv2x_track;
 
 /**
+ * A calendar date.
+ */
+typedef struct cv2x_date {
+  /**
+   * Year.
+   */
+  uint32_t year;
+  /**
+   * Month, 1..12.
+   */
+  uint32_t month;
+  /**
+   * Day, 1..31.
+   */
+  uint32_t day;
+} cv2x_date;
+
+/**
+ * The on-board unit's payment data for one application (`OBUPaymentInfoType1`), written by
+ * the `application` callback into the library's struct (zeroed, `struct_size` set: write
+ * nothing beyond it). Used for the one message being built, then forgotten.
+ */
+typedef struct cv2x_payment_data {
+  /**
+   * `sizeof(cv2x_payment_data)` of the library (set by it).
+   */
+  uint32_t struct_size;
+  /**
+   * `CV2X_PAYDATA_HAS_*` bits (set by the callback).
+   */
+  uint32_t present;
+  /**
+   * `CV2X_EQUIPMENT_*`.
+   */
+  uint32_t equipment;
+  /**
+   * Octets of `card_issue` used (at most `CV2X_PAYMENT_CARD_FILE_MAX`).
+   */
+  uint32_t card_issue_len;
+  /**
+   * Octets of `card_toll` used.
+   */
+  uint32_t card_toll_len;
+  /**
+   * Octets of `card_balance` used.
+   */
+  uint32_t card_balance_len;
+  /**
+   * Card issue information file.
+   */
+  uint8_t card_issue[CV2X_PAYMENT_CARD_FILE_MAX];
+  /**
+   * Card toll information file.
+   */
+  uint8_t card_toll[CV2X_PAYMENT_CARD_FILE_MAX];
+  /**
+   * Card balance.
+   */
+  uint8_t card_balance[CV2X_PAYMENT_CARD_FILE_MAX];
+  /**
+   * Contract issuer.
+   */
+  uint8_t contract_provider[8];
+  /**
+   * Contract serial number.
+   */
+  uint8_t contract_serial[8];
+  /**
+   * Contract type, 0..127.
+   */
+  uint32_t contract_kind;
+  /**
+   * Contract version, 0..127.
+   */
+  uint32_t contract_version;
+  /**
+   * Signed on.
+   */
+  struct cv2x_date contract_signed;
+  /**
+   * Expires on.
+   */
+  struct cv2x_date contract_expires;
+  /**
+   * Licence plate number (GB2312 text, zero padded).
+   */
+  uint8_t vehicle_plate[12];
+  /**
+   * Licence plate colour code.
+   */
+  uint8_t vehicle_plate_color[2];
+  /**
+   * Padding (0).
+   */
+  uint8_t reserved0[2];
+  /**
+   * Toll class, 0..127.
+   */
+  uint32_t vehicle_toll_class;
+  /**
+   * User type, 0..127.
+   */
+  uint32_t vehicle_user_type;
+  /**
+   * Length as the file records it, 0..65535.
+   */
+  uint32_t vehicle_length;
+  /**
+   * Width, 0..255.
+   */
+  uint32_t vehicle_width;
+  /**
+   * Height, 0..255.
+   */
+  uint32_t vehicle_height;
+  /**
+   * Wheels, 0..127.
+   */
+  uint32_t vehicle_wheels;
+  /**
+   * Axles, 0..127.
+   */
+  uint32_t vehicle_axles;
+  /**
+   * Wheel base, 0..65535.
+   */
+  uint32_t vehicle_wheel_base;
+  /**
+   * Permitted weight or seats, 0..16777215.
+   */
+  uint32_t vehicle_weight_limit;
+  /**
+   * Vehicle identification.
+   */
+  uint8_t vehicle_identification[16];
+  /**
+   * Engine number.
+   */
+  uint8_t vehicle_engine[16];
+  /**
+   * Amount charged at the entrance, 4 octets.
+   */
+  uint8_t entrance_amount[4];
+  /**
+   * The entrance's tolling point id.
+   */
+  uint64_t entrance_id;
+  /**
+   * When the entrance was passed (TAI µs since 2004).
+   */
+  int64_t entrance_time;
+  /**
+   * The entrance's latitude, degrees.
+   */
+  double entrance_lat_deg;
+  /**
+   * Its longitude, degrees.
+   */
+  double entrance_lon_deg;
+  /**
+   * Its altitude, m.
+   */
+  double entrance_alt_m;
+} cv2x_payment_data;
+
+/**
+ * One payment application a roadside unit offers, as `accept` gets it (valid during the
+ * callback only).
+ */
+typedef struct cv2x_payment_offer {
+  /**
+   * The application, `CV2X_PAYMENT_SERVICE_*`.
+   */
+  uint32_t service;
+  /**
+   * `CV2X_OFFER_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * The tolling point's id.
+   */
+  uint64_t station_id;
+  /**
+   * The tolling point's latitude, degrees.
+   */
+  double station_lat_deg;
+  /**
+   * Its longitude, degrees.
+   */
+  double station_lon_deg;
+  /**
+   * The direction of travel tolled, degrees (0 north, clockwise).
+   */
+  double direction_deg;
+  /**
+   * Start of the tolled stretch, latitude and longitude, degrees.
+   */
+  double entrance_lat_deg;
+  /**
+   * Start of the tolled stretch, longitude.
+   */
+  double entrance_lon_deg;
+  /**
+   * End of the tolled stretch, latitude, degrees.
+   */
+  double exit_lat_deg;
+  /**
+   * End of the tolled stretch, longitude.
+   */
+  double exit_lon_deg;
+  /**
+   * Start of validity (TAI µs since 2004).
+   */
+  int64_t begin;
+  /**
+   * End of validity.
+   */
+  int64_t end;
+  /**
+   * The kind of tolling point, `CV2X_STATION_*`.
+   */
+  uint32_t station_kind;
+  /**
+   * Amount charged, in the operator's unit as sent.
+   */
+  uint32_t price;
+  /**
+   * Map nodes of the tolled road.
+   */
+  uint32_t road_nodes;
+  /**
+   * 0.
+   */
+  uint32_t reserved;
+} cv2x_payment_offer;
+
+/**
+ * A command to read the vehicle (and toll) information files (`GetTollDataRq`).
+ */
+typedef struct cv2x_payment_read {
+  /**
+   * `CV2X_READ_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * Part of the vehicle information file: byte offset.
+   */
+  uint32_t vehicle_offset;
+  /**
+   * Part of the vehicle information file: octets (at most 127).
+   */
+  uint32_t vehicle_length;
+  /**
+   * Part of the toll information file: byte offset.
+   */
+  uint32_t toll_offset;
+  /**
+   * Part of the toll information file: octets.
+   */
+  uint32_t toll_length;
+  /**
+   * Key id for access control.
+   */
+  uint32_t key_id;
+} cv2x_payment_read;
+
+/**
+ * A command to read a file with authentication (`GetSecureRq`).
+ */
+typedef struct cv2x_payment_secure_read {
+  /**
+   * `CV2X_SECURE_READ_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * Byte offset.
+   */
+  uint32_t offset;
+  /**
+   * Octets.
+   */
+  uint32_t length;
+  /**
+   * Key id for authentication.
+   */
+  uint32_t auth_key;
+  /**
+   * Key id for encryption.
+   */
+  uint32_t encrypt_key;
+  /**
+   * The roadside unit's random number.
+   */
+  uint8_t rnd[8];
+} cv2x_payment_secure_read;
+
+/**
+ * A request to write toll data, that is to charge (`SetTollDataRq`).
+ */
+typedef struct cv2x_charge_request {
+  /**
+   * `CV2X_CHARGE_HAS_*` bits.
+   */
+  uint32_t present;
+  /**
+   * Key id for authentication.
+   */
+  uint32_t key_id;
+  /**
+   * The roadside unit's random number.
+   */
+  uint8_t rnd[8];
+  /**
+   * TAC parameters: amount, 4 octets.
+   */
+  uint8_t tac_amount[4];
+  /**
+   * Transaction type.
+   */
+  uint8_t tac_kind[1];
+  /**
+   * Terminal id.
+   */
+  uint8_t tac_terminal[6];
+  /**
+   * Serial number.
+   */
+  uint8_t tac_serial[4];
+  /**
+   * Time.
+   */
+  uint8_t tac_time[7];
+  /**
+   * Station id.
+   */
+  uint8_t tac_station[3];
+  /**
+   * Toll data to write.
+   */
+  uint8_t toll_data[CV2X_PAYMENT_FILE_BYTES];
+  /**
+   * Where to write it: byte offset.
+   */
+  uint32_t toll_offset;
+  /**
+   * Octets.
+   */
+  uint32_t toll_length;
+  /**
+   * The tolling point's id.
+   */
+  uint64_t point_id;
+  /**
+   * The tolling point's latitude, degrees.
+   */
+  double point_lat_deg;
+  /**
+   * Its longitude, degrees.
+   */
+  double point_lon_deg;
+  /**
+   * Its altitude, m.
+   */
+  double point_alt_m;
+} cv2x_charge_request;
+
+/**
+ * The result of a charge (`SetTollDataRs`), written by the `charge` callback into the
+ * library's struct (zeroed, `struct_size` set).
+ */
+typedef struct cv2x_charge_receipt {
+  /**
+   * `sizeof(cv2x_charge_receipt)` of the library (set by it).
+   */
+  uint32_t struct_size;
+  /**
+   * `CV2X_RECEIPT_HAS_*` bits (set by the callback).
+   */
+  uint32_t present;
+  /**
+   * Octets of `account` used (2..32).
+   */
+  uint32_t account_len;
+  /**
+   * Transaction authentication code.
+   */
+  uint8_t tac[4];
+  /**
+   * Authenticator.
+   */
+  uint8_t authenticator[8];
+  /**
+   * The account charged.
+   */
+  uint8_t account[32];
+  /**
+   * Transaction credential.
+   */
+  uint8_t credential[32];
+} cv2x_charge_receipt;
+
+/**
+ * The caller's payment account for near-field payment (VNFP over the VPM): the data and the
+ * secure operations of the on-board unit's payment part (its secure access module, its card),
+ * as callbacks. The Rust `PaymentAccount` trait in C.
+ *
+ * Required: `application`, `read_files`, `secure_read`, `charge`
+ * (`CV2X_ERR_MISSING_CALLBACK`). Optional (NULL: the default): `obu_kind` (factory-fitted),
+ * `accept` (every offer accepted), `challenge` (no random number sent), `channel` (refused,
+ * access denied), `result` (ignored), `release`.
+ *
+ * Every callback gets `user_data` and `service` (`CV2X_PAYMENT_SERVICE_*`) where it applies,
+ * and writes only into the library's out-parameters, which it may fill during the call only.
+ * The library copies what they hold into the one message it builds and stores nothing of it
+ * after that. A callback's failure is the account's refusal, never an error of the stack:
+ * `application` not `CV2X_OK` = the account does not take part in the service; `accept` not
+ * `CV2X_OK` = the offer is declined; `obu_kind` / `challenge` not `CV2X_OK` = their default;
+ * the command callbacks return a `CV2X_PAYMENT_RET_*` status (any other value is
+ * `CV2X_PAYMENT_RET_PROCESSING_FAILURE`), sent to the roadside in the answer. Data out of
+ * range (a length past its buffer, an unknown code) is that callback's failure.
+ *
+ * Callbacks run synchronously inside `cv2x_stack_poll` / `cv2x_stack_poll_cb`, on the thread
+ * that called it; calling back into the same stack returns `CV2X_ERR_REENTRANT`. A callback
+ * must return normally (no `longjmp`, no C++ exception through it).
+ *
+ * Ownership of `user_data`: when `cv2x_stack_set_payment_account` succeeds, the library keeps a
+ * copy of this struct and calls `release(user_data)` (when not NULL) exactly once, when the
+ * account is replaced or removed or the stack freed. When the call fails, `release` is not
+ * called.
+ */
+typedef struct cv2x_payment_account {
+  /**
+   * `sizeof(cv2x_payment_account)` of the caller.
+   */
+  uint32_t struct_size;
+  /**
+   * Must be 0.
+   */
+  uint32_t flags;
+  /**
+   * Passed to every callback.
+   */
+  void *user_data;
+  /**
+   * Required. The account's data for `service` into `out` (zeroed, `out->struct_size`
+   * set); `CV2X_OK` when the account takes part in it, anything else when not.
+   */
+  uint32_t (*application)(void *user, uint32_t service, struct cv2x_payment_data *out);
+  /**
+   * Optional. The kind of on-board unit (`CV2X_OBU_*`) into `kind`.
+   */
+  uint32_t (*obu_kind)(void *user, uint32_t *kind);
+  /**
+   * Optional. Whether to pay `offer` (the driver's consent, a spending limit): `CV2X_OK` to
+   * pay. `info` (`info_len` octets, may be NULL when 0) is the offer's further service
+   * information.
+   */
+  uint32_t (*accept)(void *user,
+                     const struct cv2x_payment_offer *offer,
+                     const uint8_t *info,
+                     size_t info_len);
+  /**
+   * Optional. A random number for the roadside's authentication of the on-board unit, from
+   * the secure element, into `rnd` (8 octets); `CV2X_OK` when given.
+   */
+  uint32_t (*challenge)(void *user, uint8_t *rnd);
+  /**
+   * Required. Reads the parts of the vehicle information file (into `vehicle`, 127 octets)
+   * and, when `rq` has `CV2X_READ_HAS_TOLL`, of the toll information file (into `toll`, 127
+   * octets; write 1 to `toll_written` when done). Returns a `CV2X_PAYMENT_RET_*` status.
+   */
+  uint32_t (*read_files)(void *user,
+                         uint32_t service,
+                         const struct cv2x_payment_read *rq,
+                         uint8_t *vehicle,
+                         uint8_t *toll,
+                         uint32_t *toll_written);
+  /**
+   * Required. Reads a part of a file with authentication: the authenticator over it (8
+   * octets into `authenticator`), computed with the roadside's random number and the keys
+   * named. Returns a `CV2X_PAYMENT_RET_*` status.
+   */
+  uint32_t (*secure_read)(void *user,
+                          uint32_t service,
+                          const struct cv2x_payment_secure_read *rq,
+                          uint8_t *authenticator);
+  /**
+   * Required. Writes the toll data: charges the account; the receipt into `out` (zeroed,
+   * `out->struct_size` set). Returns a `CV2X_PAYMENT_RET_*` status.
+   */
+  uint32_t (*charge)(void *user,
+                     uint32_t service,
+                     const struct cv2x_charge_request *rq,
+                     struct cv2x_charge_receipt *out);
+  /**
+   * Optional. Passes `n` APDUs (127-octet blocks at `apdus`) to the component `channel`
+   * (`CV2X_PAYMENT_CHANNEL_*`) and writes its responses, 127-octet blocks, to `out` (room
+   * for `cap` blocks) and their number to `out_n`. Returns a `CV2X_PAYMENT_RET_*` status.
+   */
+  uint32_t (*channel)(void *user,
+                      uint32_t channel,
+                      const uint8_t *apdus,
+                      uint32_t n,
+                      uint8_t *out,
+                      uint32_t cap,
+                      uint32_t *out_n);
+  /**
+   * Optional. The roadside's result of a transaction (`CV2X_TOLL_RESULT_*`), to show or
+   * record.
+   */
+  void (*result)(void *user, uint32_t service, uint32_t result);
+  /**
+   * Optional. Called once when the library is done with the account.
+   */
+  void (*release)(void *user);
+} cv2x_payment_account;
+
+/**
  * One fused object of the last poll (confirmed and coasting tracks).
  */
 typedef struct cv2x_object {
@@ -6692,6 +7547,18 @@ cv2x_result cv2x_stack_add_onboard_tracks(struct cv2x_stack *s,
                                           size_t *accepted);
 
 /**
+ * Sets the payment account of near-field payment (VNFP, `CV2X_APP_VNFP`), replacing an
+ * earlier one (whose `release` is then called); `account` NULL removes it (no payment is
+ * answered any more). The struct is copied: the caller may reuse it. The library stores none
+ * of the data the callbacks return beyond the message it is asked for (see
+ * `cv2x_payment_account`). `CV2X_ERR_MISSING_CALLBACK` when a required callback is NULL,
+ * `CV2X_ERR_STRUCT_SIZE` for a `struct_size` under the first version's,
+ * `CV2X_ERR_INVALID_PARAMETER` for non-zero `flags`; on any error the stack keeps its account.
+ */
+cv2x_result cv2x_stack_set_payment_account(struct cv2x_stack *s,
+                                           const struct cv2x_payment_account *account);
+
+/**
  * Copies the fused objects of the last poll to `(out, cap)`. `*count` gets how many there are
  * (also on `CV2X_ERR_BUFFER_TOO_SMALL`, when nothing is written: retry with a larger array).
  * `out` may be NULL when `cap` is 0.
@@ -6775,6 +7642,22 @@ uint32_t cv2x_test_panic_u32(void);
  * `CV2X_ERR_PANIC` and poisons the stack.
  */
 cv2x_result cv2x_test_panic_stack(struct cv2x_stack *s, int64_t now);
+#endif
+
+#if defined(CV2X_TEST_PANIC)
+/**
+ * The VPM frame (UPER MessageFrame) of a roadside payment station `rsu8` (8 octets) at one
+ * step of a free-flow toll transaction with the on-board unit `obu8` (8 octets; unused for
+ * the offer), as T/CSAE 157-2020 orders them: the offer, then commands addressed to the
+ * on-board unit. `CV2X_ERR_INVALID_PARAMETER` for an unknown step.
+ */
+cv2x_result cv2x_test_payment_vpm(const uint8_t *rsu8,
+                                  const uint8_t *obu8,
+                                  uint32_t step,
+                                  uint32_t price,
+                                  uint8_t *out,
+                                  size_t cap,
+                                  size_t *out_len);
 #endif
 
 #ifdef __cplusplus

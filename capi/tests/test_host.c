@@ -644,3 +644,301 @@ void test_host_day2_requests(void) {
         cv2x_stack_free(s);
     }
 }
+
+/* A payment account in C: counts what it is asked; can decline, refuse the charge or call back
+ * into its stack. */
+typedef struct {
+    int applications, accepts, reads, secure_reads, charges, results, releases;
+    uint32_t result, price_seen, decline, refuse_charge;
+    cv2x_stack *reenter;
+    cv2x_result reenter_poll, reenter_set;
+} pay_account;
+
+static uint32_t pay_application(void *user, uint32_t service, cv2x_payment_data *out) {
+    pay_account *a = (pay_account *)user;
+    a->applications++;
+    if (a->reenter != NULL) {
+        cv2x_event ev[4];
+        size_t w = 0;
+        a->reenter_poll = cv2x_stack_poll(a->reenter, lab_time(0), ev, 4, &w, NULL);
+        a->reenter_set = cv2x_stack_set_payment_account(a->reenter, NULL);
+    }
+    if (service != CV2X_PAYMENT_SERVICE_FREEFLOW || out->struct_size < sizeof *out) return 1;
+    out->present = CV2X_PAYDATA_HAS_EQUIPMENT | CV2X_PAYDATA_HAS_VEHICLE | CV2X_PAYDATA_HAS_CARD;
+    out->equipment = CV2X_EQUIPMENT_WITH_CARD;
+    memcpy(out->vehicle_plate, "A12345", 6);
+    out->vehicle_toll_class = 1;
+    out->vehicle_axles = 2;
+    out->card_balance_len = 4;
+    memcpy(out->card_balance, "\x00\x00\x27\x10", 4);
+    return CV2X_OK;
+}
+
+static uint32_t pay_accept(void *user, const cv2x_payment_offer *o, const uint8_t *info, size_t info_len) {
+    pay_account *a = (pay_account *)user;
+    a->accepts++;
+    a->price_seen = (o->present & CV2X_OFFER_HAS_PRICE) ? o->price : 0;
+    CHECK(o->service == CV2X_PAYMENT_SERVICE_FREEFLOW);
+    CHECK(info_len == 4 && info != NULL && memcmp(info, "toll", 4) == 0);
+    return a->decline;
+}
+
+static uint32_t pay_read(void *user, uint32_t service, const cv2x_payment_read *rq, uint8_t *vehicle, uint8_t *toll,
+                         uint32_t *toll_written) {
+    pay_account *a = (pay_account *)user;
+    a->reads++;
+    CHECK(service == CV2X_PAYMENT_SERVICE_FREEFLOW);
+    CHECK(rq->vehicle_length == 64 && (rq->present & CV2X_READ_HAS_TOLL) && rq->toll_length == 43);
+    memset(vehicle, 0x11, CV2X_PAYMENT_FILE_BYTES);
+    memset(toll, 0x22, CV2X_PAYMENT_FILE_BYTES);
+    *toll_written = 1;
+    return CV2X_PAYMENT_RET_OK;
+}
+
+static uint32_t pay_secure_read(void *user, uint32_t service, const cv2x_payment_secure_read *rq, uint8_t *auth) {
+    pay_account *a = (pay_account *)user;
+    (void)service;
+    a->secure_reads++;
+    CHECK(rq->rnd[0] == 7 && rq->auth_key == 1 && !(rq->present & CV2X_SECURE_READ_HAS_ENCRYPT_KEY));
+    memset(auth, 0xA5, 8);
+    return CV2X_PAYMENT_RET_OK;
+}
+
+static uint32_t pay_charge(void *user, uint32_t service, const cv2x_charge_request *rq, cv2x_charge_receipt *out) {
+    pay_account *a = (pay_account *)user;
+    uint32_t amount;
+    (void)service;
+    a->charges++;
+    CHECK((rq->present & CV2X_CHARGE_HAS_TAC) && (rq->present & CV2X_CHARGE_HAS_POINT) && rq->point_id == 77);
+    amount = ((uint32_t)rq->tac_amount[0] << 24) | ((uint32_t)rq->tac_amount[1] << 16) |
+             ((uint32_t)rq->tac_amount[2] << 8) | rq->tac_amount[3];
+    CHECK(amount == 1500);
+    if (a->refuse_charge) return CV2X_PAYMENT_RET_ACCESS_DENIED;
+    out->present = CV2X_RECEIPT_HAS_TAC | CV2X_RECEIPT_HAS_ACCOUNT;
+    memcpy(out->tac, "\xCA\xFE\xBA\xBE", 4);
+    out->account_len = 4;
+    memcpy(out->account, "\x12\x34\x56\x78", 4);
+    return CV2X_PAYMENT_RET_OK;
+}
+
+static void pay_result(void *user, uint32_t service, uint32_t result) {
+    pay_account *a = (pay_account *)user;
+    (void)service;
+    a->results++;
+    a->result = result;
+}
+
+static void pay_release(void *user) { ((pay_account *)user)->releases++; }
+
+static cv2x_payment_account payment_account(pay_account *a) {
+    cv2x_payment_account p;
+    memset(&p, 0, sizeof p);
+    p.struct_size = (uint32_t)sizeof p;
+    p.user_data = a;
+    p.application = pay_application;
+    p.accept = pay_accept;
+    p.read_files = pay_read;
+    p.secure_read = pay_secure_read;
+    p.charge = pay_charge;
+    p.result = pay_result;
+    p.release = pay_release;
+    return p;
+}
+
+static const uint8_t RSU[8] = {'R', 'S', 'U', 0, 0, 0, 0, 9};
+
+/* One step of the toll station: at `ms` the station's table (and the command `step` for `obu`,
+ * when step > 0) reach the ego, it polls; the payment advisory's detail state (0: none) and
+ * the ego's VPM answers (their JER concatenated into `jer`, their count returned). */
+static int pay_step(cv2x_stack *s, int64_t ms, uint32_t step, const uint8_t obu[8], uint32_t *state, uint32_t *level,
+                    char *jer, size_t cap, uint8_t obu_out[8]) {
+    uint8_t buf[512];
+    size_t n = 0, w = 0, left = 0, j, k;
+    cv2x_ego e;
+    cv2x_event ev[32];
+    cv2x_warning active[16];
+    sent_msg m[16];
+    int vpms = 0;
+    size_t used = 0;
+    CHECK_RC(cv2x_test_payment_vpm(RSU, obu, CV2X_TEST_VPM_OFFER, 1500, buf, sizeof buf, &n), CV2X_OK);
+    CHECK_RC(cv2x_stack_ingest(s, buf, n, CV2X_PAYLOAD_FRAME, 0, lab_time(ms), NULL), CV2X_OK);
+    if (step > 0) {
+        CHECK_RC(cv2x_test_payment_vpm(RSU, obu, step, 1500, buf, sizeof buf, &n), CV2X_OK);
+        CHECK_RC(cv2x_stack_ingest(s, buf, n, CV2X_PAYLOAD_FRAME, 0, lab_time(ms), NULL), CV2X_OK);
+    }
+    CHECK_RC(cv2x_ego_init(&e, lab_time(ms), LAT0 + 12.0 * (double)ms / 1000.0 / 110850.0, LON0, 0.0, 12.0), CV2X_OK);
+    CHECK_RC(cv2x_stack_set_ego(s, &e), CV2X_OK);
+    CHECK_RC(cv2x_stack_poll(s, lab_time(ms), ev, COUNT(ev), &w, &left), CV2X_OK);
+    CHECK_RC(cv2x_stack_warnings(s, active, COUNT(active), &w), CV2X_OK);
+    *state = 0;
+    *level = 0;
+    for (j = 0; j < w && j < COUNT(active); j++) {
+        cv2x_warning_detail d;
+        if (active[j].app != CV2X_APP_VNFP) continue;
+        memset(&d, 0, sizeof d);
+        d.struct_size = (uint32_t)sizeof d;
+        CHECK_RC(cv2x_stack_warning_detail(s, active[j].id, &d), CV2X_OK);
+        CHECK(d.guidance == CV2X_GUIDANCE_PAYMENT && d.request == CV2X_PAYMENT_SERVICE_FREEFLOW);
+        CHECK(d.amount == 1500);
+        *state = d.state;
+        *level = active[j].level;
+    }
+    jer[0] = '\0';
+    n = take_all(s, m, COUNT(m));
+    for (k = 0; k < n && k < COUNT(m); k++) {
+        size_t len;
+        if (m[k].info.kind != CV2X_TX_VPM) continue;
+        vpms++;
+        if (obu_out) memcpy(obu_out, m[k].info.temporary_id, 8);
+        CHECK(sent_jer(&m[k], jer + used, cap - used) == CV2X_MSG_DAY2);
+        len = strlen(jer + used);
+        used += len;
+    }
+    return vpms;
+}
+
+/* Near-field payment through a C account: a toll station's VPM table and commands reach the
+ * ego, the account's callbacks answer them, the ego's VPM answers go out and decode to the
+ * step asked, and the payment advisory follows the transaction; a declining account sends
+ * nothing; a refused charge is answered with its status and fails; re-entering the stack from
+ * a callback is refused; a missing required callback is refused; release runs exactly once. */
+void test_host_payment(void) {
+    static char jer[16384];
+    uint32_t state, level;
+    uint8_t obu[8];
+    {
+        pay_account a;
+        cv2x_payment_account p;
+        cv2x_stack *s = stack_on_air(0);
+        memset(&a, 0, sizeof a);
+        p = payment_account(&a);
+        drive(s, 0, 200, 0, NULL, NULL);
+        {
+            sent_msg m[8];
+            (void)take_all(s, m, COUNT(m));
+        }
+        CHECK_RC(cv2x_stack_set_payment_account(s, &p), CV2X_OK);
+        /* the table: the ego answers with its service information (VSI) */
+        memset(obu, 0, sizeof obu);
+        CHECK(pay_step(s, 300, 0, obu, &state, &level, jer, sizeof jer, obu) == 1);
+        CHECK(strstr(jer, "\"initialzation-response\"") != NULL);
+        CHECK(strstr(jer, "\"vehicleLicencePlateNumber\":\"413132333435000000000000\"") != NULL);
+        CHECK(state == CV2X_PAYMENT_OFFERED && level == CV2X_LEVEL_ADVISORY);
+        CHECK(a.accepts >= 1 && a.price_seen == 1500 && a.applications >= 1);
+        /* read, secure read, charge: each answered with the account's data */
+        CHECK(pay_step(s, 400, CV2X_TEST_VPM_READ, obu, &state, &level, jer, sizeof jer, NULL) == 1);
+        CHECK(strstr(jer, "\"getTollDataRs\"") != NULL && strstr(jer, "1111111111") != NULL);
+        CHECK(strstr(jer, "2222222222") != NULL && a.reads == 1);
+        CHECK(state == CV2X_PAYMENT_PAYING);
+        CHECK(pay_step(s, 500, CV2X_TEST_VPM_SECURE_READ, obu, &state, &level, jer, sizeof jer, NULL) == 1);
+        CHECK(strstr(jer, "\"getSecureRs\"") != NULL && strstr(jer, "A5A5A5A5A5A5A5A5") != NULL);
+        CHECK(pay_step(s, 600, CV2X_TEST_VPM_CHARGE, obu, &state, &level, jer, sizeof jer, NULL) == 1);
+        CHECK(strstr(jer, "\"setTollDataRs\"") != NULL && strstr(jer, "CAFEBABE") != NULL);
+        CHECK(strstr(jer, "12345678") != NULL && strstr(jer, "\"noError\"") != NULL);
+        CHECK(a.charges == 1 && state == CV2X_PAYMENT_PAYING);
+        /* the same charge heard again: answered again, never charged twice */
+        CHECK(pay_step(s, 650, CV2X_TEST_VPM_CHARGE, obu, &state, &level, jer, sizeof jer, NULL) <= 1);
+        CHECK(a.charges == 1);
+        /* the result shown: no answer asked, the account told, the advisory says paid */
+        CHECK(pay_step(s, 700, CV2X_TEST_VPM_PAID, obu, &state, &level, jer, sizeof jer, NULL) == 0);
+        CHECK(a.results == 1 && a.result == CV2X_TOLL_RESULT_OK);
+        CHECK(state == CV2X_PAYMENT_PAID);
+        CHECK(a.releases == 0);
+        cv2x_stack_free(s);
+        CHECK(a.releases == 1);
+    }
+    {
+        /* a declining account: no answer to the table, none to a charge addressed to the ego */
+        pay_account a;
+        cv2x_payment_account p;
+        cv2x_stack *s = stack_on_air(0);
+        sent_msg m[8];
+        size_t i, n;
+        memset(&a, 0, sizeof a);
+        a.decline = 1;
+        p = payment_account(&a);
+        drive(s, 0, 200, 0, NULL, NULL);
+        n = take_all(s, m, COUNT(m));
+        CHECK(n >= 1);
+        memcpy(obu, m[0].info.temporary_id, 8);
+        CHECK_RC(cv2x_stack_set_payment_account(s, &p), CV2X_OK);
+        CHECK(pay_step(s, 300, 0, obu, &state, &level, jer, sizeof jer, NULL) == 0);
+        CHECK(pay_step(s, 400, CV2X_TEST_VPM_CHARGE, obu, &state, &level, jer, sizeof jer, NULL) == 0);
+        CHECK(a.accepts >= 1 && a.charges == 0 && state == 0);
+        /* removed: released once, asked nothing more */
+        CHECK_RC(cv2x_stack_set_payment_account(s, NULL), CV2X_OK);
+        CHECK(a.releases == 1);
+        i = (size_t)a.accepts;
+        CHECK(pay_step(s, 500, 0, obu, &state, &level, jer, sizeof jer, NULL) == 0);
+        CHECK((size_t)a.accepts == i);
+        cv2x_stack_free(s);
+        CHECK(a.releases == 1);
+    }
+    {
+        /* a refused charge: answered with its status; the payment fails (a warning) */
+        pay_account a;
+        cv2x_payment_account p;
+        cv2x_stack *s = stack_on_air(0);
+        memset(&a, 0, sizeof a);
+        a.refuse_charge = 1;
+        p = payment_account(&a);
+        p.accept = NULL; /* the default: every offer accepted */
+        drive(s, 0, 200, 0, NULL, NULL);
+        {
+            sent_msg m[8];
+            (void)take_all(s, m, COUNT(m));
+        }
+        CHECK_RC(cv2x_stack_set_payment_account(s, &p), CV2X_OK);
+        CHECK(pay_step(s, 300, 0, obu, &state, &level, jer, sizeof jer, obu) == 1);
+        CHECK(a.accepts == 0);
+        CHECK(pay_step(s, 400, CV2X_TEST_VPM_CHARGE, obu, &state, &level, jer, sizeof jer, NULL) == 1);
+        CHECK(strstr(jer, "\"accessDenied\"") != NULL && strstr(jer, "\"setTollDataRs\"") == NULL);
+        CHECK(a.charges == 1 && state == CV2X_PAYMENT_FAILED && level == CV2X_LEVEL_WARNING);
+        cv2x_stack_free(s);
+        CHECK(a.releases == 1);
+    }
+    {
+        /* re-entering the stack from a callback; a replaced account is released */
+        pay_account a, b;
+        cv2x_payment_account p, q;
+        cv2x_stack *s = stack_on_air(0);
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        a.reenter = s;
+        p = payment_account(&a);
+        q = payment_account(&b);
+        drive(s, 0, 200, 0, NULL, NULL);
+        CHECK_RC(cv2x_stack_set_payment_account(s, &p), CV2X_OK);
+        (void)pay_step(s, 300, 0, obu, &state, &level, jer, sizeof jer, NULL);
+        CHECK(a.applications >= 1);
+        CHECK_RC(a.reenter_poll, CV2X_ERR_REENTRANT);
+        CHECK_RC(a.reenter_set, CV2X_ERR_REENTRANT);
+        CHECK(a.releases == 0);
+        CHECK_RC(cv2x_stack_set_payment_account(s, &q), CV2X_OK);
+        CHECK(a.releases == 1 && b.releases == 0);
+        /* refused accounts: the stack keeps the one it has, release is not called */
+        p.charge = NULL;
+        CHECK_RC(cv2x_stack_set_payment_account(s, &p), CV2X_ERR_MISSING_CALLBACK);
+        p = payment_account(&a);
+        p.application = NULL;
+        CHECK_RC(cv2x_stack_set_payment_account(s, &p), CV2X_ERR_MISSING_CALLBACK);
+        p = payment_account(&a);
+        p.struct_size = 8;
+        CHECK_RC(cv2x_stack_set_payment_account(s, &p), CV2X_ERR_STRUCT_SIZE);
+        p = payment_account(&a);
+        p.flags = 1;
+        CHECK_RC(cv2x_stack_set_payment_account(s, &p), CV2X_ERR_INVALID_PARAMETER);
+        CHECK_RC(cv2x_stack_set_payment_account(NULL, &p), CV2X_ERR_NULL_POINTER);
+        CHECK(a.releases == 1 && b.releases == 0);
+        cv2x_stack_free(s);
+        CHECK(a.releases == 1 && b.releases == 1);
+    }
+    {
+        uint8_t buf[8];
+        size_t n = 0;
+        CHECK_RC(cv2x_test_payment_vpm(RSU, RSU, 99, 1, buf, sizeof buf, &n), CV2X_ERR_INVALID_PARAMETER);
+        CHECK_RC(cv2x_test_payment_vpm(NULL, RSU, 0, 1, buf, sizeof buf, &n), CV2X_ERR_NULL_POINTER);
+        CHECK_RC(cv2x_test_payment_vpm(RSU, RSU, 0, 1, buf, sizeof buf, &n), CV2X_ERR_BUFFER_TOO_SMALL);
+        CHECK(n > sizeof buf);
+    }
+}

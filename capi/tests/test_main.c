@@ -46,6 +46,14 @@ _Static_assert(sizeof(cv2x_command) == 112, "cv2x_command v1 size is frozen");
 _Static_assert(sizeof(cv2x_warning_detail) == 344, "cv2x_warning_detail v1 size is frozen");
 _Static_assert(sizeof(cv2x_transmission_info) == 64, "cv2x_transmission_info size is frozen");
 _Static_assert(sizeof(cv2x_signing_backend) == 8 + 4 * sizeof(void *), "cv2x_signing_backend v1 size is frozen");
+_Static_assert(sizeof(cv2x_payment_account) == 8 + 11 * sizeof(void *), "cv2x_payment_account v1 size is frozen");
+_Static_assert(sizeof(cv2x_payment_data) == 584, "cv2x_payment_data v1 size is frozen");
+_Static_assert(sizeof(cv2x_charge_receipt) == 88, "cv2x_charge_receipt v1 size is frozen");
+_Static_assert(sizeof(cv2x_charge_request) == 208, "cv2x_charge_request size is frozen");
+_Static_assert(sizeof(cv2x_payment_offer) == 104, "cv2x_payment_offer size is frozen");
+_Static_assert(sizeof(cv2x_payment_read) == 24, "cv2x_payment_read size is frozen");
+_Static_assert(sizeof(cv2x_payment_secure_read) == 28, "cv2x_payment_secure_read size is frozen");
+_Static_assert(sizeof(cv2x_date) == 12, "cv2x_date size is frozen");
 _Static_assert(CV2X_LEVEL_ADVISORY < CV2X_LEVEL_WARNING && CV2X_LEVEL_WARNING < CV2X_LEVEL_ALERT, "levels are ordered");
 
 void test_frozen_sizes(void) {
@@ -371,6 +379,7 @@ static const test_case TESTS[] = {
     {"host_callback_key", test_host_callback_key},
     {"host_ssm", test_host_ssm},
     {"host_day2_requests", test_host_day2_requests},
+    {"host_payment", test_host_payment},
     {"dsmp", test_dsmp},
     {"dispatcher", test_dispatcher},
     {"panic_and_poison", test_panic_and_poison},

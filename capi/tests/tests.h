@@ -45,6 +45,7 @@ void test_callback_signer(void);
 void test_host_callback_key(void);
 void test_host_ssm(void);
 void test_host_day2_requests(void);
+void test_host_payment(void);
 
 void test_dsmp(void);
 void test_dispatcher(void);

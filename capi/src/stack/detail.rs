@@ -330,7 +330,7 @@ fn payment_state_code(s: PaymentState) -> u32 {
     }
 }
 
-fn payment_service_code(s: PaymentService) -> u32 {
+pub(crate) fn payment_service_code(s: PaymentService) -> u32 {
     match s {
         PaymentService::System => CV2X_PAYMENT_SERVICE_SYSTEM,
         PaymentService::Freeflow => CV2X_PAYMENT_SERVICE_FREEFLOW,

@@ -16,6 +16,7 @@ pub mod detail;
 pub mod events;
 pub mod host;
 pub mod input;
+pub mod payment;
 pub mod sets;
 pub mod snapshot;
 
@@ -699,7 +700,7 @@ pub extern "C" fn cv2x_stack_set_temporary_id(s: *mut cv2x_stack, id8: *const u8
 // Ingest
 
 /// The 8 octets at `p` (NULL: none). The caller of the export guarantees 8 readable octets.
-fn id8_of(p: *const u8) -> Option<[u8; 8]> {
+pub(crate) fn id8_of(p: *const u8) -> Option<[u8; 8]> {
     if p.is_null() {
         return None;
     }
