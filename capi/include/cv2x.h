@@ -44,7 +44,7 @@
  * Minor version of the C ABI: grows when functions, constants or struct fields (in reserved
  * room) are added; a program built against minor N runs with any library of minor >= N.
  */
-#define CV2X_ABI_VERSION_MINOR 0
+#define CV2X_ABI_VERSION_MINOR 1
 
 /**
  * Feature bit: the codec (UPER and JER, every message of the supported standards).

@@ -49,7 +49,7 @@ use result::cv2x_result;
 pub const CV2X_ABI_VERSION_MAJOR: u32 = 1;
 /// Minor version of the C ABI: grows when functions, constants or struct fields (in reserved
 /// room) are added; a program built against minor N runs with any library of minor >= N.
-pub const CV2X_ABI_VERSION_MINOR: u32 = 0;
+pub const CV2X_ABI_VERSION_MINOR: u32 = 1;
 
 /// Feature bit: the codec (UPER and JER, every message of the supported standards).
 pub const CV2X_FEATURE_CODEC: u32 = 1;
