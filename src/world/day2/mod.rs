@@ -1,6 +1,6 @@
 //! The Day II (T/CSAE 157-2020) cooperative services as the applications see them: typed,
 //! SI-unit state per service, bounded and expiring like every world store
-//! ([`Bounded`](super::store::Bounded)).
+//! ([`Bounded`]).
 //!
 //! | module | service | message | kept |
 //! |---|---|---|---|
