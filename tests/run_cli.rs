@@ -183,6 +183,16 @@ fn a_recorded_drive_raises_fcw_the_same_from_json_lines_dsmp_lines_and_a_capture
     let fcw = out.iter().find(|l| l["event"] == "raised").unwrap();
     assert_eq!(fcw["target"]["kind"], "object");
     assert!(fcw["ttc_s"].as_f64().unwrap() > 0.0);
+    // It carries the deceleration needed to stop short of the car (about v² / 2d).
+    let (decel, dist) = (
+        fcw["decel_mps2"].as_f64().unwrap(),
+        fcw["distance_m"].as_f64().unwrap(),
+    );
+    let v2_2d = 15.0 * 15.0 / (2.0 * dist);
+    assert!(
+        decel >= 0.5 * v2_2d && decel <= 3.0 * v2_2d,
+        "{decel} m/s² at {dist} m"
+    );
     // The undecodable line is a drop; the summary adds up.
     assert!(
         out.iter()
@@ -470,4 +480,46 @@ fn scenario_svg_writes_one_picture_per_scenario_named_after_it() {
             .lines()
             .any(|l| l.contains("\"event\":\"raise\"") && l.contains("\"id\":"))
     );
+}
+
+#[test]
+fn scenario_timelines_carry_what_the_warnings_say() {
+    let dir = format!("{}/tests/scenarios", env!("CARGO_MANIFEST_DIR"));
+    let merge = format!("{dir}/merge_diverge_guidance_right.json");
+    let ceb = format!("{dir}/ceb_rsi_emergency_event_alert.json");
+    let text = ok(&["scenario", "--sign", "none", &merge, &ceb]);
+    assert_eq!(text.lines().last(), Some("2 passed, 0 failed"));
+    let out: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let raised = |app: &str| {
+        out.iter()
+            .find(|l| l["app"] == app && l["event"] == "raise")
+            .unwrap_or_else(|| panic!("no {app} raised: {out:?}"))
+    };
+    // The roadside's guidance for the ego: diverge to the right along its points.
+    let g = &raised("MERGE")["guidance"];
+    assert_eq!(g["kind"], "lane");
+    assert!(
+        g["behavior"]
+            .as_array()
+            .unwrap()
+            .contains(&"ramp_out".into()),
+        "{g}"
+    );
+    assert_eq!(g["for_vehicle"], true);
+    assert!(g["points"].as_array().unwrap().len() >= 2, "{g}");
+    assert!(
+        g["end"].as_str().unwrap().starts_with("2026-03-01T08:00:"),
+        "{g}"
+    );
+    // An RSU's emergency event ahead: a braking alert with its code and the deceleration.
+    let c = raised("CEB");
+    assert_eq!(c["level"], "alert");
+    assert_eq!(c["road"]["kind"], "event");
+    assert_eq!(c["road"]["code"], 901);
+    assert_eq!(c["road"]["priority"], 7);
+    assert_eq!(c["guidance"]["kind"], "braking");
+    assert!(c["decel_mps2"].as_f64().unwrap() > 0.0);
 }

@@ -4,6 +4,7 @@
 mod out;
 mod codec;
 mod ctl;
+mod detail;
 mod drive;
 
 use std::process::ExitCode;

@@ -28,7 +28,8 @@
 //! time to the last (at equal times: state, then messages, then the poll); the inputs may span
 //! at most a day. Output lines:
 //! `{"t", "t_s", "event": "raised"|"updated"|"cleared", "id", "app", "level", "target",
-//! "ttc_s", "distance_m", "advice"}` for the warnings' life, `{"event": "dropped", "reason"}`
+//! "ttc_s", "distance_m", "advice"}` and what the warning carries (`decel_mps2`, `road`,
+//! `limit_kph`, `guidance`; see `detail.rs`) for the warnings' life, `{"event": "dropped", "reason"}`
 //! for every drop (and DSMP packets that do not dispatch), `{"event": "day2", "detail"}`, and
 //! last `{"summary": {…}}`. SPDUs are verified against `--trust` anchors (with `--cert`
 //! certificates known in advance); without anchors they are dropped as unverifiable.
@@ -46,6 +47,7 @@ use cv2x::testing::picture::{Recorder, RoadUser, Scene, render};
 use cv2x::time::Timestamp;
 use serde_json::{Map, Value, json};
 
+use crate::detail::round;
 use crate::drive::{Sample, load_samples, unknown_keys};
 use crate::net::value;
 use crate::security::build_verifier;
@@ -238,11 +240,6 @@ fn read_lines(path: &str, d: &mut Dispatcher) -> Result<Vec<Rx>, String> {
     Ok(out)
 }
 
-fn round(v: f64, digits: i32) -> f64 {
-    let k = 10f64.powi(digits);
-    (v * k).round() / k
-}
-
 fn target_json(w: &Warning) -> Value {
     match w.target {
         Target::Object { track_id, .. } => json!({"kind": "object", "track": track_id}),
@@ -271,6 +268,15 @@ fn warning_json(line: &mut Value, w: &Warning) {
                 "kind": "range", "min_kph": round(min_kph, 1), "max_kph": round(max_kph, 1)
             }),
         };
+    }
+    if let Some(m) = line.as_object_mut() {
+        crate::detail::insert(
+            m,
+            w.decel_mps2,
+            w.road.as_ref(),
+            w.limit_kph,
+            w.guidance.as_ref(),
+        );
     }
 }
 

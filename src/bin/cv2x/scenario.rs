@@ -5,7 +5,7 @@
 //! sends every scenario in that set (default: each file's `message_set`, else 2020); a scenario
 //! the set cannot carry is reported as skipped with the reason. `--svg DIR` writes one picture per
 //! scenario, `DIR/<scenario name>.svg` (the ego then also transmits, so that its path history
-//! is drawn).
+//! is drawn). Timeline lines carry what each warning says (`detail.rs`).
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -52,6 +52,13 @@ fn entry_json(name: &str, e: &TimelineEntry) -> Value {
                 },
             );
         }
+        crate::detail::insert(
+            m,
+            r.decel_mps2,
+            r.road.as_ref(),
+            r.limit_kph,
+            r.guidance.as_ref(),
+        );
     }
     v
 }
