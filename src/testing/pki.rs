@@ -12,7 +12,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::net::aid::DAY1_TABLE;
+use crate::net::aid::DEFAULT_TABLE;
 use crate::security::cert::{
     CertId, CertTemplate, DurationUnit, EE_APP, EE_ENROL, HashAlg, IdentifiedRegion, Issuer,
     KeyAlg, PsidGroupPermissions, PsidSsp, Region, SubjectPermissions, TbsCertificate, Validity,
@@ -31,8 +31,8 @@ pub const TEST_PKI_SEED: &[u8] = b"cv2x stack test pki";
 /// A matched signer and verifier from the test PKI ([`TEST_PKI_SEED`]) for ECDSA P-256 or SM2,
 /// valid around `now` (the pseudonym for a week from an hour before): the verifier trusts the
 /// root and knows the CA and pseudonym certificates, so digest-signed messages verify from the
-/// first one. The pseudonym may sign every Day I AID ([`DAY1_TABLE`]); the verifier uses the
-/// default policy ([`security::Config`]).
+/// first one. The pseudonym may sign every Day I and Day II AID ([`DEFAULT_TABLE`]); the
+/// verifier uses the default policy ([`security::Config`]).
 pub fn test_pair(alg: KeyAlg, now: Timestamp) -> Result<(SpduSigner, Verifier)> {
     test_pair_with(alg, now, security::Config::default())
 }
@@ -44,7 +44,7 @@ pub fn test_pair_with(
     config: security::Config,
 ) -> Result<(SpduSigner, Verifier)> {
     let pki = TestPki::new(alg, TEST_PKI_SEED, now)?;
-    let aids: Vec<u64> = DAY1_TABLE.iter().map(|(a, _)| u64::from(a.0)).collect();
+    let aids: Vec<u64> = DEFAULT_TABLE.iter().map(|(a, _)| u64::from(a.0)).collect();
     let signer = pki.signer(&aids)?;
     let mut verifier = Verifier::new(config);
     verifier.add_trust_anchor(pki.root_cert())?;

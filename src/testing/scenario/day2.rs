@@ -7,8 +7,9 @@
 //! read what the ego sends (its VIR, CLPMM and VPM, decoded from the stack's transmissions)
 //! and answer as configured.
 //!
-//! Every Day II message of the scenario's roadside and vehicles goes out under AID 3623 (the
-//! AID the test PKI's pseudonym may sign, see [`super::RunOptions::signed`]), at 10 Hz.
+//! Every Day II message of the scenario's roadside and vehicles goes out at 10 Hz under the
+//! deployed Day II AID of its kind ([`aid_of`]), which the test PKI's pseudonym may sign (see
+//! [`super::RunOptions::signed`]).
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -34,8 +35,25 @@ use super::kinematics::MotionState;
 
 type R<T> = Result<T, ScenarioError>;
 
-/// The AID Day II scenario messages are sent under.
-pub const DAY2_AID: u32 = 3623;
+/// The AID a Day II message is sent under: the deployed Day II AID of its kind
+/// ([`crate::net::aid::DAY2_TABLE`]: RSC 21, VIR 24, PAM 18, CLPMM 19, VPM 25; SSM 23, PSM 20).
+pub fn aid_of(frame: &m::MessageFrame) -> u32 {
+    use crate::net::aid;
+    let a = match frame {
+        m::MessageFrame::MsgFrameExt(ext) => match &ext.value {
+            m::MessageFrameExtValue::RoadsideCoordination(_) => aid::RSC,
+            m::MessageFrameExtValue::VehIntentionAndRequest(_) => aid::VIR,
+            m::MessageFrameExtValue::PamData(_) => aid::PAM,
+            m::MessageFrameExtValue::Clpmm(_) => aid::CLPMM,
+            m::MessageFrameExtValue::VehiclePaymentMessage(_) => aid::VPM,
+            m::MessageFrameExtValue::SensorSharingMsg(_) => aid::SSM,
+            m::MessageFrameExtValue::PersonalSafetyMessage(_) => aid::PSM,
+            _ => aid::TEST,
+        },
+        _ => aid::TEST,
+    };
+    a.0
+}
 
 /// What the ego is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -1702,22 +1720,23 @@ impl Counterparts {
         if let Some(c) = &d.coordinator {
             if live(v.t_s, c.from_s, c.until_s) {
                 if let Some(f) = self.rsc(c, v) {
-                    send(&f, DAY2_AID);
+                    send(&f, aid_of(&f));
                 }
                 if let Some(f) = self.rsu_answers(c, v) {
-                    send(&f, DAY2_AID);
+                    send(&f, aid_of(&f));
                 }
             }
         }
         for p in &d.parking {
             if live(v.t_s, p.from_s, p.until_s) {
-                send(&self.pam(p, v), DAY2_AID);
+                let f = self.pam(p, v);
+                send(&f, aid_of(&f));
             }
         }
         for (i, p) in d.platoons.iter().enumerate() {
             if live(v.t_s, p.from_s, p.until_s) {
                 for f in self.clpmm(i, p, v) {
-                    send(&f, DAY2_AID);
+                    send(&f, aid_of(&f));
                 }
             }
         }
@@ -1728,7 +1747,7 @@ impl Counterparts {
             };
             if live(v.t_s, p.from_s, p.until_s) && near {
                 for f in self.vpm(i, p, v) {
-                    send(&f, DAY2_AID);
+                    send(&f, aid_of(&f));
                 }
             }
         }
@@ -1737,7 +1756,7 @@ impl Counterparts {
         by_actor.dedup();
         for a in by_actor {
             if let Some(f) = self.actor_vir(d, a, v) {
-                send(&f, DAY2_AID);
+                send(&f, aid_of(&f));
             }
         }
     }

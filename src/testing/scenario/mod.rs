@@ -89,7 +89,7 @@
 //! **Day II** ([`day2`]): when any of the following is given, the ego is on the air (a host
 //! vehicle sends its BSMs and what the cooperative applications send; its temporary id is the
 //! host vehicle's, random) and the counterparts below play their part every step (10 Hz),
-//! their messages under AID 3623. Node ids of links are in region 1 unless `region` says
+//! their messages under the Day II AID of their kind (RSC 21, VIR 24, PAM 18, CLPMM 19, VPM 25). Node ids of links are in region 1 unless `region` says
 //! otherwise; a link is `{"upstream": 10, "downstream": 11, "lanes": [2], "region": 1}`
 //! (`lanes` optional: the whole link). Who a message addresses (`vehicle`, `target`) is
 //! `"ego"`, an actor id, or 16 hex digits (another vehicle). `from_s` / `until_s` bound when

@@ -598,7 +598,7 @@ pub fn run_observed(sc: &Scenario, opts: RunOptions, observer: &mut dyn StepObse
                 day2.messages(&sc.day2, &view, &mut |f, _aid| frames.push(f.clone()));
             }
             for f in &frames {
-                r.send(f, super::day2::DAY2_AID, now, None);
+                r.send(f, super::day2::aid_of(f), now, None);
             }
             while let Some(req) = sc.day2.requests.get(next_request) {
                 if req.at_s > t_s + 1e-9 {
