@@ -127,6 +127,15 @@ impl DecodeError {
         self.0.bit_offset
     }
 
+    /// The same error placed at `bit_offset` (its kind and path kept): for an error inside
+    /// content the decoder had to gather from fragments first.
+    #[must_use]
+    #[cold]
+    pub fn at(mut self, bit_offset: usize) -> Self {
+        self.0.bit_offset = bit_offset;
+        self
+    }
+
     /// Adds the name of an enclosing field or type to the path.
     #[must_use]
     #[cold]

@@ -542,10 +542,24 @@ impl UnknownAlternative {
 
 /// Decodes the content of an open type with `f`: the content must be one complete value followed
 /// only by zero padding.
+///
+/// Content of 16K octets or more comes in fragments (X.691 11.9.3.8): it is gathered into one
+/// buffer first (at most the input's size), and errors inside it are then reported at the
+/// open type's own position, with their field path.
 pub fn decode_open_with<T>(
     r: &mut BitReader<'_>,
     f: impl FnOnce(&mut BitReader<'_>) -> Result<T, DecodeError>,
 ) -> Result<T, DecodeError> {
+    let mut probe = r.clone();
+    let at = probe.position();
+    if probe.read_length_general()?.1 {
+        let content = r.open_type_bytes()?;
+        let mut sub = BitReader::new(&content);
+        let v = f(&mut sub).map_err(|e| e.at(at))?;
+        sub.finish(0)
+            .map_err(|_| DecodeError::new(DK::InvalidOpenType, at))?;
+        return Ok(v);
+    }
     let mut sub = r.open_type()?;
     let start = sub.position();
     let v = f(&mut sub)?;
@@ -1248,12 +1262,7 @@ fn named_enc<T: Uper>(e: EncodeError) -> EncodeError {
 /// Decodes the content of an open type (or an extension addition) as `T`: the content must be
 /// one complete value followed only by zero padding.
 pub fn decode_open<T: Uper>(r: &mut BitReader<'_>) -> Result<T, DecodeError> {
-    let mut sub = r.open_type()?;
-    let start = sub.position();
-    let v = T::decode_uper(&mut sub)?;
-    sub.finish(start)
-        .map_err(|e| DecodeError::new(DK::InvalidOpenType, e.bit_offset()))?;
-    Ok(v)
+    decode_open_with(r, T::decode_uper)
 }
 
 #[cfg(test)]
@@ -1397,6 +1406,64 @@ mod tests {
         let mut sub = r.open_type().unwrap();
         assert_eq!(sub.read_bits(3).unwrap(), 0b101);
         sub.finish(9).unwrap();
+    }
+
+    /// Writes `n` octets counting up from 1, then a marker bit, as one open type.
+    fn big_open_type(n: usize, marker: bool) -> Vec<u8> {
+        enc(|w| {
+            w.write_bit(true)?;
+            w.write_open_type(|w| {
+                for i in 0..n {
+                    w.write_bits((i as u64 + 1) & 0xff, 8)?;
+                }
+                w.write_bit(marker)
+            })?;
+            w.write_bits(0b1011, 4)
+        })
+    }
+
+    #[test]
+    fn fragmented_open_types_decode_as_written() {
+        // 20 000 octets of content and a bit: fragments of 16K, then the rest (X.691 11.9.3.8).
+        let n = 20_000;
+        let b = big_open_type(n, true);
+        let mut r = BitReader::new(&b);
+        assert!(r.read_bit().unwrap());
+        let sum = decode_open_with(&mut r, |sub| {
+            let mut sum = 0u64;
+            for i in 0..n {
+                let v = sub.read_bits(8)?;
+                assert_eq!(v, (i as u64 + 1) & 0xff);
+                sum += v;
+            }
+            assert!(sub.read_bit()?);
+            Ok(sum)
+        })
+        .unwrap();
+        assert_eq!(sum, (0..n as u64).map(|i| (i + 1) & 0xff).sum::<u64>());
+        // The reader is past the whole open type: what follows reads back.
+        assert_eq!(r.read_bits(4).unwrap(), 0b1011);
+
+        // Content left unread is not padding: an invalid open type, reported at its start.
+        let mut r = BitReader::new(&b);
+        r.read_bit().unwrap();
+        let e = decode_open_with(&mut r, |sub| sub.read_bits(8)).unwrap_err();
+        assert_eq!(e.kind(), DK::InvalidOpenType);
+        assert_eq!(e.bit_offset(), 1);
+        // An error inside the content keeps its kind and path, placed at the open type.
+        let mut r = BitReader::new(&b);
+        r.read_bit().unwrap();
+        let e = decode_open_with(&mut r, |sub| -> Result<(), DecodeError> {
+            Err(DecodeError::new(DK::IntegerOutOfRange, sub.position()).within("x"))
+        })
+        .unwrap_err();
+        assert_eq!((e.kind(), e.bit_offset()), (DK::IntegerOutOfRange, 1));
+        assert_eq!(e.path().to_string(), "x");
+        // Truncated in its second fragment: a typed error, no panic.
+        let cut = &b[..b.len() - 3000];
+        let mut r = BitReader::new(cut);
+        r.read_bit().unwrap();
+        assert!(decode_open_with(&mut r, |sub| sub.read_bits(8)).is_err());
     }
 
     #[test]
