@@ -210,6 +210,32 @@ impl MessageClass {
         MessageClass::Test,
     ];
 
+    /// The class of a 2020 message frame (a Day II message by the value of its `msgFrameExt`);
+    /// `None` for an extension the message set does not know.
+    pub fn of_frame(frame: &crate::msg::v2020::MessageFrame) -> Option<MessageClass> {
+        use crate::msg::v2020::{MessageFrame as F, MessageFrameExtValue as X};
+        Some(match frame {
+            F::BsmFrame(_) => MessageClass::Bsm,
+            F::MapFrame(_) => MessageClass::Map,
+            F::SpatFrame(_) => MessageClass::Spat,
+            F::RsiFrame(_) => MessageClass::Rsi,
+            F::RsmFrame(_) => MessageClass::Rsm,
+            F::MsgFrameExt(ext) => match &ext.value {
+                X::TestMsg(_) => MessageClass::Test,
+                X::RtcMcorrections(_) => MessageClass::Rtcm,
+                X::PamData(_) => MessageClass::Pam,
+                X::Clpmm(_) => MessageClass::Clpmm,
+                X::PersonalSafetyMessage(_) => MessageClass::Psm,
+                X::RoadsideCoordination(_) => MessageClass::Rsc,
+                X::SensorSharingMsg(_) => MessageClass::Ssm,
+                X::VehIntentionAndRequest(_) => MessageClass::Vir,
+                X::VehiclePaymentMessage(_) => MessageClass::Vpm,
+                X::Unknown(_) => return None,
+            },
+            F::UnknownExt(_) => return None,
+        })
+    }
+
     /// A short lower-case name (`"bsm"`, `"map"`, ...).
     pub const fn name(self) -> &'static str {
         match self {
@@ -569,5 +595,33 @@ impl Builder {
         }
         let entries = self.entries.into_iter().map(|(a, (c, _))| (a, c)).collect();
         Ok(AidTable { entries })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::Uper;
+    use crate::msg::v2020::{MessageFrame, MessageFrameExt, MessageFrameExtValue, TestMsg};
+
+    #[test]
+    fn a_frame_has_the_class_of_its_message() {
+        // A BSM MessageFrame with every field at its minimum.
+        let bsm = MessageFrame::decode(&[0u8; 36]).unwrap();
+        assert_eq!(MessageClass::of_frame(&bsm), Some(MessageClass::Bsm));
+        let ext = |value| {
+            MessageFrame::MsgFrameExt(MessageFrameExt {
+                message_id: 26,
+                value,
+                unknown_ext: Default::default(),
+            })
+        };
+        let test = ext(MessageFrameExtValue::TestMsg(TestMsg {
+            msg_cnt: 1,
+            user_data: alloc::vec![1],
+        }));
+        assert_eq!(MessageClass::of_frame(&test), Some(MessageClass::Test));
+        let unknown = ext(MessageFrameExtValue::Unknown(alloc::vec![0]));
+        assert_eq!(MessageClass::of_frame(&unknown), None);
     }
 }

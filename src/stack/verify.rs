@@ -358,13 +358,11 @@ fn verified_of(report: crate::security::Report<'_>) -> Result<Verified<'_>, Veri
 /// permits only vehicle messages cannot carry roadside ones. AIDs outside the Day I table (Day II
 /// and deployment-specific ones) carry any frame.
 pub(crate) fn frame_allowed_under(frame: &m::MessageFrame, psid: u64) -> bool {
-    let class = match frame {
-        m::MessageFrame::BsmFrame(_) => MessageClass::Bsm,
-        m::MessageFrame::MapFrame(_) => MessageClass::Map,
-        m::MessageFrame::SpatFrame(_) => MessageClass::Spat,
-        m::MessageFrame::RsiFrame(_) => MessageClass::Rsi,
-        m::MessageFrame::RsmFrame(_) => MessageClass::Rsm,
-        _ => return true,
+    // Only Day I messages are bound to their AIDs.
+    let Some(class) =
+        MessageClass::of_frame(frame).filter(|c| DAY1_TABLE.iter().any(|(_, d)| d == c))
+    else {
+        return true;
     };
     DAY1_TABLE
         .iter()

@@ -36,23 +36,16 @@ use super::kinematics::MotionState;
 type R<T> = Result<T, ScenarioError>;
 
 /// The AID a Day II message is sent under: the deployed Day II AID of its kind
-/// ([`crate::net::aid::DAY2_TABLE`]: RSC 21, VIR 24, PAM 18, CLPMM 19, VPM 25; SSM 23, PSM 20).
+/// ([`crate::net::aid::DAY2_TABLE`]: RSC 21, VIR 24, PAM 18, CLPMM 19, VPM 25; SSM 23, PSM 20;
+/// the test AID for anything else).
 pub fn aid_of(frame: &m::MessageFrame) -> u32 {
-    use crate::net::aid;
-    let a = match frame {
-        m::MessageFrame::MsgFrameExt(ext) => match &ext.value {
-            m::MessageFrameExtValue::RoadsideCoordination(_) => aid::RSC,
-            m::MessageFrameExtValue::VehIntentionAndRequest(_) => aid::VIR,
-            m::MessageFrameExtValue::PamData(_) => aid::PAM,
-            m::MessageFrameExtValue::Clpmm(_) => aid::CLPMM,
-            m::MessageFrameExtValue::VehiclePaymentMessage(_) => aid::VPM,
-            m::MessageFrameExtValue::SensorSharingMsg(_) => aid::SSM,
-            m::MessageFrameExtValue::PersonalSafetyMessage(_) => aid::PSM,
-            _ => aid::TEST,
-        },
-        _ => aid::TEST,
-    };
-    a.0
+    use crate::net::aid::{DAY2_TABLE, MessageClass, TEST};
+    let class = MessageClass::of_frame(frame);
+    DAY2_TABLE
+        .iter()
+        .find(|(_, c)| Some(*c) == class)
+        .map_or(TEST, |(aid, _)| *aid)
+        .0
 }
 
 /// What the ego is.
